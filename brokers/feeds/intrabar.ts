@@ -1,0 +1,21 @@
+// The price path inside one M1 bar, as MT5's "1 minute OHLC" tester assumes it: a bull bar goes
+// open → low → high → close, a bear bar open → high → low → close. Quotes inside the forming
+// minute and SL/TP checks on closed bars both walk this same path, so they never disagree.
+import type { Bar } from '../../trading/market.ts';
+
+/** The four path vertices, equally spaced in time: fractions 0, 1/3, 2/3, 1 of the minute. */
+export function ohlcPath(bar: Pick<Bar, 'open' | 'high' | 'low' | 'close'>): [number, number, number, number] {
+  return bar.close >= bar.open
+    ? [bar.open, bar.low, bar.high, bar.close]
+    : [bar.open, bar.high, bar.low, bar.close];
+}
+
+/** The (unrounded) price at `fraction` ∈ [0, 1] of the way through the bar. */
+export function priceOnPath(bar: Pick<Bar, 'open' | 'high' | 'low' | 'close'>, fraction: number): number {
+  const path = ohlcPath(bar);
+  const position = Math.min(Math.max(fraction, 0), 1) * 3;
+  const segment = Math.min(Math.floor(position), 2);
+  const from = path[segment] as number;
+  const to = path[segment + 1] as number;
+  return from + (to - from) * (position - segment);
+}
