@@ -1,0 +1,126 @@
+// The one broker port. MT5 semantics: prices and lots as numbers already rounded by the caller
+// at this boundary, tickets and ids as strings, times as UTC epoch milliseconds.
+import type { Bar, InstrumentSpec } from '../trading/market.ts';
+import type { OutcomeClass } from './retcodes.ts';
+
+export type Side = 'buy' | 'sell';
+export type AccountMode = 'hedging' | 'netting';
+
+export interface AccountInfo {
+  login: string;
+  currency: string;
+  leverage: number;
+  mode: AccountMode;
+  balance: number;
+  equity: number;
+  margin: number;
+  freeMargin: number;
+}
+
+export interface Quote {
+  symbol: string;
+  bid: number;
+  ask: number;
+  time: number;
+}
+
+export interface MarketOrderRequest {
+  symbol: string;
+  side: Side;
+  volume: number;
+  /** Price the decision was made at; the broker fills at the current quote within `deviation`. */
+  price: number;
+  sl: number | null;
+  tp: number | null;
+  /** Allowed distance from `price`, in points, before the broker answers 10004 REQUOTE. */
+  deviationPoints: number;
+  magic: number;
+  /** The engine's clientOrderId: it is how an order with a lost reply is found again. */
+  comment: string;
+}
+
+export interface TradeResult {
+  retcode: number;
+  retcodeName: string;
+  outcome: OutcomeClass;
+  /** Broker order ticket; for a market order it is also the id of the position it opened. */
+  order: string | null;
+  deal: string | null;
+  volume: number;
+  price: number | null;
+  comment: string;
+}
+
+export interface BrokerPosition {
+  ticket: string;
+  symbol: string;
+  side: Side;
+  volume: number;
+  priceOpen: number;
+  priceCurrent: number;
+  sl: number | null;
+  tp: number | null;
+  profit: number;
+  swap: number;
+  magic: number;
+  comment: string;
+  timeOpen: number;
+}
+
+export type DealEntry = 'in' | 'out' | 'inout';
+export type DealReason = 'client' | 'expert' | 'sl' | 'tp' | 'so';
+
+export interface BrokerDeal {
+  ticket: string;
+  order: string;
+  positionId: string;
+  symbol: string;
+  side: Side;
+  entry: DealEntry;
+  reason: DealReason;
+  volume: number;
+  price: number;
+  commission: number;
+  swap: number;
+  profit: number;
+  magic: number;
+  comment: string;
+  time: number;
+}
+
+export interface BrokerHistoryOrder {
+  ticket: string;
+  symbol: string;
+  side: Side;
+  volume: number;
+  priceOpen: number;
+  state: 'filled' | 'partially_filled' | 'rejected' | 'cancelled';
+  positionId: string;
+  magic: number;
+  comment: string;
+  timeSetup: number;
+  timeDone: number;
+}
+
+export interface TimeRange {
+  from: number;
+  to: number;
+}
+
+export interface BrokerPort {
+  readonly name: string;
+  account(): Promise<AccountInfo>;
+  instrument(symbol: string): Promise<InstrumentSpec>;
+  quote(symbol: string): Promise<Quote>;
+  /** The last `count` closed M1 bars, oldest first; the bar still forming is never included. */
+  closedBars(symbol: string, count: number): Promise<Bar[]>;
+  placeMarketOrder(request: MarketOrderRequest): Promise<TradeResult>;
+  modifyPosition(ticket: string, sl: number | null, tp: number | null): Promise<TradeResult>;
+  /** Closes the whole position, or `volume` lots of it. */
+  closePosition(ticket: string, volume?: number, comment?: string): Promise<TradeResult>;
+  positions(filter?: { symbol?: string; magic?: number }): Promise<BrokerPosition[]>;
+  deals(range: TimeRange, filter?: { magic?: number; positionId?: string }): Promise<BrokerDeal[]>;
+  historyOrders(range: TimeRange, filter?: { magic?: number }): Promise<BrokerHistoryOrder[]>;
+  /** Finds an order the engine sent, by magic + comment, among history orders since `since`. */
+  findOrderByComment(magic: number, comment: string, since: number): Promise<BrokerHistoryOrder | null>;
+}

@@ -1,0 +1,25 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { Bot } from './bot.ts';
+
+/** One row per cycle workflow run: the summary behind the `[ScalperTrade]` log line. */
+export const CycleRun = defineEntity({
+  name: 'CycleRun',
+  tableName: 'cycle_run',
+  indexes: [{ properties: ['bot', 'startedAt'] }],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    bot: () => p.manyToOne(Bot).deleteRule('cascade'),
+    workflowId: p.string(),
+    runId: p.string().unique(),
+    startedAt: p.datetime(),
+    finishedAt: p.datetime(),
+    strategies: p.integer(),
+    bars: p.integer(),
+    signals: p.integer(),
+    decisions: p.integer(),
+    orders: p.integer(),
+    outcome: p.string(),
+  },
+});
+
+export type ICycleRun = InferEntity<typeof CycleRun>;

@@ -1,0 +1,36 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { Bot } from './bot.ts';
+import { Decision } from './decision.ts';
+
+export const ORDER_STATUSES = ['new', 'sent', 'filled', 'partially_filled', 'rejected', 'cancelled', 'unknown'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** The outbox row written before the broker is called; clientOrderId is the idempotency key. */
+export const Order = defineEntity({
+  name: 'Order',
+  tableName: 'order',
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    bot: () => p.manyToOne(Bot).deleteRule('cascade'),
+    decision: () => p.oneToOne(Decision).owner().unique().nullable().deleteRule('cascade'),
+    clientOrderId: p.string().length(32).unique(),
+    purpose: p.enum(['open', 'close'] as const).default('open'),
+    symbol: p.string(),
+    side: p.enum(['buy', 'sell'] as const),
+    volume: p.decimal('number').precision(12).scale(4),
+    requestedPrice: p.decimal('number').precision(18).scale(8),
+    stopLoss: p.decimal('number').precision(18).scale(8).nullable(),
+    takeProfit: p.decimal('number').precision(18).scale(8).nullable(),
+    status: p.enum(ORDER_STATUSES).default('new'),
+    brokerTicket: p.string().nullable(),
+    retcode: p.integer().nullable(),
+    retcodeName: p.string().nullable(),
+    error: p.text().nullable(),
+    attempts: p.integer().default(0),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    sentAt: p.datetime().nullable(),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+
+export type IOrder = InferEntity<typeof Order>;
