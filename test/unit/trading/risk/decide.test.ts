@@ -1,0 +1,164 @@
+import { decide, riskSettingsSchema, type DecisionContext, type OpenPosition } from '../../../../trading/risk/index.ts';
+import { T0, XAUUSD } from '../fixtures.ts';
+
+const MINUTE = 60_000;
+
+function context(overrides: Partial<DecisionContext> = {}): DecisionContext {
+  return {
+    signal: {
+      strategy: 'pin_bar',
+      direction: 'buy',
+      barOpenTime: T0,
+      score: 0.7,
+      entryPrice: 2000,
+      stopLoss: 1997,
+      takeProfit: 2004.5,
+      features: {},
+    },
+    settings: riskSettingsSchema.parse({}),
+    bot: { active: true, autoTrade: true },
+    halted: { global: false, bot: false },
+    account: { balance: 10_000, freeMargin: 9_000, leverage: 100 },
+    openPositions: [],
+    instrument: XAUUSD,
+    quote: { bid: 2000, ask: 2000.2 },
+    now: T0 + 2 * MINUTE,
+    recentLosses: [],
+    ...overrides,
+  };
+}
+
+const base = context();
+const position = (overrides: Partial<OpenPosition> = {}): OpenPosition => ({
+  symbol: 'XAUUSD',
+  side: 'buy',
+  volume: 0.1,
+  correlationGroup: 'metals',
+  openPrice: 1990,
+  ...overrides,
+});
+
+describe('decide', () => {
+  it('has the documented risk defaults', () => {
+    expect(riskSettingsSchema.parse({})).toEqual({
+      decisionMinScore: 0.5,
+      maxConcurrentPositions: 3,
+      riskPerTradePct: 0.5,
+      defaultSlPips: 30,
+      defaultTpPips: 45,
+      trailingStopPips: 20,
+      killSwitchMaxUnrealizedPct: 3,
+      correlationBlock: true,
+      cooldownAfterLossMinutes: 5,
+      deviationPoints: 20,
+    });
+  });
+
+  it('opens when every check passes, sized from the ask-to-stop distance, and carries every check', () => {
+    const outcome = decide(base);
+    expect(outcome.action).toBe('open');
+    expect(outcome.reason).toBe('all checks passed');
+    // 50 risk budget over (2000.20 − 1997.00) = 320 ticks × 1 per lot → 0.156 → 0.15 lots.
+    expect(outcome.volume).toBe(0.15);
+    expect(outcome.stopLoss).toBe(1997);
+    expect(outcome.takeProfit).toBe(2004.5);
+    expect(outcome.score).toBe(0.7);
+    expect(outcome.checks.map((check) => check.name)).toEqual([
+      'bot_active',
+      'auto_trade',
+      'not_halted_global',
+      'not_halted_bot',
+      'min_score',
+      'max_positions',
+      'max_spread',
+      'correlation_block',
+      'cooldown_after_loss',
+      'stops_level',
+      'position_size',
+      'margin',
+    ]);
+    expect(outcome.checks.every((check) => check.passed)).toBe(true);
+  });
+
+  it.each<[string, Partial<DecisionContext>, string, RegExp]>([
+    ['bot inactive', { bot: { active: false, autoTrade: true } }, 'bot_active', /not active/],
+    ['auto-trade off', { bot: { active: true, autoTrade: false } }, 'auto_trade', /auto-trade is off/],
+    ['global halt', { halted: { global: true, bot: false } }, 'not_halted_global', /global kill-switch/],
+    ['bot halt', { halted: { global: false, bot: true } }, 'not_halted_bot', /bot's kill-switch/],
+    ['low score', { signal: { ...base.signal, score: 0.49 } }, 'min_score', /0.49 is below the minimum 0.5/],
+    ['three positions open', { openPositions: [position(), position(), position()] }, 'max_positions', /3 open positions reach the maximum 3/],
+    ['wide spread', { quote: { bid: 2000, ask: 2000.41 } }, 'max_spread', /spread 41 points exceeds the maximum 40/],
+    [
+      'a position on another metal',
+      { openPositions: [position({ symbol: 'XAGUSD', side: 'sell' })] },
+      'correlation_block',
+      /metals already holds XAGUSD sell/,
+    ],
+    ['an opposite position on this symbol', { openPositions: [position({ side: 'sell' })] }, 'correlation_block', /XAUUSD sell/],
+    [
+      'a loss 4 minutes ago',
+      { recentLosses: [{ closedAt: T0 - 2 * MINUTE, pnl: -12 }] },
+      'cooldown_after_loss',
+      /4.0 min ago, cooldown 5 min still running/,
+    ],
+    ['a stop inside the stops level', { signal: { ...base.signal, stopLoss: 1999.95 } }, 'stops_level', /5 points .* inside the stops level 10/],
+    ['a stop above a buy', { signal: { ...base.signal, stopLoss: 2001 } }, 'stops_level', /wrong side/],
+    ['a small account', { account: { balance: 50, freeMargin: 50, leverage: 100 } }, 'position_size', /below the minimum 0.01/],
+    ['little free margin', { account: { balance: 10_000, freeMargin: 100, leverage: 100 } }, 'margin', /300.03 exceeds free margin 100.00/],
+  ])('ignores with %s, naming the failed check', (_name, overrides, failedCheck, reason) => {
+    const outcome = decide(context(overrides));
+    expect(outcome.action).toBe('ignore');
+    expect(outcome.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual([failedCheck]);
+    expect(outcome.reason).toMatch(new RegExp(`^failed ${failedCheck}: `));
+    expect(outcome.reason).toMatch(reason);
+    expect(outcome.checks).toHaveLength(12);
+  });
+
+  it('names every failed check in the reason', () => {
+    const outcome = decide(context({ bot: { active: false, autoTrade: false }, signal: { ...base.signal, score: 0.1 } }));
+    expect(outcome.reason).toMatch(/^failed bot_active, auto_trade, min_score: /);
+  });
+
+  it.each<[string, Partial<DecisionContext>]>([
+    ['a same-direction position on this symbol', { openPositions: [position()] }],
+    ['a position in another group', { openPositions: [position({ symbol: 'EURUSD', correlationGroup: 'usd_majors', side: 'sell' })] }],
+    ['a loss 5 minutes ago', { recentLosses: [{ closedAt: T0 - 3 * MINUTE, pnl: -12 }] }],
+    ['a recent win', { recentLosses: [{ closedAt: T0 + MINUTE, pnl: 5 }] }],
+    [
+      'correlation block off',
+      {
+        settings: { ...riskSettingsSchema.parse({ correlationBlock: false }) },
+        openPositions: [position({ symbol: 'XAGUSD' })],
+      },
+    ],
+  ])('still opens with %s', (_name, overrides) => {
+    expect(decide(context(overrides)).action).toBe('open');
+  });
+
+  it('falls back to the default SL/TP pips from the entry price when the strategy gives none', () => {
+    const outcome = decide(context({ signal: { ...base.signal, stopLoss: null, takeProfit: null } }));
+    // 30 pips × 0.1 = 3.00 below the ask of 2000.20; 45 pips = 4.50 above it.
+    expect(outcome.stopLoss).toBe(1997.2);
+    expect(outcome.takeProfit).toBe(2004.7);
+    const sell = decide(context({ signal: { ...base.signal, direction: 'sell', stopLoss: null, takeProfit: null } }));
+    expect(sell.stopLoss).toBe(2003);
+    expect(sell.takeProfit).toBe(1995.5);
+    expect(sell.action).toBe('open');
+  });
+
+  it('leaves the take-profit off when defaultTpPips is 0', () => {
+    const outcome = decide(
+      context({ settings: riskSettingsSchema.parse({ defaultTpPips: 0 }), signal: { ...base.signal, takeProfit: null } }),
+    );
+    expect(outcome.takeProfit).toBeNull();
+    expect(outcome.action).toBe('open');
+  });
+
+  it('uses 1 / leverage for margin when the instrument reports no margin rate', () => {
+    const outcome = decide(
+      context({ instrument: { ...XAUUSD, marginRate: 0 }, account: { balance: 10_000, freeMargin: 9_000, leverage: 500 } }),
+    );
+    const margin = outcome.checks.find((check) => check.name === 'margin')!;
+    expect(margin.value).toBeCloseTo((0.15 * 100 * 2000.2) / 500, 9);
+  });
+});

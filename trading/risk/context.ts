@@ -1,0 +1,72 @@
+import type { InstrumentSpec, Quote, TradeSide } from '../market.ts';
+import type { PositionSize } from '../sizing.ts';
+import type { StrategySignal } from '../strategies/signal.ts';
+import type { RiskSettings } from './settings.ts';
+
+export interface OpenPosition {
+  symbol: string;
+  side: TradeSide;
+  volume: number;
+  correlationGroup: string;
+  openPrice: number;
+}
+
+export interface AccountState {
+  balance: number;
+  freeMargin: number;
+  /** Used for margin only when the instrument reports no margin rate (MT5 often reports 0). */
+  leverage: number;
+}
+
+export interface ClosedLoss {
+  closedAt: number;
+  pnl: number;
+}
+
+/** Everything one decision depends on, `now` included: the decision never reads a clock. */
+export interface DecisionContext {
+  signal: StrategySignal;
+  settings: RiskSettings;
+  bot: { active: boolean; autoTrade: boolean };
+  halted: { global: boolean; bot: boolean };
+  account: AccountState;
+  /** Positions the bot's account holds now, on any symbol. */
+  openPositions: readonly OpenPosition[];
+  instrument: InstrumentSpec;
+  quote: Quote;
+  /** UTC epoch ms. */
+  now: number;
+  recentLosses: readonly ClosedLoss[];
+}
+
+/** The order the decision would send. */
+export interface OrderPlan {
+  side: TradeSide;
+  /** Ask for a buy, bid for a sell. */
+  entryPrice: number;
+  stopLoss: number;
+  takeProfit: number | null;
+  size: PositionSize;
+  /** Margin the order needs, in account currency. */
+  requiredMargin: number;
+}
+
+export interface CheckResult {
+  name: string;
+  passed: boolean;
+  value: number | string | boolean | null;
+  limit: number | string | boolean | null;
+  reason: string;
+}
+
+export type RiskCheck = (context: DecisionContext, plan: OrderPlan) => CheckResult;
+
+export interface DecisionOutcome {
+  action: 'open' | 'ignore';
+  score: number;
+  reason: string;
+  checks: CheckResult[];
+  volume: number;
+  stopLoss: number | null;
+  takeProfit: number | null;
+}

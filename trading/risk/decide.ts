@@ -1,0 +1,40 @@
+// One decision per signal: every check runs, the trade opens only if all pass, and the
+// outcome carries each result — the answer to "why was this skipped".
+import { autoTradeOn, botActive, botNotHalted, minimumScore, notHaltedGlobally } from './bot-checks.ts';
+import type { DecisionContext, DecisionOutcome, RiskCheck } from './context.ts';
+import { cooldownAfterLoss, correlationGroupFree, maxConcurrentPositions } from './exposure-checks.ts';
+import { planOrder } from './order-plan.ts';
+import { marginAvailable, maxSpread, positionSized, stopsLevelRespected } from './order-checks.ts';
+
+export const RISK_CHECKS: readonly RiskCheck[] = [
+  botActive,
+  autoTradeOn,
+  notHaltedGlobally,
+  botNotHalted,
+  minimumScore,
+  maxConcurrentPositions,
+  maxSpread,
+  correlationGroupFree,
+  cooldownAfterLoss,
+  stopsLevelRespected,
+  positionSized,
+  marginAvailable,
+];
+
+export function decide(context: DecisionContext): DecisionOutcome {
+  const plan = planOrder(context);
+  const checks = RISK_CHECKS.map((check) => check(context, plan));
+  const failed = checks.filter((check) => !check.passed);
+  return {
+    action: failed.length === 0 ? 'open' : 'ignore',
+    score: context.signal.score,
+    reason:
+      failed.length === 0
+        ? 'all checks passed'
+        : `failed ${failed.map((check) => check.name).join(', ')}: ${failed.map((check) => check.reason).join('; ')}`,
+    checks,
+    volume: plan.size.volume,
+    stopLoss: plan.stopLoss,
+    takeProfit: plan.takeProfit,
+  };
+}

@@ -1,0 +1,68 @@
+// Checks on what the account already holds and its recent losses.
+import type { RiskCheck } from './context.ts';
+
+const MINUTE_MS = 60_000;
+
+export const maxConcurrentPositions: RiskCheck = ({ openPositions, settings }) => {
+  const open = openPositions.length;
+  const passed = open < settings.maxConcurrentPositions;
+  return {
+    name: 'max_positions',
+    passed,
+    value: open,
+    limit: settings.maxConcurrentPositions,
+    reason: `${open} open positions ${passed ? 'below' : 'reach'} the maximum ${settings.maxConcurrentPositions}`,
+  };
+};
+
+/**
+ * With correlationBlock on, a trade is blocked by any open position on another symbol of the
+ * same correlation group (either direction: stacking or hedging correlated exposure), or by one
+ * in the opposite direction on this symbol. Same symbol, same direction is max_positions' job.
+ */
+export const correlationGroupFree: RiskCheck = ({ openPositions, instrument, signal, settings }) => {
+  const conflicts = openPositions.filter(
+    (position) =>
+      position.correlationGroup === instrument.correlationGroup &&
+      (position.symbol !== instrument.symbol || position.side !== signal.direction),
+  );
+  if (!settings.correlationBlock) {
+    return { name: 'correlation_block', passed: true, value: conflicts.length, limit: null, reason: 'correlation block is off' };
+  }
+  const described = conflicts.map((position) => `${position.symbol} ${position.side}`).join(', ');
+  return {
+    name: 'correlation_block',
+    passed: conflicts.length === 0,
+    value: conflicts.length,
+    limit: 0,
+    reason:
+      conflicts.length === 0
+        ? `no conflicting position in correlation group ${instrument.correlationGroup}`
+        : `correlation group ${instrument.correlationGroup} already holds ${described}`,
+  };
+};
+
+export const cooldownAfterLoss: RiskCheck = ({ recentLosses, now, settings }) => {
+  const lastLossAt = recentLosses.reduce(
+    (latest, loss) => (loss.pnl < 0 && loss.closedAt > latest ? loss.closedAt : latest),
+    -Infinity,
+  );
+  if (lastLossAt === -Infinity) {
+    return {
+      name: 'cooldown_after_loss',
+      passed: true,
+      value: null,
+      limit: settings.cooldownAfterLossMinutes,
+      reason: 'no recent loss',
+    };
+  }
+  const minutesSince = (now - lastLossAt) / MINUTE_MS;
+  const passed = minutesSince >= settings.cooldownAfterLossMinutes;
+  return {
+    name: 'cooldown_after_loss',
+    passed,
+    value: minutesSince,
+    limit: settings.cooldownAfterLossMinutes,
+    reason: `last loss ${minutesSince.toFixed(1)} min ago, cooldown ${settings.cooldownAfterLossMinutes} min ${passed ? 'over' : 'still running'}`,
+  };
+};

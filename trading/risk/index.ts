@@ -1,0 +1,13 @@
+export { decide, RISK_CHECKS } from './decide.ts';
+export { planOrder } from './order-plan.ts';
+export { riskSettingsSchema, type RiskSettings } from './settings.ts';
+export type {
+  AccountState,
+  CheckResult,
+  ClosedLoss,
+  DecisionContext,
+  DecisionOutcome,
+  OpenPosition,
+  OrderPlan,
+  RiskCheck,
+} from './context.ts';

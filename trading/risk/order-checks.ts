@@ -1,0 +1,59 @@
+// Checks on the order the signal would become: market conditions, broker limits, money.
+import { priceToPoints, spreadPoints } from '../rounding.ts';
+import type { RiskCheck } from './context.ts';
+
+export const maxSpread: RiskCheck = ({ quote, instrument }) => {
+  const spread = spreadPoints(quote.bid, quote.ask, instrument);
+  const passed = spread <= instrument.maxSpreadPoints;
+  return {
+    name: 'max_spread',
+    passed,
+    value: spread,
+    limit: instrument.maxSpreadPoints,
+    reason: `spread ${spread} points ${passed ? 'within' : 'exceeds'} the maximum ${instrument.maxSpreadPoints}`,
+  };
+};
+
+/**
+ * MT5's rule: SL and TP must lie on the profit/loss side of the price the position closes at
+ * (bid for a buy, ask for a sell), at least stopsLevel points away.
+ */
+export const stopsLevelRespected: RiskCheck = ({ quote, instrument }, plan) => {
+  const closePrice = plan.side === 'buy' ? quote.bid : quote.ask;
+  const towardsProfit = plan.side === 'buy' ? 1 : -1;
+  const distances = [
+    Math.round(priceToPoints(towardsProfit * (closePrice - plan.stopLoss), instrument)),
+    ...(plan.takeProfit === null ? [] : [Math.round(priceToPoints(towardsProfit * (plan.takeProfit - closePrice), instrument))]),
+  ];
+  const nearest = Math.min(...distances);
+  const passed = nearest > 0 && nearest >= instrument.stopsLevel;
+  return {
+    name: 'stops_level',
+    passed,
+    value: nearest,
+    limit: instrument.stopsLevel,
+    reason:
+      nearest <= 0
+        ? `SL/TP on the wrong side of the price (${nearest} points)`
+        : `nearest SL/TP ${nearest} points from the price, ${passed ? 'meets' : 'inside'} the stops level ${instrument.stopsLevel}`,
+  };
+};
+
+export const positionSized: RiskCheck = ({ instrument }, plan) => ({
+  name: 'position_size',
+  passed: plan.size.tradable,
+  value: plan.size.volume,
+  limit: instrument.volumeMin,
+  reason: plan.size.reason,
+});
+
+export const marginAvailable: RiskCheck = ({ account }, plan) => {
+  const passed = plan.requiredMargin <= account.freeMargin;
+  return {
+    name: 'margin',
+    passed,
+    value: plan.requiredMargin,
+    limit: account.freeMargin,
+    reason: `required margin ${plan.requiredMargin.toFixed(2)} ${passed ? 'within' : 'exceeds'} free margin ${account.freeMargin.toFixed(2)}`,
+  };
+};

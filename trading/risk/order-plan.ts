@@ -1,0 +1,35 @@
+// The order a signal would become: entry at the side's price, the strategy's SL/TP (or the
+// bot's defaults) on the tick grid, size from risk, and the margin it needs.
+import { requiredMargin } from '../margin.ts';
+import { pipsToPrice, roundPrice } from '../rounding.ts';
+import { sizePosition } from '../sizing.ts';
+import type { DecisionContext, OrderPlan } from './context.ts';
+
+export function planOrder(context: DecisionContext): OrderPlan {
+  const { signal, settings, instrument, quote, account } = context;
+  const side = signal.direction;
+  const towardsProfit = side === 'buy' ? 1 : -1;
+  const entryPrice = side === 'buy' ? quote.ask : quote.bid;
+  const stopLoss = roundPrice(
+    signal.stopLoss ?? entryPrice - towardsProfit * pipsToPrice(settings.defaultSlPips, instrument),
+    instrument,
+  );
+  const defaultTakeProfit =
+    settings.defaultTpPips > 0 ? entryPrice + towardsProfit * pipsToPrice(settings.defaultTpPips, instrument) : null;
+  const takeProfitPrice = signal.takeProfit ?? defaultTakeProfit;
+  const size = sizePosition({
+    balance: account.balance,
+    riskPerTradePct: settings.riskPerTradePct,
+    entryPrice,
+    stopLoss,
+    instrument,
+  });
+  return {
+    side,
+    entryPrice,
+    stopLoss,
+    takeProfit: takeProfitPrice === null ? null : roundPrice(takeProfitPrice, instrument),
+    size,
+    requiredMargin: requiredMargin(size.volume, entryPrice, instrument, account.leverage),
+  };
+}

@@ -1,0 +1,70 @@
+// The one place where prices and volumes meet the broker's grid. Work is done in whole
+// steps (integers) so that 0.1 + 0.2 style float error never leaks into an order.
+import type { InstrumentSpec } from './market.ts';
+
+const MAX_DECIMALS = 12;
+/** Tolerance, in steps, for a float quotient that should have been a whole number. */
+const STEP_EPSILON = 1e-9;
+
+/** Number of decimals needed to write a step such as 0.01, 0.25 or 1e-5 exactly. */
+export function decimalsOf(step: number): number {
+  for (let decimals = 0; decimals <= MAX_DECIMALS; decimals++) {
+    const scaled = step * 10 ** decimals;
+    if (Math.abs(scaled - Math.round(scaled)) < STEP_EPSILON) return decimals;
+  }
+  return MAX_DECIMALS;
+}
+
+function fromSteps(steps: number, step: number): number {
+  return Number((steps * step).toFixed(decimalsOf(step)));
+}
+
+export function roundToStep(value: number, step: number): number {
+  return fromSteps(Math.round(value / step), step);
+}
+
+export function roundDownToStep(value: number, step: number): number {
+  return fromSteps(Math.floor(value / step + STEP_EPSILON), step);
+}
+
+export function roundUpToStep(value: number, step: number): number {
+  return fromSteps(Math.ceil(value / step - STEP_EPSILON), step);
+}
+
+export function roundPrice(price: number, instrument: Pick<InstrumentSpec, 'tickSize'>): number {
+  return roundToStep(price, instrument.tickSize);
+}
+
+export function roundPriceDown(price: number, instrument: Pick<InstrumentSpec, 'tickSize'>): number {
+  return roundDownToStep(price, instrument.tickSize);
+}
+
+export function roundPriceUp(price: number, instrument: Pick<InstrumentSpec, 'tickSize'>): number {
+  return roundUpToStep(price, instrument.tickSize);
+}
+
+/** Volumes only ever round down: rounding up would risk more than was budgeted. */
+export function roundVolumeDown(volume: number, instrument: Pick<InstrumentSpec, 'volumeStep'>): number {
+  return roundDownToStep(volume, instrument.volumeStep);
+}
+
+export function pointsToPrice(points: number, instrument: Pick<InstrumentSpec, 'point'>): number {
+  return points * instrument.point;
+}
+
+export function priceToPoints(distance: number, instrument: Pick<InstrumentSpec, 'point'>): number {
+  return distance / instrument.point;
+}
+
+export function pipsToPrice(pips: number, instrument: Pick<InstrumentSpec, 'pipSize'>): number {
+  return pips * instrument.pipSize;
+}
+
+export function priceToPips(distance: number, instrument: Pick<InstrumentSpec, 'pipSize'>): number {
+  return distance / instrument.pipSize;
+}
+
+/** Spread of a quote in whole points (rounded: bid and ask are already on the grid). */
+export function spreadPoints(bid: number, ask: number, instrument: Pick<InstrumentSpec, 'point'>): number {
+  return Math.round(priceToPoints(ask - bid, instrument));
+}

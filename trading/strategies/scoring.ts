@@ -1,0 +1,18 @@
+// Score helpers: each strategy maps its features onto [0, 1] and averages them, so a signal
+// that just meets every threshold scores near 0 and a textbook one near 1.
+
+export function clamp01(value: number): number {
+  if (Number.isNaN(value)) return 0;
+  return Math.min(1, Math.max(0, value));
+}
+
+/** Where `value` sits between `atThreshold` (→ 0) and `ideal` (→ 1), clamped. */
+export function progress(value: number, atThreshold: number, ideal: number): number {
+  if (ideal === atThreshold) return 1;
+  return clamp01((value - atThreshold) / (ideal - atThreshold));
+}
+
+export function meanScore(components: readonly number[]): number {
+  if (components.length === 0) return 0;
+  return clamp01(components.reduce((sum, component) => sum + clamp01(component), 0) / components.length);
+}
