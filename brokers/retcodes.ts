@@ -61,8 +61,11 @@ export const RETCODE = {
   MARKET_CLOSED: 10018,
   NO_MONEY: 10019,
   PRICE_OFF: 10021,
+  NO_CHANGES: 10025,
   POSITION_CLOSED: 10036,
+  INVALID_CLOSE_VOLUME: 10038,
   CONNECTION: 10031,
+  REJECT: 10006,
 } as const;
 
 export function retcodeName(retcode: number): string {

@@ -1,0 +1,151 @@
+// The paper broker: BrokerPort over a stored PaperState and a market data feed. Each call loads
+// the account's state, first lets the market catch up (SL/TP hit on bars closed since the last
+// call), applies the request, and saves — one atomic step of the state store.
+import type { InstrumentSpec } from '../../trading/market.ts';
+import { BrokerTimeoutError } from '../errors.ts';
+import type { MarketFeed } from '../feeds/feed.ts';
+import type { BrokerPort, TradeResult } from '../port.ts';
+import { RETCODE } from '../retcodes.ts';
+import {
+  accountInfo,
+  closePosition,
+  modifyPosition,
+  type PaperMarket,
+  placeOrder,
+  positionViews,
+  settleStops,
+  type SlippageOptions,
+  tradeResult,
+} from './execution.ts';
+import { type FaultOptions, nextFault } from './faults.ts';
+import { paperInstruments } from './instruments.ts';
+import { alwaysOpen, type TradingSession } from './session.ts';
+import { DEFAULT_ACCOUNT, newPaperState, type PaperAccountSettings, type PaperState } from './state.ts';
+import type { PaperStateStore } from './store.ts';
+import type { StopsPriority } from './stops.ts';
+
+export interface Clock {
+  now(): number;
+}
+
+export const wallClock: Clock = { now: () => Date.now() };
+
+export interface PaperBrokerOptions {
+  store: PaperStateStore;
+  feed: MarketFeed;
+  /** Defaults to wall-clock time; tests pass their own. */
+  clock?: Clock;
+  /** Seeds slippage jitter and fault rates. */
+  seed?: number;
+  /** The account created on first use (login paper-1, USD, 1:100, hedging, 10 000 by default). */
+  account?: Partial<PaperAccountSettings>;
+  /** Tradable symbols; XAUUSDm and EURUSDm with margin 1/leverage by default. */
+  instruments?: InstrumentSpec[];
+  /** When trading is open; always by default (the synthetic feed runs 24/7). See `forexWeek`. */
+  session?: TradingSession;
+  slippage?: Partial<SlippageOptions>;
+  /** Commission per lot per deal side, in account currency; 3.5 by default (raw-spread account). */
+  commissionPerLot?: number;
+  /** When SL and TP are both inside one bar: MT5's OHLC path (default) or SL first. */
+  stopsPriority?: StopsPriority;
+  faults?: FaultOptions;
+}
+
+export function createPaperBroker(options: PaperBrokerOptions): BrokerPort {
+  const { store, feed } = options;
+  const clock = options.clock ?? wallClock;
+  const seed = options.seed ?? 1;
+  const account: PaperAccountSettings = { ...DEFAULT_ACCOUNT, ...options.account };
+  const instruments = options.instruments ?? paperInstruments(account.leverage);
+  const faults = options.faults ?? {};
+  const market: PaperMarket = {
+    feed,
+    instruments: new Map(instruments.map((spec) => [spec.symbol, spec])),
+    session: options.session ?? alwaysOpen,
+    slippage: { points: 0, jitterPoints: 0, ...options.slippage },
+    commissionPerLot: options.commissionPerLot ?? 3.5,
+    stopsPriority: options.stopsPriority ?? 'ohlc_path',
+    seed,
+  };
+  const create = (): PaperState => newPaperState(account);
+
+  function read<T>(operation: (state: PaperState, now: number) => T): Promise<T> {
+    const now = clock.now();
+    return store.update(account.login, create, (state) => {
+      settleStops(state, market, now);
+      return operation(state, now);
+    });
+  }
+
+  async function trade(comment: string, operation: (state: PaperState, now: number) => TradeResult): Promise<TradeResult> {
+    const outcome = await read((state, now) => {
+      const fault = nextFault(state, faults, seed);
+      if (fault === 'timeout') return { fault, result: null };
+      if (fault === 'reject') return { fault, result: tradeResult(faults.rejectRetcode ?? RETCODE.REJECT, comment) };
+      return { fault, result: operation(state, now) };
+    });
+    if (outcome.result === null || outcome.fault === 'lost_reply') {
+      if (faults.timeoutAs === 'throw') throw new BrokerTimeoutError(`paper broker: trade request timed out (${comment})`);
+      return tradeResult(RETCODE.TIMEOUT, comment);
+    }
+    return outcome.result;
+  }
+
+  function spec(symbol: string): InstrumentSpec {
+    const instrument = market.instruments.get(symbol);
+    if (instrument === undefined) throw new Error(`paper broker: unknown symbol ${symbol}`);
+    return instrument;
+  }
+
+  const inRange = (time: number, range: { from: number; to: number }): boolean => time >= range.from && time <= range.to;
+
+  return {
+    name: 'paper',
+    account: () => read((state, now) => accountInfo(state, market, now)),
+    instrument: async (symbol) => spec(symbol),
+    async quote(symbol) {
+      spec(symbol);
+      const quote = feed.quote(symbol, clock.now());
+      if (quote === null) throw new Error(`paper broker: no quote for ${symbol}`);
+      return quote;
+    },
+    async closedBars(symbol, count) {
+      spec(symbol);
+      return feed.closedBars(symbol, count, clock.now());
+    },
+    placeMarketOrder: (request) => trade(request.comment, (state, now) => placeOrder(state, market, request, now)),
+    modifyPosition: (ticket, sl, tp) => trade('', (state, now) => modifyPosition(state, market, ticket, sl, tp, now)),
+    closePosition: (ticket, volume, comment = '') =>
+      trade(comment, (state, now) => closePosition(state, market, ticket, volume, comment, now)),
+    positions: (filter = {}) =>
+      read((state, now) =>
+        positionViews(state, market, now).filter(
+          (p) => (filter.symbol === undefined || p.symbol === filter.symbol) && (filter.magic === undefined || p.magic === filter.magic),
+        ),
+      ),
+    deals: (range, filter = {}) =>
+      read((state) =>
+        state.deals
+          .filter(
+            (d) =>
+              inRange(d.time, range) &&
+              (filter.magic === undefined || d.magic === filter.magic) &&
+              (filter.positionId === undefined || d.positionId === filter.positionId),
+          )
+          .sort((a, b) => a.time - b.time),
+      ),
+    historyOrders: (range, filter = {}) =>
+      read((state) =>
+        state.orders
+          .filter((o) => inRange(o.timeSetup, range) && (filter.magic === undefined || o.magic === filter.magic))
+          .sort((a, b) => a.timeSetup - b.timeSetup),
+      ),
+    findOrderByComment: (magic, comment, since) =>
+      read((state) => state.orders.findLast((o) => o.magic === magic && o.comment === comment && o.timeSetup >= since) ?? null),
+  };
+}
+
+export { createMemoryStateStore, type PaperStateStore } from './store.ts';
+export { forexWeek, alwaysOpen, weeklySession, type TradingSession } from './session.ts';
+export { paperInstruments } from './instruments.ts';
+export type { FaultOptions } from './faults.ts';
