@@ -12,6 +12,12 @@ export interface BarIndicators {
   atr(period: number): Float64Array;
 }
 
+function closePrices(bars: readonly Bar[]): Float64Array {
+  const closes = new Float64Array(bars.length);
+  for (let i = 0; i < bars.length; i++) closes[i] = bars[i]!.close;
+  return closes;
+}
+
 function memoize<T>(cache: Map<string, unknown>, key: string, compute: () => T): T {
   if (!cache.has(key)) cache.set(key, compute());
   return cache.get(key) as T;
@@ -19,7 +25,7 @@ function memoize<T>(cache: Map<string, unknown>, key: string, compute: () => T):
 
 export function barIndicators(bars: readonly Bar[]): BarIndicators {
   const cache = new Map<string, unknown>();
-  const closes = (): Float64Array => memoize(cache, 'close', () => Float64Array.from(bars, (bar) => bar.close));
+  const closes = (): Float64Array => memoize(cache, 'close', () => closePrices(bars));
   return {
     bars,
     closes,
