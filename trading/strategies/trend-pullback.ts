@@ -1,6 +1,6 @@
-// Trend pullback: in a trend (EMA(50) above/below EMA(200) and sloping that way, or ADX(14)
-// strong with the matching directional index), the bar dips to EMA(20) and closes back in
-// the trend's direction. The stop goes beyond the pullback's extreme.
+// Trend pullback: in a trend (EMA(50) above/below EMA(200), confirmed by EMA(50) sloping that
+// way or by ADX(14) ≥ 25), the bar dips to EMA(20) and closes back in the trend's direction.
+// The stop goes beyond the pullback's extreme.
 import { z } from 'zod';
 import type { TradeSide } from '../market.ts';
 import { priceToPips } from '../rounding.ts';
@@ -19,7 +19,7 @@ export const trendPullbackParamsSchema = z.object({
   slowEmaPeriod: period.default(200).describe('EMA the mid EMA is compared with'),
   slopeBars: z.number().int().min(1).default(5).describe('Bars over which the mid EMA slope is measured'),
   adxPeriod: period.default(14).describe('ADX period'),
-  adxTrendMin: z.number().min(0).max(100).default(25).describe('ADX at or above which the market counts as trending'),
+  adxTrendMin: z.number().min(0).max(100).default(25).describe('ADX at or above which the trend counts as confirmed, whatever the EMA slope'),
   swingBars: z.number().int().min(1).default(5).describe('Bars (ending at the signal bar) whose extreme is the pullback extreme'),
   stopBufferPips: z.number().nonnegative().default(1).describe('Stop this many pips beyond the pullback extreme'),
   rewardRisk: z.number().positive().default(1.5).describe('Take-profit distance as a multiple of the stop distance'),
@@ -28,7 +28,9 @@ export const trendPullbackParamsSchema = z.object({
 export type TrendPullbackParams = z.output<typeof trendPullbackParamsSchema>;
 
 export const trendPullback: Strategy<TrendPullbackParams> = {
+  // The trend is read on the bar before the signal bar, so that bar needs every warm-up too.
   minBars: (params) =>
+    1 +
     Math.max(
       params.slowEmaPeriod,
       params.midEmaPeriod + params.slopeBars,
@@ -42,23 +44,20 @@ export const trendPullback: Strategy<TrendPullbackParams> = {
     const last = bars.length - 1;
     const bar = bars[last]!;
     const emaFast = indicators.ema(params.fastEmaPeriod)[last]!;
+    // The trend the bar pulls back from, as it stood before the bar: the signal bar must not
+    // establish its own trend. EMA(50) against EMA(200) gives the direction; its slope or a
+    // strong ADX confirms it. (+DI/−DI are not used: a pullback's wick swings them against the trend.)
+    const before = last - 1;
     const emaMidSeries = indicators.ema(params.midEmaPeriod);
-    const emaMid = emaMidSeries[last]!;
-    const emaMidSlope = emaMid - emaMidSeries[last - params.slopeBars]!;
-    const emaSlow = indicators.ema(params.slowEmaPeriod)[last]!;
-    const directional = indicators.adx(params.adxPeriod);
-    const adx = directional.adx[last]!;
-    const plusDi = directional.plusDi[last]!;
-    const minusDi = directional.minusDi[last]!;
-
-    const emaTrend: TradeSide | null =
-      emaMid > emaSlow && emaMidSlope > 0 ? 'buy' : emaMid < emaSlow && emaMidSlope < 0 ? 'sell' : null;
-    const adxTrend: TradeSide | null =
-      adx >= params.adxTrendMin && plusDi !== minusDi ? (plusDi > minusDi ? 'buy' : 'sell') : null;
-    // Either measure may establish the trend; if they disagree there is no trend to follow.
-    if (emaTrend !== null && adxTrend !== null && emaTrend !== adxTrend) return null;
-    const direction = emaTrend ?? adxTrend;
+    const emaMid = emaMidSeries[before]!;
+    const emaMidSlope = emaMid - emaMidSeries[before - params.slopeBars]!;
+    const emaSlow = indicators.ema(params.slowEmaPeriod)[before]!;
+    const adx = indicators.adx(params.adxPeriod).adx[before]!;
+    const direction: TradeSide | null = emaMid > emaSlow ? 'buy' : emaMid < emaSlow ? 'sell' : null;
     if (direction === null) return null;
+    const slopeConfirms = direction === 'buy' ? emaMidSlope > 0 : emaMidSlope < 0;
+    const adxConfirms = adx >= params.adxTrendMin;
+    if (!slopeConfirms && !adxConfirms) return null;
 
     const touched =
       direction === 'buy'
@@ -71,7 +70,7 @@ export const trendPullback: Strategy<TrendPullbackParams> = {
       direction === 'buy' ? Math.min(...swing.map((b) => b.low)) : Math.max(...swing.map((b) => b.high));
     const range = bar.high - bar.low;
     const rejectionRatio = (direction === 'buy' ? bar.close - bar.low : bar.high - bar.close) / range;
-    const confirmations = (emaTrend === null ? 0 : 1) + (adxTrend === null ? 0 : 1);
+    const confirmations = Number(slopeConfirms) + Number(adxConfirms);
     const stopLoss = stopBeyond(extreme, direction, params.stopBufferPips, instrument);
     return {
       direction,
@@ -85,10 +84,8 @@ export const trendPullback: Strategy<TrendPullbackParams> = {
         emaSlow,
         emaMidSlope,
         adx,
-        plusDi,
-        minusDi,
-        emaTrendConfirms: emaTrend === null ? 0 : 1,
-        adxTrendConfirms: adxTrend === null ? 0 : 1,
+        slopeConfirms: Number(slopeConfirms),
+        adxConfirms: Number(adxConfirms),
         touchDepthPips: priceToPips(direction === 'buy' ? emaFast - bar.low : bar.high - emaFast, instrument),
         rejectionRatio,
         pullbackExtreme: extreme,

@@ -1,0 +1,81 @@
+import { ADX, BollingerBands } from 'trading-signals';
+import type { Bar } from '../../../../trading/market.ts';
+import { rangeReversion, rangeReversionParamsSchema } from '../../../../trading/strategies/range-reversion.ts';
+import { bars, mirror } from '../fixtures.ts';
+import { evaluate } from './run.ts';
+
+const defaults = rangeReversionParamsSchema.parse({});
+type Ohlc = readonly [number, number, number, number];
+
+// A flat, choppy range (ADX near 0), one close far below the lower band, then a close back inside.
+const RANGE: Ohlc[] = Array.from({ length: 60 }, (_, i) =>
+  i % 2 === 0 ? [2000.4, 2000.6, 1999.8, 2000] : [2000, 2000.6, 1999.8, 2000.4],
+);
+const EXCURSION: Ohlc = [2000, 2000.1, 1998.9, 1999];
+const REENTRY: Ohlc = [1999, 1999.9, 1998.95, 1999.8];
+
+function oracle(series: readonly Bar[]): { adx: number; bands: { upper: number; middle: number; lower: number }[] } {
+  const adx = new ADX(14);
+  const bollinger = new BollingerBands(20, 2);
+  const bands = series.map((bar) => {
+    adx.add(bar);
+    return bollinger.add(bar.close)!;
+  });
+  return { adx: adx.getResultOrThrow(), bands };
+}
+
+describe('range reversion', () => {
+  it('has the documented defaults and needs 27 bars', () => {
+    expect(defaults).toEqual({ adxPeriod: 14, adxMax: 20, bollingerPeriod: 20, bollingerDeviations: 2, stopBufferPips: 1 });
+    expect(rangeReversion.minBars(defaults)).toBe(27);
+  });
+
+  it('fires a buy when a close below the lower band is followed by one back inside, TP at the middle band', () => {
+    const series = bars([...RANGE, EXCURSION, REENTRY]);
+    const { adx, bands } = oracle(series);
+    expect(series.at(-2)!.close).toBeLessThan(bands.at(-2)!.lower);
+    expect(adx).toBeLessThan(20);
+
+    const hit = evaluate(rangeReversion, series, defaults);
+    expect(hit).not.toBeNull();
+    expect(hit!.direction).toBe('buy');
+    expect(hit!.features.adx).toBeCloseTo(adx, 9);
+    expect(hit!.features.bollingerLower).toBeCloseTo(bands.at(-1)!.lower, 9);
+    expect(hit!.features.bollingerMiddle).toBeCloseTo(bands.at(-1)!.middle, 9);
+    expect(hit!.features.previousClose).toBe(1999);
+    expect(hit!.stopLoss).toBe(1998.8);
+    expect(hit!.takeProfit).toBe(Math.round(bands.at(-1)!.middle * 100) / 100);
+    expect(hit!.score).toBeGreaterThan(0);
+    expect(hit!.score).toBeLessThanOrEqual(1);
+  });
+
+  it('fires the mirror-image sell', () => {
+    const buy = evaluate(rangeReversion, bars([...RANGE, EXCURSION, REENTRY]), defaults)!;
+    const sell = evaluate(rangeReversion, mirror(bars([...RANGE, EXCURSION, REENTRY]), 2000), defaults);
+    expect(sell?.direction).toBe('sell');
+    expect(sell!.score).toBeCloseTo(buy.score, 9);
+    expect(sell!.stopLoss).toBe(2001.2);
+  });
+
+  it('does not fire when the close is still below the lower band', () => {
+    const series = bars([...RANGE, EXCURSION, [1999, 1999.3, 1998.9, 1999.05]]);
+    expect(series.at(-1)!.close).toBeLessThan(oracle(series).bands.at(-1)!.lower);
+    expect(evaluate(rangeReversion, series, defaults)).toBeNull();
+  });
+
+  it.each<[string, Ohlc[]]>([
+    ['no close outside the band before', [...RANGE, [2000, 2000.1, 1999.7, 1999.9], REENTRY]],
+    ['a re-entry close above the middle band', [...RANGE, EXCURSION, [1999, 2000.6, 1998.95, 2000.5]]],
+    ['one bar short of the warm-up', [...RANGE.slice(-24), EXCURSION, REENTRY]],
+  ])('does not fire on %s', (_name, ohlc) => {
+    expect(evaluate(rangeReversion, bars(ohlc), defaults)).toBeNull();
+    expect(evaluate(rangeReversion, mirror(bars(ohlc), 2000), defaults)).toBeNull();
+  });
+
+  it('does not fire when ADX is not below adxMax', () => {
+    const series = bars([...RANGE, EXCURSION, REENTRY]);
+    const adx = oracle(series).adx;
+    expect(evaluate(rangeReversion, series, { ...defaults, adxMax: adx })).toBeNull();
+    expect(evaluate(rangeReversion, series, { ...defaults, adxMax: adx + 0.01 })?.direction).toBe('buy');
+  });
+});
