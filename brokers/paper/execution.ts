@@ -20,7 +20,7 @@ import { drawUnit } from './draws.ts';
 import { commissionCents, fromCents, marginCents, profitCents } from './money.ts';
 import type { TradingSession } from './session.ts';
 import { type PaperPosition, type PaperState, takeTicket } from './state.ts';
-import { findStopExit, type StopsPriority } from './stops.ts';
+import { findStopExit, type StopExit, type StopsPriority } from './stops.ts';
 
 export interface SlippageOptions {
   /** Adverse slippage on every fill, in points. */
@@ -180,26 +180,35 @@ export function settleStops(state: PaperState, market: PaperMarket, now: number)
   const formingMinute = minuteOpenTime(now);
   for (const position of [...state.positions]) {
     const instrument = market.instruments.get(position.symbol);
-    if (instrument === undefined || position.checkedUntil >= formingMinute) continue;
-    const bars: Bar[] = market.feed.barsBetween(position.symbol, minuteOpenTime(position.checkedUntil), formingMinute);
-    let closed = false;
-    for (const bar of bars) {
-      if (position.sl === null && position.tp === null) break;
-      const fromFraction = Math.max(0, (position.checkedUntil - bar.openTime) / MINUTE_MS);
-      const exit = findStopExit(bar, fromFraction, position, instrument.point, market.stopsPriority);
-      if (exit !== null) {
-        const time = bar.openTime + Math.round(exit.fraction * MINUTE_MS);
-        const order = takeTicket(state);
-        const comment = `[${exit.reason} ${exit.price.toFixed(instrument.digits)}]`;
-        const side = opposite(position.side);
-        recordOrder(state, { ticket: order, symbol: position.symbol, side, volume: position.volume, price: exit.price, positionId: position.ticket, magic: position.magic, comment, time });
-        closeVolume(state, market, instrument, position, { order, volume: position.volume, price: exit.price, reason: exit.reason, magic: position.magic, comment, time });
-        closed = true;
-        break;
+    const hasStops = position.sl !== null || position.tp !== null;
+    if (instrument !== undefined && hasStops && position.checkedUntil < formingMinute) {
+      const bars = market.feed.barsBetween(position.symbol, minuteOpenTime(position.checkedUntil), formingMinute);
+      const hit = firstStopExit(bars, position, instrument, market.stopsPriority);
+      if (hit !== null) {
+        closeAtStop(state, market, instrument, position, hit.exit, hit.time);
+        continue;
       }
     }
-    if (!closed) position.checkedUntil = formingMinute;
+    position.checkedUntil = Math.max(position.checkedUntil, formingMinute);
   }
+}
+
+function firstStopExit(bars: Bar[], position: PaperPosition, instrument: InstrumentSpec, priority: StopsPriority): { exit: StopExit; time: number } | null {
+  for (const bar of bars) {
+    const fromFraction = Math.max(0, (position.checkedUntil - bar.openTime) / MINUTE_MS);
+    const exit = findStopExit(bar, fromFraction, position, instrument.point, priority);
+    if (exit !== null) return { exit, time: bar.openTime + Math.round(exit.fraction * MINUTE_MS) };
+  }
+  return null;
+}
+
+/** MT5 books a stop-out as its own order and OUT deal, commented "[sl 1999.00]" / "[tp …]". */
+function closeAtStop(state: PaperState, market: PaperMarket, instrument: InstrumentSpec, position: PaperPosition, exit: StopExit, time: number): void {
+  const order = takeTicket(state);
+  const comment = `[${exit.reason} ${exit.price.toFixed(instrument.digits)}]`;
+  const fill = { order, volume: position.volume, price: exit.price, reason: exit.reason, magic: position.magic, comment, time };
+  recordOrder(state, { ...fill, ticket: order, symbol: position.symbol, side: opposite(position.side), positionId: position.ticket });
+  closeVolume(state, market, instrument, position, fill);
 }
 
 function floatingCents(market: PaperMarket, position: PaperPosition, now: number): { cents: number; priceCurrent: number } {
@@ -407,5 +416,7 @@ export function modifyPosition(state: PaperState, market: PaperMarket, ticket: s
   if (!validStops(instrument, position.side, newSl, newTp, quote)) return tradeResult(RETCODE.INVALID_STOPS, position.comment);
   position.sl = newSl;
   position.tp = newTp;
+  // New levels apply from now on: the part of the minute before the change cannot hit them.
+  position.checkedUntil = Math.max(position.checkedUntil, now);
   return tradeResult(RETCODE.DONE, position.comment, { volume: position.volume });
 }
