@@ -1,0 +1,47 @@
+// Automatic kill-switch maths: unrealised P&L of open positions and whether the loss has
+// reached killSwitchMaxUnrealizedPct of the balance.
+import type { InstrumentSpec, Quote, TradeSide } from './market.ts';
+import { preciseSum } from './compensated-sum.ts';
+
+export interface MarkedPosition {
+  side: TradeSide;
+  volume: number;
+  openPrice: number;
+  /** The position's own symbol's quote and spec: a bot may be asked about several symbols. */
+  quote: Quote;
+  instrument: Pick<InstrumentSpec, 'tickSize' | 'tickValue'>;
+}
+
+export interface KillSwitchState {
+  unrealizedPnl: number;
+  /** Unrealised loss as a percent of the balance (0 when in profit). */
+  lossPct: number;
+  limitPct: number;
+  breached: boolean;
+}
+
+/**
+ * Money P&L if the position closed now: a buy at the bid, a sell at the ask. Prices sit on the
+ * tick grid, so the move is counted in whole ticks, free of float noise.
+ */
+export function unrealizedPnl(position: MarkedPosition): number {
+  const move = position.side === 'buy' ? position.quote.bid - position.openPrice : position.openPrice - position.quote.ask;
+  const ticks = Math.round(move / position.instrument.tickSize);
+  return ticks * position.instrument.tickValue * position.volume;
+}
+
+export function killSwitchState(
+  positions: readonly MarkedPosition[],
+  balance: number,
+  maxUnrealizedLossPct: number,
+): KillSwitchState {
+  const pnl = preciseSum(positions.map(unrealizedPnl));
+  const lossPct = pnl < 0 && balance > 0 ? (-pnl / balance) * 100 : 0;
+  return {
+    unrealizedPnl: pnl,
+    lossPct,
+    limitPct: maxUnrealizedLossPct,
+    // A loss with no positive balance left is always a breach.
+    breached: pnl < 0 && (balance <= 0 || lossPct >= maxUnrealizedLossPct),
+  };
+}
