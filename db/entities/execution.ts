@@ -23,6 +23,8 @@ export const Execution = defineEntity({
     swap: p.decimal('number').precision(18).scale(4),
     profit: p.decimal('number').precision(18).scale(4),
     reason: p.string(),
+    /** The MT5 comment: our clientOrderId on entries; brokers may overwrite it on exits. */
+    comment: p.string().default(''),
     executedAt: p.datetime(),
   },
 });

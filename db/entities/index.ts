@@ -11,7 +11,18 @@ import { PaperAccount } from './paper-account.ts';
 import { Position } from './position.ts';
 import { Signal } from './signal.ts';
 
-export { AuditLog, Bot, CycleRun, Decision, Execution, Instrument, KillSwitch, MarketBar, Order, PaperAccount, Position, Signal };
+export * from './audit-log.ts';
+export * from './bot.ts';
+export * from './cycle-run.ts';
+export * from './decision.ts';
+export * from './execution.ts';
+export * from './instrument.ts';
+export * from './kill-switch.ts';
+export * from './market-bar.ts';
+export * from './order.ts';
+export * from './paper-account.ts';
+export * from './position.ts';
+export * from './signal.ts';
 
 export const ALL_ENTITIES = [
   Bot,

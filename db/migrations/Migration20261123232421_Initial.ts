@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123231926_Initial extends Migration {
+export class Migration20261123232421_Initial extends Migration {
 
-  override name = 'Migration20261123231926_Initial';
+  override name = 'Migration20261123232421_Initial';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "bot" ("id" serial primary key, "name" varchar(255) not null, "symbol" varchar(255) not null, "timeframe" varchar(255) not null default '1m', "lookback" int not null, "status" text not null default 'active', "auto_trade" boolean not null default false, "enabled_strategies" jsonb not null, "strategy_params" jsonb not null, "risk_settings" jsonb not null, "broker_account" varchar(255) not null, "magic" int not null, "schedule_interval_seconds" int not null default 45, "version" int not null default 1, "created_at" timestamptz not null, "updated_at" timestamptz not null);`);
@@ -39,7 +39,7 @@ export class Migration20261123231926_Initial extends Migration {
     this.addSql(`create table "position" ("id" serial primary key, "bot_id" int not null, "opening_order_id" int null, "broker_account" varchar(255) not null, "broker_position_id" varchar(255) not null, "symbol" varchar(255) not null, "side" text not null, "volume" numeric(12,4) not null, "open_price" numeric(18,8) not null, "stop_loss" numeric(18,8) null, "take_profit" numeric(18,8) null, "status" text not null default 'open', "opened_at" timestamptz not null, "closed_at" timestamptz null, "close_price" numeric(18,8) null, "realized_pnl" numeric(18,4) null, "unrealized_pnl" numeric(18,4) null, "close_reason" text null);`);
     this.addSql(`alter table "position" add constraint "position_broker_account_broker_position_id_unique" unique ("broker_account", "broker_position_id");`);
 
-    this.addSql(`create table "execution" ("id" serial primary key, "bot_id" int not null, "order_id" int null, "broker_account" varchar(255) not null, "broker_deal_id" varchar(255) not null, "broker_position_id" varchar(255) not null, "entry" text not null, "side" text not null, "price" numeric(18,8) not null, "volume" numeric(12,4) not null, "commission" numeric(18,4) not null, "swap" numeric(18,4) not null, "profit" numeric(18,4) not null, "reason" varchar(255) not null, "executed_at" timestamptz not null);`);
+    this.addSql(`create table "execution" ("id" serial primary key, "bot_id" int not null, "order_id" int null, "broker_account" varchar(255) not null, "broker_deal_id" varchar(255) not null, "broker_position_id" varchar(255) not null, "entry" text not null, "side" text not null, "price" numeric(18,8) not null, "volume" numeric(12,4) not null, "commission" numeric(18,4) not null, "swap" numeric(18,4) not null, "profit" numeric(18,4) not null, "reason" varchar(255) not null, "comment" varchar(255) not null default '', "executed_at" timestamptz not null);`);
     this.addSql(`alter table "execution" add constraint "execution_broker_account_broker_deal_id_unique" unique ("broker_account", "broker_deal_id");`);
 
     this.addSql(`alter table "bot" add constraint "bot_status_check" check ("status" in ('active', 'paused'));`);
@@ -70,6 +70,9 @@ export class Migration20261123231926_Initial extends Migration {
     this.addSql(`alter table "execution" add constraint "execution_order_id_foreign" foreign key ("order_id") references "order" ("id") on delete set null;`);
     this.addSql(`alter table "execution" add constraint "execution_entry_check" check ("entry" in ('in', 'out', 'inout'));`);
     this.addSql(`alter table "execution" add constraint "execution_side_check" check ("side" in ('buy', 'sell'));`);
+
+    // The global kill-switch row always exists: order placement locks it, a halt updates it.
+    this.addSql(`insert into "kill_switch" ("scope", "halted", "updated_at") values ('global', false, now());`);
   }
 
   override down(): void | Promise<void> {

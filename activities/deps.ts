@@ -1,0 +1,19 @@
+import type { BrokerPort } from '../brokers/port.ts';
+import type { Orm } from '../db/orm.ts';
+import type { Logger } from '../infra/logger.ts';
+
+/** The bot's schedule as Temporal holds it: the source of truth for "is this bot paused". */
+export interface BotScheduleControl {
+  isPaused(botId: number): Promise<boolean>;
+  /** The automatic kill-switch's way of stopping further cycles. */
+  pause(botId: number, note: string): Promise<void>;
+}
+
+/** What the activities need from the outside world; the worker builds it, tests may build their own. */
+export interface ActivityDeps {
+  orm: Orm;
+  brokerFor(account: string): BrokerPort;
+  schedules: BotScheduleControl;
+  logger: Logger;
+  now(): number;
+}

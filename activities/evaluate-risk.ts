@@ -1,0 +1,58 @@
+import { AuditLog, Decision, Signal, type ISignal } from '../db/entities/index.ts';
+import { decide } from '../trading/risk/index.ts';
+import type { StrategySignal } from '../trading/strategies/index.ts';
+import { loadBot } from './bot-context.ts';
+import { marketContext } from './decision-context.ts';
+import type { ActivityDeps } from './deps.ts';
+import type { BotRef, DecisionSummary } from './types.ts';
+
+function strategySignalOf(signal: ISignal): StrategySignal {
+  return {
+    strategy: signal.strategy as StrategySignal['strategy'],
+    direction: signal.direction,
+    barOpenTime: signal.barTime.getTime(),
+    score: signal.score,
+    entryPrice: signal.entryPrice,
+    stopLoss: signal.stopLoss ?? null,
+    takeProfit: signal.takeProfit ?? null,
+    features: signal.payload,
+  };
+}
+
+/** Step 3: one Decision per new signal, carrying every risk check and the reason. */
+export function evaluateRiskActivity(deps: ActivityDeps) {
+  return async function evaluateRisk({ botId, signalIds }: BotRef & { signalIds: number[] }): Promise<DecisionSummary[]> {
+    if (signalIds.length === 0) return [];
+    const em = deps.orm.em.fork();
+    const context = await loadBot(em, botId);
+    const broker = deps.brokerFor(context.bot.brokerAccount);
+    const market = await marketContext(em, broker, context, await deps.schedules.isPaused(botId), deps.now());
+    const signals = await em.find(Signal, { id: { $in: signalIds }, bot: botId }, { orderBy: { id: 'asc' } });
+    const existing = await em.find(Decision, { signal: { $in: signalIds } });
+    const decided = new Map(existing.map((d) => [d.signal.id, d]));
+
+    for (const signal of signals.filter((s) => !decided.has(s.id))) {
+      const outcome = decide({ ...market, signal: strategySignalOf(signal) });
+      await em.transactional(async (tx) => {
+        const decision = tx.create(Decision, { signal: signal.id, ...outcome });
+        tx.create(AuditLog, {
+          bot: botId,
+          entity: 'signal',
+          entityId: String(signal.id),
+          event: outcome.action === 'open' ? 'signal_accepted' : 'signal_skipped',
+          reason: outcome.reason,
+          data: { strategy: signal.strategy, direction: signal.direction, score: signal.score },
+        });
+        await tx.flush();
+        decided.set(signal.id, decision);
+      });
+      deps.logger.info({ botId, signalId: signal.id, action: outcome.action, reason: outcome.reason }, 'decision');
+    }
+    return signals.flatMap((signal) => {
+      const decision = decided.get(signal.id);
+      return decision
+        ? [{ decisionId: decision.id, signalId: signal.id, strategy: signal.strategy, action: decision.action, reason: decision.reason }]
+        : [];
+    });
+  };
+}

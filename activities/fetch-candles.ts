@@ -1,0 +1,33 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { barSeriesProblems } from '../trading/bar-validation.ts';
+import { spreadPoints } from '../trading/rounding.ts';
+import { loadBot } from './bot-context.ts';
+import type { ActivityDeps } from './deps.ts';
+import { cacheInstrument } from './instrument-cache.ts';
+import type { BotRef, FetchCandlesResult } from './types.ts';
+
+/** Step 1: the last closed M1 bars, validated, and the current quote. */
+export function fetchCandlesActivity(deps: ActivityDeps) {
+  return async function fetchCandles({ botId }: BotRef): Promise<FetchCandlesResult> {
+    const em = deps.orm.em.fork();
+    const { bot } = await loadBot(em, botId);
+    const broker = deps.brokerFor(bot.brokerAccount);
+    const instrument = await broker.instrument(bot.symbol);
+    await cacheInstrument(em, bot.brokerAccount, instrument);
+    const bars = await broker.closedBars(bot.symbol, bot.lookback);
+    const problems = barSeriesProblems(bars);
+    const first = bars[0];
+    const last = bars.at(-1);
+    if (problems.length > 0 || !first || !last) {
+      const detail = problems.length > 0 ? problems.slice(0, 5).join('; ') : 'no bars';
+      throw ApplicationFailure.nonRetryable(`invalid bars for ${bot.symbol}: ${detail}`, 'InvalidBars');
+    }
+    const quote = await broker.quote(bot.symbol);
+    return {
+      window: { symbol: bot.symbol, count: bars.length, firstOpenTime: first.openTime, lastOpenTime: last.openTime, lastClose: last.close },
+      bid: quote.bid,
+      ask: quote.ask,
+      spreadPoints: spreadPoints(quote.bid, quote.ask, instrument),
+    };
+  };
+}

@@ -1,0 +1,25 @@
+// The cycle's activities, built from their dependencies (the worker passes real ones).
+import type { ActivityDeps } from './deps.ts';
+import { evaluateRiskActivity } from './evaluate-risk.ts';
+import { fetchCandlesActivity } from './fetch-candles.ts';
+import { managePositionsActivity } from './manage-positions.ts';
+import { placeOrdersActivity } from './place-orders.ts';
+import { reconcileActivity } from './reconcile.ts';
+import { recordCycleActivity } from './record-cycle.ts';
+import { runStrategiesActivity } from './run-strategies.ts';
+
+export type { ActivityDeps } from './deps.ts';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    fetchCandles: fetchCandlesActivity(deps),
+    runStrategies: runStrategiesActivity(deps),
+    evaluateRisk: evaluateRiskActivity(deps),
+    placeOrders: placeOrdersActivity(deps),
+    reconcile: reconcileActivity(deps),
+    managePositions: managePositionsActivity(deps),
+    recordCycle: recordCycleActivity(deps),
+  };
+}
+
+export type CycleActivities = ReturnType<typeof createActivities>;

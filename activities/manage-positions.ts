@@ -1,0 +1,83 @@
+// Step 6: trailing stops, and the automatic kill-switch on unrealised loss.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BrokerPort, BrokerPosition } from '../brokers/port.ts';
+import { AuditLog } from '../db/entities/index.ts';
+import { killSwitchState } from '../trading/kill-switch.ts';
+import type { InstrumentSpec, Quote } from '../trading/market.ts';
+import { pipsToPrice } from '../trading/rounding.ts';
+import { trailingStop } from '../trading/trailing.ts';
+import { loadBot, type BotContext } from './bot-context.ts';
+import { KILL_SWITCH_COMMENT } from './close-reasons.ts';
+import type { ActivityDeps } from './deps.ts';
+import type { BotRef, ManagePositionsResult } from './types.ts';
+
+async function trail(
+  broker: BrokerPort,
+  context: BotContext,
+  positions: BrokerPosition[],
+  quote: Quote,
+  instrument: InstrumentSpec,
+): Promise<number> {
+  if (context.risk.trailingStopPips <= 0) return 0;
+  const distance = pipsToPrice(context.risk.trailingStopPips, instrument);
+  let trailed = 0;
+  for (const position of positions) {
+    const held = { side: position.side, openPrice: position.priceOpen, stopLoss: position.sl, takeProfit: position.tp };
+    const stopLoss = trailingStop(held, quote, distance, instrument);
+    if (stopLoss === null) continue;
+    const result = await broker.modifyPosition(position.ticket, stopLoss, position.tp);
+    if (result.outcome === 'success') trailed++;
+  }
+  return trailed;
+}
+
+async function flatten(
+  deps: ActivityDeps,
+  em: EntityManager,
+  broker: BrokerPort,
+  context: BotContext,
+  positions: BrokerPosition[],
+  reason: string,
+): Promise<number> {
+  let closed = 0;
+  for (const position of positions) {
+    const result = await broker.closePosition(position.ticket, undefined, KILL_SWITCH_COMMENT);
+    if (result.outcome === 'success') closed++;
+    else deps.logger.error({ botId: context.bot.id, ticket: position.ticket, retcode: result.retcode }, 'kill-switch close failed');
+  }
+  await deps.schedules.pause(context.bot.id, `automatic kill-switch: ${reason}`);
+  em.create(AuditLog, {
+    bot: context.bot.id,
+    entity: 'bot',
+    entityId: String(context.bot.id),
+    event: 'kill_switch_tripped',
+    reason,
+    data: { positions: positions.map((p) => p.ticket), closed },
+  });
+  await em.flush();
+  deps.logger.warn({ botId: context.bot.id, reason, closed }, 'automatic kill-switch tripped: positions closed, schedule paused');
+  return closed;
+}
+
+export function managePositionsActivity(deps: ActivityDeps) {
+  return async function managePositions({ botId }: BotRef): Promise<ManagePositionsResult> {
+    const em = deps.orm.em.fork();
+    const context = await loadBot(em, botId);
+    const broker = deps.brokerFor(context.bot.brokerAccount);
+    const positions = await broker.positions({ magic: context.bot.magic });
+    if (positions.length === 0) return { trailed: 0, killSwitchTripped: false, closed: 0 };
+    const [account, instrument, quote] = await Promise.all([
+      broker.account(),
+      broker.instrument(context.bot.symbol),
+      broker.quote(context.bot.symbol),
+    ]);
+    const marked = positions.map((p) => ({ side: p.side, volume: p.volume, openPrice: p.priceOpen, quote, instrument }));
+    const exposure = killSwitchState(marked, account.balance, context.risk.killSwitchMaxUnrealizedPct);
+    if (exposure.breached) {
+      const reason = `unrealised loss ${exposure.unrealizedPnl.toFixed(2)} ${account.currency} is ${exposure.lossPct.toFixed(2)}% of the balance (limit ${exposure.limitPct}%)`;
+      const closed = await flatten(deps, em, broker, context, positions, reason);
+      return { trailed: 0, killSwitchTripped: true, closed };
+    }
+    return { trailed: await trail(broker, context, positions, quote, instrument), killSwitchTripped: false, closed: 0 };
+  };
+}

@@ -1,0 +1,32 @@
+import { Bot, CycleRun } from '../db/entities/index.ts';
+import type { ActivityDeps } from './deps.ts';
+import type { CycleRecord } from './types.ts';
+
+/** The cycle's summary row and its one log line. Idempotent per workflow run. */
+export function recordCycleActivity(deps: ActivityDeps) {
+  return async function recordCycle(record: CycleRecord): Promise<void> {
+    const em = deps.orm.em.fork();
+    const bot = await em.findOne(Bot, record.botId);
+    const { strategies, bars, signals, decisions, orders } = record.counts;
+    await em
+      .createQueryBuilder(CycleRun)
+      .insert({
+        bot: record.botId,
+        workflowId: record.workflowId,
+        runId: record.runId,
+        startedAt: new Date(record.startedAt),
+        finishedAt: new Date(deps.now()),
+        strategies,
+        bars,
+        signals,
+        decisions,
+        orders,
+        outcome: record.error ? `${record.outcome}: ${record.error}`.slice(0, 255) : record.outcome,
+      })
+      .onConflict(['runId'])
+      .ignore()
+      .execute();
+    const line = `[ScalperTrade] bot=${record.botId} symbol=${bot?.symbol ?? '?'} strategies=${strategies} signals=${signals} decisions=${decisions} orders=${orders}`;
+    deps.logger.info({ botId: record.botId, workflowId: record.workflowId, runId: record.runId, outcome: record.outcome, ...record.counts }, line);
+  };
+}

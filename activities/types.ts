@@ -1,0 +1,87 @@
+// What crosses the workflow/activity boundary: small, readable in the Web UI history.
+// Bars are not passed around; a window descriptor names them.
+
+export interface BotRef {
+  botId: number;
+}
+
+export interface BarWindow {
+  symbol: string;
+  count: number;
+  firstOpenTime: number;
+  lastOpenTime: number;
+  lastClose: number;
+}
+
+export interface FetchCandlesResult {
+  window: BarWindow;
+  bid: number;
+  ask: number;
+  spreadPoints: number;
+}
+
+export interface FiredSignal {
+  signalId: number;
+  strategy: string;
+  direction: 'buy' | 'sell';
+  score: number;
+}
+
+export interface RunStrategiesResult {
+  strategiesRun: string[];
+  /** New signals only; a bar that already signalled (an earlier cycle or a retry) is not repeated. */
+  signals: FiredSignal[];
+  duplicates: number;
+}
+
+export interface DecisionSummary {
+  decisionId: number;
+  signalId: number;
+  strategy: string;
+  action: 'open' | 'ignore';
+  reason: string;
+}
+
+export interface OrderRequest {
+  decisionId: number;
+  clientOrderId: string;
+}
+
+export interface OrderOutcome {
+  clientOrderId: string;
+  status: string;
+  retcode: number | null;
+  retcodeName: string | null;
+  brokerTicket: string | null;
+}
+
+export interface ReconcileResult {
+  newExecutions: number;
+  positionsOpened: number;
+  positionsClosed: number;
+  ordersSettled: number;
+  openPositions: number;
+}
+
+export interface ManagePositionsResult {
+  trailed: number;
+  killSwitchTripped: boolean;
+  closed: number;
+}
+
+export interface CycleCounts {
+  strategies: number;
+  bars: number;
+  signals: number;
+  decisions: number;
+  orders: number;
+}
+
+export interface CycleRecord extends BotRef {
+  workflowId: string;
+  runId: string;
+  startedAt: number;
+  counts: CycleCounts;
+  outcome: 'completed' | 'failed';
+  error?: string;
+}

@@ -1,0 +1,33 @@
+// API process: REST over the engine's database and the bots' Temporal Schedules.
+import { BotSchedules } from '../bots/schedule.ts';
+import { loadConfig } from '../infra/config.ts';
+import { createLogger } from '../infra/logger.ts';
+import { connectDatabase, connectTemporal, exitOnStartupError, required, StartupError } from '../infra/startup.ts';
+import { buildApp } from './app.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL, 'api');
+  const orm = await connectDatabase(required(config.DATABASE_URL, 'DATABASE_URL'));
+  const temporal = await connectTemporal(required(config.TEMPORAL_ADDRESS, 'TEMPORAL_ADDRESS'), config.TEMPORAL_NAMESPACE);
+  const app = await buildApp({
+    orm,
+    schedules: new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE),
+    temporal: { checkHealth: () => temporal.client.workflowService.getSystemInfo({}) },
+    logger,
+  });
+  try {
+    await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  } catch (error) {
+    throw new StartupError(`cannot listen on API_HOST=${config.API_HOST} API_PORT=${config.API_PORT}: ${(error as Error).message}`);
+  }
+  const stop = async () => {
+    await app.close();
+    await temporal.close();
+    await orm.close();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch(exitOnStartupError);

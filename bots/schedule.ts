@@ -1,0 +1,105 @@
+// A bot's Temporal Schedule: the engine's only clock and, paused, its manual kill-switch.
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction } from '@temporalio/client';
+import type { IBot } from '../db/entities/index.ts';
+import { SEARCH_ATTRIBUTES } from '../infra/temporal-server.ts';
+
+export const CYCLE_WORKFLOW = 'scalperCycle';
+
+export function scheduleIdOf(botId: number): string {
+  return `scalper-bot-${botId}`;
+}
+
+/** Never replay stale cycles after an outage: a late scalping signal is worse than none. */
+const CATCHUP_WINDOW = '30 seconds';
+
+export interface ScheduleState {
+  exists: boolean;
+  paused: boolean;
+  note: string | null;
+}
+
+type ScheduledBot = Pick<IBot, 'id' | 'symbol' | 'scheduleIntervalSeconds' | 'status'>;
+
+export class BotSchedules {
+  private readonly client: Client;
+  private readonly taskQueue: string;
+
+  constructor(client: Client, taskQueue: string) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+  }
+
+  idOf(botId: number): string {
+    return scheduleIdOf(botId);
+  }
+
+  private action(bot: ScheduledBot): ScheduleOptionsAction {
+    return {
+      type: 'startWorkflow',
+      workflowType: CYCLE_WORKFLOW,
+      workflowId: `scalper-cycle-${bot.id}`,
+      taskQueue: this.taskQueue,
+      args: [{ botId: bot.id }],
+      // Below the interval, so a stuck cycle never eats the next one's slot.
+      workflowRunTimeout: `${Math.max(bot.scheduleIntervalSeconds - 5, 10)} seconds`,
+      typedSearchAttributes: [
+        { key: SEARCH_ATTRIBUTES.botId, value: String(bot.id) },
+        { key: SEARCH_ATTRIBUTES.symbol, value: bot.symbol },
+      ],
+    };
+  }
+
+  /** Creates or updates the schedule. An update keeps the schedule's pause state as it is. */
+  async upsert(bot: ScheduledBot): Promise<void> {
+    const spec = { intervals: [{ every: `${bot.scheduleIntervalSeconds} seconds` }] };
+    const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW };
+    const handle = this.client.schedule.getHandle(scheduleIdOf(bot.id));
+    try {
+      // update() replaces `state` too: carry the current one over, or a paused bot would resume.
+      await handle.update((previous) => ({ spec, action: this.action(bot), policies, state: previous.state }));
+    } catch (error) {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+      await this.client.schedule.create({
+        scheduleId: scheduleIdOf(bot.id),
+        spec,
+        action: this.action(bot),
+        policies,
+        state: { paused: bot.status === 'paused', note: bot.status === 'paused' ? 'created paused' : 'created by scalper-engine' },
+      });
+    }
+  }
+
+  async state(botId: number): Promise<ScheduleState> {
+    try {
+      const description = await this.client.schedule.getHandle(scheduleIdOf(botId)).describe();
+      return { exists: true, paused: description.state.paused, note: description.state.note ?? null };
+    } catch (error) {
+      if (error instanceof ScheduleNotFoundError) return { exists: false, paused: true, note: null };
+      throw error;
+    }
+  }
+
+  async isPaused(botId: number): Promise<boolean> {
+    return (await this.state(botId)).paused;
+  }
+
+  async pause(botId: number, note: string): Promise<void> {
+    await this.client.schedule.getHandle(scheduleIdOf(botId)).pause(note);
+  }
+
+  async resume(botId: number, note: string): Promise<void> {
+    await this.client.schedule.getHandle(scheduleIdOf(botId)).unpause(note);
+  }
+
+  async trigger(botId: number): Promise<void> {
+    await this.client.schedule.getHandle(scheduleIdOf(botId)).trigger(ScheduleOverlapPolicy.SKIP);
+  }
+
+  async remove(botId: number): Promise<void> {
+    try {
+      await this.client.schedule.getHandle(scheduleIdOf(botId)).delete();
+    } catch (error) {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+    }
+  }
+}

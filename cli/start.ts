@@ -1,0 +1,126 @@
+// `npm start`: PostgreSQL, the Temporal dev server, migrations, the demo bot, then the worker and
+// API as child processes. Ctrl-C stops them all; the next start reuses ./.data.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BotSchedules } from '../bots/schedule.ts';
+import { BotService } from '../bots/service.ts';
+import { loadConfig, redactUrl, type EngineConfig } from '../infra/config.ts';
+import { createLogger } from '../infra/logger.ts';
+import { startEmbeddedPostgres } from '../infra/postgres.ts';
+import { connectDatabase, connectTemporal, exitOnStartupError, reportStartupError } from '../infra/startup.ts';
+import { startTemporalDevServer } from '../infra/temporal-server.ts';
+
+let config: EngineConfig;
+try {
+  config = loadConfig();
+} catch (error) {
+  exitOnStartupError(error);
+}
+const logger = createLogger(config.LOG_LEVEL, 'start');
+const cleanups: Array<{ name: string; stop: () => Promise<unknown> }> = [];
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+}
+
+async function shutdown(code: number): Promise<never> {
+  if (stopping) process.exit(code);
+  stopping = true;
+  logger.info('stopping');
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+        }),
+    ),
+  );
+  for (const { name, stop } of cleanups.reverse()) {
+    await withTimeout(stop().catch((error) => logger.warn({ err: error }, `stopping ${name} failed`)), 15_000);
+  }
+  logger.info('stopped');
+  process.exit(code);
+}
+
+function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], { env, stdio: 'inherit' });
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    logger.error({ code, signal }, `${name} exited; stopping everything`);
+    void shutdown(code || 1);
+  });
+  children.push(child);
+  return child;
+}
+
+async function main(): Promise<void> {
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    logger.info({ dataDir: join(config.dataDir, 'postgres'), port: config.POSTGRES_PORT }, 'starting embedded PostgreSQL');
+    const postgres = await startEmbeddedPostgres({
+      dataDir: join(config.dataDir, 'postgres'),
+      port: config.POSTGRES_PORT,
+      database: 'scalper',
+      persistent: true,
+    });
+    cleanups.push({ name: 'PostgreSQL', stop: () => postgres.stop() });
+    databaseUrl = postgres.url;
+  }
+  const orm = await connectDatabase(databaseUrl);
+
+  let temporalAddress = config.TEMPORAL_ADDRESS;
+  let uiUrl = 'the Web UI of your Temporal cluster';
+  if (!temporalAddress) {
+    logger.info({ port: config.TEMPORAL_PORT, uiPort: config.TEMPORAL_UI_PORT }, 'starting the Temporal dev server');
+    const temporal = await startTemporalDevServer({
+      cliPath: config.TEMPORAL_CLI_PATH,
+      cacheDir: config.cacheDir,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dbFilename: join(config.dataDir, 'temporal.db'),
+      port: config.TEMPORAL_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      log: (line) => logger.info(line),
+    });
+    cleanups.push({ name: 'Temporal dev server', stop: () => temporal.stop() });
+    temporalAddress = temporal.address;
+    uiUrl = temporal.uiUrl ?? uiUrl;
+  }
+  const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE);
+  const bots = new BotService(orm.em, new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE));
+  if (config.DEMO_BOT) {
+    const demo = await bots.ensureDemoBot();
+    logger.info({ botId: demo.id, symbol: demo.symbol }, 'demo paper bot ready (DEMO_BOT=false to skip)');
+  }
+  await temporal.close();
+  await orm.close();
+
+  const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
+  launch('worker', '../worker/main.ts', env);
+  launch('api', '../api/main.ts', env);
+  const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
+  process.stdout.write(
+    [
+      '',
+      'scalper-engine is running',
+      `  Temporal Web UI  ${uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/schedules`,
+      `  REST API         ${apiUrl}  (docs: ${apiUrl}/docs, health: ${apiUrl}/health)`,
+      `  PostgreSQL       ${redactUrl(databaseUrl)}`,
+      `  Temporal         ${temporalAddress}`,
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+main().catch(async (error) => {
+  reportStartupError(error);
+  await shutdown(1);
+});

@@ -1,0 +1,64 @@
+// Connecting to the servers the engine needs; a failure becomes one line naming the setting.
+import { Connection, Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { openOrm, type Orm } from '../db/orm.ts';
+import { ConfigError, redactUrl } from './config.ts';
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+function reason(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return reason(error.errors[0]);
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}
+
+export async function connectDatabase(url: string, setting = 'DATABASE_URL'): Promise<Orm> {
+  try {
+    return await openOrm(url);
+  } catch (error) {
+    throw new StartupError(`cannot use PostgreSQL at ${setting}=${redactUrl(url)}: ${reason(error)}`);
+  }
+}
+
+export interface TemporalConnections {
+  client: Client;
+  native: NativeConnection;
+  close(): Promise<void>;
+}
+
+export async function connectTemporal(address: string, namespace: string): Promise<TemporalConnections> {
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
+    const native = await NativeConnection.connect({ address });
+    const client = new Client({ connection, namespace });
+    await client.workflowService.describeNamespace({ namespace });
+    return {
+      client,
+      native,
+      async close() {
+        await native.close();
+        await connection.close();
+      },
+    };
+  } catch (error) {
+    throw new StartupError(`cannot use Temporal at TEMPORAL_ADDRESS=${address} (namespace ${namespace}): ${reason(error)}`);
+  }
+}
+
+/** A bad setting or an unreachable server is one line naming the setting; anything else keeps its stack. */
+export function reportStartupError(error: unknown): void {
+  if (error instanceof StartupError || error instanceof ConfigError) process.stderr.write(`scalper-engine: ${error.message}\n`);
+  else process.stderr.write(`scalper-engine: unexpected error at start-up\n${error instanceof Error ? error.stack : String(error)}\n`);
+}
+
+export function exitOnStartupError(error: unknown): never {
+  reportStartupError(error);
+  process.exit(1);
+}
+
+export function required(value: string | undefined, setting: string): string {
+  if (!value) throw new ConfigError(`${setting} must be set`);
+  return value;
+}

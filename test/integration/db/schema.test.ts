@@ -1,0 +1,76 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { Bot, Signal } from '../../../db/entities/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.drop());
+
+function newBot(name: string, magic: number) {
+  return db.orm.em.fork().create(Bot, {
+    name,
+    symbol: 'XAUUSDm',
+    lookback: 100,
+    enabledStrategies: ['pin_bar'],
+    strategyParams: {},
+    riskSettings: {},
+    brokerAccount: 'paper-1',
+    magic,
+  });
+}
+
+describe('schema', () => {
+  it('applies the committed migration and records it', async () => {
+    const pending = await db.orm.migrator.getPending();
+    expect(pending).toEqual([]);
+    const executed = await db.orm.migrator.getExecuted();
+    expect(executed.map((m) => m.name)).toEqual([expect.stringMatching(/_Initial$/)]);
+  });
+
+  it('refuses a second signal for the same bot, strategy and bar', async () => {
+    const em = db.orm.em.fork();
+    const bot = newBot('dedupe', 9001);
+    await em.persist(bot).flush();
+    const signal = {
+      bot,
+      strategy: 'pin_bar',
+      symbol: 'XAUUSDm',
+      direction: 'buy' as const,
+      barTime: new Date('2026-11-23T10:00:00Z'),
+      score: 0.7,
+      entryPrice: 2650.1,
+      stopLoss: null,
+      takeProfit: null,
+      payload: { bodyRatio: 0.2 },
+    };
+    await em.persist(em.create(Signal, signal)).flush();
+    const again = db.orm.em.fork();
+    await expect(again.persist(again.create(Signal, { ...signal, bot: again.getReference(Bot, bot.id) })).flush()).rejects.toBeInstanceOf(
+      UniqueConstraintViolationException,
+    );
+  });
+
+  it('stores prices as NUMERIC without float drift', async () => {
+    const em = db.orm.em.fork();
+    const bot = newBot('numeric', 9002);
+    await em.persist(bot).flush();
+    await em.persist(
+      em.create(Signal, {
+        bot,
+        strategy: 'pin_bar',
+        symbol: 'XAUUSDm',
+        direction: 'sell',
+        barTime: new Date('2026-11-23T10:01:00Z'),
+        score: 0.1234,
+        entryPrice: 2650.123,
+        stopLoss: 2651.1,
+        takeProfit: null,
+        payload: {},
+      }),
+    ).flush();
+    const rows = await em.getConnection().execute('select entry_price::text as p, pg_typeof(entry_price)::text as t from signal where strategy = ? and direction = ?', ['pin_bar', 'sell']);
+    expect(rows).toEqual([{ p: '2650.12300000', t: 'numeric' }]);
+  });
+});

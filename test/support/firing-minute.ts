@@ -1,0 +1,25 @@
+// Finds, in a seeded synthetic market, the latest minute before `before` whose last closed bar
+// makes a strategy fire: integration tests set their clock there, so a real cycle has a signal.
+import type { MarketFeed } from '../../brokers/feeds/feed.ts';
+import type { InstrumentSpec } from '../../trading/market.ts';
+import { runStrategies, strategyParamsSchema, type StrategyName, type StrategySignal } from '../../trading/strategies/index.ts';
+
+export function findFiringMinute(
+  feed: MarketFeed,
+  instrument: InstrumentSpec,
+  strategies: StrategyName[],
+  lookback: number,
+  before: number,
+  minScore = 0,
+): { now: number; signal: StrategySignal } {
+  const params = strategyParamsSchema.parse({});
+  for (let minute = Math.floor(before / 60_000) * 60_000, tries = 0; tries < 20_000; minute -= 60_000, tries++) {
+    // 30 s into the minute: the bar of the minute before is the last closed one.
+    const now = minute + 30_000;
+    const [signal] = runStrategies(feed.closedBars(instrument.symbol, lookback, now), strategies, params, instrument).filter(
+      (s) => s.score >= minScore,
+    );
+    if (signal) return { now, signal };
+  }
+  throw new Error(`no ${strategies.join('/')} signal in the 20000 minutes before ${new Date(before).toISOString()}`);
+}

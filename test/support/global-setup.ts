@@ -1,0 +1,35 @@
+// Starts the real servers the integration tests run against, once per jest run:
+// PostgreSQL (DATABASE_URL, else a throw-away embedded cluster) and Temporal (TEMPORAL_ADDRESS,
+// else a dev server from the `temporal` CLI).
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../infra/config.ts';
+import { freePort } from '../../infra/free-port.ts';
+import { startEmbeddedPostgres } from '../../infra/postgres.ts';
+import { startTemporalDevServer } from '../../infra/temporal-server.ts';
+import { SERVERS_KEY, type TestServers } from './servers.ts';
+
+export default async function globalSetup(): Promise<void> {
+  const config = loadConfig();
+  const servers: TestServers = { stops: [] };
+  const log = (line: string) => process.stderr.write(`[test servers] ${line}\n`);
+
+  if (!config.DATABASE_URL) {
+    const dataDir = await mkdtemp(join(tmpdir(), 'scalper-test-pg-'));
+    const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres', persistent: false });
+    servers.stops.push(() => postgres.stop());
+    process.env.DATABASE_URL = postgres.url;
+  }
+  if (!config.TEMPORAL_ADDRESS) {
+    const temporal = await startTemporalDevServer({
+      cliPath: config.TEMPORAL_CLI_PATH,
+      cacheDir: config.cacheDir,
+      namespace: config.TEMPORAL_NAMESPACE,
+      log,
+    });
+    servers.stops.push(() => temporal.stop());
+    process.env.TEMPORAL_ADDRESS = temporal.address;
+  }
+  (globalThis as Record<string, unknown>)[SERVERS_KEY] = servers;
+}

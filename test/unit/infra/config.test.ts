@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig, redactUrl } from '../../../infra/config.ts';
+
+describe('loadConfig', () => {
+  it('gives every setting a default', () => {
+    const config = loadConfig({ HOME: '/home/trader' });
+    expect(config).toMatchObject({
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'scalper',
+      TEMPORAL_PORT: 7233,
+      TEMPORAL_UI_PORT: 8233,
+      API_PORT: 3000,
+      DEMO_BOT: true,
+      cacheDir: '/home/trader/.cache/scalper-engine',
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.TEMPORAL_ADDRESS).toBeUndefined();
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ TEMPORAL_ADDRESS: 'localhost' }, 'TEMPORAL_ADDRESS'],
+    [{ TEMPORAL_ADDRESS: 'http://localhost:7233' }, 'TEMPORAL_ADDRESS'],
+    [{ API_PORT: '70000' }, 'API_PORT'],
+    [{ DEMO_BOT: 'maybe' }, 'DEMO_BOT'],
+  ])('names the variable that is wrong: %p', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}=`));
+  });
+
+  it('masks passwords in URLs it prints', () => {
+    expect(redactUrl('postgres://scalper:secret@db:5432/scalper')).toBe('postgres://scalper:***@db:5432/scalper');
+    expect(redactUrl('postgres://db:5432/scalper')).toBe('postgres://db:5432/scalper');
+  });
+});

@@ -1,0 +1,48 @@
+// docker-compose.yml is for users (no Docker engine here): checked by parsing, against the code.
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { loadConfig } from '../../../infra/config.ts';
+
+interface Service {
+  command?: string[];
+  environment?: Record<string, string | number>;
+  ports?: string[];
+  build?: string;
+}
+
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
+
+describe('docker-compose.yml', () => {
+  it('runs PostgreSQL, Temporal with its Web UI, the worker and the API', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgresql', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']);
+  });
+
+  it.each(['worker', 'api'])('%s runs an entry point that exists, with a configuration the engine accepts', (name) => {
+    const service = compose.services[name]!;
+    expect(service.build).toBe('.');
+    const script = service.command?.[1] ?? '';
+    expect(existsSync(script)).toBe(true);
+    const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)]));
+    const config = loadConfig(env);
+    expect(config.DATABASE_URL).toMatch(/@postgresql:5432\//);
+    expect(config.TEMPORAL_ADDRESS).toBe('temporal:7233');
+  });
+
+  it('registers the BotId and Symbol search attributes the schedules use', () => {
+    const command = JSON.stringify(compose.services['temporal-setup']?.command);
+    expect(command).toContain('--name BotId --type Keyword');
+    expect(command).toContain('--name Symbol --type Keyword');
+  });
+
+  it('publishes the API and the Web UI', () => {
+    expect(compose.services.api?.ports).toContain('3000:3000');
+    expect(compose.services['temporal-ui']?.ports).toContain('8080:8080');
+  });
+
+  it('copies every runtime folder into the image', () => {
+    const dockerfile = readFileSync('Dockerfile', 'utf8');
+    for (const folder of ['activities', 'api', 'bots', 'brokers', 'db', 'infra', 'trading', 'worker', 'workflows']) {
+      expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
+    }
+  });
+});

@@ -1,0 +1,1 @@
+export { scalperCycle } from './scalper-cycle.ts';

@@ -1,0 +1,49 @@
+// One 45-second cycle of one bot. Deterministic: it only sequences activities; all I/O is in them.
+import { ApplicationFailure, log, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import type { CycleActivities } from '../activities/index.ts';
+import type { BotRef, CycleCounts, OrderRequest } from '../activities/types.ts';
+import { clientOrderIdFor } from '../trading/client-order-id.ts';
+
+/** Errors that no retry can cure; everything else is retried within the cycle's time budget. */
+const NON_RETRYABLE = ['BotNotFound', 'InvalidBars', 'InvalidBotSettings'];
+
+function step(startToCloseTimeout: ActivityOptions['startToCloseTimeout'], maximumAttempts: number): ActivityOptions {
+  return {
+    startToCloseTimeout,
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '4s', maximumAttempts, nonRetryableErrorTypes: NON_RETRYABLE },
+  };
+}
+
+const { fetchCandles, runStrategies, evaluateRisk, reconcile, managePositions } = proxyActivities<CycleActivities>(step('10s', 3));
+// Placing orders may resend after an unknown outcome; each attempt first looks the order up.
+const { placeOrders } = proxyActivities<CycleActivities>(step('15s', 4));
+const { recordCycle } = proxyActivities<CycleActivities>(step('5s', 5));
+
+export async function scalperCycle(input: BotRef): Promise<CycleCounts> {
+  const info = workflowInfo();
+  const startedAt = info.runStartTime.getTime();
+  const counts: CycleCounts = { strategies: 0, bars: 0, signals: 0, decisions: 0, orders: 0 };
+  try {
+    const candles = await fetchCandles(input);
+    counts.bars = candles.window.count;
+    const strategies = await runStrategies({ ...input, window: candles.window });
+    counts.strategies = strategies.strategiesRun.length;
+    counts.signals = strategies.signals.length;
+    const decisions = await evaluateRisk({ ...input, signalIds: strategies.signals.map((s) => s.signalId) });
+    counts.decisions = decisions.filter((d) => d.action === 'open').length;
+    const orders: OrderRequest[] = decisions
+      .filter((d) => d.action === 'open')
+      .map((d) => ({ decisionId: d.decisionId, clientOrderId: clientOrderIdFor(input.botId, d.decisionId) }));
+    const placed = await placeOrders({ ...input, orders });
+    counts.orders = placed.length;
+    await reconcile(input);
+    await managePositions(input);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn('cycle failed', { botId: input.botId, error: message });
+    await recordCycle({ ...input, workflowId: info.workflowId, runId: info.runId, startedAt, counts, outcome: 'failed', error: message });
+    throw ApplicationFailure.create({ message, type: 'CycleFailed', nonRetryable: true, cause: error instanceof Error ? error : undefined });
+  }
+  await recordCycle({ ...input, workflowId: info.workflowId, runId: info.runId, startedAt, counts, outcome: 'completed' });
+  return counts;
+}
