@@ -21,13 +21,18 @@ async function main(): Promise<void> {
   } catch (error) {
     throw new StartupError(`cannot listen on API_HOST=${config.API_HOST} API_PORT=${config.API_PORT}: ${(error as Error).message}`);
   }
-  const stop = async () => {
-    await app.close();
-    await temporal.close();
-    await orm.close();
+  let stopping: Promise<void> | null = null;
+  // Ctrl-C reaches every process of the terminal, then `npm start` sends SIGTERM: stop once.
+  const stop = () => {
+    stopping ??= (async () => {
+      await app.close();
+      await temporal.close();
+      await orm.close();
+    })();
+    return stopping;
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch(exitOnStartupError);

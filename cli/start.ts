@@ -8,7 +8,7 @@ import { BotService } from '../bots/service.ts';
 import { loadConfig, redactUrl, type EngineConfig } from '../infra/config.ts';
 import { createLogger } from '../infra/logger.ts';
 import { startEmbeddedPostgres } from '../infra/postgres.ts';
-import { connectDatabase, connectTemporal, exitOnStartupError, reportStartupError } from '../infra/startup.ts';
+import { connectDatabase, connectTemporal, exitOnStartupError, reportStartupError, StartupError } from '../infra/startup.ts';
 import { startTemporalDevServer } from '../infra/temporal-server.ts';
 
 let config: EngineConfig;
@@ -26,10 +26,12 @@ function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {
   return Promise.race([promise, new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 }
 
-async function shutdown(code: number): Promise<never> {
-  if (stopping) process.exit(code);
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
   stopping = true;
   logger.info('stopping');
+  // Native teardown promises do not hold the event loop open; this does, until the end.
+  setInterval(() => {}, 1_000);
   await Promise.all(
     children.map(
       (child) =>
@@ -46,6 +48,17 @@ async function shutdown(code: number): Promise<never> {
   }
   logger.info('stopped');
   process.exit(code);
+}
+
+/** The banner is only printed once the API answers healthy: then the worker has connected too. */
+async function waitUntilHealthy(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const healthy = await fetch(url).then((response) => response.ok, () => false);
+    if (healthy) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new StartupError(`the API did not report healthy at ${url} within ${timeoutMs / 1000} s`);
 }
 
 function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
@@ -104,6 +117,7 @@ async function main(): Promise<void> {
   launch('worker', '../worker/main.ts', env);
   launch('api', '../api/main.ts', env);
   const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
+  await waitUntilHealthy(`${apiUrl}/health`, 120_000);
   process.stdout.write(
     [
       '',
@@ -118,8 +132,20 @@ async function main(): Promise<void> {
   );
 }
 
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// Ctrl-C reaches this process twice (from the terminal and forwarded by npm): one clean stop.
+// A signal well after the first forces the exit.
+let firstSignalAt = 0;
+function onSignal(): void {
+  if (firstSignalAt === 0) {
+    firstSignalAt = Date.now();
+    void shutdown(0);
+  } else if (Date.now() - firstSignalAt > 2_000) {
+    process.stderr.write('scalper-engine: forced exit\n');
+    process.exit(130);
+  }
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 main().catch(async (error) => {
   reportStartupError(error);
   await shutdown(1);

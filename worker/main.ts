@@ -1,4 +1,5 @@
 // Worker process: runs cycle workflows and activities on the `scalper` task queue.
+import { Runtime } from '@temporalio/worker';
 import { BotSchedules } from '../bots/schedule.ts';
 import { BotService } from '../bots/service.ts';
 import { loadConfig } from '../infra/config.ts';
@@ -7,10 +8,14 @@ import { connectDatabase, connectTemporal, exitOnStartupError, required } from '
 import { createBrokerDirectory } from './brokers.ts';
 import { createWorker } from './create-worker.ts';
 import { createPostgresStateStore } from '../brokers/paper/postgres-store.ts';
+import { sdkLogger } from './sdk-logger.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'worker');
+  // The SDK is chatty at info (bundling, state changes): its own logs start at warn unless debugging.
+  const sdkLevel = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? config.LOG_LEVEL : 'warn';
+  Runtime.install({ logger: sdkLogger(logger.child({ component: 'temporal-sdk' }, { level: sdkLevel })) });
   const orm = await connectDatabase(required(config.DATABASE_URL, 'DATABASE_URL'));
   const temporal = await connectTemporal(required(config.TEMPORAL_ADDRESS, 'TEMPORAL_ADDRESS'), config.TEMPORAL_NAMESPACE);
   const schedules = new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE);
@@ -27,6 +32,9 @@ async function main(): Promise<void> {
       now: () => Date.now(),
     },
   });
+  // The SDK drains on the first SIGINT/SIGTERM and then stops listening; a second signal (Ctrl-C
+  // and `npm start` both send one) must not kill the worker mid-drain.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => logger.info(`${signal}: draining`));
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, bots }, 'worker running; schedules in step with bots');
   // Resolves once SIGINT/SIGTERM has drained in-flight activities.
   await worker.run();

@@ -5,7 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../infra/config.ts';
-import { freePort } from '../../infra/free-port.ts';
+import { freePort } from '../../infra/ports.ts';
 import { startEmbeddedPostgres } from '../../infra/postgres.ts';
 import { startTemporalDevServer } from '../../infra/temporal-server.ts';
 import { SERVERS_KEY, type TestServers } from './servers.ts';
