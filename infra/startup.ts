@@ -11,7 +11,8 @@ export class StartupError extends Error {
 function reason(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return reason(error.errors[0]);
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
+  const firstLine = message.split('\n')[0] ?? message;
+  return firstLine.replace(/^(\w*Error|Error): /, '');
 }
 
 export async function connectDatabase(url: string, setting = 'DATABASE_URL'): Promise<Orm> {

@@ -1,0 +1,63 @@
+// Bot schedules on the real Temporal dev server.
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
+import { BotSchedules, scheduleIdOf } from '../../../bots/schedule.ts';
+import { BotService } from '../../../bots/service.ts';
+import type { TemporalConnections } from '../../../infra/startup.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
+
+let db: TestDatabase;
+let temporal: TemporalConnections;
+let schedules: BotSchedules;
+let bots: BotService;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  temporal = await connectTestTemporal();
+  // Nobody polls this queue: the schedules are real, their cycles never run.
+  schedules = new BotSchedules(temporal.client, uniqueTaskQueue('unpolled'));
+  bots = new BotService(db.orm.em, schedules);
+});
+
+afterAll(async () => {
+  await temporal.close();
+  await db.drop();
+});
+
+function describeSchedule(botId: number) {
+  return temporal.client.schedule.getHandle(scheduleIdOf(botId)).describe();
+}
+
+describe('bot schedules', () => {
+  it('creates scalper-bot-<id>: every 45 s, overlap SKIP, short catch-up, BotId/Symbol on every run', async () => {
+    const bot = await bots.create({ name: 'schedule-shape', symbol: 'XAUUSDm' });
+    const schedule = await describeSchedule(bot.id);
+    expect(schedule.scheduleId).toBe(`scalper-bot-${bot.id}`);
+    expect(schedule.spec.intervals).toMatchObject([{ every: 45_000 }]);
+    expect(schedule.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+    expect(schedule.policies.catchupWindow).toBe(30_000);
+    expect(schedule.action).toMatchObject({ workflowType: 'scalperCycle', args: [{ botId: bot.id }], workflowRunTimeout: 40_000 });
+    const attributes = (schedule.action.typedSearchAttributes as TypedSearchAttributes).getAll().map(({ key, value }) => [key.name, value]);
+    expect(attributes).toEqual(expect.arrayContaining([['BotId', String(bot.id)], ['Symbol', 'XAUUSDm']]));
+    expect(schedule.state.paused).toBe(false);
+  });
+
+  it('an upsert (a restart, a settings change) never un-pauses a schedule paused from the terminal', async () => {
+    const bot = await bots.create({ name: 'stays-paused', symbol: 'XAUUSDm' });
+    await temporal.client.schedule.getHandle(scheduleIdOf(bot.id)).pause('news spike');
+    await schedules.upsert({ ...bot, scheduleIntervalSeconds: 60 });
+    const schedule = await describeSchedule(bot.id);
+    expect(schedule.state).toMatchObject({ paused: true, note: 'news spike' });
+    expect(schedule.spec.intervals).toMatchObject([{ every: 60_000 }]);
+    await expect(schedules.state(bot.id)).resolves.toEqual({ exists: true, paused: true, note: 'news spike' });
+  });
+
+  it('start-up sync recreates a missing schedule, paused if the bot is paused', async () => {
+    const bot = await bots.create({ name: 'recreated', symbol: 'XAUUSDm', paused: true });
+    await schedules.remove(bot.id);
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
+    await bots.syncSchedules();
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: true });
+  });
+});

@@ -1,0 +1,29 @@
+// A bad setting ends with one line naming it.
+import { freePort } from '../../../infra/ports.ts';
+import { connectDatabase, connectTemporal, StartupError } from '../../../infra/startup.ts';
+
+describe('start-up errors', () => {
+  it('an unreachable DATABASE_URL names the setting and hides the password', async () => {
+    const port = await freePort();
+    const attempt = connectDatabase(`postgres://scalper:secret@127.0.0.1:${port}/scalper`);
+    await expect(attempt).rejects.toBeInstanceOf(StartupError);
+    await expect(attempt).rejects.toThrow(`cannot use PostgreSQL at DATABASE_URL=postgres://scalper:***@127.0.0.1:${port}/scalper: connect ECONNREFUSED`);
+  });
+
+  it('a DATABASE_URL with a wrong password says so', async () => {
+    const url = new URL(process.env.DATABASE_URL!);
+    url.password = 'wrong';
+    await expect(connectDatabase(url.toString())).rejects.toThrow(/DATABASE_URL=.*:\*\*\*@.*password authentication failed/);
+  });
+
+  it('an unreachable TEMPORAL_ADDRESS names the setting', async () => {
+    const address = `127.0.0.1:${await freePort()}`;
+    const attempt = connectTemporal(address, 'default');
+    await expect(attempt).rejects.toBeInstanceOf(StartupError);
+    await expect(attempt).rejects.toThrow(`cannot use Temporal at TEMPORAL_ADDRESS=${address}`);
+  });
+
+  it('a namespace the server does not have is named', async () => {
+    await expect(connectTemporal(process.env.TEMPORAL_ADDRESS!, 'no-such-namespace')).rejects.toThrow(/namespace no-such-namespace/);
+  });
+});
