@@ -1,0 +1,70 @@
+// A real worker process (as worker/main.ts builds one) for the exactly-once crash tests: run it with
+// `spawn(process.execPath, [this file])`. Its clock is fixed by the test, and with CRASH_POINT set
+// its broker kills this process (or stalls) at that point of the first order send.
+//
+// Environment: DATABASE_URL, TEMPORAL_ADDRESS, CRASH_TASK_QUEUE (the queue it works),
+// CRASH_SCHEDULE_QUEUE (the bots' schedules' unpolled queue), CRASH_CLOCK_MS, CRASH_FEED_SEED,
+// optional CRASH_POINT and CRASH_STALL_MS.
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createPostgresStateStore } from '../../brokers/paper/postgres-store.ts';
+import { BotSchedules } from '../../bots/schedule.ts';
+import { createLogger } from '../../infra/logger.ts';
+import { connectDatabase, connectTemporal } from '../../infra/startup.ts';
+import { createBrokerDirectory } from '../../worker/brokers.ts';
+import { createWorker } from '../../worker/create-worker.ts';
+import { CRASH_POINTS, crashingBroker, type CrashPoint } from './crash-broker.ts';
+import { CRASH_LINE_PREFIX, READY_LINE } from './crash-worker-process.ts';
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`crash-worker: ${name} must be set`);
+  return value;
+}
+
+function crashPoint(): CrashPoint | null {
+  const value = process.env.CRASH_POINT;
+  if (!value) return null;
+  const point = CRASH_POINTS.find((p) => p === value);
+  if (!point) throw new Error(`crash-worker: unknown CRASH_POINT ${value}`);
+  return point;
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const clock = Number(env('CRASH_CLOCK_MS'));
+  const point = crashPoint();
+  const orm = await connectDatabase(env('DATABASE_URL'));
+  const temporal = await connectTemporal(env('TEMPORAL_ADDRESS'), 'default');
+  const directory = createBrokerDirectory({ store: createPostgresStateStore(orm), feedSeed: Number(env('CRASH_FEED_SEED')), now: () => clock });
+  const hooks = {
+    announce: (at: CrashPoint) => process.stdout.write(`${CRASH_LINE_PREFIX}${at}\n`),
+    stallMs: Number(process.env.CRASH_STALL_MS ?? 20_000),
+  };
+  const wrapped = new Map<string, ReturnType<typeof directory>>();
+  const brokerFor = (account: string) => {
+    const broker = wrapped.get(account) ?? (point ? crashingBroker(directory(account), point, hooks) : directory(account));
+    wrapped.set(account, broker);
+    return broker;
+  };
+  const worker = await createWorker({
+    connection: temporal.native,
+    namespace: 'default',
+    taskQueue: env('CRASH_TASK_QUEUE'),
+    deps: {
+      orm,
+      brokerFor,
+      schedules: new BotSchedules(temporal.client, env('CRASH_SCHEDULE_QUEUE')),
+      logger: createLogger('warn', 'crash-worker'),
+      now: () => clock,
+    },
+  });
+  process.stdout.write(`${READY_LINE}\n`);
+  await worker.run();
+  await temporal.close();
+  await orm.close();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`crash-worker: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
