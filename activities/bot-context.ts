@@ -22,7 +22,7 @@ function setting<T>(botId: number, field: string, schema: z.ZodType<T>, value: u
 }
 
 export async function loadBot(em: EntityManager, botId: number): Promise<BotContext> {
-  const bot = await em.findOne(Bot, botId);
+  const bot = await em.findOne(Bot, { id: botId, deletedAt: null });
   if (!bot) throw ApplicationFailure.nonRetryable(`bot ${botId} does not exist`, 'BotNotFound');
   return {
     bot,

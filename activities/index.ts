@@ -1,4 +1,5 @@
-// The cycle's activities, built from their dependencies (the worker passes real ones).
+// The engine's activities, built from their dependencies (the worker passes real ones).
+import { closePositionsActivity } from './close-positions.ts';
 import type { ActivityDeps } from './deps.ts';
 import { evaluateRiskActivity } from './evaluate-risk.ts';
 import { fetchCandlesActivity } from './fetch-candles.ts';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     reconcile: reconcileActivity(deps),
     managePositions: managePositionsActivity(deps),
     recordCycle: recordCycleActivity(deps),
+    closePositions: closePositionsActivity(deps),
   };
 }
 

@@ -7,7 +7,7 @@ import type { InstrumentSpec, Quote } from '../trading/market.ts';
 import { pipsToPrice } from '../trading/rounding.ts';
 import { trailingStop } from '../trading/trailing.ts';
 import { loadBot, type BotContext } from './bot-context.ts';
-import { KILL_SWITCH_COMMENT } from './close-reasons.ts';
+import { closeAllPositions } from './close-positions.ts';
 import type { ActivityDeps } from './deps.ts';
 import type { BotRef, ManagePositionsResult } from './types.ts';
 
@@ -31,20 +31,9 @@ async function trail(
   return trailed;
 }
 
-async function flatten(
-  deps: ActivityDeps,
-  em: EntityManager,
-  broker: BrokerPort,
-  context: BotContext,
-  positions: BrokerPosition[],
-  reason: string,
-): Promise<number> {
-  let closed = 0;
-  for (const position of positions) {
-    const result = await broker.closePosition(position.ticket, undefined, KILL_SWITCH_COMMENT);
-    if (result.outcome === 'success') closed++;
-    else deps.logger.error({ botId: context.bot.id, ticket: position.ticket, retcode: result.retcode }, 'kill-switch close failed');
-  }
+/** The automatic kill-switch: flatten, then pause the schedule so no new cycle reopens. */
+async function tripKillSwitch(deps: ActivityDeps, em: EntityManager, broker: BrokerPort, context: BotContext, reason: string) {
+  const result = await closeAllPositions(deps, broker, context.bot.id, context.bot.magic);
   await deps.schedules.pause(context.bot.id, `automatic kill-switch: ${reason}`);
   em.create(AuditLog, {
     bot: context.bot.id,
@@ -52,11 +41,11 @@ async function flatten(
     entityId: String(context.bot.id),
     event: 'kill_switch_tripped',
     reason,
-    data: { positions: positions.map((p) => p.ticket), closed },
+    data: { ...result },
   });
   await em.flush();
-  deps.logger.warn({ botId: context.bot.id, reason, closed }, 'automatic kill-switch tripped: positions closed, schedule paused');
-  return closed;
+  deps.logger.warn({ botId: context.bot.id, reason, ...result }, 'automatic kill-switch tripped: positions closed, schedule paused');
+  return result.closed.length;
 }
 
 export function managePositionsActivity(deps: ActivityDeps) {
@@ -75,7 +64,7 @@ export function managePositionsActivity(deps: ActivityDeps) {
     const exposure = killSwitchState(marked, account.balance, context.risk.killSwitchMaxUnrealizedPct);
     if (exposure.breached) {
       const reason = `unrealised loss ${exposure.unrealizedPnl.toFixed(2)} ${account.currency} is ${exposure.lossPct.toFixed(2)}% of the balance (limit ${exposure.limitPct}%)`;
-      const closed = await flatten(deps, em, broker, context, positions, reason);
+      const closed = await tripKillSwitch(deps, em, broker, context, reason);
       return { trailed: 0, killSwitchTripped: true, closed };
     }
     return { trailed: await trail(broker, context, positions, quote, instrument), killSwitchTripped: false, closed: 0 };

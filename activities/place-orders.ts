@@ -1,15 +1,14 @@
 // Step 4: orders exactly once (DESIGN §4). The Order row is written before the broker is called;
 // an attempt that may have reached the broker looks the order up by magic + comment before any
 // resend; a global halt holds a lock no send can pass.
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { BrokerPort, TradeResult } from '../brokers/port.ts';
 import { RETCODE } from '../brokers/retcodes.ts';
-import { AuditLog, Decision, KillSwitch, Order, type IOrder, type OrderStatus } from '../db/entities/index.ts';
+import { AuditLog, Decision, Order, type IOrder, type OrderStatus } from '../db/entities/index.ts';
+import { throughOrderGate } from '../db/order-send-gate.ts';
 import { roundPrice, roundVolumeDown } from '../trading/rounding.ts';
 import { loadBot, type BotContext } from './bot-context.ts';
-import { GLOBAL_SCOPE } from './decision-context.ts';
 import type { ActivityDeps } from './deps.ts';
 import type { BotRef, OrderOutcome, OrderRequest } from './types.ts';
 
@@ -72,10 +71,9 @@ async function audit(em: EntityManager, order: IOrder, event: string, reason: st
   await em.flush();
 }
 
-/** One broker send under the shared lock of the global kill-switch row. */
+/** One broker send through the order gate: never after a global halt has been acknowledged. */
 async function sendUnlessHalted(deps: ActivityDeps, em: EntityManager, context: BotContext, order: IOrder, broker: BrokerPort) {
-  return em.transactional(async (tx) => {
-    const killSwitch = await tx.findOneOrFail(KillSwitch, GLOBAL_SCOPE, { lockMode: LockMode.PESSIMISTIC_READ });
+  return throughOrderGate(em, async (killSwitch) => {
     if (killSwitch.halted) return { halted: true as const, reason: killSwitch.reason ?? 'global kill-switch' };
     const instrument = await broker.instrument(order.symbol);
     const quote = await broker.quote(order.symbol);

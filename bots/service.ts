@@ -1,30 +1,56 @@
 // Bot life-cycle: the database row and its Temporal Schedule kept in step.
+import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { Bot, type IBot } from '../db/entities/index.ts';
+import { AuditLog, Bot, Position, type IBot } from '../db/entities/index.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
-import { STRATEGY_NAMES, strategyMinBars, strategyParamsSchema } from '../trading/strategies/index.ts';
+import { STRATEGY_NAMES, strategyMinBars, strategyParamsSchema, type StrategyName, type StrategyParams } from '../trading/strategies/index.ts';
+import { BotConflictError, BotNotFoundError } from './errors.ts';
 import type { BotSchedules } from './schedule.ts';
 
-/** The seed system scanned 100 bars; strategies with longer warm-ups raise it (see strategyMinBars). */
+/** The seed system scanned 100 bars; strategies with longer warm-ups raise it (see lookbackFor). */
 export const DEFAULT_LOOKBACK = 100;
 /** MT5 magic numbers of the engine's bots start above this. */
 const MAGIC_BASE = 770_000;
 
+const botSettingsShape = {
+  autoTrade: z.boolean(),
+  enabledStrategies: z.array(z.enum(STRATEGY_NAMES)).min(1),
+  scheduleIntervalSeconds: z.number().int().min(15).max(3600),
+  lookback: z.number().int().min(20).max(5000),
+};
+
 export const newBotSchema = z.object({
   name: z.string().min(1).max(100),
   symbol: z.string().min(1).max(32),
-  autoTrade: z.boolean().default(false),
-  enabledStrategies: z.array(z.enum(STRATEGY_NAMES)).min(1).default([...STRATEGY_NAMES]),
+  autoTrade: botSettingsShape.autoTrade.default(false),
+  enabledStrategies: botSettingsShape.enabledStrategies.default([...STRATEGY_NAMES]),
   strategyParams: strategyParamsSchema.prefault({}),
   riskSettings: riskSettingsSchema.prefault({}),
   brokerAccount: z.string().min(1).default('paper-1'),
-  scheduleIntervalSeconds: z.number().int().min(15).max(3600).default(45),
-  lookback: z.number().int().min(20).max(5000).optional(),
+  scheduleIntervalSeconds: botSettingsShape.scheduleIntervalSeconds.default(45),
+  lookback: botSettingsShape.lookback.optional(),
   paused: z.boolean().default(false),
 });
 
+/** A change of settings: strategy parameters and risk settings are merged into the current ones. */
+export const botUpdateSchema = z
+  .object({
+    ...botSettingsShape,
+    strategyParams: z.record(z.string(), z.record(z.string(), z.unknown())),
+    riskSettings: z.record(z.string(), z.unknown()),
+  })
+  .partial()
+  .strict();
+
 export type NewBot = z.input<typeof newBotSchema>;
+export type BotUpdate = z.input<typeof botUpdateSchema>;
+
+/** Enough closed bars for every enabled strategy's warm-up, twice over so EMAs have converged. */
+export function lookbackFor(requested: number | undefined, enabled: StrategyName[], params: StrategyParams): number {
+  const warmUp = Math.max(...enabled.map((name) => strategyMinBars(name, params)));
+  return Math.max(requested ?? DEFAULT_LOOKBACK, 2 * warmUp);
+}
 
 export class BotService {
   private readonly em: EntityManager;
@@ -35,28 +61,106 @@ export class BotService {
     this.schedules = schedules;
   }
 
+  private async find(em: EntityManager, botId: number): Promise<IBot> {
+    const bot = await em.findOne(Bot, { id: botId, deletedAt: null });
+    if (!bot) throw new BotNotFoundError(botId);
+    return bot;
+  }
+
+  private audit(em: EntityManager, bot: IBot, event: string, reason: string, data?: Record<string, unknown>) {
+    em.create(AuditLog, { bot: bot.id, entity: 'bot', entityId: String(bot.id), event, reason, data: data ?? null });
+  }
+
   async create(input: NewBot): Promise<IBot> {
     const bot = newBotSchema.parse(input);
     const em = this.em.fork();
-    const warmUp = Math.max(...bot.enabledStrategies.map((name) => strategyMinBars(name, bot.strategyParams)));
     const [next] = await em.execute<{ magic: number }[]>('select coalesce(max(magic), ?) + 1 as magic from bot', [MAGIC_BASE]);
-    const magic = next?.magic ?? MAGIC_BASE + 1;
     const row = em.create(Bot, {
       name: bot.name,
       symbol: bot.symbol,
-      lookback: Math.max(bot.lookback ?? DEFAULT_LOOKBACK, warmUp),
+      lookback: lookbackFor(bot.lookback, bot.enabledStrategies, bot.strategyParams),
       status: bot.paused ? 'paused' : 'active',
       autoTrade: bot.autoTrade,
       enabledStrategies: bot.enabledStrategies,
       strategyParams: bot.strategyParams,
       riskSettings: bot.riskSettings,
       brokerAccount: bot.brokerAccount,
-      magic,
+      magic: next?.magic ?? MAGIC_BASE + 1,
       scheduleIntervalSeconds: bot.scheduleIntervalSeconds,
     });
-    await em.flush();
+    this.audit(em, row, 'bot_created', `created ${bot.paused ? 'paused' : 'active'}`, { symbol: bot.symbol, autoTrade: bot.autoTrade });
+    try {
+      await em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw new BotConflictError(`a bot named ${bot.name} already exists`);
+      throw error;
+    }
     await this.schedules.upsert(row);
     return row;
+  }
+
+  /** Applies new settings; the schedule follows (its pause state is kept as it is). */
+  async update(botId: number, input: BotUpdate, expectedVersion?: number): Promise<IBot> {
+    const patch = botUpdateSchema.parse(input);
+    const em = this.em.fork();
+    const bot = await this.find(em, botId);
+    if (expectedVersion !== undefined && bot.version !== expectedVersion) {
+      throw new BotConflictError(`bot ${botId} is at version ${bot.version}, not ${expectedVersion}: reload and retry`);
+    }
+    const current = strategyParamsSchema.parse(bot.strategyParams);
+    const merged = { ...current } as Record<string, Record<string, unknown>>;
+    for (const [name, params] of Object.entries(patch.strategyParams ?? {})) merged[name] = { ...merged[name], ...params };
+    const strategyParams = strategyParamsSchema.parse(merged);
+    const riskSettings = riskSettingsSchema.parse({ ...bot.riskSettings, ...patch.riskSettings });
+    const enabledStrategies = patch.enabledStrategies ?? (bot.enabledStrategies as StrategyName[]);
+    bot.autoTrade = patch.autoTrade ?? bot.autoTrade;
+    bot.enabledStrategies = enabledStrategies;
+    bot.strategyParams = strategyParams;
+    bot.riskSettings = riskSettings;
+    bot.scheduleIntervalSeconds = patch.scheduleIntervalSeconds ?? bot.scheduleIntervalSeconds;
+    bot.lookback = lookbackFor(patch.lookback ?? bot.lookback, enabledStrategies, strategyParams);
+    this.audit(em, bot, 'bot_updated', `changed ${Object.keys(patch).join(', ') || 'nothing'}`, patch);
+    try {
+      await em.flush();
+    } catch (error) {
+      if (error instanceof OptimisticLockError) throw new BotConflictError(`bot ${botId} was changed concurrently: reload and retry`);
+      throw error;
+    }
+    await this.schedules.upsert(bot);
+    return bot;
+  }
+
+  async pause(botId: number, reason: string): Promise<IBot> {
+    return this.setStatus(botId, 'paused', reason);
+  }
+
+  async resume(botId: number, reason: string): Promise<IBot> {
+    return this.setStatus(botId, 'active', reason);
+  }
+
+  private async setStatus(botId: number, status: 'active' | 'paused', reason: string): Promise<IBot> {
+    const em = this.em.fork();
+    const bot = await this.find(em, botId);
+    // The schedule first: it is what stops or starts cycles.
+    if (status === 'paused') await this.schedules.pause(botId, reason);
+    else await this.schedules.resume(botId, reason);
+    bot.status = status;
+    this.audit(em, bot, status === 'paused' ? 'bot_paused' : 'bot_resumed', reason);
+    await em.flush();
+    return bot;
+  }
+
+  /** Deletes a flat bot: its schedule goes, its audit trail stays. */
+  async remove(botId: number, reason: string): Promise<void> {
+    const em = this.em.fork();
+    const bot = await this.find(em, botId);
+    const open = await em.count(Position, { bot: botId, status: 'open' });
+    if (open > 0) throw new BotConflictError(`bot ${botId} has ${open} open position(s): close them before deleting it`);
+    await this.schedules.remove(botId);
+    bot.deletedAt = new Date();
+    bot.status = 'paused';
+    this.audit(em, bot, 'bot_deleted', reason);
+    await em.flush();
   }
 
   /** The paper bot `npm start` trades unless told not to; created once, kept as the operator left it. */
@@ -66,10 +170,13 @@ export class BotService {
     return this.create({ name: 'demo-xauusdm', symbol: 'XAUUSDm', autoTrade: true, brokerAccount: 'paper-demo' });
   }
 
-  /** Start-up upsert of every bot's schedule; a paused schedule stays paused. */
+  /** Start-up upsert of every bot's schedule (a paused one stays paused); deleted bots have none. */
   async syncSchedules(): Promise<number> {
     const bots = await this.em.fork().find(Bot, {});
-    for (const bot of bots) await this.schedules.upsert(bot);
-    return bots.length;
+    for (const bot of bots) {
+      if (bot.deletedAt) await this.schedules.remove(bot.id);
+      else await this.schedules.upsert(bot);
+    }
+    return bots.filter((bot) => !bot.deletedAt).length;
   }
 }

@@ -1,1 +1,2 @@
+export { flattenBot } from './flatten-bot.ts';
 export { scalperCycle } from './scalper-cycle.ts';

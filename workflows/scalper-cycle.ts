@@ -37,7 +37,9 @@ export async function scalperCycle(input: BotRef): Promise<CycleCounts> {
     const placed = await placeOrders({ ...input, orders });
     counts.orders = placed.length;
     await reconcile(input);
-    await managePositions(input);
+    const managed = await managePositions(input);
+    // Positions the kill-switch just closed are booked in this cycle, not the next one.
+    if (managed.closed > 0) await reconcile(input);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.warn('cycle failed', { botId: input.botId, error: message });

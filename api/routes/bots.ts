@@ -31,7 +31,7 @@ export function botRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       '/bots',
       { schema: { summary: 'List bots with their schedule state', tags: ['bots'], response: { 200: z.object({ items: z.array(botSchema) }) } } },
       async () => {
-        const bots = await deps.orm.em.fork().find(Bot, {}, { orderBy: { id: 'asc' } });
+        const bots = await deps.orm.em.fork().find(Bot, { deletedAt: null }, { orderBy: { id: 'asc' } });
         const items = await Promise.all(
           bots.map(async (bot) => ({
             id: bot.id,

@@ -21,6 +21,8 @@ export const Bot = defineEntity({
     brokerAccount: p.string(),
     magic: p.integer().unique(),
     scheduleIntervalSeconds: p.integer().default(45),
+    /** Deleted bots keep their audit trail; their schedule is gone and their magic stays reserved. */
+    deletedAt: p.datetime().nullable(),
     version: p.integer().version(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),

@@ -4,21 +4,28 @@ import type { MarketFeed } from '../../brokers/feeds/feed.ts';
 import type { InstrumentSpec } from '../../trading/market.ts';
 import { runStrategies, strategyParamsSchema, type StrategyName, type StrategySignal } from '../../trading/strategies/index.ts';
 
+export type SignalFilter = (signal: StrategySignal) => boolean;
+
+/** A signal whose SL and TP sit well outside the broker's stops level, so the risk checks can pass. */
+export function clearOfStopsLevel(instrument: InstrumentSpec): SignalFilter {
+  const minimum = 2 * instrument.stopsLevel * instrument.point;
+  return (signal) =>
+    [signal.stopLoss, signal.takeProfit].every((level) => level === null || Math.abs(level - signal.entryPrice) >= minimum);
+}
+
 export function findFiringMinute(
   feed: MarketFeed,
   instrument: InstrumentSpec,
   strategies: StrategyName[],
   lookback: number,
   before: number,
-  minScore = 0,
+  accept: SignalFilter = () => true,
 ): { now: number; signal: StrategySignal } {
   const params = strategyParamsSchema.parse({});
   for (let minute = Math.floor(before / 60_000) * 60_000, tries = 0; tries < 20_000; minute -= 60_000, tries++) {
     // 30 s into the minute: the bar of the minute before is the last closed one.
     const now = minute + 30_000;
-    const [signal] = runStrategies(feed.closedBars(instrument.symbol, lookback, now), strategies, params, instrument).filter(
-      (s) => s.score >= minScore,
-    );
+    const [signal] = runStrategies(feed.closedBars(instrument.symbol, lookback, now), strategies, params, instrument).filter(accept);
     if (signal) return { now, signal };
   }
   throw new Error(`no ${strategies.join('/')} signal in the 20000 minutes before ${new Date(before).toISOString()}`);

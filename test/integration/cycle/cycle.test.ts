@@ -1,76 +1,42 @@
 // The cycle workflow on the real Temporal dev server, against real PostgreSQL and the paper broker.
-import type { Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
-import { createPostgresStateStore } from '../../../brokers/paper/postgres-store.ts';
 import { paperInstruments } from '../../../brokers/paper/index.ts';
-import { BotSchedules } from '../../../bots/schedule.ts';
-import { BotService } from '../../../bots/service.ts';
 import { AuditLog, CycleRun, Decision, Execution, Order, Position, Signal, type IBot } from '../../../db/entities/index.ts';
-import { createLogger } from '../../../infra/logger.ts';
-import type { TemporalConnections } from '../../../infra/startup.ts';
-import { createBrokerDirectory } from '../../../worker/brokers.ts';
-import { createWorker } from '../../../worker/create-worker.ts';
-import { scalperCycle } from '../../../workflows/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { WORKFLOWS_PATH } from '../../../worker/create-worker.ts';
+import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { findFiringMinute } from '../../support/firing-minute.ts';
-import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
 
 const SEED = 7;
 const LOOKBACK = 120;
 const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
 const firing = findFiringMinute(createSyntheticFeed({ seed: SEED }), instrument, ['pin_bar'], LOOKBACK, Date.UTC(2026, 10, 18, 12));
 
-let db: TestDatabase;
-let temporal: TemporalConnections;
-let worker: Worker;
-let running: Promise<void>;
-let bots: BotService;
+let engine: TestEngine;
 let clock = firing.now;
-const taskQueue = uniqueTaskQueue('cycle');
+const cyclesRun: string[] = [];
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTestTemporal();
-  // The bots' schedules are live (a paused one would halt the bot) but start their cycles on a
-  // queue nobody polls: the tests run each cycle themselves, at a clock they control.
-  const schedules = new BotSchedules(temporal.client, uniqueTaskQueue('unpolled'));
-  bots = new BotService(db.orm.em, schedules);
-  worker = await createWorker({
-    connection: temporal.native,
-    namespace: 'default',
-    taskQueue,
-    deps: {
-      orm: db.orm,
-      brokerFor: createBrokerDirectory({ store: createPostgresStateStore(db.orm), feedSeed: SEED, now: () => clock }),
-      schedules,
-      logger: createLogger('warn', 'test-worker'),
-      now: () => clock,
-    },
-  });
-  running = worker.run();
+  engine = await startTestEngine({ feedSeed: SEED, now: () => clock, schedulesTo: 'nowhere' });
 });
 
-afterAll(async () => {
-  worker.shutdown();
-  await running;
-  await temporal.close();
-  await db.drop();
-});
+afterAll(() => engine.stop());
 
-function runCycle(bot: IBot, suffix: string) {
-  return temporal.client.workflow.execute(scalperCycle, { taskQueue, workflowId: `test-cycle-${bot.id}-${suffix}`, args: [{ botId: bot.id }] });
+async function runCycle(bot: IBot, suffix: string) {
+  const counts = await engine.runCycle(bot, suffix);
+  cyclesRun.push(`test-cycle-${bot.id}-${suffix}`);
+  return counts;
 }
 
-function newBot(name: string, overrides: { autoTrade: boolean }) {
-  return bots.create({
+function newBot(name: string, overrides: { autoTrade: boolean; riskSettings?: Record<string, unknown> }) {
+  return engine.createBot({
     name,
     symbol: 'XAUUSDm',
     enabledStrategies: ['pin_bar'],
     lookback: LOOKBACK,
     brokerAccount: `paper-${name}`,
-    riskSettings: { decisionMinScore: 0 },
-    scheduleIntervalSeconds: 3600,
-    ...overrides,
+    autoTrade: overrides.autoTrade,
+    riskSettings: { decisionMinScore: 0, ...overrides.riskSettings },
   });
 }
 
@@ -81,7 +47,7 @@ describe('scalper cycle', () => {
     const counts = await runCycle(bot, 'first');
     expect(counts).toMatchObject({ strategies: 1, bars: LOOKBACK, signals: 1, decisions: 1, orders: 1 });
 
-    const em = db.orm.em.fork();
+    const em = engine.db.orm.em.fork();
     const signal = await em.findOneOrFail(Signal, { bot: bot.id });
     expect(signal).toMatchObject({ strategy: 'pin_bar', direction: firing.signal.direction, source: 'scalper_engine' });
     expect(signal.barTime.getTime()).toBe(firing.signal.barOpenTime);
@@ -98,7 +64,7 @@ describe('scalper cycle', () => {
     expect(order.clientOrderId.length).toBeLessThanOrEqual(26);
 
     const execution = await em.findOneOrFail(Execution, { order: order.id });
-    expect(execution).toMatchObject({ entry: 'in', brokerPositionId: order.brokerTicket, volume: order.volume });
+    expect(execution).toMatchObject({ entry: 'in', brokerPositionId: order.brokerTicket, volume: order.volume, comment: order.clientOrderId });
 
     const position = await em.findOneOrFail(Position, { brokerPositionId: execution.brokerPositionId });
     expect(position).toMatchObject({ status: 'open', side: signal.direction, volume: order.volume, bot: expect.objectContaining({ id: bot.id }) });
@@ -116,7 +82,7 @@ describe('scalper cycle', () => {
     const again = await runCycle(bot, 'second');
     expect(again).toMatchObject({ signals: 0, decisions: 0, orders: 0 });
 
-    const em = db.orm.em.fork();
+    const em = engine.db.orm.em.fork();
     expect(await em.count(Signal, { bot: bot.id })).toBe(1);
     expect(await em.count(Order, { bot: bot.id })).toBe(1);
     expect(await em.count(CycleRun, { bot: bot.id })).toBe(2);
@@ -128,7 +94,7 @@ describe('scalper cycle', () => {
     const counts = await runCycle(bot, 'first');
     expect(counts).toMatchObject({ signals: 1, decisions: 0, orders: 0 });
 
-    const em = db.orm.em.fork();
+    const em = engine.db.orm.em.fork();
     const decision = await em.findOneOrFail(Decision, { signal: { bot: bot.id } });
     expect(decision.action).toBe('ignore');
     expect(decision.reason).toMatch(/auto/i);
@@ -136,5 +102,37 @@ describe('scalper cycle', () => {
     const audit = await em.findOneOrFail(AuditLog, { bot: bot.id, event: 'signal_skipped' });
     expect(audit.reason).toBe(decision.reason);
     expect(await em.count(Order, { bot: bot.id })).toBe(0);
+  });
+
+  it('trips the automatic kill-switch on unrealised loss: flattens, books the close, pauses the schedule', async () => {
+    clock = firing.now;
+    // A fresh position is down by its spread at once: a tiny limit makes that a breach.
+    const bot = await newBot('auto-kill', { autoTrade: true, riskSettings: { killSwitchMaxUnrealizedPct: 0.001 } });
+    const counts = await runCycle(bot, 'first');
+    expect(counts).toMatchObject({ orders: 1 });
+
+    const em = engine.db.orm.em.fork();
+    const position = await em.findOneOrFail(Position, { bot: bot.id });
+    expect(position).toMatchObject({ status: 'closed', closeReason: 'kill_switch' });
+    expect(position.realizedPnl).toBeLessThan(0);
+    await expect(engine.brokerFor(bot.brokerAccount).positions({ magic: bot.magic })).resolves.toEqual([]);
+    const audit = await em.findOneOrFail(AuditLog, { bot: bot.id, event: 'kill_switch_tripped' });
+    expect(audit.reason).toMatch(/of the balance \(limit 0\.001%\)/);
+    const schedule = await engine.schedules.state(bot.id);
+    expect(schedule.paused).toBe(true);
+    expect(schedule.note).toMatch(/^automatic kill-switch: unrealised loss/);
+  });
+
+  it('replays every recorded cycle history without a determinism error', async () => {
+    expect(cyclesRun.length).toBeGreaterThanOrEqual(5);
+    const histories = await Promise.all(
+      cyclesRun.map(async (workflowId) => ({
+        workflowId,
+        history: await engine.temporal.client.workflow.getHandle(workflowId).fetchHistory(),
+      })),
+    );
+    const results = [];
+    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH }, histories)) results.push(result);
+    expect(results.map((r) => [r.workflowId, r.error?.message ?? null])).toEqual(cyclesRun.map((id) => [id, null]));
   });
 });

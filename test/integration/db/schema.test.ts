@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Bot, Signal } from '../../../db/entities/index.ts';
+import { MIGRATIONS } from '../../../db/migrations/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 let db: TestDatabase;
@@ -26,7 +27,8 @@ describe('schema', () => {
     const pending = await db.orm.migrator.getPending();
     expect(pending).toEqual([]);
     const executed = await db.orm.migrator.getExecuted();
-    expect(executed.map((m) => m.name)).toEqual([expect.stringMatching(/_Initial$/)]);
+    expect(executed.map((m) => m.name)).toEqual(MIGRATIONS.map((m) => m.name));
+    expect(executed[0]?.name).toMatch(/_Initial$/);
   });
 
   it('refuses a second signal for the same bot, strategy and bar', async () => {

@@ -1,0 +1,12 @@
+/** The bot does not exist (or was deleted). */
+export class BotNotFoundError extends Error {
+  override name = 'BotNotFoundError';
+  constructor(botId: number) {
+    super(`bot ${botId} does not exist`);
+  }
+}
+
+/** The request conflicts with the bot's state (open positions, a concurrent change, a taken name). */
+export class BotConflictError extends Error {
+  override name = 'BotConflictError';
+}

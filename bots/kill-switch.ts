@@ -1,0 +1,87 @@
+// The global kill-switch: one call halts every bot. The persisted flag, set through the order
+// gate, is what stops orders (see db/order-send-gate.ts); pausing the schedules stops the cycles.
+import type { Client } from '@temporalio/client';
+import { AuditLog, Bot, KillSwitch } from '../db/entities/index.ts';
+import { closeOrderGate } from '../db/order-send-gate.ts';
+import type { Orm } from '../db/orm.ts';
+import type { BotSchedules } from './schedule.ts';
+
+const GLOBAL = 'global';
+/** Schedules the halt paused carry this note, so resuming unpauses those and no others. */
+const HALT_NOTE = 'global halt: ';
+
+export interface HaltResult {
+  pausedBots: number[];
+  flattened: Array<{ botId: number; closed: string[]; failed: unknown[] }>;
+}
+
+export interface KillSwitchStatus {
+  halted: boolean;
+  reason: string | null;
+  updatedAt: Date;
+}
+
+export class GlobalKillSwitch {
+  private readonly orm: Orm;
+  private readonly schedules: BotSchedules;
+  private readonly client: Client;
+  private readonly taskQueue: string;
+
+  constructor(orm: Orm, schedules: BotSchedules, client: Client, taskQueue: string) {
+    this.orm = orm;
+    this.schedules = schedules;
+    this.client = client;
+    this.taskQueue = taskQueue;
+  }
+
+  async status(): Promise<KillSwitchStatus> {
+    const row = await this.orm.em.fork().findOneOrFail(KillSwitch, GLOBAL);
+    return { halted: row.halted, reason: row.reason ?? null, updatedAt: row.updatedAt };
+  }
+
+  /** Returns once no order can be sent any more; then pauses every running bot, and flattens if asked. */
+  async halt(reason: string, options: { flatten?: boolean } = {}): Promise<HaltResult> {
+    const em = this.orm.em.fork();
+    await closeOrderGate(em, reason);
+    const bots = await em.find(Bot, { deletedAt: null }, { orderBy: { id: 'asc' } });
+    const pausedBots: number[] = [];
+    for (const bot of bots) {
+      const state = await this.schedules.state(bot.id);
+      if (state.exists && !state.paused) {
+        await this.schedules.pause(bot.id, `${HALT_NOTE}${reason}`);
+        pausedBots.push(bot.id);
+      }
+    }
+    const flattened: HaltResult['flattened'] = [];
+    if (options.flatten) {
+      for (const bot of bots) {
+        const result = await this.client.workflow.execute('flattenBot', {
+          taskQueue: this.taskQueue,
+          workflowId: `scalper-flatten-${bot.id}-${Date.now()}`,
+          args: [{ botId: bot.id, reason: `global halt: ${reason}` }],
+        });
+        flattened.push({ botId: bot.id, ...(result as { closed: string[]; failed: unknown[] }) });
+      }
+    }
+    em.create(AuditLog, { entity: 'engine', event: 'global_halt', reason, data: { pausedBots, flatten: options.flatten ?? false } });
+    await em.flush();
+    return { pausedBots, flattened };
+  }
+
+  /** Clears the flag and unpauses the schedules the halt paused; bots paused for other reasons stay paused. */
+  async resume(reason: string): Promise<{ resumedBots: number[] }> {
+    const em = this.orm.em.fork();
+    await em.nativeUpdate(KillSwitch, { scope: GLOBAL }, { halted: false, reason, updatedAt: new Date() });
+    const resumedBots: number[] = [];
+    for (const bot of await em.find(Bot, { deletedAt: null, status: 'active' }, { orderBy: { id: 'asc' } })) {
+      const state = await this.schedules.state(bot.id);
+      if (state.paused && state.note?.startsWith(HALT_NOTE)) {
+        await this.schedules.resume(bot.id, `global resume: ${reason}`);
+        resumedBots.push(bot.id);
+      }
+    }
+    em.create(AuditLog, { entity: 'engine', event: 'global_resume', reason, data: { resumedBots } });
+    await em.flush();
+    return { resumedBots };
+  }
+}

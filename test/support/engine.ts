@@ -1,0 +1,93 @@
+// The engine under test: a fresh database, the run's Temporal dev server, and a worker whose
+// activities trade on the paper broker at a clock the test controls.
+import type { Worker } from '@temporalio/worker';
+import { createPostgresStateStore } from '../../brokers/paper/postgres-store.ts';
+import type { BrokerPort } from '../../brokers/port.ts';
+import { BotSchedules } from '../../bots/schedule.ts';
+import { BotService, type NewBot } from '../../bots/service.ts';
+import type { IBot } from '../../db/entities/index.ts';
+import { createLogger } from '../../infra/logger.ts';
+import type { TemporalConnections } from '../../infra/startup.ts';
+import { createBrokerDirectory } from '../../worker/brokers.ts';
+import { createWorker } from '../../worker/create-worker.ts';
+import { scalperCycle } from '../../workflows/index.ts';
+import { createTestDatabase, type TestDatabase } from './database.ts';
+import { connectTestTemporal, uniqueTaskQueue } from './temporal.ts';
+
+export interface TestEngineOptions {
+  feedSeed: number;
+  /** Wall clock when absent. */
+  now?: () => number;
+  /** Wraps each account's broker, e.g. to slow it down. */
+  wrapBroker?: (broker: BrokerPort) => BrokerPort;
+  /**
+   * Where the bots' schedules start their cycles: `worker` = this engine's worker (schedules
+   * really drive cycles), `nowhere` = a queue nobody polls (the test runs each cycle itself).
+   */
+  schedulesTo: 'worker' | 'nowhere';
+}
+
+export interface TestEngine {
+  db: TestDatabase;
+  temporal: TemporalConnections;
+  taskQueue: string;
+  schedules: BotSchedules;
+  bots: BotService;
+  brokerFor(account: string): BrokerPort;
+  createBot(input: NewBot): Promise<IBot>;
+  runCycle(bot: IBot, suffix: string): ReturnType<typeof runCycleOn>;
+  stop(): Promise<void>;
+}
+
+function runCycleOn(temporal: TemporalConnections, taskQueue: string, bot: IBot, suffix: string) {
+  return temporal.client.workflow.execute(scalperCycle, { taskQueue, workflowId: `test-cycle-${bot.id}-${suffix}`, args: [{ botId: bot.id }] });
+}
+
+export async function startTestEngine(options: TestEngineOptions): Promise<TestEngine> {
+  const db = await createTestDatabase();
+  const temporal = await connectTestTemporal();
+  const taskQueue = uniqueTaskQueue('engine');
+  const now = options.now ?? (() => Date.now());
+  const schedules = new BotSchedules(temporal.client, options.schedulesTo === 'worker' ? taskQueue : uniqueTaskQueue('unpolled'));
+  const bots = new BotService(db.orm.em, schedules);
+  const directory = createBrokerDirectory({ store: createPostgresStateStore(db.orm), feedSeed: options.feedSeed, now });
+  const wrapped = new Map<string, BrokerPort>();
+  const brokerFor = (account: string): BrokerPort => {
+    let broker = wrapped.get(account);
+    if (!broker) {
+      broker = options.wrapBroker ? options.wrapBroker(directory(account)) : directory(account);
+      wrapped.set(account, broker);
+    }
+    return broker;
+  };
+  const worker: Worker = await createWorker({
+    connection: temporal.native,
+    namespace: 'default',
+    taskQueue,
+    deps: { orm: db.orm, brokerFor, schedules, logger: createLogger('warn', 'test-worker'), now },
+  });
+  const running = worker.run();
+  const created: IBot[] = [];
+  return {
+    db,
+    temporal,
+    taskQueue,
+    schedules,
+    bots,
+    brokerFor,
+    async createBot(input) {
+      const bot = await bots.create(input);
+      created.push(bot);
+      return bot;
+    },
+    runCycle: (bot, suffix) => runCycleOn(temporal, taskQueue, bot, suffix),
+    async stop() {
+      // Schedules outlive a test database: remove them so they start nothing more.
+      for (const bot of created) await schedules.remove(bot.id);
+      worker.shutdown();
+      await running;
+      await temporal.close();
+      await db.drop();
+    },
+  };
+}
