@@ -8,7 +8,7 @@ import type { BotContext } from './bot-context.ts';
 
 export type MarketContext = Omit<DecisionContext, 'signal'>;
 
-const GLOBAL_SCOPE = 'global';
+export const GLOBAL_SCOPE = 'global';
 
 const LOSS_LOOKBACK_MS = 24 * 60 * 60_000;
 

@@ -68,7 +68,8 @@ export class BotService {
   }
 
   private audit(em: EntityManager, bot: IBot, event: string, reason: string, data?: Record<string, unknown>) {
-    em.create(AuditLog, { bot: bot.id, entity: 'bot', entityId: String(bot.id), event, reason, data: data ?? null });
+    // The entity, not its id: a new bot has no id until the flush that writes this row too.
+    em.create(AuditLog, { bot, entity: 'bot', entityId: bot.id ? String(bot.id) : null, event, reason, data: data ?? null });
   }
 
   async create(input: NewBot): Promise<IBot> {

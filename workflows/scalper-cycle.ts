@@ -1,5 +1,5 @@
 // One 45-second cycle of one bot. Deterministic: it only sequences activities; all I/O is in them.
-import { ApplicationFailure, log, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log, proxyActivities, TemporalFailure, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { CycleActivities } from '../activities/index.ts';
 import type { BotRef, CycleCounts, OrderRequest } from '../activities/types.ts';
 import { clientOrderIdFor } from '../trading/client-order-id.ts';
@@ -18,6 +18,12 @@ const { fetchCandles, runStrategies, evaluateRisk, reconcile, managePositions } 
 // Placing orders may resend after an unknown outcome; each attempt first looks the order up.
 const { placeOrders } = proxyActivities<CycleActivities>(step('15s', 4));
 const { recordCycle } = proxyActivities<CycleActivities>(step('5s', 5));
+
+/** "placeOrders: broker rejected …" rather than the SDK's "Activity task failed". */
+function describeFailure(error: unknown): string {
+  if (error instanceof ActivityFailure) return `${error.activityType}: ${error.cause?.message ?? error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
 
 export async function scalperCycle(input: BotRef): Promise<CycleCounts> {
   const info = workflowInfo();
@@ -41,10 +47,11 @@ export async function scalperCycle(input: BotRef): Promise<CycleCounts> {
     // Positions the kill-switch just closed are booked in this cycle, not the next one.
     if (managed.closed > 0) await reconcile(input);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeFailure(error);
     log.warn('cycle failed', { botId: input.botId, error: message });
     await recordCycle({ ...input, workflowId: info.workflowId, runId: info.runId, startedAt, counts, outcome: 'failed', error: message });
-    throw ApplicationFailure.create({ message, type: 'CycleFailed', nonRetryable: true, cause: error instanceof Error ? error : undefined });
+    // A Temporal failure (an activity's, with its cause chain) fails the run as it is.
+    throw error instanceof TemporalFailure ? error : ApplicationFailure.nonRetryable(message, 'CycleFailed');
   }
   await recordCycle({ ...input, workflowId: info.workflowId, runId: info.runId, startedAt, counts, outcome: 'completed' });
   return counts;

@@ -1,0 +1,93 @@
+// Creating, changing, pausing, resuming and deleting a bot keeps its Temporal Schedule in step.
+import { WorkflowFailedError } from '@temporalio/client';
+import { ZodError } from 'zod';
+import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
+import { paperInstruments } from '../../../brokers/paper/index.ts';
+import { BotConflictError, BotNotFoundError } from '../../../bots/errors.ts';
+import { scheduleIdOf } from '../../../bots/schedule.ts';
+import { AuditLog, Bot } from '../../../db/entities/index.ts';
+import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+import { clearOfStopsLevel, findFiringMinute } from '../../support/firing-minute.ts';
+
+const SEED = 5;
+const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
+const firing = findFiringMinute(createSyntheticFeed({ seed: SEED }), instrument, ['pin_bar'], 120, Date.UTC(2026, 10, 16, 14), clearOfStopsLevel(instrument));
+
+let engine: TestEngine;
+
+beforeAll(async () => {
+  engine = await startTestEngine({ feedSeed: SEED, now: () => firing.now, schedulesTo: 'nowhere' });
+});
+
+afterAll(() => engine.stop());
+
+const describeSchedule = (botId: number) => engine.temporal.client.schedule.getHandle(scheduleIdOf(botId)).describe();
+
+describe('bot life-cycle', () => {
+  it('a settings change reaches the schedule, merges partial settings and keeps a terminal pause', async () => {
+    const bot = await engine.createBot({ name: 'lifecycle-update', symbol: 'XAUUSDm' });
+    await engine.temporal.client.schedule.getHandle(scheduleIdOf(bot.id)).pause('paused from the terminal');
+
+    const updated = await engine.bots.update(
+      bot.id,
+      { scheduleIntervalSeconds: 60, riskSettings: { decisionMinScore: 0.7 }, strategyParams: { pin_bar: { maxBodyRatio: 0.25 } } },
+      bot.version,
+    );
+    expect(updated.version).toBe(bot.version + 1);
+    expect(updated.riskSettings).toMatchObject({ decisionMinScore: 0.7, maxConcurrentPositions: 3, riskPerTradePct: 0.5 });
+    expect(updated.strategyParams).toMatchObject({ pin_bar: { maxBodyRatio: 0.25, rewardRisk: 1.5 } });
+    const schedule = await describeSchedule(bot.id);
+    expect(schedule.spec.intervals).toMatchObject([{ every: 60_000 }]);
+    expect(schedule.action).toMatchObject({ workflowRunTimeout: 55_000 });
+    expect(schedule.state).toMatchObject({ paused: true, note: 'paused from the terminal' });
+  });
+
+  it('refuses a stale version and invalid settings, naming the field, and changes nothing', async () => {
+    const bot = await engine.createBot({ name: 'lifecycle-refuse', symbol: 'XAUUSDm' });
+    await expect(engine.bots.update(bot.id, { autoTrade: true }, bot.version + 5)).rejects.toBeInstanceOf(BotConflictError);
+    const invalid = engine.bots.update(bot.id, { riskSettings: { decisionMinScore: 2 } });
+    await expect(invalid).rejects.toBeInstanceOf(ZodError);
+    await expect(invalid).rejects.toThrow(/decisionMinScore/);
+    await expect(engine.bots.update(bot.id, { scheduleIntervalSeconds: 5 })).rejects.toThrow(/scheduleIntervalSeconds/);
+    const stored = await engine.db.orm.em.fork().findOneOrFail(Bot, bot.id);
+    expect(stored).toMatchObject({ version: bot.version, autoTrade: false, scheduleIntervalSeconds: 45 });
+    await expect(engine.bots.create({ name: 'lifecycle-refuse', symbol: 'XAUUSDm' })).rejects.toBeInstanceOf(BotConflictError);
+  });
+
+  it('pause and resume move the schedule, the bot row and the audit log together', async () => {
+    const bot = await engine.createBot({ name: 'lifecycle-pause', symbol: 'XAUUSDm' });
+    await engine.bots.pause(bot.id, 'news at 14:30');
+    await expect(engine.schedules.state(bot.id)).resolves.toMatchObject({ paused: true, note: 'news at 14:30' });
+    expect((await engine.db.orm.em.fork().findOneOrFail(Bot, bot.id)).status).toBe('paused');
+    await engine.bots.resume(bot.id, 'news out');
+    await expect(engine.schedules.state(bot.id)).resolves.toMatchObject({ paused: false, note: 'news out' });
+    const events = (await engine.db.orm.em.fork().find(AuditLog, { bot: bot.id }, { orderBy: { id: 'asc' } })).map((a) => a.event);
+    expect(events).toEqual(['bot_created', 'bot_paused', 'bot_resumed']);
+  });
+
+  it('deletes only a flat bot: the schedule goes, the audit trail stays, its cycles stop for good', async () => {
+    const bot = await engine.createBot({
+      name: 'lifecycle-delete',
+      symbol: 'XAUUSDm',
+      enabledStrategies: ['pin_bar'],
+      lookback: 120,
+      autoTrade: true,
+      brokerAccount: 'paper-lifecycle-delete',
+      riskSettings: { decisionMinScore: 0 },
+    });
+    await expect(engine.runCycle(bot, 'open')).resolves.toMatchObject({ orders: 1 });
+    await expect(engine.bots.remove(bot.id, 'retired')).rejects.toThrow(/1 open position/);
+
+    const broker = engine.brokerFor(bot.brokerAccount);
+    for (const position of await broker.positions({ magic: bot.magic })) await broker.closePosition(position.ticket);
+    await expect(engine.runCycle(bot, 'reconcile-close')).resolves.toBeDefined();
+    await engine.bots.remove(bot.id, 'retired');
+
+    await expect(engine.schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
+    await expect(engine.bots.pause(bot.id, 'again')).rejects.toBeInstanceOf(BotNotFoundError);
+    expect(await engine.db.orm.em.fork().count(AuditLog, { bot: bot.id, event: 'bot_deleted' })).toBe(1);
+    const cycle = engine.runCycle(bot, 'after-delete');
+    await expect(cycle).rejects.toBeInstanceOf(WorkflowFailedError);
+    await expect(cycle).rejects.toMatchObject({ cause: { cause: { type: 'BotNotFound' } } });
+  });
+});
