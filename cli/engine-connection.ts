@@ -1,0 +1,45 @@
+// What a CLI command talks to: the engine's database and Temporal. Without DATABASE_URL and
+// TEMPORAL_ADDRESS it finds the ones `npm start` runs on this machine.
+import { readFile } from 'node:fs/promises';
+import { GlobalKillSwitch } from '../bots/kill-switch.ts';
+import { BotSchedules } from '../bots/schedule.ts';
+import { BotService } from '../bots/service.ts';
+import type { Orm } from '../db/orm.ts';
+import { loadConfig } from '../infra/config.ts';
+import { connectDatabase, connectTemporal, type TemporalConnections } from '../infra/startup.ts';
+
+export interface EngineConnection {
+  orm: Orm;
+  temporal: TemporalConnections;
+  schedules: BotSchedules;
+  bots: BotService;
+  killSwitch: GlobalKillSwitch;
+  readFile(path: string): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+export async function connectToEngine(): Promise<EngineConnection> {
+  const config = loadConfig();
+  const databaseUrl = config.DATABASE_URL ?? `postgres://scalper:scalper@127.0.0.1:${config.POSTGRES_PORT}/scalper`;
+  const orm = await connectDatabase(databaseUrl, config.DATABASE_URL ? 'DATABASE_URL' : 'DATABASE_URL (unset: the `npm start` database)');
+  let temporal: TemporalConnections;
+  try {
+    temporal = await connectTemporal(config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`, config.TEMPORAL_NAMESPACE);
+  } catch (error) {
+    await orm.close();
+    throw error;
+  }
+  const schedules = new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE);
+  return {
+    orm,
+    temporal,
+    schedules,
+    bots: new BotService(orm.em, schedules),
+    killSwitch: new GlobalKillSwitch(orm, schedules, temporal.client, config.TEMPORAL_TASK_QUEUE),
+    readFile: (path) => readFile(path),
+    async close() {
+      await temporal.close();
+      await orm.close();
+    },
+  };
+}

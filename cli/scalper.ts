@@ -1,0 +1,24 @@
+// `npm run scalper -- <command>`: see `npm run scalper -- --help`.
+import { CommanderError } from 'commander';
+import { ZodError, z } from 'zod';
+import { Mt5CsvError } from '../brokers/feeds/mt5-csv.ts';
+import { BotConflictError, BotNotFoundError } from '../bots/errors.ts';
+import { exitOnStartupError } from '../infra/startup.ts';
+import { connectToEngine } from './engine-connection.ts';
+import { buildProgram } from './program.ts';
+
+const program = buildProgram(connectToEngine, (line) => process.stdout.write(`${line}\n`));
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof ZodError) {
+    process.stderr.write(`scalper: invalid settings\n${z.prettifyError(error)}\n`);
+    process.exit(2);
+  }
+  if (error instanceof BotNotFoundError || error instanceof BotConflictError || error instanceof Mt5CsvError) {
+    process.stderr.write(`scalper: ${error.message}\n`);
+    process.exit(1);
+  }
+  exitOnStartupError(error);
+}

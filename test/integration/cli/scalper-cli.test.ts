@@ -1,0 +1,93 @@
+// The `scalper` CLI as an operator runs it: a separate process against the real servers.
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { BotSchedules } from '../../../bots/schedule.ts';
+import { Bot, MarketBar } from '../../../db/entities/index.ts';
+import type { TemporalConnections } from '../../../infra/startup.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
+
+const run = promisify(execFile);
+let db: TestDatabase;
+let temporal: TemporalConnections;
+let schedules: BotSchedules;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  temporal = await connectTestTemporal();
+  const taskQueue = uniqueTaskQueue('unpolled');
+  schedules = new BotSchedules(temporal.client, taskQueue);
+  env = { ...process.env, DATABASE_URL: db.url, TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'silent' };
+});
+
+afterAll(async () => {
+  for (const bot of await db.orm.em.fork().find(Bot, {})) await schedules.remove(bot.id);
+  await temporal.close();
+  await db.drop();
+});
+
+async function scalper(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['cli/scalper.ts', ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('scalper CLI', () => {
+  it('setup-bot creates the bot and its schedule, as the seed quick-start did', async () => {
+    const result = await scalper('setup-bot', '--symbol', 'XAUUSDm', '--auto-trade');
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const bot = await db.orm.em.fork().findOneOrFail(Bot, { name: 'scalper-xauusdm' });
+    expect(bot).toMatchObject({ symbol: 'XAUUSDm', autoTrade: true, enabledStrategies: ['pin_bar', 'trend_pullback', 'doji_breakout', 'range_reversion'] });
+    expect(result.stdout).toContain(`created bot ${bot.id} scalper-xauusdm: XAUUSDm`);
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: false });
+  });
+
+  it('pause and resume reach Temporal; bots shows what Temporal says', async () => {
+    const bot = await db.orm.em.fork().findOneOrFail(Bot, { name: 'scalper-xauusdm' });
+    expect((await scalper('pause', String(bot.id), '--reason', 'NFP in 5 minutes')).code).toBe(0);
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: true, note: 'NFP in 5 minutes' });
+    expect((await scalper('bots')).stdout).toContain(`scalper-bot-${bot.id}: paused (NFP in 5 minutes)`);
+    expect((await scalper('resume', String(bot.id))).code).toBe(0);
+    expect((await scalper('bots')).stdout).toContain(`scalper-bot-${bot.id}: running`);
+  });
+
+  it('refuses bad input with a message naming it', async () => {
+    const unknown = await scalper('setup-bot', '--symbol', 'EURUSDm', '--strategies', 'pin_bar,martingale');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('unknown martingale');
+    const duplicate = await scalper('setup-bot', '--symbol', 'XAUUSDm');
+    expect(duplicate).toMatchObject({ code: 1 });
+    expect(duplicate.stderr).toContain('a bot named scalper-xauusdm already exists');
+    const missing = await scalper('pause', '999999');
+    expect(missing).toMatchObject({ code: 1 });
+    expect(missing.stderr).toContain('bot 999999 does not exist');
+  });
+
+  it('imports an MT5 bar export, or rejects it whole naming the bad lines', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scalper-cli-'));
+    const good = join(dir, 'good.csv');
+    await writeFile(
+      good,
+      ['<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>', '2026.11.20\t10:00\t2650.10\t2651.00\t2649.90\t2650.50\t120\t0\t18', '2026.11.20\t10:01\t2650.50\t2650.90\t2650.00\t2650.20\t95\t0\t20'].join('\n'),
+    );
+    const imported = await scalper('import-bars', good, '--symbol', 'XAUUSDm', '--utc-offset', '120');
+    expect(imported).toMatchObject({ code: 0, stdout: `imported 2 XAUUSDm bars from ${good}\n` });
+    const first = await db.orm.em.fork().findOneOrFail(MarketBar, { symbol: 'XAUUSDm' }, { orderBy: { openTime: 'asc' } });
+    expect(first.openTime.toISOString()).toBe('2026-11-20T08:00:00.000Z');
+
+    const bad = join(dir, 'bad.csv');
+    await writeFile(bad, ['2026.11.21\t10:00\t2650.10\t2651.00\t2649.90\t2650.50\t120\t0\t18', '2026.11.21\t10:01\t2650.50\tabc\t2650.00\t2650.20\t95\t0\t20'].join('\n'));
+    const rejected = await scalper('import-bars', bad, '--symbol', 'XAUUSDm');
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toMatch(/line 2/);
+    expect(await db.orm.em.fork().count(MarketBar, {})).toBe(2);
+  });
+});
