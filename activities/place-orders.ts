@@ -1,6 +1,13 @@
 // Step 4: orders exactly once (DESIGN §4). The Order row is written before the broker is called;
 // an attempt that may have reached the broker looks the order up by magic + comment before any
-// resend; a global halt holds a lock no send can pass.
+// resend; a send passes the order gate, which a global halt closes.
+//
+// Temporal retries an attempt after its start-to-close timeout even when the attempt is not dead,
+// only slow: two attempts may then run at once. So every step that reads an order's state and
+// acts on it runs under the Order row's lock — the claim (look up, then mark `sent`) and the send
+// (broker call and its result, in one transaction) — and a send goes out only if its claim is
+// still the latest. A retry therefore waits for a send in flight and then sees its result.
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { BrokerPort, TradeResult } from '../brokers/port.ts';
@@ -12,7 +19,7 @@ import { loadBot, type BotContext } from './bot-context.ts';
 import type { ActivityDeps } from './deps.ts';
 import type { BotRef, OrderOutcome, OrderRequest } from './types.ts';
 
-const TERMINAL: readonly OrderStatus[] = ['filled', 'partially_filled', 'rejected', 'cancelled'];
+export const TERMINAL_ORDER_STATUSES: readonly OrderStatus[] = ['filled', 'partially_filled', 'rejected', 'cancelled'];
 /** Requotes are retried with a fresh price this many times within one attempt. */
 const FRESH_PRICE_TRIES = 3;
 /** How far before the first send the broker's history is searched for a lost order. */
@@ -34,7 +41,8 @@ function statusOfSuccess(retcode: number): OrderStatus {
   return 'sent';
 }
 
-async function writeOutbox(em: EntityManager, context: BotContext, request: OrderRequest, broker: BrokerPort): Promise<IOrder> {
+async function writeOutbox(deps: ActivityDeps, context: BotContext, request: OrderRequest, broker: BrokerPort): Promise<IOrder> {
+  const em = deps.orm.em.fork();
   const existing = await em.findOne(Order, { clientOrderId: request.clientOrderId });
   if (existing) return existing;
   const decision = await em.findOneOrFail(Decision, request.decisionId, { populate: ['signal'] });
@@ -57,7 +65,8 @@ async function writeOutbox(em: EntityManager, context: BotContext, request: Orde
       stopLoss: decision.stopLoss ?? null,
       takeProfit: decision.takeProfit ?? null,
       status: 'new',
-      createdAt: new Date(),
+      // The engine's clock, like sentAt: reconcile measures an unsettled order's age by it.
+      createdAt: new Date(deps.now()),
       updatedAt: new Date(),
     })
     .onConflict(['clientOrderId'])
@@ -66,47 +75,51 @@ async function writeOutbox(em: EntityManager, context: BotContext, request: Orde
   return em.findOneOrFail(Order, { clientOrderId: request.clientOrderId });
 }
 
-async function audit(em: EntityManager, order: IOrder, event: string, reason: string, data: Record<string, unknown> = {}) {
+/** Locks the Order row for the transaction, waiting for any other attempt's send to finish. */
+export function lockOrder(tx: EntityManager, orderId: number): Promise<IOrder> {
+  return tx.findOneOrFail(Order, orderId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+}
+
+export function auditOrder(em: EntityManager, order: IOrder, event: string, reason: string, data: Record<string, unknown> = {}): void {
   em.create(AuditLog, { bot: order.bot.id, entity: 'order', entityId: order.clientOrderId, event, reason, data });
-  await em.flush();
 }
 
-/** One broker send through the order gate: never after a global halt has been acknowledged. */
-async function sendUnlessHalted(deps: ActivityDeps, em: EntityManager, context: BotContext, order: IOrder, broker: BrokerPort) {
-  return throughOrderGate(em, async (killSwitch) => {
-    if (killSwitch.halted) return { halted: true as const, reason: killSwitch.reason ?? 'global kill-switch' };
-    const instrument = await broker.instrument(order.symbol);
-    const quote = await broker.quote(order.symbol);
-    const price = order.side === 'buy' ? quote.ask : quote.bid;
-    const request = {
-      symbol: order.symbol,
-      side: order.side,
-      volume: roundVolumeDown(order.volume, instrument),
-      price,
-      sl: order.stopLoss == null ? null : roundPrice(order.stopLoss, instrument),
-      tp: order.takeProfit == null ? null : roundPrice(order.takeProfit, instrument),
-      deviationPoints: context.risk.deviationPoints,
-      magic: context.bot.magic,
-      comment: order.clientOrderId,
-    };
-    try {
-      return { halted: false as const, price, result: await broker.placeMarketOrder(request) };
-    } catch (error) {
-      deps.logger.warn({ clientOrderId: order.clientOrderId, err: error }, 'order send failed in transport; outcome unknown');
-      return { halted: false as const, price, result: null };
-    }
-  });
-}
-
-async function adoptIfAtBroker(em: EntityManager, order: IOrder, magic: number, broker: BrokerPort): Promise<boolean> {
+/** Adopts the broker's order for `order` if the broker has one with its magic + comment. */
+export async function adoptIfAtBroker(em: EntityManager, order: IOrder, magic: number, broker: BrokerPort, why: string): Promise<boolean> {
   const since = (order.sentAt ?? order.createdAt).getTime() - LOOKUP_MARGIN_MS;
   const found = await broker.findOrderByComment(magic, order.clientOrderId, since);
   if (!found) return false;
   order.status = found.state;
   order.brokerTicket = found.ticket;
-  await audit(em, order, 'order_adopted', `found at the broker as order ${found.ticket} after an unknown outcome; not resent`);
+  auditOrder(em, order, 'order_adopted', `found at the broker as order ${found.ticket} ${why}; not resent`);
   return true;
 }
+
+type Claim = { done: OrderOutcome } | { claimed: number };
+
+/** Settles the order if it is settled or found at the broker; else marks it `sent` for one more send. */
+function claimSend(deps: ActivityDeps, context: BotContext, orderId: number, broker: BrokerPort): Promise<Claim> {
+  return deps.orm.em.fork().transactional(async (tx) => {
+    const order = await lockOrder(tx, orderId);
+    if (TERMINAL_ORDER_STATUSES.includes(order.status)) return { done: outcomeOf(order) };
+    if (order.status !== 'new' && (await adoptIfAtBroker(tx, order, context.bot.magic, broker, 'after an unknown outcome'))) {
+      await tx.flush();
+      return { done: outcomeOf(order) };
+    }
+    order.status = 'sent';
+    order.attempts += 1;
+    order.sentAt ??= new Date(deps.now());
+    await tx.flush();
+    return { claimed: order.attempts };
+  });
+}
+
+type Sent =
+  | { kind: 'done'; outcome: OrderOutcome }
+  | { kind: 'unknown'; reason: string }
+  | { kind: 'requote' }
+  /** Another attempt claimed the order after this one did: it owns the send now. */
+  | { kind: 'superseded' };
 
 function recordResult(order: IOrder, result: TradeResult): void {
   order.retcode = result.retcode;
@@ -114,64 +127,104 @@ function recordResult(order: IOrder, result: TradeResult): void {
   if (result.order) order.brokerTicket = result.order;
 }
 
-async function placeOrder(deps: ActivityDeps, botId: number, request: OrderRequest): Promise<OrderOutcome> {
-  const em = deps.orm.em.fork();
-  const context = await loadBot(em, botId);
-  const broker = deps.brokerFor(context.bot.brokerAccount);
-  const order = await writeOutbox(em, context, request, broker);
-  if (TERMINAL.includes(order.status)) return outcomeOf(order);
-  if (order.status !== 'new' && (await adoptIfAtBroker(em, order, context.bot.magic, broker))) return outcomeOf(order);
+/** Applies the broker's answer to the locked order; runs inside the send's transaction. */
+function applyResult(tx: EntityManager, order: IOrder, result: TradeResult | null, lastTry: boolean): Sent {
+  if (result === null || result.outcome === 'unknown') {
+    order.status = 'unknown';
+    if (result) recordResult(order, result);
+    return { kind: 'unknown', reason: result ? `${result.retcode} ${result.retcodeName}` : 'transport error' };
+  }
+  recordResult(order, result);
+  if (result.outcome === 'success') {
+    order.status = statusOfSuccess(result.retcode);
+    auditOrder(tx, order, 'order_placed', `${result.retcode} ${result.retcodeName}`, { ticket: result.order, price: result.price });
+    return { kind: 'done', outcome: outcomeOf(order) };
+  }
+  if (result.outcome === 'rejected' || lastTry) {
+    order.status = 'rejected';
+    order.error = result.outcome === 'rejected' ? `${result.retcode} ${result.retcodeName}` : `${result.retcode} ${result.retcodeName} after ${FRESH_PRICE_TRIES} fresh prices`;
+    auditOrder(tx, order, 'order_rejected', order.error, { retcode: result.retcode });
+    return { kind: 'done', outcome: outcomeOf(order) };
+  }
+  // retry_fresh_price: nothing was executed; the next send goes out at the new quote.
+  order.status = 'new';
+  return { kind: 'requote' };
+}
 
-  for (let attempt = 1; attempt <= FRESH_PRICE_TRIES; attempt++) {
-    order.status = 'sent';
-    order.attempts += 1;
-    order.sentAt ??= new Date(deps.now());
-    await em.flush();
-
-    const sent = await sendUnlessHalted(deps, em, context, order, broker);
-    if (sent.halted) {
+/**
+ * One broker send for the claim `claimed`: the Order row stays locked from the check that the claim
+ * is still the latest until the broker's answer is recorded; the send itself passes the order gate.
+ */
+function send(deps: ActivityDeps, context: BotContext, orderId: number, claimed: number, broker: BrokerPort, lastTry: boolean): Promise<Sent> {
+  return deps.orm.em.fork().transactional(async (tx): Promise<Sent> => {
+    const order = await lockOrder(tx, orderId);
+    if (order.status !== 'sent' || order.attempts !== claimed) return { kind: 'superseded' };
+    const answer = await throughOrderGate(deps.orm.em.fork(), async (killSwitch) => {
+      if (killSwitch.halted) return { halted: killSwitch.reason ?? 'global kill-switch' };
+      const instrument = await broker.instrument(order.symbol);
+      const quote = await broker.quote(order.symbol);
+      order.requestedPrice = order.side === 'buy' ? quote.ask : quote.bid;
+      const request = {
+        symbol: order.symbol,
+        side: order.side,
+        volume: roundVolumeDown(order.volume, instrument),
+        price: order.requestedPrice,
+        sl: order.stopLoss == null ? null : roundPrice(order.stopLoss, instrument),
+        tp: order.takeProfit == null ? null : roundPrice(order.takeProfit, instrument),
+        deviationPoints: context.risk.deviationPoints,
+        magic: context.bot.magic,
+        comment: order.clientOrderId,
+      };
+      try {
+        return { result: await broker.placeMarketOrder(request) };
+      } catch (error) {
+        deps.logger.warn({ clientOrderId: order.clientOrderId, err: error }, 'order send failed in transport; outcome unknown');
+        return { result: null };
+      }
+    });
+    if ('halted' in answer) {
       order.status = 'cancelled';
-      order.error = `not sent: ${sent.reason}`;
-      await audit(em, order, 'order_cancelled', order.error);
-      return outcomeOf(order);
+      order.error = `not sent: ${answer.halted}`;
+      auditOrder(tx, order, 'order_cancelled', order.error);
+      return { kind: 'done', outcome: outcomeOf(order) };
     }
-    order.requestedPrice = sent.price;
-    const result = sent.result;
-    if (result === null || result.outcome === 'unknown') {
-      order.status = 'unknown';
-      if (result) recordResult(order, result);
-      await em.flush();
+    return applyResult(tx, order, answer.result, lastTry);
+  });
+}
+
+async function placeOrder(deps: ActivityDeps, context: BotContext, request: OrderRequest): Promise<OrderOutcome> {
+  const broker = deps.brokerFor(context.bot.brokerAccount);
+  const { id } = await writeOutbox(deps, context, request, broker);
+  for (let tries = 1; ; ) {
+    const claim = await claimSend(deps, context, id, broker);
+    if ('done' in claim) return claim.done;
+    const sent = await send(deps, context, id, claim.claimed, broker, tries === FRESH_PRICE_TRIES);
+    if (sent.kind === 'done') return sent.outcome;
+    if (sent.kind === 'unknown') {
       throw ApplicationFailure.retryable(
-        `order ${order.clientOrderId}: outcome unknown (${result ? `${result.retcode} ${result.retcodeName}` : 'transport error'}); the retry looks it up before any resend`,
+        `order ${request.clientOrderId}: outcome unknown (${sent.reason}); the retry looks it up before any resend`,
         'BrokerOutcomeUnknown',
       );
     }
-    recordResult(order, result);
-    if (result.outcome === 'success') {
-      order.status = statusOfSuccess(result.retcode);
-      await audit(em, order, 'order_placed', `${result.retcode} ${result.retcodeName}`, { ticket: result.order, price: result.price });
-      return outcomeOf(order);
-    }
-    if (result.outcome === 'rejected') {
-      order.status = 'rejected';
-      order.error = `${result.retcode} ${result.retcodeName}`;
-      await audit(em, order, 'order_rejected', order.error, { retcode: result.retcode });
-      return outcomeOf(order);
-    }
-    // retry_fresh_price: nothing was executed; try again at the new quote.
-    order.status = 'new';
-    await em.flush();
+    if (sent.kind === 'requote') tries++;
   }
-  order.status = 'rejected';
-  order.error = `${order.retcode} ${order.retcodeName} after ${FRESH_PRICE_TRIES} fresh prices`;
-  await audit(em, order, 'order_rejected', order.error, { retcode: order.retcode });
-  return outcomeOf(order);
 }
 
 export function placeOrdersActivity(deps: ActivityDeps) {
   return async function placeOrders({ botId, orders }: BotRef & { orders: OrderRequest[] }): Promise<OrderOutcome[]> {
+    const context = await loadBot(deps.orm.em.fork(), botId);
     const outcomes: OrderOutcome[] = [];
-    for (const request of orders) outcomes.push(await placeOrder(deps, botId, request));
+    const unknown: string[] = [];
+    // One order's unknown outcome must not keep the cycle's other decisions from being sent.
+    for (const request of orders) {
+      try {
+        outcomes.push(await placeOrder(deps, context, request));
+      } catch (error) {
+        if (!(error instanceof ApplicationFailure) || error.type !== 'BrokerOutcomeUnknown') throw error;
+        unknown.push(error.message);
+      }
+    }
+    if (unknown.length > 0) throw ApplicationFailure.retryable(unknown.join('; '), 'BrokerOutcomeUnknown');
     const rejected = outcomes.filter((o) => o.status === 'rejected');
     if (rejected.length > 0) {
       const summary = rejected.map((o) => `${o.clientOrderId}: ${o.retcode} ${o.retcodeName}`).join('; ');

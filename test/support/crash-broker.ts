@@ -18,6 +18,8 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
 export interface CrashHooks {
   /** Announces the point on stdout, so the test can tell a planned death from any other. */
   announce(point: CrashPoint): void;
+  /** Announces that a stalled send has had its answer from the broker. */
+  resumed(point: CrashPoint): void;
   /** How long a stalled send waits before it goes on to the broker. */
   stallMs: number;
 }
@@ -41,7 +43,12 @@ export function crashingBroker(inner: BrokerPort, point: CrashPoint, hooks: Cras
     ...inner,
     async placeMarketOrder(request) {
       if (point === 'before_send' && fire()) die();
-      if (point === 'stall_in_send' && fire()) await new Promise((resolve) => setTimeout(resolve, hooks.stallMs));
+      if (point === 'stall_in_send' && fire()) {
+        await new Promise((resolve) => setTimeout(resolve, hooks.stallMs));
+        const late = await inner.placeMarketOrder(request);
+        hooks.resumed(point);
+        return late;
+      }
       const result = await inner.placeMarketOrder(request);
       sent = true;
       if (point === 'after_execute' && fire()) die();

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 /** Lines the child writes on stdout. */
 export const READY_LINE = 'crash-worker: ready';
 export const CRASH_LINE_PREFIX = 'crash-worker: at ';
+export const RESUMED_LINE_PREFIX = 'crash-worker: resumed after ';
 
 const WORKER_PATH = fileURLToPath(new URL('./crash-worker.ts', import.meta.url));
 

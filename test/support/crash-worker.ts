@@ -13,7 +13,7 @@ import { connectDatabase, connectTemporal } from '../../infra/startup.ts';
 import { createBrokerDirectory } from '../../worker/brokers.ts';
 import { createWorker } from '../../worker/create-worker.ts';
 import { CRASH_POINTS, crashingBroker, type CrashPoint } from './crash-broker.ts';
-import { CRASH_LINE_PREFIX, READY_LINE } from './crash-worker-process.ts';
+import { CRASH_LINE_PREFIX, READY_LINE, RESUMED_LINE_PREFIX } from './crash-worker-process.ts';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   const directory = createBrokerDirectory({ store: createPostgresStateStore(orm), feedSeed: Number(env('CRASH_FEED_SEED')), now: () => clock });
   const hooks = {
     announce: (at: CrashPoint) => process.stdout.write(`${CRASH_LINE_PREFIX}${at}\n`),
+    resumed: (at: CrashPoint) => process.stdout.write(`${RESUMED_LINE_PREFIX}${at}\n`),
     stallMs: Number(process.env.CRASH_STALL_MS ?? 20_000),
   };
   const wrapped = new Map<string, ReturnType<typeof directory>>();

@@ -9,7 +9,7 @@ import { AuditLog, type IBot } from '../../../db/entities/index.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
 import { scalperCycle } from '../../../workflows/index.ts';
 import type { CrashPoint } from '../../support/crash-broker.ts';
-import { CRASH_LINE_PREFIX, READY_LINE, spawnCrashWorker, type CrashWorkerProcess } from '../../support/crash-worker-process.ts';
+import { CRASH_LINE_PREFIX, READY_LINE, RESUMED_LINE_PREFIX, spawnCrashWorker, type CrashWorkerProcess } from '../../support/crash-worker-process.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { findFiringMinute } from '../../support/firing-minute.ts';
 import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
@@ -143,6 +143,32 @@ describe('a worker killed while an order is in flight', () => {
       const order = await expectExactlyOnce(bot);
       expect(order.attempts).toBe(1);
       expect(await auditEvents(bot)).toEqual(['order_placed']);
+    },
+    CRASH_TEST_TIMEOUT,
+  );
+});
+
+describe('a worker whose send hangs past the activity timeout', () => {
+  it(
+    'does not let the retry resend while the first send is still in flight',
+    async () => {
+      const bot = await newBot('stall');
+      const taskQueue = uniqueTaskQueue('crash-stall');
+      const stalled = startWorker(taskQueue, 'stall_in_send');
+      await stalled.waitForLine(READY_LINE);
+      const handle = await temporal.client.workflow.start(scalperCycle, {
+        taskQueue,
+        workflowId: `crash-cycle-${bot.id}-stall`,
+        args: [{ botId: bot.id }],
+        workflowRunTimeout: '2 minutes',
+      });
+      await stalled.waitForLine(`${CRASH_LINE_PREFIX}stall_in_send`);
+      // A second worker is there for the retry; the stalled one keeps polling too, as a slow worker would.
+      startWorker(taskQueue);
+      expect(await handle.result()).toMatchObject({ decisions: 1, orders: 1 });
+      // The stalled send reaches the broker after the cycle is over: count only once it has.
+      await stalled.waitForLine(`${RESUMED_LINE_PREFIX}stall_in_send`);
+      await expectExactlyOnce(bot);
     },
     CRASH_TEST_TIMEOUT,
   );
