@@ -1,37 +1,23 @@
 // Micro-benchmark: the four strategies evaluated bar by bar over one year of synthetic M1
 // bars, each evaluation on the same sliding lookback window the live cycle would pass.
-import type { InstrumentSpec } from '../trading/market.ts';
+import { createSyntheticFeed } from '../brokers/feeds/synthetic.ts';
+import { paperInstruments } from '../brokers/paper/index.ts';
 import { runStrategies, STRATEGY_NAMES, strategyMinBars, strategyParamsSchema } from '../trading/strategies/index.ts';
-import { syntheticBars } from './synthetic-bars.ts';
 
 const BARS_PER_YEAR = 365 * 24 * 60;
 const LOOKBACK = Number(process.env['BENCH_LOOKBACK'] ?? 300);
 const BAR_COUNT = Number(process.env['BENCH_BARS'] ?? BARS_PER_YEAR);
+const SYMBOL = 'XAUUSDm';
 
-const instrument: InstrumentSpec = {
-  symbol: 'XAUUSD',
-  digits: 2,
-  point: 0.01,
-  tickSize: 0.01,
-  tickValue: 1,
-  contractSize: 100,
-  volumeMin: 0.01,
-  volumeMax: 100,
-  volumeStep: 0.01,
-  stopsLevel: 10,
-  freezeLevel: 5,
-  fillingModes: ['IOC'],
-  maxSpreadPoints: 40,
-  pipSize: 0.1,
-  marginRate: 0.01,
-  correlationGroup: 'metals',
-};
+// The market the paper broker trades: the seeded gold-like feed and the paper gold spec.
+const instrument = paperInstruments(100).find((spec) => spec.symbol === SYMBOL)!;
+const start = Date.UTC(2025, 0, 1);
+const bars = createSyntheticFeed({ seed: 42 }).barsBetween(SYMBOL, start, start + BAR_COUNT * 60_000);
 
 const params = strategyParamsSchema.parse({});
 const warmUp = Math.max(...STRATEGY_NAMES.map((name) => strategyMinBars(name, params)));
 if (LOOKBACK < warmUp) throw new Error(`lookback ${LOOKBACK} is below the strategies' warm-up of ${warmUp} bars`);
 
-const bars = syntheticBars(BAR_COUNT, 42);
 const signalsPerStrategy = new Map<string, number>(STRATEGY_NAMES.map((name) => [name, 0]));
 
 const started = performance.now();
