@@ -1,15 +1,24 @@
 // Step 5: the broker's deals and positions become Executions and Positions. Deals are the truth:
 // a position closed by SL/TP at the broker or by hand in the terminal is recognised from them.
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { BrokerDeal, BrokerPosition } from '../brokers/port.ts';
-import { Execution, Order, Position, type IBot, type IOrder } from '../db/entities/index.ts';
+import type { BrokerDeal, BrokerPort, BrokerPosition } from '../brokers/port.ts';
+import { Execution, Order, Position, type IBot, type IOrder, type OrderStatus } from '../db/entities/index.ts';
 import { loadBot } from './bot-context.ts';
 import { closeReasonOf } from './close-reasons.ts';
 import type { ActivityDeps } from './deps.ts';
+import { adoptIfAtBroker, auditOrder } from './place-orders.ts';
 import type { BotRef, ReconcileResult } from './types.ts';
 
 /** Deals are re-read from a little before the last recorded one: the broker may report late. */
 const OVERLAP_MS = 60 * 60_000;
+/** Statuses of an order whose outcome nobody has learnt yet. */
+const UNSETTLED: OrderStatus[] = ['new', 'sent', 'unknown'];
+/**
+ * An unsettled order the broker does not know this long after it was sent never reached it: by
+ * then placeOrders' attempts (15 s each, four at most) are over and the cycle has ended.
+ */
+export const NEVER_SENT_GRACE_MS = 2 * 60_000;
 
 async function ordersOf(em: EntityManager, botId: number, deals: BrokerDeal[]): Promise<IOrder[]> {
   if (deals.length === 0) return [];
@@ -102,6 +111,33 @@ async function settlePosition(em: EntityManager, bot: IBot, positionId: string, 
   return { opened: !existing, closed: fullyClosed && wasOpen };
 }
 
+/**
+ * Settles the orders placeOrders left without an outcome (attempts exhausted, worker gone):
+ * adopted if the broker has them by magic + comment, cancelled once the grace period is over if
+ * not. Never resends. An order whose row lock is held has a send in flight: it is left alone.
+ */
+async function settleUnknownOrders(deps: ActivityDeps, bot: IBot, broker: BrokerPort): Promise<number> {
+  const unsettled = await deps.orm.em.fork().find(Order, { bot: bot.id, purpose: 'open', status: { $in: UNSETTLED } }, { orderBy: { id: 'asc' } });
+  let adopted = 0;
+  for (const { id } of unsettled) {
+    await deps.orm.em.fork().transactional(async (tx) => {
+      const [order] = await tx.find(Order, { id, status: { $in: UNSETTLED } }, { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, refresh: true });
+      if (!order) return;
+      if (await adoptIfAtBroker(tx, order, bot.magic, broker, 'by reconcile')) {
+        adopted++;
+        return;
+      }
+      const since = order.sentAt ?? order.createdAt;
+      if (deps.now() - since.getTime() < NEVER_SENT_GRACE_MS) return;
+      const previousStatus = order.status;
+      order.status = 'cancelled';
+      order.error = `never reached the broker: no order with magic ${bot.magic} and comment ${order.clientOrderId} ${Math.round((deps.now() - since.getTime()) / 1000)} s after it was sent`;
+      auditOrder(tx, order, 'order_cancelled', order.error, { previousStatus, retcode: order.retcode ?? null });
+    });
+  }
+  return adopted;
+}
+
 export function reconcileActivity(deps: ActivityDeps) {
   return async function reconcile({ botId }: BotRef): Promise<ReconcileResult> {
     const em = deps.orm.em.fork();
@@ -114,6 +150,7 @@ export function reconcileActivity(deps: ActivityDeps) {
     const livePositions = await broker.positions({ magic: bot.magic });
     const orders = await ordersOf(em, botId, deals);
     const fresh = await recordExecutions(em, bot, deals, orders);
+    const adopted = await settleUnknownOrders(deps, bot, broker);
 
     const touched = new Set([...fresh.map((d) => d.positionId), ...livePositions.map((p) => p.ticket)]);
     const stillOpen = await em.find(Position, { bot: botId, status: 'open' });
@@ -129,7 +166,7 @@ export function reconcileActivity(deps: ActivityDeps) {
       newExecutions: fresh.length,
       positionsOpened: opened,
       positionsClosed: closed,
-      ordersSettled: orders.filter((o) => o.status === 'filled' || o.status === 'partially_filled').length,
+      ordersSettled: orders.filter((o) => o.status === 'filled' || o.status === 'partially_filled').length + adopted,
       openPositions: livePositions.length,
     };
   };
