@@ -13,7 +13,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { BrokerPort, TradeResult } from '../brokers/port.ts';
 import { RETCODE } from '../brokers/retcodes.ts';
 import { AuditLog, Decision, Order, type IOrder, type OrderStatus } from '../db/entities/index.ts';
-import { throughOrderGate } from '../db/order-send-gate.ts';
+import { passOrderGate } from '../db/order-send-gate.ts';
 import { roundPrice, roundVolumeDown } from '../trading/rounding.ts';
 import { loadBot, type BotContext } from './bot-context.ts';
 import type { ActivityDeps } from './deps.ts';
@@ -153,42 +153,42 @@ function applyResult(tx: EntityManager, order: IOrder, result: TradeResult | nul
 
 /**
  * One broker send for the claim `claimed`: the Order row stays locked from the check that the claim
- * is still the latest until the broker's answer is recorded; the send itself passes the order gate.
+ * is still the latest until the broker's answer is recorded, and the send passes the order gate in
+ * that same transaction.
  */
 function send(deps: ActivityDeps, context: BotContext, orderId: number, claimed: number, broker: BrokerPort, lastTry: boolean): Promise<Sent> {
   return deps.orm.em.fork().transactional(async (tx): Promise<Sent> => {
     const order = await lockOrder(tx, orderId);
     if (order.status !== 'sent' || order.attempts !== claimed) return { kind: 'superseded' };
-    const answer = await throughOrderGate(deps.orm.em.fork(), async (killSwitch) => {
-      if (killSwitch.halted) return { halted: killSwitch.reason ?? 'global kill-switch' };
-      const instrument = await broker.instrument(order.symbol);
-      const quote = await broker.quote(order.symbol);
-      order.requestedPrice = order.side === 'buy' ? quote.ask : quote.bid;
-      const request = {
-        symbol: order.symbol,
-        side: order.side,
-        volume: roundVolumeDown(order.volume, instrument),
-        price: order.requestedPrice,
-        sl: order.stopLoss == null ? null : roundPrice(order.stopLoss, instrument),
-        tp: order.takeProfit == null ? null : roundPrice(order.takeProfit, instrument),
-        deviationPoints: context.risk.deviationPoints,
-        magic: context.bot.magic,
-        comment: order.clientOrderId,
-      };
-      try {
-        return { result: await broker.placeMarketOrder(request) };
-      } catch (error) {
-        deps.logger.warn({ clientOrderId: order.clientOrderId, err: error }, 'order send failed in transport; outcome unknown');
-        return { result: null };
-      }
-    });
-    if ('halted' in answer) {
+    const gate = await passOrderGate(tx);
+    if (gate.halted) {
       order.status = 'cancelled';
-      order.error = `not sent: ${answer.halted}`;
+      order.error = `not sent: ${gate.reason ?? 'global kill-switch'}`;
       auditOrder(tx, order, 'order_cancelled', order.error);
       return { kind: 'done', outcome: outcomeOf(order) };
     }
-    return applyResult(tx, order, answer.result, lastTry);
+    const instrument = await broker.instrument(order.symbol);
+    const quote = await broker.quote(order.symbol);
+    order.requestedPrice = order.side === 'buy' ? quote.ask : quote.bid;
+    const request = {
+      symbol: order.symbol,
+      side: order.side,
+      volume: roundVolumeDown(order.volume, instrument),
+      price: order.requestedPrice,
+      sl: order.stopLoss == null ? null : roundPrice(order.stopLoss, instrument),
+      tp: order.takeProfit == null ? null : roundPrice(order.takeProfit, instrument),
+      deviationPoints: context.risk.deviationPoints,
+      magic: context.bot.magic,
+      comment: order.clientOrderId,
+    };
+    let result: TradeResult | null;
+    try {
+      result = await broker.placeMarketOrder(request);
+    } catch (error) {
+      deps.logger.warn({ clientOrderId: order.clientOrderId, err: error }, 'order send failed in transport; outcome unknown');
+      result = null;
+    }
+    return applyResult(tx, order, result, lastTry);
   });
 }
 

@@ -116,9 +116,10 @@ async function settlePosition(em: EntityManager, bot: IBot, positionId: string, 
  * adopted if the broker has them by magic + comment, cancelled once the grace period is over if
  * not. Never resends. An order whose row lock is held has a send in flight: it is left alone.
  */
-async function settleUnknownOrders(deps: ActivityDeps, bot: IBot, broker: BrokerPort): Promise<number> {
+async function settleUnknownOrders(deps: ActivityDeps, bot: IBot, broker: BrokerPort): Promise<{ adopted: number; cancelled: number }> {
   const unsettled = await deps.orm.em.fork().find(Order, { bot: bot.id, purpose: 'open', status: { $in: UNSETTLED } }, { orderBy: { id: 'asc' } });
   let adopted = 0;
+  let cancelled = 0;
   for (const { id } of unsettled) {
     await deps.orm.em.fork().transactional(async (tx) => {
       const [order] = await tx.find(Order, { id, status: { $in: UNSETTLED } }, { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, refresh: true });
@@ -133,9 +134,10 @@ async function settleUnknownOrders(deps: ActivityDeps, bot: IBot, broker: Broker
       order.status = 'cancelled';
       order.error = `never reached the broker: no order with magic ${bot.magic} and comment ${order.clientOrderId} ${Math.round((deps.now() - since.getTime()) / 1000)} s after it was sent`;
       auditOrder(tx, order, 'order_cancelled', order.error, { previousStatus, retcode: order.retcode ?? null });
+      cancelled++;
     });
   }
-  return adopted;
+  return { adopted, cancelled };
 }
 
 export function reconcileActivity(deps: ActivityDeps) {
@@ -150,7 +152,7 @@ export function reconcileActivity(deps: ActivityDeps) {
     const livePositions = await broker.positions({ magic: bot.magic });
     const orders = await ordersOf(em, botId, deals);
     const fresh = await recordExecutions(em, bot, deals, orders);
-    const adopted = await settleUnknownOrders(deps, bot, broker);
+    const unknown = await settleUnknownOrders(deps, bot, broker);
 
     const touched = new Set([...fresh.map((d) => d.positionId), ...livePositions.map((p) => p.ticket)]);
     const stillOpen = await em.find(Position, { bot: botId, status: 'open' });
@@ -166,7 +168,9 @@ export function reconcileActivity(deps: ActivityDeps) {
       newExecutions: fresh.length,
       positionsOpened: opened,
       positionsClosed: closed,
-      ordersSettled: orders.filter((o) => o.status === 'filled' || o.status === 'partially_filled').length + adopted,
+      ordersFilled: orders.filter((o) => o.status === 'filled' || o.status === 'partially_filled').length,
+      ordersAdopted: unknown.adopted,
+      ordersCancelled: unknown.cancelled,
       openPositions: livePositions.length,
     };
   };

@@ -59,7 +59,12 @@ export interface ReconcileResult {
   newExecutions: number;
   positionsOpened: number;
   positionsClosed: number;
-  ordersSettled: number;
+  /** Orders whose fill this reconcile recorded. */
+  ordersFilled: number;
+  /** Orders left without an outcome that were found at the broker. */
+  ordersAdopted: number;
+  /** Orders left without an outcome that never reached the broker. */
+  ordersCancelled: number;
   openPositions: number;
 }
 

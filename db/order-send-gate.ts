@@ -8,13 +8,20 @@ import { KillSwitch } from './entities/index.ts';
 const ORDER_SEND_GATE = 7_145_230_982;
 const GLOBAL = 'global';
 
-/** Runs `send` inside a transaction that holds the gate shared; `halted` is read under it. */
-export function throughOrderGate<T>(em: EntityManager, send: (halted: { halted: boolean; reason: string | null }) => Promise<T>): Promise<T> {
-  return em.transactional(async (tx) => {
-    await tx.execute('select pg_advisory_xact_lock_shared(?)', [ORDER_SEND_GATE]);
-    const row = await tx.findOneOrFail(KillSwitch, GLOBAL, { refresh: true });
-    return send({ halted: row.halted, reason: row.reason ?? null });
-  });
+export interface GateState {
+  halted: boolean;
+  reason: string | null;
+}
+
+/**
+ * Passes the gate inside the caller's transaction `tx` and reads the halt flag under it. The gate
+ * stays held until `tx` ends, so the send and the recording of its answer belong in that transaction.
+ */
+export async function passOrderGate(tx: EntityManager): Promise<GateState> {
+  if (!tx.isInTransaction()) throw new Error('passOrderGate needs a transaction: the gate is held until it ends');
+  await tx.execute('select pg_advisory_xact_lock_shared(?)', [ORDER_SEND_GATE]);
+  const row = await tx.findOneOrFail(KillSwitch, GLOBAL, { refresh: true });
+  return { halted: row.halted, reason: row.reason ?? null };
 }
 
 /** Sets the global halt flag once every send in flight has finished; no send starts after it. */

@@ -15,7 +15,11 @@ import {
 import { EURUSD, XAUUSD } from './fixtures.ts';
 
 // A millionth of a step: far below any real off-grid error, above the float noise of value / step.
-const isMultiple = (value: number, step: number): boolean => Math.abs(value / step - Math.round(value / step)) < 1e-6;
+/** The quotient of two doubles is off by a few ulps: at 1e10 steps that is ~1e-6 of a step. */
+const isMultiple = (value: number, step: number): boolean => {
+  const steps = value / step;
+  return Math.abs(steps - Math.round(steps)) <= Math.max(1e-9, 8 * Number.EPSILON * Math.abs(steps));
+};
 
 describe('rounding', () => {
   it.each([
