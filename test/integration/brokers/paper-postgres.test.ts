@@ -2,14 +2,13 @@
 // and concurrent orders on one account serialize instead of losing each other's updates.
 import { openOrm, type Orm } from '../../../db/orm.ts';
 import { PaperAccount } from '../../../db/entities/paper-account.ts';
-import { MINUTE_MS } from '../../../brokers/feeds/feed.ts';
-import { createReplayFeed } from '../../../brokers/feeds/replay.ts';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { createPaperBroker } from '../../../brokers/paper/index.ts';
 import { createPostgresStateStore } from '../../../brokers/paper/postgres-store.ts';
 import type { BrokerPort, MarketOrderRequest } from '../../../brokers/port.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { CONTRACT_SYMBOL, describeBrokerContract } from '../../unit/brokers/contract/broker-contract.ts';
+import { describeBrokerContract } from '../../unit/brokers/contract/broker-contract.ts';
+import { paperContractHarness } from '../../unit/brokers/contract/paper-harness.ts';
 
 let db: TestDatabase;
 const extraOrms: Orm[] = [];
@@ -33,25 +32,7 @@ async function anotherProcess(): Promise<Orm> {
 let accounts = 0;
 describeBrokerContract('paper on PostgreSQL', (setup) => {
   accounts += 1;
-  let now = setup.start + MINUTE_MS / 2;
-  const bars = setup.bars.flatMap((bar, minute) =>
-    bar === null ? [] : [{ ...bar, openTime: setup.start + minute * MINUTE_MS, tickVolume: 10, spread: setup.spreadPoints }],
-  );
-  const broker = createPaperBroker({
-    store: createPostgresStateStore(db.orm),
-    feed: createReplayFeed([{ symbol: CONTRACT_SYMBOL, point: 0.01, bars }]),
-    clock: { now: () => now },
-    account: { login: `contract-${accounts}`, mode: setup.mode, balance: setup.balance, leverage: 100 },
-    session: () => setup.marketOpen,
-    commissionPerLot: setup.commissionPerLot,
-    faults: { script: setup.faults },
-  });
-  return {
-    broker,
-    advanceMinutes(minutes) {
-      now += minutes * MINUTE_MS;
-    },
-  };
+  return paperContractHarness(setup, createPostgresStateStore(db.orm), `contract-${accounts}`);
 });
 
 describe('paper broker state in PostgreSQL', () => {

@@ -1,26 +1,5 @@
-import { MINUTE_MS } from '../../../../brokers/feeds/feed.ts';
-import { createReplayFeed } from '../../../../brokers/feeds/replay.ts';
-import { createMemoryStateStore, createPaperBroker } from '../../../../brokers/paper/index.ts';
-import { CONTRACT_SYMBOL, describeBrokerContract } from '../contract/broker-contract.ts';
+import { createMemoryStateStore } from '../../../../brokers/paper/index.ts';
+import { describeBrokerContract } from '../contract/broker-contract.ts';
+import { paperContractHarness } from '../contract/paper-harness.ts';
 
-describeBrokerContract('paper', (setup) => {
-  let now = setup.start + MINUTE_MS / 2;
-  const bars = setup.bars.flatMap((bar, minute) =>
-    bar === null ? [] : [{ ...bar, openTime: setup.start + minute * MINUTE_MS, tickVolume: 10, spread: setup.spreadPoints }],
-  );
-  const broker = createPaperBroker({
-    store: createMemoryStateStore(),
-    feed: createReplayFeed([{ symbol: CONTRACT_SYMBOL, point: 0.01, bars }]),
-    clock: { now: () => now },
-    account: { mode: setup.mode, balance: setup.balance, leverage: 100 },
-    session: () => setup.marketOpen,
-    commissionPerLot: setup.commissionPerLot,
-    faults: { script: setup.faults },
-  });
-  return {
-    broker,
-    advanceMinutes(minutes) {
-      now += minutes * MINUTE_MS;
-    },
-  };
-});
+describeBrokerContract('paper', (setup) => paperContractHarness(setup, createMemoryStateStore()));
