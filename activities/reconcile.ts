@@ -8,6 +8,7 @@ import { loadBot } from './bot-context.ts';
 import { closeReasonOf } from './close-reasons.ts';
 import type { ActivityDeps } from './deps.ts';
 import { adoptIfAtBroker, auditOrder } from './place-orders.ts';
+import { settleUnplacedDecisions } from './settle-unplaced-decisions.ts';
 import type { BotRef, ReconcileResult } from './types.ts';
 
 /** Deals are re-read from a little before the last recorded one: the broker may report late. */
@@ -153,6 +154,7 @@ export function reconcileActivity(deps: ActivityDeps) {
     const orders = await ordersOf(em, botId, deals);
     const fresh = await recordExecutions(em, bot, deals, orders);
     const unknown = await settleUnknownOrders(deps, bot, broker);
+    const unplaced = await settleUnplacedDecisions(deps, botId, NEVER_SENT_GRACE_MS);
 
     const touched = new Set([...fresh.map((d) => d.positionId), ...livePositions.map((p) => p.ticket)]);
     const stillOpen = await em.find(Position, { bot: botId, status: 'open' });
@@ -170,7 +172,7 @@ export function reconcileActivity(deps: ActivityDeps) {
       positionsClosed: closed,
       ordersFilled: orders.filter((o) => o.status === 'filled' || o.status === 'partially_filled').length,
       ordersAdopted: unknown.adopted,
-      ordersCancelled: unknown.cancelled,
+      ordersCancelled: unknown.cancelled + unplaced,
       openPositions: livePositions.length,
     };
   };

@@ -63,7 +63,7 @@ export interface ReconcileResult {
   ordersFilled: number;
   /** Orders left without an outcome that were found at the broker. */
   ordersAdopted: number;
-  /** Orders left without an outcome that never reached the broker. */
+  /** Orders that never reached the broker: left without an outcome, or never placed at all. */
   ordersCancelled: number;
   openPositions: number;
 }

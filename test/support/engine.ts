@@ -1,6 +1,7 @@
 // The engine under test: a fresh database, the run's Temporal dev server, and a worker whose
 // activities trade on the paper broker at a clock the test controls.
 import type { Worker } from '@temporalio/worker';
+import type { ActivityDeps } from '../../activities/deps.ts';
 import { createPostgresStateStore } from '../../brokers/paper/postgres-store.ts';
 import type { BrokerPort } from '../../brokers/port.ts';
 import { BotSchedules } from '../../bots/schedule.ts';
@@ -34,6 +35,8 @@ export interface TestEngine {
   schedules: BotSchedules;
   bots: BotService;
   brokerFor(account: string): BrokerPort;
+  /** What the worker's activities were built with, to call one directly. */
+  deps: ActivityDeps;
   createBot(input: NewBot): Promise<IBot>;
   runCycle(bot: IBot, suffix: string): ReturnType<typeof runCycleOn>;
   stop(): Promise<void>;
@@ -60,12 +63,8 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     }
     return broker;
   };
-  const worker: Worker = await createWorker({
-    connection: temporal.native,
-    namespace: 'default',
-    taskQueue,
-    deps: { orm: db.orm, brokerFor, schedules, logger: createLogger('warn', 'test-worker'), now },
-  });
+  const deps: ActivityDeps = { orm: db.orm, brokerFor, schedules, logger: createLogger('warn', 'test-worker'), now };
+  const worker: Worker = await createWorker({ connection: temporal.native, namespace: 'default', taskQueue, deps });
   const running = worker.run();
   const created: IBot[] = [];
   return {
@@ -75,6 +74,7 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     schedules,
     bots,
     brokerFor,
+    deps,
     async createBot(input) {
       const bot = await bots.create(input);
       created.push(bot);
