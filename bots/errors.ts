@@ -10,3 +10,13 @@ export class BotNotFoundError extends Error {
 export class BotConflictError extends Error {
   override name = 'BotConflictError';
 }
+
+/** Settings the engine does not know, by their full names (a typo must not pass silently). */
+export class UnknownSettingsError extends Error {
+  override name = 'UnknownSettingsError';
+  readonly settings: string[];
+  constructor(settings: string[]) {
+    super(`unknown setting(s): ${settings.join(', ')}`);
+    this.settings = settings;
+  }
+}

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AuditLog, Bot, Position, type IBot } from '../db/entities/index.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
 import { STRATEGY_NAMES, strategyMinBars, strategyParamsSchema, type StrategyName, type StrategyParams } from '../trading/strategies/index.ts';
-import { BotConflictError, BotNotFoundError } from './errors.ts';
+import { BotConflictError, BotNotFoundError, UnknownSettingsError } from './errors.ts';
 import type { BotSchedules } from './schedule.ts';
 
 /** The seed system scanned 100 bars; strategies with longer warm-ups raise it (see lookbackFor). */
@@ -26,7 +26,7 @@ export const newBotSchema = z.object({
   autoTrade: botSettingsShape.autoTrade.default(false),
   enabledStrategies: botSettingsShape.enabledStrategies.default([...STRATEGY_NAMES]),
   strategyParams: strategyParamsSchema.prefault({}),
-  riskSettings: riskSettingsSchema.prefault({}),
+  riskSettings: riskSettingsSchema.strict().prefault({}),
   brokerAccount: z.string().min(1).default('paper-1'),
   scheduleIntervalSeconds: botSettingsShape.scheduleIntervalSeconds.default(45),
   lookback: botSettingsShape.lookback.optional(),
@@ -50,6 +50,17 @@ export type BotUpdate = z.input<typeof botUpdateSchema>;
 export function lookbackFor(requested: number | undefined, enabled: StrategyName[], params: StrategyParams): number {
   const warmUp = Math.max(...enabled.map((name) => strategyMinBars(name, params)));
   return Math.max(requested ?? DEFAULT_LOOKBACK, 2 * warmUp);
+}
+
+/** Setting names in `patch` that the parsed settings do not know: a typo must not pass silently. */
+function unknownSettings(patch: BotUpdate, strategyParams: Record<string, object>, riskSettings: object): string[] {
+  const unknownRisk = Object.keys(patch.riskSettings ?? {}).filter((key) => !(key in riskSettings));
+  const unknownParams = Object.entries(patch.strategyParams ?? {}).flatMap(([name, params]) => {
+    const known = strategyParams[name];
+    if (!known) return [`strategyParams.${name}`];
+    return Object.keys(params).filter((key) => !(key in known)).map((key) => `strategyParams.${name}.${key}`);
+  });
+  return [...unknownRisk.map((key) => `riskSettings.${key}`), ...unknownParams];
 }
 
 export class BotService {
@@ -113,6 +124,8 @@ export class BotService {
     for (const [name, params] of Object.entries(patch.strategyParams ?? {})) merged[name] = { ...merged[name], ...params };
     const strategyParams = strategyParamsSchema.parse(merged);
     const riskSettings = riskSettingsSchema.parse({ ...bot.riskSettings, ...patch.riskSettings });
+    const unknown = unknownSettings(patch, strategyParams, riskSettings);
+    if (unknown.length > 0) throw new UnknownSettingsError(unknown);
     const enabledStrategies = patch.enabledStrategies ?? (bot.enabledStrategies as StrategyName[]);
     bot.autoTrade = patch.autoTrade ?? bot.autoTrade;
     bot.enabledStrategies = enabledStrategies;

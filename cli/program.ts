@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { decodeMt5File } from '../brokers/feeds/mt5-csv.ts';
 import { importMt5Csv } from '../brokers/feeds/market-bars.ts';
+import { BotNotFoundError } from '../bots/errors.ts';
 import { Bot } from '../db/entities/index.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../trading/strategies/index.ts';
 import type { EngineConnection } from './engine-connection.ts';
@@ -19,6 +20,31 @@ function strategies(value: string): StrategyName[] {
   const unknown = names.filter((name) => !(STRATEGY_NAMES as readonly string[]).includes(name));
   if (unknown.length > 0) throw new InvalidArgumentError(`unknown ${unknown.join(', ')}; known: ${STRATEGY_NAMES.join(', ')}`);
   return names as StrategyName[];
+}
+
+/** `key=value` with the value read as a number, a boolean or text. */
+function setting(entry: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
+  const match = /^([\w.]+)=(.*)$/.exec(entry);
+  if (!match) throw new InvalidArgumentError(`expected key=value, got ${entry}`);
+  const [, key = '', raw = ''] = match;
+  const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  return { ...previous, [key]: value };
+}
+
+/** `strategy.param=value` entries grouped by strategy. */
+function strategyParamsOf(flat: Record<string, unknown>): Record<string, Record<string, unknown>> {
+  const grouped: Record<string, Record<string, unknown>> = {};
+  for (const [key, value] of Object.entries(flat)) {
+    const [strategy, param] = key.split('.');
+    if (!strategy || !param) throw new InvalidArgumentError(`--param takes strategy.param=value, got ${key}`);
+    grouped[strategy] = { ...grouped[strategy], [param]: value };
+  }
+  return grouped;
+}
+
+function onOff(value: string): boolean {
+  if (value !== 'on' && value !== 'off') throw new InvalidArgumentError('on or off');
+  return value === 'on';
 }
 
 /** Builds the program; `connect` is called only by commands that need the engine. */
@@ -77,14 +103,72 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
       }),
     );
 
+  program
+    .command('show')
+    .argument('<botId>', 'bot id', integer)
+    .description("A bot's settings: strategies and their parameters, risk settings, schedule")
+    .action(
+      withEngine(async (engine, botId: number) => {
+        const bot = await engine.orm.em.fork().findOne(Bot, { id: botId, deletedAt: null });
+        if (!bot) throw new BotNotFoundError(botId);
+        const { id, name, symbol, autoTrade, enabledStrategies, strategyParams, riskSettings, brokerAccount, magic, lookback, scheduleIntervalSeconds, version } = bot;
+        const schedule = await engine.schedules.state(bot.id);
+        const shown = { id, name, symbol, autoTrade, enabledStrategies, strategyParams, riskSettings, brokerAccount, magic, lookback, scheduleIntervalSeconds, version, schedule };
+        print(JSON.stringify(shown, null, 2));
+      }),
+    );
+
+  program
+    .command('configure')
+    .argument('<botId>', 'bot id', integer)
+    .description("Change a bot's settings; its schedule follows and keeps its pause state")
+    .option('--auto-trade <on|off>', 'send orders or only record decisions', onOff)
+    .option('--strategies <list>', `enabled strategies, of ${STRATEGY_NAMES.join(', ')}`, strategies)
+    .option('--interval <seconds>', 'seconds between cycles', integer)
+    .option('--lookback <bars>', 'closed bars per cycle (raised to the strategies\' warm-up)', integer)
+    .option('--risk <key=value>', 'a risk setting, e.g. maxConcurrentPositions=2 (repeatable)', setting)
+    .option('--param <strategy.key=value>', 'a strategy parameter, e.g. pin_bar.maxBodyRatio=0.3 (repeatable)', setting)
+    .action(
+      withEngine(
+        async (
+          engine,
+          botId: number,
+          options: { autoTrade?: boolean; strategies?: StrategyName[]; interval?: number; lookback?: number; risk?: Record<string, unknown>; param?: Record<string, unknown> },
+        ) => {
+          const bot = await engine.bots.update(botId, {
+            ...(options.autoTrade !== undefined ? { autoTrade: options.autoTrade } : {}),
+            ...(options.strategies ? { enabledStrategies: options.strategies } : {}),
+            ...(options.interval !== undefined ? { scheduleIntervalSeconds: options.interval } : {}),
+            ...(options.lookback !== undefined ? { lookback: options.lookback } : {}),
+            ...(options.risk ? { riskSettings: options.risk } : {}),
+            ...(options.param ? { strategyParams: strategyParamsOf(options.param) } : {}),
+          });
+          print(`bot ${bot.id} updated (version ${bot.version}): \`scalper show ${bot.id}\` lists its settings`);
+        },
+      ),
+    );
+
+  program
+    .command('delete')
+    .argument('<botId>', 'bot id', integer)
+    .description('Delete a flat bot: its schedule goes, its audit trail stays')
+    .option('--reason <text>', 'kept in the audit log', 'deleted from the CLI')
+    .action(
+      withEngine(async (engine, botId: number, options: { reason: string }) => {
+        await engine.bots.remove(botId, options.reason);
+        print(`bot ${botId} deleted: ${options.reason}`);
+      }),
+    );
+
   for (const [name, verb] of [['pause', 'Pause'], ['resume', 'Resume']] as const) {
     program
-      .command(`${name} <botId>`)
+      .command(name)
+      .argument('<botId>', 'bot id', integer)
       .description(`${verb} a bot's schedule`)
       .option('--reason <text>', 'note kept on the schedule and in the audit log', `${name}d from the CLI`)
       .action(
-        withEngine(async (engine, botId: string, options: { reason: string }) => {
-          const bot = await engine.bots[name](integer(botId), options.reason);
+        withEngine(async (engine, botId: number, options: { reason: string }) => {
+          const bot = await engine.bots[name](botId, options.reason);
           print(`bot ${bot.id} ${name === 'pause' ? 'paused' : 'resumed'}: ${options.reason}`);
         }),
       );

@@ -2,7 +2,7 @@
 import { CommanderError } from 'commander';
 import { ZodError, z } from 'zod';
 import { Mt5CsvError } from '../brokers/feeds/mt5-csv.ts';
-import { BotConflictError, BotNotFoundError } from '../bots/errors.ts';
+import { BotConflictError, BotNotFoundError, UnknownSettingsError } from '../bots/errors.ts';
 import { exitOnStartupError } from '../infra/startup.ts';
 import { connectToEngine } from './engine-connection.ts';
 import { buildProgram } from './program.ts';
@@ -12,6 +12,10 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof UnknownSettingsError) {
+    process.stderr.write(`scalper: invalid settings: ${error.message}\n`);
+    process.exit(2);
+  }
   if (error instanceof ZodError) {
     process.stderr.write(`scalper: invalid settings\n${z.prettifyError(error)}\n`);
     process.exit(2);

@@ -49,6 +49,9 @@ describe('bot life-cycle', () => {
     await expect(invalid).rejects.toBeInstanceOf(ZodError);
     await expect(invalid).rejects.toThrow(/decisionMinScore/);
     await expect(engine.bots.update(bot.id, { scheduleIntervalSeconds: 5 })).rejects.toThrow(/scheduleIntervalSeconds/);
+    // A typo in a setting's name is refused, not silently dropped.
+    await expect(engine.bots.update(bot.id, { strategyParams: { pin_bar: { maxBodyRatoi: 0.2 } } })).rejects.toThrow(/strategyParams\.pin_bar\.maxBodyRatoi/);
+    await expect(engine.bots.update(bot.id, { strategyParams: { scalp_magic: { x: 1 } } })).rejects.toThrow(/strategyParams\.scalp_magic/);
     const stored = await engine.db.orm.em.fork().findOneOrFail(Bot, bot.id);
     expect(stored).toMatchObject({ version: bot.version, autoTrade: false, scheduleIntervalSeconds: 45 });
     await expect(engine.bots.create({ name: 'lifecycle-refuse', symbol: 'XAUUSDm' })).rejects.toBeInstanceOf(BotConflictError);

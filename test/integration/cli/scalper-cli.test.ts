@@ -59,6 +59,40 @@ describe('scalper CLI', () => {
     expect((await scalper('bots')).stdout).toContain(`scalper-bot-${bot.id}: running`);
   });
 
+  it('configure changes strategies, risk settings and parameters; show lists them', async () => {
+    const bot = await db.orm.em.fork().findOneOrFail(Bot, { name: 'scalper-xauusdm' });
+    const result = await scalper(
+      'configure', String(bot.id), '--strategies', 'pin_bar,doji_breakout', '--auto-trade', 'off', '--interval', '60',
+      '--risk', 'maxConcurrentPositions=2', '--risk', 'correlationBlock=false', '--param', 'pin_bar.maxBodyRatio=0.3',
+    );
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const shown = JSON.parse((await scalper('show', String(bot.id))).stdout);
+    expect(shown).toMatchObject({
+      enabledStrategies: ['pin_bar', 'doji_breakout'],
+      autoTrade: false,
+      scheduleIntervalSeconds: 60,
+      riskSettings: { maxConcurrentPositions: 2, correlationBlock: false, decisionMinScore: 0.5 },
+      strategyParams: { pin_bar: { maxBodyRatio: 0.3, rewardRisk: 1.5 } },
+      schedule: { exists: true, paused: false },
+    });
+    const invalid = await scalper('configure', String(bot.id), '--risk', 'riskPerTradePct=250');
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('riskPerTradePct');
+    const unknownParam = await scalper('configure', String(bot.id), '--risk', 'martingale=true');
+    expect(unknownParam.code).toBe(2);
+    expect(unknownParam.stderr).toContain('martingale');
+  });
+
+  it('delete removes a flat bot and its schedule', async () => {
+    const created = await scalper('setup-bot', '--symbol', 'USDJPYm', '--name', 'to-delete');
+    expect(created.code).toBe(0);
+    const bot = await db.orm.em.fork().findOneOrFail(Bot, { name: 'to-delete' });
+    expect(await scalper('delete', String(bot.id), '--reason', 'retired')).toMatchObject({ code: 0, stdout: `bot ${bot.id} deleted: retired\n` });
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
+    expect((await scalper('bots')).stdout).not.toContain('to-delete');
+    expect(await scalper('show', String(bot.id))).toMatchObject({ code: 1, stderr: `scalper: bot ${bot.id} does not exist\n` });
+  });
+
   it('refuses bad input with a message naming it', async () => {
     const unknown = await scalper('setup-bot', '--symbol', 'EURUSDm', '--strategies', 'pin_bar,martingale');
     expect(unknown.code).not.toBe(0);
@@ -66,6 +100,9 @@ describe('scalper CLI', () => {
     const duplicate = await scalper('setup-bot', '--symbol', 'XAUUSDm');
     expect(duplicate).toMatchObject({ code: 1 });
     expect(duplicate.stderr).toContain('a bot named scalper-xauusdm already exists');
+    const notANumber = await scalper('pause', 'one');
+    expect(notANumber.code).not.toBe(0);
+    expect(notANumber.stderr).toContain('not a whole number');
     const missing = await scalper('pause', '999999');
     expect(missing).toMatchObject({ code: 1 });
     expect(missing.stderr).toContain('bot 999999 does not exist');
