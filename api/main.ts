@@ -33,6 +33,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // Started by `npm start`: if it dies, even by SIGKILL, its IPC channel closes and the API stops.
+  // The channel must not keep this process alive once its work is done.
+  process.channel?.unref();
+  process.on('disconnect', stop);
 }
 
 main().catch(exitOnStartupError);

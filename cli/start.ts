@@ -9,6 +9,7 @@ import { loadConfig, redactUrl, type EngineConfig } from '../infra/config.ts';
 import { createLogger } from '../infra/logger.ts';
 import { startEmbeddedPostgres } from '../infra/postgres.ts';
 import { connectDatabase, connectTemporal, exitOnStartupError, reportStartupError, StartupError } from '../infra/startup.ts';
+import { isListening } from '../infra/ports.ts';
 import { startTemporalDevServer } from '../infra/temporal-server.ts';
 
 let config: EngineConfig;
@@ -62,7 +63,8 @@ async function waitUntilHealthy(url: string, timeoutMs: number): Promise<void> {
 }
 
 function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], { env, stdio: 'inherit' });
+  // The IPC channel closes when this process dies, however it dies: the children then stop too.
+  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], { env, stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
   child.once('exit', (code, signal) => {
     if (stopping) return;
     logger.error({ code, signal }, `${name} exited; stopping everything`);
@@ -81,7 +83,9 @@ async function main(): Promise<void> {
       port: config.POSTGRES_PORT,
       database: 'scalper',
       persistent: true,
+      onLog: (line) => logger.debug(line),
     });
+    if (postgres.reused) logger.warn({ url: redactUrl(postgres.url) }, 'reusing the embedded PostgreSQL an earlier run left running');
     cleanups.push({ name: 'PostgreSQL', stop: () => postgres.stop() });
     databaseUrl = postgres.url;
   }
@@ -89,6 +93,14 @@ async function main(): Promise<void> {
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
   let uiUrl = 'the Web UI of your Temporal cluster';
+  const leftover = `127.0.0.1:${config.TEMPORAL_PORT}`;
+  if (!temporalAddress && (await isListening(leftover))) {
+    // A dev server an earlier run left behind (its launcher was killed) holds the port: use it.
+    await (await connectTemporal(leftover, config.TEMPORAL_NAMESPACE)).close();
+    logger.warn({ address: leftover }, 'reusing the Temporal server already listening on TEMPORAL_PORT (left by an earlier run?)');
+    temporalAddress = leftover;
+    uiUrl = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
+  }
   if (!temporalAddress) {
     logger.info({ port: config.TEMPORAL_PORT, uiPort: config.TEMPORAL_UI_PORT }, 'starting the Temporal dev server');
     const temporal = await startTemporalDevServer({

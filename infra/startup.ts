@@ -3,10 +3,9 @@ import { Connection, Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { openOrm, type Orm } from '../db/orm.ts';
 import { ConfigError, redactUrl } from './config.ts';
+import { StartupError } from './startup-error.ts';
 
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
+export { StartupError };
 
 function reason(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return reason(error.errors[0]);

@@ -35,6 +35,13 @@ async function main(): Promise<void> {
   // The SDK drains on the first SIGINT/SIGTERM and then stops listening; a second signal (Ctrl-C
   // and `npm start` both send one) must not kill the worker mid-drain.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => logger.info(`${signal}: draining`));
+  // Started by `npm start`: if it dies, even by SIGKILL, its IPC channel closes and this worker drains.
+  // The channel must not keep this process alive once its work is done.
+  process.channel?.unref();
+  process.on('disconnect', () => {
+    logger.warn('the launcher is gone: draining');
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+  });
   logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, bots }, 'worker running; schedules in step with bots');
   // Resolves once SIGINT/SIGTERM has drained in-flight activities.
   await worker.run();
