@@ -1,19 +1,18 @@
 // Gathers everything a risk decision depends on, from the broker and the database, at one moment.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerPort } from '../brokers/port.ts';
-import { KillSwitch, Position } from '../db/entities/index.ts';
+import { GLOBAL_KILL_SWITCH, KillSwitch, Position } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
 import type { DecisionContext, OpenPosition } from '../trading/risk/index.ts';
 import type { BotContext } from './bot-context.ts';
 
 export type MarketContext = Omit<DecisionContext, 'signal'>;
 
-export const GLOBAL_SCOPE = 'global';
 
 const LOSS_LOOKBACK_MS = 24 * 60 * 60_000;
 
-export async function isHaltedGlobally(em: EntityManager): Promise<boolean> {
-  return (await em.findOne(KillSwitch, GLOBAL_SCOPE))?.halted ?? false;
+async function isHaltedGlobally(em: EntityManager): Promise<boolean> {
+  return (await em.findOne(KillSwitch, GLOBAL_KILL_SWITCH))?.halted ?? false;
 }
 
 async function openPositionsOf(broker: BrokerPort, instrument: InstrumentSpec): Promise<OpenPosition[]> {

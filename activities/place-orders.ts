@@ -19,7 +19,7 @@ import { loadBot, type BotContext } from './bot-context.ts';
 import type { ActivityDeps } from './deps.ts';
 import type { BotRef, OrderOutcome, OrderRequest } from './types.ts';
 
-export const TERMINAL_ORDER_STATUSES: readonly OrderStatus[] = ['filled', 'partially_filled', 'rejected', 'cancelled'];
+const TERMINAL_ORDER_STATUSES: readonly OrderStatus[] = ['filled', 'partially_filled', 'rejected', 'cancelled'];
 /** Requotes are retried with a fresh price this many times within one attempt. */
 const FRESH_PRICE_TRIES = 3;
 /** How far before the first send the broker's history is searched for a lost order. */
@@ -76,7 +76,7 @@ async function writeOutbox(deps: ActivityDeps, context: BotContext, request: Ord
 }
 
 /** Locks the Order row for the transaction, waiting for any other attempt's send to finish. */
-export function lockOrder(tx: EntityManager, orderId: number): Promise<IOrder> {
+function lockOrder(tx: EntityManager, orderId: number): Promise<IOrder> {
   return tx.findOneOrFail(Order, orderId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
 }
 

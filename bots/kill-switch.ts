@@ -1,12 +1,11 @@
 // The global kill-switch: one call halts every bot. The persisted flag, set through the order
 // gate, is what stops orders (see db/order-send-gate.ts); pausing the schedules stops the cycles.
 import type { Client } from '@temporalio/client';
-import { AuditLog, Bot, KillSwitch } from '../db/entities/index.ts';
+import { AuditLog, Bot, GLOBAL_KILL_SWITCH, KillSwitch } from '../db/entities/index.ts';
 import { closeOrderGate } from '../db/order-send-gate.ts';
 import type { Orm } from '../db/orm.ts';
 import type { BotSchedules } from './schedule.ts';
 
-const GLOBAL = 'global';
 /** Schedules the halt paused carry this note, so resuming unpauses those and no others. */
 const HALT_NOTE = 'global halt: ';
 
@@ -35,7 +34,7 @@ export class GlobalKillSwitch {
   }
 
   async status(): Promise<KillSwitchStatus> {
-    const row = await this.orm.em.fork().findOneOrFail(KillSwitch, GLOBAL);
+    const row = await this.orm.em.fork().findOneOrFail(KillSwitch, GLOBAL_KILL_SWITCH);
     return { halted: row.halted, reason: row.reason ?? null, updatedAt: row.updatedAt };
   }
 
@@ -71,7 +70,7 @@ export class GlobalKillSwitch {
   /** Clears the flag and unpauses the schedules the halt paused; bots paused for other reasons stay paused. */
   async resume(reason: string): Promise<{ resumedBots: number[] }> {
     const em = this.orm.em.fork();
-    await em.nativeUpdate(KillSwitch, { scope: GLOBAL }, { halted: false, reason, updatedAt: new Date() });
+    await em.nativeUpdate(KillSwitch, { scope: GLOBAL_KILL_SWITCH }, { halted: false, reason, updatedAt: new Date() });
     const resumedBots: number[] = [];
     for (const bot of await em.find(Bot, { deletedAt: null, status: 'active' }, { orderBy: { id: 'asc' } })) {
       const state = await this.schedules.state(bot.id);

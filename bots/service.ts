@@ -107,7 +107,14 @@ export class BotService {
       if (error instanceof UniqueConstraintViolationException) throw new BotConflictError(`a bot named ${bot.name} already exists`);
       throw error;
     }
-    await this.schedules.upsert(row);
+    try {
+      await this.schedules.upsert(row);
+    } catch (error) {
+      // A bot without its schedule is half-made: undo the row, so the same command can be retried.
+      await em.nativeDelete(AuditLog, { bot: row.id });
+      await em.nativeDelete(Bot, { id: row.id });
+      throw error;
+    }
     return row;
   }
 

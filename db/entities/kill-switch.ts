@@ -1,5 +1,8 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
+/** The scope of the one kill-switch row there is: the migration creates it. */
+export const GLOBAL_KILL_SWITCH = 'global';
+
 /** The persisted global halt: evaluateRisk reads it, so a halt holds even for a cycle in flight. */
 export const KillSwitch = defineEntity({
   name: 'KillSwitch',

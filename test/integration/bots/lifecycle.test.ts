@@ -4,10 +4,12 @@ import { ZodError } from 'zod';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { paperInstruments } from '../../../brokers/paper/index.ts';
 import { BotConflictError, BotNotFoundError } from '../../../bots/errors.ts';
-import { scheduleIdOf } from '../../../bots/schedule.ts';
+import { BotSchedules, scheduleIdOf } from '../../../bots/schedule.ts';
+import { BotService } from '../../../bots/service.ts';
 import { AuditLog, Bot } from '../../../db/entities/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { clearOfStopsLevel, findFiringMinute } from '../../support/firing-minute.ts';
+import { connectTestTemporal } from '../../support/temporal.ts';
 
 const SEED = 5;
 const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
@@ -55,6 +57,16 @@ describe('bot life-cycle', () => {
     const stored = await engine.db.orm.em.fork().findOneOrFail(Bot, bot.id);
     expect(stored).toMatchObject({ version: bot.version, autoTrade: false, scheduleIntervalSeconds: 45 });
     await expect(engine.bots.create({ name: 'lifecycle-refuse', symbol: 'XAUUSDm' })).rejects.toBeInstanceOf(BotConflictError);
+  });
+
+  it('a bot whose schedule cannot be created is not left half-made', async () => {
+    const unreachable = await connectTestTemporal();
+    await unreachable.close();
+    const broken = new BotService(engine.db.orm.em, new BotSchedules(unreachable.client, engine.taskQueue));
+    await expect(broken.create({ name: 'lifecycle-half', symbol: 'XAUUSDm' })).rejects.toThrow();
+    expect(await engine.db.orm.em.fork().count(Bot, { name: 'lifecycle-half' })).toBe(0);
+    const bot = await engine.createBot({ name: 'lifecycle-half', symbol: 'XAUUSDm' });
+    await expect(engine.schedules.state(bot.id)).resolves.toMatchObject({ exists: true });
   });
 
   it('pause and resume move the schedule, the bot row and the audit log together', async () => {
