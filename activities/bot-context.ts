@@ -4,7 +4,12 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { z } from 'zod';
 import { Bot, type IBot } from '../db/entities/index.ts';
 import { riskSettingsSchema, type RiskSettings } from '../trading/risk/index.ts';
-import { STRATEGY_NAMES, strategyParamsSchema, type StrategyName, type StrategyParams } from '../trading/strategies/index.ts';
+import {
+  STRATEGY_NAMES,
+  strategyParamsSchema,
+  type StrategyName,
+  type StrategyParams,
+} from '../trading/strategies/index.ts';
 
 export interface BotContext {
   bot: IBot;
@@ -16,7 +21,10 @@ export interface BotContext {
 function setting<T>(botId: number, field: string, schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw ApplicationFailure.nonRetryable(`bot ${botId} ${field}: ${z.prettifyError(result.error)}`, 'InvalidBotSettings');
+    throw ApplicationFailure.nonRetryable(
+      `bot ${botId} ${field}: ${z.prettifyError(result.error)}`,
+      'InvalidBotSettings',
+    );
   }
   return result.data;
 }

@@ -12,14 +12,22 @@ export interface ClosedPositions {
   failed: Array<{ ticket: string; retcode: number; retcodeName: string }>;
 }
 
-export async function closeAllPositions(deps: ActivityDeps, broker: BrokerPort, botId: number, magic: number): Promise<ClosedPositions> {
+export async function closeAllPositions(
+  deps: ActivityDeps,
+  broker: BrokerPort,
+  botId: number,
+  magic: number,
+): Promise<ClosedPositions> {
   const result: ClosedPositions = { closed: [], failed: [] };
   for (const position of await broker.positions({ magic })) {
     const outcome = await broker.closePosition(position.ticket, undefined, KILL_SWITCH_COMMENT);
     if (outcome.outcome === 'success') result.closed.push(position.ticket);
     else {
       result.failed.push({ ticket: position.ticket, retcode: outcome.retcode, retcodeName: outcome.retcodeName });
-      deps.logger.error({ botId, ticket: position.ticket, retcode: outcome.retcode, retcodeName: outcome.retcodeName }, 'close at market refused');
+      deps.logger.error(
+        { botId, ticket: position.ticket, retcode: outcome.retcode, retcodeName: outcome.retcodeName },
+        'close at market refused',
+      );
     }
   }
   return result;
@@ -31,7 +39,14 @@ export function closePositionsActivity(deps: ActivityDeps) {
     const em = deps.orm.em.fork();
     const { bot } = await loadBot(em, botId);
     const result = await closeAllPositions(deps, deps.brokerFor(bot.brokerAccount), botId, bot.magic);
-    em.create(AuditLog, { bot: botId, entity: 'bot', entityId: String(botId), event: 'positions_flattened', reason, data: { ...result } });
+    em.create(AuditLog, {
+      bot: botId,
+      entity: 'bot',
+      entityId: String(botId),
+      event: 'positions_flattened',
+      reason,
+      data: { ...result },
+    });
     await em.flush();
     return result;
   };

@@ -8,7 +8,6 @@ import type { BotContext } from './bot-context.ts';
 
 export type MarketContext = Omit<DecisionContext, 'signal'>;
 
-
 const LOSS_LOOKBACK_MS = 24 * 60 * 60_000;
 
 async function isHaltedGlobally(em: EntityManager): Promise<boolean> {
@@ -38,7 +37,11 @@ export async function marketContext(
   now: number,
 ): Promise<MarketContext> {
   const { bot, risk } = context;
-  const [instrument, account, quote] = await Promise.all([broker.instrument(bot.symbol), broker.account(), broker.quote(bot.symbol)]);
+  const [instrument, account, quote] = await Promise.all([
+    broker.instrument(bot.symbol),
+    broker.account(),
+    broker.quote(bot.symbol),
+  ]);
   const losses = await em.find(Position, {
     bot: bot.id,
     status: 'closed',

@@ -21,7 +21,10 @@ function strategySignalOf(signal: ISignal): StrategySignal {
 
 /** Step 3: one Decision per new signal, carrying every risk check and the reason. */
 export function evaluateRiskActivity(deps: ActivityDeps) {
-  return async function evaluateRisk({ botId, signalIds }: BotRef & { signalIds: number[] }): Promise<DecisionSummary[]> {
+  return async function evaluateRisk({
+    botId,
+    signalIds,
+  }: BotRef & { signalIds: number[] }): Promise<DecisionSummary[]> {
     if (signalIds.length === 0) return [];
     const em = deps.orm.em.fork();
     const context = await loadBot(em, botId);
@@ -51,7 +54,15 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
     return signals.flatMap((signal) => {
       const decision = decided.get(signal.id);
       return decision
-        ? [{ decisionId: decision.id, signalId: signal.id, strategy: signal.strategy, action: decision.action, reason: decision.reason }]
+        ? [
+            {
+              decisionId: decision.id,
+              signalId: signal.id,
+              strategy: signal.strategy,
+              action: decision.action,
+              reason: decision.reason,
+            },
+          ]
         : [];
     });
   };

@@ -24,7 +24,13 @@ export function fetchCandlesActivity(deps: ActivityDeps) {
     }
     const quote = await broker.quote(bot.symbol);
     return {
-      window: { symbol: bot.symbol, count: bars.length, firstOpenTime: first.openTime, lastOpenTime: last.openTime, lastClose: last.close },
+      window: {
+        symbol: bot.symbol,
+        count: bars.length,
+        firstOpenTime: first.openTime,
+        lastOpenTime: last.openTime,
+        lastClose: last.close,
+      },
       bid: quote.bid,
       ask: quote.ask,
       spreadPoints: spreadPoints(quote.bid, quote.ask, instrument),

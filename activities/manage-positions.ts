@@ -32,7 +32,13 @@ async function trail(
 }
 
 /** The automatic kill-switch: flatten, then pause the schedule so no new cycle reopens. */
-async function tripKillSwitch(deps: ActivityDeps, em: EntityManager, broker: BrokerPort, context: BotContext, reason: string) {
+async function tripKillSwitch(
+  deps: ActivityDeps,
+  em: EntityManager,
+  broker: BrokerPort,
+  context: BotContext,
+  reason: string,
+) {
   const result = await closeAllPositions(deps, broker, context.bot.id, context.bot.magic);
   await deps.schedules.pause(context.bot.id, `automatic kill-switch: ${reason}`);
   em.create(AuditLog, {
@@ -44,7 +50,10 @@ async function tripKillSwitch(deps: ActivityDeps, em: EntityManager, broker: Bro
     data: { ...result },
   });
   await em.flush();
-  deps.logger.warn({ botId: context.bot.id, reason, ...result }, 'automatic kill-switch tripped: positions closed, schedule paused');
+  deps.logger.warn(
+    { botId: context.bot.id, reason, ...result },
+    'automatic kill-switch tripped: positions closed, schedule paused',
+  );
   return result.closed.length;
 }
 
@@ -60,7 +69,13 @@ export function managePositionsActivity(deps: ActivityDeps) {
       broker.instrument(context.bot.symbol),
       broker.quote(context.bot.symbol),
     ]);
-    const marked = positions.map((p) => ({ side: p.side, volume: p.volume, openPrice: p.priceOpen, quote, instrument }));
+    const marked = positions.map((p) => ({
+      side: p.side,
+      volume: p.volume,
+      openPrice: p.priceOpen,
+      quote,
+      instrument,
+    }));
     const exposure = killSwitchState(marked, account.balance, context.risk.killSwitchMaxUnrealizedPct);
     if (exposure.breached) {
       const reason = `unrealised loss ${exposure.unrealizedPnl.toFixed(2)} ${account.currency} is ${exposure.lossPct.toFixed(2)}% of the balance (limit ${exposure.limitPct}%)`;

@@ -41,13 +41,21 @@ function statusOfSuccess(retcode: number): OrderStatus {
   return 'sent';
 }
 
-async function writeOutbox(deps: ActivityDeps, context: BotContext, request: OrderRequest, broker: BrokerPort): Promise<IOrder> {
+async function writeOutbox(
+  deps: ActivityDeps,
+  context: BotContext,
+  request: OrderRequest,
+  broker: BrokerPort,
+): Promise<IOrder> {
   const em = deps.orm.em.fork();
   const existing = await em.findOne(Order, { clientOrderId: request.clientOrderId });
   if (existing) return existing;
   const decision = await em.findOneOrFail(Decision, request.decisionId, { populate: ['signal'] });
   if (decision.action !== 'open' || decision.signal.bot.id !== context.bot.id) {
-    throw ApplicationFailure.nonRetryable(`decision ${request.decisionId} is not an open decision of bot ${context.bot.id}`, 'InvalidOrder');
+    throw ApplicationFailure.nonRetryable(
+      `decision ${request.decisionId} is not an open decision of bot ${context.bot.id}`,
+      'InvalidOrder',
+    );
   }
   const quote = await broker.quote(context.bot.symbol);
   const side = decision.signal.direction;
@@ -80,12 +88,24 @@ function lockOrder(tx: EntityManager, orderId: number): Promise<IOrder> {
   return tx.findOneOrFail(Order, orderId, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
 }
 
-export function auditOrder(em: EntityManager, order: IOrder, event: string, reason: string, data: Record<string, unknown> = {}): void {
+export function auditOrder(
+  em: EntityManager,
+  order: IOrder,
+  event: string,
+  reason: string,
+  data: Record<string, unknown> = {},
+): void {
   em.create(AuditLog, { bot: order.bot.id, entity: 'order', entityId: order.clientOrderId, event, reason, data });
 }
 
 /** Adopts the broker's order for `order` if the broker has one with its magic + comment. */
-export async function adoptIfAtBroker(em: EntityManager, order: IOrder, magic: number, broker: BrokerPort, why: string): Promise<boolean> {
+export async function adoptIfAtBroker(
+  em: EntityManager,
+  order: IOrder,
+  magic: number,
+  broker: BrokerPort,
+  why: string,
+): Promise<boolean> {
   const since = (order.sentAt ?? order.createdAt).getTime() - LOOKUP_MARGIN_MS;
   const found = await broker.findOrderByComment(magic, order.clientOrderId, since);
   if (!found) return false;
@@ -102,7 +122,10 @@ function claimSend(deps: ActivityDeps, context: BotContext, orderId: number, bro
   return deps.orm.em.fork().transactional(async (tx) => {
     const order = await lockOrder(tx, orderId);
     if (TERMINAL_ORDER_STATUSES.includes(order.status)) return { done: outcomeOf(order) };
-    if (order.status !== 'new' && (await adoptIfAtBroker(tx, order, context.bot.magic, broker, 'after an unknown outcome'))) {
+    if (
+      order.status !== 'new' &&
+      (await adoptIfAtBroker(tx, order, context.bot.magic, broker, 'after an unknown outcome'))
+    ) {
       await tx.flush();
       return { done: outcomeOf(order) };
     }
@@ -137,12 +160,18 @@ function applyResult(tx: EntityManager, order: IOrder, result: TradeResult | nul
   recordResult(order, result);
   if (result.outcome === 'success') {
     order.status = statusOfSuccess(result.retcode);
-    auditOrder(tx, order, 'order_placed', `${result.retcode} ${result.retcodeName}`, { ticket: result.order, price: result.price });
+    auditOrder(tx, order, 'order_placed', `${result.retcode} ${result.retcodeName}`, {
+      ticket: result.order,
+      price: result.price,
+    });
     return { kind: 'done', outcome: outcomeOf(order) };
   }
   if (result.outcome === 'rejected' || lastTry) {
     order.status = 'rejected';
-    order.error = result.outcome === 'rejected' ? `${result.retcode} ${result.retcodeName}` : `${result.retcode} ${result.retcodeName} after ${FRESH_PRICE_TRIES} fresh prices`;
+    order.error =
+      result.outcome === 'rejected'
+        ? `${result.retcode} ${result.retcodeName}`
+        : `${result.retcode} ${result.retcodeName} after ${FRESH_PRICE_TRIES} fresh prices`;
     auditOrder(tx, order, 'order_rejected', order.error, { retcode: result.retcode });
     return { kind: 'done', outcome: outcomeOf(order) };
   }
@@ -156,7 +185,14 @@ function applyResult(tx: EntityManager, order: IOrder, result: TradeResult | nul
  * is still the latest until the broker's answer is recorded, and the send passes the order gate in
  * that same transaction.
  */
-function send(deps: ActivityDeps, context: BotContext, orderId: number, claimed: number, broker: BrokerPort, lastTry: boolean): Promise<Sent> {
+function send(
+  deps: ActivityDeps,
+  context: BotContext,
+  orderId: number,
+  claimed: number,
+  broker: BrokerPort,
+  lastTry: boolean,
+): Promise<Sent> {
   return deps.orm.em.fork().transactional(async (tx): Promise<Sent> => {
     const order = await lockOrder(tx, orderId);
     if (order.status !== 'sent' || order.attempts !== claimed) return { kind: 'superseded' };
@@ -185,7 +221,10 @@ function send(deps: ActivityDeps, context: BotContext, orderId: number, claimed:
     try {
       result = await broker.placeMarketOrder(request);
     } catch (error) {
-      deps.logger.warn({ clientOrderId: order.clientOrderId, err: error }, 'order send failed in transport; outcome unknown');
+      deps.logger.warn(
+        { clientOrderId: order.clientOrderId, err: error },
+        'order send failed in transport; outcome unknown',
+      );
       result = null;
     }
     return applyResult(tx, order, result, lastTry);
@@ -195,7 +234,7 @@ function send(deps: ActivityDeps, context: BotContext, orderId: number, claimed:
 async function placeOrder(deps: ActivityDeps, context: BotContext, request: OrderRequest): Promise<OrderOutcome> {
   const broker = deps.brokerFor(context.bot.brokerAccount);
   const { id } = await writeOutbox(deps, context, request, broker);
-  for (let tries = 1; ; ) {
+  for (let tries = 1; ;) {
     const claim = await claimSend(deps, context, id, broker);
     if ('done' in claim) return claim.done;
     const sent = await send(deps, context, id, claim.claimed, broker, tries === FRESH_PRICE_TRIES);
@@ -228,7 +267,12 @@ export function placeOrdersActivity(deps: ActivityDeps) {
     const rejected = outcomes.filter((o) => o.status === 'rejected');
     if (rejected.length > 0) {
       const summary = rejected.map((o) => `${o.clientOrderId}: ${o.retcode} ${o.retcodeName}`).join('; ');
-      throw ApplicationFailure.create({ message: `broker rejected ${summary}`, type: 'BrokerRejected', nonRetryable: true, details: [outcomes] });
+      throw ApplicationFailure.create({
+        message: `broker rejected ${summary}`,
+        type: 'BrokerRejected',
+        nonRetryable: true,
+        details: [outcomes],
+      });
     }
     return outcomes;
   };

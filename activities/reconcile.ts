@@ -25,19 +25,29 @@ async function ordersOf(em: EntityManager, botId: number, deals: BrokerDeal[]): 
   if (deals.length === 0) return [];
   return em.find(Order, {
     bot: botId,
-    $or: [{ clientOrderId: { $in: deals.map((d) => d.comment) } }, { brokerTicket: { $in: deals.map((d) => d.order) } }],
+    $or: [
+      { clientOrderId: { $in: deals.map((d) => d.comment) } },
+      { brokerTicket: { $in: deals.map((d) => d.order) } },
+    ],
   });
 }
 
-async function recordExecutions(em: EntityManager, bot: IBot, deals: BrokerDeal[], orders: IOrder[]): Promise<BrokerDeal[]> {
+async function recordExecutions(
+  em: EntityManager,
+  bot: IBot,
+  deals: BrokerDeal[],
+  orders: IOrder[],
+): Promise<BrokerDeal[]> {
   const known = new Set(
-    (await em.find(Execution, { brokerAccount: bot.brokerAccount, brokerDealId: { $in: deals.map((d) => d.ticket) } })).map(
-      (e) => e.brokerDealId,
-    ),
+    (
+      await em.find(Execution, { brokerAccount: bot.brokerAccount, brokerDealId: { $in: deals.map((d) => d.ticket) } })
+    ).map((e) => e.brokerDealId),
   );
   const fresh = deals.filter((d) => !known.has(d.ticket));
   for (const deal of fresh) {
-    const order = orders.find((o) => o.brokerTicket === deal.order || (deal.entry === 'in' && o.clientOrderId === deal.comment));
+    const order = orders.find(
+      (o) => o.brokerTicket === deal.order || (deal.entry === 'in' && o.clientOrderId === deal.comment),
+    );
     em.create(Execution, {
       bot: bot.id,
       order: order?.id ?? null,
@@ -55,7 +65,11 @@ async function recordExecutions(em: EntityManager, bot: IBot, deals: BrokerDeal[
       comment: deal.comment,
       executedAt: new Date(deal.time),
     });
-    if (order && deal.entry === 'in' && (order.status === 'sent' || order.status === 'unknown' || order.status === 'new')) {
+    if (
+      order &&
+      deal.entry === 'in' &&
+      (order.status === 'sent' || order.status === 'unknown' || order.status === 'new')
+    ) {
       order.status = deal.volume < order.volume ? 'partially_filled' : 'filled';
       order.brokerTicket = deal.order;
     }
@@ -66,7 +80,11 @@ async function recordExecutions(em: EntityManager, bot: IBot, deals: BrokerDeal[
 
 /** Rebuilds one position from all of its recorded deals, so running twice changes nothing. */
 async function settlePosition(em: EntityManager, bot: IBot, positionId: string, live: BrokerPosition | undefined) {
-  const executions = await em.find(Execution, { brokerAccount: bot.brokerAccount, brokerPositionId: positionId }, { orderBy: { executedAt: 'asc', id: 'asc' } });
+  const executions = await em.find(
+    Execution,
+    { brokerAccount: bot.brokerAccount, brokerPositionId: positionId },
+    { orderBy: { executedAt: 'asc', id: 'asc' } },
+  );
   const entries = executions.filter((e) => e.entry === 'in');
   const exits = executions.filter((e) => e.entry === 'out');
   const first = entries[0];
@@ -100,13 +118,17 @@ async function settlePosition(em: EntityManager, bot: IBot, positionId: string, 
   }
   if (fullyClosed && wasOpen) {
     const openingOrder = position.openingOrder ? await em.findOne(Order, position.openingOrder.id) : null;
-    const trailed = openingOrder?.stopLoss != null && position.stopLoss != null && openingOrder.stopLoss !== position.stopLoss;
+    const trailed =
+      openingOrder?.stopLoss != null && position.stopLoss != null && openingOrder.stopLoss !== position.stopLoss;
     position.status = 'closed';
     position.closedAt = lastExit.executedAt;
     position.closePrice = lastExit.price;
     position.realizedPnl = executions.reduce((sum, e) => sum + e.profit + e.commission + e.swap, 0);
     position.unrealizedPnl = null;
-    position.closeReason = closeReasonOf({ reason: lastExit.reason as BrokerDeal['reason'], comment: lastExit.comment }, trailed);
+    position.closeReason = closeReasonOf(
+      { reason: lastExit.reason as BrokerDeal['reason'], comment: lastExit.comment },
+      trailed,
+    );
   }
   await em.flush();
   return { opened: !existing, closed: fullyClosed && wasOpen };
@@ -117,13 +139,23 @@ async function settlePosition(em: EntityManager, bot: IBot, positionId: string, 
  * adopted if the broker has them by magic + comment, cancelled once the grace period is over if
  * not. Never resends. An order whose row lock is held has a send in flight: it is left alone.
  */
-async function settleUnknownOrders(deps: ActivityDeps, bot: IBot, broker: BrokerPort): Promise<{ adopted: number; cancelled: number }> {
-  const unsettled = await deps.orm.em.fork().find(Order, { bot: bot.id, purpose: 'open', status: { $in: UNSETTLED } }, { orderBy: { id: 'asc' } });
+async function settleUnknownOrders(
+  deps: ActivityDeps,
+  bot: IBot,
+  broker: BrokerPort,
+): Promise<{ adopted: number; cancelled: number }> {
+  const unsettled = await deps.orm.em
+    .fork()
+    .find(Order, { bot: bot.id, purpose: 'open', status: { $in: UNSETTLED } }, { orderBy: { id: 'asc' } });
   let adopted = 0;
   let cancelled = 0;
   for (const { id } of unsettled) {
     await deps.orm.em.fork().transactional(async (tx) => {
-      const [order] = await tx.find(Order, { id, status: { $in: UNSETTLED } }, { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, refresh: true });
+      const [order] = await tx.find(
+        Order,
+        { id, status: { $in: UNSETTLED } },
+        { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, refresh: true },
+      );
       if (!order) return;
       if (await adoptIfAtBroker(tx, order, bot.magic, broker, 'by reconcile')) {
         adopted++;
@@ -162,7 +194,12 @@ export function reconcileActivity(deps: ActivityDeps) {
     let opened = 0;
     let closed = 0;
     for (const positionId of touched) {
-      const result = await settlePosition(em, bot, positionId, livePositions.find((p) => p.ticket === positionId));
+      const result = await settlePosition(
+        em,
+        bot,
+        positionId,
+        livePositions.find((p) => p.ticket === positionId),
+      );
       if (result.opened) opened++;
       if (result.closed) closed++;
     }

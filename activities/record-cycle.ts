@@ -27,6 +27,15 @@ export function recordCycleActivity(deps: ActivityDeps) {
       .ignore()
       .execute();
     const line = `[ScalperTrade] bot=${record.botId} symbol=${bot?.symbol ?? '?'} strategies=${strategies} signals=${signals} decisions=${decisions} orders=${orders}`;
-    deps.logger.info({ botId: record.botId, workflowId: record.workflowId, runId: record.runId, outcome: record.outcome, ...record.counts }, line);
+    deps.logger.info(
+      {
+        botId: record.botId,
+        workflowId: record.workflowId,
+        runId: record.runId,
+        outcome: record.outcome,
+        ...record.counts,
+      },
+      line,
+    );
   };
 }

@@ -12,13 +12,21 @@ function barsOfWindow(bars: readonly Bar[], window: BarWindow): Bar[] {
   const upToLast = bars.filter((bar) => bar.openTime <= window.lastOpenTime);
   const selected = upToLast.slice(-window.count);
   if (selected.length !== window.count || selected[0]?.openTime !== window.firstOpenTime) {
-    throw ApplicationFailure.retryable(`bars of ${window.symbol} up to ${new Date(window.lastOpenTime).toISOString()} changed`, 'BarsChanged');
+    throw ApplicationFailure.retryable(
+      `bars of ${window.symbol} up to ${new Date(window.lastOpenTime).toISOString()} changed`,
+      'BarsChanged',
+    );
   }
   return selected;
 }
 
 /** Inserts what is new; a (bot, strategy, bar) that already signalled is left as it was. */
-async function persistSignals(em: EntityManager, botId: number, symbol: string, fired: StrategySignal[]): Promise<void> {
+async function persistSignals(
+  em: EntityManager,
+  botId: number,
+  symbol: string,
+  fired: StrategySignal[],
+): Promise<void> {
   for (const signal of fired) {
     await em
       .createQueryBuilder(Signal)
@@ -56,14 +64,23 @@ export function runStrategiesActivity(deps: ActivityDeps) {
 
     // Signals of this bar that still await a decision: new ones, and any a crashed attempt left behind.
     const stored = fired.length
-      ? await em.find(Signal, { bot: botId, barTime: new Date(window.lastOpenTime), strategy: { $in: fired.map((s) => s.strategy) } })
+      ? await em.find(Signal, {
+          bot: botId,
+          barTime: new Date(window.lastOpenTime),
+          strategy: { $in: fired.map((s) => s.strategy) },
+        })
       : [];
     const decided = new Set(
-      (await em.find(Decision, { signal: { $in: stored.map((s) => s.id) } }, { fields: ['signal'] })).map((d) => d.signal.id),
+      (await em.find(Decision, { signal: { $in: stored.map((s) => s.id) } }, { fields: ['signal'] })).map(
+        (d) => d.signal.id,
+      ),
     );
     const pending = stored.filter((s) => !decided.has(s.id));
     for (const signal of pending) {
-      deps.logger.info({ botId, strategy: signal.strategy, direction: signal.direction, score: signal.score }, 'signal');
+      deps.logger.info(
+        { botId, strategy: signal.strategy, direction: signal.direction, score: signal.score },
+        'signal',
+      );
     }
     return {
       strategiesRun: enabled,

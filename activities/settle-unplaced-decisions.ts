@@ -20,7 +20,8 @@ export async function settleUnplacedDecisions(deps: ActivityDeps, botId: number,
   for (const { id } of unplaced) {
     const decision = await em.findOneOrFail(Decision, id, { populate: ['signal'] });
     const clientOrderId = clientOrderIdFor(botId, id);
-    const error = 'never placed: the placeOrders step for this decision did not complete; not sent later, the signal is stale';
+    const error =
+      'never placed: the placeOrders step for this decision did not complete; not sent later, the signal is stale';
     const inserted = await em
       .createQueryBuilder(Order)
       .insert({
@@ -43,7 +44,14 @@ export async function settleUnplacedDecisions(deps: ActivityDeps, botId: number,
       .ignore()
       .execute();
     if (inserted.affectedRows === 0) continue;
-    em.create(AuditLog, { bot: botId, entity: 'order', entityId: clientOrderId, event: 'order_cancelled', reason: error, data: { decisionId: id } });
+    em.create(AuditLog, {
+      bot: botId,
+      entity: 'order',
+      entityId: clientOrderId,
+      event: 'order_cancelled',
+      reason: error,
+      data: { decisionId: id },
+    });
     await em.flush();
     settled++;
   }

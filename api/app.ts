@@ -12,7 +12,13 @@ export async function buildApp(deps: ApiDeps) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   await app.register(swagger, {
-    openapi: { info: { title: 'scalper-engine API', version: '0.1.0', description: 'Bots, their schedules and their audit trail' } },
+    openapi: {
+      info: {
+        title: 'scalper-engine API',
+        version: '0.1.0',
+        description: 'Bots, their schedules and their audit trail',
+      },
+    },
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

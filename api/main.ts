@@ -9,7 +9,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, 'api');
   const orm = await connectDatabase(required(config.DATABASE_URL, 'DATABASE_URL'));
-  const temporal = await connectTemporal(required(config.TEMPORAL_ADDRESS, 'TEMPORAL_ADDRESS'), config.TEMPORAL_NAMESPACE);
+  const temporal = await connectTemporal(
+    required(config.TEMPORAL_ADDRESS, 'TEMPORAL_ADDRESS'),
+    config.TEMPORAL_NAMESPACE,
+  );
   const app = await buildApp({
     orm,
     schedules: new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE),
@@ -19,7 +22,9 @@ async function main(): Promise<void> {
   try {
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
   } catch (error) {
-    throw new StartupError(`cannot listen on API_HOST=${config.API_HOST} API_PORT=${config.API_PORT}: ${(error as Error).message}`);
+    throw new StartupError(
+      `cannot listen on API_HOST=${config.API_HOST} API_PORT=${config.API_PORT}: ${(error as Error).message}`,
+    );
   }
   let stopping: Promise<void> | null = null;
   // Ctrl-C reaches every process of the terminal, then `npm start` sends SIGTERM: stop once.

@@ -62,7 +62,12 @@ export class GlobalKillSwitch {
         flattened.push({ botId: bot.id, ...(result as { closed: string[]; failed: unknown[] }) });
       }
     }
-    em.create(AuditLog, { entity: 'engine', event: 'global_halt', reason, data: { pausedBots, flatten: options.flatten ?? false } });
+    em.create(AuditLog, {
+      entity: 'engine',
+      event: 'global_halt',
+      reason,
+      data: { pausedBots, flatten: options.flatten ?? false },
+    });
     await em.flush();
     return { pausedBots, flattened };
   }

@@ -1,7 +1,12 @@
 // A bot's Temporal Schedule: the engine's only clock and, paused, its manual kill-switch.
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsAction } from '@temporalio/client';
+import {
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleOptionsAction,
+} from '@temporalio/client';
 import type { IBot } from '../db/entities/index.ts';
-import { SEARCH_ATTRIBUTES } from '../infra/temporal-server.ts';
+import { SEARCH_ATTRIBUTES } from '../infra/search-attributes.ts';
 
 export const CYCLE_WORKFLOW = 'scalperCycle';
 
@@ -64,7 +69,10 @@ export class BotSchedules {
         spec,
         action: this.action(bot),
         policies,
-        state: { paused: bot.status === 'paused', note: bot.status === 'paused' ? 'created paused' : 'created by scalper-engine' },
+        state: {
+          paused: bot.status === 'paused',
+          note: bot.status === 'paused' ? 'created paused' : 'created by scalper-engine',
+        },
       });
     }
   }

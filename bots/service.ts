@@ -4,7 +4,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { AuditLog, Bot, Position, type IBot } from '../db/entities/index.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
-import { STRATEGY_NAMES, strategyMinBars, strategyParamsSchema, type StrategyName, type StrategyParams } from '../trading/strategies/index.ts';
+import {
+  STRATEGY_NAMES,
+  strategyMinBars,
+  strategyParamsSchema,
+  type StrategyName,
+  type StrategyParams,
+} from '../trading/strategies/index.ts';
 import { BotConflictError, BotNotFoundError, UnknownSettingsError } from './errors.ts';
 import type { BotSchedules } from './schedule.ts';
 
@@ -58,7 +64,9 @@ function unknownSettings(patch: BotUpdate, strategyParams: Record<string, object
   const unknownParams = Object.entries(patch.strategyParams ?? {}).flatMap(([name, params]) => {
     const known = strategyParams[name];
     if (!known) return [`strategyParams.${name}`];
-    return Object.keys(params).filter((key) => !(key in known)).map((key) => `strategyParams.${name}.${key}`);
+    return Object.keys(params)
+      .filter((key) => !(key in known))
+      .map((key) => `strategyParams.${name}.${key}`);
   });
   return [...unknownRisk.map((key) => `riskSettings.${key}`), ...unknownParams];
 }
@@ -80,13 +88,22 @@ export class BotService {
 
   private audit(em: EntityManager, bot: IBot, event: string, reason: string, data?: Record<string, unknown>) {
     // The entity, not its id: a new bot has no id until the flush that writes this row too.
-    em.create(AuditLog, { bot, entity: 'bot', entityId: bot.id ? String(bot.id) : null, event, reason, data: data ?? null });
+    em.create(AuditLog, {
+      bot,
+      entity: 'bot',
+      entityId: bot.id ? String(bot.id) : null,
+      event,
+      reason,
+      data: data ?? null,
+    });
   }
 
   async create(input: NewBot): Promise<IBot> {
     const bot = newBotSchema.parse(input);
     const em = this.em.fork();
-    const [next] = await em.execute<{ magic: number }[]>('select coalesce(max(magic), ?) + 1 as magic from bot', [MAGIC_BASE]);
+    const [next] = await em.execute<{ magic: number }[]>('select coalesce(max(magic), ?) + 1 as magic from bot', [
+      MAGIC_BASE,
+    ]);
     const row = em.create(Bot, {
       name: bot.name,
       symbol: bot.symbol,
@@ -100,11 +117,15 @@ export class BotService {
       magic: next?.magic ?? MAGIC_BASE + 1,
       scheduleIntervalSeconds: bot.scheduleIntervalSeconds,
     });
-    this.audit(em, row, 'bot_created', `created ${bot.paused ? 'paused' : 'active'}`, { symbol: bot.symbol, autoTrade: bot.autoTrade });
+    this.audit(em, row, 'bot_created', `created ${bot.paused ? 'paused' : 'active'}`, {
+      symbol: bot.symbol,
+      autoTrade: bot.autoTrade,
+    });
     try {
       await em.flush();
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) throw new BotConflictError(`a bot named ${bot.name} already exists`);
+      if (error instanceof UniqueConstraintViolationException)
+        throw new BotConflictError(`a bot named ${bot.name} already exists`);
       throw error;
     }
     try {
@@ -128,7 +149,8 @@ export class BotService {
     }
     const current = strategyParamsSchema.parse(bot.strategyParams);
     const merged = { ...current } as Record<string, Record<string, unknown>>;
-    for (const [name, params] of Object.entries(patch.strategyParams ?? {})) merged[name] = { ...merged[name], ...params };
+    for (const [name, params] of Object.entries(patch.strategyParams ?? {}))
+      merged[name] = { ...merged[name], ...params };
     const strategyParams = strategyParamsSchema.parse(merged);
     const riskSettings = riskSettingsSchema.parse({ ...bot.riskSettings, ...patch.riskSettings });
     const unknown = unknownSettings(patch, strategyParams, riskSettings);
@@ -144,7 +166,8 @@ export class BotService {
     try {
       await em.flush();
     } catch (error) {
-      if (error instanceof OptimisticLockError) throw new BotConflictError(`bot ${botId} was changed concurrently: reload and retry`);
+      if (error instanceof OptimisticLockError)
+        throw new BotConflictError(`bot ${botId} was changed concurrently: reload and retry`);
       throw error;
     }
     await this.schedules.upsert(bot);
@@ -176,7 +199,8 @@ export class BotService {
     const em = this.em.fork();
     const bot = await this.find(em, botId);
     const open = await em.count(Position, { bot: botId, status: 'open' });
-    if (open > 0) throw new BotConflictError(`bot ${botId} has ${open} open position(s): close them before deleting it`);
+    if (open > 0)
+      throw new BotConflictError(`bot ${botId} has ${open} open position(s): close them before deleting it`);
     await this.schedules.remove(botId);
     bot.deletedAt = new Date();
     bot.status = 'paused';

@@ -21,10 +21,16 @@ export interface EngineConnection {
 export async function connectToEngine(): Promise<EngineConnection> {
   const config = loadConfig();
   const databaseUrl = config.DATABASE_URL ?? `postgres://scalper:scalper@127.0.0.1:${config.POSTGRES_PORT}/scalper`;
-  const orm = await connectDatabase(databaseUrl, config.DATABASE_URL ? 'DATABASE_URL' : 'DATABASE_URL (unset: the `npm start` database)');
+  const orm = await connectDatabase(
+    databaseUrl,
+    config.DATABASE_URL ? 'DATABASE_URL' : 'DATABASE_URL (unset: the `npm start` database)',
+  );
   let temporal: TemporalConnections;
   try {
-    temporal = await connectTemporal(config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`, config.TEMPORAL_NAMESPACE);
+    temporal = await connectTemporal(
+      config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`,
+      config.TEMPORAL_NAMESPACE,
+    );
   } catch (error) {
     await orm.close();
     throw error;

@@ -18,7 +18,8 @@ function integer(value: string): number {
 function strategies(value: string): StrategyName[] {
   const names = value.split(',').map((name) => name.trim());
   const unknown = names.filter((name) => !(STRATEGY_NAMES as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new InvalidArgumentError(`unknown ${unknown.join(', ')}; known: ${STRATEGY_NAMES.join(', ')}`);
+  if (unknown.length > 0)
+    throw new InvalidArgumentError(`unknown ${unknown.join(', ')}; known: ${STRATEGY_NAMES.join(', ')}`);
   return names as StrategyName[];
 }
 
@@ -27,7 +28,8 @@ function setting(entry: string, previous: Record<string, unknown> = {}): Record<
   const match = /^([\w.]+)=(.*)$/.exec(entry);
   if (!match) throw new InvalidArgumentError(`expected key=value, got ${entry}`);
   const [, key = '', raw = ''] = match;
-  const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  const value =
+    raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
   return { ...previous, [key]: value };
 }
 
@@ -64,7 +66,7 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
 
   program
     .command('setup-bot')
-    .description('Create a scalper bot and its 45-second schedule (the seed system\'s setup_scalper_bot)')
+    .description("Create a scalper bot and its 45-second schedule (the seed system's setup_scalper_bot)")
     .requiredOption('--symbol <symbol>', 'MT5 symbol, e.g. XAUUSDm')
     .option('--name <name>', 'bot name (default: scalper-<symbol>)')
     .option('--auto-trade', 'send orders for decisions that pass the risk checks', false)
@@ -73,19 +75,36 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     .option('--interval <seconds>', 'seconds between cycles', integer, 45)
     .option('--paused', 'create it with its schedule paused', false)
     .action(
-      withEngine(async (engine, options: { symbol: string; name?: string; autoTrade: boolean; strategies?: StrategyName[]; account: string; interval: number; paused: boolean }) => {
-        const bot = await engine.bots.create({
-          name: options.name ?? `scalper-${options.symbol.toLowerCase()}`,
-          symbol: options.symbol,
-          autoTrade: options.autoTrade,
-          ...(options.strategies ? { enabledStrategies: options.strategies } : {}),
-          brokerAccount: options.account,
-          scheduleIntervalSeconds: options.interval,
-          paused: options.paused,
-        });
-        print(`created bot ${bot.id} ${bot.name}: ${bot.symbol}, ${bot.enabledStrategies.join(', ')}, auto-trade ${bot.autoTrade ? 'on' : 'off'}`);
-        print(`schedule scalper-bot-${bot.id}: every ${bot.scheduleIntervalSeconds} s${options.paused ? ', paused' : ''}`);
-      }),
+      withEngine(
+        async (
+          engine,
+          options: {
+            symbol: string;
+            name?: string;
+            autoTrade: boolean;
+            strategies?: StrategyName[];
+            account: string;
+            interval: number;
+            paused: boolean;
+          },
+        ) => {
+          const bot = await engine.bots.create({
+            name: options.name ?? `scalper-${options.symbol.toLowerCase()}`,
+            symbol: options.symbol,
+            autoTrade: options.autoTrade,
+            ...(options.strategies ? { enabledStrategies: options.strategies } : {}),
+            brokerAccount: options.account,
+            scheduleIntervalSeconds: options.interval,
+            paused: options.paused,
+          });
+          print(
+            `created bot ${bot.id} ${bot.name}: ${bot.symbol}, ${bot.enabledStrategies.join(', ')}, auto-trade ${bot.autoTrade ? 'on' : 'off'}`,
+          );
+          print(
+            `schedule scalper-bot-${bot.id}: every ${bot.scheduleIntervalSeconds} s${options.paused ? ', paused' : ''}`,
+          );
+        },
+      ),
     );
 
   program
@@ -97,8 +116,14 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
         if (bots.length === 0) print('no bots: create one with `scalper setup-bot --symbol XAUUSDm`');
         for (const bot of bots) {
           const schedule = await engine.schedules.state(bot.id);
-          const state = !schedule.exists ? 'no schedule' : schedule.paused ? `paused (${schedule.note ?? 'no note'})` : 'running';
-          print(`${bot.id}\t${bot.name}\t${bot.symbol}\tauto-trade ${bot.autoTrade ? 'on' : 'off'}\tscalper-bot-${bot.id}: ${state}`);
+          const state = !schedule.exists
+            ? 'no schedule'
+            : schedule.paused
+              ? `paused (${schedule.note ?? 'no note'})`
+              : 'running';
+          print(
+            `${bot.id}\t${bot.name}\t${bot.symbol}\tauto-trade ${bot.autoTrade ? 'on' : 'off'}\tscalper-bot-${bot.id}: ${state}`,
+          );
         }
       }),
     );
@@ -111,9 +136,36 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
       withEngine(async (engine, botId: number) => {
         const bot = await engine.orm.em.fork().findOne(Bot, { id: botId, deletedAt: null });
         if (!bot) throw new BotNotFoundError(botId);
-        const { id, name, symbol, autoTrade, enabledStrategies, strategyParams, riskSettings, brokerAccount, magic, lookback, scheduleIntervalSeconds, version } = bot;
+        const {
+          id,
+          name,
+          symbol,
+          autoTrade,
+          enabledStrategies,
+          strategyParams,
+          riskSettings,
+          brokerAccount,
+          magic,
+          lookback,
+          scheduleIntervalSeconds,
+          version,
+        } = bot;
         const schedule = await engine.schedules.state(bot.id);
-        const shown = { id, name, symbol, autoTrade, enabledStrategies, strategyParams, riskSettings, brokerAccount, magic, lookback, scheduleIntervalSeconds, version, schedule };
+        const shown = {
+          id,
+          name,
+          symbol,
+          autoTrade,
+          enabledStrategies,
+          strategyParams,
+          riskSettings,
+          brokerAccount,
+          magic,
+          lookback,
+          scheduleIntervalSeconds,
+          version,
+          schedule,
+        };
         print(JSON.stringify(shown, null, 2));
       }),
     );
@@ -125,7 +177,7 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     .option('--auto-trade <on|off>', 'send orders or only record decisions', onOff)
     .option('--strategies <list>', `enabled strategies, of ${STRATEGY_NAMES.join(', ')}`, strategies)
     .option('--interval <seconds>', 'seconds between cycles', integer)
-    .option('--lookback <bars>', 'closed bars per cycle (raised to the strategies\' warm-up)', integer)
+    .option('--lookback <bars>', "closed bars per cycle (raised to the strategies' warm-up)", integer)
     .option('--risk <key=value>', 'a risk setting, e.g. maxConcurrentPositions=2 (repeatable)', setting)
     .option('--param <strategy.key=value>', 'a strategy parameter, e.g. pin_bar.maxBodyRatio=0.3 (repeatable)', setting)
     .action(
@@ -133,7 +185,14 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
         async (
           engine,
           botId: number,
-          options: { autoTrade?: boolean; strategies?: StrategyName[]; interval?: number; lookback?: number; risk?: Record<string, unknown>; param?: Record<string, unknown> },
+          options: {
+            autoTrade?: boolean;
+            strategies?: StrategyName[];
+            interval?: number;
+            lookback?: number;
+            risk?: Record<string, unknown>;
+            param?: Record<string, unknown>;
+          },
         ) => {
           const bot = await engine.bots.update(botId, {
             ...(options.autoTrade !== undefined ? { autoTrade: options.autoTrade } : {}),
@@ -160,7 +219,10 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
       }),
     );
 
-  for (const [name, verb] of [['pause', 'Pause'], ['resume', 'Resume']] as const) {
+  for (const [name, verb] of [
+    ['pause', 'Pause'],
+    ['resume', 'Resume'],
+  ] as const) {
     program
       .command(name)
       .argument('<botId>', 'bot id', integer)
@@ -183,7 +245,8 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
       withEngine(async (engine, options: { reason: string; flatten: boolean }) => {
         const result = await engine.killSwitch.halt(options.reason, { flatten: options.flatten });
         print(`halted: ${options.reason}; paused bots ${result.pausedBots.join(', ') || 'none'}`);
-        for (const flat of result.flattened) print(`bot ${flat.botId}: closed ${flat.closed.length}, refused ${flat.failed.length}`);
+        for (const flat of result.flattened)
+          print(`bot ${flat.botId}: closed ${flat.closed.length}, refused ${flat.failed.length}`);
       }),
     );
 
@@ -206,7 +269,11 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     .action(
       withEngine(async (engine, file: string, options: { symbol: string; utcOffset: number }) => {
         const text = decodeMt5File(await engine.readFile(file));
-        const count = await importMt5Csv(engine.orm, text, { symbol: options.symbol, source: file, brokerUtcOffsetMinutes: options.utcOffset });
+        const count = await importMt5Csv(engine.orm, text, {
+          symbol: options.symbol,
+          source: file,
+          brokerUtcOffsetMinutes: options.utcOffset,
+        });
         print(`imported ${count} ${options.symbol} bars from ${file}`);
       }),
     );

@@ -8,7 +8,13 @@ import { BotService } from '../bots/service.ts';
 import { loadConfig, redactUrl, type EngineConfig } from '../infra/config.ts';
 import { createLogger } from '../infra/logger.ts';
 import { startEmbeddedPostgres } from '../infra/postgres.ts';
-import { connectDatabase, connectTemporal, exitOnStartupError, reportStartupError, StartupError } from '../infra/startup.ts';
+import {
+  connectDatabase,
+  connectTemporal,
+  exitOnStartupError,
+  reportStartupError,
+  StartupError,
+} from '../infra/startup.ts';
 import { isListening } from '../infra/ports.ts';
 import { startTemporalDevServer } from '../infra/temporal-server.ts';
 
@@ -45,7 +51,10 @@ async function shutdown(code: number): Promise<void> {
     ),
   );
   for (const { name, stop } of cleanups.reverse()) {
-    await withTimeout(stop().catch((error) => logger.warn({ err: error }, `stopping ${name} failed`)), 15_000);
+    await withTimeout(
+      stop().catch((error) => logger.warn({ err: error }, `stopping ${name} failed`)),
+      15_000,
+    );
   }
   logger.info('stopped');
   process.exit(code);
@@ -55,7 +64,10 @@ async function shutdown(code: number): Promise<void> {
 async function waitUntilHealthy(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const healthy = await fetch(url).then((response) => response.ok, () => false);
+    const healthy = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (healthy) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -64,7 +76,10 @@ async function waitUntilHealthy(url: string, timeoutMs: number): Promise<void> {
 
 function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
   // The IPC channel closes when this process dies, however it dies: the children then stop too.
-  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], { env, stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], {
+    env,
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+  });
   child.once('exit', (code, signal) => {
     if (stopping) return;
     logger.error({ code, signal }, `${name} exited; stopping everything`);
@@ -77,7 +92,10 @@ function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProc
 async function main(): Promise<void> {
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    logger.info({ dataDir: join(config.dataDir, 'postgres'), port: config.POSTGRES_PORT }, 'starting embedded PostgreSQL');
+    logger.info(
+      { dataDir: join(config.dataDir, 'postgres'), port: config.POSTGRES_PORT },
+      'starting embedded PostgreSQL',
+    );
     const postgres = await startEmbeddedPostgres({
       dataDir: join(config.dataDir, 'postgres'),
       port: config.POSTGRES_PORT,
@@ -85,7 +103,8 @@ async function main(): Promise<void> {
       persistent: true,
       onLog: (line) => logger.debug(line),
     });
-    if (postgres.reused) logger.warn({ url: redactUrl(postgres.url) }, 'reusing the embedded PostgreSQL an earlier run left running');
+    if (postgres.reused)
+      logger.warn({ url: redactUrl(postgres.url) }, 'reusing the embedded PostgreSQL an earlier run left running');
     cleanups.push({ name: 'PostgreSQL', stop: () => postgres.stop() });
     databaseUrl = postgres.url;
   }
@@ -97,7 +116,10 @@ async function main(): Promise<void> {
   if (!temporalAddress && (await isListening(leftover))) {
     // A dev server an earlier run left behind (its launcher was killed) holds the port: use it.
     await (await connectTemporal(leftover, config.TEMPORAL_NAMESPACE)).close();
-    logger.warn({ address: leftover }, 'reusing the Temporal server already listening on TEMPORAL_PORT (left by an earlier run?)');
+    logger.warn(
+      { address: leftover },
+      'reusing the Temporal server already listening on TEMPORAL_PORT (left by an earlier run?)',
+    );
     temporalAddress = leftover;
     uiUrl = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
   }

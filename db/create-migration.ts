@@ -12,7 +12,9 @@ const postgres = await startEmbeddedPostgres({ dataDir, port: 54400, database: '
 try {
   const orm = await openOrm(postgres.url);
   const result = await orm.migrator.create(join(import.meta.dirname, 'migrations'), false, false, name);
-  console.log(result.fileName ? `written db/migrations/${result.fileName}; add it to db/migrations/index.ts` : 'no changes');
+  console.log(
+    result.fileName ? `written db/migrations/${result.fileName}; add it to db/migrations/index.ts` : 'no changes',
+  );
   await orm.close(true);
 } finally {
   await postgres.stop();

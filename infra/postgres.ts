@@ -44,13 +44,16 @@ function leftRunning(dataDir: string): { pid: number; port: number } | null {
   const pidFile = join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return null;
   // postmaster.pid: line 1 the pid, line 4 the port.
-  const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n').map((line) => Number(line.trim()));
+  const [pid, , , port] = readFileSync(pidFile, 'utf8')
+    .split('\n')
+    .map((line) => Number(line.trim()));
   return pid && port && isAlive(pid) ? { pid, port } : null;
 }
 
 async function stopPid(pid: number): Promise<void> {
   process.kill(pid, 'SIGINT'); // PostgreSQL's fast shutdown
-  for (let waited = 0; isAlive(pid) && waited < 15_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let waited = 0; isAlive(pid) && waited < 15_000; waited += 100)
+    await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {

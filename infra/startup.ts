@@ -43,14 +43,18 @@ export async function connectTemporal(address: string, namespace: string): Promi
       },
     };
   } catch (error) {
-    throw new StartupError(`cannot use Temporal at TEMPORAL_ADDRESS=${address} (namespace ${namespace}): ${reason(error)}`);
+    throw new StartupError(
+      `cannot use Temporal at TEMPORAL_ADDRESS=${address} (namespace ${namespace}): ${reason(error)}`,
+    );
   }
 }
 
 /** A bad setting or an unreachable server is one line naming the setting; anything else keeps its stack. */
 export function reportStartupError(error: unknown): void {
-  if (error instanceof StartupError || error instanceof ConfigError) process.stderr.write(`scalper-engine: ${error.message}\n`);
-  else process.stderr.write(`scalper-engine: unexpected error\n${error instanceof Error ? error.stack : String(error)}\n`);
+  if (error instanceof StartupError || error instanceof ConfigError)
+    process.stderr.write(`scalper-engine: ${error.message}\n`);
+  else
+    process.stderr.write(`scalper-engine: unexpected error\n${error instanceof Error ? error.stack : String(error)}\n`);
 }
 
 export function exitOnStartupError(error: unknown): never {

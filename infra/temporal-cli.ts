@@ -53,7 +53,9 @@ export async function buildTemporalCli(cacheDir: string, log: (line: string) => 
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '');
     if (!/sum\.golang\.org|checksum database|verifying module/.test(stderr)) {
-      throw new Error(`go install ${TEMPORAL_CLI_MODULE} failed: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      throw new Error(`go install ${TEMPORAL_CLI_MODULE} failed: ${stderr.trim().split('\n').slice(-3).join(' | ')}`, {
+        cause: error,
+      });
     }
     log('the Go checksum database is unreachable; installing once with GOSUMDB=off');
     await run(go, ['install', TEMPORAL_CLI_MODULE], { ...options, env: { ...env, GOSUMDB: 'off' } });

@@ -1,13 +1,8 @@
 // The Temporal server the engine talks to: an existing one (TEMPORAL_ADDRESS) or a local dev server.
-import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { isListening } from './ports.ts';
+import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
 import { ensureTemporalCli } from './temporal-cli.ts';
-
-export const SEARCH_ATTRIBUTES = {
-  botId: defineSearchAttributeKey('BotId', SearchAttributeType.KEYWORD),
-  symbol: defineSearchAttributeKey('Symbol', SearchAttributeType.KEYWORD),
-};
 
 export interface DevServerOptions {
   cliPath: string | undefined;

@@ -12,7 +12,11 @@ try {
     const started = Date.now();
     const path = await ensureTemporalCli(config.TEMPORAL_CLI_PATH, config.cacheDir, (line) => console.log(line));
     const took = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(path ? `temporal CLI: ${path} (${took} s)` : 'no temporal CLI and no Go toolchain: tests will use the SDK download (needs internet)');
+    console.log(
+      path
+        ? `temporal CLI: ${path} (${took} s)`
+        : 'no temporal CLI and no Go toolchain: tests will use the SDK download (needs internet)',
+    );
   }
 } catch (error) {
   exitOnStartupError(error);

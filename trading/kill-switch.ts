@@ -25,7 +25,8 @@ export interface KillSwitchState {
  * tick grid, so the move is counted in whole ticks, free of float noise.
  */
 export function unrealizedPnl(position: MarkedPosition): number {
-  const move = position.side === 'buy' ? position.quote.bid - position.openPrice : position.openPrice - position.quote.ask;
+  const move =
+    position.side === 'buy' ? position.quote.bid - position.openPrice : position.openPrice - position.quote.ask;
   const ticks = Math.round(move / position.instrument.tickSize);
   return ticks * position.instrument.tickValue * position.volume;
 }

@@ -41,7 +41,8 @@ export function sizePosition(input: SizingInput): PositionSize {
     riskPerLot,
     exactVolume,
   });
-  if (!(riskPerLot > 0) || !Number.isFinite(riskPerLot)) return untradable('stop-loss distance is zero, risk cannot be sized');
+  if (!(riskPerLot > 0) || !Number.isFinite(riskPerLot))
+    return untradable('stop-loss distance is zero, risk cannot be sized');
   if (!(riskBudget > 0)) return untradable(`risk budget ${riskBudget.toFixed(2)} is not positive`);
 
   const exactVolume = riskBudget / riskPerLot;
@@ -52,7 +53,8 @@ export function sizePosition(input: SizingInput): PositionSize {
       exactVolume,
     );
   }
-  const clamped = volume < roundVolumeDown(exactVolume, instrument) ? ` (clamped to the maximum ${instrument.volumeMax})` : '';
+  const clamped =
+    volume < roundVolumeDown(exactVolume, instrument) ? ` (clamped to the maximum ${instrument.volumeMax})` : '';
   return {
     volume,
     tradable: true,

@@ -98,6 +98,8 @@ export function performanceReport(trades: readonly ClosedTrade[], startingBalanc
   }
   return {
     overall: tradeStats(trades, startingBalance),
-    byStrategy: Object.fromEntries([...groups].map(([strategy, group]) => [strategy, tradeStats(group, startingBalance)])),
+    byStrategy: Object.fromEntries(
+      [...groups].map(([strategy, group]) => [strategy, tradeStats(group, startingBalance)]),
+    ),
   };
 }

@@ -33,7 +33,9 @@ export function trailingStop(
 
   const distance = Math.max(trailingDistancePrice, pointsToPrice(instrument.stopsLevel, instrument));
   // Rounded away from the price, so the stop stays at least `distance` away.
-  const candidate = buy ? roundPriceDown(closePrice - distance, instrument) : roundPriceUp(closePrice + distance, instrument);
+  const candidate = buy
+    ? roundPriceDown(closePrice - distance, instrument)
+    : roundPriceUp(closePrice + distance, instrument);
   if (towardsProfit * (candidate - position.openPrice) <= 0) return null;
   if (position.stopLoss !== null && towardsProfit * (candidate - position.stopLoss) <= 0) return null;
   return candidate;

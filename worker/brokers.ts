@@ -17,7 +17,13 @@ export function createBrokerDirectory(options: BrokerDirectoryOptions): (account
   return (account) => {
     let broker = brokers.get(account);
     if (!broker) {
-      broker = createPaperBroker({ store: options.store, feed, account: { login: account }, seed: options.feedSeed, ...(clock ? { clock } : {}) });
+      broker = createPaperBroker({
+        store: options.store,
+        feed,
+        account: { login: account },
+        seed: options.feedSeed,
+        ...(clock ? { clock } : {}),
+      });
       brokers.set(account, broker);
     }
     return broker;

@@ -17,7 +17,10 @@ async function main(): Promise<void> {
   const sdkLevel = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? config.LOG_LEVEL : 'warn';
   Runtime.install({ logger: sdkLogger(logger.child({ component: 'temporal-sdk' }, { level: sdkLevel })) });
   const orm = await connectDatabase(required(config.DATABASE_URL, 'DATABASE_URL'));
-  const temporal = await connectTemporal(required(config.TEMPORAL_ADDRESS, 'TEMPORAL_ADDRESS'), config.TEMPORAL_NAMESPACE);
+  const temporal = await connectTemporal(
+    required(config.TEMPORAL_ADDRESS, 'TEMPORAL_ADDRESS'),
+    config.TEMPORAL_NAMESPACE,
+  );
   const schedules = new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE);
   const bots = await new BotService(orm.em, schedules).syncSchedules();
   const worker = await createWorker({

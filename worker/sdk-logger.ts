@@ -11,7 +11,8 @@ const PINO_METHOD: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error
 };
 
 export function sdkLogger(logger: Logger): SdkLogger {
-  const log = (level: LogLevel, message: string, meta?: LogMetadata) => logger[PINO_METHOD[level]]({ ...meta }, message);
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) =>
+    logger[PINO_METHOD[level]]({ ...meta }, message);
   return {
     log,
     trace: (message, meta) => log('TRACE', message, meta),

@@ -1,5 +1,13 @@
 // One 45-second cycle of one bot. Deterministic: it only sequences activities; all I/O is in them.
-import { ActivityFailure, ApplicationFailure, log, proxyActivities, TemporalFailure, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  log,
+  proxyActivities,
+  TemporalFailure,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { CycleActivities } from '../activities/index.ts';
 import type { BotRef, CycleCounts, OrderRequest } from '../activities/types.ts';
 import { clientOrderIdFor } from '../trading/client-order-id.ts';
@@ -10,11 +18,19 @@ const NON_RETRYABLE = ['BotNotFound', 'InvalidBars', 'InvalidBotSettings'];
 function step(startToCloseTimeout: ActivityOptions['startToCloseTimeout'], maximumAttempts: number): ActivityOptions {
   return {
     startToCloseTimeout,
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '4s', maximumAttempts, nonRetryableErrorTypes: NON_RETRYABLE },
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '4s',
+      maximumAttempts,
+      nonRetryableErrorTypes: NON_RETRYABLE,
+    },
   };
 }
 
-const { fetchCandles, runStrategies, evaluateRisk, reconcile, managePositions } = proxyActivities<CycleActivities>(step('10s', 3));
+const { fetchCandles, runStrategies, evaluateRisk, reconcile, managePositions } = proxyActivities<CycleActivities>(
+  step('10s', 3),
+);
 // Placing orders may resend after an unknown outcome; each attempt first looks the order up.
 const { placeOrders } = proxyActivities<CycleActivities>(step('15s', 4));
 const { recordCycle } = proxyActivities<CycleActivities>(step('5s', 5));
@@ -49,10 +65,25 @@ export async function scalperCycle(input: BotRef): Promise<CycleCounts> {
   } catch (error) {
     const message = describeFailure(error);
     log.warn('cycle failed', { botId: input.botId, error: message });
-    await recordCycle({ ...input, workflowId: info.workflowId, runId: info.runId, startedAt, counts, outcome: 'failed', error: message });
+    await recordCycle({
+      ...input,
+      workflowId: info.workflowId,
+      runId: info.runId,
+      startedAt,
+      counts,
+      outcome: 'failed',
+      error: message,
+    });
     // A Temporal failure (an activity's, with its cause chain) fails the run as it is.
     throw error instanceof TemporalFailure ? error : ApplicationFailure.nonRetryable(message, 'CycleFailed');
   }
-  await recordCycle({ ...input, workflowId: info.workflowId, runId: info.runId, startedAt, counts, outcome: 'completed' });
+  await recordCycle({
+    ...input,
+    workflowId: info.workflowId,
+    runId: info.runId,
+    startedAt,
+    counts,
+    outcome: 'completed',
+  });
   return counts;
 }

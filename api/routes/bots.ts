@@ -29,7 +29,13 @@ export function botRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/bots',
-      { schema: { summary: 'List bots with their schedule state', tags: ['bots'], response: { 200: z.object({ items: z.array(botSchema) }) } } },
+      {
+        schema: {
+          summary: 'List bots with their schedule state',
+          tags: ['bots'],
+          response: { 200: z.object({ items: z.array(botSchema) }) },
+        },
+      },
       async () => {
         const bots = await deps.orm.em.fork().find(Bot, { deletedAt: null }, { orderBy: { id: 'asc' } });
         const items = await Promise.all(

@@ -34,7 +34,9 @@ export function healthRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           probe(() => deps.temporal.checkHealth()),
         ]);
         const healthy = database.status === 'ok' && temporal.status === 'ok';
-        return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'degraded', checks: { database, temporal } });
+        return reply
+          .code(healthy ? 200 : 503)
+          .send({ status: healthy ? 'ok' : 'degraded', checks: { database, temporal } });
       },
     );
   };

@@ -5,9 +5,7 @@ import type { Bar } from '../../trading/market.ts';
 
 /** The four path vertices, equally spaced in time: fractions 0, 1/3, 2/3, 1 of the minute. */
 export function ohlcPath(bar: Pick<Bar, 'open' | 'high' | 'low' | 'close'>): [number, number, number, number] {
-  return bar.close >= bar.open
-    ? [bar.open, bar.low, bar.high, bar.close]
-    : [bar.open, bar.high, bar.low, bar.close];
+  return bar.close >= bar.open ? [bar.open, bar.low, bar.high, bar.close] : [bar.open, bar.high, bar.low, bar.close];
 }
 
 /** The (unrounded) price at `fraction` ∈ [0, 1] of the way through the bar. */

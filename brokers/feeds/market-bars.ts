@@ -48,11 +48,13 @@ export async function importMt5Csv(orm: Orm, text: string, options: StoreBarsOpt
 
 /** A symbol's stored bars with `from <= openTime < to`, oldest first. */
 export async function loadBars(orm: Orm, symbol: string, range: { from: number; to: number }): Promise<Bar[]> {
-  const rows = await orm.em.fork().find(
-    MarketBar,
-    { symbol, openTime: { $gte: new Date(range.from), $lt: new Date(range.to) } },
-    { orderBy: { openTime: 'asc' } },
-  );
+  const rows = await orm.em
+    .fork()
+    .find(
+      MarketBar,
+      { symbol, openTime: { $gte: new Date(range.from), $lt: new Date(range.to) } },
+      { orderBy: { openTime: 'asc' } },
+    );
   return rows.map((row) => ({
     openTime: row.openTime.getTime(),
     open: Number(row.open),

@@ -21,7 +21,9 @@ export class Mt5CsvError extends Error {
   readonly problems: CsvProblem[];
 
   constructor(problems: CsvProblem[]) {
-    super(`MT5 bar file rejected, ${problems.length} bad line(s): ${problems.map((p) => `line ${p.line}: ${p.message}`).join('; ')}`);
+    super(
+      `MT5 bar file rejected, ${problems.length} bad line(s): ${problems.map((p) => `line ${p.line}: ${p.message}`).join('; ')}`,
+    );
     this.problems = problems;
   }
 }
@@ -48,8 +50,12 @@ function brokerTime(date: string, time: string): number | null {
   const value = Date.UTC(year, month - 1, day, hour, minute, second);
   const check = new Date(value);
   const real =
-    check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day &&
-    hour < 24 && minute < 60 && second < 60;
+    check.getUTCFullYear() === year &&
+    check.getUTCMonth() === month - 1 &&
+    check.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    second < 60;
   return real ? value : null;
 }
 
@@ -58,7 +64,8 @@ function isHeader(fields: string[]): boolean {
 }
 
 function checkRow(fields: string[], offsetMs: number): { bar: Bar } | { errors: string[] } {
-  if (fields.length !== COLUMNS.length) return { errors: [`expected ${COLUMNS.length} fields, found ${fields.length}`] };
+  if (fields.length !== COLUMNS.length)
+    return { errors: [`expected ${COLUMNS.length} fields, found ${fields.length}`] };
   const [date, time, ...rest] = fields as [string, string, ...string[]];
   const errors: string[] = [];
   const local = brokerTime(date, time);
@@ -73,7 +80,15 @@ function checkRow(fields: string[], offsetMs: number): { bar: Bar } | { errors: 
     }
     return Number(text);
   });
-  const [open, high, low, close, tickVolume, , spread] = numbers as [number, number, number, number, number, number, number];
+  const [open, high, low, close, tickVolume, , spread] = numbers as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (![open, high, low, close].some(Number.isNaN)) {
     if (high < Math.max(open, close)) errors.push(`HIGH ${high} is below max(OPEN, CLOSE) ${Math.max(open, close)}`);
     if (low > Math.min(open, close)) errors.push(`LOW ${low} is above min(OPEN, CLOSE) ${Math.min(open, close)}`);
@@ -89,23 +104,29 @@ export function parseMt5Csv(text: string, options: Mt5CsvOptions): Bar[] {
   const bars: Bar[] = [];
   const problems: CsvProblem[] = [];
   let previous: { line: number; openTime: number } | null = null;
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((raw, index) => {
-    const line = index + 1;
-    if (raw.trim() === '') return;
-    const fields = raw.split(raw.includes('\t') ? '\t' : ',').map((field) => field.trim());
-    if (index === 0 && isHeader(fields)) return;
-    const checked = checkRow(fields, offsetMs);
-    if ('errors' in checked) {
-      problems.push({ line, message: checked.errors.join(', ') });
-      return;
-    }
-    if (previous !== null && checked.bar.openTime <= previous.openTime) {
-      problems.push({ line, message: `time is not after line ${previous.line}'s (times must be ascending and unique)` });
-      return;
-    }
-    previous = { line, openTime: checked.bar.openTime };
-    bars.push(checked.bar);
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .forEach((raw, index) => {
+      const line = index + 1;
+      if (raw.trim() === '') return;
+      const fields = raw.split(raw.includes('\t') ? '\t' : ',').map((field) => field.trim());
+      if (index === 0 && isHeader(fields)) return;
+      const checked = checkRow(fields, offsetMs);
+      if ('errors' in checked) {
+        problems.push({ line, message: checked.errors.join(', ') });
+        return;
+      }
+      if (previous !== null && checked.bar.openTime <= previous.openTime) {
+        problems.push({
+          line,
+          message: `time is not after line ${previous.line}'s (times must be ascending and unique)`,
+        });
+        return;
+      }
+      previous = { line, openTime: checked.bar.openTime };
+      bars.push(checked.bar);
+    });
   if (problems.length === 0 && bars.length === 0) problems.push({ line: 1, message: 'no bars in the file' });
   if (problems.length > 0) throw new Mt5CsvError(problems);
   return bars;

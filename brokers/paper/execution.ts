@@ -81,7 +81,13 @@ function validVolume(instrument: InstrumentSpec, volume: number): boolean {
  * MT5's stops rule: SL/TP must lie on the right side of the price the position would close at,
  * at least `stopsLevel` points away (and never on it).
  */
-function validStops(instrument: InstrumentSpec, side: Side, sl: number | null, tp: number | null, quote: Quote): boolean {
+function validStops(
+  instrument: InstrumentSpec,
+  side: Side,
+  sl: number | null,
+  tp: number | null,
+  quote: Quote,
+): boolean {
   const reference = closingPrice(side, quote);
   const minimum = Math.max(instrument.stopsLevel, 1);
   const pointsAbove = (level: number): number => Math.round((level - reference) / instrument.point);
@@ -96,7 +102,13 @@ function roundLevel(instrument: InstrumentSpec, level: number | null): number | 
 }
 
 /** The fill price with adverse slippage: buys pay more, sells get less. */
-function fillPrice(state: PaperState, market: PaperMarket, instrument: InstrumentSpec, side: Side, quote: Quote): number {
+function fillPrice(
+  state: PaperState,
+  market: PaperMarket,
+  instrument: InstrumentSpec,
+  side: Side,
+  quote: Quote,
+): number {
   const { points, jitterPoints } = market.slippage;
   const jitter = jitterPoints > 0 ? Math.floor(drawUnit(state, market.seed) * (jitterPoints + 1)) : 0;
   const slip = (points + jitter) * instrument.point;
@@ -105,7 +117,10 @@ function fillPrice(state: PaperState, market: PaperMarket, instrument: Instrumen
 
 function recordDeal(
   state: PaperState,
-  deal: Omit<BrokerDeal, 'ticket' | 'swap' | 'commission' | 'profit'> & { profitCents: number; commissionCents: number },
+  deal: Omit<BrokerDeal, 'ticket' | 'swap' | 'commission' | 'profit'> & {
+    profitCents: number;
+    commissionCents: number;
+  },
 ): BrokerDeal {
   const { profitCents: profit, commissionCents: commission, ...rest } = deal;
   const booked: BrokerDeal = {
@@ -122,7 +137,17 @@ function recordDeal(
 
 function recordOrder(
   state: PaperState,
-  order: { ticket: string; symbol: string; side: Side; volume: number; price: number; positionId: string; magic: number; comment: string; time: number },
+  order: {
+    ticket: string;
+    symbol: string;
+    side: Side;
+    volume: number;
+    price: number;
+    positionId: string;
+    magic: number;
+    comment: string;
+    time: number;
+  },
 ): void {
   state.orders.push({
     ticket: order.ticket,
@@ -150,7 +175,13 @@ interface CloseFill {
 }
 
 /** Books an OUT deal for `fill.volume` lots of `position` and shrinks or removes it. */
-function closeVolume(state: PaperState, market: PaperMarket, instrument: InstrumentSpec, position: PaperPosition, fill: CloseFill): BrokerDeal {
+function closeVolume(
+  state: PaperState,
+  market: PaperMarket,
+  instrument: InstrumentSpec,
+  position: PaperPosition,
+  fill: CloseFill,
+): BrokerDeal {
   const deal = recordDeal(state, {
     order: fill.order,
     positionId: position.ticket,
@@ -193,7 +224,12 @@ export function settleStops(state: PaperState, market: PaperMarket, now: number)
   }
 }
 
-function firstStopExit(bars: Bar[], position: PaperPosition, instrument: InstrumentSpec, priority: StopsPriority): { exit: StopExit; time: number } | null {
+function firstStopExit(
+  bars: Bar[],
+  position: PaperPosition,
+  instrument: InstrumentSpec,
+  priority: StopsPriority,
+): { exit: StopExit; time: number } | null {
   for (const bar of bars) {
     const fromFraction = Math.max(0, (position.checkedUntil - bar.openTime) / MINUTE_MS);
     const exit = findStopExit(bar, fromFraction, position, instrument.point, priority);
@@ -203,23 +239,54 @@ function firstStopExit(bars: Bar[], position: PaperPosition, instrument: Instrum
 }
 
 /** MT5 books a stop-out as its own order and OUT deal, commented "[sl 1999.00]" / "[tp …]". */
-function closeAtStop(state: PaperState, market: PaperMarket, instrument: InstrumentSpec, position: PaperPosition, exit: StopExit, time: number): void {
+function closeAtStop(
+  state: PaperState,
+  market: PaperMarket,
+  instrument: InstrumentSpec,
+  position: PaperPosition,
+  exit: StopExit,
+  time: number,
+): void {
   const order = takeTicket(state);
   const comment = `[${exit.reason} ${exit.price.toFixed(instrument.digits)}]`;
-  const fill = { order, volume: position.volume, price: exit.price, reason: exit.reason, magic: position.magic, comment, time };
-  recordOrder(state, { ...fill, ticket: order, symbol: position.symbol, side: opposite(position.side), positionId: position.ticket });
+  const fill = {
+    order,
+    volume: position.volume,
+    price: exit.price,
+    reason: exit.reason,
+    magic: position.magic,
+    comment,
+    time,
+  };
+  recordOrder(state, {
+    ...fill,
+    ticket: order,
+    symbol: position.symbol,
+    side: opposite(position.side),
+    positionId: position.ticket,
+  });
   closeVolume(state, market, instrument, position, fill);
 }
 
-function floatingCents(market: PaperMarket, position: PaperPosition, now: number): { cents: number; priceCurrent: number } {
+function floatingCents(
+  market: PaperMarket,
+  position: PaperPosition,
+  now: number,
+): { cents: number; priceCurrent: number } {
   const instrument = market.instruments.get(position.symbol);
   const quote = market.feed.quote(position.symbol, now);
   if (instrument === undefined || quote === null) return { cents: 0, priceCurrent: position.priceOpen };
   const priceCurrent = closingPrice(position.side, quote);
-  return { cents: profitCents(instrument, position.side, position.volume, position.priceOpen, priceCurrent), priceCurrent };
+  return {
+    cents: profitCents(instrument, position.side, position.volume, position.priceOpen, priceCurrent),
+    priceCurrent,
+  };
 }
 
-function positionMarginCents(market: PaperMarket, position: Pick<PaperPosition, 'symbol' | 'volume' | 'priceOpen'>): number {
+function positionMarginCents(
+  market: PaperMarket,
+  position: Pick<PaperPosition, 'symbol' | 'volume' | 'priceOpen'>,
+): number {
   const instrument = market.instruments.get(position.symbol);
   return instrument === undefined ? 0 : marginCents(instrument, position.volume, position.priceOpen);
 }
@@ -269,7 +336,11 @@ export function positionViews(state: PaperState, market: PaperMarket, now: numbe
 }
 
 /** Rejections shared by every trade request: unknown symbol, closed market, no price. */
-function marketCheck(market: PaperMarket, symbol: string, now: number): { instrument: InstrumentSpec; quote: Quote } | number {
+function marketCheck(
+  market: PaperMarket,
+  symbol: string,
+  now: number,
+): { instrument: InstrumentSpec; quote: Quote } | number {
   const instrument = market.instruments.get(symbol);
   if (instrument === undefined) return RETCODE.INVALID;
   if (!market.session(now)) return RETCODE.MARKET_CLOSED;
@@ -278,7 +349,12 @@ function marketCheck(market: PaperMarket, symbol: string, now: number): { instru
   return { instrument, quote };
 }
 
-export function placeOrder(state: PaperState, market: PaperMarket, request: MarketOrderRequest, now: number): TradeResult {
+export function placeOrder(
+  state: PaperState,
+  market: PaperMarket,
+  request: MarketOrderRequest,
+  now: number,
+): TradeResult {
   const checked = marketCheck(market, request.symbol, now);
   if (typeof checked === 'number') return tradeResult(checked, request.comment);
   const { instrument, quote } = checked;
@@ -292,28 +368,74 @@ export function placeOrder(state: PaperState, market: PaperMarket, request: Mark
   const sl = roundLevel(instrument, request.sl);
   const tp = roundLevel(instrument, request.tp);
   const existing = state.mode === 'netting' ? state.positions.find((p) => p.symbol === request.symbol) : undefined;
-  const resultingSide = existing === undefined || existing.side === request.side || request.volume > existing.volume ? request.side : existing.side;
+  const resultingSide =
+    existing === undefined || existing.side === request.side || request.volume > existing.volume
+      ? request.side
+      : existing.side;
   const keepsPosition = existing !== undefined && resultingSide === existing.side && existing.side !== request.side;
   if (!keepsPosition && !validStops(instrument, resultingSide, sl, tp, quote)) {
     return tradeResult(RETCODE.INVALID_STOPS, request.comment);
   }
 
   const marginBefore = totalMarginCents(state, market);
-  const marginAfter = marginBefore - (existing === undefined ? 0 : positionMarginCents(market, existing)) + resultingMarginCents(market, instrument, existing, request.side, volume, price);
+  const marginAfter =
+    marginBefore -
+    (existing === undefined ? 0 : positionMarginCents(market, existing)) +
+    resultingMarginCents(market, instrument, existing, request.side, volume, price);
   const freeAfter = equityCents(state, market, now) + commissionCents(market.commissionPerLot, volume) - marginAfter;
   if (marginAfter > marginBefore && freeAfter < 0) return tradeResult(RETCODE.NO_MONEY, request.comment);
 
   const order = takeTicket(state);
   const positionId = existing?.ticket ?? order;
-  recordOrder(state, { ticket: order, symbol: request.symbol, side: request.side, volume, price, positionId, magic: request.magic, comment: request.comment, time: now });
-  const deal = existing === undefined
-    ? openPosition(state, market, { ticket: order, symbol: request.symbol, side: request.side, volume, priceOpen: price, sl, tp, magic: request.magic, comment: request.comment, timeOpen: now, checkedUntil: now })
-    : nettingFill(state, market, instrument, existing, { order, side: request.side, volume, price, sl, tp, magic: request.magic, comment: request.comment, time: now });
+  recordOrder(state, {
+    ticket: order,
+    symbol: request.symbol,
+    side: request.side,
+    volume,
+    price,
+    positionId,
+    magic: request.magic,
+    comment: request.comment,
+    time: now,
+  });
+  const deal =
+    existing === undefined
+      ? openPosition(state, market, {
+          ticket: order,
+          symbol: request.symbol,
+          side: request.side,
+          volume,
+          priceOpen: price,
+          sl,
+          tp,
+          magic: request.magic,
+          comment: request.comment,
+          timeOpen: now,
+          checkedUntil: now,
+        })
+      : nettingFill(state, market, instrument, existing, {
+          order,
+          side: request.side,
+          volume,
+          price,
+          sl,
+          tp,
+          magic: request.magic,
+          comment: request.comment,
+          time: now,
+        });
   return tradeResult(RETCODE.DONE, request.comment, { order, deal: deal.ticket, volume, price });
 }
 
 /** Margin of the position a netting order leaves behind (or of the new hedging position). */
-function resultingMarginCents(market: PaperMarket, instrument: InstrumentSpec, existing: PaperPosition | undefined, side: Side, volume: number, price: number): number {
+function resultingMarginCents(
+  market: PaperMarket,
+  instrument: InstrumentSpec,
+  existing: PaperPosition | undefined,
+  side: Side,
+  volume: number,
+  price: number,
+): number {
   if (existing === undefined) return marginCents(instrument, volume, price);
   if (existing.side === side) return positionMarginCents(market, existing) + marginCents(instrument, volume, price);
   const net = roundToStep(volume - existing.volume, instrument.volumeStep);
@@ -356,18 +478,51 @@ interface NettingOrder {
  * A netting account holds one position per symbol: an order the same way adds to it (volume-
  * weighted open price), the other way reduces, closes or reverses it (one IN/OUT deal).
  */
-function nettingFill(state: PaperState, market: PaperMarket, instrument: InstrumentSpec, position: PaperPosition, fill: NettingOrder): BrokerDeal {
-  const common = { order: fill.order, positionId: position.ticket, symbol: position.symbol, side: fill.side, price: fill.price, magic: fill.magic, comment: fill.comment, time: fill.time, reason: 'client' as const };
+function nettingFill(
+  state: PaperState,
+  market: PaperMarket,
+  instrument: InstrumentSpec,
+  position: PaperPosition,
+  fill: NettingOrder,
+): BrokerDeal {
+  const common = {
+    order: fill.order,
+    positionId: position.ticket,
+    symbol: position.symbol,
+    side: fill.side,
+    price: fill.price,
+    magic: fill.magic,
+    comment: fill.comment,
+    time: fill.time,
+    reason: 'client' as const,
+  };
   if (fill.side === position.side) {
     const volume = roundToStep(position.volume + fill.volume, instrument.volumeStep);
-    position.priceOpen = roundToStep((position.priceOpen * position.volume + fill.price * fill.volume) / volume, instrument.tickSize);
+    position.priceOpen = roundToStep(
+      (position.priceOpen * position.volume + fill.price * fill.volume) / volume,
+      instrument.tickSize,
+    );
     position.volume = volume;
     if (fill.sl !== null) position.sl = fill.sl;
     if (fill.tp !== null) position.tp = fill.tp;
-    return recordDeal(state, { ...common, entry: 'in', volume: fill.volume, commissionCents: commissionCents(market.commissionPerLot, fill.volume), profitCents: 0 });
+    return recordDeal(state, {
+      ...common,
+      entry: 'in',
+      volume: fill.volume,
+      commissionCents: commissionCents(market.commissionPerLot, fill.volume),
+      profitCents: 0,
+    });
   }
   if (fill.volume <= position.volume) {
-    return closeVolume(state, market, instrument, position, { order: fill.order, volume: fill.volume, price: fill.price, reason: 'client', magic: fill.magic, comment: fill.comment, time: fill.time });
+    return closeVolume(state, market, instrument, position, {
+      order: fill.order,
+      volume: fill.volume,
+      price: fill.price,
+      reason: 'client',
+      magic: fill.magic,
+      comment: fill.comment,
+      time: fill.time,
+    });
   }
   const closedProfit = profitCents(instrument, position.side, position.volume, position.priceOpen, fill.price);
   position.side = fill.side;
@@ -377,7 +532,13 @@ function nettingFill(state: PaperState, market: PaperMarket, instrument: Instrum
   position.tp = fill.tp;
   position.timeOpen = fill.time;
   position.checkedUntil = fill.time;
-  return recordDeal(state, { ...common, entry: 'inout', volume: fill.volume, commissionCents: commissionCents(market.commissionPerLot, fill.volume), profitCents: closedProfit });
+  return recordDeal(state, {
+    ...common,
+    entry: 'inout',
+    volume: fill.volume,
+    commissionCents: commissionCents(market.commissionPerLot, fill.volume),
+    profitCents: closedProfit,
+  });
 }
 
 /** A ticket that is not open: 10036 if it was a position that has been closed, else 10013. */
@@ -386,7 +547,14 @@ function missingPosition(state: PaperState, ticket: string, comment: string): Tr
   return tradeResult(wasPosition ? RETCODE.POSITION_CLOSED : RETCODE.INVALID, comment);
 }
 
-export function closePosition(state: PaperState, market: PaperMarket, ticket: string, volume: number | undefined, comment: string, now: number): TradeResult {
+export function closePosition(
+  state: PaperState,
+  market: PaperMarket,
+  ticket: string,
+  volume: number | undefined,
+  comment: string,
+  now: number,
+): TradeResult {
   const position = state.positions.find((p) => p.ticket === ticket);
   if (position === undefined) return missingPosition(state, ticket, comment);
   const checked = marketCheck(market, position.symbol, now);
@@ -399,12 +567,37 @@ export function closePosition(state: PaperState, market: PaperMarket, ticket: st
   const side = opposite(position.side);
   const price = fillPrice(state, market, instrument, side, quote);
   const order = takeTicket(state);
-  recordOrder(state, { ticket: order, symbol: position.symbol, side, volume: closeVolumeRounded, price, positionId: position.ticket, magic: position.magic, comment, time: now });
-  const deal = closeVolume(state, market, instrument, position, { order, volume: closeVolumeRounded, price, reason: 'client', magic: position.magic, comment, time: now });
+  recordOrder(state, {
+    ticket: order,
+    symbol: position.symbol,
+    side,
+    volume: closeVolumeRounded,
+    price,
+    positionId: position.ticket,
+    magic: position.magic,
+    comment,
+    time: now,
+  });
+  const deal = closeVolume(state, market, instrument, position, {
+    order,
+    volume: closeVolumeRounded,
+    price,
+    reason: 'client',
+    magic: position.magic,
+    comment,
+    time: now,
+  });
   return tradeResult(RETCODE.DONE, comment, { order, deal: deal.ticket, volume: closeVolumeRounded, price });
 }
 
-export function modifyPosition(state: PaperState, market: PaperMarket, ticket: string, sl: number | null, tp: number | null, now: number): TradeResult {
+export function modifyPosition(
+  state: PaperState,
+  market: PaperMarket,
+  ticket: string,
+  sl: number | null,
+  tp: number | null,
+  now: number,
+): TradeResult {
   const position = state.positions.find((p) => p.ticket === ticket);
   if (position === undefined) return missingPosition(state, ticket, '');
   const checked = marketCheck(market, position.symbol, now);
@@ -413,7 +606,8 @@ export function modifyPosition(state: PaperState, market: PaperMarket, ticket: s
   const newSl = roundLevel(instrument, sl);
   const newTp = roundLevel(instrument, tp);
   if (newSl === position.sl && newTp === position.tp) return tradeResult(RETCODE.NO_CHANGES, position.comment);
-  if (!validStops(instrument, position.side, newSl, newTp, quote)) return tradeResult(RETCODE.INVALID_STOPS, position.comment);
+  if (!validStops(instrument, position.side, newSl, newTp, quote))
+    return tradeResult(RETCODE.INVALID_STOPS, position.comment);
   position.sl = newSl;
   position.tp = newTp;
   // New levels apply from now on: the part of the minute before the change cannot hit them.

@@ -77,7 +77,10 @@ export function createPaperBroker(options: PaperBrokerOptions): BrokerPort {
     });
   }
 
-  async function trade(comment: string, operation: (state: PaperState, now: number) => TradeResult): Promise<TradeResult> {
+  async function trade(
+    comment: string,
+    operation: (state: PaperState, now: number) => TradeResult,
+  ): Promise<TradeResult> {
     const outcome = await read((state, now) => {
       const fault = nextFault(state, faults, seed);
       if (fault === 'timeout') return { fault, result: null };
@@ -85,7 +88,8 @@ export function createPaperBroker(options: PaperBrokerOptions): BrokerPort {
       return { fault, result: operation(state, now) };
     });
     if (outcome.result === null || outcome.fault === 'lost_reply') {
-      if (faults.timeoutAs === 'throw') throw new BrokerTimeoutError(`paper broker: trade request timed out (${comment})`);
+      if (faults.timeoutAs === 'throw')
+        throw new BrokerTimeoutError(`paper broker: trade request timed out (${comment})`);
       return tradeResult(RETCODE.TIMEOUT, comment);
     }
     return outcome.result;
@@ -97,7 +101,8 @@ export function createPaperBroker(options: PaperBrokerOptions): BrokerPort {
     return instrument;
   }
 
-  const inRange = (time: number, range: { from: number; to: number }): boolean => time >= range.from && time <= range.to;
+  const inRange = (time: number, range: { from: number; to: number }): boolean =>
+    time >= range.from && time <= range.to;
 
   return {
     name: 'paper',
@@ -120,7 +125,9 @@ export function createPaperBroker(options: PaperBrokerOptions): BrokerPort {
     positions: (filter = {}) =>
       read((state, now) =>
         positionViews(state, market, now).filter(
-          (p) => (filter.symbol === undefined || p.symbol === filter.symbol) && (filter.magic === undefined || p.magic === filter.magic),
+          (p) =>
+            (filter.symbol === undefined || p.symbol === filter.symbol) &&
+            (filter.magic === undefined || p.magic === filter.magic),
         ),
       ),
     deals: (range, filter = {}) =>
@@ -141,7 +148,10 @@ export function createPaperBroker(options: PaperBrokerOptions): BrokerPort {
           .sort((a, b) => a.timeSetup - b.timeSetup),
       ),
     findOrderByComment: (magic, comment, since) =>
-      read((state) => state.orders.findLast((o) => o.magic === magic && o.comment === comment && o.timeSetup >= since) ?? null),
+      read(
+        (state) =>
+          state.orders.findLast((o) => o.magic === magic && o.comment === comment && o.timeSetup >= since) ?? null,
+      ),
   };
 }
 

@@ -15,7 +15,12 @@ export function createPostgresStateStore(orm: Orm): PaperStateStore {
         // Creating the row first (a no-op when it exists) means there is always a row to lock.
         await em
           .createQueryBuilder(PaperAccount)
-          .insert({ id: login, state: create() as unknown as Record<string, unknown>, version: 1, updatedAt: new Date() })
+          .insert({
+            id: login,
+            state: create() as unknown as Record<string, unknown>,
+            version: 1,
+            updatedAt: new Date(),
+          })
           .onConflict('id')
           .ignore()
           .execute();

@@ -40,8 +40,14 @@ export function findStopExit(
   const toClosePrice = (bid: number): number => roundToStep(bid + shift, point);
   // Levels on the Bid path: `below` fires when the Bid falls to it, `above` when it rises to it.
   const bidLevel = (level: number | null): number | null => (level === null ? null : level - shift);
-  const below = { reason: position.side === 'buy' ? 'sl' : 'tp', level: bidLevel(position.side === 'buy' ? position.sl : position.tp) } as const;
-  const above = { reason: position.side === 'buy' ? 'tp' : 'sl', level: bidLevel(position.side === 'buy' ? position.tp : position.sl) } as const;
+  const below = {
+    reason: position.side === 'buy' ? 'sl' : 'tp',
+    level: bidLevel(position.side === 'buy' ? position.sl : position.tp),
+  } as const;
+  const above = {
+    reason: position.side === 'buy' ? 'tp' : 'sl',
+    level: bidLevel(position.side === 'buy' ? position.tp : position.sl),
+  } as const;
 
   const path = ohlcPath(bar);
   const points: Array<{ price: number; fraction: number }> = [
@@ -83,8 +89,7 @@ export function findStopExit(
     const slOnBid = position.side === 'buy' ? below.level : above.level;
     const prices = points.map((p) => p.price);
     const slTouched =
-      slOnBid !== null &&
-      (position.side === 'buy' ? Math.min(...prices) <= slOnBid : Math.max(...prices) >= slOnBid);
+      slOnBid !== null && (position.side === 'buy' ? Math.min(...prices) <= slOnBid : Math.max(...prices) >= slOnBid);
     if (slTouched) return { reason: 'sl', price: toClosePrice(slOnBid), fraction: exit.fraction };
   }
   return exit;

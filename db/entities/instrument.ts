@@ -24,7 +24,10 @@ export const Instrument = defineEntity({
     pipSize: p.decimal('number').precision(18).scale(8),
     marginRate: p.decimal('number').precision(12).scale(8),
     correlationGroup: p.string(),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

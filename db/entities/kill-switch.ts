@@ -11,7 +11,10 @@ export const KillSwitch = defineEntity({
     scope: p.string().primary(),
     halted: p.boolean().default(false),
     reason: p.text().nullable(),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

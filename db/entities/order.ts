@@ -2,7 +2,15 @@ import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { Bot } from './bot.ts';
 import { Decision } from './decision.ts';
 
-export const ORDER_STATUSES = ['new', 'sent', 'filled', 'partially_filled', 'rejected', 'cancelled', 'unknown'] as const;
+export const ORDER_STATUSES = [
+  'new',
+  'sent',
+  'filled',
+  'partially_filled',
+  'rejected',
+  'cancelled',
+  'unknown',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** The outbox row written before the broker is called; clientOrderId is the idempotency key. */
@@ -29,7 +37,10 @@ export const Order = defineEntity({
     attempts: p.integer().default(0),
     createdAt: p.datetime().onCreate(() => new Date()),
     sentAt: p.datetime().nullable(),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

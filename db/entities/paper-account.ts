@@ -8,7 +8,10 @@ export const PaperAccount = defineEntity({
     id: p.string().primary(),
     state: p.json<Record<string, unknown>>(),
     version: p.integer().default(1),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   },
 });
 

@@ -25,7 +25,10 @@ export interface CrashWorkerProcess {
 }
 
 export function spawnCrashWorker(vars: Record<string, string>): CrashWorkerProcess {
-  const child = spawn(process.execPath, [WORKER_PATH], { env: { ...process.env, ...vars }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [WORKER_PATH], {
+    env: { ...process.env, ...vars },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const waiters: Array<{ line: string; resolve: () => void }> = [];
   const onData = (chunk: Buffer) => {
@@ -41,7 +44,8 @@ export function spawnCrashWorker(vars: Record<string, string>): CrashWorkerProce
       return new Promise((resolve, reject) => {
         waiters.push({ line, resolve });
         void exited.then((exit) => {
-          if (!output.includes(line)) reject(new Error(`crash worker exited (${exit.signal ?? exit.code}) before "${line}":\n${output}`));
+          if (!output.includes(line))
+            reject(new Error(`crash worker exited (${exit.signal ?? exit.code}) before "${line}":\n${output}`));
         });
       });
     },

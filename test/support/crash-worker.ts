@@ -35,7 +35,11 @@ async function main(): Promise<void> {
   const point = crashPoint();
   const orm = await connectDatabase(env('DATABASE_URL'));
   const temporal = await connectTemporal(env('TEMPORAL_ADDRESS'), 'default');
-  const directory = createBrokerDirectory({ store: createPostgresStateStore(orm), feedSeed: Number(env('CRASH_FEED_SEED')), now: () => clock });
+  const directory = createBrokerDirectory({
+    store: createPostgresStateStore(orm),
+    feedSeed: Number(env('CRASH_FEED_SEED')),
+    now: () => clock,
+  });
   const hooks = {
     announce: (at: CrashPoint) => process.stdout.write(`${CRASH_LINE_PREFIX}${at}\n`),
     resumed: (at: CrashPoint) => process.stdout.write(`${RESUMED_LINE_PREFIX}${at}\n`),
@@ -43,7 +47,8 @@ async function main(): Promise<void> {
   };
   const wrapped = new Map<string, ReturnType<typeof directory>>();
   const brokerFor = (account: string) => {
-    const broker = wrapped.get(account) ?? (point ? crashingBroker(directory(account), point, hooks) : directory(account));
+    const broker =
+      wrapped.get(account) ?? (point ? crashingBroker(directory(account), point, hooks) : directory(account));
     wrapped.set(account, broker);
     return broker;
   };

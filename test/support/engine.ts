@@ -43,7 +43,11 @@ export interface TestEngine {
 }
 
 function runCycleOn(temporal: TemporalConnections, taskQueue: string, bot: IBot, suffix: string) {
-  return temporal.client.workflow.execute(scalperCycle, { taskQueue, workflowId: `test-cycle-${bot.id}-${suffix}`, args: [{ botId: bot.id }] });
+  return temporal.client.workflow.execute(scalperCycle, {
+    taskQueue,
+    workflowId: `test-cycle-${bot.id}-${suffix}`,
+    args: [{ botId: bot.id }],
+  });
 }
 
 export async function startTestEngine(options: TestEngineOptions): Promise<TestEngine> {
@@ -51,7 +55,10 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
   const temporal = await connectTestTemporal();
   const taskQueue = uniqueTaskQueue('engine');
   const now = options.now ?? (() => Date.now());
-  const schedules = new BotSchedules(temporal.client, options.schedulesTo === 'worker' ? taskQueue : uniqueTaskQueue('unpolled'));
+  const schedules = new BotSchedules(
+    temporal.client,
+    options.schedulesTo === 'worker' ? taskQueue : uniqueTaskQueue('unpolled'),
+  );
   const bots = new BotService(db.orm.em, schedules);
   const directory = createBrokerDirectory({ store: createPostgresStateStore(db.orm), feedSeed: options.feedSeed, now });
   const wrapped = new Map<string, BrokerPort>();

@@ -20,7 +20,15 @@ export interface FaultTally {
 }
 
 export function newFaultTally(): FaultTally {
-  return { sends: 0, timeoutRetcode: 0, timeoutThrown: 0, lostReply: 0, requote: 0, rejects: {}, otherRequestFaults: 0 };
+  return {
+    sends: 0,
+    timeoutRetcode: 0,
+    timeoutThrown: 0,
+    lostReply: 0,
+    requote: 0,
+    rejects: {},
+    otherRequestFaults: 0,
+  };
 }
 
 async function ordersWithComment(broker: BrokerPort, request: MarketOrderRequest): Promise<number> {
@@ -38,7 +46,7 @@ export function countingFaults(inner: BrokerPort, tally: FaultTally): BrokerPort
     async placeMarketOrder(request) {
       tally.sends++;
       const before = await ordersWithComment(inner, request);
-      let result: TradeResult | null = null;
+      let result: TradeResult;
       try {
         result = await inner.placeMarketOrder(request);
       } catch (error) {
@@ -51,7 +59,8 @@ export function countingFaults(inner: BrokerPort, tally: FaultTally): BrokerPort
         if ((await ordersWithComment(inner, request)) > before) tally.lostReply++;
         else tally.timeoutRetcode++;
       } else if (result.retcode === RETCODE.REQUOTE) tally.requote++;
-      else if (result.outcome === 'rejected') tally.rejects[result.retcodeName] = (tally.rejects[result.retcodeName] ?? 0) + 1;
+      else if (result.outcome === 'rejected')
+        tally.rejects[result.retcodeName] = (tally.rejects[result.retcodeName] ?? 0) + 1;
       return result;
     },
     async modifyPosition(ticket, sl, tp) {

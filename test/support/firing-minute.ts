@@ -2,7 +2,12 @@
 // makes a strategy fire: integration tests set their clock there, so a real cycle has a signal.
 import type { MarketFeed } from '../../brokers/feeds/feed.ts';
 import type { InstrumentSpec } from '../../trading/market.ts';
-import { runStrategies, strategyParamsSchema, type StrategyName, type StrategySignal } from '../../trading/strategies/index.ts';
+import {
+  runStrategies,
+  strategyParamsSchema,
+  type StrategyName,
+  type StrategySignal,
+} from '../../trading/strategies/index.ts';
 
 export type SignalFilter = (signal: StrategySignal) => boolean;
 
@@ -10,7 +15,9 @@ export type SignalFilter = (signal: StrategySignal) => boolean;
 export function clearOfStopsLevel(instrument: InstrumentSpec): SignalFilter {
   const minimum = 2 * instrument.stopsLevel * instrument.point;
   return (signal) =>
-    [signal.stopLoss, signal.takeProfit].every((level) => level === null || Math.abs(level - signal.entryPrice) >= minimum);
+    [signal.stopLoss, signal.takeProfit].every(
+      (level) => level === null || Math.abs(level - signal.entryPrice) >= minimum,
+    );
 }
 
 export function findFiringMinute(
@@ -25,7 +32,12 @@ export function findFiringMinute(
   for (let minute = Math.floor(before / 60_000) * 60_000, tries = 0; tries < 20_000; minute -= 60_000, tries++) {
     // 30 s into the minute: the bar of the minute before is the last closed one.
     const now = minute + 30_000;
-    const [signal] = runStrategies(feed.closedBars(instrument.symbol, lookback, now), strategies, params, instrument).filter(accept);
+    const [signal] = runStrategies(
+      feed.closedBars(instrument.symbol, lookback, now),
+      strategies,
+      params,
+      instrument,
+    ).filter(accept);
     if (signal) return { now, signal };
   }
   throw new Error(`no ${strategies.join('/')} signal in the 20000 minutes before ${new Date(before).toISOString()}`);

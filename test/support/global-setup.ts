@@ -17,7 +17,12 @@ export default async function globalSetup(): Promise<void> {
 
   if (!config.DATABASE_URL) {
     const dataDir = await mkdtemp(join(tmpdir(), 'scalper-test-pg-'));
-    const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres', persistent: false });
+    const postgres = await startEmbeddedPostgres({
+      dataDir,
+      port: await freePort(),
+      database: 'postgres',
+      persistent: false,
+    });
     servers.stops.push(() => postgres.stop());
     process.env.DATABASE_URL = postgres.url;
   }

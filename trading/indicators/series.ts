@@ -55,7 +55,11 @@ export function smaSeries(values: ArrayLike<number>, period: number): Float64Arr
 
 /** Bollinger Bands: SMA ± deviations × population standard deviation of the window. */
 export function bollingerSeries(values: ArrayLike<number>, period: number, deviations: number): BandSeries {
-  const bands = { upper: emptySeries(values.length), middle: emptySeries(values.length), lower: emptySeries(values.length) };
+  const bands = {
+    upper: emptySeries(values.length),
+    middle: emptySeries(values.length),
+    lower: emptySeries(values.length),
+  };
   for (let i = period - 1; i < values.length; i++) {
     const middle = windowMean(values, i, period);
     let squares = 0;

@@ -27,7 +27,13 @@ export const correlationGroupFree: RiskCheck = ({ openPositions, instrument, sig
       (position.symbol !== instrument.symbol || position.side !== signal.direction),
   );
   if (!settings.correlationBlock) {
-    return { name: 'correlation_block', passed: true, value: conflicts.length, limit: null, reason: 'correlation block is off' };
+    return {
+      name: 'correlation_block',
+      passed: true,
+      value: conflicts.length,
+      limit: null,
+      reason: 'correlation block is off',
+    };
   }
   const described = conflicts.map((position) => `${position.symbol} ${position.side}`).join(', ');
   return {

@@ -23,7 +23,9 @@ export const stopsLevelRespected: RiskCheck = ({ quote, instrument }, plan) => {
   const towardsProfit = plan.side === 'buy' ? 1 : -1;
   const distances = [
     Math.round(priceToPoints(towardsProfit * (closePrice - plan.stopLoss), instrument)),
-    ...(plan.takeProfit === null ? [] : [Math.round(priceToPoints(towardsProfit * (plan.takeProfit - closePrice), instrument))]),
+    ...(plan.takeProfit === null
+      ? []
+      : [Math.round(priceToPoints(towardsProfit * (plan.takeProfit - closePrice), instrument))]),
   ];
   const nearest = Math.min(...distances);
   const passed = nearest > 0 && nearest >= instrument.stopsLevel;

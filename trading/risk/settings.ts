@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** A bot's risk settings; `parse({})` yields every default. */
 export const riskSettingsSchema = z.object({
   decisionMinScore: z.number().min(0).max(1).default(0.5).describe('Lowest signal score that may open a trade'),
-  maxConcurrentPositions: z.number().int().min(0).default(3).describe("Most open positions the bot may hold"),
+  maxConcurrentPositions: z.number().int().min(0).default(3).describe('Most open positions the bot may hold'),
   riskPerTradePct: z
     .number()
     .gt(0)
@@ -11,7 +11,11 @@ export const riskSettingsSchema = z.object({
     .default(0.5)
     .describe('Percent of the balance lost if the stop-loss is hit; sizes every position'),
   defaultSlPips: z.number().gt(0).default(30).describe('Stop-loss distance when the strategy suggests none'),
-  defaultTpPips: z.number().min(0).default(45).describe('Take-profit distance when the strategy suggests none; 0 = no take-profit'),
+  defaultTpPips: z
+    .number()
+    .min(0)
+    .default(45)
+    .describe('Take-profit distance when the strategy suggests none; 0 = no take-profit'),
   trailingStopPips: z.number().min(0).default(20).describe('Trailing stop distance; 0 = no trailing'),
   killSwitchMaxUnrealizedPct: z
     .number()
@@ -22,9 +26,20 @@ export const riskSettingsSchema = z.object({
   correlationBlock: z
     .boolean()
     .default(true)
-    .describe('Block a trade while a position is open on another symbol of the same correlation group, or in the opposite direction on this symbol'),
-  cooldownAfterLossMinutes: z.number().min(0).default(5).describe('Minutes after a losing trade closes during which no trade opens'),
-  deviationPoints: z.number().int().min(0).default(20).describe('Largest accepted slippage, in points, when the order is sent'),
+    .describe(
+      'Block a trade while a position is open on another symbol of the same correlation group, or in the opposite direction on this symbol',
+    ),
+  cooldownAfterLossMinutes: z
+    .number()
+    .min(0)
+    .default(5)
+    .describe('Minutes after a losing trade closes during which no trade opens'),
+  deviationPoints: z
+    .number()
+    .int()
+    .min(0)
+    .default(20)
+    .describe('Largest accepted slippage, in points, when the order is sent'),
 });
 
 export type RiskSettings = z.output<typeof riskSettingsSchema>;

@@ -14,7 +14,7 @@ export const dojiBreakoutParamsSchema = z.object({
     .gt(0)
     .max(1)
     .default(0.1)
-    .describe("Largest doji body as a fraction of the average range of the bars before it"),
+    .describe('Largest doji body as a fraction of the average range of the bars before it'),
   averagingBars: z.number().int().min(1).default(10).describe('Bars before the doji whose ranges are averaged'),
   breakoutWithinBars: z
     .number()
@@ -22,7 +22,11 @@ export const dojiBreakoutParamsSchema = z.object({
     .min(1)
     .default(3)
     .describe('The breakout close must come at most this many bars after the doji'),
-  stopBufferPips: z.number().nonnegative().default(1).describe("Stop this many pips beyond the doji's opposite extreme"),
+  stopBufferPips: z
+    .number()
+    .nonnegative()
+    .default(1)
+    .describe("Stop this many pips beyond the doji's opposite extreme"),
   rewardRisk: z.number().positive().default(1.5).describe('Take-profit distance as a multiple of the stop distance'),
 });
 
@@ -60,7 +64,12 @@ export const dojiBreakout: Strategy<DojiBreakoutParams> = {
       if (direction === null) continue;
 
       const breakoutDistance = direction === 'buy' ? bar.close - doji.high : doji.low - bar.close;
-      const stopLoss = stopBeyond(direction === 'buy' ? doji.low : doji.high, direction, params.stopBufferPips, instrument);
+      const stopLoss = stopBeyond(
+        direction === 'buy' ? doji.low : doji.high,
+        direction,
+        params.stopBufferPips,
+        instrument,
+      );
       return {
         direction,
         score: meanScore([progress(bodyRatio, params.maxBodyRatio, 0), progress(breakoutDistance, 0, avgRange)]),

@@ -19,8 +19,18 @@ export const trendPullbackParamsSchema = z.object({
   slowEmaPeriod: period.default(200).describe('EMA the mid EMA is compared with'),
   slopeBars: z.number().int().min(1).default(5).describe('Bars over which the mid EMA slope is measured'),
   adxPeriod: period.default(14).describe('ADX period'),
-  adxTrendMin: z.number().min(0).max(100).default(25).describe('ADX at or above which the trend counts as confirmed, whatever the EMA slope'),
-  swingBars: z.number().int().min(1).default(5).describe('Bars (ending at the signal bar) whose extreme is the pullback extreme'),
+  adxTrendMin: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(25)
+    .describe('ADX at or above which the trend counts as confirmed, whatever the EMA slope'),
+  swingBars: z
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe('Bars (ending at the signal bar) whose extreme is the pullback extreme'),
   stopBufferPips: z.number().nonnegative().default(1).describe('Stop this many pips beyond the pullback extreme'),
   rewardRisk: z.number().positive().default(1.5).describe('Take-profit distance as a multiple of the stop distance'),
 });
@@ -66,8 +76,7 @@ export const trendPullback: Strategy<TrendPullbackParams> = {
     if (!touched) return null;
 
     const swing = bars.slice(bars.length - params.swingBars);
-    const extreme =
-      direction === 'buy' ? Math.min(...swing.map((b) => b.low)) : Math.max(...swing.map((b) => b.high));
+    const extreme = direction === 'buy' ? Math.min(...swing.map((b) => b.low)) : Math.max(...swing.map((b) => b.high));
     const range = bar.high - bar.low;
     const rejectionRatio = (direction === 'buy' ? bar.close - bar.low : bar.high - bar.close) / range;
     const confirmations = Number(slopeConfirms) + Number(adxConfirms);

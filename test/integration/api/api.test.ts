@@ -41,7 +41,10 @@ describe('GET /health', () => {
   it('is ok when PostgreSQL and Temporal answer', async () => {
     const response = await app.inject({ method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: 'ok', checks: { database: { status: 'ok' }, temporal: { status: 'ok' } } });
+    expect(response.json()).toEqual({
+      status: 'ok',
+      checks: { database: { status: 'ok' }, temporal: { status: 'ok' } },
+    });
   });
 
   it('is 503 and names the failing dependency', async () => {
@@ -49,7 +52,10 @@ describe('GET /health', () => {
     try {
       const response = await app.inject({ method: 'GET', url: '/health' });
       expect(response.statusCode).toBe(503);
-      expect(response.json()).toMatchObject({ status: 'degraded', checks: { database: { status: 'ok' }, temporal: { status: 'failing', error: 'connection refused' } } });
+      expect(response.json()).toMatchObject({
+        status: 'degraded',
+        checks: { database: { status: 'ok' }, temporal: { status: 'failing', error: 'connection refused' } },
+      });
     } finally {
       temporalReachable = true;
     }

@@ -13,7 +13,14 @@ import { connectTestTemporal } from '../../support/temporal.ts';
 
 const SEED = 5;
 const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
-const firing = findFiringMinute(createSyntheticFeed({ seed: SEED }), instrument, ['pin_bar'], 120, Date.UTC(2026, 10, 16, 14), clearOfStopsLevel(instrument));
+const firing = findFiringMinute(
+  createSyntheticFeed({ seed: SEED }),
+  instrument,
+  ['pin_bar'],
+  120,
+  Date.UTC(2026, 10, 16, 14),
+  clearOfStopsLevel(instrument),
+);
 
 let engine: TestEngine;
 
@@ -32,11 +39,19 @@ describe('bot life-cycle', () => {
 
     const updated = await engine.bots.update(
       bot.id,
-      { scheduleIntervalSeconds: 60, riskSettings: { decisionMinScore: 0.7 }, strategyParams: { pin_bar: { maxBodyRatio: 0.25 } } },
+      {
+        scheduleIntervalSeconds: 60,
+        riskSettings: { decisionMinScore: 0.7 },
+        strategyParams: { pin_bar: { maxBodyRatio: 0.25 } },
+      },
       bot.version,
     );
     expect(updated.version).toBe(bot.version + 1);
-    expect(updated.riskSettings).toMatchObject({ decisionMinScore: 0.7, maxConcurrentPositions: 3, riskPerTradePct: 0.5 });
+    expect(updated.riskSettings).toMatchObject({
+      decisionMinScore: 0.7,
+      maxConcurrentPositions: 3,
+      riskPerTradePct: 0.5,
+    });
     expect(updated.strategyParams).toMatchObject({ pin_bar: { maxBodyRatio: 0.25, rewardRisk: 1.5 } });
     const schedule = await describeSchedule(bot.id);
     expect(schedule.spec.intervals).toMatchObject([{ every: 60_000 }]);
@@ -46,17 +61,25 @@ describe('bot life-cycle', () => {
 
   it('refuses a stale version and invalid settings, naming the field, and changes nothing', async () => {
     const bot = await engine.createBot({ name: 'lifecycle-refuse', symbol: 'XAUUSDm' });
-    await expect(engine.bots.update(bot.id, { autoTrade: true }, bot.version + 5)).rejects.toBeInstanceOf(BotConflictError);
+    await expect(engine.bots.update(bot.id, { autoTrade: true }, bot.version + 5)).rejects.toBeInstanceOf(
+      BotConflictError,
+    );
     const invalid = engine.bots.update(bot.id, { riskSettings: { decisionMinScore: 2 } });
     await expect(invalid).rejects.toBeInstanceOf(ZodError);
     await expect(invalid).rejects.toThrow(/decisionMinScore/);
     await expect(engine.bots.update(bot.id, { scheduleIntervalSeconds: 5 })).rejects.toThrow(/scheduleIntervalSeconds/);
     // A typo in a setting's name is refused, not silently dropped.
-    await expect(engine.bots.update(bot.id, { strategyParams: { pin_bar: { maxBodyRatoi: 0.2 } } })).rejects.toThrow(/strategyParams\.pin_bar\.maxBodyRatoi/);
-    await expect(engine.bots.update(bot.id, { strategyParams: { scalp_magic: { x: 1 } } })).rejects.toThrow(/strategyParams\.scalp_magic/);
+    await expect(engine.bots.update(bot.id, { strategyParams: { pin_bar: { maxBodyRatoi: 0.2 } } })).rejects.toThrow(
+      /strategyParams\.pin_bar\.maxBodyRatoi/,
+    );
+    await expect(engine.bots.update(bot.id, { strategyParams: { scalp_magic: { x: 1 } } })).rejects.toThrow(
+      /strategyParams\.scalp_magic/,
+    );
     const stored = await engine.db.orm.em.fork().findOneOrFail(Bot, bot.id);
     expect(stored).toMatchObject({ version: bot.version, autoTrade: false, scheduleIntervalSeconds: 45 });
-    await expect(engine.bots.create({ name: 'lifecycle-refuse', symbol: 'XAUUSDm' })).rejects.toBeInstanceOf(BotConflictError);
+    await expect(engine.bots.create({ name: 'lifecycle-refuse', symbol: 'XAUUSDm' })).rejects.toBeInstanceOf(
+      BotConflictError,
+    );
   });
 
   it('a bot whose schedule cannot be created is not left half-made', async () => {
@@ -76,7 +99,9 @@ describe('bot life-cycle', () => {
     expect((await engine.db.orm.em.fork().findOneOrFail(Bot, bot.id)).status).toBe('paused');
     await engine.bots.resume(bot.id, 'news out');
     await expect(engine.schedules.state(bot.id)).resolves.toMatchObject({ paused: false, note: 'news out' });
-    const events = (await engine.db.orm.em.fork().find(AuditLog, { bot: bot.id }, { orderBy: { id: 'asc' } })).map((a) => a.event);
+    const events = (await engine.db.orm.em.fork().find(AuditLog, { bot: bot.id }, { orderBy: { id: 'asc' } })).map(
+      (a) => a.event,
+    );
     expect(events).toEqual(['bot_created', 'bot_paused', 'bot_resumed']);
   });
 

@@ -37,9 +37,20 @@ describe('bot schedules', () => {
     expect(schedule.spec.intervals).toMatchObject([{ every: 45_000 }]);
     expect(schedule.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
     expect(schedule.policies.catchupWindow).toBe(30_000);
-    expect(schedule.action).toMatchObject({ workflowType: 'scalperCycle', args: [{ botId: bot.id }], workflowRunTimeout: 40_000 });
-    const attributes = (schedule.action.typedSearchAttributes as TypedSearchAttributes).getAll().map(({ key, value }) => [key.name, value]);
-    expect(attributes).toEqual(expect.arrayContaining([['BotId', String(bot.id)], ['Symbol', 'XAUUSDm']]));
+    expect(schedule.action).toMatchObject({
+      workflowType: 'scalperCycle',
+      args: [{ botId: bot.id }],
+      workflowRunTimeout: 40_000,
+    });
+    const attributes = (schedule.action.typedSearchAttributes as TypedSearchAttributes)
+      .getAll()
+      .map(({ key, value }) => [key.name, value]);
+    expect(attributes).toEqual(
+      expect.arrayContaining([
+        ['BotId', String(bot.id)],
+        ['Symbol', 'XAUUSDm'],
+      ]),
+    );
     expect(schedule.state.paused).toBe(false);
   });
 

@@ -28,14 +28,26 @@ function countFor(symbol: string): Promise<number> {
 
 describe('importing MT5 bars into PostgreSQL', () => {
   it('stores a valid file in UTC, re-imports idempotently, and replays it', async () => {
-    const text = [HEADER, row('12:00', '2915.10', '2916.00', '2914.50', '2915.80'), row('12:01', '2915.80', '2917.25', '2915.60', '2917.00')].join('\n');
+    const text = [
+      HEADER,
+      row('12:00', '2915.10', '2916.00', '2914.50', '2915.80'),
+      row('12:01', '2915.80', '2917.25', '2915.60', '2917.00'),
+    ].join('\n');
     const options = { symbol: 'XAUUSDm', source: 'XAUUSDm_M1.csv', brokerUtcOffsetMinutes: 120 };
     expect(await importMt5Csv(db.orm, text, options)).toBe(2);
     expect(await importMt5Csv(db.orm, text, options)).toBe(2);
     expect(await countFor('XAUUSDm')).toBe(2);
 
     const bars = await loadBars(db.orm, 'XAUUSDm', MARCH_2026);
-    expect(bars[0]).toEqual({ openTime: Date.UTC(2026, 2, 10, 10, 0), open: 2915.1, high: 2916, low: 2914.5, close: 2915.8, tickVolume: 100, spread: 25 });
+    expect(bars[0]).toEqual({
+      openTime: Date.UTC(2026, 2, 10, 10, 0),
+      open: 2915.1,
+      high: 2916,
+      low: 2914.5,
+      close: 2915.8,
+      tickVolume: 100,
+      spread: 25,
+    });
     const feed = createReplayFeed([{ symbol: 'XAUUSDm', point: 0.01, bars }]);
     expect(feed.closedBars('XAUUSDm', 5, Date.UTC(2026, 2, 10, 10, 2))).toEqual(bars);
   });

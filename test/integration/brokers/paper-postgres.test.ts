@@ -47,7 +47,17 @@ describe('paper broker state in PostgreSQL', () => {
 
   async function buy(broker: BrokerPort, comment: string): Promise<MarketOrderRequest> {
     const quote = await broker.quote('XAUUSDm');
-    return { symbol: 'XAUUSDm', side: 'buy', volume: 0.01, price: quote.ask, sl: null, tp: null, deviationPoints: 20, magic: 7, comment };
+    return {
+      symbol: 'XAUUSDm',
+      side: 'buy',
+      volume: 0.01,
+      price: quote.ask,
+      sl: null,
+      tp: null,
+      deviationPoints: 20,
+      magic: 7,
+      comment,
+    };
   }
 
   it('a restarted broker (new process, same database) sees the same account, positions and deals', async () => {
@@ -73,8 +83,12 @@ describe('paper broker state in PostgreSQL', () => {
 
   it('concurrent orders from two workers on one account all land, each with its own ticket', async () => {
     const workers = [brokerOn(db.orm, 'race'), brokerOn(await anotherProcess(), 'race')];
-    const requests = await Promise.all(Array.from({ length: 16 }, (_, i) => buy(workers[0] as BrokerPort, `race-${i}`)));
-    const results = await Promise.all(requests.map((request, i) => (workers[i % 2] as BrokerPort).placeMarketOrder(request)));
+    const requests = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => buy(workers[0] as BrokerPort, `race-${i}`)),
+    );
+    const results = await Promise.all(
+      requests.map((request, i) => (workers[i % 2] as BrokerPort).placeMarketOrder(request)),
+    );
     expect(results.map((r) => r.retcode)).toEqual(Array(16).fill(10009));
     expect(new Set(results.map((r) => r.order)).size).toBe(16);
 

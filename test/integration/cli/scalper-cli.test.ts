@@ -45,7 +45,11 @@ describe('scalper CLI', () => {
     const result = await scalper('setup-bot', '--symbol', 'XAUUSDm', '--auto-trade');
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const bot = await db.orm.em.fork().findOneOrFail(Bot, { name: 'scalper-xauusdm' });
-    expect(bot).toMatchObject({ symbol: 'XAUUSDm', autoTrade: true, enabledStrategies: ['pin_bar', 'trend_pullback', 'doji_breakout', 'range_reversion'] });
+    expect(bot).toMatchObject({
+      symbol: 'XAUUSDm',
+      autoTrade: true,
+      enabledStrategies: ['pin_bar', 'trend_pullback', 'doji_breakout', 'range_reversion'],
+    });
     expect(result.stdout).toContain(`created bot ${bot.id} scalper-xauusdm: XAUUSDm`);
     await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: false });
   });
@@ -62,8 +66,20 @@ describe('scalper CLI', () => {
   it('configure changes strategies, risk settings and parameters; show lists them', async () => {
     const bot = await db.orm.em.fork().findOneOrFail(Bot, { name: 'scalper-xauusdm' });
     const result = await scalper(
-      'configure', String(bot.id), '--strategies', 'pin_bar,doji_breakout', '--auto-trade', 'off', '--interval', '60',
-      '--risk', 'maxConcurrentPositions=2', '--risk', 'correlationBlock=false', '--param', 'pin_bar.maxBodyRatio=0.3',
+      'configure',
+      String(bot.id),
+      '--strategies',
+      'pin_bar,doji_breakout',
+      '--auto-trade',
+      'off',
+      '--interval',
+      '60',
+      '--risk',
+      'maxConcurrentPositions=2',
+      '--risk',
+      'correlationBlock=false',
+      '--param',
+      'pin_bar.maxBodyRatio=0.3',
     );
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const shown = JSON.parse((await scalper('show', String(bot.id))).stdout);
@@ -87,10 +103,16 @@ describe('scalper CLI', () => {
     const created = await scalper('setup-bot', '--symbol', 'USDJPYm', '--name', 'to-delete');
     expect(created.code).toBe(0);
     const bot = await db.orm.em.fork().findOneOrFail(Bot, { name: 'to-delete' });
-    expect(await scalper('delete', String(bot.id), '--reason', 'retired')).toMatchObject({ code: 0, stdout: `bot ${bot.id} deleted: retired\n` });
+    expect(await scalper('delete', String(bot.id), '--reason', 'retired')).toMatchObject({
+      code: 0,
+      stdout: `bot ${bot.id} deleted: retired\n`,
+    });
     await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
     expect((await scalper('bots')).stdout).not.toContain('to-delete');
-    expect(await scalper('show', String(bot.id))).toMatchObject({ code: 1, stderr: `scalper: bot ${bot.id} does not exist\n` });
+    expect(await scalper('show', String(bot.id))).toMatchObject({
+      code: 1,
+      stderr: `scalper: bot ${bot.id} does not exist\n`,
+    });
   });
 
   it('refuses bad input with a message naming it', async () => {
@@ -113,15 +135,27 @@ describe('scalper CLI', () => {
     const good = join(dir, 'good.csv');
     await writeFile(
       good,
-      ['<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>', '2026.11.20\t10:00\t2650.10\t2651.00\t2649.90\t2650.50\t120\t0\t18', '2026.11.20\t10:01\t2650.50\t2650.90\t2650.00\t2650.20\t95\t0\t20'].join('\n'),
+      [
+        '<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>',
+        '2026.11.20\t10:00\t2650.10\t2651.00\t2649.90\t2650.50\t120\t0\t18',
+        '2026.11.20\t10:01\t2650.50\t2650.90\t2650.00\t2650.20\t95\t0\t20',
+      ].join('\n'),
     );
     const imported = await scalper('import-bars', good, '--symbol', 'XAUUSDm', '--utc-offset', '120');
     expect(imported).toMatchObject({ code: 0, stdout: `imported 2 XAUUSDm bars from ${good}\n` });
-    const first = await db.orm.em.fork().findOneOrFail(MarketBar, { symbol: 'XAUUSDm' }, { orderBy: { openTime: 'asc' } });
+    const first = await db.orm.em
+      .fork()
+      .findOneOrFail(MarketBar, { symbol: 'XAUUSDm' }, { orderBy: { openTime: 'asc' } });
     expect(first.openTime.toISOString()).toBe('2026-11-20T08:00:00.000Z');
 
     const bad = join(dir, 'bad.csv');
-    await writeFile(bad, ['2026.11.21\t10:00\t2650.10\t2651.00\t2649.90\t2650.50\t120\t0\t18', '2026.11.21\t10:01\t2650.50\tabc\t2650.00\t2650.20\t95\t0\t20'].join('\n'));
+    await writeFile(
+      bad,
+      [
+        '2026.11.21\t10:00\t2650.10\t2651.00\t2649.90\t2650.50\t120\t0\t18',
+        '2026.11.21\t10:01\t2650.50\tabc\t2650.00\t2650.20\t95\t0\t20',
+      ].join('\n'),
+    );
     const rejected = await scalper('import-bars', bad, '--symbol', 'XAUUSDm');
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).toMatch(/line 2/);

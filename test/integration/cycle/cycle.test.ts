@@ -2,7 +2,16 @@
 import { Worker } from '@temporalio/worker';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { paperInstruments } from '../../../brokers/paper/index.ts';
-import { AuditLog, CycleRun, Decision, Execution, Order, Position, Signal, type IBot } from '../../../db/entities/index.ts';
+import {
+  AuditLog,
+  CycleRun,
+  Decision,
+  Execution,
+  Order,
+  Position,
+  Signal,
+  type IBot,
+} from '../../../db/entities/index.ts';
 import { WORKFLOWS_PATH } from '../../../worker/create-worker.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { findFiringMinute } from '../../support/firing-minute.ts';
@@ -10,7 +19,13 @@ import { findFiringMinute } from '../../support/firing-minute.ts';
 const SEED = 7;
 const LOOKBACK = 120;
 const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
-const firing = findFiringMinute(createSyntheticFeed({ seed: SEED }), instrument, ['pin_bar'], LOOKBACK, Date.UTC(2026, 10, 18, 12));
+const firing = findFiringMinute(
+  createSyntheticFeed({ seed: SEED }),
+  instrument,
+  ['pin_bar'],
+  LOOKBACK,
+  Date.UTC(2026, 10, 18, 12),
+);
 
 let engine: TestEngine;
 let clock = firing.now;
@@ -60,14 +75,29 @@ describe('scalper cycle', () => {
     expect(decision.checks.every((check) => check.passed)).toBe(true);
 
     const order = await em.findOneOrFail(Order, { decision: decision.id });
-    expect(order).toMatchObject({ status: 'filled', retcode: 10009, retcodeName: 'TRADE_RETCODE_DONE', side: signal.direction });
+    expect(order).toMatchObject({
+      status: 'filled',
+      retcode: 10009,
+      retcodeName: 'TRADE_RETCODE_DONE',
+      side: signal.direction,
+    });
     expect(order.clientOrderId.length).toBeLessThanOrEqual(26);
 
     const execution = await em.findOneOrFail(Execution, { order: order.id });
-    expect(execution).toMatchObject({ entry: 'in', brokerPositionId: order.brokerTicket, volume: order.volume, comment: order.clientOrderId });
+    expect(execution).toMatchObject({
+      entry: 'in',
+      brokerPositionId: order.brokerTicket,
+      volume: order.volume,
+      comment: order.clientOrderId,
+    });
 
     const position = await em.findOneOrFail(Position, { brokerPositionId: execution.brokerPositionId });
-    expect(position).toMatchObject({ status: 'open', side: signal.direction, volume: order.volume, bot: expect.objectContaining({ id: bot.id }) });
+    expect(position).toMatchObject({
+      status: 'open',
+      side: signal.direction,
+      volume: order.volume,
+      bot: expect.objectContaining({ id: bot.id }),
+    });
     expect(position.openingOrder?.id).toBe(order.id);
 
     const cycle = await em.findOneOrFail(CycleRun, { bot: bot.id });
@@ -132,7 +162,8 @@ describe('scalper cycle', () => {
       })),
     );
     const results = [];
-    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH }, histories)) results.push(result);
+    for await (const result of Worker.runReplayHistories({ workflowsPath: WORKFLOWS_PATH }, histories))
+      results.push(result);
     expect(results.map((r) => [r.workflowId, r.error?.message ?? null])).toEqual(cyclesRun.map((id) => [id, null]));
   });
 });

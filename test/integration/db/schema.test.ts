@@ -49,30 +49,37 @@ describe('schema', () => {
     };
     await em.persist(em.create(Signal, signal)).flush();
     const again = db.orm.em.fork();
-    await expect(again.persist(again.create(Signal, { ...signal, bot: again.getReference(Bot, bot.id) })).flush()).rejects.toBeInstanceOf(
-      UniqueConstraintViolationException,
-    );
+    await expect(
+      again.persist(again.create(Signal, { ...signal, bot: again.getReference(Bot, bot.id) })).flush(),
+    ).rejects.toBeInstanceOf(UniqueConstraintViolationException);
   });
 
   it('stores prices as NUMERIC without float drift', async () => {
     const em = db.orm.em.fork();
     const bot = newBot('numeric', 9002);
     await em.persist(bot).flush();
-    await em.persist(
-      em.create(Signal, {
-        bot,
-        strategy: 'pin_bar',
-        symbol: 'XAUUSDm',
-        direction: 'sell',
-        barTime: new Date('2026-11-23T10:01:00Z'),
-        score: 0.1234,
-        entryPrice: 2650.123,
-        stopLoss: 2651.1,
-        takeProfit: null,
-        payload: {},
-      }),
-    ).flush();
-    const rows = await em.getConnection().execute('select entry_price::text as p, pg_typeof(entry_price)::text as t from signal where strategy = ? and direction = ?', ['pin_bar', 'sell']);
+    await em
+      .persist(
+        em.create(Signal, {
+          bot,
+          strategy: 'pin_bar',
+          symbol: 'XAUUSDm',
+          direction: 'sell',
+          barTime: new Date('2026-11-23T10:01:00Z'),
+          score: 0.1234,
+          entryPrice: 2650.123,
+          stopLoss: 2651.1,
+          takeProfit: null,
+          payload: {},
+        }),
+      )
+      .flush();
+    const rows = await em
+      .getConnection()
+      .execute(
+        'select entry_price::text as p, pg_typeof(entry_price)::text as t from signal where strategy = ? and direction = ?',
+        ['pin_bar', 'sell'],
+      );
     expect(rows).toEqual([{ p: '2650.12300000', t: 'numeric' }]);
   });
 });

@@ -17,7 +17,12 @@ export interface BrokerRecord {
   entryDeals: BrokerDeal[];
 }
 
-export async function brokerRecordOf(db: TestDatabase, bot: IBot, feedSeed: number, now: number): Promise<BrokerRecord> {
+export async function brokerRecordOf(
+  db: TestDatabase,
+  bot: IBot,
+  feedSeed: number,
+  now: number,
+): Promise<BrokerRecord> {
   const broker = createPaperBroker({
     store: createPostgresStateStore(db.orm),
     feed: createSyntheticFeed({ seed: feedSeed }),
@@ -30,7 +35,9 @@ export async function brokerRecordOf(db: TestDatabase, bot: IBot, feedSeed: numb
   const executions = await em.find(Execution, { bot: bot.id }, { orderBy: { id: 'asc' } });
   const range = { from: 0, to: now + 60_000 };
   const clientOrderIds = new Set(orders.map((o) => o.clientOrderId));
-  const brokerOrders = (await broker.historyOrders(range, { magic: bot.magic })).filter((o) => clientOrderIds.has(o.comment));
+  const brokerOrders = (await broker.historyOrders(range, { magic: bot.magic })).filter((o) =>
+    clientOrderIds.has(o.comment),
+  );
   const deals = await broker.deals(range, { magic: bot.magic });
   return { orders, executions, brokerOrders, deals, entryDeals: deals.filter((d) => d.entry === 'in') };
 }

@@ -9,7 +9,13 @@ import { AuditLog, type IBot } from '../../../db/entities/index.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
 import { scalperCycle } from '../../../workflows/index.ts';
 import type { CrashPoint } from '../../support/crash-broker.ts';
-import { CRASH_LINE_PREFIX, READY_LINE, RESUMED_LINE_PREFIX, spawnCrashWorker, type CrashWorkerProcess } from '../../support/crash-worker-process.ts';
+import {
+  CRASH_LINE_PREFIX,
+  READY_LINE,
+  RESUMED_LINE_PREFIX,
+  spawnCrashWorker,
+  type CrashWorkerProcess,
+} from '../../support/crash-worker-process.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { findFiringMinute } from '../../support/firing-minute.ts';
 import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
@@ -20,7 +26,13 @@ const LOOKBACK = 120;
 /** The placeOrders attempt a dead worker held is retried only after its 15 s start-to-close timeout. */
 const CRASH_TEST_TIMEOUT = 60_000;
 const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
-const firing = findFiringMinute(createSyntheticFeed({ seed: SEED }), instrument, ['pin_bar'], LOOKBACK, Date.UTC(2026, 10, 18, 12));
+const firing = findFiringMinute(
+  createSyntheticFeed({ seed: SEED }),
+  instrument,
+  ['pin_bar'],
+  LOOKBACK,
+  Date.UTC(2026, 10, 18, 12),
+);
 
 let db: TestDatabase;
 let temporal: TemporalConnections;

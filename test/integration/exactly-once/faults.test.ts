@@ -36,9 +36,19 @@ const RATES = { timeoutRate: 0.12, lostReplyRate: 0.12, rejectRate: 0.06 };
 const ACCOUNTS: Record<string, FaultOptions> = {
   // The first order times out on all four attempts without reaching the broker: reconcile must
   // cancel it. The next send executes but its reply is lost: the retry must adopt it.
-  'paper-faults-retcode': { ...RATES, timeoutAs: 'retcode', rejectRetcode: 10006, script: ['timeout', 'timeout', 'timeout', 'timeout', 'lost_reply'] },
+  'paper-faults-retcode': {
+    ...RATES,
+    timeoutAs: 'retcode',
+    rejectRetcode: 10006,
+    script: ['timeout', 'timeout', 'timeout', 'timeout', 'lost_reply'],
+  },
   // The first order executes on its last attempt but the reply is lost: reconcile must settle it as filled.
-  'paper-faults-throw': { ...RATES, timeoutAs: 'throw', rejectRetcode: 10019, script: ['timeout', 'timeout', 'timeout', 'lost_reply'] },
+  'paper-faults-throw': {
+    ...RATES,
+    timeoutAs: 'throw',
+    rejectRetcode: 10019,
+    script: ['timeout', 'timeout', 'timeout', 'lost_reply'],
+  },
 };
 /** Slippage drawn up to 30 points against a 20-point deviation: about a third of sends are requoted. */
 const SLIPPAGE = { points: 0, jitterPoints: 30 };
@@ -62,7 +72,18 @@ function faultyBrokers(orm: TestDatabase['orm']): (account: string) => BrokerPor
     if (!faults || !tally) throw new Error(`no faulty paper account ${account}`);
     const broker =
       brokers.get(account) ??
-      countingFaults(createPaperBroker({ store, feed, account: { login: account }, seed: SEED, clock: { now: () => clock }, faults, slippage: SLIPPAGE }), tally);
+      countingFaults(
+        createPaperBroker({
+          store,
+          feed,
+          account: { login: account },
+          seed: SEED,
+          clock: { now: () => clock },
+          faults,
+          slippage: SLIPPAGE,
+        }),
+        tally,
+      );
     brokers.set(account, broker);
     return broker;
   };
@@ -73,7 +94,13 @@ beforeAll(async () => {
   temporal = await connectTestTemporal();
   const schedules = new BotSchedules(temporal.client, uniqueTaskQueue('unpolled'));
   bots = new BotService(db.orm.em, schedules);
-  deps = { orm: db.orm, brokerFor: faultyBrokers(db.orm), schedules, logger: createLogger('error', 'faults-worker'), now: () => clock };
+  deps = {
+    orm: db.orm,
+    brokerFor: faultyBrokers(db.orm),
+    schedules,
+    logger: createLogger('error', 'faults-worker'),
+    now: () => clock,
+  };
   worker = await createWorker({ connection: temporal.native, namespace: 'default', taskQueue, deps });
   running = worker.run();
 });
@@ -111,7 +138,12 @@ async function runCycles(botList: IBot[]): Promise<{ completed: number; failed: 
     clock = stretch.start + cycle * 60_000;
     const runs = await Promise.allSettled(
       botList.map((bot) =>
-        temporal.client.workflow.execute(scalperCycle, { taskQueue, workflowId: `faults-${bot.id}-${cycle}`, args: [{ botId: bot.id }], workflowRunTimeout: '2 minutes' }),
+        temporal.client.workflow.execute(scalperCycle, {
+          taskQueue,
+          workflowId: `faults-${bot.id}-${cycle}`,
+          args: [{ botId: bot.id }],
+          workflowRunTimeout: '2 minutes',
+        }),
       ),
     );
     for (const run of runs) outcome[run.status === 'fulfilled' ? 'completed' : 'failed']++;
@@ -134,7 +166,10 @@ async function checkBot(bot: IBot) {
   const orders = new Map(record.orders.map((o) => [o.decision?.id, o]));
   for (const decision of decisions) {
     const order = orders.get(decision.id);
-    expect({ decision: decision.id, status: order?.status && TERMINAL.includes(order.status) ? 'terminal' : order?.status }).toEqual({
+    expect({
+      decision: decision.id,
+      status: order?.status && TERMINAL.includes(order.status) ? 'terminal' : order?.status,
+    }).toEqual({
       decision: decision.id,
       status: 'terminal',
     });
@@ -142,7 +177,10 @@ async function checkBot(bot: IBot) {
     if (order!.status === 'filled' || order!.status === 'partially_filled') {
       expect(atBroker.map((o) => o.ticket)).toEqual([order!.brokerTicket]);
     } else {
-      expect({ clientOrderId: order!.clientOrderId, atBroker }).toEqual({ clientOrderId: order!.clientOrderId, atBroker: [] });
+      expect({ clientOrderId: order!.clientOrderId, atBroker }).toEqual({
+        clientOrderId: order!.clientOrderId,
+        atBroker: [],
+      });
     }
     if (order!.status === 'rejected') {
       expect(order!.retcode).toEqual(expect.any(Number));
@@ -155,44 +193,66 @@ async function checkBot(bot: IBot) {
 
   const byStatus: Record<string, number> = {};
   for (const order of record.orders) byStatus[order.status] = (byStatus[order.status] ?? 0) + 1;
-  const audits = await em.find(AuditLog, { bot: bot.id, entity: 'order', event: { $in: ['order_adopted', 'order_cancelled'] } });
-  return { orders: record.orders.length, byStatus, duplicates, deals: record.deals.length, executions: record.executions.length, audits };
+  const audits = await em.find(AuditLog, {
+    bot: bot.id,
+    entity: 'order',
+    event: { $in: ['order_adopted', 'order_cancelled'] },
+  });
+  return {
+    orders: record.orders.length,
+    byStatus,
+    duplicates,
+    deals: record.deals.length,
+    executions: record.executions.length,
+    audits,
+  };
 }
 
 describe('orders exactly once against a faulty broker', () => {
-  it(
-    `keeps one broker order per decision and one Execution per deal over ${CYCLES} cycles per bot`,
-    async () => {
-      const botList = [await newBot('paper-faults-retcode'), await newBot('paper-faults-throw')];
-      const cycles = await runCycles(botList);
-      // The final reconcile, once every unsettled order is past the grace period.
-      clock += NEVER_SENT_GRACE_MS + 60_000;
-      const reconcile = reconcileActivity(deps);
-      for (const bot of botList) await reconcile({ botId: bot.id });
+  it(`keeps one broker order per decision and one Execution per deal over ${CYCLES} cycles per bot`, async () => {
+    const botList = [await newBot('paper-faults-retcode'), await newBot('paper-faults-throw')];
+    const cycles = await runCycles(botList);
+    // The final reconcile, once every unsettled order is past the grace period.
+    clock += NEVER_SENT_GRACE_MS + 60_000;
+    const reconcile = reconcileActivity(deps);
+    for (const bot of botList) await reconcile({ botId: bot.id });
 
-      const results = [];
-      for (const bot of botList) results.push({ account: bot.brokerAccount, ...(await checkBot(bot)), faults: tallies.get(bot.brokerAccount) });
-      console.log(
-        JSON.stringify(
-          { stretch: { start: new Date(stretch.start).toISOString(), firingMinutes: stretch.firingMinutes }, cycles, bots: results.map(({ audits, ...r }) => ({ ...r, adopted: audits.filter((a) => a.event === 'order_adopted').length, cancelled: audits.filter((a) => a.event === 'order_cancelled').length })) },
-          null,
-          2,
-        ),
-      );
+    const results = [];
+    for (const bot of botList)
+      results.push({ account: bot.brokerAccount, ...(await checkBot(bot)), faults: tallies.get(bot.brokerAccount) });
+    console.log(
+      JSON.stringify(
+        {
+          stretch: { start: new Date(stretch.start).toISOString(), firingMinutes: stretch.firingMinutes },
+          cycles,
+          bots: results.map(({ audits, ...r }) => ({
+            ...r,
+            adopted: audits.filter((a) => a.event === 'order_adopted').length,
+            cancelled: audits.filter((a) => a.event === 'order_cancelled').length,
+          })),
+        },
+        null,
+        2,
+      ),
+    );
 
-      expect(cycles.completed + cycles.failed).toBeGreaterThanOrEqual(60);
-      const [retcodeBot, throwBot] = results;
-      // Every fault kind happened, so the checks above were tested against each.
-      expect(retcodeBot!.faults!.timeoutRetcode).toBeGreaterThan(0);
-      expect(throwBot!.faults!.timeoutThrown).toBeGreaterThan(0);
-      expect(results.map((r) => r.faults!.lostReply)).not.toContain(0);
-      expect(results.map((r) => r.faults!.requote)).not.toContain(0);
-      expect(results.flatMap((r) => Object.keys(r.faults!.rejects))).toEqual(expect.arrayContaining(['TRADE_RETCODE_REJECT', 'TRADE_RETCODE_NO_MONEY']));
-      // The scripted first orders: one never reached the broker, one did on its last attempt.
-      expect(retcodeBot!.audits.map((a) => a.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/^never reached the broker/)]));
-      const firstOfThrowBot = await db.orm.em.fork().findOneOrFail(Order, { bot: botList[1]!.id }, { orderBy: { id: 'asc' } });
-      expect(firstOfThrowBot).toMatchObject({ status: 'filled', attempts: 4 });
-    },
-    240_000,
-  );
+    expect(cycles.completed + cycles.failed).toBeGreaterThanOrEqual(60);
+    const [retcodeBot, throwBot] = results;
+    // Every fault kind happened, so the checks above were tested against each.
+    expect(retcodeBot!.faults!.timeoutRetcode).toBeGreaterThan(0);
+    expect(throwBot!.faults!.timeoutThrown).toBeGreaterThan(0);
+    expect(results.map((r) => r.faults!.lostReply)).not.toContain(0);
+    expect(results.map((r) => r.faults!.requote)).not.toContain(0);
+    expect(results.flatMap((r) => Object.keys(r.faults!.rejects))).toEqual(
+      expect.arrayContaining(['TRADE_RETCODE_REJECT', 'TRADE_RETCODE_NO_MONEY']),
+    );
+    // The scripted first orders: one never reached the broker, one did on its last attempt.
+    expect(retcodeBot!.audits.map((a) => a.reason)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^never reached the broker/)]),
+    );
+    const firstOfThrowBot = await db.orm.em
+      .fork()
+      .findOneOrFail(Order, { bot: botList[1]!.id }, { orderBy: { id: 'asc' } });
+    expect(firstOfThrowBot).toMatchObject({ status: 'filled', attempts: 4 });
+  }, 240_000);
 });

@@ -11,7 +11,12 @@ let bot: IBot;
 
 beforeAll(async () => {
   engine = await startTestEngine({ feedSeed: 2, now: () => Date.UTC(2026, 10, 20, 10, 0, 30), schedulesTo: 'nowhere' });
-  bot = await engine.createBot({ name: 'unplaced', symbol: 'XAUUSDm', autoTrade: true, brokerAccount: 'paper-unplaced' });
+  bot = await engine.createBot({
+    name: 'unplaced',
+    symbol: 'XAUUSDm',
+    autoTrade: true,
+    brokerAccount: 'paper-unplaced',
+  });
 });
 
 afterAll(() => engine.stop());
@@ -30,9 +35,21 @@ async function openDecision(barMinute: number, ageMs: number): Promise<number> {
     takeProfit: 2653.5,
     payload: {},
   });
-  const decision = em.create(Decision, { signal, action: 'open', score: 0.8, reason: 'all checks passed', checks: [], volume: 0.1, stopLoss: 2648.5, takeProfit: 2653.5 });
+  const decision = em.create(Decision, {
+    signal,
+    action: 'open',
+    score: 0.8,
+    reason: 'all checks passed',
+    checks: [],
+    volume: 0.1,
+    stopLoss: 2648.5,
+    takeProfit: 2653.5,
+  });
   await em.flush();
-  await em.execute('update decision set created_at = now() - make_interval(secs => ?) where id = ?', [ageMs / 1000, decision.id]);
+  await em.execute('update decision set created_at = now() - make_interval(secs => ?) where id = ?', [
+    ageMs / 1000,
+    decision.id,
+  ]);
   return decision.id;
 }
 
@@ -46,9 +63,16 @@ describe('a decision placeOrders never got to', () => {
 
     const em = engine.db.orm.em.fork();
     const order = await em.findOneOrFail(Order, { decision: stale });
-    expect(order).toMatchObject({ clientOrderId: clientOrderIdFor(bot.id, stale), status: 'cancelled', side: 'buy', volume: 0.1 });
+    expect(order).toMatchObject({
+      clientOrderId: clientOrderIdFor(bot.id, stale),
+      status: 'cancelled',
+      side: 'buy',
+      volume: 0.1,
+    });
     expect(order.error).toMatch(/^never placed/);
-    expect(await em.count(AuditLog, { entity: 'order', entityId: order.clientOrderId, event: 'order_cancelled' })).toBe(1);
+    expect(await em.count(AuditLog, { entity: 'order', entityId: order.clientOrderId, event: 'order_cancelled' })).toBe(
+      1,
+    );
     expect(await em.count(Order, { decision: fresh })).toBe(0);
 
     const again = await reconcileActivity(engine.deps)({ botId: bot.id });
@@ -57,7 +81,10 @@ describe('a decision placeOrders never got to', () => {
 
   it('a late placeOrders attempt for it finds the cancelled order and sends nothing', async () => {
     const stale = (await engine.db.orm.em.fork().findOneOrFail(Order, { status: 'cancelled' })).decision!.id;
-    const outcomes = await placeOrdersActivity(engine.deps)({ botId: bot.id, orders: [{ decisionId: stale, clientOrderId: clientOrderIdFor(bot.id, stale) }] });
+    const outcomes = await placeOrdersActivity(engine.deps)({
+      botId: bot.id,
+      orders: [{ decisionId: stale, clientOrderId: clientOrderIdFor(bot.id, stale) }],
+    });
     expect(outcomes).toEqual([expect.objectContaining({ status: 'cancelled', brokerTicket: null })]);
     const broker = engine.brokerFor(bot.brokerAccount);
     expect(await broker.historyOrders({ from: 0, to: Number.MAX_SAFE_INTEGER }, { magic: bot.magic })).toEqual([]);

@@ -7,13 +7,17 @@ describe('start-up errors', () => {
     const port = await freePort();
     const attempt = connectDatabase(`postgres://scalper:secret@127.0.0.1:${port}/scalper`);
     await expect(attempt).rejects.toBeInstanceOf(StartupError);
-    await expect(attempt).rejects.toThrow(`cannot use PostgreSQL at DATABASE_URL=postgres://scalper:***@127.0.0.1:${port}/scalper: connect ECONNREFUSED`);
+    await expect(attempt).rejects.toThrow(
+      `cannot use PostgreSQL at DATABASE_URL=postgres://scalper:***@127.0.0.1:${port}/scalper: connect ECONNREFUSED`,
+    );
   });
 
   it('a DATABASE_URL with a wrong password says so', async () => {
     const url = new URL(process.env.DATABASE_URL!);
     url.password = 'wrong';
-    await expect(connectDatabase(url.toString())).rejects.toThrow(/DATABASE_URL=.*:\*\*\*@.*password authentication failed/);
+    await expect(connectDatabase(url.toString())).rejects.toThrow(
+      /DATABASE_URL=.*:\*\*\*@.*password authentication failed/,
+    );
   });
 
   it('an unreachable TEMPORAL_ADDRESS names the setting', async () => {
@@ -24,6 +28,8 @@ describe('start-up errors', () => {
   });
 
   it('a namespace the server does not have is named', async () => {
-    await expect(connectTemporal(process.env.TEMPORAL_ADDRESS!, 'no-such-namespace')).rejects.toThrow(/namespace no-such-namespace/);
+    await expect(connectTemporal(process.env.TEMPORAL_ADDRESS!, 'no-such-namespace')).rejects.toThrow(
+      /namespace no-such-namespace/,
+    );
   });
 });

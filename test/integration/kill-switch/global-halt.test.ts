@@ -10,14 +10,26 @@ import { slowSends } from '../../support/slow-broker.ts';
 
 const SEED = 11;
 const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
-const firing = findFiringMinute(createSyntheticFeed({ seed: SEED }), instrument, ['pin_bar'], 120, Date.UTC(2026, 10, 17, 9), clearOfStopsLevel(instrument));
+const firing = findFiringMinute(
+  createSyntheticFeed({ seed: SEED }),
+  instrument,
+  ['pin_bar'],
+  120,
+  Date.UTC(2026, 10, 17, 9),
+  clearOfStopsLevel(instrument),
+);
 const BOTS = 6;
 
 let engine: TestEngine;
 let killSwitch: GlobalKillSwitch;
 
 beforeAll(async () => {
-  engine = await startTestEngine({ feedSeed: SEED, now: () => firing.now, wrapBroker: (broker) => slowSends(broker, 400), schedulesTo: 'nowhere' });
+  engine = await startTestEngine({
+    feedSeed: SEED,
+    now: () => firing.now,
+    wrapBroker: (broker) => slowSends(broker, 400),
+    schedulesTo: 'nowhere',
+  });
   killSwitch = new GlobalKillSwitch(engine.db.orm, engine.schedules, engine.temporal.client, engine.taskQueue);
 });
 
@@ -25,7 +37,12 @@ afterAll(() => engine.stop());
 
 async function brokerOrders(bots: IBot[]): Promise<number> {
   let count = 0;
-  for (const bot of bots) count += (await engine.brokerFor(bot.brokerAccount).historyOrders({ from: 0, to: firing.now + 60_000 }, { magic: bot.magic })).length;
+  for (const bot of bots)
+    count += (
+      await engine
+        .brokerFor(bot.brokerAccount)
+        .historyOrders({ from: 0, to: firing.now + 60_000 }, { magic: bot.magic })
+    ).length;
   return count;
 }
 
@@ -60,7 +77,11 @@ describe('global kill-switch', () => {
     // Staggered starts: some cycles are at the broker when the halt comes, some not there yet.
     const cycles = bots.map(async (bot, i) => {
       await new Promise((resolve) => setTimeout(resolve, i * 150));
-      return engine.temporal.client.workflow.start(scalperCycle, { taskQueue: engine.taskQueue, workflowId: `halt-race-${bot.id}`, args: [{ botId: bot.id }] });
+      return engine.temporal.client.workflow.start(scalperCycle, {
+        taskQueue: engine.taskQueue,
+        workflowId: `halt-race-${bot.id}`,
+        args: [{ botId: bot.id }],
+      });
     });
     // Halt while the first sends are at the broker.
     await waitFor(async () => (await em.fork().count(Order, { status: 'sent' })) > 0, 30_000);
@@ -81,12 +102,19 @@ describe('global kill-switch', () => {
     expect(cancelled.length + ignoredForHalt).toBeGreaterThan(0);
 
     expect(halted.pausedBots.sort()).toEqual(bots.map((b) => b.id).sort());
-    for (const bot of bots) await expect(engine.schedules.state(bot.id)).resolves.toMatchObject({ paused: true, note: 'global halt: flash crash' });
+    for (const bot of bots)
+      await expect(engine.schedules.state(bot.id)).resolves.toMatchObject({
+        paused: true,
+        note: 'global halt: flash crash',
+      });
     await expect(killSwitch.status()).resolves.toMatchObject({ halted: true, reason: 'flash crash' });
 
     const resumed = await killSwitch.resume('markets calm');
     expect(resumed.resumedBots.sort()).toEqual(bots.map((b) => b.id).sort());
-    await expect(engine.schedules.state(manuallyPaused.id)).resolves.toMatchObject({ paused: true, note: 'paused by the operator' });
+    await expect(engine.schedules.state(manuallyPaused.id)).resolves.toMatchObject({
+      paused: true,
+      note: 'paused by the operator',
+    });
     await expect(killSwitch.status()).resolves.toMatchObject({ halted: false });
     expect(await em.fork().count(AuditLog, { event: { $in: ['global_halt', 'global_resume'] } })).toBe(2);
   });
@@ -106,7 +134,10 @@ describe('global kill-switch', () => {
     expect(await broker.positions({ magic: bot.magic })).toHaveLength(1);
 
     const result = await killSwitch.halt('weekend gap risk', { flatten: true });
-    expect(result.flattened.find((f) => f.botId === bot.id)).toMatchObject({ closed: [expect.any(String)], failed: [] });
+    expect(result.flattened.find((f) => f.botId === bot.id)).toMatchObject({
+      closed: [expect.any(String)],
+      failed: [],
+    });
     expect(await broker.positions({ magic: bot.magic })).toEqual([]);
     await killSwitch.resume('done');
   });

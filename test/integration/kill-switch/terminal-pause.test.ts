@@ -34,8 +34,17 @@ it('a paused schedule starts no more cycles, and the bot reads as paused', async
   expect(await cyclesOf(bot.id)).toBeGreaterThan(0);
 
   await run(cli, [
-    'schedule', 'toggle', '--schedule-id', `scalper-bot-${bot.id}`, '--pause', '--reason', 'news spike',
-    '--address', process.env.TEMPORAL_ADDRESS!, '--namespace', 'default',
+    'schedule',
+    'toggle',
+    '--schedule-id',
+    `scalper-bot-${bot.id}`,
+    '--pause',
+    '--reason',
+    'news spike',
+    '--address',
+    process.env.TEMPORAL_ADDRESS!,
+    '--namespace',
+    'default',
   ]);
   await expect(engine.schedules.state(bot.id)).resolves.toEqual({ exists: true, paused: true, note: 'news spike' });
   await sleep(3_000); // a cycle already running may still finish

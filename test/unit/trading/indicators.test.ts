@@ -7,7 +7,11 @@ import { randomWalkBars } from './fixtures.ts';
 type Oracle = (value: number) => number | null;
 
 /** Runs an oracle over the inputs; NaN where it has no stable value yet. */
-function oracleSeries<Input>(inputs: readonly Input[], update: (input: Input) => number | null, stable: () => boolean): number[] {
+function oracleSeries<Input>(
+  inputs: readonly Input[],
+  update: (input: Input) => number | null,
+  stable: () => boolean,
+): number[] {
   return inputs.map((input) => {
     const value = update(input);
     return value !== null && stable() ? value : Number.NaN;
@@ -31,13 +35,23 @@ const closes = series.map((bar) => bar.close);
 describe('indicators equal trading-signals', () => {
   it.each([5, 20, 50, 200])('EMA(%i)', (period) => {
     const ema = new EMA(period);
-    expectSameSeries(emaSeries(closes, period), oracleSeries(closes, (x) => ema.add(x), () => ema.isStable));
+    expectSameSeries(
+      emaSeries(closes, period),
+      oracleSeries(
+        closes,
+        (x) => ema.add(x),
+        () => ema.isStable,
+      ),
+    );
   });
 
   it.each([1, 10, 20])('SMA(%i)', (period) => {
     const sma = new SMA(period);
     const update: Oracle = (x) => sma.add(x);
-    expectSameSeries(smaSeries(closes, period), oracleSeries(closes, update, () => sma.isStable));
+    expectSameSeries(
+      smaSeries(closes, period),
+      oracleSeries(closes, update, () => sma.isStable),
+    );
   });
 
   it.each([
@@ -48,13 +62,23 @@ describe('indicators equal trading-signals', () => {
     const expected = closes.map((x) => oracle.add(x));
     const bands = bollingerSeries(closes, period, deviations);
     for (const band of ['upper', 'middle', 'lower'] as const) {
-      expectSameSeries(bands[band], expected.map((value) => value?.[band] ?? Number.NaN));
+      expectSameSeries(
+        bands[band],
+        expected.map((value) => value?.[band] ?? Number.NaN),
+      );
     }
   });
 
   it.each([5, 14])('ATR(%i)', (period) => {
     const atr = new ATR(period);
-    expectSameSeries(atrSeries(series, period), oracleSeries(series, (bar) => atr.add(bar), () => atr.isStable));
+    expectSameSeries(
+      atrSeries(series, period),
+      oracleSeries(
+        series,
+        (bar) => atr.add(bar),
+        () => atr.isStable,
+      ),
+    );
   });
 
   it.each([5, 14])('ADX(%i) with +DI/−DI', (period) => {
@@ -64,9 +88,18 @@ describe('indicators equal trading-signals', () => {
       return adx === null ? null : { adx, plusDi: Number(oracle.pdi) * 100, minusDi: Number(oracle.mdi) * 100 };
     });
     const actual = adxSeries(series, period);
-    expectSameSeries(actual.adx, expected.map((value) => value?.adx ?? Number.NaN));
-    expectSameSeries(actual.plusDi, expected.map((value) => value?.plusDi ?? Number.NaN));
-    expectSameSeries(actual.minusDi, expected.map((value) => value?.minusDi ?? Number.NaN));
+    expectSameSeries(
+      actual.adx,
+      expected.map((value) => value?.adx ?? Number.NaN),
+    );
+    expectSameSeries(
+      actual.plusDi,
+      expected.map((value) => value?.plusDi ?? Number.NaN),
+    );
+    expectSameSeries(
+      actual.minusDi,
+      expected.map((value) => value?.minusDi ?? Number.NaN),
+    );
     expect(actual.adx.findIndex((value) => !Number.isNaN(value))).toBe(2 * period - 2);
   });
 
@@ -75,12 +108,30 @@ describe('indicators equal trading-signals', () => {
       .tuple(fc.integer({ min: 1000, max: 1010 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }))
       .map(([mid, up, down]) => ({ high: mid + up, low: mid - down, close: mid }));
     fc.assert(
-      fc.property(fc.array(candle, { minLength: 1, maxLength: 80 }), fc.integer({ min: 2, max: 10 }), (bars, period) => {
-        const adx = new ADX(period);
-        const atr = new ATR(period);
-        expectSameSeries(adxSeries(bars, period).adx, oracleSeries(bars, (bar) => adx.add(bar), () => adx.isStable));
-        expectSameSeries(atrSeries(bars, period), oracleSeries(bars, (bar) => atr.add(bar), () => atr.isStable));
-      }),
+      fc.property(
+        fc.array(candle, { minLength: 1, maxLength: 80 }),
+        fc.integer({ min: 2, max: 10 }),
+        (bars, period) => {
+          const adx = new ADX(period);
+          const atr = new ATR(period);
+          expectSameSeries(
+            adxSeries(bars, period).adx,
+            oracleSeries(
+              bars,
+              (bar) => adx.add(bar),
+              () => adx.isStable,
+            ),
+          );
+          expectSameSeries(
+            atrSeries(bars, period),
+            oracleSeries(
+              bars,
+              (bar) => atr.add(bar),
+              () => atr.isStable,
+            ),
+          );
+        },
+      ),
     );
   });
 });

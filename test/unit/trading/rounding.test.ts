@@ -75,12 +75,16 @@ describe('rounding', () => {
 
   it('volumes round down to a multiple of the step, never up', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1000, noNaN: true }), fc.constantFrom(0.01, 0.1, 1, 0.001), (volume, volumeStep) => {
-        const rounded = roundVolumeDown(volume, { volumeStep });
-        expect(isMultiple(rounded, volumeStep)).toBe(true);
-        expect(rounded).toBeLessThanOrEqual(volume + 1e-9 * volumeStep);
-        expect(volume - rounded).toBeLessThan(volumeStep);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1000, noNaN: true }),
+        fc.constantFrom(0.01, 0.1, 1, 0.001),
+        (volume, volumeStep) => {
+          const rounded = roundVolumeDown(volume, { volumeStep });
+          expect(isMultiple(rounded, volumeStep)).toBe(true);
+          expect(rounded).toBeLessThanOrEqual(volume + 1e-9 * volumeStep);
+          expect(volume - rounded).toBeLessThan(volumeStep);
+        },
+      ),
     );
   });
 });

@@ -15,13 +15,25 @@ describe('position sizing', () => {
   });
 
   it('refuses, with the reason, when the budget buys less than the minimum volume', () => {
-    const size = sizePosition({ balance: 100, riskPerTradePct: 0.5, entryPrice: 2000, stopLoss: 1997, instrument: XAUUSD });
+    const size = sizePosition({
+      balance: 100,
+      riskPerTradePct: 0.5,
+      entryPrice: 2000,
+      stopLoss: 1997,
+      instrument: XAUUSD,
+    });
     expect(size).toMatchObject({ tradable: false, volume: 0 });
     expect(size.reason).toMatch(/below the minimum 0.01/);
   });
 
   it('refuses a zero stop distance', () => {
-    const size = sizePosition({ balance: 10_000, riskPerTradePct: 1, entryPrice: 2000, stopLoss: 2000, instrument: XAUUSD });
+    const size = sizePosition({
+      balance: 10_000,
+      riskPerTradePct: 1,
+      entryPrice: 2000,
+      stopLoss: 2000,
+      instrument: XAUUSD,
+    });
     expect(size.tradable).toBe(false);
     expect(size.reason).toMatch(/stop-loss distance is zero/);
   });
@@ -36,7 +48,13 @@ describe('position sizing', () => {
         (balance, riskPerTradePct, stopTicks, volumeStep) => {
           const instrument = { ...XAUUSD, volumeStep, volumeMin: volumeStep, volumeMax: 500 };
           const entryPrice = 2000;
-          const size = sizePosition({ balance, riskPerTradePct, entryPrice, stopLoss: entryPrice - stopTicks * 0.01, instrument });
+          const size = sizePosition({
+            balance,
+            riskPerTradePct,
+            entryPrice,
+            stopLoss: entryPrice - stopTicks * 0.01,
+            instrument,
+          });
           const budget = (balance * riskPerTradePct) / 100;
           const risked = size.volume * moneyPerLot(stopTicks * 0.01, instrument);
           expect(risked).toBeLessThanOrEqual(budget * (1 + 1e-9));

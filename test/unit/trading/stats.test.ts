@@ -44,7 +44,12 @@ describe('performance stats', () => {
   });
 
   it('is Infinity-safe: no loss → profit factor null; no trades → nulls and zeros', () => {
-    expect(tradeStats([trade(10, 1), trade(5, 2)], 1000)).toMatchObject({ profitFactor: null, averageLoss: null, maxDrawdown: 0, maxDrawdownPct: 0 });
+    expect(tradeStats([trade(10, 1), trade(5, 2)], 1000)).toMatchObject({
+      profitFactor: null,
+      averageLoss: null,
+      maxDrawdown: 0,
+      maxDrawdownPct: 0,
+    });
     expect(tradeStats([], 1000)).toMatchObject({
       count: 0,
       winRate: null,
@@ -57,12 +62,18 @@ describe('performance stats', () => {
   });
 
   it('sums money without float drift', () => {
-    const stats = tradeStats(Array.from({ length: 10 }, (_, i) => trade(0.1, i)), 0);
+    const stats = tradeStats(
+      Array.from({ length: 10 }, (_, i) => trade(0.1, i)),
+      0,
+    );
     expect(stats.netPnl).toBe(1);
   });
 
   it('reports per strategy, each from the same starting balance', () => {
-    const report = performanceReport([trade(100, 1, 'pin_bar'), trade(-40, 2, 'doji_breakout'), trade(-20, 3, 'pin_bar')], 1000);
+    const report = performanceReport(
+      [trade(100, 1, 'pin_bar'), trade(-40, 2, 'doji_breakout'), trade(-20, 3, 'pin_bar')],
+      1000,
+    );
     expect(report.overall.count).toBe(3);
     expect(Object.keys(report.byStrategy).sort()).toEqual(['doji_breakout', 'pin_bar']);
     expect(report.byStrategy['pin_bar']).toMatchObject({ count: 2, netPnl: 80, profitFactor: 5, maxDrawdown: 20 });

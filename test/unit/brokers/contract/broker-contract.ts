@@ -103,13 +103,27 @@ export function describeBrokerContract(name: string, makeBroker: MakeContractBro
     return settled;
   }
 
-  async function expectRejected(result: Promise<TradeResult>, retcode: number, name: string, outcome = 'rejected'): Promise<void> {
+  async function expectRejected(
+    result: Promise<TradeResult>,
+    retcode: number,
+    name: string,
+    outcome = 'rejected',
+  ): Promise<void> {
     const settled = await result;
-    expect({ retcode: settled.retcode, retcodeName: settled.retcodeName, outcome: settled.outcome }).toEqual({ retcode, retcodeName: name, outcome });
+    expect({ retcode: settled.retcode, retcodeName: settled.retcodeName, outcome: settled.outcome }).toEqual({
+      retcode,
+      retcodeName: name,
+      outcome,
+    });
   }
 
   /** Opens a buy in minute 0 and moves to minute 2, so the scripted minute 1 has closed. */
-  async function buyThenLetMinute1Close(bar: ContractBar, sl: number | null, tp: number | null, side: 'buy' | 'sell' = 'buy') {
+  async function buyThenLetMinute1Close(
+    bar: ContractBar,
+    sl: number | null,
+    tp: number | null,
+    side: 'buy' | 'sell' = 'buy',
+  ) {
     const harness = await start({ bars: withBarAtMinute1(bar) });
     const opened = await expectDone(harness.broker.placeMarketOrder(order({ side, sl, tp })));
     await harness.advanceMinutes(2);
@@ -194,7 +208,10 @@ export function describeBrokerContract(name: string, makeBroker: MakeContractBro
         const { broker } = await start();
         const spec = await broker.instrument(CONTRACT_SYMBOL);
         const marginPerLot = spec.contractSize * ASK * spec.marginRate;
-        const volume = Math.min(spec.volumeMax, Math.ceil((1.2 * CONTRACT_BALANCE) / marginPerLot / spec.volumeStep) * spec.volumeStep);
+        const volume = Math.min(
+          spec.volumeMax,
+          Math.ceil((1.2 * CONTRACT_BALANCE) / marginPerLot / spec.volumeStep) * spec.volumeStep,
+        );
         await expectRejected(
           broker.placeMarketOrder(order({ volume: Number(volume.toFixed(8)) })),
           10019,
@@ -210,7 +227,12 @@ export function describeBrokerContract(name: string, makeBroker: MakeContractBro
 
       it('10004 REQUOTE when the price moved beyond the allowed deviation', async () => {
         const { broker } = await start();
-        await expectRejected(broker.placeMarketOrder(order({ price: ASK - 1, deviationPoints: 10 })), 10004, 'TRADE_RETCODE_REQUOTE', 'retry_fresh_price');
+        await expectRejected(
+          broker.placeMarketOrder(order({ price: ASK - 1, deviationPoints: 10 })),
+          10004,
+          'TRADE_RETCODE_REQUOTE',
+          'retry_fresh_price',
+        );
         await expectDone(broker.placeMarketOrder(order({ price: ASK - 0.1, deviationPoints: 10 })));
       });
 
@@ -222,7 +244,11 @@ export function describeBrokerContract(name: string, makeBroker: MakeContractBro
 
     describe('SL/TP exits', () => {
       it('closes at the TP when a later bar reaches it, with reason tp and the profit booked', async () => {
-        const { harness, exit } = await buyThenLetMinute1Close({ open: 2000, high: 2001.5, low: 1999.8, close: 2001.2 }, null, 2001);
+        const { harness, exit } = await buyThenLetMinute1Close(
+          { open: 2000, high: 2001.5, low: 1999.8, close: 2001.2 },
+          null,
+          2001,
+        );
         expect(exit).toMatchObject({ reason: 'tp', entry: 'out', side: 'sell' });
         expect(exit?.price).toBeCloseTo(2001, 8);
         expect(exit?.profit).toBeCloseTo(8, 8); // 80 points × 1 USD × 0.1 lot
@@ -230,7 +256,11 @@ export function describeBrokerContract(name: string, makeBroker: MakeContractBro
       });
 
       it('a gap beyond the SL fills at the bar open, not at the SL', async () => {
-        const { exit } = await buyThenLetMinute1Close({ open: 1998, high: 1998.5, low: 1997.5, close: 1998.2 }, 1999, null);
+        const { exit } = await buyThenLetMinute1Close(
+          { open: 1998, high: 1998.5, low: 1997.5, close: 1998.2 },
+          1999,
+          null,
+        );
         expect(exit?.reason).toBe('sl');
         expect(exit?.price).toBeCloseTo(1998, 8);
       });
@@ -248,7 +278,12 @@ export function describeBrokerContract(name: string, makeBroker: MakeContractBro
       });
 
       it("a sell position's SL triggers on the Ask (Bid high + spread)", async () => {
-        const { exit } = await buyThenLetMinute1Close({ open: 2000, high: 2000.85, low: 1999.9, close: 2000.1 }, 2001, null, 'sell');
+        const { exit } = await buyThenLetMinute1Close(
+          { open: 2000, high: 2000.85, low: 1999.9, close: 2000.1 },
+          2001,
+          null,
+          'sell',
+        );
         expect(exit).toMatchObject({ reason: 'sl', side: 'buy' });
         expect(exit?.price).toBeCloseTo(2001, 8);
       });
@@ -354,7 +389,10 @@ export function describeBrokerContract(name: string, makeBroker: MakeContractBro
       });
 
       it.each(['hedging', 'netting'] as const)('%s: deals reconcile to positions and the balance', async (mode) => {
-        const harness = await start({ mode, bars: withBarAtMinute1({ open: 2000, high: 2001.5, low: 1999.8, close: 2001.2 }) });
+        const harness = await start({
+          mode,
+          bars: withBarAtMinute1({ open: 2000, high: 2001.5, low: 1999.8, close: 2001.2 }),
+        });
         const { broker } = harness;
         const a = await expectDone(broker.placeMarketOrder(order({ volume: 0.3, tp: 2001 })));
         await expectDone(broker.placeMarketOrder(order({ side: 'sell', volume: 0.2, comment: 'c-2' })));
@@ -366,7 +404,8 @@ export function describeBrokerContract(name: string, makeBroker: MakeContractBro
         const deals = await broker.deals(ALL_TIME);
         const positions = await broker.positions();
         const byPosition = new Map<string, number>();
-        for (const deal of deals) byPosition.set(deal.positionId, (byPosition.get(deal.positionId) ?? 0) + signedVolume(deal));
+        for (const deal of deals)
+          byPosition.set(deal.positionId, (byPosition.get(deal.positionId) ?? 0) + signedVolume(deal));
         for (const [positionId, net] of byPosition) {
           const open = positions.find((p) => p.ticket === positionId);
           const expected = open === undefined ? 0 : open.side === 'buy' ? open.volume : -open.volume;

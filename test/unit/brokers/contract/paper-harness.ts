@@ -7,7 +7,9 @@ import { CONTRACT_SYMBOL, type ContractHarness, type ContractSetup } from './bro
 export function paperContractHarness(setup: ContractSetup, store: PaperStateStore, login?: string): ContractHarness {
   let now = setup.start + MINUTE_MS / 2;
   const bars = setup.bars.flatMap((bar, minute) =>
-    bar === null ? [] : [{ ...bar, openTime: setup.start + minute * MINUTE_MS, tickVolume: 10, spread: setup.spreadPoints }],
+    bar === null
+      ? []
+      : [{ ...bar, openTime: setup.start + minute * MINUTE_MS, tickVolume: 10, spread: setup.spreadPoints }],
   );
   const broker = createPaperBroker({
     store,

@@ -22,8 +22,24 @@ describe('MT5 bar CSV', () => {
       '',
     ].join('\r\n');
     expect(parseMt5Csv(text, GMT2)).toEqual([
-      { openTime: Date.UTC(2026, 2, 10, 10, 0), open: 2915.1, high: 2916, low: 2914.5, close: 2915.8, tickVolume: 143, spread: 22 },
-      { openTime: Date.UTC(2026, 2, 10, 10, 1), open: 2915.8, high: 2917.25, low: 2915.6, close: 2917, tickVolume: 201, spread: 25 },
+      {
+        openTime: Date.UTC(2026, 2, 10, 10, 0),
+        open: 2915.1,
+        high: 2916,
+        low: 2914.5,
+        close: 2915.8,
+        tickVolume: 143,
+        spread: 22,
+      },
+      {
+        openTime: Date.UTC(2026, 2, 10, 10, 1),
+        open: 2915.8,
+        high: 2917.25,
+        low: 2915.6,
+        close: 2917,
+        tickVolume: 201,
+        spread: 25,
+      },
     ]);
   });
 

@@ -24,12 +24,28 @@ function setup(options: Partial<PaperBrokerOptions> = {}, marketBars = bars(FLAT
   const clock = { time: START + MINUTE_MS / 2, now: () => clock.time };
   const store = options.store ?? createMemoryStateStore();
   const make = () =>
-    createPaperBroker({ store, feed: createReplayFeed([{ symbol: 'XAUUSDm', point: 0.01, bars: marketBars }]), clock, ...options });
+    createPaperBroker({
+      store,
+      feed: createReplayFeed([{ symbol: 'XAUUSDm', point: 0.01, bars: marketBars }]),
+      clock,
+      ...options,
+    });
   return { broker: make(), make, clock, store };
 }
 
 function buy(overrides: Partial<MarketOrderRequest> = {}): MarketOrderRequest {
-  return { symbol: 'XAUUSDm', side: 'buy', volume: 0.1, price: 2000.2, sl: null, tp: null, deviationPoints: 50, magic: 1, comment: 'c', ...overrides };
+  return {
+    symbol: 'XAUUSDm',
+    side: 'buy',
+    volume: 0.1,
+    price: 2000.2,
+    sl: null,
+    tp: null,
+    deviationPoints: 50,
+    magic: 1,
+    comment: 'c',
+    ...overrides,
+  };
 }
 
 describe('paper broker', () => {
@@ -51,7 +67,10 @@ describe('paper broker', () => {
     clock.time += MINUTE_MS;
     const positions = await broker.positions();
     expect(positions.map((p) => p.sl)).toEqual([1999]);
-    expect((await broker.deals(ALL_TIME, { positionId: withTp.order ?? '' })).at(-1)).toMatchObject({ reason: 'tp', price: 2001.8 });
+    expect((await broker.deals(ALL_TIME, { positionId: withTp.order ?? '' })).at(-1)).toMatchObject({
+      reason: 'tp',
+      price: 2001.8,
+    });
   });
 
   it('adds adverse slippage in points, and seeded jitter reproduces by seed', async () => {
@@ -79,7 +98,8 @@ describe('paper broker', () => {
     const outcomes = async (seed: number) => {
       const { broker } = setup({ seed, faults: { rejectRate: 0.3, timeoutRate: 0.2, lostReplyRate: 0.1 } });
       const retcodes: number[] = [];
-      for (let i = 0; i < 60; i++) retcodes.push((await broker.placeMarketOrder(buy({ volume: 0.01, comment: `c${i}` }))).retcode);
+      for (let i = 0; i < 60; i++)
+        retcodes.push((await broker.placeMarketOrder(buy({ volume: 0.01, comment: `c${i}` }))).retcode);
       return { retcodes, positions: (await broker.positions()).length };
     };
     const first = await outcomes(3);
@@ -101,10 +121,20 @@ describe('paper broker', () => {
   it('answers 10018 outside the trading session (forex week: closed on Saturday)', async () => {
     const saturday = Date.UTC(2026, 2, 14, 10, 0);
     const feed = createSyntheticFeed({ seed: 1 });
-    const closed = createPaperBroker({ store: createMemoryStateStore(), feed, session: forexWeek, clock: { now: () => saturday + 30_000 } });
+    const closed = createPaperBroker({
+      store: createMemoryStateStore(),
+      feed,
+      session: forexWeek,
+      clock: { now: () => saturday + 30_000 },
+    });
     const quote = await closed.quote('XAUUSDm');
     expect((await closed.placeMarketOrder(buy({ price: quote.ask }))).retcode).toBe(10018);
-    const open = createPaperBroker({ store: createMemoryStateStore(), feed, session: forexWeek, clock: { now: () => START + 30_000 } });
+    const open = createPaperBroker({
+      store: createMemoryStateStore(),
+      feed,
+      session: forexWeek,
+      clock: { now: () => START + 30_000 },
+    });
     const tuesday = await open.quote('XAUUSDm');
     expect((await open.placeMarketOrder(buy({ price: tuesday.ask }))).retcode).toBe(10009);
   });
@@ -128,7 +158,11 @@ describe('paper broker', () => {
 
   it('over the synthetic feed, open positions end at their SL or TP as time passes', async () => {
     const clock = { time: START + 20_000, now: () => clock.time };
-    const broker = createPaperBroker({ store: createMemoryStateStore(), feed: createSyntheticFeed({ seed: 5 }), clock });
+    const broker = createPaperBroker({
+      store: createMemoryStateStore(),
+      feed: createSyntheticFeed({ seed: 5 }),
+      clock,
+    });
     const quote = await broker.quote('XAUUSDm');
     const opened = await broker.placeMarketOrder(buy({ price: quote.ask, sl: quote.bid - 2, tp: quote.bid + 2 }));
     expect(opened.retcode).toBe(10009);

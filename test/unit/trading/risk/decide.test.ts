@@ -86,7 +86,12 @@ describe('decide', () => {
     ['global halt', { halted: { global: true, bot: false } }, 'not_halted_global', /global kill-switch/],
     ['bot halt', { halted: { global: false, bot: true } }, 'not_halted_bot', /bot's kill-switch/],
     ['low score', { signal: { ...base.signal, score: 0.49 } }, 'min_score', /0.49 is below the minimum 0.5/],
-    ['three positions open', { openPositions: [position(), position(), position()] }, 'max_positions', /3 open positions reach the maximum 3/],
+    [
+      'three positions open',
+      { openPositions: [position(), position(), position()] },
+      'max_positions',
+      /3 open positions reach the maximum 3/,
+    ],
     ['wide spread', { quote: { bid: 2000, ask: 2000.41 } }, 'max_spread', /spread 41 points exceeds the maximum 40/],
     [
       'a position on another metal',
@@ -94,17 +99,37 @@ describe('decide', () => {
       'correlation_block',
       /metals already holds XAGUSD sell/,
     ],
-    ['an opposite position on this symbol', { openPositions: [position({ side: 'sell' })] }, 'correlation_block', /XAUUSD sell/],
+    [
+      'an opposite position on this symbol',
+      { openPositions: [position({ side: 'sell' })] },
+      'correlation_block',
+      /XAUUSD sell/,
+    ],
     [
       'a loss 4 minutes ago',
       { recentLosses: [{ closedAt: T0 - 2 * MINUTE, pnl: -12 }] },
       'cooldown_after_loss',
       /4.0 min ago, cooldown 5 min still running/,
     ],
-    ['a stop inside the stops level', { signal: { ...base.signal, stopLoss: 1999.95 } }, 'stops_level', /5 points .* inside the stops level 10/],
+    [
+      'a stop inside the stops level',
+      { signal: { ...base.signal, stopLoss: 1999.95 } },
+      'stops_level',
+      /5 points .* inside the stops level 10/,
+    ],
     ['a stop above a buy', { signal: { ...base.signal, stopLoss: 2001 } }, 'stops_level', /wrong side/],
-    ['a small account', { account: { balance: 50, freeMargin: 50, leverage: 100 } }, 'position_size', /below the minimum 0.01/],
-    ['little free margin', { account: { balance: 10_000, freeMargin: 100, leverage: 100 } }, 'margin', /300.03 exceeds free margin 100.00/],
+    [
+      'a small account',
+      { account: { balance: 50, freeMargin: 50, leverage: 100 } },
+      'position_size',
+      /below the minimum 0.01/,
+    ],
+    [
+      'little free margin',
+      { account: { balance: 10_000, freeMargin: 100, leverage: 100 } },
+      'margin',
+      /300.03 exceeds free margin 100.00/,
+    ],
   ])('ignores with %s, naming the failed check', (_name, overrides, failedCheck, reason) => {
     const outcome = decide(context(overrides));
     expect(outcome.action).toBe('ignore');
@@ -115,13 +140,18 @@ describe('decide', () => {
   });
 
   it('names every failed check in the reason', () => {
-    const outcome = decide(context({ bot: { active: false, autoTrade: false }, signal: { ...base.signal, score: 0.1 } }));
+    const outcome = decide(
+      context({ bot: { active: false, autoTrade: false }, signal: { ...base.signal, score: 0.1 } }),
+    );
     expect(outcome.reason).toMatch(/^failed bot_active, auto_trade, min_score: /);
   });
 
   it.each<[string, Partial<DecisionContext>]>([
     ['a same-direction position on this symbol', { openPositions: [position()] }],
-    ['a position in another group', { openPositions: [position({ symbol: 'EURUSD', correlationGroup: 'usd_majors', side: 'sell' })] }],
+    [
+      'a position in another group',
+      { openPositions: [position({ symbol: 'EURUSD', correlationGroup: 'usd_majors', side: 'sell' })] },
+    ],
     ['a loss 5 minutes ago', { recentLosses: [{ closedAt: T0 - 3 * MINUTE, pnl: -12 }] }],
     ['a recent win', { recentLosses: [{ closedAt: T0 + MINUTE, pnl: 5 }] }],
     [
@@ -148,7 +178,10 @@ describe('decide', () => {
 
   it('leaves the take-profit off when defaultTpPips is 0', () => {
     const outcome = decide(
-      context({ settings: riskSettingsSchema.parse({ defaultTpPips: 0 }), signal: { ...base.signal, takeProfit: null } }),
+      context({
+        settings: riskSettingsSchema.parse({ defaultTpPips: 0 }),
+        signal: { ...base.signal, takeProfit: null },
+      }),
     );
     expect(outcome.takeProfit).toBeNull();
     expect(outcome.action).toBe('open');
@@ -156,7 +189,10 @@ describe('decide', () => {
 
   it('uses 1 / leverage for margin when the instrument reports no margin rate', () => {
     const outcome = decide(
-      context({ instrument: { ...XAUUSD, marginRate: 0 }, account: { balance: 10_000, freeMargin: 9_000, leverage: 500 } }),
+      context({
+        instrument: { ...XAUUSD, marginRate: 0 },
+        account: { balance: 10_000, freeMargin: 9_000, leverage: 500 },
+      }),
     );
     const margin = outcome.checks.find((check) => check.name === 'margin')!;
     expect(margin.value).toBeCloseTo((0.15 * 100 * 2000.2) / 500, 9);

@@ -6,14 +6,22 @@ const defaults = dojiBreakoutParamsSchema.parse({});
 type Ohlc = readonly [number, number, number, number];
 
 // Ten bars of range 1.00, a doji (body 0.05 = 5 % of that), quiet bars inside it, a breakout.
-const BASE: Ohlc[] = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? [2000, 2000.6, 1999.6, 2000.2] : [2000.2, 2000.6, 1999.6, 2000]));
+const BASE: Ohlc[] = Array.from({ length: 10 }, (_, i) =>
+  i % 2 === 0 ? [2000, 2000.6, 1999.6, 2000.2] : [2000.2, 2000.6, 1999.6, 2000],
+);
 const DOJI: Ohlc = [2000, 2000.5, 1999.5, 2000.05];
 const INSIDE: Ohlc = [2000.1, 2000.4, 1999.7, 2000.2];
 const BREAKOUT: Ohlc = [2000.2, 2000.9, 2000.1, 2000.7];
 
 describe('doji breakout', () => {
   it('has the documented defaults and needs 12 bars', () => {
-    expect(defaults).toEqual({ maxBodyRatio: 0.1, averagingBars: 10, breakoutWithinBars: 3, stopBufferPips: 1, rewardRisk: 1.5 });
+    expect(defaults).toEqual({
+      maxBodyRatio: 0.1,
+      averagingBars: 10,
+      breakoutWithinBars: 3,
+      stopBufferPips: 1,
+      rewardRisk: 1.5,
+    });
     expect(dojiBreakout.minBars(defaults)).toBe(12);
   });
 

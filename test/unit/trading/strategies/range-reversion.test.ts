@@ -26,7 +26,13 @@ function oracle(series: readonly Bar[]): { adx: number; bands: { upper: number; 
 
 describe('range reversion', () => {
   it('has the documented defaults and needs 27 bars', () => {
-    expect(defaults).toEqual({ adxPeriod: 14, adxMax: 20, bollingerPeriod: 20, bollingerDeviations: 2, stopBufferPips: 1 });
+    expect(defaults).toEqual({
+      adxPeriod: 14,
+      adxMax: 20,
+      bollingerPeriod: 20,
+      bollingerDeviations: 2,
+      stopBufferPips: 1,
+    });
     expect(rangeReversion.minBars(defaults)).toBe(27);
   });
 

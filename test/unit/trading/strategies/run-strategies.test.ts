@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { runStrategies, STRATEGY_NAMES, strategyMinBars, strategyParamsSchema } from '../../../../trading/strategies/index.ts';
+import {
+  runStrategies,
+  STRATEGY_NAMES,
+  strategyMinBars,
+  strategyParamsSchema,
+} from '../../../../trading/strategies/index.ts';
 import { XAUUSD, bars, randomWalkBars } from '../fixtures.ts';
 
 const params = strategyParamsSchema.parse({});
@@ -48,7 +53,10 @@ describe('runStrategies', () => {
           expect(signal.barOpenTime).toBe(series.at(-1)!.openTime);
           expect(signal.score).toBeGreaterThanOrEqual(0);
           expect(signal.score).toBeLessThanOrEqual(1);
-          const [below, above] = signal.direction === 'buy' ? [signal.stopLoss!, signal.takeProfit!] : [signal.takeProfit!, signal.stopLoss!];
+          const [below, above] =
+            signal.direction === 'buy'
+              ? [signal.stopLoss!, signal.takeProfit!]
+              : [signal.takeProfit!, signal.stopLoss!];
           expect(below).toBeLessThan(signal.entryPrice);
           expect(above).toBeGreaterThan(signal.entryPrice);
           expect(Object.values(signal.features).every(Number.isFinite)).toBe(true);
@@ -60,6 +68,8 @@ describe('runStrategies', () => {
 
   it('is deterministic: the same bars give the same signals', () => {
     const series = randomWalkBars(300, 11);
-    expect(runStrategies(series, STRATEGY_NAMES, params, XAUUSD)).toEqual(runStrategies([...series], STRATEGY_NAMES, params, XAUUSD));
+    expect(runStrategies(series, STRATEGY_NAMES, params, XAUUSD)).toEqual(
+      runStrategies([...series], STRATEGY_NAMES, params, XAUUSD),
+    );
   });
 });

@@ -11,7 +11,15 @@ const round2 = (price: number): number => Math.round(price * 100) / 100;
 function uptrend(count = 250): Bar[] {
   return Array.from({ length: count }, (_, i) => {
     const close = round2(1900 + 0.1 * i);
-    return { openTime: T0 + i * 60_000, open: round2(close - 0.05), high: round2(close + 0.05), low: round2(close - 0.1), close, tickVolume: 80, spread: 20 };
+    return {
+      openTime: T0 + i * 60_000,
+      open: round2(close - 0.05),
+      high: round2(close + 0.05),
+      low: round2(close - 0.1),
+      close,
+      tickVolume: 80,
+      spread: 20,
+    };
   });
 }
 
@@ -88,7 +96,10 @@ describe('trend pullback', () => {
     [
       // EMA(50) = EMA(200) = 2000: no direction, though the last bar touches EMA(20) and closes above it.
       'no trend (flat market)',
-      withLastBar(PULLBACK, uptrend().map((bar) => ({ ...bar, open: 2000, high: 2000.2, low: 1999.8, close: 2000 }))),
+      withLastBar(
+        PULLBACK,
+        uptrend().map((bar) => ({ ...bar, open: 2000, high: 2000.2, low: 1999.8, close: 2000 })),
+      ),
     ],
   ])('does not fire on %s', (_name, series) => {
     expect(evaluate(trendPullback, series, defaults)).toBeNull();
