@@ -1,8 +1,12 @@
-// Loads a bot and its validated settings; a missing bot or broken settings is not worth a retry.
+// What every step starts from: the bot with its validated settings, its broker, its order store
+// and the cycle it runs in. A missing bot or broken settings is not worth a retry.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, asyncLocalStorage } from '@temporalio/activity';
 import { z } from 'zod';
+import type { BrokerPort } from '../brokers/port.ts';
 import { Bot, type IBot } from '../db/entities/index.ts';
+import { OrderStore, type AuditTrace, type OrderVenue } from '../db/orders/index.ts';
+import type { InstrumentSpec } from '../trading/market.ts';
 import { riskSettingsSchema, type RiskSettings } from '../trading/risk/index.ts';
 import {
   STRATEGY_NAMES,
@@ -10,6 +14,7 @@ import {
   type StrategyName,
   type StrategyParams,
 } from '../trading/strategies/index.ts';
+import type { ActivityDeps } from './deps.ts';
 
 export interface BotContext {
   bot: IBot;
@@ -30,7 +35,7 @@ function setting<T>(botId: number, field: string, schema: z.ZodType<T>, value: u
 }
 
 export async function loadBot(em: EntityManager, botId: number): Promise<BotContext> {
-  const bot = await em.findOne(Bot, { id: botId, deletedAt: null });
+  const bot = await em.findOne(Bot, botId);
   if (!bot) throw ApplicationFailure.nonRetryable(`bot ${botId} does not exist`, 'BotNotFound');
   return {
     bot,
@@ -38,4 +43,18 @@ export async function loadBot(em: EntityManager, botId: number): Promise<BotCont
     strategyParams: setting(botId, 'strategyParams', strategyParamsSchema, bot.strategyParams),
     risk: setting(botId, 'riskSettings', riskSettingsSchema, bot.riskSettings),
   };
+}
+
+/** The cycle this activity runs for, so audit rows link to it in the Web UI; null outside one. */
+export function currentTrace(): AuditTrace | null {
+  const execution = asyncLocalStorage.getStore()?.info.workflowExecution;
+  return execution ? { workflowId: execution.workflowId, runId: execution.runId } : null;
+}
+
+export function orderStoreFor(deps: ActivityDeps): OrderStore {
+  return new OrderStore(deps.orm, { now: deps.now, logger: deps.logger, trace: currentTrace() });
+}
+
+export function venueOf(context: BotContext, broker: BrokerPort, instrument: InstrumentSpec): OrderVenue {
+  return { broker, magic: context.bot.magic, deviationPoints: context.risk.deviationPoints, instrument };
 }

@@ -1,26 +1,26 @@
 // Gathers everything a risk decision depends on, from the broker and the database, at one moment.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerPort } from '../brokers/port.ts';
-import { GLOBAL_KILL_SWITCH, KillSwitch, Position } from '../db/entities/index.ts';
+import { Position } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
 import type { DecisionContext, OpenPosition } from '../trading/risk/index.ts';
+import type { TradingState } from '../trading/trading-state.ts';
 import type { BotContext } from './bot-context.ts';
+import { cachedInstrument } from './instrument-cache.ts';
 
 export type MarketContext = Omit<DecisionContext, 'signal'>;
 
 const LOSS_LOOKBACK_MS = 24 * 60 * 60_000;
 
-async function isHaltedGlobally(em: EntityManager): Promise<boolean> {
-  return (await em.findOne(KillSwitch, GLOBAL_KILL_SWITCH))?.halted ?? false;
-}
-
-async function openPositionsOf(broker: BrokerPort, instrument: InstrumentSpec): Promise<OpenPosition[]> {
+/** Every position on the account (other bots' too: the correlation and account checks need them). */
+async function accountPositions(em: EntityManager, broker: BrokerPort, account: string): Promise<OpenPosition[]> {
   const positions = await broker.positions();
-  const groups = new Map<string, string>([[instrument.symbol, instrument.correlationGroup]]);
+  const groups = new Map<string, string>();
   for (const symbol of new Set(positions.map((p) => p.symbol))) {
-    if (!groups.has(symbol)) groups.set(symbol, (await broker.instrument(symbol)).correlationGroup);
+    groups.set(symbol, (await cachedInstrument(em, broker, account, symbol)).correlationGroup);
   }
   return positions.map((p) => ({
+    magic: p.magic,
     symbol: p.symbol,
     side: p.side,
     volume: p.volume,
@@ -33,15 +33,12 @@ export async function marketContext(
   em: EntityManager,
   broker: BrokerPort,
   context: BotContext,
-  scheduledPaused: boolean,
+  instrument: InstrumentSpec,
+  tradingState: TradingState,
   now: number,
 ): Promise<MarketContext> {
   const { bot, risk } = context;
-  const [instrument, account, quote] = await Promise.all([
-    broker.instrument(bot.symbol),
-    broker.account(),
-    broker.quote(bot.symbol),
-  ]);
+  const [account, quote] = await Promise.all([broker.account(), broker.quote(bot.symbol)]);
   const losses = await em.find(Position, {
     bot: bot.id,
     status: 'closed',
@@ -50,10 +47,10 @@ export async function marketContext(
   });
   return {
     settings: risk,
-    bot: { active: bot.status === 'active', autoTrade: bot.autoTrade },
-    halted: { global: await isHaltedGlobally(em), bot: scheduledPaused },
+    bot: { autoTrade: bot.autoTrade, magic: bot.magic },
+    tradingState: { state: tradingState.state, reason: tradingState.reason },
     account: { balance: account.balance, freeMargin: account.freeMargin, leverage: account.leverage },
-    openPositions: await openPositionsOf(broker, instrument),
+    openPositions: await accountPositions(em, broker, bot.brokerAccount),
     instrument,
     quote: { bid: quote.bid, ask: quote.ask },
     now,

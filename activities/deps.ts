@@ -1,10 +1,11 @@
 import type { BrokerPort } from '../brokers/port.ts';
+import type { ScheduleState } from '../bots/schedule.ts';
 import type { Orm } from '../db/orm.ts';
 import type { Logger } from '../infra/logger.ts';
 
-/** The bot's schedule as Temporal holds it: the source of truth for "is this bot paused". */
+/** The bot's schedule as Temporal holds it: the source of truth for "do this bot's cycles run". */
 export interface BotScheduleControl {
-  isPaused(botId: number): Promise<boolean>;
+  state(botId: number): Promise<ScheduleState>;
   /** The automatic kill-switch's way of stopping further cycles. */
   pause(botId: number, note: string): Promise<void>;
 }

@@ -1,7 +1,9 @@
 import { AuditLog, Decision, Signal, type ISignal } from '../db/entities/index.ts';
 import { decide } from '../trading/risk/index.ts';
 import type { StrategySignal } from '../trading/strategies/index.ts';
-import { loadBot } from './bot-context.ts';
+import { currentTrace, loadBot } from './bot-context.ts';
+import { cachedInstrument } from './instrument-cache.ts';
+import { readTradingState } from '../bots/trading-state.ts';
 import { marketContext } from './decision-context.ts';
 import type { ActivityDeps } from './deps.ts';
 import type { BotRef, DecisionSummary } from './types.ts';
@@ -29,7 +31,10 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
     const em = deps.orm.em.fork();
     const context = await loadBot(em, botId);
     const broker = deps.brokerFor(context.bot.brokerAccount);
-    const market = await marketContext(em, broker, context, await deps.schedules.isPaused(botId), deps.now());
+    const instrument = await cachedInstrument(em, broker, context.bot.brokerAccount, context.bot.symbol);
+    const tradingState = await readTradingState(em, deps.schedules, context.bot);
+    const market = await marketContext(em, broker, context, instrument, tradingState, deps.now());
+    const trace = currentTrace();
     const signals = await em.find(Signal, { id: { $in: signalIds }, bot: botId }, { orderBy: { id: 'asc' } });
     const existing = await em.find(Decision, { signal: { $in: signalIds } });
     const decided = new Map(existing.map((d) => [d.signal.id, d]));
@@ -45,6 +50,8 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
           event: outcome.action === 'open' ? 'signal_accepted' : 'signal_skipped',
           reason: outcome.reason,
           data: { strategy: signal.strategy, direction: signal.direction, score: signal.score },
+          workflowId: trace?.workflowId ?? null,
+          runId: trace?.runId ?? null,
         });
         await tx.flush();
         decided.set(signal.id, decision);

@@ -3,7 +3,7 @@ import { barSeriesProblems } from '../trading/bar-validation.ts';
 import { spreadPoints } from '../trading/rounding.ts';
 import { loadBot } from './bot-context.ts';
 import type { ActivityDeps } from './deps.ts';
-import { cacheInstrument } from './instrument-cache.ts';
+import { refreshInstrument } from './instrument-cache.ts';
 import type { BotRef, FetchCandlesResult } from './types.ts';
 
 /** Step 1: the last closed M1 bars, validated, and the current quote. */
@@ -12,8 +12,7 @@ export function fetchCandlesActivity(deps: ActivityDeps) {
     const em = deps.orm.em.fork();
     const { bot } = await loadBot(em, botId);
     const broker = deps.brokerFor(bot.brokerAccount);
-    const instrument = await broker.instrument(bot.symbol);
-    await cacheInstrument(em, bot.brokerAccount, instrument);
+    const instrument = await refreshInstrument(em, broker, bot.brokerAccount, bot.symbol);
     const bars = await broker.closedBars(bot.symbol, bot.lookback);
     const problems = barSeriesProblems(bars);
     const first = bars[0];

@@ -6,8 +6,9 @@ import { killSwitchState } from '../trading/kill-switch.ts';
 import type { InstrumentSpec, Quote } from '../trading/market.ts';
 import { pipsToPrice } from '../trading/rounding.ts';
 import { trailingStop } from '../trading/trailing.ts';
-import { loadBot, type BotContext } from './bot-context.ts';
-import { closeAllPositions } from './close-positions.ts';
+import { currentTrace, loadBot, orderStoreFor, type BotContext } from './bot-context.ts';
+import { closeAllPositions, failOnUnknownCloses } from './close-positions.ts';
+import { cachedInstrument } from './instrument-cache.ts';
 import type { ActivityDeps } from './deps.ts';
 import type { BotRef, ManagePositionsResult } from './types.ts';
 
@@ -31,7 +32,11 @@ async function trail(
   return trailed;
 }
 
-/** The automatic kill-switch: flatten, then pause the schedule so no new cycle reopens. */
+/**
+ * The automatic kill-switch: pause the schedule first (no new cycle starts), record why, then
+ * close every position with its own close order. A close whose outcome is unknown fails the
+ * attempt; the retry looks it up before closing again.
+ */
 async function tripKillSwitch(
   deps: ActivityDeps,
   em: EntityManager,
@@ -39,22 +44,26 @@ async function tripKillSwitch(
   context: BotContext,
   reason: string,
 ) {
-  const result = await closeAllPositions(deps, broker, context.bot.id, context.bot.magic);
   await deps.schedules.pause(context.bot.id, `automatic kill-switch: ${reason}`);
+  const trace = currentTrace();
   em.create(AuditLog, {
     bot: context.bot.id,
     entity: 'bot',
     entityId: String(context.bot.id),
     event: 'kill_switch_tripped',
     reason,
-    data: { ...result },
+    data: {},
+    workflowId: trace?.workflowId ?? null,
+    runId: trace?.runId ?? null,
   });
   await em.flush();
+  const result = await closeAllPositions(deps, orderStoreFor(deps), context, broker, 'kill_switch');
   deps.logger.warn(
-    { botId: context.bot.id, reason, ...result },
-    'automatic kill-switch tripped: positions closed, schedule paused',
+    { botId: context.bot.id, reason, closed: result.closed, failed: result.failed },
+    'automatic kill-switch tripped: schedule paused, positions closed',
   );
-  return result.closed.length;
+  failOnUnknownCloses(result.orders, result);
+  return result;
 }
 
 export function managePositionsActivity(deps: ActivityDeps) {
@@ -63,10 +72,10 @@ export function managePositionsActivity(deps: ActivityDeps) {
     const context = await loadBot(em, botId);
     const broker = deps.brokerFor(context.bot.brokerAccount);
     const positions = await broker.positions({ magic: context.bot.magic });
-    if (positions.length === 0) return { trailed: 0, killSwitchTripped: false, closed: 0 };
+    if (positions.length === 0) return { trailed: 0, killSwitchTripped: false, closes: [] };
     const [account, instrument, quote] = await Promise.all([
       broker.account(),
-      broker.instrument(context.bot.symbol),
+      cachedInstrument(em, broker, context.bot.brokerAccount, context.bot.symbol),
       broker.quote(context.bot.symbol),
     ]);
     const marked = positions.map((p) => ({
@@ -79,9 +88,13 @@ export function managePositionsActivity(deps: ActivityDeps) {
     const exposure = killSwitchState(marked, account.balance, context.risk.killSwitchMaxUnrealizedPct);
     if (exposure.breached) {
       const reason = `unrealised loss ${exposure.unrealizedPnl.toFixed(2)} ${account.currency} is ${exposure.lossPct.toFixed(2)}% of the balance (limit ${exposure.limitPct}%)`;
-      const closed = await tripKillSwitch(deps, em, broker, context, reason);
-      return { trailed: 0, killSwitchTripped: true, closed };
+      const result = await tripKillSwitch(deps, em, broker, context, reason);
+      return { trailed: 0, killSwitchTripped: true, closes: result.orders };
     }
-    return { trailed: await trail(broker, context, positions, quote, instrument), killSwitchTripped: false, closed: 0 };
+    return {
+      trailed: await trail(broker, context, positions, quote, instrument),
+      killSwitchTripped: false,
+      closes: [],
+    };
   };
 }

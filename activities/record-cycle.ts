@@ -7,7 +7,7 @@ export function recordCycleActivity(deps: ActivityDeps) {
   return async function recordCycle(record: CycleRecord): Promise<void> {
     const em = deps.orm.em.fork();
     const bot = await em.findOne(Bot, record.botId);
-    const { strategies, bars, signals, decisions, orders } = record.counts;
+    const { strategies, bars, signals, decisions, orders, ordersFilled, ordersRejected, closes } = record.counts;
     await em
       .createQueryBuilder(CycleRun)
       .insert({
@@ -21,12 +21,15 @@ export function recordCycleActivity(deps: ActivityDeps) {
         signals,
         decisions,
         orders,
+        ordersFilled,
+        ordersRejected,
+        closes,
         outcome: record.error ? `${record.outcome}: ${record.error}`.slice(0, 255) : record.outcome,
       })
       .onConflict(['runId'])
       .ignore()
       .execute();
-    const line = `[ScalperTrade] bot=${record.botId} symbol=${bot?.symbol ?? '?'} strategies=${strategies} signals=${signals} decisions=${decisions} orders=${orders}`;
+    const line = `[ScalperTrade] bot=${record.botId} symbol=${bot?.symbol ?? '?'} strategies=${strategies} signals=${signals} decisions=${decisions} orders=${orders} filled=${ordersFilled} rejected=${ordersRejected} closes=${closes}`;
     deps.logger.info(
       {
         botId: record.botId,

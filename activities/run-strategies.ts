@@ -4,6 +4,7 @@ import { Decision, Signal } from '../db/entities/index.ts';
 import type { Bar } from '../trading/market.ts';
 import { runStrategies as evaluateStrategies, type StrategySignal } from '../trading/strategies/index.ts';
 import { loadBot } from './bot-context.ts';
+import { cachedInstrument } from './instrument-cache.ts';
 import type { ActivityDeps } from './deps.ts';
 import type { BarWindow, BotRef, RunStrategiesResult } from './types.ts';
 
@@ -56,7 +57,7 @@ export function runStrategiesActivity(deps: ActivityDeps) {
     const em = deps.orm.em.fork();
     const { bot, enabled, strategyParams } = await loadBot(em, botId);
     const broker = deps.brokerFor(bot.brokerAccount);
-    const instrument = await broker.instrument(bot.symbol);
+    const instrument = await cachedInstrument(em, broker, bot.brokerAccount, bot.symbol);
     // A few extra bars cover a bar that closed since fetchCandles.
     const bars = barsOfWindow(await broker.closedBars(bot.symbol, window.count + 5), window);
     const fired = evaluateStrategies(bars, enabled, strategyParams, instrument);

@@ -1,5 +1,8 @@
 // What crosses the workflow/activity boundary: small, readable in the Web UI history.
 // Bars are not passed around; a window descriptor names them.
+import type { OrderOutcome } from '../db/orders/index.ts';
+
+export type { OrderOutcome };
 
 export interface BotRef {
   botId: number;
@@ -47,14 +50,6 @@ export interface OrderRequest {
   clientOrderId: string;
 }
 
-export interface OrderOutcome {
-  clientOrderId: string;
-  status: string;
-  retcode: number | null;
-  retcodeName: string | null;
-  brokerTicket: string | null;
-}
-
 export interface ReconcileResult {
   newExecutions: number;
   positionsOpened: number;
@@ -71,15 +66,30 @@ export interface ReconcileResult {
 export interface ManagePositionsResult {
   trailed: number;
   killSwitchTripped: boolean;
-  closed: number;
+  /** The close orders the automatic kill-switch sent, with their outcomes. */
+  closes: OrderOutcome[];
 }
 
+export interface ClosedPositions {
+  closed: string[];
+  /** Tickets the broker refused to close, with its retcode: they need a human. */
+  failed: Array<{ ticket: string; retcode: number | null; retcodeName: string | null; status: string }>;
+  orders: OrderOutcome[];
+}
+
+/** What a cycle did, as its `cycle_run` row and its log line say. */
 export interface CycleCounts {
   strategies: number;
   bars: number;
   signals: number;
+  /** Decisions to open. */
   decisions: number;
+  /** Open orders that reached the broker (answered, or with an outcome nobody knows yet). */
   orders: number;
+  ordersFilled: number;
+  ordersRejected: number;
+  /** Close orders of the automatic kill-switch that reached the broker. */
+  closes: number;
 }
 
 export interface CycleRecord extends BotRef {

@@ -1,8 +1,8 @@
 // The global kill-switch: one call halts every bot. The persisted flag, set through the order
-// gate, is what stops orders (see db/order-send-gate.ts); pausing the schedules stops the cycles.
+// gate, is what stops orders (see db/orders/order-gate.ts); pausing the schedules stops the cycles.
 import type { Client } from '@temporalio/client';
 import { AuditLog, Bot, GLOBAL_KILL_SWITCH, KillSwitch } from '../db/entities/index.ts';
-import { closeOrderGate } from '../db/order-send-gate.ts';
+import { closeOrderGate } from '../db/orders/index.ts';
 import type { Orm } from '../db/orm.ts';
 import type { BotSchedules } from './schedule.ts';
 
@@ -42,7 +42,7 @@ export class GlobalKillSwitch {
   async halt(reason: string, options: { flatten?: boolean } = {}): Promise<HaltResult> {
     const em = this.orm.em.fork();
     await closeOrderGate(em, reason);
-    const bots = await em.find(Bot, { deletedAt: null }, { orderBy: { id: 'asc' } });
+    const bots = await em.find(Bot, {}, { orderBy: { id: 'asc' } });
     const pausedBots: number[] = [];
     for (const bot of bots) {
       const state = await this.schedules.state(bot.id);
@@ -77,7 +77,7 @@ export class GlobalKillSwitch {
     const em = this.orm.em.fork();
     await em.nativeUpdate(KillSwitch, { scope: GLOBAL_KILL_SWITCH }, { halted: false, reason, updatedAt: new Date() });
     const resumedBots: number[] = [];
-    for (const bot of await em.find(Bot, { deletedAt: null, status: 'active' }, { orderBy: { id: 'asc' } })) {
+    for (const bot of await em.find(Bot, { status: { $ne: 'paused' } }, { orderBy: { id: 'asc' } })) {
       const state = await this.schedules.state(bot.id);
       if (state.paused && state.note?.startsWith(HALT_NOTE)) {
         await this.schedules.resume(bot.id, `global resume: ${reason}`);

@@ -2,7 +2,8 @@
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import { AuditLog, Bot, Position, type IBot } from '../db/entities/index.ts';
+import { AuditLog, Bot, DELETED_BOTS_FILTER, Position, type BotStatus, type IBot } from '../db/entities/index.ts';
+import type { TradingState } from '../trading/trading-state.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
 import {
   STRATEGY_NAMES,
@@ -12,12 +13,23 @@ import {
   type StrategyParams,
 } from '../trading/strategies/index.ts';
 import { BotConflictError, BotNotFoundError, UnknownSettingsError } from './errors.ts';
-import type { BotSchedules } from './schedule.ts';
+import { scheduleIdOf, type BotSchedules, type ScheduleState } from './schedule.ts';
+import { readTradingState } from './trading-state.ts';
+
+export interface BotView {
+  bot: IBot;
+  schedule: ScheduleState & { id: string };
+  tradingState: TradingState;
+}
+
+const STATUS_EVENTS: Record<BotStatus, string> = {
+  active: 'bot_resumed',
+  reducing: 'bot_reducing',
+  paused: 'bot_paused',
+};
 
 /** The seed system scanned 100 bars; strategies with longer warm-ups raise it (see lookbackFor). */
 export const DEFAULT_LOOKBACK = 100;
-/** MT5 magic numbers of the engine's bots start above this. */
-const MAGIC_BASE = 770_000;
 
 const botSettingsShape = {
   autoTrade: z.boolean(),
@@ -81,7 +93,7 @@ export class BotService {
   }
 
   private async find(em: EntityManager, botId: number): Promise<IBot> {
-    const bot = await em.findOne(Bot, { id: botId, deletedAt: null });
+    const bot = await em.findOne(Bot, botId);
     if (!bot) throw new BotNotFoundError(botId);
     return bot;
   }
@@ -101,9 +113,9 @@ export class BotService {
   async create(input: NewBot): Promise<IBot> {
     const bot = newBotSchema.parse(input);
     const em = this.em.fork();
-    const [next] = await em.execute<{ magic: number }[]>('select coalesce(max(magic), ?) + 1 as magic from bot', [
-      MAGIC_BASE,
-    ]);
+    // A sequence, not max(magic) + 1: two creates at once never get the same magic.
+    const [next] = await em.execute<{ magic: number }[]>(`select nextval('bot_magic_seq')::int as magic`);
+    if (!next) throw new Error('bot_magic_seq returned no value');
     const row = em.create(Bot, {
       name: bot.name,
       symbol: bot.symbol,
@@ -114,7 +126,7 @@ export class BotService {
       strategyParams: bot.strategyParams,
       riskSettings: bot.riskSettings,
       brokerAccount: bot.brokerAccount,
-      magic: next?.magic ?? MAGIC_BASE + 1,
+      magic: next.magic,
       scheduleIntervalSeconds: bot.scheduleIntervalSeconds,
     });
     this.audit(em, row, 'bot_created', `created ${bot.paused ? 'paused' : 'active'}`, {
@@ -124,8 +136,9 @@ export class BotService {
     try {
       await em.flush();
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException)
+      if (error instanceof UniqueConstraintViolationException && error.message.includes('bot_name_unique')) {
         throw new BotConflictError(`a bot named ${bot.name} already exists`);
+      }
       throw error;
     }
     try {
@@ -174,6 +187,24 @@ export class BotService {
     return bot;
   }
 
+  /** Every bot with its schedule and trading state: what the API and the CLI list. */
+  async list(): Promise<BotView[]> {
+    const em = this.em.fork();
+    const bots = await em.find(Bot, {}, { orderBy: { id: 'asc' } });
+    return Promise.all(bots.map((bot) => this.viewOf(em, bot)));
+  }
+
+  async view(botId: number): Promise<BotView> {
+    const em = this.em.fork();
+    return this.viewOf(em, await this.find(em, botId));
+  }
+
+  private async viewOf(em: EntityManager, bot: IBot): Promise<BotView> {
+    const { schedule, ...tradingState } = await readTradingState(em, this.schedules, bot);
+    return { bot, schedule: { id: scheduleIdOf(bot.id), ...schedule }, tradingState };
+  }
+
+  /** No more cycles: open positions keep their SL/TP at the broker. */
   async pause(botId: number, reason: string): Promise<IBot> {
     return this.setStatus(botId, 'paused', reason);
   }
@@ -182,14 +213,19 @@ export class BotService {
     return this.setStatus(botId, 'active', reason);
   }
 
-  private async setStatus(botId: number, status: 'active' | 'paused', reason: string): Promise<IBot> {
+  /** Cycles keep running to manage and close positions; nothing new opens. */
+  async reduce(botId: number, reason: string): Promise<IBot> {
+    return this.setStatus(botId, 'reducing', reason);
+  }
+
+  private async setStatus(botId: number, status: BotStatus, reason: string): Promise<IBot> {
     const em = this.em.fork();
     const bot = await this.find(em, botId);
     // The schedule first: it is what stops or starts cycles.
     if (status === 'paused') await this.schedules.pause(botId, reason);
     else await this.schedules.resume(botId, reason);
     bot.status = status;
-    this.audit(em, bot, status === 'paused' ? 'bot_paused' : 'bot_resumed', reason);
+    this.audit(em, bot, STATUS_EVENTS[status], reason);
     await em.flush();
     return bot;
   }
@@ -210,14 +246,17 @@ export class BotService {
 
   /** The paper bot `npm start` trades unless told not to; created once, kept as the operator left it. */
   async ensureDemoBot(): Promise<IBot> {
-    const existing = await this.em.fork().findOne(Bot, { name: 'demo-xauusdm' });
+    // A deleted demo bot still holds its name: the operator removed it, do not bring it back.
+    const existing = await this.em
+      .fork()
+      .findOne(Bot, { name: 'demo-xauusdm' }, { filters: { [DELETED_BOTS_FILTER]: false } });
     if (existing) return existing;
     return this.create({ name: 'demo-xauusdm', symbol: 'XAUUSDm', autoTrade: true, brokerAccount: 'paper-demo' });
   }
 
   /** Start-up upsert of every bot's schedule (a paused one stays paused); deleted bots have none. */
   async syncSchedules(): Promise<number> {
-    const bots = await this.em.fork().find(Bot, {});
+    const bots = await this.em.fork().find(Bot, {}, { filters: { [DELETED_BOTS_FILTER]: false } });
     for (const bot of bots) {
       if (bot.deletedAt) await this.schedules.remove(bot.id);
       else await this.schedules.upsert(bot);

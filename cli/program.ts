@@ -2,8 +2,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { decodeMt5File } from '../brokers/feeds/mt5-csv.ts';
 import { importMt5Csv } from '../brokers/feeds/market-bars.ts';
-import { BotNotFoundError } from '../bots/errors.ts';
-import { Bot } from '../db/entities/index.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../trading/strategies/index.ts';
 import type { EngineConnection } from './engine-connection.ts';
 
@@ -112,17 +110,16 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     .description('List bots with the state of their schedules in Temporal')
     .action(
       withEngine(async (engine) => {
-        const bots = await engine.orm.em.fork().find(Bot, { deletedAt: null }, { orderBy: { id: 'asc' } });
-        if (bots.length === 0) print('no bots: create one with `scalper setup-bot --symbol XAUUSDm`');
-        for (const bot of bots) {
-          const schedule = await engine.schedules.state(bot.id);
+        const views = await engine.bots.list();
+        if (views.length === 0) print('no bots: create one with `scalper setup-bot --symbol XAUUSDm`');
+        for (const { bot, schedule, tradingState } of views) {
           const state = !schedule.exists
             ? 'no schedule'
             : schedule.paused
               ? `paused (${schedule.note ?? 'no note'})`
               : 'running';
           print(
-            `${bot.id}\t${bot.name}\t${bot.symbol}\tauto-trade ${bot.autoTrade ? 'on' : 'off'}\tscalper-bot-${bot.id}: ${state}`,
+            `${bot.id}\t${bot.name}\t${bot.symbol}\t${tradingState.state}\tauto-trade ${bot.autoTrade ? 'on' : 'off'}\tscalper-bot-${bot.id}: ${state}`,
           );
         }
       }),
@@ -134,12 +131,12 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     .description("A bot's settings: strategies and their parameters, risk settings, schedule")
     .action(
       withEngine(async (engine, botId: number) => {
-        const bot = await engine.orm.em.fork().findOne(Bot, { id: botId, deletedAt: null });
-        if (!bot) throw new BotNotFoundError(botId);
+        const { bot, schedule, tradingState } = await engine.bots.view(botId);
         const {
           id,
           name,
           symbol,
+          status,
           autoTrade,
           enabledStrategies,
           strategyParams,
@@ -150,11 +147,12 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
           scheduleIntervalSeconds,
           version,
         } = bot;
-        const schedule = await engine.schedules.state(bot.id);
         const shown = {
           id,
           name,
           symbol,
+          status,
+          tradingState: { state: tradingState.state, reason: tradingState.reason },
           autoTrade,
           enabledStrategies,
           strategyParams,
@@ -220,18 +218,23 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     );
 
   for (const [name, verb] of [
-    ['pause', 'Pause'],
-    ['resume', 'Resume'],
+    ['pause', 'Pause a bot: no more cycles; its open positions keep their SL/TP at the broker'],
+    ['resume', 'Resume a bot: cycles run and may open positions'],
+    ['reduce', 'Reduce a bot: cycles run and manage its positions, nothing new opens'],
   ] as const) {
     program
       .command(name)
       .argument('<botId>', 'bot id', integer)
-      .description(`${verb} a bot's schedule`)
-      .option('--reason <text>', 'note kept on the schedule and in the audit log', `${name}d from the CLI`)
+      .description(verb)
+      .option(
+        '--reason <text>',
+        'note kept on the schedule and in the audit log',
+        `${name.replace(/e$/, '')}ed from the CLI`,
+      )
       .action(
         withEngine(async (engine, botId: number, options: { reason: string }) => {
           const bot = await engine.bots[name](botId, options.reason);
-          print(`bot ${bot.id} ${name === 'pause' ? 'paused' : 'resumed'}: ${options.reason}`);
+          print(`bot ${bot.id} ${bot.status}: ${options.reason}`);
         }),
       );
   }

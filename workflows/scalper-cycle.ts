@@ -1,4 +1,7 @@
 // One 45-second cycle of one bot. Deterministic: it only sequences activities; all I/O is in them.
+// The trading steps (candles → strategies → risk → orders) may fail; risk management (reconcile,
+// managePositions) runs in every cycle whatever happened before it, and a broker's reject is an
+// outcome the cycle counts, not a failure.
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -9,11 +12,11 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { CycleActivities } from '../activities/index.ts';
-import type { BotRef, CycleCounts, OrderRequest } from '../activities/types.ts';
-import { clientOrderIdFor } from '../trading/client-order-id.ts';
+import type { BotRef, CycleCounts, OrderOutcome, OrderRequest } from '../activities/types.ts';
+import { clientOrderIdFor, SENT_STATUSES } from '../trading/orders/index.ts';
 
 /** Errors that no retry can cure; everything else is retried within the cycle's time budget. */
-const NON_RETRYABLE = ['BotNotFound', 'InvalidBars', 'InvalidBotSettings'];
+const NON_RETRYABLE = ['BotNotFound', 'InvalidBars', 'InvalidBotSettings', 'InvalidOrder'];
 
 function step(startToCloseTimeout: ActivityOptions['startToCloseTimeout'], maximumAttempts: number): ActivityOptions {
   return {
@@ -41,49 +44,109 @@ function describeFailure(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function failureType(error: unknown): string | undefined {
+  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure
+    ? (error.cause.type ?? undefined)
+    : undefined;
+}
+
+/** The outcomes a failed placeOrders had reached (it attaches them), so the cycle still counts them. */
+function outcomesOf(error: unknown): OrderOutcome[] {
+  const details =
+    error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause.details : undefined;
+  const [outcomes] = details ?? [];
+  return Array.isArray(outcomes) ? (outcomes as OrderOutcome[]) : [];
+}
+
+function reachedBroker(outcomes: OrderOutcome[]): OrderOutcome[] {
+  return outcomes.filter((outcome) => SENT_STATUSES.includes(outcome.status));
+}
+
+function countOrders(counts: CycleCounts, outcomes: OrderOutcome[]): void {
+  const sent = reachedBroker(outcomes);
+  counts.orders = sent.length;
+  counts.ordersFilled = sent.filter((o) => o.status === 'filled' || o.status === 'partially_filled').length;
+  counts.ordersRejected = sent.filter((o) => o.status === 'rejected').length;
+}
+
+/** Candles → strategies → risk → orders. */
+async function trade(input: BotRef, counts: CycleCounts): Promise<void> {
+  const candles = await fetchCandles(input);
+  counts.bars = candles.window.count;
+  const strategies = await runStrategies({ ...input, window: candles.window });
+  counts.strategies = strategies.strategiesRun.length;
+  counts.signals = strategies.signals.length;
+  const decisions = await evaluateRisk({ ...input, signalIds: strategies.signals.map((s) => s.signalId) });
+  const opens = decisions.filter((d) => d.action === 'open');
+  counts.decisions = opens.length;
+  if (opens.length === 0) return;
+  const orders: OrderRequest[] = opens.map((d) => ({
+    decisionId: d.decisionId,
+    clientOrderId: clientOrderIdFor(input.botId, d.decisionId),
+  }));
+  try {
+    countOrders(counts, await placeOrders({ ...input, orders }));
+  } catch (error) {
+    countOrders(counts, outcomesOf(error));
+    throw error;
+  }
+}
+
+/** Reconcile and manage positions, whatever happened before; each failure is kept, none stops the rest. */
+async function manageRisk(input: BotRef, counts: CycleCounts, failures: unknown[]): Promise<void> {
+  const attempt = async <T>(run: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await run();
+    } catch (error) {
+      failures.push(error);
+      return null;
+    }
+  };
+  await attempt(() => reconcile(input));
+  const managed = await attempt(() => managePositions(input));
+  if (managed) counts.closes = reachedBroker(managed.closes).length;
+  // Closes the kill-switch just made (or may have made, if it failed) are booked in this cycle.
+  if (managed === null || managed.closes.length > 0) await attempt(() => reconcile(input));
+}
+
 export async function scalperCycle(input: BotRef): Promise<CycleCounts> {
   const info = workflowInfo();
   const startedAt = info.runStartTime.getTime();
-  const counts: CycleCounts = { strategies: 0, bars: 0, signals: 0, decisions: 0, orders: 0 };
+  const counts: CycleCounts = {
+    strategies: 0,
+    bars: 0,
+    signals: 0,
+    decisions: 0,
+    orders: 0,
+    ordersFilled: 0,
+    ordersRejected: 0,
+    closes: 0,
+  };
+  const failures: unknown[] = [];
   try {
-    const candles = await fetchCandles(input);
-    counts.bars = candles.window.count;
-    const strategies = await runStrategies({ ...input, window: candles.window });
-    counts.strategies = strategies.strategiesRun.length;
-    counts.signals = strategies.signals.length;
-    const decisions = await evaluateRisk({ ...input, signalIds: strategies.signals.map((s) => s.signalId) });
-    counts.decisions = decisions.filter((d) => d.action === 'open').length;
-    const orders: OrderRequest[] = decisions
-      .filter((d) => d.action === 'open')
-      .map((d) => ({ decisionId: d.decisionId, clientOrderId: clientOrderIdFor(input.botId, d.decisionId) }));
-    const placed = await placeOrders({ ...input, orders });
-    counts.orders = placed.length;
-    await reconcile(input);
-    const managed = await managePositions(input);
-    // Positions the kill-switch just closed are booked in this cycle, not the next one.
-    if (managed.closed > 0) await reconcile(input);
+    await trade(input, counts);
   } catch (error) {
-    const message = describeFailure(error);
-    log.warn('cycle failed', { botId: input.botId, error: message });
-    await recordCycle({
-      ...input,
-      workflowId: info.workflowId,
-      runId: info.runId,
-      startedAt,
-      counts,
-      outcome: 'failed',
-      error: message,
-    });
-    // A Temporal failure (an activity's, with its cause chain) fails the run as it is.
-    throw error instanceof TemporalFailure ? error : ApplicationFailure.nonRetryable(message, 'CycleFailed');
+    failures.push(error);
   }
+  // A bot that no longer exists has nothing to manage: every step would fail the same way.
+  if (failureType(failures[0]) !== 'BotNotFound') await manageRisk(input, counts, failures);
+
+  const error = failures.map(describeFailure).join('; ');
+  const outcome = failures.length === 0 ? 'completed' : 'failed';
   await recordCycle({
     ...input,
     workflowId: info.workflowId,
     runId: info.runId,
     startedAt,
     counts,
-    outcome: 'completed',
+    outcome,
+    ...(error ? { error } : {}),
   });
+  const [first] = failures;
+  if (first !== undefined) {
+    log.warn('cycle failed', { botId: input.botId, error });
+    // A Temporal failure (an activity's, with its cause chain) fails the run as it is.
+    throw first instanceof TemporalFailure ? first : ApplicationFailure.nonRetryable(error, 'CycleFailed');
+  }
   return counts;
 }

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Bot } from '../../db/entities/index.ts';
+import { BotService } from '../../bots/service.ts';
+import { BOT_STATUSES } from '../../db/entities/index.ts';
+import { TRADING_STATES } from '../../trading/trading-state.ts';
 import type { ApiDeps } from '../deps.ts';
 
 const botSchema = z.object({
@@ -8,7 +10,12 @@ const botSchema = z.object({
   name: z.string(),
   symbol: z.string(),
   timeframe: z.string(),
-  status: z.enum(['active', 'paused']).describe('What the operator asked for'),
+  status: z.enum(BOT_STATUSES).describe('What the operator asked for'),
+  tradingState: z
+    .object({ state: z.enum(TRADING_STATES), reason: z.string() })
+    .describe(
+      "What the bot does now: the operator's intent, the schedule in Temporal and the global kill-switch together",
+    ),
   schedule: z
     .object({
       id: z.string(),
@@ -26,6 +33,7 @@ const botSchema = z.object({
 });
 
 export function botRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  const bots = new BotService(deps.orm.em, deps.schedules);
   return async (app) => {
     app.get(
       '/bots',
@@ -37,23 +45,21 @@ export function botRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async () => {
-        const bots = await deps.orm.em.fork().find(Bot, { deletedAt: null }, { orderBy: { id: 'asc' } });
-        const items = await Promise.all(
-          bots.map(async (bot) => ({
-            id: bot.id,
-            name: bot.name,
-            symbol: bot.symbol,
-            timeframe: bot.timeframe,
-            status: bot.status,
-            schedule: { id: deps.schedules.idOf(bot.id), ...(await deps.schedules.state(bot.id)) },
-            autoTrade: bot.autoTrade,
-            enabledStrategies: bot.enabledStrategies,
-            scheduleIntervalSeconds: bot.scheduleIntervalSeconds,
-            brokerAccount: bot.brokerAccount,
-            magic: bot.magic,
-            createdAt: bot.createdAt.toISOString(),
-          })),
-        );
+        const items = (await bots.list()).map(({ bot, schedule, tradingState }) => ({
+          id: bot.id,
+          name: bot.name,
+          symbol: bot.symbol,
+          timeframe: bot.timeframe,
+          status: bot.status,
+          tradingState: { state: tradingState.state, reason: tradingState.reason },
+          schedule,
+          autoTrade: bot.autoTrade,
+          enabledStrategies: bot.enabledStrategies,
+          scheduleIntervalSeconds: bot.scheduleIntervalSeconds,
+          brokerAccount: bot.brokerAccount,
+          magic: bot.magic,
+          createdAt: bot.createdAt.toISOString(),
+        }));
         return { items };
       },
     );

@@ -6,23 +6,17 @@ import { BrokerTimeoutError } from '../errors.ts';
 import type { MarketFeed } from '../feeds/feed.ts';
 import type { BrokerPort, TradeResult } from '../port.ts';
 import { RETCODE } from '../retcodes.ts';
-import {
-  accountInfo,
-  closePosition,
-  modifyPosition,
-  type PaperMarket,
-  placeOrder,
-  positionViews,
-  settleStops,
-  type SlippageOptions,
-  tradeResult,
-} from './execution.ts';
 import { type FaultOptions, nextFault } from './faults.ts';
 import { paperInstruments } from './instruments.ts';
+import type { PaperMarket, SlippageOptions } from './market.ts';
 import { alwaysOpen, type TradingSession } from './session.ts';
 import { DEFAULT_ACCOUNT, newPaperState, type PaperAccountSettings, type PaperState } from './state.ts';
 import type { PaperStateStore } from './store.ts';
+import { settleStops } from './stop-settlement.ts';
 import type { StopsPriority } from './stops.ts';
+import { closePosition, modifyPosition, placeOrder } from './trade-requests.ts';
+import { tradeResult } from './validation.ts';
+import { accountInfo, positionViews } from './valuation.ts';
 
 export interface Clock {
   now(): number;

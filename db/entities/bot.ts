@@ -1,24 +1,35 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 
-export const BOT_STATUSES = ['active', 'paused'] as const;
+/**
+ * What the operator asked for: `active` trades, `reducing` runs cycles that manage and close
+ * positions but open nothing, `paused` runs no cycles. The bot's trading state also reads the
+ * schedule's real pause state in Temporal and the global kill-switch (bots/trading-state.ts).
+ */
+export const BOT_STATUSES = ['active', 'reducing', 'paused'] as const;
 export type BotStatus = (typeof BOT_STATUSES)[number];
+
+/** The name of the soft-delete filter, to turn it off where deleted bots matter. */
+export const DELETED_BOTS_FILTER = 'notDeleted';
 
 export const Bot = defineEntity({
   name: 'Bot',
   tableName: 'bot',
+  // Deleted bots keep their audit trail but are not bots any more: every query leaves them out
+  // unless it turns this filter off by name (`filters: { [DELETED_BOTS_FILTER]: false }`).
+  filters: { notDeleted: { name: 'notDeleted', cond: { deletedAt: null }, default: true } },
   properties: {
     id: p.integer().primary().autoincrement(),
     name: p.string().unique(),
     symbol: p.string(),
     timeframe: p.string().default('1m'),
     lookback: p.integer(),
-    /** What the operator asked for; whether cycles really run is the schedule's state in Temporal. */
     status: p.enum(BOT_STATUSES).default('active'),
     autoTrade: p.boolean().default(false),
     enabledStrategies: p.json<string[]>(),
     strategyParams: p.json<Record<string, unknown>>(),
     riskSettings: p.json<Record<string, unknown>>(),
     brokerAccount: p.string(),
+    /** From the bot_magic sequence: unique per bot for good, deleted bots' included. */
     magic: p.integer().unique(),
     scheduleIntervalSeconds: p.integer().default(45),
     /** Deleted bots keep their audit trail; their schedule is gone and their magic stays reserved. */

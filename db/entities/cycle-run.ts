@@ -17,7 +17,12 @@ export const CycleRun = defineEntity({
     bars: p.integer(),
     signals: p.integer(),
     decisions: p.integer(),
+    /** Open orders that reached the broker in this cycle, and how many of them filled or were rejected. */
     orders: p.integer(),
+    ordersFilled: p.integer().default(0),
+    ordersRejected: p.integer().default(0),
+    /** Close orders the engine sent in this cycle (automatic kill-switch). */
+    closes: p.integer().default(0),
     outcome: p.string(),
   },
 });

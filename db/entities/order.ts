@@ -1,19 +1,16 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { CLOSE_REASONS } from '../../trading/close-reason.ts';
+import { ORDER_STATUSES } from '../../trading/orders/index.ts';
 import { Bot } from './bot.ts';
 import { Decision } from './decision.ts';
 
-export const ORDER_STATUSES = [
-  'new',
-  'sent',
-  'filled',
-  'partially_filled',
-  'rejected',
-  'cancelled',
-  'unknown',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export type { OrderStatus } from '../../trading/orders/index.ts';
 
-/** The outbox row written before the broker is called; clientOrderId is the idempotency key. */
+/**
+ * Every order the engine sends, opens and closes alike: the outbox row written before the broker
+ * is called, clientOrderId its idempotency key. Its status moves only through the lifecycle in
+ * trading/orders/order-lifecycle.ts, applied by the order store (db/orders/).
+ */
 export const Order = defineEntity({
   name: 'Order',
   tableName: 'order',
@@ -23,6 +20,10 @@ export const Order = defineEntity({
     decision: () => p.oneToOne(Decision).owner().unique().nullable().deleteRule('cascade'),
     clientOrderId: p.string().length(32).unique(),
     purpose: p.enum(['open', 'close'] as const).default('open'),
+    /** The broker position a close order closes (its MT5 ticket); null for opens. */
+    positionTicket: p.string().nullable(),
+    /** Why the engine closes the position; null for opens. */
+    closeReason: p.enum(CLOSE_REASONS).nullable(),
     symbol: p.string(),
     side: p.enum(['buy', 'sell'] as const),
     volume: p.decimal('number').precision(12).scale(4),

@@ -1,9 +1,9 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { Bot } from './bot.ts';
+import { CLOSE_REASONS } from '../../trading/close-reason.ts';
 import { Order } from './order.ts';
 
-export const CLOSE_REASONS = ['tp', 'sl', 'trailing', 'kill_switch', 'manual', 'external'] as const;
-export type CloseReason = (typeof CLOSE_REASONS)[number];
+export { CLOSE_REASONS, type CloseReason } from '../../trading/close-reason.ts';
 
 export const Position = defineEntity({
   name: 'Position',

@@ -1,12 +1,13 @@
 // Checks on the bot itself and the signal's quality.
 import type { RiskCheck } from './context.ts';
 
-export const botActive: RiskCheck = ({ bot }) => ({
-  name: 'bot_active',
-  passed: bot.active,
-  value: bot.active,
-  limit: true,
-  reason: bot.active ? 'bot is active' : 'bot is not active',
+/** Active, not paused (by its operator or from a terminal), not reducing, not halted globally. */
+export const tradingStateAllowsOpening: RiskCheck = ({ tradingState }) => ({
+  name: 'trading_state',
+  passed: tradingState.state === 'active',
+  value: tradingState.state,
+  limit: 'active',
+  reason: tradingState.state === 'active' ? 'bot is active' : `bot is ${tradingState.state}: ${tradingState.reason}`,
 });
 
 export const autoTradeOn: RiskCheck = ({ bot }) => ({
@@ -15,22 +16,6 @@ export const autoTradeOn: RiskCheck = ({ bot }) => ({
   value: bot.autoTrade,
   limit: true,
   reason: bot.autoTrade ? 'auto-trade is on' : 'auto-trade is off',
-});
-
-export const notHaltedGlobally: RiskCheck = ({ halted }) => ({
-  name: 'not_halted_global',
-  passed: !halted.global,
-  value: halted.global,
-  limit: false,
-  reason: halted.global ? 'global kill-switch is on' : 'no global halt',
-});
-
-export const botNotHalted: RiskCheck = ({ halted }) => ({
-  name: 'not_halted_bot',
-  passed: !halted.bot,
-  value: halted.bot,
-  limit: false,
-  reason: halted.bot ? "bot's kill-switch is on" : 'bot not halted',
 });
 
 export const minimumScore: RiskCheck = ({ signal, settings }) => {

@@ -1,9 +1,12 @@
 import type { InstrumentSpec, Quote, TradeSide } from '../market.ts';
 import type { PositionSize } from '../sizing.ts';
 import type { StrategySignal } from '../strategies/signal.ts';
+import type { TradingState } from '../trading-state.ts';
 import type { RiskSettings } from './settings.ts';
 
 export interface OpenPosition {
+  /** The magic of the bot (or EA, or none) that holds it: the bot's own positions carry its magic. */
+  magic: number;
   symbol: string;
   side: TradeSide;
   volume: number;
@@ -27,10 +30,11 @@ export interface ClosedLoss {
 export interface DecisionContext {
   signal: StrategySignal;
   settings: RiskSettings;
-  bot: { active: boolean; autoTrade: boolean };
-  halted: { global: boolean; bot: boolean };
+  bot: { autoTrade: boolean; magic: number };
+  /** The bot's trading state (trading/trading-state.ts): only `active` opens. */
+  tradingState: Pick<TradingState, 'state' | 'reason'>;
   account: AccountState;
-  /** Positions the bot's account holds now, on any symbol. */
+  /** Positions the bot's account holds now, on any symbol, the bot's own and others'. */
   openPositions: readonly OpenPosition[];
   instrument: InstrumentSpec;
   quote: Quote;

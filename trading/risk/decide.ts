@@ -1,18 +1,22 @@
 // One decision per signal: every check runs, the trade opens only if all pass, and the
 // outcome carries each result — the answer to "why was this skipped".
-import { autoTradeOn, botActive, botNotHalted, minimumScore, notHaltedGlobally } from './bot-checks.ts';
+import { autoTradeOn, minimumScore, tradingStateAllowsOpening } from './bot-checks.ts';
 import type { DecisionContext, DecisionOutcome, RiskCheck } from './context.ts';
-import { cooldownAfterLoss, correlationGroupFree, maxConcurrentPositions } from './exposure-checks.ts';
+import {
+  accountPositionsCap,
+  cooldownAfterLoss,
+  correlationGroupFree,
+  maxConcurrentPositions,
+} from './exposure-checks.ts';
 import { planOrder } from './order-plan.ts';
 import { marginAvailable, maxSpread, positionSized, stopsLevelRespected } from './order-checks.ts';
 
 export const RISK_CHECKS: readonly RiskCheck[] = [
-  botActive,
+  tradingStateAllowsOpening,
   autoTradeOn,
-  notHaltedGlobally,
-  botNotHalted,
   minimumScore,
   maxConcurrentPositions,
+  accountPositionsCap,
   maxSpread,
   correlationGroupFree,
   cooldownAfterLoss,

@@ -3,15 +3,32 @@ import type { RiskCheck } from './context.ts';
 
 const MINUTE_MS = 60_000;
 
-export const maxConcurrentPositions: RiskCheck = ({ openPositions, settings }) => {
-  const open = openPositions.length;
+/** The bot's own positions (its magic): other bots on the same account do not count. */
+export const maxConcurrentPositions: RiskCheck = ({ openPositions, bot, settings }) => {
+  const open = openPositions.filter((position) => position.magic === bot.magic).length;
   const passed = open < settings.maxConcurrentPositions;
   return {
     name: 'max_positions',
     passed,
     value: open,
     limit: settings.maxConcurrentPositions,
-    reason: `${open} open positions ${passed ? 'below' : 'reach'} the maximum ${settings.maxConcurrentPositions}`,
+    reason: `${open} open positions of this bot ${passed ? 'below' : 'reach'} its maximum ${settings.maxConcurrentPositions}`,
+  };
+};
+
+/** Every position on the account, whoever opened it; 0 = no account-wide cap. */
+export const accountPositionsCap: RiskCheck = ({ openPositions, settings }) => {
+  const open = openPositions.length;
+  const limit = settings.maxAccountPositions;
+  if (limit === 0)
+    return { name: 'max_account_positions', passed: true, value: open, limit: null, reason: 'no account-wide cap' };
+  const passed = open < limit;
+  return {
+    name: 'max_account_positions',
+    passed,
+    value: open,
+    limit,
+    reason: `${open} open positions on the account ${passed ? 'below' : 'reach'} the account-wide maximum ${limit}`,
   };
 };
 

@@ -3,7 +3,18 @@ import { z } from 'zod';
 /** A bot's risk settings; `parse({})` yields every default. */
 export const riskSettingsSchema = z.object({
   decisionMinScore: z.number().min(0).max(1).default(0.5).describe('Lowest signal score that may open a trade'),
-  maxConcurrentPositions: z.number().int().min(0).default(3).describe('Most open positions the bot may hold'),
+  maxConcurrentPositions: z
+    .number()
+    .int()
+    .min(0)
+    .default(3)
+    .describe('Most open positions the bot may hold (its own, by magic)'),
+  maxAccountPositions: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe("Most open positions on the bot's whole account, other bots' and manual ones included; 0 = no cap"),
   riskPerTradePct: z
     .number()
     .gt(0)

@@ -3,7 +3,7 @@
 import { placeOrdersActivity } from '../../../activities/place-orders.ts';
 import { NEVER_SENT_GRACE_MS, reconcileActivity } from '../../../activities/reconcile.ts';
 import { AuditLog, Decision, Order, Signal, type IBot } from '../../../db/entities/index.ts';
-import { clientOrderIdFor } from '../../../trading/client-order-id.ts';
+import { clientOrderIdFor } from '../../../trading/orders/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 
 let engine: TestEngine;

@@ -2,6 +2,8 @@ import { decide, riskSettingsSchema, type DecisionContext, type OpenPosition } f
 import { T0, XAUUSD } from '../fixtures.ts';
 
 const MINUTE = 60_000;
+const BOT_MAGIC = 770_001;
+const OTHER_BOT = 770_002;
 
 function context(overrides: Partial<DecisionContext> = {}): DecisionContext {
   return {
@@ -16,8 +18,8 @@ function context(overrides: Partial<DecisionContext> = {}): DecisionContext {
       features: {},
     },
     settings: riskSettingsSchema.parse({}),
-    bot: { active: true, autoTrade: true },
-    halted: { global: false, bot: false },
+    bot: { autoTrade: true, magic: BOT_MAGIC },
+    tradingState: { state: 'active', reason: 'active' },
     account: { balance: 10_000, freeMargin: 9_000, leverage: 100 },
     openPositions: [],
     instrument: XAUUSD,
@@ -30,6 +32,7 @@ function context(overrides: Partial<DecisionContext> = {}): DecisionContext {
 
 const base = context();
 const position = (overrides: Partial<OpenPosition> = {}): OpenPosition => ({
+  magic: BOT_MAGIC,
   symbol: 'XAUUSD',
   side: 'buy',
   volume: 0.1,
@@ -43,6 +46,7 @@ describe('decide', () => {
     expect(riskSettingsSchema.parse({})).toEqual({
       decisionMinScore: 0.5,
       maxConcurrentPositions: 3,
+      maxAccountPositions: 0,
       riskPerTradePct: 0.5,
       defaultSlPips: 30,
       defaultTpPips: 45,
@@ -64,12 +68,11 @@ describe('decide', () => {
     expect(outcome.takeProfit).toBe(2004.5);
     expect(outcome.score).toBe(0.7);
     expect(outcome.checks.map((check) => check.name)).toEqual([
-      'bot_active',
+      'trading_state',
       'auto_trade',
-      'not_halted_global',
-      'not_halted_bot',
       'min_score',
       'max_positions',
+      'max_account_positions',
       'max_spread',
       'correlation_block',
       'cooldown_after_loss',
@@ -81,16 +84,40 @@ describe('decide', () => {
   });
 
   it.each<[string, Partial<DecisionContext>, string, RegExp]>([
-    ['bot inactive', { bot: { active: false, autoTrade: true } }, 'bot_active', /not active/],
-    ['auto-trade off', { bot: { active: true, autoTrade: false } }, 'auto_trade', /auto-trade is off/],
-    ['global halt', { halted: { global: true, bot: false } }, 'not_halted_global', /global kill-switch/],
-    ['bot halt', { halted: { global: false, bot: true } }, 'not_halted_bot', /bot's kill-switch/],
+    [
+      'bot paused from the terminal',
+      { tradingState: { state: 'paused', reason: 'schedule paused: news spike' } },
+      'trading_state',
+      /bot is paused: schedule paused: news spike/,
+    ],
+    [
+      'bot reducing',
+      { tradingState: { state: 'reducing', reason: 'reducing: positions are managed, none opened' } },
+      'trading_state',
+      /bot is reducing/,
+    ],
+    [
+      'global halt',
+      { tradingState: { state: 'halted', reason: 'global kill-switch: flash crash' } },
+      'trading_state',
+      /halted: global kill-switch: flash crash/,
+    ],
+    ['auto-trade off', { bot: { autoTrade: false, magic: BOT_MAGIC } }, 'auto_trade', /auto-trade is off/],
     ['low score', { signal: { ...base.signal, score: 0.49 } }, 'min_score', /0.49 is below the minimum 0.5/],
     [
       'three positions open',
       { openPositions: [position(), position(), position()] },
       'max_positions',
-      /3 open positions reach the maximum 3/,
+      /3 open positions of this bot reach its maximum 3/,
+    ],
+    [
+      'the account-wide cap reached by other bots',
+      {
+        settings: riskSettingsSchema.parse({ maxAccountPositions: 2 }),
+        openPositions: [position({ magic: OTHER_BOT }), position({ magic: 0 })],
+      },
+      'max_account_positions',
+      /2 open positions on the account reach the account-wide maximum 2/,
     ],
     ['wide spread', { quote: { bid: 2000, ask: 2000.41 } }, 'max_spread', /spread 41 points exceeds the maximum 40/],
     [
@@ -136,18 +163,27 @@ describe('decide', () => {
     expect(outcome.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual([failedCheck]);
     expect(outcome.reason).toMatch(new RegExp(`^failed ${failedCheck}: `));
     expect(outcome.reason).toMatch(reason);
-    expect(outcome.checks).toHaveLength(12);
+    expect(outcome.checks).toHaveLength(11);
   });
 
   it('names every failed check in the reason', () => {
     const outcome = decide(
-      context({ bot: { active: false, autoTrade: false }, signal: { ...base.signal, score: 0.1 } }),
+      context({
+        tradingState: { state: 'paused', reason: 'schedule paused: x' },
+        bot: { autoTrade: false, magic: BOT_MAGIC },
+        signal: { ...base.signal, score: 0.1 },
+      }),
     );
-    expect(outcome.reason).toMatch(/^failed bot_active, auto_trade, min_score: /);
+    expect(outcome.reason).toMatch(/^failed trading_state, auto_trade, min_score: /);
   });
 
   it.each<[string, Partial<DecisionContext>]>([
     ['a same-direction position on this symbol', { openPositions: [position()] }],
+    // Other bots' positions on the same account do not count against this bot's maximum.
+    [
+      'three positions of other bots',
+      { openPositions: [position({ magic: OTHER_BOT }), position({ magic: OTHER_BOT }), position({ magic: 0 })] },
+    ],
     [
       'a position in another group',
       { openPositions: [position({ symbol: 'EURUSD', correlationGroup: 'usd_majors', side: 'sell' })] },

@@ -2,7 +2,7 @@
 // PostgreSQL queues lock requests fairly: a halt waits only for the sends already at the broker,
 // and sends that arrive after it wait behind it — then read the halted flag and stop.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { GLOBAL_KILL_SWITCH, KillSwitch } from './entities/index.ts';
+import { GLOBAL_KILL_SWITCH, KillSwitch } from '../entities/index.ts';
 
 /** Any fixed number, the same in every process of the engine. */
 const ORDER_SEND_GATE = 7_145_230_982;

@@ -1,0 +1,90 @@
+// Account valuation: floating P&L at the current quote, equity, margin, and the account and position views.
+import type { InstrumentSpec } from '../../trading/market.ts';
+import { roundToStep } from '../../trading/rounding.ts';
+import type { AccountInfo, BrokerPosition, Side } from '../port.ts';
+import { closingPrice, type PaperMarket } from './market.ts';
+import { fromCents, marginCents, profitCents } from './money.ts';
+import type { PaperPosition, PaperState } from './state.ts';
+
+function floatingCents(
+  market: PaperMarket,
+  position: PaperPosition,
+  now: number,
+): { cents: number; priceCurrent: number } {
+  const instrument = market.instruments.get(position.symbol);
+  const quote = market.feed.quote(position.symbol, now);
+  if (instrument === undefined || quote === null) return { cents: 0, priceCurrent: position.priceOpen };
+  const priceCurrent = closingPrice(position.side, quote);
+  return {
+    cents: profitCents(instrument, position.side, position.volume, position.priceOpen, priceCurrent),
+    priceCurrent,
+  };
+}
+
+export function positionMarginCents(
+  market: PaperMarket,
+  position: Pick<PaperPosition, 'symbol' | 'volume' | 'priceOpen'>,
+): number {
+  const instrument = market.instruments.get(position.symbol);
+  return instrument === undefined ? 0 : marginCents(instrument, position.volume, position.priceOpen);
+}
+
+export function equityCents(state: PaperState, market: PaperMarket, now: number): number {
+  return state.positions.reduce((sum, p) => sum + floatingCents(market, p, now).cents, state.balanceCents);
+}
+
+export function totalMarginCents(state: PaperState, market: PaperMarket): number {
+  return state.positions.reduce((sum, p) => sum + positionMarginCents(market, p), 0);
+}
+
+/** Margin of the position a netting order leaves behind (or of the new hedging position). */
+export function resultingMarginCents(
+  market: PaperMarket,
+  instrument: InstrumentSpec,
+  existing: PaperPosition | undefined,
+  side: Side,
+  volume: number,
+  price: number,
+): number {
+  if (existing === undefined) return marginCents(instrument, volume, price);
+  if (existing.side === side) return positionMarginCents(market, existing) + marginCents(instrument, volume, price);
+  const net = roundToStep(volume - existing.volume, instrument.volumeStep);
+  if (net > 0) return marginCents(instrument, net, price);
+  return positionMarginCents(market, { ...existing, volume: -net });
+}
+
+export function accountInfo(state: PaperState, market: PaperMarket, now: number): AccountInfo {
+  const equity = equityCents(state, market, now);
+  const margin = totalMarginCents(state, market);
+  return {
+    login: state.login,
+    currency: state.currency,
+    leverage: state.leverage,
+    mode: state.mode,
+    balance: fromCents(state.balanceCents),
+    equity: fromCents(equity),
+    margin: fromCents(margin),
+    freeMargin: fromCents(equity - margin),
+  };
+}
+
+export function positionViews(state: PaperState, market: PaperMarket, now: number): BrokerPosition[] {
+  return state.positions.map((position) => {
+    const floating = floatingCents(market, position, now);
+    return {
+      ticket: position.ticket,
+      symbol: position.symbol,
+      side: position.side,
+      volume: position.volume,
+      priceOpen: position.priceOpen,
+      priceCurrent: floating.priceCurrent,
+      sl: position.sl,
+      tp: position.tp,
+      profit: fromCents(floating.cents),
+      swap: 0,
+      magic: position.magic,
+      comment: position.comment,
+      timeOpen: position.timeOpen,
+    };
+  });
+}

@@ -1,0 +1,80 @@
+// The one owner of an order's life (NautilusTrader's execution engine is the model): the outbox
+// row, the claim and the send under the row lock and the order gate, adoption, cancellation and
+// fills. Steps (placeOrders, reconcile, the kill-switch's closes) are thin callers of it.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BrokerPosition } from '../../brokers/port.ts';
+import type { CloseReason } from '../../trading/close-reason.ts';
+import { clientOrderIdFor } from '../../trading/orders/index.ts';
+import type { IBot, IOrder } from '../entities/index.ts';
+import type { Orm } from '../orm.ts';
+import { auditOrder } from './order-records.ts';
+import { writeCloseOrder, writeNeverPlacedOrder, writeOpenOrder } from './outbox.ts';
+import { executeOrder } from './send.ts';
+import { fillFromDeal, settleUnsettledOrders } from './settlement.ts';
+import type { OrderOutcome, OrderStoreOptions, OrderVenue } from './types.ts';
+
+export class OrderStore {
+  private readonly orm: Orm;
+  private readonly options: OrderStoreOptions;
+
+  constructor(orm: Orm, options: OrderStoreOptions) {
+    this.orm = orm;
+    this.options = options;
+  }
+
+  /** Sends the order of an `open` decision exactly once; a retry resumes it. */
+  async placeOpen(
+    bot: IBot,
+    request: { decisionId: number; clientOrderId: string },
+    venue: OrderVenue,
+  ): Promise<OrderOutcome> {
+    const quote = await venue.broker.quote(bot.symbol);
+    const order = await writeOpenOrder(this.orm.em.fork(), bot, request, quote, this.options.now());
+    return executeOrder(this.orm, this.options, order.id, venue);
+  }
+
+  /** Closes all of `position` (one of the bot's) exactly once per intent; a retry never closes twice. */
+  async close(bot: IBot, position: BrokerPosition, reason: CloseReason, venue: OrderVenue): Promise<OrderOutcome> {
+    const quote = await venue.broker.quote(position.symbol);
+    const order = await writeCloseOrder(this.orm.em.fork(), bot, position, reason, quote, this.options.now());
+    return executeOrder(this.orm, this.options, order.id, venue);
+  }
+
+  /** Adopts or cancels the bot's orders left without an outcome; never resends. */
+  settleUnsettled(botId: number, venue: OrderVenue, graceMs: number): Promise<{ adopted: number; cancelled: number }> {
+    return settleUnsettledOrders(this.orm, this.options, botId, venue, graceMs);
+  }
+
+  /**
+   * Open decisions older than `graceMs` whose order was never written end with a cancelled order
+   * under their own key, so every open decision has exactly one terminal order.
+   */
+  async cancelNeverPlaced(botId: number, graceMs: number): Promise<number> {
+    const em = this.orm.em.fork();
+    // The database's clock, like the decision's creation time: no cycle clock enters this comparison.
+    const unplaced = await em.execute<{ id: number }[]>(
+      `select d.id from decision d
+         join signal s on s.id = d.signal_id
+         left join "order" o on o.decision_id = d.id
+        where s.bot_id = ? and d.action = 'open' and o.id is null and d.created_at < now() - make_interval(secs => ?)`,
+      [botId, graceMs / 1000],
+    );
+    const error =
+      'never placed: the placeOrders step for this decision did not complete; not sent later, the signal is stale';
+    let cancelled = 0;
+    for (const { id } of unplaced) {
+      const clientOrderId = clientOrderIdFor(botId, id);
+      const order = await writeNeverPlacedOrder(em, botId, id, clientOrderId, error, this.options.now());
+      if (!order) continue;
+      auditOrder(em, this.options.trace, order, 'order_cancelled', error, { decisionId: id });
+      await em.flush();
+      cancelled++;
+    }
+    return cancelled;
+  }
+
+  /** A recorded deal fills `order` up to `filledVolume`; true when this settled an unsettled order. */
+  fillFromDeal(em: EntityManager, order: IOrder, filledVolume: number, deal: string): boolean {
+    return fillFromDeal(em, this.options, order, filledVolume, deal);
+  }
+}

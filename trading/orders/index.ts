@@ -1,0 +1,13 @@
+export { clientOrderIdFor, closeOrderIdFor, MAX_CLOSE_ATTEMPTS } from './client-order-id.ts';
+export {
+  canTake,
+  IllegalOrderTransition,
+  ORDER_STATUSES,
+  SENT_STATUSES,
+  SETTLED_STATUSES,
+  transition,
+  UNSETTLED_STATUSES,
+  type OrderEvent,
+  type OrderLifecycleState,
+  type OrderStatus,
+} from './order-lifecycle.ts';
