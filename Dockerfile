@@ -1,4 +1,5 @@
-# One image for the worker and the API (docker-compose.yml picks the command).
+# One image for the worker and the API (docker-compose.yml picks the command), with the `scalper`
+# CLI for `docker compose exec`.
 FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production
@@ -8,10 +9,15 @@ COPY activities activities
 COPY api api
 COPY bots bots
 COPY brokers brokers
+COPY cli cli
 COPY db db
 COPY infra infra
 COPY trading trading
 COPY worker worker
 COPY workflows workflows
+COPY scripts/bundle-workflows.ts scripts/
+# Bundled once at build: the worker starts without webpack and runs the workflow code of this image.
+RUN node scripts/bundle-workflows.ts
+ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 USER node
 CMD ["node", "worker/main.ts"]

@@ -85,6 +85,22 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [TESTING_PACKAGE], patterns: [DEV_SERVER_LAUNCHER] }] },
   },
   {
+    // Only workers open the SDK's native connection.
+    files: ['api/**/*.ts', 'cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [TESTING_PACKAGE, { name: '@temporalio/worker', message: 'api/ and cli/ are clients: no worker SDK' }],
+          patterns: [
+            DEV_SERVER_LAUNCHER,
+            { regex: 'worker-connection', message: 'api/ and cli/ open client connections only' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['infra/**/*.ts', 'cli/start.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [TESTING_PACKAGE] }] },
   },

@@ -1,4 +1,4 @@
-import { Bot, CycleRun } from '../db/entities/index.ts';
+import { Bot, CycleRun, DELETED_BOTS_FILTER } from '../db/entities/index.ts';
 import type { ActivityDeps } from './deps.ts';
 import type { CycleRecord } from './types.ts';
 
@@ -6,7 +6,15 @@ import type { CycleRecord } from './types.ts';
 export function recordCycleActivity(deps: ActivityDeps) {
   return async function recordCycle(record: CycleRecord): Promise<void> {
     const em = deps.orm.em.fork();
-    const bot = await em.findOne(Bot, record.botId);
+    // A deleted bot's row stays (its cycles still count); a bot that never existed has nothing to record.
+    const bot = await em.findOne(Bot, record.botId, { filters: { [DELETED_BOTS_FILTER]: false } });
+    if (!bot) {
+      deps.logger.warn(
+        { botId: record.botId, workflowId: record.workflowId, ...record.counts },
+        'cycle of an unknown bot: nothing recorded',
+      );
+      return;
+    }
     const { strategies, bars, signals, decisions, orders, ordersFilled, ordersRejected, closes } = record.counts;
     await em
       .createQueryBuilder(CycleRun)
@@ -29,7 +37,7 @@ export function recordCycleActivity(deps: ActivityDeps) {
       .onConflict(['runId'])
       .ignore()
       .execute();
-    const line = `[ScalperTrade] bot=${record.botId} symbol=${bot?.symbol ?? '?'} strategies=${strategies} signals=${signals} decisions=${decisions} orders=${orders} filled=${ordersFilled} rejected=${ordersRejected} closes=${closes}`;
+    const line = `[ScalperTrade] bot=${record.botId} symbol=${bot.symbol} strategies=${strategies} signals=${signals} decisions=${decisions} orders=${orders} filled=${ordersFilled} rejected=${ordersRejected} closes=${closes}`;
     deps.logger.info(
       {
         botId: record.botId,

@@ -1,4 +1,5 @@
 // Process configuration from the environment, validated once; a bad value names its variable.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -26,6 +27,13 @@ const envSchema = z.object({
   SCALPER_CACHE_DIR: z.string().min(1).optional(),
   DEMO_BOT: flag.default(true),
   PAPER_FEED_SEED: z.coerce.number().int().default(42),
+  // Unset: the worker bundles the workflows at start (development).
+  WORKFLOW_BUNDLE_PATH: z
+    .string()
+    .min(1)
+    .transform((path) => resolve(path))
+    .refine((path) => statSync(path, { throwIfNoEntry: false })?.isFile(), 'no such file (`npm run build` writes one)')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,6 +1,5 @@
 // Connecting to the servers the engine needs; a failure becomes one line naming the setting.
 import { Connection, Client } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { openOrm, type Orm } from '../db/orm.ts';
 import { ConfigError, redactUrl } from './config.ts';
 import { StartupError } from './startup-error.ts';
@@ -22,30 +21,29 @@ export async function connectDatabase(url: string, setting = 'DATABASE_URL'): Pr
   }
 }
 
+/** Client-side only: the worker's native connection comes from infra/worker-connection.ts. */
 export interface TemporalConnections {
   client: Client;
-  native: NativeConnection;
   close(): Promise<void>;
 }
 
+export function temporalStartupError(address: string, namespace: string, error: unknown): StartupError {
+  return new StartupError(
+    `cannot use Temporal at TEMPORAL_ADDRESS=${address} (namespace ${namespace}): ${reason(error)}`,
+  );
+}
+
 export async function connectTemporal(address: string, namespace: string): Promise<TemporalConnections> {
+  let connection: Connection | undefined;
   try {
-    const connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
-    const native = await NativeConnection.connect({ address });
+    connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
     const client = new Client({ connection, namespace });
     await client.workflowService.describeNamespace({ namespace });
-    return {
-      client,
-      native,
-      async close() {
-        await native.close();
-        await connection.close();
-      },
-    };
+    return { client, close: () => client.connection.close() };
   } catch (error) {
-    throw new StartupError(
-      `cannot use Temporal at TEMPORAL_ADDRESS=${address} (namespace ${namespace}): ${reason(error)}`,
-    );
+    // A connection to a server without the namespace would otherwise stay open.
+    await connection?.close();
+    throw temporalStartupError(address, namespace, error);
   }
 }
 

@@ -10,6 +10,8 @@ export interface WorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** A bundle scripts/bundle-workflows.ts built; without one the workflows are bundled at start. */
+  workflowBundlePath?: string;
 }
 
 export function createWorker(options: WorkerOptions): Promise<Worker> {
@@ -17,7 +19,9 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
+    ...(options.workflowBundlePath
+      ? { workflowBundle: { codePath: options.workflowBundlePath } }
+      : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(options.deps),
   });
 }

@@ -5,6 +5,7 @@ import { BotService } from '../bots/service.ts';
 import { loadConfig } from '../infra/config.ts';
 import { createLogger } from '../infra/logger.ts';
 import { connectDatabase, connectTemporal, exitOnStartupError, required } from '../infra/startup.ts';
+import { connectWorkerTemporal } from '../infra/worker-connection.ts';
 import { createBrokerDirectory } from './brokers.ts';
 import { createWorker } from './create-worker.ts';
 import { createPostgresStateStore } from '../brokers/paper/postgres-store.ts';
@@ -17,16 +18,16 @@ async function main(): Promise<void> {
   const sdkLevel = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? config.LOG_LEVEL : 'warn';
   Runtime.install({ logger: sdkLogger(logger.child({ component: 'temporal-sdk' }, { level: sdkLevel })) });
   const orm = await connectDatabase(required(config.DATABASE_URL, 'DATABASE_URL'));
-  const temporal = await connectTemporal(
-    required(config.TEMPORAL_ADDRESS, 'TEMPORAL_ADDRESS'),
-    config.TEMPORAL_NAMESPACE,
-  );
+  const temporalAddress = required(config.TEMPORAL_ADDRESS, 'TEMPORAL_ADDRESS');
+  const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE);
+  const connection = await connectWorkerTemporal(temporalAddress, config.TEMPORAL_NAMESPACE);
   const schedules = new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE);
   const bots = await new BotService(orm.em, schedules).syncSchedules();
   const worker = await createWorker({
-    connection: temporal.native,
+    connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
     deps: {
       orm,
       brokerFor: createBrokerDirectory({ store: createPostgresStateStore(orm), feedSeed: config.PAPER_FEED_SEED }),
@@ -45,9 +46,13 @@ async function main(): Promise<void> {
     logger.warn('the launcher is gone: draining');
     if (worker.getState() === 'RUNNING') worker.shutdown();
   });
-  logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, bots }, 'worker running; schedules in step with bots');
+  logger.info(
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, bots, workflowBundle: config.WORKFLOW_BUNDLE_PATH ?? 'bundled at start' },
+    'worker running; schedules in step with bots',
+  );
   // Resolves once SIGINT/SIGTERM has drained in-flight activities.
   await worker.run();
+  await connection.close();
   await temporal.close();
   await orm.close();
   logger.info('worker stopped');

@@ -10,6 +10,7 @@ import { createPostgresStateStore } from '../../brokers/paper/postgres-store.ts'
 import { BotSchedules } from '../../bots/schedule.ts';
 import { createLogger } from '../../infra/logger.ts';
 import { connectDatabase, connectTemporal } from '../../infra/startup.ts';
+import { connectWorkerTemporal } from '../../infra/worker-connection.ts';
 import { createBrokerDirectory } from '../../worker/brokers.ts';
 import { createWorker } from '../../worker/create-worker.ts';
 import { CRASH_POINTS, crashingBroker, type CrashPoint } from './crash-broker.ts';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const point = crashPoint();
   const orm = await connectDatabase(env('DATABASE_URL'));
   const temporal = await connectTemporal(env('TEMPORAL_ADDRESS'), 'default');
+  const connection = await connectWorkerTemporal(env('TEMPORAL_ADDRESS'), 'default');
   const directory = createBrokerDirectory({
     store: createPostgresStateStore(orm),
     feedSeed: Number(env('CRASH_FEED_SEED')),
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     return broker;
   };
   const worker = await createWorker({
-    connection: temporal.native,
+    connection,
     namespace: 'default',
     taskQueue: env('CRASH_TASK_QUEUE'),
     deps: {
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`${READY_LINE}\n`);
   await worker.run();
+  await connection.close();
   await temporal.close();
   await orm.close();
 }

@@ -13,7 +13,7 @@ import { createBrokerDirectory } from '../../worker/brokers.ts';
 import { createWorker } from '../../worker/create-worker.ts';
 import { scalperCycle } from '../../workflows/index.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
-import { connectTestTemporal, uniqueTaskQueue } from './temporal.ts';
+import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from './temporal.ts';
 
 export interface TestEngineOptions {
   feedSeed: number;
@@ -26,6 +26,8 @@ export interface TestEngineOptions {
    * really drive cycles), `nowhere` = a queue nobody polls (the test runs each cycle itself).
    */
   schedulesTo: 'worker' | 'nowhere';
+  /** The worker loads this prebuilt workflow bundle instead of bundling the workflows at start. */
+  workflowBundlePath?: string;
 }
 
 export interface TestEngine {
@@ -71,7 +73,14 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     return broker;
   };
   const deps: ActivityDeps = { orm: db.orm, brokerFor, schedules, logger: createLogger('warn', 'test-worker'), now };
-  const worker: Worker = await createWorker({ connection: temporal.native, namespace: 'default', taskQueue, deps });
+  const connection = await connectTestWorkerTemporal();
+  const worker: Worker = await createWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    deps,
+    workflowBundlePath: options.workflowBundlePath,
+  });
   const running = worker.run();
   const created: IBot[] = [];
   return {
@@ -93,6 +102,7 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
       for (const bot of created) await schedules.remove(bot.id);
       worker.shutdown();
       await running;
+      await connection.close();
       await temporal.close();
       await db.drop();
     },

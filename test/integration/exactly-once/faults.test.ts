@@ -2,7 +2,7 @@
 // (as 10012 and as thrown transport errors), lose replies, reject and requote. Afterwards the
 // broker and the audit trail must agree: one broker order per clientOrderId, one Execution per
 // deal, one terminal Order per open Decision.
-import type { Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { createPaperBroker, paperInstruments, type FaultOptions } from '../../../brokers/paper/index.ts';
 import { createPostgresStateStore } from '../../../brokers/paper/postgres-store.ts';
@@ -19,7 +19,7 @@ import { createWorker } from '../../../worker/create-worker.ts';
 import { scalperCycle } from '../../../workflows/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { countingFaults, newFaultTally, type FaultTally } from '../../support/fault-counter.ts';
-import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
+import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
 import { brokerRecordOf } from './broker-record.ts';
 import { busiestStretch } from './firing-stretch.ts';
 
@@ -55,6 +55,7 @@ const SLIPPAGE = { points: 0, jitterPoints: 30 };
 
 let db: TestDatabase;
 let temporal: TemporalConnections;
+let connection: NativeConnection;
 let worker: Worker;
 let running: Promise<void>;
 let bots: BotService;
@@ -101,13 +102,15 @@ beforeAll(async () => {
     logger: createLogger('error', 'faults-worker'),
     now: () => clock,
   };
-  worker = await createWorker({ connection: temporal.native, namespace: 'default', taskQueue, deps });
+  connection = await connectTestWorkerTemporal();
+  worker = await createWorker({ connection, namespace: 'default', taskQueue, deps });
   running = worker.run();
 });
 
 afterAll(async () => {
   worker.shutdown();
   await running;
+  await connection.close();
   await temporal.close();
   await db.drop();
 });

@@ -1,6 +1,7 @@
 // A bad setting ends with one line naming it.
 import { freePort } from '../../../infra/ports.ts';
 import { connectDatabase, connectTemporal, StartupError } from '../../../infra/startup.ts';
+import { connectWorkerTemporal } from '../../../infra/worker-connection.ts';
 
 describe('start-up errors', () => {
   it('an unreachable DATABASE_URL names the setting and hides the password', async () => {
@@ -20,15 +21,21 @@ describe('start-up errors', () => {
     );
   });
 
-  it('an unreachable TEMPORAL_ADDRESS names the setting', async () => {
+  it.each([
+    ['client', connectTemporal],
+    ['worker', connectWorkerTemporal],
+  ])('an unreachable TEMPORAL_ADDRESS names the setting (%s connection)', async (_, connect) => {
     const address = `127.0.0.1:${await freePort()}`;
-    const attempt = connectTemporal(address, 'default');
+    const attempt = connect(address, 'default');
     await expect(attempt).rejects.toBeInstanceOf(StartupError);
     await expect(attempt).rejects.toThrow(`cannot use Temporal at TEMPORAL_ADDRESS=${address}`);
   });
 
-  it('a namespace the server does not have is named', async () => {
-    await expect(connectTemporal(process.env.TEMPORAL_ADDRESS!, 'no-such-namespace')).rejects.toThrow(
+  it.each([
+    ['client', connectTemporal],
+    ['worker', connectWorkerTemporal],
+  ])('a namespace the server does not have is named (%s connection)', async (_, connect) => {
+    await expect(connect(process.env.TEMPORAL_ADDRESS!, 'no-such-namespace')).rejects.toThrow(
       /namespace no-such-namespace/,
     );
   });

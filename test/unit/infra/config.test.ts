@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, redactUrl } from '../../../infra/config.ts';
 
 describe('loadConfig', () => {
@@ -22,9 +23,19 @@ describe('loadConfig', () => {
     [{ TEMPORAL_ADDRESS: 'http://localhost:7233' }, 'TEMPORAL_ADDRESS'],
     [{ API_PORT: '70000' }, 'API_PORT'],
     [{ DEMO_BOT: 'maybe' }, 'DEMO_BOT'],
+    [{ WORKFLOW_BUNDLE_PATH: '/nonexistent/workflow-bundle.js' }, 'WORKFLOW_BUNDLE_PATH'],
   ])('names the variable that is wrong: %p', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}=`));
+  });
+
+  it('takes a workflow bundle that exists, as an absolute path', () => {
+    const file = fileURLToPath(import.meta.url);
+    expect(loadConfig({ WORKFLOW_BUNDLE_PATH: file }).WORKFLOW_BUNDLE_PATH).toBe(file);
+    expect(loadConfig({}).WORKFLOW_BUNDLE_PATH).toBeUndefined();
+    expect(() => loadConfig({ WORKFLOW_BUNDLE_PATH: '/tmp' })).toThrow(
+      /^WORKFLOW_BUNDLE_PATH="\/tmp" is invalid: no such file/,
+    );
   });
 
   it('masks passwords in URLs it prints', () => {

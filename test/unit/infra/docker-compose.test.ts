@@ -1,7 +1,9 @@
 // docker-compose.yml is for users (no Docker engine here): checked by parsing, against the code.
 import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../../../infra/config.ts';
+import { DEFAULT_BUNDLE_PATH } from '../../../scripts/bundle-workflows.ts';
 
 interface Service {
   command?: string[];
@@ -48,10 +50,15 @@ describe('docker-compose.yml', () => {
     expect(compose.services['temporal-ui']?.ports).toContain('8080:8080');
   });
 
-  it('copies every runtime folder into the image', () => {
+  it('gives the worker the workflow bundle the image builds', () => {
     const dockerfile = readFileSync('Dockerfile', 'utf8');
-    for (const folder of ['activities', 'api', 'bots', 'brokers', 'db', 'infra', 'trading', 'worker', 'workflows']) {
-      expect(dockerfile).toContain(`COPY ${folder} ${folder}`);
-    }
+    const workdir = /^WORKDIR (\S+)$/m.exec(dockerfile)?.[1] ?? '';
+    const bundled = dockerfile.indexOf('RUN node scripts/bundle-workflows.ts');
+    // Built after the workflows are copied in, to where the image's WORKFLOW_BUNDLE_PATH points.
+    expect(bundled).toBeGreaterThan(dockerfile.indexOf('COPY workflows workflows'));
+    expect(/^ENV WORKFLOW_BUNDLE_PATH=(\S+)$/m.exec(dockerfile)?.[1]).toBe(
+      join(workdir, relative(process.cwd(), DEFAULT_BUNDLE_PATH)),
+    );
+    expect(compose.services.worker?.environment).not.toHaveProperty('WORKFLOW_BUNDLE_PATH');
   });
 });
