@@ -1,4 +1,4 @@
-// Step 4: the orders of the cycle's open decisions, each exactly once (DESIGN §4), through the order
+// Step 4: the orders of the cycle's open decisions, each exactly once (README, "Orders exactly once"), through the order
 // store. A reject is an outcome (status, retcode, name), not a failure of the step; an outcome
 // nobody knows fails the attempt so that Temporal retries it, and the retry looks the order up at
 // the broker before any resend.

@@ -1,4 +1,4 @@
-// The send (DESIGN §4). Temporal retries an attempt after its start-to-close timeout even when the
+// The send (README, "Orders exactly once"). Temporal retries an attempt after its start-to-close timeout even when the
 // attempt is only slow, so two attempts may run at once. Every step that reads an order's state and
 // acts on it therefore runs under the Order row's lock — the claim (look up, then mark `sent`) and
 // the send (broker call and its answer, in one transaction) — and a send goes out only if its claim

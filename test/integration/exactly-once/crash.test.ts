@@ -1,4 +1,4 @@
-// DESIGN §4.5: a worker killed (kill -9) at any point of an order's life still ends with exactly
+// Orders exactly once (README): a worker killed (kill -9) at any point of an order's life still ends with exactly
 // one broker order per decision. The worker is a child process that SIGKILLs itself at the crash
 // point; a second worker on the same task queue finishes the cycle after the activity times out.
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
