@@ -4,6 +4,8 @@ import type { Client } from '@temporalio/client';
 import { AuditLog, Bot, GLOBAL_KILL_SWITCH, KillSwitch } from '../db/entities/index.ts';
 import { closeOrderGate } from '../db/orders/index.ts';
 import type { Orm } from '../db/orm.ts';
+import type { ClosedPositions } from '../activities/types.ts';
+import { flattenBot } from '../workflows/index.ts';
 import type { BotSchedules } from './schedule.ts';
 
 /** Schedules the halt paused carry this note, so resuming unpauses those and no others. */
@@ -11,7 +13,7 @@ const HALT_NOTE = 'global halt: ';
 
 export interface HaltResult {
   pausedBots: number[];
-  flattened: Array<{ botId: number; closed: string[]; failed: unknown[] }>;
+  flattened: Array<{ botId: number } & Pick<ClosedPositions, 'closed' | 'failed'>>;
 }
 
 export interface KillSwitchStatus {
@@ -54,12 +56,12 @@ export class GlobalKillSwitch {
     const flattened: HaltResult['flattened'] = [];
     if (options.flatten) {
       for (const bot of bots) {
-        const result = await this.client.workflow.execute('flattenBot', {
+        const result = await this.client.workflow.execute(flattenBot, {
           taskQueue: this.taskQueue,
           workflowId: `scalper-flatten-${bot.id}-${Date.now()}`,
           args: [{ botId: bot.id, reason: `global halt: ${reason}` }],
         });
-        flattened.push({ botId: bot.id, ...(result as { closed: string[]; failed: unknown[] }) });
+        flattened.push({ botId: bot.id, closed: result.closed, failed: result.failed });
       }
     }
     em.create(AuditLog, {

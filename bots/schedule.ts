@@ -7,8 +7,7 @@ import {
 } from '@temporalio/client';
 import type { IBot } from '../db/entities/index.ts';
 import { SEARCH_ATTRIBUTES } from '../infra/search-attributes.ts';
-
-export const CYCLE_WORKFLOW = 'scalperCycle';
+import { scalperCycle } from '../workflows/index.ts';
 
 export function scheduleIdOf(botId: number): string {
   return `scalper-bot-${botId}`;
@@ -41,7 +40,7 @@ export class BotSchedules {
   private action(bot: ScheduledBot): ScheduleOptionsAction {
     return {
       type: 'startWorkflow',
-      workflowType: CYCLE_WORKFLOW,
+      workflowType: scalperCycle,
       workflowId: `scalper-cycle-${bot.id}`,
       taskQueue: this.taskQueue,
       args: [{ botId: bot.id }],

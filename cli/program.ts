@@ -7,6 +7,23 @@ import type { EngineConnection } from './engine-connection.ts';
 
 type Print = (line: string) => void;
 
+/** What `scalper show` prints of a bot, besides its trading state and schedule. */
+const SHOWN_SETTINGS = [
+  'id',
+  'name',
+  'symbol',
+  'status',
+  'autoTrade',
+  'enabledStrategies',
+  'strategyParams',
+  'riskSettings',
+  'brokerAccount',
+  'magic',
+  'lookback',
+  'scheduleIntervalSeconds',
+  'version',
+] as const;
+
 function integer(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed)) throw new InvalidArgumentError('not a whole number');
@@ -132,36 +149,10 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     .action(
       withEngine(async (engine, botId: number) => {
         const { bot, schedule, tradingState } = await engine.bots.view(botId);
-        const {
-          id,
-          name,
-          symbol,
-          status,
-          autoTrade,
-          enabledStrategies,
-          strategyParams,
-          riskSettings,
-          brokerAccount,
-          magic,
-          lookback,
-          scheduleIntervalSeconds,
-          version,
-        } = bot;
+        const settings = Object.fromEntries(SHOWN_SETTINGS.map((field) => [field, bot[field]]));
         const shown = {
-          id,
-          name,
-          symbol,
-          status,
+          ...settings,
           tradingState: { state: tradingState.state, reason: tradingState.reason },
-          autoTrade,
-          enabledStrategies,
-          strategyParams,
-          riskSettings,
-          brokerAccount,
-          magic,
-          lookback,
-          scheduleIntervalSeconds,
-          version,
           schedule,
         };
         print(JSON.stringify(shown, null, 2));
@@ -248,8 +239,14 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
       withEngine(async (engine, options: { reason: string; flatten: boolean }) => {
         const result = await engine.killSwitch.halt(options.reason, { flatten: options.flatten });
         print(`halted: ${options.reason}; paused bots ${result.pausedBots.join(', ') || 'none'}`);
-        for (const flat of result.flattened)
+        for (const flat of result.flattened) {
           print(`bot ${flat.botId}: closed ${flat.closed.length}, refused ${flat.failed.length}`);
+          // A refused close leaves a position open: say which, and why, so a human can act.
+          for (const refused of flat.failed) {
+            const why = refused.retcode === null ? refused.status : `${refused.retcode} ${refused.retcodeName}`;
+            print(`  position ${refused.ticket} still open: ${why}`);
+          }
+        }
       }),
     );
 

@@ -40,6 +40,12 @@ async function scalper(...args: string[]): Promise<{ code: number; stdout: strin
   }
 }
 
+/** A bot of its own for a test, created as an operator would. */
+async function setupBot(name: string) {
+  expect(await scalper('setup-bot', '--symbol', 'XAUUSDm', '--name', name)).toMatchObject({ code: 0, stderr: '' });
+  return db.orm.em.fork().findOneOrFail(Bot, { name });
+}
+
 describe('scalper CLI', () => {
   it('setup-bot creates the bot and its schedule, as the seed quick-start did', async () => {
     const result = await scalper('setup-bot', '--symbol', 'XAUUSDm', '--auto-trade');
@@ -54,17 +60,29 @@ describe('scalper CLI', () => {
     await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: false });
   });
 
-  it('pause and resume reach Temporal; bots shows what Temporal says', async () => {
-    const bot = await db.orm.em.fork().findOneOrFail(Bot, { name: 'scalper-xauusdm' });
+  it('pause, reduce and resume reach Temporal; bots and show give the trading state Temporal implies', async () => {
+    const bot = await setupBot('cli-pause');
+    const line = async () => (await scalper('bots')).stdout.split('\n').find((l) => l.startsWith(`${bot.id}\t`));
     expect((await scalper('pause', String(bot.id), '--reason', 'NFP in 5 minutes')).code).toBe(0);
     await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: true, note: 'NFP in 5 minutes' });
-    expect((await scalper('bots')).stdout).toContain(`scalper-bot-${bot.id}: paused (NFP in 5 minutes)`);
+    expect(await line()).toMatch(new RegExp(`\tpaused\t.*scalper-bot-${bot.id}: paused \\(NFP in 5 minutes\\)$`));
+    // Reducing: cycles run again to manage positions, but nothing opens.
+    expect(await scalper('reduce', String(bot.id), '--reason', 'end of session')).toMatchObject({
+      code: 0,
+      stdout: `bot ${bot.id} reducing: end of session\n`,
+    });
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: false, note: 'end of session' });
+    expect(await line()).toMatch(new RegExp(`\treducing\t.*scalper-bot-${bot.id}: running$`));
+    expect(JSON.parse((await scalper('show', String(bot.id))).stdout)).toMatchObject({
+      status: 'reducing',
+      tradingState: { state: 'reducing', reason: 'reducing: positions are managed, none opened' },
+    });
     expect((await scalper('resume', String(bot.id))).code).toBe(0);
-    expect((await scalper('bots')).stdout).toContain(`scalper-bot-${bot.id}: running`);
+    expect(await line()).toMatch(new RegExp(`\tactive\t.*scalper-bot-${bot.id}: running$`));
   });
 
   it('configure changes strategies, risk settings and parameters; show lists them', async () => {
-    const bot = await db.orm.em.fork().findOneOrFail(Bot, { name: 'scalper-xauusdm' });
+    const bot = await setupBot('cli-configure');
     const result = await scalper(
       'configure',
       String(bot.id),

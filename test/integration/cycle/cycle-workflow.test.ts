@@ -1,6 +1,7 @@
 // The cycle workflow's sequencing on the real Temporal dev server, with hand-written activities
 // (the samples-typescript way: a real Worker on its own task queue, mocked activities). Each run
 // gets its own scenario, looked up by workflow id, that records every activity call in order.
+// Longer than most files on purpose: one worker for every branch of one workflow, side by side.
 import { randomUUID } from 'node:crypto';
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';

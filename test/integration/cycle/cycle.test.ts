@@ -154,7 +154,19 @@ describe('scalper cycle', () => {
   });
 
   it('replays every recorded cycle history without a determinism error', async () => {
-    expect(cyclesRun.length).toBeGreaterThanOrEqual(5);
+    // Cycles of its own through every path (orders, kill-switch closes and the second reconcile, a
+    // repeated bar, a skipped signal); with the whole file, the other tests' cycles are replayed too.
+    clock = firing.now;
+    const trading = await newBot('replay-trading', {
+      autoTrade: true,
+      riskSettings: { killSwitchMaxUnrealizedPct: 0.001 },
+    });
+    await expect(runCycle(trading, 'first')).resolves.toMatchObject({ orders: 1, closes: 1 });
+    await expect(runCycle(trading, 'again')).resolves.toMatchObject({ signals: 0, orders: 0 });
+    await expect(runCycle(await newBot('replay-manual', { autoTrade: false }), 'first')).resolves.toMatchObject({
+      decisions: 0,
+    });
+    expect(cyclesRun.length).toBeGreaterThanOrEqual(3);
     const histories = await Promise.all(
       cyclesRun.map(async (workflowId) => ({
         workflowId,

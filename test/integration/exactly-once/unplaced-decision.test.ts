@@ -80,7 +80,11 @@ describe('a decision placeOrders never got to', () => {
   });
 
   it('a late placeOrders attempt for it finds the cancelled order and sends nothing', async () => {
-    const stale = (await engine.db.orm.em.fork().findOneOrFail(Order, { status: 'cancelled' })).decision!.id;
+    const stale = await openDecision(3, NEVER_SENT_GRACE_MS + 60_000);
+    await reconcileActivity(engine.deps)({ botId: bot.id });
+    await expect(engine.db.orm.em.fork().findOneOrFail(Order, { decision: stale })).resolves.toMatchObject({
+      status: 'cancelled',
+    });
     const outcomes = await placeOrdersActivity(engine.deps)({
       botId: bot.id,
       orders: [{ decisionId: stale, clientOrderId: clientOrderIdFor(bot.id, stale) }],

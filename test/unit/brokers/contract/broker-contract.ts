@@ -1,6 +1,7 @@
 // The broker port's contract, written once and run against every adapter: the paper broker
 // now, the MT5 adapters against fake gateways later. Each adapter supplies a harness that
 // puts the scripted market below behind its broker and lets the test move time forward.
+// One file on purpose: the contract is read as a whole by whoever writes the next adapter.
 import type { AccountMode, BrokerDeal, BrokerPort, MarketOrderRequest, TradeResult } from '../../../../brokers/port.ts';
 
 export const CONTRACT_SYMBOL = 'XAUUSDm';
