@@ -1,0 +1,141 @@
+// managePositions run outside any workflow in MockActivityEnvironment, on the real database, the
+// real paper broker and the real schedules: the kill-switch's order of effects (schedule paused,
+// audit row linked to the calling cycle, one close order per position) and the trailing stop.
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../../activities/index.ts';
+import type { BrokerPort } from '../../../brokers/port.ts';
+import { AuditLog, Order, type IBot } from '../../../db/entities/index.ts';
+import { pipsToPrice } from '../../../trading/rounding.ts';
+import { trailingStop } from '../../../trading/trailing.ts';
+import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+
+const SEED = 11;
+const START = Date.UTC(2026, 10, 17, 9, 0, 30);
+const CYCLE = { workflowId: 'cycle-under-test', runId: '0b7c6a55-5d3e-4a1e-9a8e-000000000001' };
+
+let engine: TestEngine;
+let clock = START;
+
+beforeAll(async () => {
+  engine = await startTestEngine({ feedSeed: SEED, now: () => clock, schedulesTo: 'nowhere' });
+});
+
+afterAll(() => engine?.stop());
+
+function inCycle(): MockActivityEnvironment {
+  return new MockActivityEnvironment({
+    workflowExecution: CYCLE,
+    workflowType: 'scalperCycle',
+    activityType: 'managePositions',
+  });
+}
+
+function newBot(name: string, riskSettings: Record<string, unknown>): Promise<IBot> {
+  return engine.createBot({
+    name,
+    symbol: 'XAUUSDm',
+    enabledStrategies: ['pin_bar'],
+    brokerAccount: `paper-${name}`,
+    autoTrade: true,
+    riskSettings,
+  });
+}
+
+/** A position the bot owns (its magic) opened at the current quote, without SL/TP. */
+async function openPosition(broker: BrokerPort, bot: IBot, side: 'buy' | 'sell', comment: string): Promise<string> {
+  const quote = await broker.quote(bot.symbol);
+  const result = await broker.placeMarketOrder({
+    symbol: bot.symbol,
+    side,
+    volume: 0.1,
+    price: side === 'buy' ? quote.ask : quote.bid,
+    sl: null,
+    tp: null,
+    deviationPoints: 20,
+    magic: bot.magic,
+    comment,
+  });
+  expect(result).toMatchObject({ outcome: 'success', retcodeName: 'TRADE_RETCODE_DONE' });
+  return result.order!;
+}
+
+describe('managePositions in an activity environment', () => {
+  it('does nothing for a bot without positions', async () => {
+    clock = START;
+    const bot = await newBot('flat', {});
+    const { managePositions } = createActivities(engine.deps);
+    await expect(inCycle().run(managePositions, { botId: bot.id })).resolves.toEqual({
+      trailed: 0,
+      killSwitchTripped: false,
+      closes: [],
+    });
+    expect(await engine.schedules.state(bot.id)).toMatchObject({ exists: true, paused: false });
+  });
+
+  it('trips the kill-switch: pauses the schedule, audits it in the calling cycle, closes each position with its own order', async () => {
+    clock = START;
+    // Any open position is down by its spread, so the smallest limit is breached at once.
+    const bot = await newBot('tripped', { killSwitchMaxUnrealizedPct: 0.0001, trailingStopPips: 0 });
+    const broker = engine.brokerFor(bot.brokerAccount);
+    const tickets = [
+      await openPosition(broker, bot, 'buy', 'manual-1'),
+      await openPosition(broker, bot, 'sell', 'm-2'),
+    ];
+    const { managePositions } = createActivities(engine.deps);
+
+    const result = await inCycle().run(managePositions, { botId: bot.id });
+
+    expect(result.killSwitchTripped).toBe(true);
+    expect(result.trailed).toBe(0);
+    expect(result.closes.map((close) => close.status)).toEqual(['filled', 'filled']);
+    expect(await broker.positions({ magic: bot.magic })).toEqual([]);
+
+    const schedule = await engine.schedules.state(bot.id);
+    expect(schedule.paused).toBe(true);
+    expect(schedule.note).toMatch(
+      /^automatic kill-switch: unrealised loss -\d+\.\d\d USD is \d+\.\d\d% of the balance/,
+    );
+
+    const em = engine.db.orm.em.fork();
+    const audit = await em.findOneOrFail(AuditLog, { bot: bot.id, event: 'kill_switch_tripped' });
+    expect(audit).toMatchObject(CYCLE);
+    const closes = await em.find(Order, { bot: bot.id });
+    const byTicket = (order: { positionTicket: string | null }) => order.positionTicket;
+    expect(closes.map((order) => [byTicket(order), order.purpose, order.closeReason, order.status]).sort()).toEqual(
+      tickets.map((ticket) => [ticket, 'close', 'kill_switch', 'filled']).sort(),
+    );
+  });
+
+  it('moves the stop behind the price once the position is far enough in profit, and only then', async () => {
+    clock = START;
+    const bot = await newBot('trailing', { killSwitchMaxUnrealizedPct: 100, trailingStopPips: 2 });
+    const broker = engine.brokerFor(bot.brokerAccount);
+    const ticket = await openPosition(broker, bot, 'buy', 'manual-trail');
+    const instrument = await broker.instrument(bot.symbol);
+    const { managePositions } = createActivities(engine.deps);
+
+    // Walk the clock until the bid has run at least the trailing distance above the open price.
+    let trailedAt: number | null = null;
+    for (let minute = 1; minute <= 24 * 60 && trailedAt === null; minute++) {
+      clock = START + minute * 60_000;
+      const [position] = await broker.positions({ magic: bot.magic });
+      const expected = trailingStop(
+        { side: 'buy', openPrice: position!.priceOpen, stopLoss: position!.sl, takeProfit: null },
+        await broker.quote(bot.symbol),
+        pipsToPrice(2, instrument),
+        instrument,
+      );
+      const result = await inCycle().run(managePositions, { botId: bot.id });
+      expect(result).toMatchObject({ trailed: expected === null ? 0 : 1, killSwitchTripped: false });
+      if (expected === null) continue;
+      const [moved] = await broker.positions({ magic: bot.magic });
+      expect(moved).toMatchObject({ ticket, sl: expected });
+      trailedAt = clock;
+    }
+    expect(trailedAt).not.toBeNull();
+
+    // Same price, same stop: nothing to move again.
+    const again = await inCycle().run(managePositions, { botId: bot.id });
+    expect(again.trailed).toBe(0);
+  });
+});
