@@ -1,4 +1,5 @@
 import type { BotSchedules } from '../bots/schedule.ts';
+import type { ApiTokens } from '../db/api-tokens.ts';
 import type { Orm } from '../db/orm.ts';
 import type { Logger } from '../infra/logger.ts';
 
@@ -6,5 +7,8 @@ export interface ApiDeps {
   orm: Orm;
   schedules: BotSchedules;
   temporal: { checkHealth(): Promise<unknown> };
+  tokens: ApiTokens;
   logger: Logger;
+  /** Failed authentications allowed per client address and minute (default 20). */
+  auth?: { maxFailures: number };
 }

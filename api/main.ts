@@ -1,5 +1,6 @@
 // API process: REST over the engine's database and the bots' Temporal Schedules.
 import { BotSchedules } from '../bots/schedule.ts';
+import { ApiTokens } from '../db/api-tokens.ts';
 import { loadConfig } from '../infra/config.ts';
 import { createLogger } from '../infra/logger.ts';
 import { connectDatabase, connectTemporal, exitOnStartupError, required, StartupError } from '../infra/startup.ts';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     orm,
     schedules: new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE),
     temporal: { checkHealth: () => temporal.client.workflowService.getSystemInfo({}) },
+    tokens: new ApiTokens(orm.em),
     logger,
   });
   try {

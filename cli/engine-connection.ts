@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { GlobalKillSwitch } from '../bots/kill-switch.ts';
 import { BotSchedules } from '../bots/schedule.ts';
 import { BotService } from '../bots/service.ts';
+import { ApiTokens } from '../db/api-tokens.ts';
 import type { Orm } from '../db/orm.ts';
 import { loadConfig } from '../infra/config.ts';
 import { connectDatabase, connectTemporal, type TemporalConnections } from '../infra/startup.ts';
@@ -14,6 +15,7 @@ export interface EngineConnection {
   schedules: BotSchedules;
   bots: BotService;
   killSwitch: GlobalKillSwitch;
+  tokens: ApiTokens;
   readFile(path: string): Promise<Uint8Array>;
   close(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function connectToEngine(): Promise<EngineConnection> {
     schedules,
     bots: new BotService(orm.em, schedules),
     killSwitch: new GlobalKillSwitch(orm, schedules, temporal.client, config.TEMPORAL_TASK_QUEUE),
+    tokens: new ApiTokens(orm.em),
     readFile: (path) => readFile(path),
     async close() {
       await temporal.close();

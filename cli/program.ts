@@ -4,6 +4,7 @@ import { decodeMt5File } from '../brokers/feeds/mt5-csv.ts';
 import { importMt5Csv } from '../brokers/feeds/market-bars.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../trading/strategies/index.ts';
 import type { EngineConnection } from './engine-connection.ts';
+import { addTokenCommands } from './token-commands.ts';
 
 type Print = (line: string) => void;
 
@@ -278,5 +279,6 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
       }),
     );
 
+  addTokenCommands(program, withEngine, print);
   return program;
 }

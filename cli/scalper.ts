@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import { ZodError, z } from 'zod';
 import { Mt5CsvError } from '../brokers/feeds/mt5-csv.ts';
 import { BotConflictError, BotNotFoundError, UnknownSettingsError } from '../bots/errors.ts';
+import { TokenNameTakenError, TokenNotFoundError } from '../db/api-tokens.ts';
 import { exitOnStartupError } from '../infra/startup.ts';
 import { connectToEngine } from './engine-connection.ts';
 import { buildProgram } from './program.ts';
@@ -20,7 +21,13 @@ try {
     process.stderr.write(`scalper: invalid settings\n${z.prettifyError(error)}\n`);
     process.exit(2);
   }
-  if (error instanceof BotNotFoundError || error instanceof BotConflictError || error instanceof Mt5CsvError) {
+  if (
+    error instanceof BotNotFoundError ||
+    error instanceof BotConflictError ||
+    error instanceof Mt5CsvError ||
+    error instanceof TokenNameTakenError ||
+    error instanceof TokenNotFoundError
+  ) {
     process.stderr.write(`scalper: ${error.message}\n`);
     process.exit(1);
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BotSchedules } from '../bots/schedule.ts';
 import { BotService } from '../bots/service.ts';
+import { ApiTokens } from '../db/api-tokens.ts';
 import { loadConfig, redactUrl, type EngineConfig } from '../infra/config.ts';
 import { createLogger } from '../infra/logger.ts';
 import { startEmbeddedPostgres } from '../infra/postgres.ts';
@@ -17,6 +18,7 @@ import {
 } from '../infra/startup.ts';
 import { isListening } from '../infra/ports.ts';
 import { startTemporalDevServer } from '../infra/temporal-server.ts';
+import { ensureStartToken } from './start-token.ts';
 
 let config: EngineConfig;
 try {
@@ -144,6 +146,7 @@ async function main(): Promise<void> {
     const demo = await bots.ensureDemoBot();
     logger.info({ botId: demo.id, symbol: demo.symbol }, 'demo paper bot ready (DEMO_BOT=false to skip)');
   }
+  const apiToken = await ensureStartToken(new ApiTokens(orm.em), join(config.dataDir, 'api-token'));
   await temporal.close();
   await orm.close();
 
@@ -158,6 +161,9 @@ async function main(): Promise<void> {
       'scalper-engine is running',
       `  Temporal Web UI  ${uiUrl}/namespaces/${config.TEMPORAL_NAMESPACE}/schedules`,
       `  REST API         ${apiUrl}  (docs: ${apiUrl}/docs, health: ${apiUrl}/health)`,
+      apiToken.created
+        ? `  API token        ${apiToken.token}\n                   (trade scope, shown once; saved in ${apiToken.file})`
+        : `  API token        in ${apiToken.file}  (Authorization: Bearer $(cat ${apiToken.file}))`,
       `  PostgreSQL       ${redactUrl(databaseUrl)}`,
       `  Temporal         ${temporalAddress}`,
       '  Ctrl-C stops everything.',

@@ -1,3 +1,4 @@
+import { ApiToken } from './api-token.ts';
 import { AuditLog } from './audit-log.ts';
 import { Bot } from './bot.ts';
 import { CycleRun } from './cycle-run.ts';
@@ -11,6 +12,7 @@ import { PaperAccount } from './paper-account.ts';
 import { Position } from './position.ts';
 import { Signal } from './signal.ts';
 
+export * from './api-token.ts';
 export * from './audit-log.ts';
 export * from './bot.ts';
 export * from './cycle-run.ts';
@@ -37,4 +39,5 @@ export const ALL_ENTITIES = [
   KillSwitch,
   PaperAccount,
   MarketBar,
+  ApiToken,
 ];

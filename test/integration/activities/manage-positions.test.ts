@@ -22,12 +22,14 @@ beforeAll(async () => {
 
 afterAll(() => engine?.stop());
 
-function inCycle(): MockActivityEnvironment {
-  return new MockActivityEnvironment({
+/** Runs the step as an activity of the cycle CYCLE. */
+function inCycle<A, R>(step: (input: A) => Promise<R>, input: A): Promise<R> {
+  const environment = new MockActivityEnvironment({
     workflowExecution: CYCLE,
     workflowType: 'scalperCycle',
     activityType: 'managePositions',
   });
+  return environment.run(step, input);
 }
 
 function newBot(name: string, riskSettings: Record<string, unknown>): Promise<IBot> {
@@ -64,7 +66,7 @@ describe('managePositions in an activity environment', () => {
     clock = START;
     const bot = await newBot('flat', {});
     const { managePositions } = createActivities(engine.deps);
-    await expect(inCycle().run(managePositions, { botId: bot.id })).resolves.toEqual({
+    await expect(inCycle(managePositions, { botId: bot.id })).resolves.toEqual({
       trailed: 0,
       killSwitchTripped: false,
       closes: [],
@@ -83,7 +85,7 @@ describe('managePositions in an activity environment', () => {
     ];
     const { managePositions } = createActivities(engine.deps);
 
-    const result = await inCycle().run(managePositions, { botId: bot.id });
+    const result = await inCycle(managePositions, { botId: bot.id });
 
     expect(result.killSwitchTripped).toBe(true);
     expect(result.trailed).toBe(0);
@@ -100,7 +102,7 @@ describe('managePositions in an activity environment', () => {
     const audit = await em.findOneOrFail(AuditLog, { bot: bot.id, event: 'kill_switch_tripped' });
     expect(audit).toMatchObject(CYCLE);
     const closes = await em.find(Order, { bot: bot.id });
-    const byTicket = (order: { positionTicket: string | null }) => order.positionTicket;
+    const byTicket = (order: { positionTicket?: string | null }) => order.positionTicket;
     expect(closes.map((order) => [byTicket(order), order.purpose, order.closeReason, order.status]).sort()).toEqual(
       tickets.map((ticket) => [ticket, 'close', 'kill_switch', 'filled']).sort(),
     );
@@ -125,7 +127,7 @@ describe('managePositions in an activity environment', () => {
         pipsToPrice(2, instrument),
         instrument,
       );
-      const result = await inCycle().run(managePositions, { botId: bot.id });
+      const result = await inCycle(managePositions, { botId: bot.id });
       expect(result).toMatchObject({ trailed: expected === null ? 0 : 1, killSwitchTripped: false });
       if (expected === null) continue;
       const [moved] = await broker.positions({ magic: bot.magic });
@@ -135,7 +137,7 @@ describe('managePositions in an activity environment', () => {
     expect(trailedAt).not.toBeNull();
 
     // Same price, same stop: nothing to move again.
-    const again = await inCycle().run(managePositions, { botId: bot.id });
+    const again = await inCycle(managePositions, { botId: bot.id });
     expect(again.trailed).toBe(0);
   });
 });

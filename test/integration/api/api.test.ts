@@ -1,45 +1,18 @@
 // The REST API on real PostgreSQL and Temporal, through `inject`.
-import { buildApp, type App } from '../../../api/app.ts';
-import { BotSchedules, scheduleIdOf } from '../../../bots/schedule.ts';
-import { BotService } from '../../../bots/service.ts';
-import { createLogger } from '../../../infra/logger.ts';
-import type { TemporalConnections } from '../../../infra/startup.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
+import { scheduleIdOf } from '../../../bots/schedule.ts';
+import { startTestApi, type TestApi } from '../../support/api.ts';
 
-let db: TestDatabase;
-let temporal: TemporalConnections;
-let app: App;
-let bots: BotService;
-let temporalReachable = true;
+let api: TestApi;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTestTemporal();
-  const schedules = new BotSchedules(temporal.client, uniqueTaskQueue('unpolled'));
-  bots = new BotService(db.orm.em, schedules);
-  app = await buildApp({
-    orm: db.orm,
-    schedules,
-    temporal: {
-      checkHealth: async () => {
-        if (!temporalReachable) throw new Error('connection refused');
-        return temporal.client.workflowService.getSystemInfo({});
-      },
-    },
-    logger: createLogger('silent', 'test-api'),
-  });
+  api = await startTestApi();
 });
 
-afterAll(async () => {
-  await app.close();
-  await temporal.close();
-  await db.drop();
-});
+afterAll(() => api?.stop());
 
 describe('GET /health', () => {
-  it('is ok when PostgreSQL and Temporal answer', async () => {
-    const response = await app.inject({ method: 'GET', url: '/health' });
+  it('is ok when PostgreSQL and Temporal answer, without a token', async () => {
+    const response = await api.app.inject({ method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       status: 'ok',
@@ -48,27 +21,27 @@ describe('GET /health', () => {
   });
 
   it('is 503 and names the failing dependency', async () => {
-    temporalReachable = false;
+    api.setTemporalReachable(false);
     try {
-      const response = await app.inject({ method: 'GET', url: '/health' });
+      const response = await api.app.inject({ method: 'GET', url: '/health' });
       expect(response.statusCode).toBe(503);
       expect(response.json()).toMatchObject({
         status: 'degraded',
         checks: { database: { status: 'ok' }, temporal: { status: 'failing', error: 'connection refused' } },
       });
     } finally {
-      temporalReachable = true;
+      api.setTemporalReachable(true);
     }
   });
 });
 
 describe('GET /bots', () => {
   it('lists bots with the pause state Temporal holds, as the terminal left it', async () => {
-    const running = await bots.create({ name: 'api-running', symbol: 'XAUUSDm', autoTrade: true });
-    const paused = await bots.create({ name: 'api-paused', symbol: 'EURUSDm' });
-    await temporal.client.schedule.getHandle(scheduleIdOf(paused.id)).pause('paused from the terminal');
+    const running = await api.bots.create({ name: 'api-running', symbol: 'XAUUSDm', autoTrade: true });
+    const paused = await api.bots.create({ name: 'api-paused', symbol: 'EURUSDm' });
+    await api.temporal.client.schedule.getHandle(scheduleIdOf(paused.id)).pause('paused from the terminal');
 
-    const response = await app.inject({ method: 'GET', url: '/bots' });
+    const response = await api.app.inject({ method: 'GET', url: '/bots', headers: api.read });
     expect(response.statusCode).toBe(200);
     const items = response.json().items as Array<Record<string, unknown>>;
     expect(items.find((item) => item.id === running.id)).toMatchObject({
@@ -84,9 +57,11 @@ describe('GET /bots', () => {
     });
   });
 
-  it('serves the OpenAPI document', async () => {
-    const response = await app.inject({ method: 'GET', url: '/docs/json' });
+  it('serves the OpenAPI document without a token, bearer auth declared', async () => {
+    const response = await api.app.inject({ method: 'GET', url: '/docs/json' });
     expect(response.statusCode).toBe(200);
-    expect(Object.keys(response.json().paths)).toEqual(expect.arrayContaining(['/health', '/bots']));
+    const document = response.json();
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/bots']));
+    expect(document.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
   });
 });

@@ -1,0 +1,57 @@
+// `scalper token …`: the REST API's bearer tokens. A token is printed once, when it is created.
+import { type Command, InvalidArgumentError } from 'commander';
+import { TokenNotFoundError } from '../db/api-tokens.ts';
+import { TOKEN_SCOPES, type TokenScope } from '../db/entities/index.ts';
+import type { EngineConnection } from './engine-connection.ts';
+
+type WithEngine = <A extends unknown[]>(
+  action: (engine: EngineConnection, ...args: A) => Promise<void>,
+) => (...args: A) => Promise<void>;
+
+function scope(value: string): TokenScope {
+  if (!(TOKEN_SCOPES as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`${TOKEN_SCOPES.join(' or ')}`);
+  return value as TokenScope;
+}
+
+export function addTokenCommands(program: Command, withEngine: WithEngine, print: (line: string) => void): void {
+  const token = program.command('token').description("The REST API's bearer tokens");
+
+  token
+    .command('create')
+    .description('Create a token and print it once (only its hash is kept)')
+    .requiredOption('--name <name>', 'a name to recognise and revoke it by')
+    .option('--scope <scope>', 'read: GET only; trade: may also change things', scope, 'read' as TokenScope)
+    .action(
+      withEngine(async (engine, options: { name: string; scope: TokenScope }) => {
+        const created = await engine.tokens.create(options.name, options.scope);
+        print(created.token);
+        print(`token ${options.name} (${options.scope}) created; it is shown only now: keep it`);
+      }),
+    );
+
+  token
+    .command('list')
+    .description('Live tokens: name, scope, created, last used (never the token)')
+    .action(
+      withEngine(async (engine) => {
+        const tokens = await engine.tokens.list();
+        if (tokens.length === 0) print('no tokens');
+        for (const t of tokens) {
+          const used = t.lastUsedAt ? t.lastUsedAt.toISOString() : 'never';
+          print(`${t.name}\t${t.scope}\tcreated ${t.createdAt.toISOString()}\tlast used ${used}`);
+        }
+      }),
+    );
+
+  token
+    .command('revoke')
+    .argument('<name>', 'token name')
+    .description('Revoke a token: it is refused from the next request on')
+    .action(
+      withEngine(async (engine, name: string) => {
+        if (!(await engine.tokens.revoke(name))) throw new TokenNotFoundError(name);
+        print(`token ${name} revoked`);
+      }),
+    );
+}
