@@ -6,7 +6,7 @@ import {
   type ScheduleOptionsAction,
 } from '@temporalio/client';
 import type { IBot } from '../db/entities/index.ts';
-import { SEARCH_ATTRIBUTES } from '../infra/search-attributes.ts';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { scalperCycle } from '../workflows/index.ts';
 
 export function scheduleIdOf(botId: number): string {

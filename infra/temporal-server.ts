@@ -1,7 +1,7 @@
 // The Temporal server the engine talks to: an existing one (TEMPORAL_ADDRESS) or a local dev server.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { isListening } from './ports.ts';
-import { SEARCH_ATTRIBUTES } from './search-attributes.ts';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { ensureTemporalCli } from './temporal-cli.ts';
 
 export interface DevServerOptions {

@@ -7,13 +7,16 @@ import {
   ApplicationFailure,
   log,
   proxyActivities,
+  setCurrentDetails,
   TemporalFailure,
+  upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { CycleActivities } from '../activities/index.ts';
 import type { BotRef, CycleCounts, OrderOutcome, OrderRequest } from '../activities/types.ts';
 import { clientOrderIdFor, SENT_STATUSES } from '../trading/orders/index.ts';
+import { describeOrder, newStory, storyDetails, tradeSearchAttributes, type CycleStory } from './cycle-summary.ts';
 
 /** Errors that no retry can cure; everything else is retried within the cycle's time budget. */
 const NON_RETRYABLE = ['BotNotFound', 'InvalidBars', 'InvalidBotSettings', 'InvalidOrder'];
@@ -34,9 +37,20 @@ function step(startToCloseTimeout: ActivityOptions['startToCloseTimeout'], maxim
 const { fetchCandles, runStrategies, evaluateRisk, reconcile, managePositions } = proxyActivities<CycleActivities>(
   step('10s', 3),
 );
-// Placing orders may resend after an unknown outcome; each attempt first looks the order up.
-const { placeOrders } = proxyActivities<CycleActivities>(step('15s', 4));
 const { recordCycle } = proxyActivities<CycleActivities>(step('5s', 5));
+
+/** Placing orders may resend after an unknown outcome; each attempt first looks the order up. */
+function placeOrdersFor(orders: OrderRequest[]) {
+  // The summary names the orders in the Web UI's event list.
+  const summary = `send ${orders.map((order) => order.clientOrderId).join(', ')}`;
+  return proxyActivities<CycleActivities>({ ...step('15s', 4), summary }).placeOrders;
+}
+
+/** Records a line of what the cycle did and shows the story so far in the Web UI. */
+function tell(story: CycleStory, line: string): void {
+  story.lines.push(line);
+  setCurrentDetails(storyDetails(story));
+}
 
 /** "placeOrders: broker rejected …" rather than the SDK's "Activity task failed". */
 function describeFailure(error: unknown): string {
@@ -70,13 +84,22 @@ function countOrders(counts: CycleCounts, outcomes: OrderOutcome[]): void {
 }
 
 /** Candles → strategies → risk → orders. */
-async function trade(input: BotRef, counts: CycleCounts): Promise<void> {
+async function trade(input: BotRef, counts: CycleCounts, story: CycleStory): Promise<void> {
   const candles = await fetchCandles(input);
   counts.bars = candles.window.count;
+  const barTime = new Date(candles.window.lastOpenTime).toISOString().slice(11, 16);
+  tell(story, `${candles.window.count} ${candles.window.symbol} M1 bars up to the ${barTime} UTC bar`);
   const strategies = await runStrategies({ ...input, window: candles.window });
   counts.strategies = strategies.strategiesRun.length;
   counts.signals = strategies.signals.length;
+  tell(
+    story,
+    strategies.signals.length === 0
+      ? `no new signal from ${strategies.strategiesRun.join(', ')}`
+      : `signals: ${strategies.signals.map((s) => `${s.strategy} ${s.direction} (score ${s.score})`).join(', ')}`,
+  );
   const decisions = await evaluateRisk({ ...input, signalIds: strategies.signals.map((s) => s.signalId) });
+  for (const d of decisions) tell(story, `decision ${d.decisionId} ${d.strategy}: ${d.action} — ${d.reason}`);
   const opens = decisions.filter((d) => d.action === 'open');
   counts.decisions = opens.length;
   if (opens.length === 0) return;
@@ -84,16 +107,24 @@ async function trade(input: BotRef, counts: CycleCounts): Promise<void> {
     decisionId: d.decisionId,
     clientOrderId: clientOrderIdFor(input.botId, d.decisionId),
   }));
+  const told = (outcomes: OrderOutcome[]) => {
+    countOrders(counts, outcomes);
+    for (const outcome of outcomes) {
+      const decision = opens.find((d) => clientOrderIdFor(input.botId, d.decisionId) === outcome.clientOrderId);
+      story.opens.push({ outcome, decision });
+      tell(story, describeOrder(outcome, decision));
+    }
+  };
   try {
-    countOrders(counts, await placeOrders({ ...input, orders }));
+    told(await placeOrdersFor(orders)({ ...input, orders }));
   } catch (error) {
-    countOrders(counts, outcomesOf(error));
+    told(outcomesOf(error));
     throw error;
   }
 }
 
 /** Reconcile and manage positions, whatever happened before; each failure is kept, none stops the rest. */
-async function manageRisk(input: BotRef, counts: CycleCounts, failures: unknown[]): Promise<void> {
+async function manageRisk(input: BotRef, counts: CycleCounts, failures: unknown[], story: CycleStory): Promise<void> {
   const attempt = async <T>(run: () => Promise<T>): Promise<T | null> => {
     try {
       return await run();
@@ -104,7 +135,13 @@ async function manageRisk(input: BotRef, counts: CycleCounts, failures: unknown[
   };
   await attempt(() => reconcile(input));
   const managed = await attempt(() => managePositions(input));
-  if (managed) counts.closes = reachedBroker(managed.closes).length;
+  if (managed) {
+    counts.closes = reachedBroker(managed.closes).length;
+    story.closes.push(...managed.closes);
+    if (managed.trailed > 0) tell(story, `trailed ${managed.trailed} stop-loss(es)`);
+    if (managed.killSwitchTripped) tell(story, 'automatic kill-switch tripped: schedule paused, positions closed');
+    for (const close of managed.closes) tell(story, describeOrder(close));
+  }
   // Closes the kill-switch just made (or may have made, if it failed) are booked in this cycle.
   if (managed === null || managed.closes.length > 0) await attempt(() => reconcile(input));
 }
@@ -123,15 +160,19 @@ export async function scalperCycle(input: BotRef): Promise<CycleCounts> {
     closes: 0,
   };
   const failures: unknown[] = [];
+  const story = newStory();
   try {
-    await trade(input, counts);
+    await trade(input, counts, story);
   } catch (error) {
     failures.push(error);
   }
   // A bot that no longer exists has nothing to manage: every step would fail the same way.
-  if (failureType(failures[0]) !== 'BotNotFound') await manageRisk(input, counts, failures);
+  if (failureType(failures[0]) !== 'BotNotFound') await manageRisk(input, counts, failures, story);
+  const traded = tradeSearchAttributes(story);
+  if (traded.length > 0) upsertSearchAttributes(traded);
 
   const error = failures.map(describeFailure).join('; ');
+  if (error) tell(story, `failed: ${error}`);
   const outcome = failures.length === 0 ? 'completed' : 'failed';
   await recordCycle({
     ...input,

@@ -42,6 +42,10 @@ export function outcomeOf(order: IOrder, error: string | null = order.error ?? n
   return {
     clientOrderId: order.clientOrderId,
     purpose: order.purpose,
+    symbol: order.symbol,
+    side: order.side,
+    volume: order.volume,
+    price: order.requestedPrice,
     status: order.status,
     retcode: order.retcode ?? null,
     retcodeName: order.retcodeName ?? null,

@@ -29,6 +29,11 @@ export interface OrderStoreOptions {
 export interface OrderOutcome {
   clientOrderId: string;
   purpose: 'open' | 'close';
+  symbol: string;
+  side: 'buy' | 'sell';
+  volume: number;
+  /** The price the order was sent at (the quote it was decided on). */
+  price: number;
   status: OrderStatus;
   retcode: number | null;
   retcodeName: string | null;

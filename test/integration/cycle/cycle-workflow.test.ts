@@ -72,6 +72,10 @@ function outcome(clientOrderId: string, fields: Partial<OrderOutcome>): OrderOut
   return {
     clientOrderId,
     purpose: 'open',
+    symbol: 'XAUUSDm',
+    side: 'buy',
+    volume: 0.13,
+    price: 2650.6,
     status: 'filled',
     retcode: 10009,
     retcodeName: 'TRADE_RETCODE_DONE',

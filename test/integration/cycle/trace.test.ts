@@ -1,0 +1,84 @@
+// A real cycle that trades (dev server, PostgreSQL, paper broker) is found and read in the Web UI:
+// its search attributes find it by clientOrderId, strategy or "traded at all", its details say
+// what it did in words, and the placeOrders step is summarised by the orders it sends.
+import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
+import { paperInstruments } from '../../../brokers/paper/index.ts';
+import { Order } from '../../../db/entities/index.ts';
+import { SEARCH_ATTRIBUTES } from '../../../workflows/search-attributes.ts';
+import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+import { clearOfStopsLevel, findFiringMinute } from '../../support/firing-minute.ts';
+
+const SEED = 9;
+const LOOKBACK = 120;
+const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
+const firing = findFiringMinute(
+  createSyntheticFeed({ seed: SEED }),
+  instrument,
+  ['pin_bar'],
+  LOOKBACK,
+  Date.UTC(2026, 10, 19, 14),
+  clearOfStopsLevel(instrument),
+);
+
+let engine: TestEngine;
+
+beforeAll(async () => {
+  engine = await startTestEngine({ feedSeed: SEED, now: () => firing.now, schedulesTo: 'nowhere' });
+});
+
+afterAll(() => engine?.stop());
+
+async function eventually<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let tries = 0; tries < 100; tries++) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what} not found within 20 s`);
+}
+
+describe('a cycle that traded, in the Web UI', () => {
+  it('carries its orders in search attributes, its story in its details, and its orders in the step summary', async () => {
+    const bot = await engine.createBot({
+      name: 'traced',
+      symbol: 'XAUUSDm',
+      enabledStrategies: ['pin_bar'],
+      lookback: LOOKBACK,
+      brokerAccount: 'paper-traced',
+      autoTrade: true,
+      riskSettings: { decisionMinScore: 0 },
+    });
+    await expect(engine.runCycle(bot, 'traced')).resolves.toMatchObject({ orders: 1, ordersFilled: 1 });
+    const order = await engine.db.orm.em.fork().findOneOrFail(Order, { bot: bot.id }, { populate: ['decision'] });
+    const handle = engine.temporal.client.workflow.getHandle(`test-cycle-${bot.id}-traced`);
+
+    const attributes = (await handle.describe()).typedSearchAttributes;
+    expect(attributes.get(SEARCH_ATTRIBUTES.clientOrderIds)).toEqual([order.clientOrderId]);
+    expect(attributes.get(SEARCH_ATTRIBUTES.ordersPlaced)).toBe(1);
+    expect(attributes.get(SEARCH_ATTRIBUTES.strategy)).toEqual(['pin_bar']);
+
+    // What an operator types in the Web UI's search box.
+    const found = await eventually(async () => {
+      for await (const execution of engine.temporal.client.workflow.list({
+        query: `ClientOrderIds = '${order.clientOrderId}' AND OrdersPlaced > 0`,
+      }))
+        return execution.workflowId;
+      return undefined;
+    }, `the cycle of ${order.clientOrderId}`);
+    expect(found).toBe(handle.workflowId);
+
+    const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    const side = order.side.toUpperCase();
+    expect(metadata.currentDetails).toContain(
+      `${side} ${order.volume} XAUUSDm @ ${order.requestedPrice} — pin_bar, decision ${order.decision!.id} (filled 10009 TRADE_RETCODE_DONE)`,
+    );
+    expect(metadata.currentDetails).toMatch(/^120 XAUUSDm M1 bars up to the \d\d:\d\d UTC bar\nsignals: pin_bar /);
+
+    const history = await handle.fetchHistory();
+    const summaries = (history.events ?? []).flatMap((event) => {
+      const summary = event.userMetadata?.summary?.data;
+      return event.activityTaskScheduledEventAttributes && summary ? [JSON.parse(Buffer.from(summary).toString())] : [];
+    });
+    expect(summaries).toEqual([`send ${order.clientOrderId}`]);
+  });
+});
