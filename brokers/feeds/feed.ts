@@ -11,7 +11,10 @@ export interface MarketFeed {
   closedBars(symbol: string, count: number, now: number): Bar[];
   /** Bars with `from <= openTime < to`, oldest first. */
   barsBetween(symbol: string, from: number, to: number): Bar[];
-  /** The quote at `now`, or null when there is no price (unknown symbol, no data for the minute). */
+  /**
+   * The quote at `now`, or null when there is no price (unknown symbol, no data for the minute).
+   * It is `quoteOnPath` of the forming bar: the paper broker settles SL/TP on those same prices.
+   */
   quote(symbol: string, now: number): Quote | null;
 }
 

@@ -1,7 +1,9 @@
 // The price path inside one M1 bar, as MT5's "1 minute OHLC" tester assumes it: a bull bar goes
 // open → low → high → close, a bear bar open → high → low → close. Quotes inside the forming
-// minute and SL/TP checks on closed bars both walk this same path, so they never disagree.
+// minute and SL/TP checks both read this same path through `quoteOnPath`, so they never disagree.
 import type { Bar } from '../../trading/market.ts';
+import { roundToStep } from '../../trading/rounding.ts';
+import { MINUTE_MS } from './feed.ts';
 
 /** The four path vertices, equally spaced in time: fractions 0, 1/3, 2/3, 1 of the minute. */
 export function ohlcPath(bar: Pick<Bar, 'open' | 'high' | 'low' | 'close'>): [number, number, number, number] {
@@ -16,4 +18,14 @@ export function priceOnPath(bar: Pick<Bar, 'open' | 'high' | 'low' | 'close'>, f
   const from = path[segment] as number;
   const to = path[segment + 1] as number;
   return from + (to - from) * (position - segment);
+}
+
+/** Bid and Ask on the price grid `offsetMs` into the bar's minute (60 000 = its close). Bars are Bid. */
+export function quoteOnPath(
+  bar: Pick<Bar, 'open' | 'high' | 'low' | 'close' | 'spread'>,
+  offsetMs: number,
+  point: number,
+): { bid: number; ask: number } {
+  const bid = roundToStep(priceOnPath(bar, offsetMs / MINUTE_MS), point);
+  return { bid, ask: roundToStep(bid + bar.spread * point, point) };
 }

@@ -1,9 +1,8 @@
 // A feed that replays recorded M1 bars (e.g. imported from MT5 CSVs) at their own times.
 // A minute with no recorded bar has no quote, as a terminal shows no prices when nothing trades.
 import type { Bar } from '../../trading/market.ts';
-import { roundToStep } from '../../trading/rounding.ts';
-import { MINUTE_MS, minuteOpenTime, type MarketFeed } from './feed.ts';
-import { priceOnPath } from './intrabar.ts';
+import { minuteOpenTime, type MarketFeed } from './feed.ts';
+import { quoteOnPath } from './intrabar.ts';
 
 export interface ReplaySeries {
   symbol: string;
@@ -53,8 +52,7 @@ export function createReplayFeed(series: ReplaySeries[]): MarketFeed {
       const series = bySymbol.get(symbol);
       const bar = barAt(symbol, minuteOpenTime(now));
       if (series === undefined || bar === null) return null;
-      const bid = roundToStep(priceOnPath(bar, (now - bar.openTime) / MINUTE_MS), series.point);
-      return { symbol, bid, ask: roundToStep(bid + bar.spread * series.point, series.point), time: now };
+      return { symbol, ...quoteOnPath(bar, now - bar.openTime, series.point), time: now };
     },
   };
 }

@@ -15,7 +15,7 @@ import { roundToStep } from '../../trading/rounding.ts';
 import type { Quote } from '../port.ts';
 import { hashKey, seededRandom, unitFromKey } from '../random.ts';
 import { MINUTE_MS, minuteOpenTime, type MarketFeed } from './feed.ts';
-import { priceOnPath } from './intrabar.ts';
+import { quoteOnPath } from './intrabar.ts';
 
 const MINUTES_PER_DAY = 1440;
 const CACHED_DAYS = 16;
@@ -234,9 +234,7 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): MarketFeed {
       const profile = profileOf(symbol);
       const bar = barAt(symbol, minuteOpenTime(now));
       if (profile === null || bar === null) return null;
-      const bid = roundToStep(priceOnPath(bar, (now - bar.openTime) / MINUTE_MS), profile.point);
-      const ask = roundToStep(bid + bar.spread * profile.point, profile.point);
-      return { symbol, bid, ask, time: now };
+      return { symbol, ...quoteOnPath(bar, now - bar.openTime, profile.point), time: now };
     },
   };
 }

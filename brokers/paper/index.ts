@@ -1,6 +1,6 @@
 // The paper broker: BrokerPort over a stored PaperState and a market data feed. Each call loads
-// the account's state, first lets the market catch up (SL/TP hit on bars closed since the last
-// call), applies the request, and saves — one atomic step of the state store.
+// the account's state, first lets the market catch up (SL/TP hit since the last call, up to this
+// millisecond of the forming minute), applies the request, and saves — one atomic step of the state store.
 import type { InstrumentSpec } from '../../trading/market.ts';
 import { BrokerTimeoutError } from '../errors.ts';
 import type { MarketFeed } from '../feeds/feed.ts';

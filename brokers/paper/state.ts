@@ -14,7 +14,7 @@ export interface PaperPosition {
   magic: number;
   comment: string;
   timeOpen: number;
-  /** SL/TP have been checked against the feed's bars up to this time. */
+  /** SL/TP have been checked against the feed's quotes up to and including this millisecond. */
   checkedUntil: number;
 }
 

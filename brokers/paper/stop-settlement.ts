@@ -1,42 +1,46 @@
-// Stop settlement: closes positions whose SL or TP was hit on the bars closed since they were last checked.
-import type { Bar, InstrumentSpec } from '../../trading/market.ts';
-import { MINUTE_MS, minuteOpenTime } from '../feeds/feed.ts';
+// Stop settlement: closes positions whose SL or TP was hit since they were last checked, up to
+// the current millisecond of the forming minute, before any request looks at or acts on them.
+import type { InstrumentSpec } from '../../trading/market.ts';
+import { minuteOpenTime } from '../feeds/feed.ts';
 import { closeVolume, recordOrder } from './fills.ts';
 import { opposite, type PaperMarket } from './market.ts';
 import { type PaperPosition, type PaperState, takeTicket } from './state.ts';
-import { findStopExit, type StopExit, type StopsPriority } from './stops.ts';
+import { findStopExit, type StopExit } from './stops.ts';
 
 /**
- * Walks every open position through the bars closed since it was last checked and closes the
- * ones whose SL or TP was hit, as MT5 would have done while nobody was looking.
+ * Walks every open position along the prices after `checkedUntil` up to and including `now` —
+ * closed bars and the forming one alike — and closes the ones whose SL or TP was hit, at the
+ * time it was hit, as MT5 would have done while nobody was looking. The survivors are checked
+ * up to `now`, so the next call starts right after it and new levels apply from then on.
  */
 export function settleStops(state: PaperState, market: PaperMarket, now: number): void {
-  const formingMinute = minuteOpenTime(now);
   for (const position of [...state.positions]) {
     const instrument = market.instruments.get(position.symbol);
     const hasStops = position.sl !== null || position.tp !== null;
-    if (instrument !== undefined && hasStops && position.checkedUntil < formingMinute) {
-      const bars = market.feed.barsBetween(position.symbol, minuteOpenTime(position.checkedUntil), formingMinute);
-      const hit = firstStopExit(bars, position, instrument, market.stopsPriority);
+    if (instrument !== undefined && hasStops && position.checkedUntil < now) {
+      const hit = firstStopExit(market, instrument, position, now);
       if (hit !== null) {
         closeAtStop(state, market, instrument, position, hit.exit, hit.time);
         continue;
       }
     }
-    position.checkedUntil = Math.max(position.checkedUntil, formingMinute);
+    position.checkedUntil = Math.max(position.checkedUntil, now);
   }
 }
 
 function firstStopExit(
-  bars: Bar[],
-  position: PaperPosition,
+  market: PaperMarket,
   instrument: InstrumentSpec,
-  priority: StopsPriority,
+  position: PaperPosition,
+  now: number,
 ): { exit: StopExit; time: number } | null {
+  const from = position.checkedUntil + 1;
+  // From the bar holding `checkedUntil`: its close may still be unchecked (it shares its time with the next open).
+  const bars = market.feed.barsBetween(position.symbol, minuteOpenTime(position.checkedUntil), now + 1);
   for (const bar of bars) {
-    const fromFraction = Math.max(0, (position.checkedUntil - bar.openTime) / MINUTE_MS);
-    const exit = findStopExit(bar, fromFraction, position, instrument.point, priority);
-    if (exit !== null) return { exit, time: bar.openTime + Math.round(exit.fraction * MINUTE_MS) };
+    const exit = findStopExit(bar, Math.max(0, from - bar.openTime), position, instrument.point, market.stopsPriority);
+    // In the forming bar, only what happened by `now` counts; the rest is checked by a later call.
+    if (exit !== null && bar.openTime + exit.offsetMs <= now) return { exit, time: bar.openTime + exit.offsetMs };
   }
   return null;
 }

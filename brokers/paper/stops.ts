@@ -1,10 +1,11 @@
-// Where a position's SL or TP is hit inside one closed bar. The bar is walked along MT5's
-// OHLC path (bull: O→L→H→C, bear: O→H→L→C) from the point the position was last checked:
-// a level the price already sits beyond at that point (a gap) fills there, at the open;
-// otherwise the first level the path crosses fills at its own price.
+// Where a position's SL or TP is hit inside one bar. The bar is walked along MT5's OHLC path
+// (bull: O→L→H→C, bear: O→H→L→C) one millisecond at a time, on the price grid: the very quotes
+// the feed serves during that minute (`quoteOnPath`). A stop fires at the first millisecond whose
+// quote reaches it, so no client ever sees a quote at or beyond a level of a position still open.
+// Reached at the bar's open (a gap), it fills at the open; reached on the way, at its own price.
 import type { Bar } from '../../trading/market.ts';
-import { roundToStep } from '../../trading/rounding.ts';
-import { ohlcPath, priceOnPath } from '../feeds/intrabar.ts';
+import { MINUTE_MS } from '../feeds/feed.ts';
+import { quoteOnPath } from '../feeds/intrabar.ts';
 import type { Side } from '../port.ts';
 
 export type StopsPriority = 'ohlc_path' | 'sl_first';
@@ -19,78 +20,64 @@ export interface StopExit {
   reason: 'sl' | 'tp';
   /** Fill price on the closing side: Bid for a buy position, Ask for a sell position. */
   price: number;
-  /** Fraction of the minute at which it happened. */
-  fraction: number;
+  /** Milliseconds into the bar's minute at which it happened (60 000 = at the close). */
+  offsetMs: number;
 }
 
-const PATH_FRACTIONS = [0, 1 / 3, 2 / 3, 1] as const;
+/** The path's vertices (open, low or high, high or low, close): it is a straight line between them. */
+const VERTEX_MS = [0, MINUTE_MS / 3, (2 * MINUTE_MS) / 3, MINUTE_MS] as const;
 
 /**
- * Checks `bar` from `fromFraction` of its minute. Bars are Bid; a sell position closes at
- * Ask = Bid + spread × point, so its levels are compared with the Bid path shifted by the spread.
+ * The first stop reached in `bar` from `fromMs` (inclusive) to its close. Bars are Bid; a sell
+ * position closes at the Ask, so its levels are compared with the quote's Ask.
  */
 export function findStopExit(
   bar: Bar,
-  fromFraction: number,
+  fromMs: number,
   position: StopLevels,
   point: number,
   priority: StopsPriority,
 ): StopExit | null {
-  const shift = position.side === 'sell' ? bar.spread * point : 0;
-  const toClosePrice = (bid: number): number => roundToStep(bid + shift, point);
-  // Levels on the Bid path: `below` fires when the Bid falls to it, `above` when it rises to it.
-  const bidLevel = (level: number | null): number | null => (level === null ? null : level - shift);
-  const below = {
-    reason: position.side === 'buy' ? 'sl' : 'tp',
-    level: bidLevel(position.side === 'buy' ? position.sl : position.tp),
-  } as const;
-  const above = {
-    reason: position.side === 'buy' ? 'tp' : 'sl',
-    level: bidLevel(position.side === 'buy' ? position.tp : position.sl),
-  } as const;
+  const closingAt = (ms: number): number => {
+    const quote = quoteOnPath(bar, ms, point);
+    return position.side === 'buy' ? quote.bid : quote.ask;
+  };
+  // A buy's SL is reached when the Bid falls to it and its TP when it rises to it; a sell's the other way.
+  const slDirection = position.side === 'buy' ? -1 : 1;
+  const stop = (reason: 'sl' | 'tp', level: number | null, direction: number): StopExit | null => {
+    if (level === null) return null;
+    const offsetMs = firstReach(fromMs, (ms) => direction * (closingAt(ms) - level) >= 0);
+    if (offsetMs === null) return null;
+    return { reason, price: offsetMs === 0 ? closingAt(0) : level, offsetMs };
+  };
+  const sl = stop('sl', position.sl, slDirection);
+  const tp = stop('tp', position.tp, -slDirection);
+  if (sl !== null && (tp === null || sl.offsetMs <= tp.offsetMs)) return sl;
+  // Pessimistic option: a bar that reaches both levels took the SL, at the time it reached the TP.
+  if (tp !== null && sl !== null && priority === 'sl_first') return { ...sl, offsetMs: tp.offsetMs };
+  return tp;
+}
 
-  const path = ohlcPath(bar);
-  const points: Array<{ price: number; fraction: number }> = [
-    { price: priceOnPath(bar, fromFraction), fraction: fromFraction },
-  ];
-  PATH_FRACTIONS.forEach((fraction, i) => {
-    if (fraction > fromFraction) points.push({ price: path[i] as number, fraction });
-  });
-
-  const start = points[0] as { price: number; fraction: number };
-  let exit: StopExit | null = null;
-  if (below.level !== null && start.price <= below.level) {
-    exit = { reason: below.reason, price: toClosePrice(start.price), fraction: start.fraction };
-  } else if (above.level !== null && start.price >= above.level) {
-    exit = { reason: above.reason, price: toClosePrice(start.price), fraction: start.fraction };
-  }
-  if (exit !== null) return exit;
-
-  for (let i = 1; i < points.length && exit === null; i++) {
-    const from = points[i - 1] as { price: number; fraction: number };
-    const to = points[i] as { price: number; fraction: number };
-    const crossed =
-      to.price < from.price && below.level !== null && to.price <= below.level
-        ? { ...below, level: below.level }
-        : to.price > from.price && above.level !== null && to.price >= above.level
-          ? { ...above, level: above.level }
-          : null;
-    if (crossed !== null) {
-      const share = (crossed.level - from.price) / (to.price - from.price);
-      exit = {
-        reason: crossed.reason,
-        price: toClosePrice(crossed.level),
-        fraction: from.fraction + share * (to.fraction - from.fraction),
-      };
+/**
+ * The first millisecond in [fromMs, close] at which `reached` holds. The path is monotonic between
+ * vertices, so a segment whose start has not reached a level reaches it if and only if its end
+ * does, and from some millisecond on: a binary search finds it in ~15 quotes.
+ */
+function firstReach(fromMs: number, reached: (ms: number) => boolean): number | null {
+  if (reached(fromMs)) return fromMs;
+  let before = fromMs;
+  for (const vertex of VERTEX_MS) {
+    if (vertex <= fromMs) continue;
+    if (reached(vertex)) {
+      let after = vertex;
+      while (after - before > 1) {
+        const middle = Math.floor((before + after) / 2);
+        if (reached(middle)) after = middle;
+        else before = middle;
+      }
+      return after;
     }
+    before = vertex;
   }
-
-  if (exit?.reason === 'tp' && priority === 'sl_first') {
-    const slOnBid = position.side === 'buy' ? below.level : above.level;
-    const prices = points.map((p) => p.price);
-    const slTouched =
-      slOnBid !== null && (position.side === 'buy' ? Math.min(...prices) <= slOnBid : Math.max(...prices) >= slOnBid);
-    if (slTouched) return { reason: 'sl', price: toClosePrice(slOnBid), fraction: exit.fraction };
-  }
-  return exit;
+  return null;
 }

@@ -157,9 +157,8 @@ export function modifyPosition(
   if (newSl === position.sl && newTp === position.tp) return tradeResult(RETCODE.NO_CHANGES, position.comment);
   if (!validStops(instrument, position.side, newSl, newTp, quote))
     return tradeResult(RETCODE.INVALID_STOPS, position.comment);
+  // New levels apply from the next millisecond: settleStops has just checked the old ones up to now.
   position.sl = newSl;
   position.tp = newTp;
-  // New levels apply from now on: the part of the minute before the change cannot hit them.
-  position.checkedUntil = Math.max(position.checkedUntil, now);
   return tradeResult(RETCODE.DONE, position.comment, { volume: position.volume });
 }

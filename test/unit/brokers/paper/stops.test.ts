@@ -41,7 +41,7 @@ describe('SL/TP inside a bar (buy position, Bid path)', () => {
         expect(exit.price).toBeLessThanOrEqual(bar.high);
         const gapped = exit.reason === 'sl' ? bar.open <= sl : bar.open >= tp;
         expect(exit.price).toBe(gapped ? bar.open : exit.reason === 'sl' ? sl : tp);
-        if (gapped) expect(exit.fraction).toBe(0);
+        if (gapped) expect(exit.offsetMs).toBe(0);
       }),
       { numRuns: 500 },
     );
