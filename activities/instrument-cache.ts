@@ -42,5 +42,6 @@ export async function cachedInstrument(
     pipSize: row.pipSize,
     marginRate: row.marginRate,
     correlationGroup: row.correlationGroup,
+    commissionPerLot: row.commissionPerLot,
   };
 }

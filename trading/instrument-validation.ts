@@ -23,5 +23,7 @@ export const instrumentSpecSchema = z
     pipSize: positive,
     marginRate: nonNegative,
     correlationGroup: z.string().min(1),
+    // A negative commission (a rebate) would let sizing risk more than its budget.
+    commissionPerLot: nonNegative,
   })
   .refine((spec) => spec.volumeMin <= spec.volumeMax, { message: 'volumeMin above volumeMax' });

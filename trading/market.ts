@@ -39,6 +39,12 @@ export interface InstrumentSpec {
   /** Margin for 1 lot as a fraction of notional (1 / leverage for most CFD accounts). */
   marginRate: number;
   correlationGroup: string;
+  /**
+   * Commission per lot per deal side (opening and closing each pay it), in account currency, ≥ 0.
+   * MT5's symbol spec does not carry it (it belongs to the account's group), so the broker adapter
+   * reports what it charges or is configured with; sizing counts it.
+   */
+  commissionPerLot: number;
 }
 
 export type TradeSide = 'buy' | 'sell';

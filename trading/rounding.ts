@@ -6,6 +6,15 @@ const MAX_DECIMALS = 12;
 /** Tolerance, in steps, for a float quotient that should have been a whole number. */
 const STEP_EPSILON = 1e-9;
 
+/**
+ * How far a quotient value / step of grid numbers may sit from the whole number it should be: the
+ * three roundings (value, step, quotient) add at most 1.5 ulps. That outgrows STEP_EPSILON near
+ * 1e7 steps (1000000.19 / 0.01 = 100000018.99999999).
+ */
+function quotientTolerance(steps: number): number {
+  return Math.max(STEP_EPSILON, 2 * Number.EPSILON * Math.abs(steps));
+}
+
 /** Number of decimals needed to write a step such as 0.01, 0.25 or 1e-5 exactly. */
 export function decimalsOf(step: number): number {
   for (let decimals = 0; decimals <= MAX_DECIMALS; decimals++) {
@@ -24,11 +33,13 @@ export function roundToStep(value: number, step: number): number {
 }
 
 export function roundDownToStep(value: number, step: number): number {
-  return fromSteps(Math.floor(value / step + STEP_EPSILON), step);
+  const steps = value / step;
+  return fromSteps(Math.floor(steps + quotientTolerance(steps)), step);
 }
 
 export function roundUpToStep(value: number, step: number): number {
-  return fromSteps(Math.ceil(value / step - STEP_EPSILON), step);
+  const steps = value / step;
+  return fromSteps(Math.ceil(steps - quotientTolerance(steps)), step);
 }
 
 export function roundPrice(price: number, instrument: Pick<InstrumentSpec, 'tickSize'>): number {
@@ -67,4 +78,9 @@ export function priceToPips(distance: number, instrument: Pick<InstrumentSpec, '
 /** Spread of a quote in whole points (rounded: bid and ask are already on the grid). */
 export function spreadPoints(bid: number, ask: number, instrument: Pick<InstrumentSpec, 'point'>): number {
   return Math.round(priceToPoints(ask - bid, instrument));
+}
+
+/** Whole ticks between two prices on the tick grid (rounded: only float noise keeps it from whole). */
+export function ticksBetween(from: number, to: number, instrument: Pick<InstrumentSpec, 'tickSize'>): number {
+  return Math.round(Math.abs(to - from) / instrument.tickSize);
 }

@@ -1,14 +1,32 @@
-// Position size from risk: the volume whose loss at the stop is at most riskPerTradePct of
-// the balance, on the broker's volume grid.
-import type { InstrumentSpec } from './market.ts';
-import { roundVolumeDown } from './rounding.ts';
+// Position size from risk: the largest volume on the broker's grid whose loss at the stop,
+// costs included, is at most riskPerTradePct of the balance. The costs are the spread paid at
+// entry and the commission of both deals; slippage cannot be known in advance and is not counted.
+import type { InstrumentSpec, Quote, TradeSide } from './market.ts';
+import { roundVolumeDown, ticksBetween } from './rounding.ts';
+
+export type SizedInstrument = Pick<
+  InstrumentSpec,
+  'tickSize' | 'tickValue' | 'volumeMin' | 'volumeMax' | 'volumeStep' | 'commissionPerLot'
+>;
 
 export interface SizingInput {
   balance: number;
   riskPerTradePct: number;
-  entryPrice: number;
+  side: TradeSide;
+  /** The quote the order is sent at; it and the stop-loss lie on the tick grid. */
+  quote: Quote;
   stopLoss: number;
-  instrument: Pick<InstrumentSpec, 'tickSize' | 'tickValue' | 'volumeMin' | 'volumeMax' | 'volumeStep'>;
+  instrument: SizedInstrument;
+}
+
+/** Money `volume` lots lose if the stop-loss is hit, in account currency. */
+export interface LossAtStop {
+  volume: number;
+  /** The price move from the entry to the stop, the spread paid at entry included. */
+  price: number;
+  /** Round trip: commissionPerLot on the opening deal and again on the closing one. */
+  commission: number;
+  total: number;
 }
 
 export interface PositionSize {
@@ -18,21 +36,43 @@ export interface PositionSize {
   reason: string;
   /** Money the trade may lose at the stop: riskPerTradePct of the balance. */
   riskBudget: number;
-  /** Money lost at the stop per 1 lot. */
+  /** Money lost at the stop per 1 lot, commission included. */
   riskPerLot: number;
   /** Volume that exactly spends the budget, before rounding and clamping. */
   exactVolume: number;
+  /** The loss at the stop of `volume`, or of the minimum volume when none fits; null for a zero stop distance. */
+  lossAtStop: LossAtStop | null;
 }
 
-/** Money lost per 1 lot if the price moves `distance` against the position. */
-export function moneyPerLot(distance: number, instrument: Pick<InstrumentSpec, 'tickSize' | 'tickValue'>): number {
-  return (distance / instrument.tickSize) * instrument.tickValue;
+/** A buy opens at the ask, a sell at the bid. */
+export function entryPriceOf(side: TradeSide, quote: Quote): number {
+  return side === 'buy' ? quote.ask : quote.bid;
 }
 
+/** What `volume` lots lose over `stopTicks` ticks, with the commission of both deals. */
+function lossAtStop(volume: number, stopTicks: number, instrument: SizedInstrument): LossAtStop {
+  const price = stopTicks * instrument.tickValue * volume;
+  const commission = 2 * instrument.commissionPerLot * volume;
+  return { volume, price, commission, total: price + commission };
+}
+
+const money = (amount: number): string => amount.toFixed(2);
+
+/**
+ * A buy fills at the ask and its stop fires when the bid falls to it, closing there; a sell
+ * fills at the bid and is stopped when the ask rises to it. Either way the ticks from the entry
+ * price to the stop already hold the spread paid at entry, whatever the spread is at the stop.
+ */
 export function sizePosition(input: SizingInput): PositionSize {
-  const { instrument } = input;
+  const { instrument, side, quote } = input;
+  const entry = entryPriceOf(side, quote);
+  const stopTicks = ticksBetween(entry, input.stopLoss, instrument);
   const riskBudget = (input.balance * input.riskPerTradePct) / 100;
-  const riskPerLot = moneyPerLot(Math.abs(input.entryPrice - input.stopLoss), instrument);
+  const perLot = lossAtStop(1, stopTicks, instrument);
+  const riskPerLot = perLot.total;
+  const costs = (loss: LossAtStop): string =>
+    `${money(loss.price)} price over ${stopTicks} ticks from the ${side === 'buy' ? 'ask' : 'bid'}, ` +
+    `${ticksBetween(quote.bid, quote.ask, instrument)} of them spread, + ${money(loss.commission)} round-trip commission`;
   const untradable = (reason: string, exactVolume = 0): PositionSize => ({
     volume: 0,
     tradable: false,
@@ -40,27 +80,30 @@ export function sizePosition(input: SizingInput): PositionSize {
     riskBudget,
     riskPerLot,
     exactVolume,
+    lossAtStop: stopTicks > 0 ? lossAtStop(instrument.volumeMin, stopTicks, instrument) : null,
   });
-  if (!(riskPerLot > 0) || !Number.isFinite(riskPerLot))
-    return untradable('stop-loss distance is zero, risk cannot be sized');
-  if (!(riskBudget > 0)) return untradable(`risk budget ${riskBudget.toFixed(2)} is not positive`);
+  if (!(stopTicks > 0)) return untradable('stop-loss distance is zero, risk cannot be sized');
+  if (!(riskBudget > 0)) return untradable(`risk budget ${money(riskBudget)} is not positive`);
 
   const exactVolume = riskBudget / riskPerLot;
-  const volume = Math.min(roundVolumeDown(exactVolume, instrument), roundVolumeDown(instrument.volumeMax, instrument));
+  const fitting = roundVolumeDown(exactVolume, instrument);
+  const volume = Math.min(fitting, roundVolumeDown(instrument.volumeMax, instrument));
   if (volume < instrument.volumeMin) {
     return untradable(
-      `risk budget ${riskBudget.toFixed(2)} over ${riskPerLot.toFixed(2)} per lot allows ${exactVolume.toPrecision(3)} lots, below the minimum ${instrument.volumeMin}`,
+      `risk budget ${money(riskBudget)} allows ${exactVolume.toPrecision(3)} lots, below the minimum ` +
+        `${instrument.volumeMin}: ${money(riskPerLot)} per lot at the stop, ${costs(perLot)}`,
       exactVolume,
     );
   }
-  const clamped =
-    volume < roundVolumeDown(exactVolume, instrument) ? ` (clamped to the maximum ${instrument.volumeMax})` : '';
+  const loss = lossAtStop(volume, stopTicks, instrument);
+  const clamped = volume < fitting ? ` (clamped to the maximum ${instrument.volumeMax})` : '';
   return {
     volume,
     tradable: true,
-    reason: `${volume} lots risk ${(volume * riskPerLot).toFixed(2)} of a ${riskBudget.toFixed(2)} budget${clamped}`,
+    reason: `${volume} lots lose ${money(loss.total)} at the stop, within the ${money(riskBudget)} budget${clamped}: ${costs(loss)}`,
     riskBudget,
     riskPerLot,
     exactVolume,
+    lossAtStop: loss,
   };
 }

@@ -7,7 +7,7 @@ import type { MarketFeed } from '../feeds/feed.ts';
 import type { BrokerPort, TradeResult } from '../port.ts';
 import { RETCODE } from '../retcodes.ts';
 import { type FaultOptions, nextFault } from './faults.ts';
-import { paperInstruments } from './instruments.ts';
+import { PAPER_COMMISSION_PER_LOT, paperInstruments } from './instruments.ts';
 import type { PaperMarket, SlippageOptions } from './market.ts';
 import { alwaysOpen, type TradingSession } from './session.ts';
 import { DEFAULT_ACCOUNT, newPaperState, type PaperAccountSettings, type PaperState } from './state.ts';
@@ -33,8 +33,8 @@ export interface PaperBrokerOptions {
   seed?: number;
   /** The account created on first use (login paper-1, USD, 1:100, hedging, 10 000 by default). */
   account?: Partial<PaperAccountSettings>;
-  /** Tradable symbols; XAUUSDm and EURUSDm with margin 1/leverage by default. */
-  instruments?: InstrumentSpec[];
+  /** Tradable symbols; XAUUSDm and EURUSDm with margin 1/leverage by default. Each reports `commissionPerLot`. */
+  instruments?: Array<Omit<InstrumentSpec, 'commissionPerLot'>>;
   /** When trading is open; always by default (the synthetic feed runs 24/7). See `forexWeek`. */
   session?: TradingSession;
   slippage?: Partial<SlippageOptions>;
@@ -50,14 +50,19 @@ export function createPaperBroker(options: PaperBrokerOptions): BrokerPort {
   const clock = options.clock ?? wallClock;
   const seed = options.seed ?? 1;
   const account: PaperAccountSettings = { ...DEFAULT_ACCOUNT, ...options.account };
-  const instruments = options.instruments ?? paperInstruments(account.leverage);
+  const commissionPerLot = options.commissionPerLot ?? PAPER_COMMISSION_PER_LOT;
+  // The specs report the commission the fills book, so that sizing counts it.
+  const instruments = (options.instruments ?? paperInstruments(account.leverage)).map((spec) => ({
+    ...spec,
+    commissionPerLot,
+  }));
   const faults = options.faults ?? {};
   const market: PaperMarket = {
     feed,
     instruments: new Map(instruments.map((spec) => [spec.symbol, spec])),
     session: options.session ?? alwaysOpen,
     slippage: { points: 0, jitterPoints: 0, ...options.slippage },
-    commissionPerLot: options.commissionPerLot ?? 3.5,
+    commissionPerLot,
     stopsPriority: options.stopsPriority ?? 'ohlc_path',
     seed,
   };

@@ -3,7 +3,10 @@
 // read like a raw-spread gold account; the pip of gold is explicit: 0.1.
 import type { InstrumentSpec } from '../../trading/market.ts';
 
-export function paperInstruments(leverage: number): InstrumentSpec[] {
+/** Commission per lot per deal side of the paper account (a raw-spread account's). */
+export const PAPER_COMMISSION_PER_LOT = 3.5;
+
+export function paperInstruments(leverage: number, commissionPerLot = PAPER_COMMISSION_PER_LOT): InstrumentSpec[] {
   const marginRate = 1 / leverage;
   return [
     {
@@ -24,6 +27,7 @@ export function paperInstruments(leverage: number): InstrumentSpec[] {
       pipSize: 0.1,
       marginRate,
       correlationGroup: 'gold',
+      commissionPerLot,
     },
     {
       symbol: 'EURUSDm',
@@ -42,6 +46,7 @@ export function paperInstruments(leverage: number): InstrumentSpec[] {
       pipSize: 0.0001,
       marginRate,
       correlationGroup: 'usd',
+      commissionPerLot,
     },
   ];
 }

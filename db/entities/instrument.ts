@@ -24,6 +24,7 @@ export const Instrument = defineEntity({
     pipSize: p.decimal('number').precision(18).scale(8),
     marginRate: p.decimal('number').precision(12).scale(8),
     correlationGroup: p.string(),
+    commissionPerLot: p.decimal('number').precision(18).scale(8),
     updatedAt: p
       .datetime()
       .onCreate(() => new Date())

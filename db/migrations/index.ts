@@ -2,6 +2,7 @@ import { Migration20261123232421_Initial } from './Migration20261123232421_Initi
 import { Migration20261123235141_BotDeletedAt } from './Migration20261123235141_BotDeletedAt.ts';
 import { Migration20261124042635_OrderLifecycle } from './Migration20261124042635_OrderLifecycle.ts';
 import { Migration20261124090000_ApiTokens } from './Migration20261124090000_ApiTokens.ts';
+import { Migration20261124091000_CommissionPerLot } from './Migration20261124091000_CommissionPerLot.ts';
 
 /** Every migration, in order; new ones come from `npm run db:migration -- <Name>`. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123235141_BotDeletedAt', class: Migration20261123235141_BotDeletedAt },
   { name: 'Migration20261124042635_OrderLifecycle', class: Migration20261124042635_OrderLifecycle },
   { name: 'Migration20261124090000_ApiTokens', class: Migration20261124090000_ApiTokens },
+  { name: 'Migration20261124091000_CommissionPerLot', class: Migration20261124091000_CommissionPerLot },
 ];

@@ -41,21 +41,29 @@ export const stopsLevelRespected: RiskCheck = ({ quote, instrument }, plan) => {
   };
 };
 
-export const positionSized: RiskCheck = ({ instrument }, plan) => ({
+/**
+ * Value: the money the trade loses at its stop, spread and round-trip commission included (what
+ * the minimum volume would lose when no volume fits); limit: the risk budget. The reason breaks
+ * the loss down into price and commission.
+ */
+export const positionSized: RiskCheck = (_context, { size }) => ({
   name: 'position_size',
-  passed: plan.size.tradable,
-  value: plan.size.volume,
-  limit: instrument.volumeMin,
-  reason: plan.size.reason,
+  passed: size.tradable,
+  value: size.lossAtStop?.total ?? null,
+  limit: size.riskBudget,
+  reason: size.reason,
 });
 
-export const marginAvailable: RiskCheck = ({ account }, plan) => {
-  const passed = plan.requiredMargin <= account.freeMargin;
+/** The opening deal's commission comes out of the free margin too, as the broker books it with the fill. */
+export const marginAvailable: RiskCheck = ({ account, instrument }, plan) => {
+  const commission = instrument.commissionPerLot * plan.size.volume;
+  const needed = plan.requiredMargin + commission;
+  const passed = needed <= account.freeMargin;
   return {
     name: 'margin',
     passed,
-    value: plan.requiredMargin,
+    value: needed,
     limit: account.freeMargin,
-    reason: `required margin ${plan.requiredMargin.toFixed(2)} ${passed ? 'within' : 'exceeds'} free margin ${account.freeMargin.toFixed(2)}`,
+    reason: `required margin ${plan.requiredMargin.toFixed(2)} + ${commission.toFixed(2)} opening commission ${passed ? 'within' : 'exceeds'} free margin ${account.freeMargin.toFixed(2)}`,
   };
 };

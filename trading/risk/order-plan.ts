@@ -1,15 +1,16 @@
 // The order a signal would become: entry at the side's price, the strategy's SL/TP (or the
-// bot's defaults) on the tick grid, size from risk, and the margin it needs.
+// bot's defaults) on the tick grid, size from risk (spread and commission counted), and the
+// margin it needs.
 import { requiredMargin } from '../margin.ts';
 import { pipsToPrice, roundPrice } from '../rounding.ts';
-import { sizePosition } from '../sizing.ts';
+import { entryPriceOf, sizePosition } from '../sizing.ts';
 import type { DecisionContext, OrderPlan } from './context.ts';
 
 export function planOrder(context: DecisionContext): OrderPlan {
   const { signal, settings, instrument, quote, account } = context;
   const side = signal.direction;
   const towardsProfit = side === 'buy' ? 1 : -1;
-  const entryPrice = side === 'buy' ? quote.ask : quote.bid;
+  const entryPrice = entryPriceOf(side, quote);
   const stopLoss = roundPrice(
     signal.stopLoss ?? entryPrice - towardsProfit * pipsToPrice(settings.defaultSlPips, instrument),
     instrument,
@@ -20,7 +21,8 @@ export function planOrder(context: DecisionContext): OrderPlan {
   const size = sizePosition({
     balance: account.balance,
     riskPerTradePct: settings.riskPerTradePct,
-    entryPrice,
+    side,
+    quote,
     stopLoss,
     instrument,
   });

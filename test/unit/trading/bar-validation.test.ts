@@ -29,5 +29,6 @@ describe('bar validation', () => {
     expect(instrumentSpecSchema.safeParse(XAUUSD).success).toBe(true);
     expect(instrumentSpecSchema.safeParse({ ...XAUUSD, tickSize: 0 }).success).toBe(false);
     expect(instrumentSpecSchema.safeParse({ ...XAUUSD, volumeMin: 200 }).success).toBe(false);
+    expect(instrumentSpecSchema.safeParse({ ...XAUUSD, commissionPerLot: -0.5 }).success).toBe(false);
   });
 });

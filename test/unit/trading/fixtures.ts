@@ -17,6 +17,7 @@ export const XAUUSD: InstrumentSpec = {
   pipSize: 0.1,
   marginRate: 0.01,
   correlationGroup: 'metals',
+  commissionPerLot: 3.5,
 };
 
 export const EURUSD: InstrumentSpec = {
@@ -36,6 +37,7 @@ export const EURUSD: InstrumentSpec = {
   pipSize: 0.0001,
   marginRate: 0.01,
   correlationGroup: 'usd_majors',
+  commissionPerLot: 3.5,
 };
 
 export const T0 = Date.UTC(2025, 0, 6, 9, 0);

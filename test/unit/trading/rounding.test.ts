@@ -11,6 +11,7 @@ import {
   roundPriceUp,
   roundVolumeDown,
   spreadPoints,
+  ticksBetween,
 } from '../../../trading/rounding.ts';
 import { EURUSD, XAUUSD } from './fixtures.ts';
 
@@ -40,8 +41,23 @@ describe('rounding', () => {
     ['1.15 on a 0.05 grid', 1.15, 0.05, 1.15],
     ['0.019 down to 0.01', 0.019, 0.01, 0.01],
     ['7.0 on a 0.01 grid', 7, 0.01, 7],
+    ['1.25 on a 0.001 grid', 5 / 4, 0.001, 1.25],
   ])('volume %s', (_name, value, step, expected) => {
     expect(roundDownToStep(value, step)).toBe(expected);
+  });
+
+  it('forgives float error that grows with the number of steps', () => {
+    // 1000000.19 / 0.01 = 100000018.99999999: a fixed 1e-9 step tolerance rounded it down a tick.
+    expect(roundPriceDown(1_000_000.19, XAUUSD)).toBe(1_000_000.19);
+    expect(roundPriceUp(1_000_000.19, XAUUSD)).toBe(1_000_000.19);
+    expect(roundPriceDown(50_000.00004, EURUSD)).toBe(50_000.00004);
+  });
+
+  it('counts whole ticks between prices on the grid', () => {
+    // 384.796 − 384.792 = 0.0040000000000191 in floats.
+    expect(ticksBetween(384.796, 384.792, { tickSize: 0.001 })).toBe(4);
+    expect(ticksBetween(1997.13, 2000.25, XAUUSD)).toBe(312);
+    expect(ticksBetween(100.25, 101.5, { tickSize: 0.25 })).toBe(5);
   });
 
   it('rounds prices to the nearest tick, or down/up on request', () => {

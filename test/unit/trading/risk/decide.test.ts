@@ -1,4 +1,11 @@
-import { decide, riskSettingsSchema, type DecisionContext, type OpenPosition } from '../../../../trading/risk/index.ts';
+import {
+  decide,
+  riskSettingsSchema,
+  type CheckResult,
+  type DecisionContext,
+  type DecisionOutcome,
+  type OpenPosition,
+} from '../../../../trading/risk/index.ts';
 import { T0, XAUUSD } from '../fixtures.ts';
 
 const MINUTE = 60_000;
@@ -62,7 +69,7 @@ describe('decide', () => {
     const outcome = decide(base);
     expect(outcome.action).toBe('open');
     expect(outcome.reason).toBe('all checks passed');
-    // 50 risk budget over (2000.20 − 1997.00) = 320 ticks × 1 per lot → 0.156 → 0.15 lots.
+    // 50 risk budget over (2000.20 − 1997.00) = 320 ticks × 1 + 2 × 3.5 commission = 327 per lot → 0.15 lots.
     expect(outcome.volume).toBe(0.15);
     expect(outcome.stopLoss).toBe(1997);
     expect(outcome.takeProfit).toBe(2004.5);
@@ -81,6 +88,26 @@ describe('decide', () => {
       'margin',
     ]);
     expect(outcome.checks.every((check) => check.passed)).toBe(true);
+  });
+
+  it('reports the loss at the stop, spread and commission included, against the budget', () => {
+    const sized = (outcome: DecisionOutcome): CheckResult => outcome.checks.find((c) => c.name === 'position_size')!;
+    const buy = sized(decide(base));
+    expect(buy).toMatchObject({ passed: true, value: expect.closeTo(48 + 1.05, 9), limit: 50 });
+    expect(buy.reason).toBe(
+      '0.15 lots lose 49.05 at the stop, within the 50.00 budget: ' +
+        '48.00 price over 320 ticks from the ask, 20 of them spread, + 1.05 round-trip commission',
+    );
+    // A sell opens at the bid and is stopped when the ask reaches 2003: 300 ticks, 20 of them spread.
+    const sell = decide(context({ signal: { ...base.signal, direction: 'sell', stopLoss: 2003, takeProfit: 1995 } }));
+    expect(sell.volume).toBe(0.16);
+    expect(sized(sell)).toMatchObject({ passed: true, value: expect.closeTo(48 + 1.12, 9), limit: 50 });
+    expect(sized(sell).reason).toMatch(
+      /48.00 price over 300 ticks from the bid, 20 of them spread, \+ 1.12 round-trip/,
+    );
+    // Too small an account: what the minimum 0.01 lots would lose, over its 0.25 budget.
+    const small = sized(decide(context({ account: { balance: 50, freeMargin: 50, leverage: 100 } })));
+    expect(small).toMatchObject({ passed: false, value: expect.closeTo(3.27, 9), limit: 0.25 });
   });
 
   it.each<[string, Partial<DecisionContext>, string, RegExp]>([
@@ -155,7 +182,13 @@ describe('decide', () => {
       'little free margin',
       { account: { balance: 10_000, freeMargin: 100, leverage: 100 } },
       'margin',
-      /300.03 exceeds free margin 100.00/,
+      /required margin 300.03 \+ 0.53 opening commission exceeds free margin 100.00/,
+    ],
+    [
+      'free margin for the margin but not the opening commission',
+      { account: { balance: 10_000, freeMargin: 300.2, leverage: 100 } },
+      'margin',
+      /300.03 \+ 0.53 opening commission exceeds free margin 300.20/,
     ],
   ])('ignores with %s, naming the failed check', (_name, overrides, failedCheck, reason) => {
     const outcome = decide(context(overrides));
@@ -231,6 +264,7 @@ describe('decide', () => {
       }),
     );
     const margin = outcome.checks.find((check) => check.name === 'margin')!;
-    expect(margin.value).toBeCloseTo((0.15 * 100 * 2000.2) / 500, 9);
+    // Margin at 1:500 plus the opening deal's commission, 0.15 × 3.5.
+    expect(margin.value).toBeCloseTo((0.15 * 100 * 2000.2) / 500 + 0.525, 9);
   });
 });

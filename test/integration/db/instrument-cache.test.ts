@@ -1,0 +1,40 @@
+// The instrument cache keeps the broker's commission (sizing counts it) as NUMERIC, and rows
+// cached before it had one are dropped by the migration, so they are read from the broker again.
+import { cachedInstrument } from '../../../activities/instrument-cache.ts';
+import { createReplayFeed } from '../../../brokers/feeds/replay.ts';
+import { createMemoryStateStore, createPaperBroker } from '../../../brokers/paper/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+
+const MIGRATION = 'Migration20261124091000_CommissionPerLot';
+const paper = (commissionPerLot: number) =>
+  createPaperBroker({ store: createMemoryStateStore(), feed: createReplayFeed([]), commissionPerLot });
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(() => db.drop());
+
+describe('instrument cache', () => {
+  it('drops rows cached without a commission, then caches the one the broker reports', async () => {
+    await db.orm.migrator.down({ migrations: [MIGRATION] });
+    const connection = db.orm.em.getConnection();
+    await connection.execute(
+      `insert into instrument (broker_account, symbol, digits, point, tick_size, tick_value, contract_size,
+         volume_min, volume_max, volume_step, stops_level, freeze_level, filling_modes, max_spread_points,
+         pip_size, margin_rate, correlation_group, updated_at)
+       values ('paper-1', 'XAUUSDm', 2, 0.01, 0.01, 1, 100, 0.01, 200, 0.01, 20, 0, '["IOC"]', 50, 0.1, 0.01, 'gold', now())`,
+    );
+    await db.orm.migrator.up();
+    expect(await connection.execute('select count(*)::int as n from instrument')).toEqual([{ n: 0 }]);
+
+    const spec = await cachedInstrument(db.orm.em.fork(), paper(2.75), 'paper-1', 'XAUUSDm');
+    expect(spec.commissionPerLot).toBe(2.75);
+    const [row] = await connection.execute(
+      `select commission_per_lot::text as commission, pg_typeof(commission_per_lot)::text as type from instrument`,
+    );
+    expect(row).toEqual({ commission: '2.75000000', type: 'numeric' });
+    // Read back from the row (not from this other broker): a number, not NUMERIC's string.
+    expect((await cachedInstrument(db.orm.em.fork(), paper(9), 'paper-1', 'XAUUSDm')).commissionPerLot).toBe(2.75);
+  });
+});
