@@ -40,6 +40,12 @@ export interface PerformanceReport {
   byStrategy: Record<string, TradeStats>;
 }
 
+/**
+ * A peak below half a cent is float residue of a curve back at zero (−0.3 + 0.1 + 0.2 = 2.8e-17),
+ * not money: a drawdown percent of it would be astronomically wrong.
+ */
+const MIN_PEAK_FOR_PCT = 0.005;
+
 function drawdowns(pnls: readonly number[], startingBalance: number): { money: number; pct: number | null } {
   const equity = new CompensatedSum().add(startingBalance);
   let peak = startingBalance;
@@ -49,7 +55,7 @@ function drawdowns(pnls: readonly number[], startingBalance: number): { money: n
     const value = equity.add(pnl).value;
     peak = Math.max(peak, value);
     money = Math.max(money, peak - value);
-    if (peak > 0) pct = Math.max(pct ?? 0, ((peak - value) / peak) * 100);
+    if (peak >= MIN_PEAK_FOR_PCT) pct = Math.max(pct ?? 0, ((peak - value) / peak) * 100);
   }
   return { money, pct: pct ?? (startingBalance > 0 ? 0 : null) };
 }

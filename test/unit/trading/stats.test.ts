@@ -43,6 +43,13 @@ describe('performance stats', () => {
     expect(stats.sharpePerTrade).toBeCloseTo(16 / sd, 9);
   });
 
+  it('takes no drawdown percent from a peak that is float residue of a curve back at zero', () => {
+    // From 0: −0.3 + 0.1 + 0.2 sums to 2.8e-17 in doubles, then a loss of 1.
+    const stats = tradeStats([trade(-0.3, 1), trade(0.1, 2), trade(0.2, 3), trade(-1, 4)], 0);
+    expect(stats.maxDrawdown).toBeCloseTo(1, 9);
+    expect(stats.maxDrawdownPct).toBeNull();
+  });
+
   it('is Infinity-safe: no loss → profit factor null; no trades → nulls and zeros', () => {
     expect(tradeStats([trade(10, 1), trade(5, 2)], 1000)).toMatchObject({
       profitFactor: null,
