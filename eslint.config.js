@@ -105,7 +105,8 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { paths: [TESTING_PACKAGE] }] },
   },
   {
-    files: ['test/**/*.ts', 'infra/temporal-server*.ts'],
+    // Benchmarks run on throw-away servers, as the tests do.
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'infra/temporal-server*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

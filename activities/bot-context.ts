@@ -5,7 +5,7 @@ import { ApplicationFailure, asyncLocalStorage } from '@temporalio/activity';
 import { z } from 'zod';
 import type { BrokerPort } from '../brokers/port.ts';
 import { Bot, type IBot } from '../db/entities/index.ts';
-import { OrderStore, type AuditTrace, type OrderVenue } from '../db/orders/index.ts';
+import { OrderStore, type AuditTrace, type OrderOutcome, type OrderVenue } from '../db/orders/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
 import { riskSettingsSchema, type RiskSettings } from '../trading/risk/index.ts';
 import {
@@ -51,8 +51,17 @@ export function currentTrace(): AuditTrace | null {
   return execution ? { workflowId: execution.workflowId, runId: execution.runId } : null;
 }
 
-export function orderStoreFor(deps: ActivityDeps): OrderStore {
-  return new OrderStore(deps.orm, { now: deps.now, logger: deps.logger, trace: currentTrace() });
+/** The order store of this attempt; every send it makes is counted, and `onSent` sees it too. */
+export function orderStoreFor(deps: ActivityDeps, onSent?: (outcome: OrderOutcome) => void): OrderStore {
+  return new OrderStore(deps.orm, {
+    now: deps.now,
+    logger: deps.logger,
+    trace: currentTrace(),
+    onSent: (outcome) => {
+      deps.metrics.ordersCreated.inc({ status: outcome.status });
+      onSent?.(outcome);
+    },
+  });
 }
 
 export function venueOf(context: BotContext, broker: BrokerPort, instrument: InstrumentSpec): OrderVenue {

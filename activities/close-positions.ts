@@ -9,7 +9,7 @@ import type { CloseReason } from '../trading/close-reason.ts';
 import { currentTrace, loadBot, orderStoreFor, venueOf, type BotContext } from './bot-context.ts';
 import type { ActivityDeps } from './deps.ts';
 import { cachedInstrument } from './instrument-cache.ts';
-import type { BotRef, ClosedPositions } from './types.ts';
+import type { ClosedPositions, FlattenRequest } from './types.ts';
 
 export async function closeAllPositions(
   deps: ActivityDeps,
@@ -51,9 +51,9 @@ export function failOnUnknownCloses(orders: OrderOutcome[], result: unknown): vo
   });
 }
 
-/** Activity: flattens one bot (the global kill-switch's optional step). */
+/** Activity: flattens one bot (the global kill-switch's optional step, an operator's close-all). */
 export function closePositionsActivity(deps: ActivityDeps) {
-  return async function closePositions({ botId, reason }: BotRef & { reason: string }): Promise<ClosedPositions> {
+  return async function closePositions({ botId, reason, closeReason }: FlattenRequest): Promise<ClosedPositions> {
     const em = deps.orm.em.fork();
     const context = await loadBot(em, botId);
     const result = await closeAllPositions(
@@ -61,7 +61,7 @@ export function closePositionsActivity(deps: ActivityDeps) {
       orderStoreFor(deps),
       context,
       deps.brokerFor(context.bot.brokerAccount),
-      'kill_switch',
+      closeReason ?? 'kill_switch',
     );
     failOnUnknownCloses(result.orders, result);
     const trace = currentTrace();

@@ -2,6 +2,7 @@ import type { BrokerPort } from '../brokers/port.ts';
 import type { ScheduleState } from '../bots/schedule.ts';
 import type { Orm } from '../db/orm.ts';
 import type { Logger } from '../infra/logger.ts';
+import type { EngineMetrics } from '../infra/metrics.ts';
 
 /** The bot's schedule as Temporal holds it: the source of truth for "do this bot's cycles run". */
 export interface BotScheduleControl {
@@ -16,5 +17,6 @@ export interface ActivityDeps {
   brokerFor(account: string): BrokerPort;
   schedules: BotScheduleControl;
   logger: Logger;
+  metrics: EngineMetrics;
   now(): number;
 }

@@ -56,6 +56,7 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
         await tx.flush();
         decided.set(signal.id, decision);
       });
+      deps.metrics.decisionsCreated.inc({ action: outcome.action });
       deps.logger.info({ botId, signalId: signal.id, action: outcome.action, reason: outcome.reason }, 'decision');
     }
     return signals.flatMap((signal) => {

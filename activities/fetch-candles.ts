@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { barSeriesProblems } from '../trading/bar-validation.ts';
 import { spreadPoints } from '../trading/rounding.ts';
+import { lookbackFor } from '../bots/settings.ts';
 import { loadBot } from './bot-context.ts';
 import type { ActivityDeps } from './deps.ts';
 import { refreshInstrument } from './instrument-cache.ts';
@@ -10,10 +11,11 @@ import type { BotRef, FetchCandlesResult } from './types.ts';
 export function fetchCandlesActivity(deps: ActivityDeps) {
   return async function fetchCandles({ botId }: BotRef): Promise<FetchCandlesResult> {
     const em = deps.orm.em.fork();
-    const { bot } = await loadBot(em, botId);
+    const { bot, enabled, strategyParams } = await loadBot(em, botId);
     const broker = deps.brokerFor(bot.brokerAccount);
     const instrument = await refreshInstrument(em, broker, bot.brokerAccount, bot.symbol);
-    const bars = await broker.closedBars(bot.symbol, bot.lookback);
+    // Raised at read time too: a bot stored before a rule change still gets converged indicators.
+    const bars = await broker.closedBars(bot.symbol, lookbackFor(bot.lookback, enabled, strategyParams));
     const problems = barSeriesProblems(bars);
     const first = bars[0];
     const last = bars.at(-1);

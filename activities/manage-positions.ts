@@ -72,7 +72,12 @@ export function managePositionsActivity(deps: ActivityDeps) {
     const context = await loadBot(em, botId);
     const broker = deps.brokerFor(context.bot.brokerAccount);
     const positions = await broker.positions({ magic: context.bot.magic });
-    if (positions.length === 0) return { trailed: 0, killSwitchTripped: false, closes: [] };
+    const bot = String(context.bot.id);
+    deps.metrics.openPositions.set({ bot }, positions.length);
+    if (positions.length === 0) {
+      deps.metrics.unrealizedPnl.set({ bot }, 0);
+      return { trailed: 0, killSwitchTripped: false, closes: [] };
+    }
     const [account, instrument, quote] = await Promise.all([
       broker.account(),
       cachedInstrument(em, broker, context.bot.brokerAccount, context.bot.symbol),
@@ -86,9 +91,11 @@ export function managePositionsActivity(deps: ActivityDeps) {
       instrument,
     }));
     const exposure = killSwitchState(marked, account.balance, context.risk.killSwitchMaxUnrealizedPct);
+    deps.metrics.unrealizedPnl.set({ bot }, exposure.unrealizedPnl);
     if (exposure.breached) {
       const reason = `unrealised loss ${exposure.unrealizedPnl.toFixed(2)} ${account.currency} is ${exposure.lossPct.toFixed(2)}% of the balance (limit ${exposure.limitPct}%)`;
       const result = await tripKillSwitch(deps, em, broker, context, reason);
+      deps.metrics.killSwitchTrips.inc({ bot });
       return { trailed: 0, killSwitchTripped: true, closes: result.orders };
     }
     return {

@@ -3,7 +3,9 @@
 // nobody knows fails the attempt so that Temporal retries it, and the retry looks the order up at
 // the broker before any resend.
 import { ApplicationFailure } from '@temporalio/activity';
+import { Decision } from '../db/entities/index.ts';
 import { InvalidOrderRequest, type OrderOutcome } from '../db/orders/index.ts';
+import { BAR_MS } from '../trading/bar-validation.ts';
 import { loadBot, orderStoreFor, venueOf } from './bot-context.ts';
 import type { ActivityDeps } from './deps.ts';
 import { cachedInstrument } from './instrument-cache.ts';
@@ -19,7 +21,19 @@ export function placeOrdersActivity(deps: ActivityDeps) {
       broker,
       await cachedInstrument(em, broker, context.bot.brokerAccount, context.bot.symbol),
     );
-    const store = orderStoreFor(deps);
+    // When each decision's bar closed, to measure how long the engine took to act on it.
+    const decisions = await em.find(
+      Decision,
+      { id: { $in: orders.map((o) => o.decisionId) } },
+      { populate: ['signal'] },
+    );
+    const barCloseOf = new Map(
+      orders.map((o) => [o.clientOrderId, decisions.find((d) => d.id === o.decisionId)?.signal.barTime.getTime()]),
+    );
+    const store = orderStoreFor(deps, (outcome) => {
+      const barOpen = barCloseOf.get(outcome.clientOrderId);
+      if (barOpen !== undefined) deps.metrics.barCloseToOrder.observe((deps.now() - barOpen - BAR_MS) / 1000);
+    });
     const outcomes: OrderOutcome[] = [];
     // One order's unknown outcome must not keep the cycle's other decisions from being sent.
     for (const request of orders) {

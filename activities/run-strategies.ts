@@ -27,9 +27,10 @@ async function persistSignals(
   botId: number,
   symbol: string,
   fired: StrategySignal[],
-): Promise<void> {
+): Promise<StrategySignal[]> {
+  const inserted: StrategySignal[] = [];
   for (const signal of fired) {
-    await em
+    const result = await em
       .createQueryBuilder(Signal)
       .insert({
         bot: botId,
@@ -47,8 +48,10 @@ async function persistSignals(
       })
       .onConflict(['bot', 'strategy', 'barTime'])
       .ignore()
-      .execute();
+      .execute('run');
+    if (result.affectedRows > 0) inserted.push(signal);
   }
+  return inserted;
 }
 
 /** Step 2: the enabled strategies on the closed bars; one Signal per hit, deduplicated by bar. */
@@ -61,7 +64,8 @@ export function runStrategiesActivity(deps: ActivityDeps) {
     // A few extra bars cover a bar that closed since fetchCandles.
     const bars = barsOfWindow(await broker.closedBars(bot.symbol, window.count + 5), window);
     const fired = evaluateStrategies(bars, enabled, strategyParams, instrument);
-    await persistSignals(em, botId, bot.symbol, fired);
+    for (const signal of await persistSignals(em, botId, bot.symbol, fired))
+      deps.metrics.signalsIngested.inc({ source: 'scalper_engine', strategy: signal.strategy });
 
     // Signals of this bar that still await a decision: new ones, and any a crashed attempt left behind.
     const stored = fired.length

@@ -70,6 +70,13 @@ export interface ManagePositionsResult {
   closes: OrderOutcome[];
 }
 
+/** Close every position of a bot; `closeReason` is what its positions will say closed them. */
+export interface FlattenRequest extends BotRef {
+  reason: string;
+  /** `kill_switch` when absent (the global halt); `manual` for an operator's close-all. */
+  closeReason?: 'kill_switch' | 'manual';
+}
+
 export interface ClosedPositions {
   closed: string[];
   /** Tickets the broker refused to close, with its retcode: they need a human. */

@@ -8,8 +8,12 @@ import { registerAuth } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerProblemHandlers } from './problems.ts';
 import { recordRoutes } from './route-table.ts';
+import { auditRoutes } from './routes/audit/index.ts';
 import { botRoutes } from './routes/bots.ts';
 import { healthRoutes } from './routes/health.ts';
+import { killSwitchRoutes } from './routes/kill-switch.ts';
+import { registerMetrics } from './routes/metrics.ts';
+import { statsRoutes } from './routes/stats.ts';
 
 export async function buildApp(deps: ApiDeps) {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: 256 * 1024 });
@@ -39,8 +43,12 @@ export async function buildApp(deps: ApiDeps) {
   });
   await app.register(rateLimit, { global: false });
   registerAuth(app, { tokens: deps.tokens, maxFailures: deps.auth?.maxFailures ?? 20, failureWindowMs: 60_000 });
+  registerMetrics(app);
   await app.register(healthRoutes(deps));
   await app.register(botRoutes(deps));
+  await app.register(killSwitchRoutes(deps));
+  await app.register(auditRoutes(deps));
+  await app.register(statsRoutes(deps));
   app.decorate('routeTable', routes);
   return app;
 }

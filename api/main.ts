@@ -1,4 +1,7 @@
 // API process: REST over the engine's database and the bots' Temporal Schedules.
+import { brokerSymbolCatalog } from '../brokers/symbol-catalog.ts';
+import { GlobalKillSwitch } from '../bots/kill-switch.ts';
+import { PositionCloser } from '../bots/position-closer.ts';
 import { BotSchedules } from '../bots/schedule.ts';
 import { ApiTokens } from '../db/api-tokens.ts';
 import { loadConfig } from '../infra/config.ts';
@@ -8,18 +11,23 @@ import { buildApp } from './app.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL, 'api');
+  const logger = createLogger(config.LOG_LEVEL, 'api', config.LOG_FORMAT);
   const orm = await connectDatabase(required(config.DATABASE_URL, 'DATABASE_URL'));
   const temporal = await connectTemporal(
     required(config.TEMPORAL_ADDRESS, 'TEMPORAL_ADDRESS'),
     config.TEMPORAL_NAMESPACE,
   );
+  const schedules = new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE);
   const app = await buildApp({
     orm,
-    schedules: new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE),
+    schedules,
+    symbols: brokerSymbolCatalog(),
+    killSwitch: new GlobalKillSwitch(orm, schedules, temporal.client, config.TEMPORAL_TASK_QUEUE),
+    positions: new PositionCloser(temporal.client, config.TEMPORAL_TASK_QUEUE),
     temporal: { checkHealth: () => temporal.client.workflowService.getSystemInfo({}) },
     tokens: new ApiTokens(orm.em),
     logger,
+    webUi: { baseUrl: config.temporalUiUrl, namespace: config.TEMPORAL_NAMESPACE },
   });
   try {
     await app.listen({ host: config.API_HOST, port: config.API_PORT });

@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { UnknownAccountError, UnknownSymbolError } from '../brokers/symbol-catalog.ts';
 import { BotConflictError, BotNotFoundError, UnknownSettingsError } from '../bots/errors.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -37,8 +38,10 @@ const TITLES: Record<number, string> = {
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  428: 'Precondition Required',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  502: 'Bad Gateway',
   503: 'Service Unavailable',
 };
 
@@ -80,23 +83,51 @@ function send(reply: FastifyReply, request: FastifyRequest, body: Problem): Fast
     .send({ ...body, instance: request.url });
 }
 
+/** Fastify's names of the request's parts, as the problem's `field` spells them (query.limit). */
+const LOCATIONS: Record<string, string> = { querystring: 'query', headers: 'header' };
+
 const fieldOf = (location: string, path: ReadonlyArray<PropertyKey>): string =>
-  [location, ...path.map(String)].join('.');
+  [LOCATIONS[location] ?? location, ...path.map(String)].join('.');
+
+/** Unknown keys of a strict object are named one by one, each where it was sent. */
+function issueFields(
+  location: string,
+  path: ReadonlyArray<PropertyKey>,
+  message: string,
+  unknownKeys: readonly string[] | undefined,
+): FieldError[] {
+  if (!unknownKeys) return [{ field: fieldOf(location, path), message }];
+  return unknownKeys.map((key) => ({ field: fieldOf(location, [...path, key]), message: 'unknown field' }));
+}
 
 /** A zod error thrown by a service's own parse: the body was at fault. */
 function zodFieldErrors(error: z.ZodError, location = 'body'): FieldError[] {
-  return error.issues.map((issue) => ({ field: fieldOf(location, issue.path), message: issue.message }));
+  return error.issues.flatMap((issue) =>
+    issueFields(location, issue.path, issue.message, issue.code === 'unrecognized_keys' ? issue.keys : undefined),
+  );
+}
+
+/** The field in conflict: the version the client read, a field it sent, or the bot's own (magic). */
+function conflictErrors(error: BotConflictError, body: unknown): FieldError[] | undefined {
+  if (error.field === 'version') return [{ field: 'header.if-match', message: 'not the current version' }];
+  if (error.field === undefined) return undefined;
+  const sent = typeof body === 'object' && body !== null && error.field in body;
+  return [{ field: sent ? `body.${error.field}` : error.field, message: error.message }];
 }
 
 /** What an error thrown anywhere in a route means to the client. */
-function problemOf(error: unknown): Problem | null {
+function problemOf(error: unknown, request: FastifyRequest): Problem | null {
   if (error instanceof HttpProblem) return problem(error.status, error.kind, error.message, error.errors);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const location = (error as FastifyError).validationContext ?? 'body';
-    const errors = error.validation.map((issue) => ({
-      field: fieldOf(location, issue.instancePath.split('/').filter(Boolean)),
-      message: issue.message ?? 'invalid',
-    }));
+    const errors = error.validation.flatMap((issue) =>
+      issueFields(
+        location,
+        issue.instancePath.split('/').filter(Boolean),
+        issue.message ?? 'invalid',
+        issue.keyword === 'unrecognized_keys' ? (issue.params.keys as string[]) : undefined,
+      ),
+    );
     return problem(400, 'invalid-input', `invalid ${location}: ${errors.map((e) => e.field).join(', ')}`, errors);
   }
   if (error instanceof z.ZodError) {
@@ -107,8 +138,17 @@ function problemOf(error: unknown): Problem | null {
     const errors = error.settings.map((field) => ({ field: `body.${field}`, message: 'unknown setting' }));
     return problem(400, 'unknown-setting', error.message, errors);
   }
+  if (error instanceof UnknownSymbolError) {
+    return problem(400, 'unknown-symbol', error.message, [{ field: 'body.symbol', message: error.message }]);
+  }
+  if (error instanceof UnknownAccountError) {
+    return problem(400, 'unknown-account', error.message, [{ field: 'body.brokerAccount', message: error.message }]);
+  }
   if (error instanceof BotNotFoundError) return problem(404, 'not-found', error.message);
-  if (error instanceof BotConflictError) return problem(409, 'conflict', error.message);
+  if (error instanceof BotConflictError) {
+    const kind = error.field === 'version' ? 'stale-version' : 'conflict';
+    return problem(409, kind, error.message, conflictErrors(error, request.body));
+  }
   const fastifyError = error as Partial<FastifyError>;
   // Fastify's own client errors (unparsable JSON, wrong content type, body too large …).
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
@@ -120,7 +160,7 @@ function problemOf(error: unknown): Problem | null {
 
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
-    const known = isResponseSerializationError(error) ? null : problemOf(error);
+    const known = isResponseSerializationError(error) ? null : problemOf(error, request);
     if (known) {
       if (error instanceof HttpProblem) reply.headers(error.headers);
       return send(reply, request, known);

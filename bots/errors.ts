@@ -9,6 +9,20 @@ export class BotNotFoundError extends Error {
 /** The request conflicts with the bot's state (open positions, a concurrent change, a taken name). */
 export class BotConflictError extends Error {
   override name = 'BotConflictError';
+  /** The bot's field in conflict, when one is (`name`, `magic` …). */
+  readonly field: string | undefined;
+  constructor(message: string, field?: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+/** The caller changed the bot from an older version than the stored one: it must reload first. */
+export class StaleVersionError extends BotConflictError {
+  override name = 'StaleVersionError';
+  constructor(botId: number, current: number, expected: number) {
+    super(`bot ${botId} is at version ${current}, not ${expected}: reload it and retry`, 'version');
+  }
 }
 
 /** Settings the engine does not know, by their full names (a typo must not pass silently). */

@@ -4,8 +4,7 @@ import type { Client } from '@temporalio/client';
 import { AuditLog, Bot, GLOBAL_KILL_SWITCH, KillSwitch } from '../db/entities/index.ts';
 import { closeOrderGate } from '../db/orders/index.ts';
 import type { Orm } from '../db/orm.ts';
-import type { ClosedPositions } from '../activities/types.ts';
-import { flattenBot } from '../workflows/index.ts';
+import { PositionCloser, type ClosedPositions } from './position-closer.ts';
 import type { BotSchedules } from './schedule.ts';
 
 /** Schedules the halt paused carry this note, so resuming unpauses those and no others. */
@@ -25,14 +24,12 @@ export interface KillSwitchStatus {
 export class GlobalKillSwitch {
   private readonly orm: Orm;
   private readonly schedules: BotSchedules;
-  private readonly client: Client;
-  private readonly taskQueue: string;
+  private readonly closer: PositionCloser;
 
   constructor(orm: Orm, schedules: BotSchedules, client: Client, taskQueue: string) {
     this.orm = orm;
     this.schedules = schedules;
-    this.client = client;
-    this.taskQueue = taskQueue;
+    this.closer = new PositionCloser(client, taskQueue);
   }
 
   async status(): Promise<KillSwitchStatus> {
@@ -56,11 +53,7 @@ export class GlobalKillSwitch {
     const flattened: HaltResult['flattened'] = [];
     if (options.flatten) {
       for (const bot of bots) {
-        const result = await this.client.workflow.execute(flattenBot, {
-          taskQueue: this.taskQueue,
-          workflowId: `scalper-flatten-${bot.id}-${Date.now()}`,
-          args: [{ botId: bot.id, reason: `global halt: ${reason}` }],
-        });
+        const result = await this.closer.closeAll(bot.id, `global halt: ${reason}`, 'kill_switch');
         flattened.push({ botId: bot.id, closed: result.closed, failed: result.failed });
       }
     }

@@ -1,25 +1,40 @@
-// Bot life-cycle: the database row and its Temporal Schedule kept in step.
+// Bot life-cycle: the database row and its Temporal Schedule kept in step. The API and the CLI
+// both call this, so every rule about bots lives here once.
+import { isDeepStrictEqual } from 'node:util';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { z } from 'zod';
-import { AuditLog, Bot, DELETED_BOTS_FILTER, Position, type BotStatus, type IBot } from '../db/entities/index.ts';
+import { requireSymbol, type SymbolCatalog } from '../brokers/symbol-catalog.ts';
+import { AuditLog, Bot, DELETED_BOTS_FILTER, type BotStatus, type IBot } from '../db/entities/index.ts';
 import type { TradingState } from '../trading/trading-state.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
-import {
-  STRATEGY_NAMES,
-  strategyMinBars,
-  strategyParamsSchema,
-  type StrategyName,
-  type StrategyParams,
-} from '../trading/strategies/index.ts';
-import { BotConflictError, BotNotFoundError, UnknownSettingsError } from './errors.ts';
+import { strategyParamsSchema, type StrategyName } from '../trading/strategies/index.ts';
+import { BotConflictError, BotNotFoundError, StaleVersionError, UnknownSettingsError } from './errors.ts';
+import { openPositionCount, openPositionsOf, type OpenPositions } from './open-positions.ts';
 import { scheduleIdOf, type BotSchedules, type ScheduleState } from './schedule.ts';
-import { readTradingState } from './trading-state.ts';
+import {
+  botUpdateSchema,
+  lookbackFor,
+  newBotSchema,
+  unknownSettings,
+  type BotUpdate,
+  type NewBot,
+} from './settings.ts';
+import { readTradingState, readTradingStates, type TradingStateView } from './trading-state.ts';
+
+export { lookbackFor, type BotUpdate, type NewBot };
 
 export interface BotView {
   bot: IBot;
   schedule: ScheduleState & { id: string };
   tradingState: TradingState;
+}
+
+export type BotDetail = BotView & { openPositions: OpenPositions };
+
+export interface UpdateResult {
+  bot: IBot;
+  /** The settings whose values changed; empty when there was nothing to change (nothing written). */
+  changed: string[];
 }
 
 const STATUS_EVENTS: Record<BotStatus, string> = {
@@ -28,68 +43,37 @@ const STATUS_EVENTS: Record<BotStatus, string> = {
   paused: 'bot_paused',
 };
 
-/** The seed system scanned 100 bars; strategies with longer warm-ups raise it (see lookbackFor). */
-export const DEFAULT_LOOKBACK = 100;
-
-const botSettingsShape = {
-  autoTrade: z.boolean(),
-  enabledStrategies: z.array(z.enum(STRATEGY_NAMES)).min(1),
-  scheduleIntervalSeconds: z.number().int().min(15).max(3600),
-  lookback: z.number().int().min(20).max(5000),
+/** The bot table's unique constraints, by the field each guards (see the migrations). */
+const UNIQUE_FIELDS: Record<string, 'name' | 'magic'> = {
+  bot_name_live_unique: 'name',
+  bot_magic_unique: 'magic',
 };
 
-export const newBotSchema = z.object({
-  name: z.string().min(1).max(100),
-  symbol: z.string().min(1).max(32),
-  autoTrade: botSettingsShape.autoTrade.default(false),
-  enabledStrategies: botSettingsShape.enabledStrategies.default([...STRATEGY_NAMES]),
-  strategyParams: strategyParamsSchema.prefault({}),
-  riskSettings: riskSettingsSchema.strict().prefault({}),
-  brokerAccount: z.string().min(1).default('paper-1'),
-  scheduleIntervalSeconds: botSettingsShape.scheduleIntervalSeconds.default(45),
-  lookback: botSettingsShape.lookback.optional(),
-  paused: z.boolean().default(false),
-});
-
-/** A change of settings: strategy parameters and risk settings are merged into the current ones. */
-export const botUpdateSchema = z
-  .object({
-    ...botSettingsShape,
-    strategyParams: z.record(z.string(), z.record(z.string(), z.unknown())),
-    riskSettings: z.record(z.string(), z.unknown()),
-  })
-  .partial()
-  .strict();
-
-export type NewBot = z.input<typeof newBotSchema>;
-export type BotUpdate = z.input<typeof botUpdateSchema>;
-
-/** Enough closed bars for every enabled strategy's warm-up, twice over so EMAs have converged. */
-export function lookbackFor(requested: number | undefined, enabled: StrategyName[], params: StrategyParams): number {
-  const warmUp = Math.max(...enabled.map((name) => strategyMinBars(name, params)));
-  return Math.max(requested ?? DEFAULT_LOOKBACK, 2 * warmUp);
+/** The conflict a unique violation on the bot table stands for, named by its constraint. */
+function conflictOf(error: unknown, bot: Pick<IBot, 'name' | 'magic'>): BotConflictError | null {
+  if (!(error instanceof UniqueConstraintViolationException)) return null;
+  const field = UNIQUE_FIELDS[(error as { constraint?: string }).constraint ?? ''];
+  if (field === 'name') return new BotConflictError(`a bot named ${bot.name} already exists`, 'name');
+  if (field === 'magic') {
+    return new BotConflictError(
+      `magic ${bot.magic} is already another bot's: the bot_magic_seq sequence is behind the bot table`,
+      'magic',
+    );
+  }
+  return null;
 }
 
-/** Setting names in `patch` that the parsed settings do not know: a typo must not pass silently. */
-function unknownSettings(patch: BotUpdate, strategyParams: Record<string, object>, riskSettings: object): string[] {
-  const unknownRisk = Object.keys(patch.riskSettings ?? {}).filter((key) => !(key in riskSettings));
-  const unknownParams = Object.entries(patch.strategyParams ?? {}).flatMap(([name, params]) => {
-    const known = strategyParams[name];
-    if (!known) return [`strategyParams.${name}`];
-    return Object.keys(params)
-      .filter((key) => !(key in known))
-      .map((key) => `strategyParams.${name}.${key}`);
-  });
-  return [...unknownRisk.map((key) => `riskSettings.${key}`), ...unknownParams];
-}
+type ChangeableField = keyof BotUpdate;
 
 export class BotService {
   private readonly em: EntityManager;
   private readonly schedules: BotSchedules;
+  private readonly symbols: SymbolCatalog;
 
-  constructor(em: EntityManager, schedules: BotSchedules) {
+  constructor(em: EntityManager, schedules: BotSchedules, symbols: SymbolCatalog) {
     this.em = em;
     this.schedules = schedules;
+    this.symbols = symbols;
   }
 
   private async find(em: EntityManager, botId: number): Promise<IBot> {
@@ -112,6 +96,9 @@ export class BotService {
 
   async create(input: NewBot): Promise<IBot> {
     const bot = newBotSchema.parse(input);
+    const unknown = unknownSettings(input, bot.strategyParams, bot.riskSettings);
+    if (unknown.length > 0) throw new UnknownSettingsError(unknown);
+    await requireSymbol(this.symbols, bot.brokerAccount, bot.symbol);
     const em = this.em.fork();
     // A sequence, not max(magic) + 1: two creates at once never get the same magic.
     const [next] = await em.execute<{ magic: number }[]>(`select nextval('bot_magic_seq')::int as magic`);
@@ -136,10 +123,7 @@ export class BotService {
     try {
       await em.flush();
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException && error.message.includes('bot_name_unique')) {
-        throw new BotConflictError(`a bot named ${bot.name} already exists`);
-      }
-      throw error;
+      throw conflictOf(error, row) ?? error;
     }
     try {
       await this.schedules.upsert(row);
@@ -152,14 +136,8 @@ export class BotService {
     return row;
   }
 
-  /** Applies new settings; the schedule follows (its pause state is kept as it is). */
-  async update(botId: number, input: BotUpdate, expectedVersion?: number): Promise<IBot> {
-    const patch = botUpdateSchema.parse(input);
-    const em = this.em.fork();
-    const bot = await this.find(em, botId);
-    if (expectedVersion !== undefined && bot.version !== expectedVersion) {
-      throw new BotConflictError(`bot ${botId} is at version ${bot.version}, not ${expectedVersion}: reload and retry`);
-    }
+  /** The values `patch` gives the fields it changes (and the lookback they imply), validated. */
+  private valuesAfter(bot: IBot, patch: BotUpdate): Partial<Record<ChangeableField, unknown>> {
     const current = strategyParamsSchema.parse(bot.strategyParams);
     const merged = { ...current } as Record<string, Record<string, unknown>>;
     for (const [name, params] of Object.entries(patch.strategyParams ?? {}))
@@ -169,39 +147,78 @@ export class BotService {
     const unknown = unknownSettings(patch, strategyParams, riskSettings);
     if (unknown.length > 0) throw new UnknownSettingsError(unknown);
     const enabledStrategies = patch.enabledStrategies ?? (bot.enabledStrategies as StrategyName[]);
-    bot.autoTrade = patch.autoTrade ?? bot.autoTrade;
-    bot.enabledStrategies = enabledStrategies;
-    bot.strategyParams = strategyParams;
-    bot.riskSettings = riskSettings;
-    bot.scheduleIntervalSeconds = patch.scheduleIntervalSeconds ?? bot.scheduleIntervalSeconds;
-    bot.lookback = lookbackFor(patch.lookback ?? bot.lookback, enabledStrategies, strategyParams);
-    this.audit(em, bot, 'bot_updated', `changed ${Object.keys(patch).join(', ') || 'nothing'}`, patch);
+    return {
+      ...patch,
+      ...(patch.strategyParams ? { strategyParams } : {}),
+      ...(patch.riskSettings ? { riskSettings } : {}),
+      lookback: lookbackFor(patch.lookback ?? bot.lookback, enabledStrategies, strategyParams),
+    };
+  }
+
+  /**
+   * Applies new settings; the schedule follows (its pause state is kept as it is). A change to
+   * what the bot already has writes nothing: no version bump, no audit row.
+   */
+  async update(botId: number, input: BotUpdate, expectedVersion?: number): Promise<UpdateResult> {
+    const patch = botUpdateSchema.parse(input);
+    const em = this.em.fork();
+    const bot = await this.find(em, botId);
+    if (expectedVersion !== undefined && bot.version !== expectedVersion)
+      throw new StaleVersionError(botId, bot.version, expectedVersion);
+    if (Object.keys(patch).length === 0) return { bot, changed: [] };
+    const values = this.valuesAfter(bot, patch);
+    const record = bot as unknown as Record<string, unknown>;
+    const changed = Object.keys(values).filter(
+      (field) => !isDeepStrictEqual(values[field as ChangeableField], record[field]),
+    );
+    if (changed.length === 0) return { bot, changed };
+    if (changed.includes('symbol') || changed.includes('brokerAccount')) {
+      await requireSymbol(this.symbols, patch.brokerAccount ?? bot.brokerAccount, patch.symbol ?? bot.symbol);
+      const open = await openPositionCount(em, botId);
+      if (open > 0) {
+        throw new BotConflictError(
+          `bot ${botId} has ${open} open position(s) on ${bot.brokerAccount} ${bot.symbol}: close them before moving it`,
+          changed.includes('symbol') ? 'symbol' : 'brokerAccount',
+        );
+      }
+    }
+    const changes = Object.fromEntries(
+      changed.map((field) => [field, { from: record[field], to: values[field as ChangeableField] }]),
+    );
+    for (const field of changed) record[field] = values[field as ChangeableField];
+    this.audit(em, bot, 'bot_updated', `changed ${changed.join(', ')}`, changes);
     try {
       await em.flush();
     } catch (error) {
       if (error instanceof OptimisticLockError)
-        throw new BotConflictError(`bot ${botId} was changed concurrently: reload and retry`);
-      throw error;
+        throw new BotConflictError(`bot ${botId} was changed concurrently: reload and retry`, 'version');
+      throw conflictOf(error, bot) ?? error;
     }
     await this.schedules.upsert(bot);
-    return bot;
+    return { bot, changed };
   }
 
-  /** Every bot with its schedule and trading state: what the API and the CLI list. */
+  /**
+   * Every bot with its schedule and trading state: what the API and the CLI list. The schedules
+   * come from one listing of Temporal's schedules (see readTradingStates).
+   */
   async list(): Promise<BotView[]> {
     const em = this.em.fork();
-    const bots = await em.find(Bot, {}, { orderBy: { id: 'asc' } });
-    return Promise.all(bots.map((bot) => this.viewOf(em, bot)));
+    const states = await readTradingStates(em, this.schedules, () => em.find(Bot, {}, { orderBy: { id: 'asc' } }));
+    return states.map(({ bot, state }) => viewOf(bot, state));
   }
 
+  /** One bot, its schedule described by Temporal itself (no listing lag). */
   async view(botId: number): Promise<BotView> {
     const em = this.em.fork();
-    return this.viewOf(em, await this.find(em, botId));
+    const bot = await this.find(em, botId);
+    return viewOf(bot, await readTradingState(em, this.schedules, bot));
   }
 
-  private async viewOf(em: EntityManager, bot: IBot): Promise<BotView> {
-    const { schedule, ...tradingState } = await readTradingState(em, this.schedules, bot);
-    return { bot, schedule: { id: scheduleIdOf(bot.id), ...schedule }, tradingState };
+  /** The view and the bot's open positions with their unrealised P&L, as last reconciled. */
+  async detail(botId: number): Promise<BotDetail> {
+    const view = await this.view(botId);
+    return { ...view, openPositions: await openPositionsOf(this.em.fork(), botId) };
   }
 
   /** No more cycles: open positions keep their SL/TP at the broker. */
@@ -225,16 +242,27 @@ export class BotService {
     if (status === 'paused') await this.schedules.pause(botId, reason);
     else await this.schedules.resume(botId, reason);
     bot.status = status;
+    // Marks the change even when the status stays: lists confirm a lagging listing for recent changes.
+    bot.updatedAt = new Date();
     this.audit(em, bot, STATUS_EVENTS[status], reason);
     await em.flush();
     return bot;
   }
 
-  /** Deletes a flat bot: its schedule goes, its audit trail stays. */
+  /** Runs one cycle now through the bot's schedule; refused while its cycles do not run. */
+  async trigger(botId: number): Promise<BotView> {
+    const view = await this.view(botId);
+    if (!view.tradingState.cyclesRun)
+      throw new BotConflictError(`bot ${botId} runs no cycles (${view.tradingState.reason}): resume it first`);
+    await this.schedules.trigger(botId);
+    return view;
+  }
+
+  /** Deletes a flat bot: its schedule goes, its audit trail stays, its name is free again. */
   async remove(botId: number, reason: string): Promise<void> {
     const em = this.em.fork();
     const bot = await this.find(em, botId);
-    const open = await em.count(Position, { bot: botId, status: 'open' });
+    const open = await openPositionCount(em, botId);
     if (open > 0)
       throw new BotConflictError(`bot ${botId} has ${open} open position(s): close them before deleting it`);
     await this.schedules.remove(botId);
@@ -246,7 +274,7 @@ export class BotService {
 
   /** The paper bot `npm start` trades unless told not to; created once, kept as the operator left it. */
   async ensureDemoBot(): Promise<IBot> {
-    // A deleted demo bot still holds its name: the operator removed it, do not bring it back.
+    // A deleted demo bot stays deleted: the operator removed it, do not bring it back.
     const existing = await this.em
       .fork()
       .findOne(Bot, { name: 'demo-xauusdm' }, { filters: { [DELETED_BOTS_FILTER]: false } });
@@ -263,4 +291,8 @@ export class BotService {
     }
     return bots.filter((bot) => !bot.deletedAt).length;
   }
+}
+
+function viewOf(bot: IBot, { schedule, ...tradingState }: TradingStateView): BotView {
+  return { bot, schedule: { id: scheduleIdOf(bot.id), ...schedule }, tradingState };
 }

@@ -9,16 +9,56 @@ export interface ScheduleStateReader {
   state(botId: number): Promise<ScheduleState>;
 }
 
-export async function globalHaltOf(em: EntityManager): Promise<{ halted: boolean; reason: string | null }> {
+export interface ScheduleListReader {
+  listed(): Promise<Map<number, ScheduleState>>;
+  described(botIds: readonly number[]): Promise<Map<number, ScheduleState>>;
+}
+
+export type TradingStateView = TradingState & { schedule: ScheduleState };
+
+export async function globalHaltOf(
+  em: EntityManager,
+): Promise<{ halted: boolean; reason: string | null; updatedAt: Date }> {
   const row = await em.findOneOrFail(KillSwitch, GLOBAL_KILL_SWITCH, { refresh: true });
-  return { halted: row.halted, reason: row.reason ?? null };
+  return { halted: row.halted, reason: row.reason ?? null, updatedAt: row.updatedAt };
 }
 
 export async function readTradingState(
   em: EntityManager,
   schedules: ScheduleStateReader,
   bot: Pick<IBot, 'id' | 'status'>,
-): Promise<TradingState & { schedule: ScheduleState }> {
+): Promise<TradingStateView> {
   const [schedule, globalHalt] = await Promise.all([schedules.state(bot.id), globalHaltOf(em)]);
   return { ...tradingStateOf({ intent: bot.status, schedule, globalHalt }), schedule };
+}
+
+/** How long after the engine changed a bot (or the kill-switch) a lagging listing is not trusted. */
+const LISTING_LAG_MS = 120_000;
+
+/**
+ * Many bots at once: one read of the halt flag, one listing of the schedules. The listing trails
+ * changes, so a schedule it lacks is described, and so is one whose pause disagrees with the bot's
+ * intent when the engine changed the bot or the kill-switch lately (its pause or resume may not be
+ * listed yet). A bot paused behind the operator's back otherwise shows once listed, at no cost.
+ */
+export async function readTradingStates<Bot extends Pick<IBot, 'id' | 'status' | 'updatedAt'>>(
+  em: EntityManager,
+  schedules: ScheduleListReader,
+  findBots: () => Promise<Bot[]>,
+): Promise<Array<{ bot: Bot; state: TradingStateView }>> {
+  // The bots, the listing and the halt flag are read at once: the listing is the slow part.
+  const [bots, listed, globalHalt] = await Promise.all([findBots(), schedules.listed(), globalHaltOf(em.fork())]);
+  const since = Date.now() - LISTING_LAG_MS;
+  const unsure = bots.filter((bot) => {
+    const schedule = listed.get(bot.id);
+    if (!schedule) return true;
+    // While halted the state is `halted` whatever the schedules say.
+    const recent = bot.updatedAt.getTime() > since || globalHalt.updatedAt.getTime() > since;
+    return !globalHalt.halted && recent && schedule.paused !== (bot.status === 'paused');
+  });
+  const described = await schedules.described(unsure.map((bot) => bot.id));
+  return bots.map((bot) => {
+    const schedule = described.get(bot.id) ?? listed.get(bot.id)!;
+    return { bot, state: { ...tradingStateOf({ intent: bot.status, schedule, globalHalt }), schedule } };
+  });
 }

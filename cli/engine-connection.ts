@@ -1,6 +1,7 @@
 // What a CLI command talks to: the engine's database and Temporal. Without DATABASE_URL and
 // TEMPORAL_ADDRESS it finds the ones `npm start` runs on this machine.
 import { readFile } from 'node:fs/promises';
+import { brokerSymbolCatalog, type SymbolCatalog } from '../brokers/symbol-catalog.ts';
 import { GlobalKillSwitch } from '../bots/kill-switch.ts';
 import { BotSchedules } from '../bots/schedule.ts';
 import { BotService } from '../bots/service.ts';
@@ -13,6 +14,7 @@ export interface EngineConnection {
   orm: Orm;
   temporal: TemporalConnections;
   schedules: BotSchedules;
+  symbols: SymbolCatalog;
   bots: BotService;
   killSwitch: GlobalKillSwitch;
   tokens: ApiTokens;
@@ -38,11 +40,13 @@ export async function connectToEngine(): Promise<EngineConnection> {
     throw error;
   }
   const schedules = new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE);
+  const symbols = brokerSymbolCatalog();
   return {
     orm,
     temporal,
     schedules,
-    bots: new BotService(orm.em, schedules),
+    symbols,
+    bots: new BotService(orm.em, schedules, symbols),
     killSwitch: new GlobalKillSwitch(orm, schedules, temporal.client, config.TEMPORAL_TASK_QUEUE),
     tokens: new ApiTokens(orm.em),
     readFile: (path) => readFile(path),

@@ -1,9 +1,11 @@
 // The `scalper` command line: bots set up, listed, paused and resumed from a terminal.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { decodeMt5File } from '../brokers/feeds/mt5-csv.ts';
 import { importMt5Csv } from '../brokers/feeds/market-bars.ts';
+import { requireSymbol } from '../brokers/symbol-catalog.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../trading/strategies/index.ts';
 import type { EngineConnection } from './engine-connection.ts';
+import { integer, onOff, setting, strategies, strategyParamsOf } from './options.ts';
 import { addTokenCommands } from './token-commands.ts';
 
 type Print = (line: string) => void;
@@ -24,46 +26,6 @@ const SHOWN_SETTINGS = [
   'scheduleIntervalSeconds',
   'version',
 ] as const;
-
-function integer(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed)) throw new InvalidArgumentError('not a whole number');
-  return parsed;
-}
-
-function strategies(value: string): StrategyName[] {
-  const names = value.split(',').map((name) => name.trim());
-  const unknown = names.filter((name) => !(STRATEGY_NAMES as readonly string[]).includes(name));
-  if (unknown.length > 0)
-    throw new InvalidArgumentError(`unknown ${unknown.join(', ')}; known: ${STRATEGY_NAMES.join(', ')}`);
-  return names as StrategyName[];
-}
-
-/** `key=value` with the value read as a number, a boolean or text. */
-function setting(entry: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
-  const match = /^([\w.]+)=(.*)$/.exec(entry);
-  if (!match) throw new InvalidArgumentError(`expected key=value, got ${entry}`);
-  const [, key = '', raw = ''] = match;
-  const value =
-    raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-  return { ...previous, [key]: value };
-}
-
-/** `strategy.param=value` entries grouped by strategy. */
-function strategyParamsOf(flat: Record<string, unknown>): Record<string, Record<string, unknown>> {
-  const grouped: Record<string, Record<string, unknown>> = {};
-  for (const [key, value] of Object.entries(flat)) {
-    const [strategy, param] = key.split('.');
-    if (!strategy || !param) throw new InvalidArgumentError(`--param takes strategy.param=value, got ${key}`);
-    grouped[strategy] = { ...grouped[strategy], [param]: value };
-  }
-  return grouped;
-}
-
-function onOff(value: string): boolean {
-  if (value !== 'on' && value !== 'off') throw new InvalidArgumentError('on or off');
-  return value === 'on';
-}
 
 /** Builds the program; `connect` is called only by commands that need the engine. */
 export function buildProgram(connect: () => Promise<EngineConnection>, print: Print): Command {
@@ -125,7 +87,7 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
 
   program
     .command('bots')
-    .description('List bots with the state of their schedules in Temporal')
+    .description('List bots: id, trading state, name, symbol, auto-trade, schedule in Temporal')
     .action(
       withEngine(async (engine) => {
         const views = await engine.bots.list();
@@ -136,8 +98,9 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
             : schedule.paused
               ? `paused (${schedule.note ?? 'no note'})`
               : 'running';
+          // The trading state first: it is what the bot does, whatever its status says was asked.
           print(
-            `${bot.id}\t${bot.name}\t${bot.symbol}\t${tradingState.state}\tauto-trade ${bot.autoTrade ? 'on' : 'off'}\tscalper-bot-${bot.id}: ${state}`,
+            `${bot.id}\t${tradingState.state}\t${bot.name}\t${bot.symbol}\tauto-trade ${bot.autoTrade ? 'on' : 'off'}\tscalper-bot-${bot.id}: ${state}`,
           );
         }
       }),
@@ -146,15 +109,16 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
   program
     .command('show')
     .argument('<botId>', 'bot id', integer)
-    .description("A bot's settings: strategies and their parameters, risk settings, schedule")
+    .description("A bot's trading state, settings, schedule and open positions")
     .action(
       withEngine(async (engine, botId: number) => {
-        const { bot, schedule, tradingState } = await engine.bots.view(botId);
+        const { bot, schedule, tradingState, openPositions } = await engine.bots.detail(botId);
         const settings = Object.fromEntries(SHOWN_SETTINGS.map((field) => [field, bot[field]]));
         const shown = {
-          ...settings,
           tradingState: { state: tradingState.state, reason: tradingState.reason },
+          ...settings,
           schedule,
+          openPositions,
         };
         print(JSON.stringify(shown, null, 2));
       }),
@@ -164,6 +128,9 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     .command('configure')
     .argument('<botId>', 'bot id', integer)
     .description("Change a bot's settings; its schedule follows and keeps its pause state")
+    .option('--name <name>', 'a new name')
+    .option('--symbol <symbol>', 'a new symbol, one its account offers (the bot must be flat)')
+    .option('--account <login>', 'a new broker account (the bot must be flat)')
     .option('--auto-trade <on|off>', 'send orders or only record decisions', onOff)
     .option('--strategies <list>', `enabled strategies, of ${STRATEGY_NAMES.join(', ')}`, strategies)
     .option('--interval <seconds>', 'seconds between cycles', integer)
@@ -176,6 +143,9 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
           engine,
           botId: number,
           options: {
+            name?: string;
+            symbol?: string;
+            account?: string;
             autoTrade?: boolean;
             strategies?: StrategyName[];
             interval?: number;
@@ -184,7 +154,10 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
             param?: Record<string, unknown>;
           },
         ) => {
-          const bot = await engine.bots.update(botId, {
+          const { bot, changed } = await engine.bots.update(botId, {
+            ...(options.name !== undefined ? { name: options.name } : {}),
+            ...(options.symbol !== undefined ? { symbol: options.symbol } : {}),
+            ...(options.account !== undefined ? { brokerAccount: options.account } : {}),
             ...(options.autoTrade !== undefined ? { autoTrade: options.autoTrade } : {}),
             ...(options.strategies ? { enabledStrategies: options.strategies } : {}),
             ...(options.interval !== undefined ? { scheduleIntervalSeconds: options.interval } : {}),
@@ -192,7 +165,11 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
             ...(options.risk ? { riskSettings: options.risk } : {}),
             ...(options.param ? { strategyParams: strategyParamsOf(options.param) } : {}),
           });
-          print(`bot ${bot.id} updated (version ${bot.version}): \`scalper show ${bot.id}\` lists its settings`);
+          print(
+            changed.length === 0
+              ? `bot ${bot.id}: nothing to change (version ${bot.version})`
+              : `bot ${bot.id} updated (version ${bot.version}): changed ${changed.join(', ')}`,
+          );
         },
       ),
     );
@@ -266,9 +243,11 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     .command('import-bars <file>')
     .description('Import an MT5 bar export (<DATE> <TIME> <OPEN> <HIGH> <LOW> <CLOSE> <TICKVOL> <VOL> <SPREAD>)')
     .requiredOption('--symbol <symbol>', 'symbol the bars belong to')
+    .option('--account <login>', 'broker account whose symbol it is', 'paper-1')
     .option('--utc-offset <minutes>', 'broker server time minus UTC, in minutes (GMT+2: 120)', integer, 0)
     .action(
-      withEngine(async (engine, file: string, options: { symbol: string; utcOffset: number }) => {
+      withEngine(async (engine, file: string, options: { symbol: string; account: string; utcOffset: number }) => {
+        await requireSymbol(engine.symbols, options.account, options.symbol);
         const text = decodeMt5File(await engine.readFile(file));
         const count = await importMt5Csv(engine.orm, text, {
           symbol: options.symbol,

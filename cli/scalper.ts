@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { ZodError, z } from 'zod';
 import { Mt5CsvError } from '../brokers/feeds/mt5-csv.ts';
+import { UnknownAccountError, UnknownSymbolError } from '../brokers/symbol-catalog.ts';
 import { BotConflictError, BotNotFoundError, UnknownSettingsError } from '../bots/errors.ts';
 import { TokenNameTakenError, TokenNotFoundError } from '../db/api-tokens.ts';
 import { exitOnStartupError } from '../infra/startup.ts';
@@ -13,7 +14,11 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  if (error instanceof UnknownSettingsError) {
+  if (
+    error instanceof UnknownSettingsError ||
+    error instanceof UnknownSymbolError ||
+    error instanceof UnknownAccountError
+  ) {
     process.stderr.write(`scalper: invalid settings: ${error.message}\n`);
     process.exit(2);
   }

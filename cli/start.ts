@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BotSchedules } from '../bots/schedule.ts';
+import { brokerSymbolCatalog } from '../brokers/symbol-catalog.ts';
 import { BotService } from '../bots/service.ts';
 import { ApiTokens } from '../db/api-tokens.ts';
 import { loadConfig, redactUrl, type EngineConfig } from '../infra/config.ts';
@@ -26,7 +27,7 @@ try {
 } catch (error) {
   exitOnStartupError(error);
 }
-const logger = createLogger(config.LOG_LEVEL, 'start');
+const logger = createLogger(config.LOG_LEVEL, 'start', config.LOG_FORMAT);
 const cleanups: Array<{ name: string; stop: () => Promise<unknown> }> = [];
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -113,7 +114,8 @@ async function main(): Promise<void> {
   const orm = await connectDatabase(databaseUrl);
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
-  let uiUrl = 'the Web UI of your Temporal cluster';
+  // The same base URL the API links orders and cycles to (TEMPORAL_UI_URL, else the dev server's).
+  let uiUrl = config.TEMPORAL_UI_URL ?? 'the Web UI of your Temporal cluster';
   const leftover = `127.0.0.1:${config.TEMPORAL_PORT}`;
   if (!temporalAddress && (await isListening(leftover))) {
     // A dev server an earlier run left behind (its launcher was killed) holds the port: use it.
@@ -123,7 +125,7 @@ async function main(): Promise<void> {
       'reusing the Temporal server already listening on TEMPORAL_PORT (left by an earlier run?)',
     );
     temporalAddress = leftover;
-    uiUrl = `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`;
+    uiUrl = config.temporalUiUrl;
   }
   if (!temporalAddress) {
     logger.info({ port: config.TEMPORAL_PORT, uiPort: config.TEMPORAL_UI_PORT }, 'starting the Temporal dev server');
@@ -138,10 +140,14 @@ async function main(): Promise<void> {
     });
     cleanups.push({ name: 'Temporal dev server', stop: () => temporal.stop() });
     temporalAddress = temporal.address;
-    uiUrl = temporal.uiUrl ?? uiUrl;
+    uiUrl = config.TEMPORAL_UI_URL ?? temporal.uiUrl ?? uiUrl;
   }
   const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE);
-  const bots = new BotService(orm.em, new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE));
+  const bots = new BotService(
+    orm.em,
+    new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE),
+    brokerSymbolCatalog(),
+  );
   if (config.DEMO_BOT) {
     const demo = await bots.ensureDemoBot();
     logger.info({ botId: demo.id, symbol: demo.symbol }, 'demo paper bot ready (DEMO_BOT=false to skip)');
@@ -164,6 +170,7 @@ async function main(): Promise<void> {
       apiToken.created
         ? `  API token        ${apiToken.token}\n                   (trade scope, shown once; saved in ${apiToken.file})`
         : `  API token        in ${apiToken.file}  (Authorization: Bearer $(cat ${apiToken.file}))`,
+      `  Metrics          worker http://${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}/metrics (Temporal SDK :${config.TEMPORAL_SDK_METRICS_PORT}), API ${apiUrl}/metrics`,
       `  PostgreSQL       ${redactUrl(databaseUrl)}`,
       `  Temporal         ${temporalAddress}`,
       '  Ctrl-C stops everything.',

@@ -1,7 +1,8 @@
 // A worker for the `scalper` task queue: the cycle workflow and its activities.
 import { fileURLToPath } from 'node:url';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type ActivityInboundCallsInterceptor, type NativeConnection } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
+import type { EngineMetrics } from '../infra/metrics.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -14,6 +15,20 @@ export interface WorkerOptions {
   workflowBundlePath?: string;
 }
 
+/** Every failed activity attempt counts in task_failures_total under the activity's name. */
+function countingFailures(metrics: EngineMetrics, task: string): ActivityInboundCallsInterceptor {
+  return {
+    async execute(input, next) {
+      try {
+        return await next(input);
+      } catch (error) {
+        metrics.taskFailures.inc({ task });
+        throw error;
+      }
+    },
+  };
+}
+
 export function createWorker(options: WorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
@@ -23,5 +38,8 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(options.deps),
+    interceptors: {
+      activity: [(context) => ({ inbound: countingFailures(options.deps.metrics, context.info.activityType) })],
+    },
   });
 }

@@ -1,10 +1,13 @@
 // Worker process: runs cycle workflows and activities on the `scalper` task queue.
 import { Runtime } from '@temporalio/worker';
 import { BotSchedules } from '../bots/schedule.ts';
+import { brokerSymbolCatalog } from '../brokers/symbol-catalog.ts';
 import { BotService } from '../bots/service.ts';
 import { loadConfig } from '../infra/config.ts';
 import { createLogger } from '../infra/logger.ts';
-import { connectDatabase, connectTemporal, exitOnStartupError, required } from '../infra/startup.ts';
+import { createEngineMetrics } from '../infra/metrics.ts';
+import { serveMetrics } from '../infra/metrics-server.ts';
+import { connectDatabase, connectTemporal, exitOnStartupError, required, StartupError } from '../infra/startup.ts';
 import { connectWorkerTemporal } from '../infra/worker-connection.ts';
 import { createBrokerDirectory } from './brokers.ts';
 import { createWorker } from './create-worker.ts';
@@ -13,16 +16,32 @@ import { sdkLogger } from './sdk-logger.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL, 'worker');
+  const logger = createLogger(config.LOG_LEVEL, 'worker', config.LOG_FORMAT);
   // The SDK is chatty at info (bundling, state changes): its own logs start at warn unless debugging.
   const sdkLevel = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? config.LOG_LEVEL : 'warn';
-  Runtime.install({ logger: sdkLogger(logger.child({ component: 'temporal-sdk' }, { level: sdkLevel })) });
+  Runtime.install({
+    logger: sdkLogger(logger.child({ component: 'temporal-sdk' }, { level: sdkLevel })),
+    // The SDK's own worker metrics (task slots, latencies, cache), on their own Prometheus port.
+    telemetryOptions: {
+      metrics: { prometheus: { bindAddress: `${config.WORKER_METRICS_HOST}:${config.TEMPORAL_SDK_METRICS_PORT}` } },
+    },
+  });
+  const metrics = createEngineMetrics();
+  const metricsServer = await serveMetrics(
+    metrics.registry,
+    config.WORKER_METRICS_HOST,
+    config.WORKER_METRICS_PORT,
+  ).catch((error: unknown) => {
+    throw new StartupError(
+      `cannot serve metrics on WORKER_METRICS_HOST=${config.WORKER_METRICS_HOST} WORKER_METRICS_PORT=${config.WORKER_METRICS_PORT}: ${(error as Error).message}`,
+    );
+  });
   const orm = await connectDatabase(required(config.DATABASE_URL, 'DATABASE_URL'));
   const temporalAddress = required(config.TEMPORAL_ADDRESS, 'TEMPORAL_ADDRESS');
   const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE);
   const connection = await connectWorkerTemporal(temporalAddress, config.TEMPORAL_NAMESPACE);
   const schedules = new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE);
-  const bots = await new BotService(orm.em, schedules).syncSchedules();
+  const bots = await new BotService(orm.em, schedules, brokerSymbolCatalog()).syncSchedules();
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -33,6 +52,7 @@ async function main(): Promise<void> {
       brokerFor: createBrokerDirectory({ store: createPostgresStateStore(orm), feedSeed: config.PAPER_FEED_SEED }),
       schedules,
       logger,
+      metrics,
       now: () => Date.now(),
     },
   });
@@ -47,11 +67,17 @@ async function main(): Promise<void> {
     if (worker.getState() === 'RUNNING') worker.shutdown();
   });
   logger.info(
-    { taskQueue: config.TEMPORAL_TASK_QUEUE, bots, workflowBundle: config.WORKFLOW_BUNDLE_PATH ?? 'bundled at start' },
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      bots,
+      workflowBundle: config.WORKFLOW_BUNDLE_PATH ?? 'bundled at start',
+      metrics: metricsServer.url,
+    },
     'worker running; schedules in step with bots',
   );
   // Resolves once SIGINT/SIGTERM has drained in-flight activities.
   await worker.run();
+  await metricsServer.close();
   await connection.close();
   await temporal.close();
   await orm.close();

@@ -5,7 +5,8 @@ import { Bot } from './bot.ts';
 export const AuditLog = defineEntity({
   name: 'AuditLog',
   tableName: 'audit_log',
-  indexes: [{ properties: ['bot', 'createdAt'] }],
+  // Keyset pagination of the audit API: newest first, by bot or overall.
+  indexes: [{ properties: ['createdAt', 'id'] }, { properties: ['bot', 'createdAt', 'id'] }],
   properties: {
     id: p.integer().primary().autoincrement(),
     bot: () => p.manyToOne(Bot).nullable().deleteRule('set null'),

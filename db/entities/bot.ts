@@ -17,9 +17,11 @@ export const Bot = defineEntity({
   // Deleted bots keep their audit trail but are not bots any more: every query leaves them out
   // unless it turns this filter off by name (`filters: { [DELETED_BOTS_FILTER]: false }`).
   filters: { notDeleted: { name: 'notDeleted', cond: { deletedAt: null }, default: true } },
+  // A deleted bot's name is free for a new bot: unique among live bots only.
+  uniques: [{ name: 'bot_name_live_unique', properties: ['name'], where: { deletedAt: null } }],
   properties: {
     id: p.integer().primary().autoincrement(),
-    name: p.string().unique(),
+    name: p.string(),
     symbol: p.string(),
     timeframe: p.string().default('1m'),
     lookback: p.integer(),

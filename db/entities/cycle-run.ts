@@ -5,7 +5,8 @@ import { Bot } from './bot.ts';
 export const CycleRun = defineEntity({
   name: 'CycleRun',
   tableName: 'cycle_run',
-  indexes: [{ properties: ['bot', 'startedAt'] }],
+  // Keyset pagination of the audit API: newest first, by bot or overall.
+  indexes: [{ properties: ['startedAt', 'id'] }, { properties: ['bot', 'startedAt', 'id'] }],
   properties: {
     id: p.integer().primary().autoincrement(),
     bot: () => p.manyToOne(Bot).deleteRule('cascade'),

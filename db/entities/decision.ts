@@ -13,6 +13,8 @@ export interface DecisionCheckRecord {
 export const Decision = defineEntity({
   name: 'Decision',
   tableName: 'decision',
+  // Keyset pagination of the audit API, newest first.
+  indexes: [{ properties: ['createdAt', 'id'] }],
   properties: {
     id: p.integer().primary().autoincrement(),
     signal: () => p.oneToOne(Signal).owner().unique().deleteRule('cascade'),

@@ -8,6 +8,13 @@ export const Execution = defineEntity({
   tableName: 'execution',
   // Tickets are unique per broker account, not across accounts.
   uniques: [{ properties: ['brokerAccount', 'brokerDealId'] }],
+  indexes: [
+    // Keyset pagination of the audit API (newest first), a position's deals, an order's deals.
+    { properties: ['executedAt', 'id'] },
+    { properties: ['bot', 'executedAt', 'id'] },
+    { properties: ['brokerAccount', 'brokerPositionId'] },
+    { properties: ['order'] },
+  ],
   properties: {
     id: p.integer().primary().autoincrement(),
     bot: () => p.manyToOne(Bot).deleteRule('cascade'),

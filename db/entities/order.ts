@@ -14,6 +14,8 @@ export type { OrderStatus } from '../../trading/orders/index.ts';
 export const Order = defineEntity({
   name: 'Order',
   tableName: 'order',
+  // Keyset pagination of the audit API: newest first, by bot or overall.
+  indexes: [{ properties: ['createdAt', 'id'] }, { properties: ['bot', 'createdAt', 'id'] }],
   properties: {
     id: p.integer().primary().autoincrement(),
     bot: () => p.manyToOne(Bot).deleteRule('cascade'),
@@ -36,6 +38,9 @@ export const Order = defineEntity({
     retcodeName: p.string().nullable(),
     error: p.text().nullable(),
     attempts: p.integer().default(0),
+    /** The workflow run (cycle) that wrote the order, for its Web UI link; null outside a workflow. */
+    workflowId: p.string().nullable(),
+    runId: p.string().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     sentAt: p.datetime().nullable(),
     updatedAt: p

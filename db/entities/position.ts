@@ -10,6 +10,12 @@ export const Position = defineEntity({
   tableName: 'position',
   // Tickets are unique per broker account, not across accounts.
   uniques: [{ properties: ['brokerAccount', 'brokerPositionId'] }],
+  // Keyset pagination of the audit API (newest first); the position an order opened.
+  indexes: [
+    { properties: ['openedAt', 'id'] },
+    { properties: ['bot', 'openedAt', 'id'] },
+    { properties: ['openingOrder'] },
+  ],
   properties: {
     id: p.integer().primary().autoincrement(),
     bot: () => p.manyToOne(Bot).deleteRule('cascade'),

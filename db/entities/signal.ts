@@ -6,6 +6,8 @@ export const Signal = defineEntity({
   name: 'Signal',
   tableName: 'signal',
   uniques: [{ name: 'signal_bot_strategy_bar_unique', properties: ['bot', 'strategy', 'barTime'] }],
+  // Keyset pagination of the audit API: newest first, by bot or overall.
+  indexes: [{ properties: ['receivedAt', 'id'] }, { properties: ['bot', 'receivedAt', 'id'] }],
   properties: {
     id: p.integer().primary().autoincrement(),
     bot: () => p.manyToOne(Bot).deleteRule('cascade'),

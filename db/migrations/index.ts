@@ -3,6 +3,8 @@ import { Migration20261123235141_BotDeletedAt } from './Migration20261123235141_
 import { Migration20261124042635_OrderLifecycle } from './Migration20261124042635_OrderLifecycle.ts';
 import { Migration20261124090000_ApiTokens } from './Migration20261124090000_ApiTokens.ts';
 import { Migration20261124091000_CommissionPerLot } from './Migration20261124091000_CommissionPerLot.ts';
+import { Migration20261124100000_BotNameLive } from './Migration20261124100000_BotNameLive.ts';
+import { Migration20261124110000_AuditQueries } from './Migration20261124110000_AuditQueries.ts';
 
 /** Every migration, in order; new ones come from `npm run db:migration -- <Name>`. */
 export const MIGRATIONS = [
@@ -11,4 +13,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261124042635_OrderLifecycle', class: Migration20261124042635_OrderLifecycle },
   { name: 'Migration20261124090000_ApiTokens', class: Migration20261124090000_ApiTokens },
   { name: 'Migration20261124091000_CommissionPerLot', class: Migration20261124091000_CommissionPerLot },
+  { name: 'Migration20261124100000_BotNameLive', class: Migration20261124100000_BotNameLive },
+  { name: 'Migration20261124110000_AuditQueries', class: Migration20261124110000_AuditQueries },
 ];

@@ -29,14 +29,22 @@ export class OrderStore {
     venue: OrderVenue,
   ): Promise<OrderOutcome> {
     const quote = await venue.broker.quote(bot.symbol);
-    const order = await writeOpenOrder(this.orm.em.fork(), bot, request, quote, this.options.now());
+    const order = await writeOpenOrder(this.orm.em.fork(), bot, request, quote, this.options.now(), this.options.trace);
     return executeOrder(this.orm, this.options, order.id, venue);
   }
 
   /** Closes all of `position` (one of the bot's) exactly once per intent; a retry never closes twice. */
   async close(bot: IBot, position: BrokerPosition, reason: CloseReason, venue: OrderVenue): Promise<OrderOutcome> {
     const quote = await venue.broker.quote(position.symbol);
-    const order = await writeCloseOrder(this.orm.em.fork(), bot, position, reason, quote, this.options.now());
+    const order = await writeCloseOrder(
+      this.orm.em.fork(),
+      bot,
+      position,
+      reason,
+      quote,
+      this.options.now(),
+      this.options.trace,
+    );
     return executeOrder(this.orm, this.options, order.id, venue);
   }
 
@@ -64,7 +72,15 @@ export class OrderStore {
     let cancelled = 0;
     for (const { id } of unplaced) {
       const clientOrderId = clientOrderIdFor(botId, id);
-      const order = await writeNeverPlacedOrder(em, botId, id, clientOrderId, error, this.options.now());
+      const order = await writeNeverPlacedOrder(
+        em,
+        botId,
+        id,
+        clientOrderId,
+        error,
+        this.options.now(),
+        this.options.trace,
+      );
       if (!order) continue;
       auditOrder(em, this.options.trace, order, 'order_cancelled', error, { decisionId: id });
       await em.flush();

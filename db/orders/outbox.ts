@@ -6,12 +6,19 @@ import type { BrokerPosition, Quote } from '../../brokers/port.ts';
 import type { CloseReason } from '../../trading/close-reason.ts';
 import { closeOrderIdFor, transition, UNSETTLED_STATUSES } from '../../trading/orders/index.ts';
 import { Decision, Order, type IBot, type IOrder } from '../entities/index.ts';
+import type { AuditTrace } from './types.ts';
 
 export class InvalidOrderRequest extends Error {
   override name = 'InvalidOrderRequest';
 }
 
 type OrderRow = RequiredEntityData<IOrder>;
+
+/** The cycle writing the order: its Web UI link in the audit API. */
+const writtenBy = (trace: AuditTrace | null) => ({
+  workflowId: trace?.workflowId ?? null,
+  runId: trace?.runId ?? null,
+});
 
 /** Inserts the row unless its clientOrderId exists; returns the row under that key either way. */
 async function insertOnce(
@@ -30,6 +37,7 @@ export async function writeOpenOrder(
   request: { decisionId: number; clientOrderId: string },
   quote: Quote,
   now: number,
+  trace: AuditTrace | null,
 ): Promise<IOrder> {
   const existing = await em.findOne(Order, { clientOrderId: request.clientOrderId });
   if (existing) return existing;
@@ -50,6 +58,7 @@ export async function writeOpenOrder(
     stopLoss: decision.stopLoss ?? null,
     takeProfit: decision.takeProfit ?? null,
     status: 'new',
+    ...writtenBy(trace),
     // The engine's clock, like sentAt: reconcile measures an unsettled order's age by it.
     createdAt: new Date(now),
     updatedAt: new Date(),
@@ -69,6 +78,7 @@ export async function writeCloseOrder(
   reason: CloseReason,
   quote: Quote,
   now: number,
+  trace: AuditTrace | null,
 ): Promise<IOrder> {
   if (position.magic !== bot.magic) {
     throw new InvalidOrderRequest(
@@ -94,6 +104,7 @@ export async function writeCloseOrder(
     volume: position.volume,
     requestedPrice: side === 'buy' ? quote.ask : quote.bid,
     status: 'new',
+    ...writtenBy(trace),
     createdAt: new Date(now),
     updatedAt: new Date(),
   });
@@ -112,6 +123,7 @@ export async function writeNeverPlacedOrder(
   clientOrderId: string,
   error: string,
   now: number,
+  trace: AuditTrace | null,
 ): Promise<IOrder | null> {
   const decision = await em.findOneOrFail(Decision, decisionId, { populate: ['signal'] });
   const cancelled = transition(
@@ -131,6 +143,7 @@ export async function writeNeverPlacedOrder(
     takeProfit: decision.takeProfit ?? null,
     status: cancelled.status,
     error,
+    ...writtenBy(trace),
     createdAt: new Date(now),
     updatedAt: new Date(),
   });

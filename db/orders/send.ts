@@ -156,7 +156,10 @@ export async function executeOrder(
     const claim = await claimSend(orm, options, orderId, venue);
     if ('done' in claim) return claim.done;
     const sent = await sendOnce(orm, options, orderId, claim.claimed, venue, tries === FRESH_PRICE_TRIES);
-    if (sent.kind === 'done') return sent.outcome;
+    if (sent.kind === 'done') {
+      options.onSent?.(sent.outcome);
+      return sent.outcome;
+    }
     if (sent.kind === 'requote') tries++;
   }
 }

@@ -23,6 +23,8 @@ export interface OrderStoreOptions {
   now(): number;
   logger: Logger;
   trace: AuditTrace | null;
+  /** Called once per send this store made, with the outcome it ended in (metrics hang here). */
+  onSent?: (outcome: OrderOutcome) => void;
 }
 
 /** An order's outcome as a step reports it: a reject is data (status, retcode, name), not an error. */

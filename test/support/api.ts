@@ -1,8 +1,11 @@
 // The REST API on the run's real PostgreSQL and Temporal, for `inject` tests, with a token of
 // each scope ready to use.
 import { buildApp, type App } from '../../api/app.ts';
+import { GlobalKillSwitch } from '../../bots/kill-switch.ts';
+import { PositionCloser } from '../../bots/position-closer.ts';
 import { BotSchedules } from '../../bots/schedule.ts';
 import { BotService } from '../../bots/service.ts';
+import { brokerSymbolCatalog } from '../../brokers/symbol-catalog.ts';
 import { ApiTokens } from '../../db/api-tokens.ts';
 import { createLogger } from '../../infra/logger.ts';
 import type { TemporalConnections } from '../../infra/startup.ts';
@@ -24,15 +27,36 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
-export async function startTestApi(options: { maxAuthFailures?: number } = {}): Promise<TestApi> {
-  const db = await createTestDatabase();
+/** The Web UI base URL the test API links workflow runs to. */
+export const TEST_WEB_UI = { baseUrl: 'http://temporal-ui.test:8233', namespace: 'default' };
+
+/** Bot ids of a test database of its own start here: far from other files' bots (schedule ids are per bot id). */
+async function distinctBotIds(db: TestDatabase): Promise<void> {
+  const start = 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
+  await db.orm.em.getConnection().execute(`alter sequence bot_id_seq restart with ${start}`);
+}
+
+/**
+ * `db`: serve an existing database (a test engine's), left to its owner to drop. `workerQueue`: the
+ * task queue of a worker that runs flattenBot (close-all, halt with flatten); nobody's otherwise.
+ */
+export async function startTestApi(
+  options: { maxAuthFailures?: number; db?: TestDatabase; workerQueue?: string } = {},
+): Promise<TestApi> {
+  const db = options.db ?? (await createTestDatabase());
+  if (!options.db) await distinctBotIds(db);
   const temporal = await connectTestTemporal();
   const schedules = new BotSchedules(temporal.client, uniqueTaskQueue('unpolled'));
+  const workerQueue = options.workerQueue ?? uniqueTaskQueue('unpolled');
   const tokens = new ApiTokens(db.orm.em);
+  const symbols = brokerSymbolCatalog();
   let temporalReachable = true;
   const app = await buildApp({
     orm: db.orm,
     schedules,
+    symbols,
+    killSwitch: new GlobalKillSwitch(db.orm, schedules, temporal.client, workerQueue),
+    positions: new PositionCloser(temporal.client, workerQueue),
     tokens,
     temporal: {
       checkHealth: async () => {
@@ -41,6 +65,7 @@ export async function startTestApi(options: { maxAuthFailures?: number } = {}): 
       },
     },
     logger: createLogger('silent', 'test-api'),
+    webUi: TEST_WEB_UI,
     auth: { maxFailures: options.maxAuthFailures ?? 10_000 },
   });
   const bearer = async (name: string, scope: 'read' | 'trade') => ({
@@ -51,7 +76,7 @@ export async function startTestApi(options: { maxAuthFailures?: number } = {}): 
     db,
     temporal,
     schedules,
-    bots: new BotService(db.orm.em, schedules),
+    bots: new BotService(db.orm.em, schedules, symbols),
     tokens,
     read: await bearer('test-read', 'read'),
     trade: await bearer('test-trade', 'trade'),
@@ -61,7 +86,7 @@ export async function startTestApi(options: { maxAuthFailures?: number } = {}): 
     async stop() {
       await app.close();
       await temporal.close();
-      await db.drop();
+      if (!options.db) await db.drop();
     },
   };
 }

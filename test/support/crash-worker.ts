@@ -9,6 +9,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createPostgresStateStore } from '../../brokers/paper/postgres-store.ts';
 import { BotSchedules } from '../../bots/schedule.ts';
 import { createLogger } from '../../infra/logger.ts';
+import { createEngineMetrics } from '../../infra/metrics.ts';
 import { connectDatabase, connectTemporal } from '../../infra/startup.ts';
 import { connectWorkerTemporal } from '../../infra/worker-connection.ts';
 import { createBrokerDirectory } from '../../worker/brokers.ts';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
       brokerFor,
       schedules: new BotSchedules(temporal.client, env('CRASH_SCHEDULE_QUEUE')),
       logger: createLogger('warn', 'crash-worker'),
+      metrics: createEngineMetrics(),
       now: () => clock,
     },
   });

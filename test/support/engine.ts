@@ -6,8 +6,10 @@ import { createPostgresStateStore } from '../../brokers/paper/postgres-store.ts'
 import type { BrokerPort } from '../../brokers/port.ts';
 import { BotSchedules } from '../../bots/schedule.ts';
 import { BotService, type NewBot } from '../../bots/service.ts';
+import { brokerSymbolCatalog } from '../../brokers/symbol-catalog.ts';
 import type { IBot } from '../../db/entities/index.ts';
 import { createLogger } from '../../infra/logger.ts';
+import { createEngineMetrics } from '../../infra/metrics.ts';
 import type { TemporalConnections } from '../../infra/startup.ts';
 import { createBrokerDirectory } from '../../worker/brokers.ts';
 import { createWorker } from '../../worker/create-worker.ts';
@@ -61,7 +63,7 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     temporal.client,
     options.schedulesTo === 'worker' ? taskQueue : uniqueTaskQueue('unpolled'),
   );
-  const bots = new BotService(db.orm.em, schedules);
+  const bots = new BotService(db.orm.em, schedules, brokerSymbolCatalog());
   const directory = createBrokerDirectory({ store: createPostgresStateStore(db.orm), feedSeed: options.feedSeed, now });
   const wrapped = new Map<string, BrokerPort>();
   const brokerFor = (account: string): BrokerPort => {
@@ -72,7 +74,14 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     }
     return broker;
   };
-  const deps: ActivityDeps = { orm: db.orm, brokerFor, schedules, logger: createLogger('warn', 'test-worker'), now };
+  const deps: ActivityDeps = {
+    orm: db.orm,
+    brokerFor,
+    schedules,
+    logger: createLogger('warn', 'test-worker'),
+    metrics: createEngineMetrics(),
+    now,
+  };
   const connection = await connectTestWorkerTemporal();
   const worker: Worker = await createWorker({
     connection,

@@ -1,7 +1,18 @@
-// Indicator series over a whole input, one value per input, NaN until the indicator is
-// stable. Number-only loops over typed arrays: the `trading-signals` classes were ~99 % of a
-// backtest's time (272 bars/s), so these reproduce their arithmetic step for step — seeding,
-// Wilder smoothing, population σ — and the tests hold them equal to `trading-signals`.
+// Indicator series over a whole input, one value per input: NaN until the indicator is stable,
+// finite on valid bars from then on. Number-only loops over typed arrays: the `trading-signals`
+// classes were ~99 % of a backtest's time (272 bars/s), so these reproduce their arithmetic —
+// seeding, Wilder smoothing, population σ — and the tests hold them equal, except on flat bars:
+// - +DI/−DI are 0 while the ATR is 0 (only flat bars so far): `trading-signals` divides 0 by 0
+//   and its ADX stays NaN for good, so a market that opens flat would never read as ranging.
+// - Window means are summed as offsets from the window's last value, so a flat window's middle
+//   band is its price and its σ exactly 0 (`trading-signals` leaves a few ulps of noise).
+// Where TA-Lib differs, by indicator:
+// - EMA: TA-Lib seeds with the SMA of the first `period` values; this seeds with the first value.
+// - ATR: TA-Lib has no true range for the first bar (its ATR starts a bar later); this takes
+//   the first bar's high − low.
+// - ADX/DI: where +DM and −DM are equal TA-Lib sets both to 0; this keeps both, as
+//   `trading-signals` does. (With no range TA-Lib holds the ADX; this counts a DX of 0.)
+// - Bollinger Bands: none (SMA ± k × population σ, as TA-Lib's BBANDS).
 
 export interface HighLowClose {
   high: number;
@@ -27,11 +38,12 @@ function emptySeries(length: number): Float64Array {
   return new Float64Array(length).fill(Number.NaN);
 }
 
-/** Mean of values[end − period + 1 … end], summed oldest first. */
+/** Mean of values[end − period + 1 … end]: offsets from the last value summed, exact when flat. */
 function windowMean(values: ArrayLike<number>, end: number, period: number): number {
-  let sum = 0;
-  for (let j = end - period + 1; j <= end; j++) sum += values[j]!;
-  return sum / period;
+  const reference = values[end]!;
+  let offsets = 0;
+  for (let j = end - period + 1; j <= end; j++) offsets += values[j]! - reference;
+  return reference + offsets / period;
 }
 
 /** EMA seeded with the first value, reported once `period` values are in. */
@@ -128,8 +140,9 @@ export function adxSeries(bars: readonly HighLowClose[], period: number): Direct
     movesDown.add(minusMove);
     if (previous === undefined || !movesUp.stable) continue;
 
-    const plusDi = movesUp.value / atr.value;
-    const minusDi = movesDown.value / atr.value;
+    // +DM and −DM never exceed the true range: no range at all is no directional movement.
+    const plusDi = atr.value === 0 ? 0 : movesUp.value / atr.value;
+    const minusDi = atr.value === 0 ? 0 : movesDown.value / atr.value;
     const sum = plusDi + minusDi;
     adx.add(sum === 0 ? 0 : (Math.abs(plusDi - minusDi) / sum) * 100);
     if (!adx.stable) continue;

@@ -20,7 +20,9 @@ export const riskSettingsSchema = z.object({
     .gt(0)
     .max(100)
     .default(0.5)
-    .describe('Percent of the balance lost if the stop-loss is hit; sizes every position'),
+    .describe(
+      'Percent of the balance a trade may lose if its stop-loss is hit, spread paid at entry and round-trip commission included; sizes every position',
+    ),
   defaultSlPips: z.number().gt(0).default(30).describe('Stop-loss distance when the strategy suggests none'),
   defaultTpPips: z
     .number()

@@ -1,6 +1,7 @@
-// Doji breakout (TA-Lib BodyDoji): a bar whose body is tiny against the average range of
-// the bars before it, then — within a few bars — the first close beyond its high (buy) or
-// low (sell). The stop goes beyond the doji's opposite extreme.
+// Doji breakout: a doji as TA-Lib's CDLDOJI finds it, then — within a few bars — the first close
+// beyond its high (buy) or low (sell). The stop goes beyond the doji's opposite extreme. TA-Lib
+// (ta_CDLDOJI.c with the BodyDoji candle setting of ta_global.c: high−low range, 10 bars, factor
+// 0.1): |close − open| ≤ 0.1 × the mean high − low of the 10 bars before it.
 import { z } from 'zod';
 import type { Bar, TradeSide } from '../market.ts';
 import { priceToPips } from '../rounding.ts';
@@ -8,26 +9,36 @@ import { stopBeyond, targetAtRewardRisk } from './protective-levels.ts';
 import { meanScore, progress } from './scoring.ts';
 import type { Strategy } from './strategy.ts';
 
+// The doji is TA-Lib's; the breakout window and the exits are the project's choices (DESIGN.md §7).
 export const dojiBreakoutParamsSchema = z.object({
   maxBodyRatio: z
     .number()
     .gt(0)
     .max(1)
     .default(0.1)
-    .describe('Largest doji body as a fraction of the average range of the bars before it'),
-  averagingBars: z.number().int().min(1).default(10).describe('Bars before the doji whose ranges are averaged'),
+    .describe('Doji body ≤ this × the average range of the bars before it (TA-Lib CDLDOJI, BodyDoji factor 0.1)'),
+  averagingBars: z
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('Bars before the doji whose high − low ranges are averaged (TA-Lib CDLDOJI, BodyDoji period 10)'),
   breakoutWithinBars: z
     .number()
     .int()
     .min(1)
     .default(3)
-    .describe('The breakout close must come at most this many bars after the doji'),
+    .describe("The breakout close must come at most this many bars after the doji (3: the project's choice)"),
   stopBufferPips: z
     .number()
     .nonnegative()
     .default(1)
-    .describe("Stop this many pips beyond the doji's opposite extreme"),
-  rewardRisk: z.number().positive().default(1.5).describe('Take-profit distance as a multiple of the stop distance'),
+    .describe("Stop this many pips beyond the doji's opposite extreme (the project's choice)"),
+  rewardRisk: z
+    .number()
+    .positive()
+    .default(1.5)
+    .describe("Take-profit distance as a multiple of the stop distance (the project's choice)"),
 });
 
 export type DojiBreakoutParams = z.output<typeof dojiBreakoutParamsSchema>;
@@ -57,8 +68,10 @@ export const dojiBreakout: Strategy<DojiBreakoutParams> = {
       if (dojiIndex < params.averagingBars) break;
       const doji = bars[dojiIndex]!;
       const avgRange = averageRange(bars, dojiIndex - params.averagingBars, dojiIndex);
-      const bodyRatio = Math.abs(doji.close - doji.open) / avgRange;
-      if (!(avgRange > 0) || bodyRatio > params.maxBodyRatio) continue;
+      const body = Math.abs(doji.close - doji.open);
+      // TA-Lib's comparison as written: after flat bars only a bar without a body is a doji.
+      if (body > params.maxBodyRatio * avgRange) continue;
+      const bodyRatio = body === 0 ? 0 : body / avgRange;
       if (bars.slice(dojiIndex + 1, last).some((between) => closedBeyond(between, doji) !== null)) continue;
       const direction = closedBeyond(bar, doji);
       if (direction === null) continue;

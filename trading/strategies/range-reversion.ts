@@ -1,5 +1,6 @@
-// Range reversion: in a ranging market (ADX below a threshold) the previous bar closed
-// outside a Bollinger band and this bar closes back inside → fade towards the middle band.
+// Range reversion: in a ranging market (ADX below a threshold) the previous bar closed outside a
+// Bollinger band and this bar closes back inside, short of the middle band → fade towards the
+// middle band.
 import { z } from 'zod';
 import type { TradeSide } from '../market.ts';
 import { roundPrice } from '../rounding.ts';
@@ -10,16 +11,40 @@ import type { Strategy } from './strategy.ts';
 /** Excursion beyond the band, in standard deviations, that scores 1. */
 const FULL_EXCURSION_SIGMA = 1;
 
+// The rule, the ADX threshold and the stop are the project's choices (DESIGN.md §7, "ADX(14) <
+// 20–25; close outside Bollinger(20, 2σ) and back inside → fade towards the middle band"); the
+// indicators and their periods are published.
 export const rangeReversionParamsSchema = z.object({
-  adxPeriod: z.number().int().min(2).default(14).describe('ADX period'),
-  adxMax: z.number().min(0).max(100).default(20).describe('ADX below which the market counts as ranging'),
-  bollingerPeriod: z.number().int().min(2).default(20).describe('Bollinger Bands period'),
-  bollingerDeviations: z.number().positive().default(2).describe('Bollinger Bands width in standard deviations'),
+  adxPeriod: z
+    .number()
+    .int()
+    .min(2)
+    .default(14)
+    .describe('ADX period (14: Wilder, New Concepts in Technical Trading Systems, 1978)'),
+  adxMax: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(20)
+    .describe("ADX below which the market counts as ranging (20: the project's choice)"),
+  bollingerPeriod: z
+    .number()
+    .int()
+    .min(2)
+    .default(20)
+    .describe('Bollinger Bands period (20: John Bollinger, Bollinger on Bollinger Bands, 2001)'),
+  bollingerDeviations: z
+    .number()
+    .positive()
+    .default(2)
+    .describe(
+      'Bollinger Bands width in population standard deviations (2: John Bollinger, Bollinger on Bollinger Bands, 2001)',
+    ),
   stopBufferPips: z
     .number()
     .nonnegative()
     .default(1)
-    .describe("Stop this many pips beyond the excursion's extreme (the two bars' low for a buy)"),
+    .describe("Stop this many pips beyond the excursion's extreme, the two bars' low for a buy (the project's choice)"),
 });
 
 export type RangeReversionParams = z.output<typeof rangeReversionParamsSchema>;

@@ -1,6 +1,6 @@
-// Trend pullback: in a trend (EMA(50) above/below EMA(200), confirmed by EMA(50) sloping that
-// way or by ADX(14) ≥ 25), the bar dips to EMA(20) and closes back in the trend's direction.
-// The stop goes beyond the pullback's extreme.
+// Trend pullback: in a trend — EMA(50) above (below) EMA(200), EMA(50) rising (falling) and
+// ADX(14) ≥ 25 — the bar dips to EMA(20) and closes back in the trend's direction. The stop goes
+// beyond the pullback's extreme.
 import { z } from 'zod';
 import type { TradeSide } from '../market.ts';
 import { priceToPips } from '../rounding.ts';
@@ -13,26 +13,50 @@ const STRONG_TREND_ADX = 50;
 
 const period = z.number().int().min(2);
 
+// No publication defines this strategy: its periods, thresholds and exits are the project's choices
+// (DESIGN.md §7, "trend by EMA(50) vs EMA(200) slope/position (or ADX(14) > 25)"); only ADX(14) is
+// published, by Wilder (New Concepts in Technical Trading Systems, 1978).
 export const trendPullbackParamsSchema = z.object({
-  fastEmaPeriod: period.default(20).describe('EMA the pullback must touch'),
-  midEmaPeriod: period.default(50).describe('EMA whose position and slope define the trend'),
-  slowEmaPeriod: period.default(200).describe('EMA the mid EMA is compared with'),
-  slopeBars: z.number().int().min(1).default(5).describe('Bars over which the mid EMA slope is measured'),
-  adxPeriod: period.default(14).describe('ADX period'),
+  fastEmaPeriod: period.default(20).describe("EMA the pullback must touch (20: the project's choice)"),
+  midEmaPeriod: period.default(50).describe("EMA whose position and slope give the trend (50: the project's choice)"),
+  slowEmaPeriod: period.default(200).describe("EMA the mid EMA is compared with (200: the project's choice)"),
+  slopeBars: z
+    .number()
+    .int()
+    .min(1)
+    .default(5)
+    .describe("Bars over which the mid EMA's slope is measured (5: the project's choice)"),
+  adxPeriod: period.default(14).describe('ADX period (14: Wilder, New Concepts in Technical Trading Systems, 1978)'),
   adxTrendMin: z
     .number()
     .min(0)
     .max(100)
     .default(25)
-    .describe('ADX at or above which the trend counts as confirmed, whatever the EMA slope'),
+    .describe("ADX at or above which the market trends (25: the project's choice)"),
+  // Read as "either confirms", the design's "(or ADX(14) > 25)" bought at ADX 19.65, in no trend at
+  // all. The default asks for position, slope and ADX together.
+  trendConfirmation: z
+    .enum(['adx_and_slope', 'adx', 'adx_or_slope'])
+    .default('adx_and_slope')
+    .describe(
+      'What confirms the EMA(50)/EMA(200) direction: adx_and_slope = ADX ≥ adxTrendMin and the mid EMA sloping that way; adx = ADX alone; adx_or_slope = either (the earlier, lax rule)',
+    ),
   swingBars: z
     .number()
     .int()
     .min(1)
     .default(5)
-    .describe('Bars (ending at the signal bar) whose extreme is the pullback extreme'),
-  stopBufferPips: z.number().nonnegative().default(1).describe('Stop this many pips beyond the pullback extreme'),
-  rewardRisk: z.number().positive().default(1.5).describe('Take-profit distance as a multiple of the stop distance'),
+    .describe("Bars (ending at the signal bar) whose extreme is the pullback extreme (5: the project's choice)"),
+  stopBufferPips: z
+    .number()
+    .nonnegative()
+    .default(1)
+    .describe("Stop this many pips beyond the pullback extreme (the project's choice)"),
+  rewardRisk: z
+    .number()
+    .positive()
+    .default(1.5)
+    .describe("Take-profit distance as a multiple of the stop distance (the project's choice)"),
 });
 
 export type TrendPullbackParams = z.output<typeof trendPullbackParamsSchema>;
@@ -55,8 +79,9 @@ export const trendPullback: Strategy<TrendPullbackParams> = {
     const bar = bars[last]!;
     const emaFast = indicators.ema(params.fastEmaPeriod)[last]!;
     // The trend the bar pulls back from, as it stood before the bar: the signal bar must not
-    // establish its own trend. EMA(50) against EMA(200) gives the direction; its slope or a
-    // strong ADX confirms it. (+DI/−DI are not used: a pullback's wick swings them against the trend.)
+    // establish its own trend. EMA(50) against EMA(200) gives the direction; ADX says there is a
+    // trend and the slope that it still runs that way. (+DI/−DI are not used: a pullback's wick
+    // swings them against the trend.)
     const before = last - 1;
     const emaMidSeries = indicators.ema(params.midEmaPeriod);
     const emaMid = emaMidSeries[before]!;
@@ -67,7 +92,13 @@ export const trendPullback: Strategy<TrendPullbackParams> = {
     if (direction === null) return null;
     const slopeConfirms = direction === 'buy' ? emaMidSlope > 0 : emaMidSlope < 0;
     const adxConfirms = adx >= params.adxTrendMin;
-    if (!slopeConfirms && !adxConfirms) return null;
+    const confirmed =
+      params.trendConfirmation === 'adx'
+        ? adxConfirms
+        : params.trendConfirmation === 'adx_or_slope'
+          ? adxConfirms || slopeConfirms
+          : adxConfirms && slopeConfirms;
+    if (!confirmed) return null;
 
     const touched =
       direction === 'buy'

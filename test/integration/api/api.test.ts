@@ -41,7 +41,12 @@ describe('GET /bots', () => {
     const paused = await api.bots.create({ name: 'api-paused', symbol: 'EURUSDm' });
     await api.temporal.client.schedule.getHandle(scheduleIdOf(paused.id)).pause('paused from the terminal');
 
-    const response = await api.app.inject({ method: 'GET', url: '/bots', headers: api.read });
+    // The list reads Temporal's schedule listing, which has a terminal's pause a moment later.
+    let response = await api.app.inject({ method: 'GET', url: '/bots', headers: api.read });
+    for (let waited = 0; waited < 30_000 && !response.body.includes('paused from the terminal'); waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      response = await api.app.inject({ method: 'GET', url: '/bots', headers: api.read });
+    }
     expect(response.statusCode).toBe(200);
     const items = response.json().items as Array<Record<string, unknown>>;
     expect(items.find((item) => item.id === running.id)).toMatchObject({

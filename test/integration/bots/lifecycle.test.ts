@@ -6,6 +6,7 @@ import { paperInstruments } from '../../../brokers/paper/index.ts';
 import { BotConflictError, BotNotFoundError } from '../../../bots/errors.ts';
 import { BotSchedules, scheduleIdOf } from '../../../bots/schedule.ts';
 import { BotService } from '../../../bots/service.ts';
+import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import { AuditLog, Bot } from '../../../db/entities/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { clearOfStopsLevel, findFiringMinute } from '../../support/firing-minute.ts';
@@ -37,7 +38,7 @@ describe('bot life-cycle', () => {
     const bot = await engine.createBot({ name: 'lifecycle-update', symbol: 'XAUUSDm' });
     await engine.temporal.client.schedule.getHandle(scheduleIdOf(bot.id)).pause('paused from the terminal');
 
-    const updated = await engine.bots.update(
+    const { bot: updated } = await engine.bots.update(
       bot.id,
       {
         scheduleIntervalSeconds: 60,
@@ -85,7 +86,11 @@ describe('bot life-cycle', () => {
   it('a bot whose schedule cannot be created is not left half-made', async () => {
     const unreachable = await connectTestTemporal();
     await unreachable.close();
-    const broken = new BotService(engine.db.orm.em, new BotSchedules(unreachable.client, engine.taskQueue));
+    const broken = new BotService(
+      engine.db.orm.em,
+      new BotSchedules(unreachable.client, engine.taskQueue),
+      brokerSymbolCatalog(),
+    );
     await expect(broken.create({ name: 'lifecycle-half', symbol: 'XAUUSDm' })).rejects.toThrow();
     expect(await engine.db.orm.em.fork().count(Bot, { name: 'lifecycle-half' })).toBe(0);
     const bot = await engine.createBot({ name: 'lifecycle-half', symbol: 'XAUUSDm' });

@@ -3,6 +3,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { BotSchedules, scheduleIdOf } from '../../../bots/schedule.ts';
 import { BotService } from '../../../bots/service.ts';
+import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
@@ -17,7 +18,7 @@ beforeAll(async () => {
   temporal = await connectTestTemporal();
   // Nobody polls this queue: the schedules are real, their cycles never run.
   schedules = new BotSchedules(temporal.client, uniqueTaskQueue('unpolled'));
-  bots = new BotService(db.orm.em, schedules);
+  bots = new BotService(db.orm.em, schedules, brokerSymbolCatalog());
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BotSchedules } from '../../../bots/schedule.ts';
-import { Bot, MarketBar } from '../../../db/entities/index.ts';
+import { AuditLog, Bot, MarketBar } from '../../../db/entities/index.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
@@ -66,6 +66,8 @@ describe('scalper CLI', () => {
     expect((await scalper('pause', String(bot.id), '--reason', 'NFP in 5 minutes')).code).toBe(0);
     await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: true, note: 'NFP in 5 minutes' });
     expect(await line()).toMatch(new RegExp(`\tpaused\t.*scalper-bot-${bot.id}: paused \\(NFP in 5 minutes\\)$`));
+    // The trading state comes first, right after the id.
+    expect(await line()).toMatch(new RegExp(`^${bot.id}\tpaused\tcli-pause\tXAUUSDm\t`));
     // Reducing: cycles run again to manage positions, but nothing opens.
     expect(await scalper('reduce', String(bot.id), '--reason', 'end of session')).toMatchObject({
       code: 0,
@@ -73,10 +75,13 @@ describe('scalper CLI', () => {
     });
     await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: false, note: 'end of session' });
     expect(await line()).toMatch(new RegExp(`\treducing\t.*scalper-bot-${bot.id}: running$`));
-    expect(JSON.parse((await scalper('show', String(bot.id))).stdout)).toMatchObject({
+    const shown = JSON.parse((await scalper('show', String(bot.id))).stdout);
+    expect(shown).toMatchObject({
       status: 'reducing',
       tradingState: { state: 'reducing', reason: 'reducing: positions are managed, none opened' },
+      openPositions: { positions: [], unrealizedPnl: 0 },
     });
+    expect(Object.keys(shown)[0]).toBe('tradingState');
     expect((await scalper('resume', String(bot.id))).code).toBe(0);
     expect(await line()).toMatch(new RegExp(`\tactive\t.*scalper-bot-${bot.id}: running$`));
   });
@@ -115,10 +120,27 @@ describe('scalper CLI', () => {
     const unknownParam = await scalper('configure', String(bot.id), '--risk', 'martingale=true');
     expect(unknownParam.code).toBe(2);
     expect(unknownParam.stderr).toContain('martingale');
+    const unknownSymbol = await scalper('configure', String(bot.id), '--symbol', 'NOPE');
+    expect(unknownSymbol).toMatchObject({
+      code: 2,
+      stderr: 'scalper: invalid settings: account paper-1 offers no symbol NOPE; it offers XAUUSDm, EURUSDm\n',
+    });
   });
 
-  it('delete removes a flat bot and its schedule', async () => {
-    const created = await scalper('setup-bot', '--symbol', 'USDJPYm', '--name', 'to-delete');
+  it('configure with nothing to change says so and writes nothing', async () => {
+    const bot = await setupBot('cli-nothing');
+    for (const args of [[], ['--auto-trade', 'off', '--interval', '45']]) {
+      expect(await scalper('configure', String(bot.id), ...args)).toMatchObject({
+        code: 0,
+        stdout: `bot ${bot.id}: nothing to change (version ${bot.version})\n`,
+      });
+    }
+    expect((await db.orm.em.fork().findOneOrFail(Bot, bot.id)).version).toBe(bot.version);
+    expect(await db.orm.em.fork().count(AuditLog, { bot: bot.id, event: 'bot_updated' })).toBe(0);
+  });
+
+  it("delete removes a flat bot and its schedule; the bot's name is free again", async () => {
+    const created = await scalper('setup-bot', '--symbol', 'EURUSDm', '--name', 'to-delete');
     expect(created.code).toBe(0);
     const bot = await db.orm.em.fork().findOneOrFail(Bot, { name: 'to-delete' });
     expect(await scalper('delete', String(bot.id), '--reason', 'retired')).toMatchObject({
@@ -131,6 +153,10 @@ describe('scalper CLI', () => {
       code: 1,
       stderr: `scalper: bot ${bot.id} does not exist\n`,
     });
+    expect(await scalper('setup-bot', '--symbol', 'XAUUSDm', '--name', 'to-delete')).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
   });
 
   it('refuses bad input with a message naming it', async () => {
@@ -140,6 +166,15 @@ describe('scalper CLI', () => {
     const duplicate = await scalper('setup-bot', '--symbol', 'XAUUSDm');
     expect(duplicate).toMatchObject({ code: 1 });
     expect(duplicate.stderr).toContain('a bot named scalper-xauusdm already exists');
+    const unknownSymbol = await scalper('setup-bot', '--symbol', 'NOPE');
+    expect(unknownSymbol).toMatchObject({
+      code: 2,
+      stderr: 'scalper: invalid settings: account paper-1 offers no symbol NOPE; it offers XAUUSDm, EURUSDm\n',
+    });
+    const unknownAccount = await scalper('setup-bot', '--symbol', 'XAUUSDm', '--name', 'real', '--account', '31415');
+    expect(unknownAccount.code).toBe(2);
+    expect(unknownAccount.stderr).toContain('no broker serves account 31415');
+    expect(await db.orm.em.fork().count(Bot, { name: { $in: ['scalper-nope', 'real'] } })).toBe(0);
     const notANumber = await scalper('pause', 'one');
     expect(notANumber.code).not.toBe(0);
     expect(notANumber.stderr).toContain('not a whole number');
@@ -177,6 +212,11 @@ describe('scalper CLI', () => {
     const rejected = await scalper('import-bars', bad, '--symbol', 'XAUUSDm');
     expect(rejected.code).toBe(1);
     expect(rejected.stderr).toMatch(/line 2/);
+    const unknownSymbol = await scalper('import-bars', good, '--symbol', 'NOPE');
+    expect(unknownSymbol).toMatchObject({
+      code: 2,
+      stderr: 'scalper: invalid settings: account paper-1 offers no symbol NOPE; it offers XAUUSDm, EURUSDm\n',
+    });
     expect(await db.orm.em.fork().count(MarketBar, {})).toBe(2);
   });
 });

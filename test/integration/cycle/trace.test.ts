@@ -1,9 +1,11 @@
-// A real cycle that trades (dev server, PostgreSQL, paper broker) is found and read in the Web UI:
-// its search attributes find it by clientOrderId, strategy or "traded at all", its details say
-// what it did in words, and the placeOrders step is summarised by the orders it sends.
+// A real cycle that trades (dev server, PostgreSQL, paper broker), seen as an operator sees it: in
+// the Web UI its search attributes find it by clientOrderId, strategy or "traded at all", its
+// details say what it did in words and the placeOrders step names its orders; on the worker's
+// /metrics the seed's counters move.
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { paperInstruments } from '../../../brokers/paper/index.ts';
 import { Order } from '../../../db/entities/index.ts';
+import { serveMetrics } from '../../../infra/metrics-server.ts';
 import { SEARCH_ATTRIBUTES } from '../../../workflows/search-attributes.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { clearOfStopsLevel, findFiringMinute } from '../../support/firing-minute.ts';
@@ -80,5 +82,51 @@ describe('a cycle that traded, in the Web UI', () => {
       return event.activityTaskScheduledEventAttributes && summary ? [JSON.parse(Buffer.from(summary).toString())] : [];
     });
     expect(summaries).toEqual([`send ${order.clientOrderId}`]);
+  });
+});
+
+/** Each sample of a Prometheus text exposition, keyed `name{labels}`. */
+function samples(text: string): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    if (match) values.set(match[1]!, Number(match[2]));
+  }
+  return values;
+}
+
+describe('a cycle that traded, on the worker /metrics', () => {
+  it("moves the seed's counters, times the cycle and the bar-to-order latency, and gauges the position", async () => {
+    const server = await serveMetrics(engine.deps.metrics.registry, '127.0.0.1', 0);
+    try {
+      const before = samples(await (await fetch(server.url)).text());
+      const bot = await engine.createBot({
+        name: 'metered',
+        symbol: 'XAUUSDm',
+        enabledStrategies: ['pin_bar'],
+        lookback: LOOKBACK,
+        brokerAccount: 'paper-metered',
+        autoTrade: true,
+        riskSettings: { decisionMinScore: 0, killSwitchMaxUnrealizedPct: 100 },
+      });
+      await expect(engine.runCycle(bot, 'metered')).resolves.toMatchObject({ orders: 1, ordersFilled: 1 });
+      const response = await fetch(server.url);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/);
+      const after = samples(await response.text());
+      const moved = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+
+      expect(moved('signals_ingested_total{source="scalper_engine",strategy="pin_bar"}')).toBe(1);
+      expect(moved('decision_created_total{action="open"}')).toBe(1);
+      expect(moved('orders_created_total{status="filled"}')).toBe(1);
+      expect(moved('cycle_duration_seconds_count{outcome="completed"}')).toBe(1);
+      expect(moved('bar_close_to_order_seconds_count')).toBe(1);
+      // The clock sits 30 s into the minute after the signal's bar: the order went out 30 s after its close.
+      expect(moved('bar_close_to_order_seconds_sum')).toBeCloseTo(30, 0);
+      expect(after.get(`open_positions{bot="${bot.id}"}`)).toBe(1);
+      expect(after.get(`unrealized_pnl{bot="${bot.id}"}`)).toBeLessThan(0);
+      expect(moved('task_failures_total{task="cycle"}')).toBe(0);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -31,6 +31,20 @@ describe('schema', () => {
     expect(executed[0]?.name).toMatch(/_Initial$/);
   });
 
+  it('keeps bot names unique among live bots only, as the entity declares', async () => {
+    // MikroORM's diff of the entities against the migrated schema has nothing to say about the bot table.
+    expect(await db.orm.schema.getUpdateSchemaSQL({ wrap: false })).not.toMatch(/"bot"|bot_name/);
+    const em = db.orm.em.fork();
+    const retired = newBot('live-name', 9003);
+    await em.persist(retired).flush();
+    await expect(db.orm.em.fork().persist(newBot('live-name', 9004)).flush()).rejects.toBeInstanceOf(
+      UniqueConstraintViolationException,
+    );
+    retired.deletedAt = new Date();
+    await em.flush();
+    await db.orm.em.fork().persist(newBot('live-name', 9005)).flush();
+  });
+
   it('refuses a second signal for the same bot, strategy and bar', async () => {
     const em = db.orm.em.fork();
     const bot = newBot('dedupe', 9001);

@@ -5,6 +5,7 @@ import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { paperInstruments } from '../../../brokers/paper/index.ts';
 import { BotSchedules } from '../../../bots/schedule.ts';
 import { BotService } from '../../../bots/service.ts';
+import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import { AuditLog, type IBot } from '../../../db/entities/index.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
 import { scalperCycle } from '../../../workflows/index.ts';
@@ -43,7 +44,7 @@ const children: CrashWorkerProcess[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
   temporal = await connectTestTemporal();
-  bots = new BotService(db.orm.em, new BotSchedules(temporal.client, scheduleQueue));
+  bots = new BotService(db.orm.em, new BotSchedules(temporal.client, scheduleQueue), brokerSymbolCatalog());
 });
 
 afterAll(async () => {

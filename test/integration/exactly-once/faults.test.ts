@@ -9,8 +9,10 @@ import { createPostgresStateStore } from '../../../brokers/paper/postgres-store.
 import type { BrokerPort } from '../../../brokers/port.ts';
 import { BotSchedules } from '../../../bots/schedule.ts';
 import { BotService } from '../../../bots/service.ts';
+import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import { AuditLog, CycleRun, Decision, Order, type IBot } from '../../../db/entities/index.ts';
 import { createLogger } from '../../../infra/logger.ts';
+import { createEngineMetrics } from '../../../infra/metrics.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
 import type { ActivityDeps } from '../../../activities/deps.ts';
 import { NEVER_SENT_GRACE_MS, reconcileActivity } from '../../../activities/reconcile.ts';
@@ -29,25 +31,37 @@ const TERMINAL = ['filled', 'partially_filled', 'rejected', 'cancelled'];
 const LOOKBACK = Math.max(...STRATEGY_NAMES.map((name) => strategyMinBars(name, strategyParamsSchema.parse({}))));
 const feed = createSyntheticFeed({ seed: SEED });
 const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
-const stretch = busiestStretch(feed, instrument, [...STRATEGY_NAMES], LOOKBACK, Date.UTC(2026, 10, 18, 8), 600, CYCLES);
+// The busiest stretch of a day: every fault kind needs orders, and strategies held to their
+// published rules fire on fewer minutes than a shorter search would find.
+const stretch = busiestStretch(
+  feed,
+  instrument,
+  [...STRATEGY_NAMES],
+  LOOKBACK,
+  Date.UTC(2026, 10, 18, 8),
+  1440,
+  CYCLES,
+);
 
 const RATES = { timeoutRate: 0.12, lostReplyRate: 0.12, rejectRate: 0.06 };
 /** Per account: how timeouts reach the engine, the reject code, and a scripted start. */
 const ACCOUNTS: Record<string, FaultOptions> = {
   // The first order times out on all four attempts without reaching the broker: reconcile must
-  // cancel it. The next send executes but its reply is lost: the retry must adopt it.
+  // cancel it. The next send executes but its reply is lost: the retry must adopt it. The send
+  // after that is rejected, so each account meets its reject code however few orders it sends.
   'paper-faults-retcode': {
     ...RATES,
     timeoutAs: 'retcode',
     rejectRetcode: 10006,
-    script: ['timeout', 'timeout', 'timeout', 'timeout', 'lost_reply'],
+    script: ['timeout', 'timeout', 'timeout', 'timeout', 'lost_reply', 'reject'],
   },
-  // The first order executes on its last attempt but the reply is lost: reconcile must settle it as filled.
+  // The first order executes on its last attempt but the reply is lost: reconcile must settle it as
+  // filled. The next send is rejected.
   'paper-faults-throw': {
     ...RATES,
     timeoutAs: 'throw',
     rejectRetcode: 10019,
-    script: ['timeout', 'timeout', 'timeout', 'lost_reply'],
+    script: ['timeout', 'timeout', 'timeout', 'lost_reply', 'reject'],
   },
 };
 /** Slippage drawn up to 30 points against a 20-point deviation: about a third of sends are requoted. */
@@ -94,12 +108,13 @@ beforeAll(async () => {
   db = await createTestDatabase();
   temporal = await connectTestTemporal();
   const schedules = new BotSchedules(temporal.client, uniqueTaskQueue('unpolled'));
-  bots = new BotService(db.orm.em, schedules);
+  bots = new BotService(db.orm.em, schedules, brokerSymbolCatalog());
   deps = {
     orm: db.orm,
     brokerFor: faultyBrokers(db.orm),
     schedules,
     logger: createLogger('error', 'faults-worker'),
+    metrics: createEngineMetrics(),
     now: () => clock,
   };
   connection = await connectTestWorkerTemporal();

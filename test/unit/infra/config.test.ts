@@ -38,6 +38,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it("links to the dev server's Web UI unless TEMPORAL_UI_URL says where the Web UI is", () => {
+    expect(loadConfig({}).temporalUiUrl).toBe('http://127.0.0.1:8233');
+    expect(loadConfig({ TEMPORAL_UI_PORT: '9233' }).temporalUiUrl).toBe('http://127.0.0.1:9233');
+    expect(loadConfig({ TEMPORAL_UI_URL: 'https://temporal.example.com/ui/' }).temporalUiUrl).toBe(
+      'https://temporal.example.com/ui',
+    );
+    expect(() => loadConfig({ TEMPORAL_UI_URL: 'temporal.example.com' })).toThrow(/^TEMPORAL_UI_URL=/);
+    expect(() => loadConfig({ TEMPORAL_UI_URL: 'ftp://temporal.example.com' })).toThrow(/^TEMPORAL_UI_URL=/);
+  });
+
   it('masks passwords in URLs it prints', () => {
     expect(redactUrl('postgres://scalper:secret@db:5432/scalper')).toBe('postgres://scalper:***@db:5432/scalper');
     expect(redactUrl('postgres://db:5432/scalper')).toBe('postgres://db:5432/scalper');

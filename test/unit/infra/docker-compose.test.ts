@@ -50,6 +50,13 @@ describe('docker-compose.yml', () => {
     expect(compose.services['temporal-ui']?.ports).toContain('8080:8080');
   });
 
+  it("links the API's orders and cycles to the Web UI it publishes", () => {
+    const env = Object.fromEntries(
+      Object.entries(compose.services.api?.environment ?? {}).map(([k, v]) => [k, String(v)]),
+    );
+    expect(loadConfig(env).temporalUiUrl).toBe('http://localhost:8080');
+  });
+
   it('gives the worker the workflow bundle the image builds', () => {
     const dockerfile = readFileSync('Dockerfile', 'utf8');
     const workdir = /^WORKDIR (\S+)$/m.exec(dockerfile)?.[1] ?? '';

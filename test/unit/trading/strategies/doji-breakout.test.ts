@@ -1,6 +1,6 @@
 import { dojiBreakout, dojiBreakoutParamsSchema } from '../../../../trading/strategies/doji-breakout.ts';
 import { bars, mirror } from '../fixtures.ts';
-import { evaluate } from './run.ts';
+import { evaluate, longAndShort } from './run.ts';
 
 const defaults = dojiBreakoutParamsSchema.parse({});
 type Ohlc = readonly [number, number, number, number];
@@ -50,14 +50,37 @@ describe('doji breakout', () => {
     expect(hit?.features.barsSinceDoji).toBe(3);
   });
 
+  // TA-Lib's comparison is ≤: a body of exactly 0.1 × the average range is a doji. Quarter prices
+  // keep the arithmetic exact: ranges of 2.5, a body of 0.25.
+  const WIDE: Ohlc[] = Array.from({ length: 10 }, () => [2000, 2001.25, 1998.75, 2000.5]);
+  it.each<[string, Ohlc[]]>([
+    [
+      'a body of exactly 10 % of the average range',
+      [...WIDE, [2000, 2001, 1999, 2000.25], [2000.5, 2001.5, 2000, 2001.25]],
+    ],
+    [
+      'a doji without a body after flat bars (average range 0)',
+      [...Array.from({ length: 10 }, (): Ohlc => [2000, 2000, 2000, 2000]), [2000, 2000.5, 1999.5, 2000], BREAKOUT],
+    ],
+  ])('fires, long and short, on %s', (_name, ohlc) => {
+    for (const [side, series] of longAndShort(bars(ohlc), 2000)) {
+      expect(evaluate(dojiBreakout, series, defaults)?.direction).toBe(side);
+    }
+  });
+
+  // Each misses one condition; the rest hold.
   it.each<[string, Ohlc[]]>([
     ['a breakout 4 bars after the doji', [...BASE, DOJI, INSIDE, INSIDE, INSIDE, BREAKOUT]],
     ['a second close beyond the doji', [...BASE, DOJI, BREAKOUT, BREAKOUT]],
     ['a body of 11 % of the average range', [...BASE, [2000, 2000.5, 1999.5, 2000.11], BREAKOUT]],
+    [
+      'a body after flat bars (average range 0)',
+      [...Array.from({ length: 10 }, (): Ohlc => [2000, 2000, 2000, 2000]), [2000, 2000.5, 1999.5, 2000.01], BREAKOUT],
+    ],
     ['a close exactly at the doji high', [...BASE, DOJI, [2000.2, 2000.9, 2000.1, 2000.5]]],
     ['one bar short of the warm-up', [...BASE.slice(1), DOJI, BREAKOUT]],
-  ])('does not fire on %s', (_name, ohlc) => {
-    expect(evaluate(dojiBreakout, bars(ohlc), defaults)).toBeNull();
-    expect(evaluate(dojiBreakout, mirror(bars(ohlc), 2000), defaults)).toBeNull();
+  ])('does not fire, long or short, on %s', (_name, ohlc) => {
+    for (const [, series] of longAndShort(bars(ohlc), 2000))
+      expect(evaluate(dojiBreakout, series, defaults)).toBeNull();
   });
 });

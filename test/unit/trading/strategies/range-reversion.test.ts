@@ -2,7 +2,7 @@ import { ADX, BollingerBands } from 'trading-signals';
 import type { Bar } from '../../../../trading/market.ts';
 import { rangeReversion, rangeReversionParamsSchema } from '../../../../trading/strategies/range-reversion.ts';
 import { bars, mirror } from '../fixtures.ts';
-import { evaluate } from './run.ts';
+import { evaluate, longAndShort } from './run.ts';
 
 const defaults = rangeReversionParamsSchema.parse({});
 type Ohlc = readonly [number, number, number, number];
@@ -63,25 +63,33 @@ describe('range reversion', () => {
     expect(sell!.stopLoss).toBe(2001.2);
   });
 
-  it('does not fire when the close is still below the lower band', () => {
-    const series = bars([...RANGE, EXCURSION, [1999, 1999.3, 1998.9, 1999.05]]);
-    expect(series.at(-1)!.close).toBeLessThan(oracle(series).bands.at(-1)!.lower);
-    expect(evaluate(rangeReversion, series, defaults)).toBeNull();
+  const STILL_OUTSIDE: Ohlc = [1999, 1999.3, 1998.9, 1999.05];
+  it('has the near misses below on the side of the bands their names say', () => {
+    const stillOutside = bars([...RANGE, EXCURSION, STILL_OUTSIDE]);
+    expect(stillOutside.at(-1)!.close).toBeLessThan(oracle(stillOutside).bands.at(-1)!.lower);
+    const pastMiddle = bars([...RANGE, EXCURSION, [1999, 2000.6, 1998.95, 2000.5]]);
+    expect(pastMiddle.at(-1)!.close).toBeGreaterThan(oracle(pastMiddle).bands.at(-1)!.middle);
+    const neverOutside = bars([...RANGE, [2000, 2000.1, 1999.7, 1999.9], REENTRY]);
+    expect(neverOutside.at(-2)!.close).toBeGreaterThan(oracle(neverOutside).bands.at(-2)!.lower);
   });
 
+  // Each misses one condition; the rest hold.
   it.each<[string, Ohlc[]]>([
     ['no close outside the band before', [...RANGE, [2000, 2000.1, 1999.7, 1999.9], REENTRY]],
-    ['a re-entry close above the middle band', [...RANGE, EXCURSION, [1999, 2000.6, 1998.95, 2000.5]]],
+    ['a close still outside the band', [...RANGE, EXCURSION, STILL_OUTSIDE]],
+    ['a re-entry close beyond the middle band', [...RANGE, EXCURSION, [1999, 2000.6, 1998.95, 2000.5]]],
     ['one bar short of the warm-up', [...RANGE.slice(-24), EXCURSION, REENTRY]],
-  ])('does not fire on %s', (_name, ohlc) => {
-    expect(evaluate(rangeReversion, bars(ohlc), defaults)).toBeNull();
-    expect(evaluate(rangeReversion, mirror(bars(ohlc), 2000), defaults)).toBeNull();
+  ])('does not fire, long or short, on %s', (_name, ohlc) => {
+    for (const [, series] of longAndShort(bars(ohlc), 2000)) {
+      expect(evaluate(rangeReversion, series, defaults)).toBeNull();
+    }
   });
 
-  it('does not fire when ADX is not below adxMax', () => {
-    const series = bars([...RANGE, EXCURSION, REENTRY]);
-    const adx = oracle(series).adx;
-    expect(evaluate(rangeReversion, series, { ...defaults, adxMax: adx })).toBeNull();
-    expect(evaluate(rangeReversion, series, { ...defaults, adxMax: adx + 0.01 })?.direction).toBe('buy');
+  it('does not fire, long or short, when ADX is not below adxMax', () => {
+    const adx = oracle(bars([...RANGE, EXCURSION, REENTRY])).adx;
+    for (const [side, series] of longAndShort(bars([...RANGE, EXCURSION, REENTRY]), 2000)) {
+      expect(evaluate(rangeReversion, series, { ...defaults, adxMax: adx })).toBeNull();
+      expect(evaluate(rangeReversion, series, { ...defaults, adxMax: adx + 0.01 })?.direction).toBe(side);
+    }
   });
 });

@@ -1,8 +1,13 @@
 import { ADX, EMA } from 'trading-signals';
+import { barIndicators } from '../../../../trading/indicators/bar-indicators.ts';
 import type { Bar } from '../../../../trading/market.ts';
-import { trendPullback, trendPullbackParamsSchema } from '../../../../trading/strategies/trend-pullback.ts';
-import { T0, mirror } from '../fixtures.ts';
-import { evaluate } from './run.ts';
+import {
+  trendPullback,
+  trendPullbackParamsSchema,
+  type TrendPullbackParams,
+} from '../../../../trading/strategies/trend-pullback.ts';
+import { T0, mirror, seededRandom } from '../fixtures.ts';
+import { evaluate, longAndShort } from './run.ts';
 
 const defaults = trendPullbackParamsSchema.parse({});
 const round2 = (price: number): number => Math.round(price * 100) / 100;
@@ -23,6 +28,30 @@ function uptrend(count = 250): Bar[] {
   });
 }
 
+/** 250 bars drifting up 0.03 a minute through ±0.6 of noise: EMAs in uptrend order, ADX(14) 19.8. */
+function choppyUptrend(): Bar[] {
+  const random = seededRandom(10);
+  let close = 1900;
+  return Array.from({ length: 250 }, (_, i) => {
+    const open = close;
+    close = round2(open + 0.03 + (random() - 0.5) * 1.2);
+    const [high, low] = [round2(Math.max(open, close) + 0.2), round2(Math.min(open, close) - 0.2)];
+    return { openTime: T0 + i * 60_000, open, high, low, close, tickVolume: 80, spread: 20 };
+  });
+}
+
+/** The uptrend, then ten bars falling 0.30 each: EMA(50) still above EMA(200) but falling, ADX(14) 66. */
+function uptrendTurningDown(): Bar[] {
+  const bars = uptrend();
+  for (let i = 0; i < 10; i++) {
+    const previous = bars.at(-1)!;
+    const close = round2(previous.close - 0.3);
+    const [open, high, low] = [round2(previous.close + 0.05), round2(previous.close + 0.1), round2(close - 0.05)];
+    bars.push({ openTime: previous.openTime + 60_000, open, high, low, close, tickVolume: 80, spread: 20 });
+  }
+  return bars;
+}
+
 /** The trend plus one last bar relative to the previous close P: [open, high, low, close] offsets. */
 function withLastBar(offsets: readonly [number, number, number, number], trend = uptrend()): Bar[] {
   const p = trend.at(-1)!.close;
@@ -41,6 +70,7 @@ describe('trend pullback', () => {
       slopeBars: 5,
       adxPeriod: 14,
       adxTrendMin: 25,
+      trendConfirmation: 'adx_and_slope',
       swingBars: 5,
       stopBufferPips: 1,
       rewardRisk: 1.5,
@@ -88,22 +118,59 @@ describe('trend pullback', () => {
     expect(sell!.stopLoss).toBe(round2(4000 - buy.stopLoss!));
   });
 
+  const flat = uptrend().map((bar) => ({ ...bar, open: 2000, high: 2000.2, low: 1999.8, close: 2000 }));
+  // Each misses one condition; the rest hold.
   it.each<[string, Bar[]]>([
+    // EMA(50) = EMA(200) = 2000: no direction, though the last bar touches EMA(20) and closes above it.
+    ['no trend: EMA(50) = EMA(200)', withLastBar(PULLBACK, flat)],
+    ['ADX(14) 19.8, below adxTrendMin, though the EMAs rise in order', withLastBar([0, 0.5, -1, 0.4], choppyUptrend())],
+    ['EMA(50) falling, though above EMA(200) with ADX(14) 66', withLastBar([0, 1.8, -0.1, 1.7], uptrendTurningDown())],
     ['a bar that stays above EMA(20)', withLastBar([-0.3, 0.1, -0.5, 0.05])],
     ['a close below EMA(20)', withLastBar([-1.2, -0.8, -1.5, -1.0])],
     ['a bearish bar', withLastBar([0.05, 0.1, -1.5, -0.3])],
     ['one bar short of the warm-up', withLastBar(PULLBACK).slice(-200)],
-    [
-      // EMA(50) = EMA(200) = 2000: no direction, though the last bar touches EMA(20) and closes above it.
-      'no trend (flat market)',
-      withLastBar(
-        PULLBACK,
-        uptrend().map((bar) => ({ ...bar, open: 2000, high: 2000.2, low: 1999.8, close: 2000 })),
-      ),
-    ],
-  ])('does not fire on %s', (_name, series) => {
-    expect(evaluate(trendPullback, series, defaults)).toBeNull();
-    expect(evaluate(trendPullback, mirror(series, 2000), defaults)).toBeNull();
+  ])('does not fire, long or short, on %s', (_name, series) => {
+    for (const [, setup] of longAndShort(series, 2000)) expect(evaluate(trendPullback, setup, defaults)).toBeNull();
+  });
+
+  it('has the trends those near misses name, read on the bar before the signal bar', () => {
+    const at = (series: Bar[]) => {
+      const before = series.length - 2;
+      const indicators = barIndicators(series);
+      const emaMid = indicators.ema(50);
+      return {
+        adx: indicators.adx(14).adx[before]!,
+        emaGap: emaMid[before]! - indicators.ema(200)[before]!,
+        slope: emaMid[before]! - emaMid[before - 5]!,
+      };
+    };
+    const choppy = at(withLastBar([0, 0.5, -1, 0.4], choppyUptrend()));
+    expect(choppy.adx).toBeCloseTo(19.8, 1);
+    expect(choppy.emaGap).toBeGreaterThan(0);
+    expect(choppy.slope).toBeGreaterThan(0);
+    const turning = at(withLastBar([0, 1.8, -0.1, 1.7], uptrendTurningDown()));
+    expect(turning.adx).toBeGreaterThan(60);
+    expect(turning.emaGap).toBeGreaterThan(0);
+    expect(turning.slope).toBeLessThan(0);
+  });
+
+  // What each trendConfirmation accepts: the rows above that miss only the ADX or only the slope.
+  it.each<[TrendPullbackParams['trendConfirmation'], boolean, boolean]>([
+    ['adx_and_slope', false, false],
+    ['adx', false, true],
+    ['adx_or_slope', true, true],
+  ])('with trendConfirmation %s (fires on weak ADX: %s, on a falling EMA(50): %s)', (mode, weakAdx, falling) => {
+    const params = { ...defaults, trendConfirmation: mode };
+    const cases: [Bar[], boolean][] = [
+      [withLastBar([0, 0.5, -1, 0.4], choppyUptrend()), weakAdx],
+      [withLastBar([0, 1.8, -0.1, 1.7], uptrendTurningDown()), falling],
+      [withLastBar(PULLBACK), true],
+    ];
+    for (const [series, fires] of cases) {
+      for (const [side, setup] of longAndShort(series, 2000)) {
+        expect(evaluate(trendPullback, setup, params)?.direction ?? null).toBe(fires ? side : null);
+      }
+    }
   });
 
   it('fires on 201 bars exactly', () => {

@@ -1,0 +1,32 @@
+// Closing all of one bot's positions from outside a workflow: the flattenBot workflow, run on the
+// worker's task queue, closes each position through the order store (a close order of its own with
+// its own clientOrderId, exactly once) and reconciles. The global halt's flatten and an operator's
+// close-all both come through here.
+import type { Client } from '@temporalio/client';
+import type { ClosedPositions, FlattenRequest } from '../activities/types.ts';
+import { flattenBot } from '../workflows/index.ts';
+
+export type { ClosedPositions };
+
+export class PositionCloser {
+  private readonly client: Client;
+  private readonly taskQueue: string;
+
+  constructor(client: Client, taskQueue: string) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+  }
+
+  /** Resolves once every close has an outcome; fails if one stayed unknown through every attempt. */
+  async closeAll(
+    botId: number,
+    reason: string,
+    closeReason: NonNullable<FlattenRequest['closeReason']>,
+  ): Promise<ClosedPositions> {
+    return this.client.workflow.execute(flattenBot, {
+      taskQueue: this.taskQueue,
+      workflowId: `scalper-flatten-${botId}-${Date.now()}`,
+      args: [{ botId, reason, closeReason }],
+    });
+  }
+}

@@ -1,0 +1,43 @@
+// Option values of the `scalper` commands, parsed and refused with a message naming what is wrong.
+import { InvalidArgumentError } from 'commander';
+import { STRATEGY_NAMES, type StrategyName } from '../trading/strategies/index.ts';
+
+export function integer(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed)) throw new InvalidArgumentError('not a whole number');
+  return parsed;
+}
+
+export function strategies(value: string): StrategyName[] {
+  const names = value.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(STRATEGY_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new InvalidArgumentError(`unknown ${unknown.join(', ')}; known: ${STRATEGY_NAMES.join(', ')}`);
+  return names as StrategyName[];
+}
+
+/** `key=value` with the value read as a number, a boolean or text. */
+export function setting(entry: string, previous: Record<string, unknown> = {}): Record<string, unknown> {
+  const match = /^([\w.]+)=(.*)$/.exec(entry);
+  if (!match) throw new InvalidArgumentError(`expected key=value, got ${entry}`);
+  const [, key = '', raw = ''] = match;
+  const value =
+    raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  return { ...previous, [key]: value };
+}
+
+/** `strategy.param=value` entries grouped by strategy. */
+export function strategyParamsOf(flat: Record<string, unknown>): Record<string, Record<string, unknown>> {
+  const grouped: Record<string, Record<string, unknown>> = {};
+  for (const [key, value] of Object.entries(flat)) {
+    const [strategy, param] = key.split('.');
+    if (!strategy || !param) throw new InvalidArgumentError(`--param takes strategy.param=value, got ${key}`);
+    grouped[strategy] = { ...grouped[strategy], [param]: value };
+  }
+  return grouped;
+}
+
+export function onOff(value: string): boolean {
+  if (value !== 'on' && value !== 'off') throw new InvalidArgumentError('on or off');
+  return value === 'on';
+}

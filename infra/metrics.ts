@@ -1,0 +1,83 @@
+// The engine's Prometheus metrics. The seed's names are kept (signals_ingested_total,
+// decision_created_total, orders_created_total, task_failures_total) so its dashboards and alerts
+// still work. Each process has its own registry: the worker's carries the trading metrics.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface EngineMetrics {
+  registry: Registry;
+  signalsIngested: Counter<'source' | 'strategy'>;
+  decisionsCreated: Counter<'action'>;
+  /** One per order the engine sent (opens and closes), by the status its send ended in. */
+  ordersCreated: Counter<'status'>;
+  /** Activity attempts and cycles that failed, by task (the activity's name, or `cycle`). */
+  taskFailures: Counter<'task'>;
+  cycleDuration: Histogram<'outcome'>;
+  /** From the close of the bar a signal fired on to the broker's answer to its order. */
+  barCloseToOrder: Histogram;
+  openPositions: Gauge<'bot'>;
+  unrealizedPnl: Gauge<'bot'>;
+  killSwitchTrips: Counter<'bot'>;
+}
+
+export function createEngineMetrics(registry = new Registry()): EngineMetrics {
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    signalsIngested: new Counter({
+      name: 'signals_ingested_total',
+      help: 'Signals stored, by source and strategy',
+      labelNames: ['source', 'strategy'],
+      registers,
+    }),
+    decisionsCreated: new Counter({
+      name: 'decision_created_total',
+      help: 'Risk decisions made, by action (open or ignore)',
+      labelNames: ['action'],
+      registers,
+    }),
+    ordersCreated: new Counter({
+      name: 'orders_created_total',
+      help: 'Orders sent to the broker, by the status the send ended in',
+      labelNames: ['status'],
+      registers,
+    }),
+    taskFailures: new Counter({
+      name: 'task_failures_total',
+      help: 'Failed activity attempts and failed cycles, by task',
+      labelNames: ['task'],
+      registers,
+    }),
+    cycleDuration: new Histogram({
+      name: 'cycle_duration_seconds',
+      help: 'Cycle duration from its start to its summary, by outcome',
+      labelNames: ['outcome'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40],
+      registers,
+    }),
+    barCloseToOrder: new Histogram({
+      name: 'bar_close_to_order_seconds',
+      help: "From the close of the signal's bar to the broker's answer to the order",
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 45, 60, 90],
+      registers,
+    }),
+    openPositions: new Gauge({
+      name: 'open_positions',
+      help: "The bot's open positions at the broker, as its last cycle saw them",
+      labelNames: ['bot'],
+      registers,
+    }),
+    unrealizedPnl: new Gauge({
+      name: 'unrealized_pnl',
+      help: "Unrealised P&L of the bot's open positions in account currency, as its last cycle saw it",
+      labelNames: ['bot'],
+      registers,
+    }),
+    killSwitchTrips: new Counter({
+      name: 'kill_switch_trips_total',
+      help: 'Automatic kill-switch trips, by bot',
+      labelNames: ['bot'],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,243 @@
+// PATCH /bots/:id (optimistic concurrency by If-Match), pause/resume/reduce, trigger and the list,
+// on real PostgreSQL and Temporal.
+import { scheduleIdOf } from '../../../bots/schedule.ts';
+import { AuditLog, Bot, Position } from '../../../db/entities/index.ts';
+import { startTestApi, type TestApi } from '../../support/api.ts';
+
+let api: TestApi;
+
+beforeAll(async () => {
+  api = await startTestApi();
+});
+
+afterAll(async () => {
+  for (const bot of await api.db.orm.em.fork().find(Bot, {})) await api.schedules.remove(bot.id);
+  await api?.stop();
+});
+
+const fieldsOf = (response: { json(): { errors?: Array<{ field: string }> } }) =>
+  (response.json().errors ?? []).map((error) => error.field);
+
+async function createBot(name: string, extra: Record<string, unknown> = {}): Promise<{ id: number; version: number }> {
+  const response = await api.app.inject({
+    method: 'POST',
+    url: '/bots',
+    headers: api.trade,
+    payload: { name, symbol: 'XAUUSDm', ...extra },
+  });
+  expect(response.statusCode).toBe(201);
+  return response.json();
+}
+
+const patch = (id: number, payload: object, ifMatch?: string) =>
+  api.app.inject({
+    method: 'PATCH',
+    url: `/bots/${id}`,
+    headers: { ...api.trade, ...(ifMatch === undefined ? {} : { 'if-match': ifMatch }) },
+    payload,
+  });
+
+const action = (id: number, name: string, payload?: object) =>
+  api.app.inject({ method: 'POST', url: `/bots/${id}/${name}`, headers: api.trade, ...(payload ? { payload } : {}) });
+
+const auditCount = (botId: number, event: string) => api.db.orm.em.fork().count(AuditLog, { bot: botId, event });
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('PATCH /bots/:id', () => {
+  it('changes settings for the version read; the schedule follows and the ETag moves on', async () => {
+    const bot = await createBot('patch-ok');
+    const response = await patch(
+      bot.id,
+      { autoTrade: true, scheduleIntervalSeconds: 90, riskSettings: { decisionMinScore: 0.7 } },
+      '"1"',
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.headers.etag).toBe('"2"');
+    expect(response.json()).toMatchObject({
+      version: 2,
+      autoTrade: true,
+      scheduleIntervalSeconds: 90,
+      riskSettings: { decisionMinScore: 0.7, maxConcurrentPositions: 3 },
+    });
+    const schedule = await api.temporal.client.schedule.getHandle(scheduleIdOf(bot.id)).describe();
+    expect(schedule.spec.intervals).toMatchObject([{ every: 90_000 }]);
+    const audit = await api.db.orm.em.fork().findOneOrFail(AuditLog, { bot: bot.id, event: 'bot_updated' });
+    expect(audit.reason).toBe('changed autoTrade, scheduleIntervalSeconds, riskSettings');
+  });
+
+  it('answers 409 to a stale version, 428 without If-Match, 400 to a malformed one, and writes nothing', async () => {
+    const bot = await createBot('patch-stale');
+    expect((await patch(bot.id, { autoTrade: true }, '"1"')).statusCode).toBe(200);
+    const stale = await patch(bot.id, { scheduleIntervalSeconds: 120 }, '"1"');
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({
+      type: 'https://scalper-engine.dev/problems/stale-version',
+      detail: `bot ${bot.id} is at version 2, not 1: reload it and retry`,
+      errors: [{ field: 'header.if-match' }],
+    });
+    const missing = await patch(bot.id, { scheduleIntervalSeconds: 120 });
+    expect(missing.statusCode).toBe(428);
+    expect(fieldsOf(missing)).toEqual(['header.if-match']);
+    const malformed = await patch(bot.id, { scheduleIntervalSeconds: 120 }, 'W/"2"');
+    expect(malformed.statusCode).toBe(400);
+    expect(fieldsOf(malformed)).toEqual(['header.if-match']);
+    const stored = await api.db.orm.em.fork().findOneOrFail(Bot, bot.id);
+    expect(stored).toMatchObject({ version: 2, scheduleIntervalSeconds: 45 });
+  });
+
+  it('answers 200 with the bot as it is and writes nothing when there is nothing to change', async () => {
+    const bot = await createBot('patch-nothing', { autoTrade: true });
+    for (const payload of [{}, { autoTrade: true, riskSettings: { decisionMinScore: 0.5 } }]) {
+      const response = await patch(bot.id, payload, '"1"');
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ version: 1, autoTrade: true });
+      expect(response.headers.etag).toBe('"1"');
+    }
+    expect(await auditCount(bot.id, 'bot_updated')).toBe(0);
+  });
+
+  it('refuses unknown settings, bad values and unknown symbols naming the field; 404 for an unknown bot', async () => {
+    const bot = await createBot('patch-refuse');
+    const unknown = await patch(bot.id, { strategyParams: { pin_bar: { maxBodyRatoi: 0.2 } }, colour: 'red' }, '"1"');
+    expect(unknown.statusCode).toBe(400);
+    expect(fieldsOf(unknown).sort()).toEqual(['body.colour', 'body.strategyParams.pin_bar.maxBodyRatoi']);
+    const bad = await patch(bot.id, { scheduleIntervalSeconds: 5 }, '"1"');
+    expect(fieldsOf(bad)).toEqual(['body.scheduleIntervalSeconds']);
+    const symbol = await patch(bot.id, { symbol: 'NOPE' }, '"1"');
+    expect(symbol.statusCode).toBe(400);
+    expect(symbol.json()).toMatchObject({
+      detail: 'account paper-1 offers no symbol NOPE; it offers XAUUSDm, EURUSDm',
+      errors: [{ field: 'body.symbol' }],
+    });
+    expect((await patch(999999, { autoTrade: true }, '"1"')).statusCode).toBe(404);
+    expect((await api.db.orm.em.fork().findOneOrFail(Bot, bot.id)).version).toBe(1);
+  });
+
+  it("moves a flat bot to another symbol; refuses with 409 while it holds positions, or to a live bot's name", async () => {
+    const bot = await createBot('patch-move');
+    const moved = await patch(bot.id, { symbol: 'EURUSDm' }, '"1"');
+    expect(moved.json()).toMatchObject({ symbol: 'EURUSDm', version: 2 });
+    const em = api.db.orm.em.fork();
+    em.create(Position, {
+      bot: bot.id,
+      brokerAccount: 'paper-1',
+      brokerPositionId: '515151',
+      symbol: 'EURUSDm',
+      side: 'sell',
+      volume: 0.2,
+      openPrice: 1.08,
+      openedAt: new Date(),
+    });
+    await em.flush();
+    const refused = await patch(bot.id, { symbol: 'XAUUSDm' }, '"2"');
+    expect(refused.statusCode).toBe(409);
+    expect(fieldsOf(refused)).toEqual(['body.symbol']);
+    await createBot('patch-taken');
+    const taken = await patch(bot.id, { name: 'patch-taken' }, '"2"');
+    expect(taken.statusCode).toBe(409);
+    expect(fieldsOf(taken)).toEqual(['body.name']);
+  });
+});
+
+describe('POST /bots/:id/pause, /resume, /reduce', () => {
+  it('move the schedule and the trading state; the reason carries the token name', async () => {
+    const bot = await createBot('status-api');
+    const paused = await action(bot.id, 'pause', { reason: 'NFP in 5 minutes' });
+    expect(paused.statusCode).toBe(200);
+    expect(paused.json()).toMatchObject({
+      tradingState: { state: 'paused' },
+      status: 'paused',
+      schedule: { paused: true, note: 'NFP in 5 minutes (by test-trade)' },
+    });
+    const reducing = await action(bot.id, 'reduce', { reason: 'end of session' });
+    expect(reducing.json()).toMatchObject({ tradingState: { state: 'reducing' }, schedule: { paused: false } });
+    const resumed = await action(bot.id, 'resume', { reason: 'news out' });
+    expect(resumed.json()).toMatchObject({ tradingState: { state: 'active' }, status: 'active' });
+    const audit = await api.db.orm.em
+      .fork()
+      .find(AuditLog, { bot: bot.id, event: { $ne: 'bot_created' } }, { orderBy: { id: 'asc' } });
+    expect(audit.map((row) => [row.event, row.reason])).toEqual([
+      ['bot_paused', 'NFP in 5 minutes (by test-trade)'],
+      ['bot_reducing', 'end of session (by test-trade)'],
+      ['bot_resumed', 'news out (by test-trade)'],
+    ]);
+  });
+
+  it('need a non-empty reason (400 naming body.reason); 404 for an unknown bot', async () => {
+    const bot = await createBot('status-refuse');
+    for (const payload of [{}, { reason: '   ' }]) {
+      const response = await action(bot.id, 'pause', payload);
+      expect(response.statusCode).toBe(400);
+      expect(fieldsOf(response)).toEqual(['body.reason']);
+    }
+    await expect(api.schedules.state(bot.id)).resolves.toMatchObject({ paused: false });
+    expect((await action(999999, 'resume', { reason: 'x' })).statusCode).toBe(404);
+  });
+});
+
+describe('POST /bots/:id/trigger', () => {
+  it('starts a cycle now through the schedule (202); 409 while the bot runs no cycles; 404 unknown', async () => {
+    const bot = await createBot('trigger-api');
+    const response = await action(bot.id, 'trigger');
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toMatchObject({ scheduleId: scheduleIdOf(bot.id) });
+    const handle = api.temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+    const described = await waitFor(
+      () => handle.describe(),
+      (schedule) => schedule.info.recentActions.length > 0,
+    );
+    expect(described.info.recentActions[0]?.action.workflow.workflowId).toMatch(`scalper-cycle-${bot.id}`);
+
+    await action(bot.id, 'pause', { reason: 'quiet' });
+    const refused = await action(bot.id, 'trigger');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toMatch(/runs no cycles .*resume it first/);
+    expect((await action(999999, 'trigger')).statusCode).toBe(404);
+  });
+});
+
+describe('GET /bots', () => {
+  it('lists the trading state first; what the engine just did shows at once, a terminal pause once listed', async () => {
+    const running = await createBot('list-running');
+    const engine = await createBot('list-engine-paused');
+    const terminal = await createBot('list-terminal-paused');
+    const gone = await createBot('list-gone');
+    await action(engine.id, 'pause', { reason: 'paused through the API' });
+    type Item = { id: number; tradingState: { state: string } };
+    const item = (items: Item[], id: number) => items.find((entry) => entry.id === id);
+    const list = async (): Promise<Item[]> =>
+      (await api.app.inject({ method: 'GET', url: '/bots', headers: api.read })).json().items;
+
+    const now = await list();
+    expect(Object.keys(item(now, running.id)!).slice(0, 3)).toEqual(['id', 'name', 'tradingState']);
+    expect(item(now, running.id)).toMatchObject({ tradingState: { state: 'active' }, schedule: { paused: false } });
+    expect(item(now, engine.id)).toMatchObject({
+      tradingState: { state: 'paused' },
+      schedule: { exists: true, paused: true, note: 'paused through the API (by test-trade)' },
+    });
+
+    // Behind the operator's back: Temporal's listing shows it once its visibility store has it.
+    await api.temporal.client.schedule.getHandle(scheduleIdOf(terminal.id)).pause('paused from the terminal');
+    await api.temporal.client.schedule.getHandle(scheduleIdOf(gone.id)).delete();
+    const later = await waitFor(list, (items) =>
+      [terminal.id, gone.id].every((id) => item(items, id)?.tradingState.state === 'paused'),
+    );
+    expect(item(later, terminal.id)).toMatchObject({
+      status: 'active',
+      tradingState: { state: 'paused', reason: 'schedule paused: paused from the terminal' },
+      schedule: { paused: true, note: 'paused from the terminal' },
+    });
+    expect(item(later, gone.id)).toMatchObject({
+      tradingState: { state: 'paused', reason: 'the bot has no schedule in Temporal' },
+      schedule: { exists: false },
+    });
+  });
+});
