@@ -1,6 +1,5 @@
 // What a CLI command talks to: the engine's database and Temporal. Without DATABASE_URL and
 // TEMPORAL_ADDRESS it finds the ones `npm start` runs on this machine.
-import { readFile } from 'node:fs/promises';
 import { brokerSymbolCatalog, type SymbolCatalog } from '../brokers/symbol-catalog.ts';
 import { GlobalKillSwitch } from '../bots/kill-switch.ts';
 import { BotSchedules } from '../bots/schedule.ts';
@@ -9,6 +8,7 @@ import { ApiTokens } from '../db/api-tokens.ts';
 import type { Orm } from '../db/orm.ts';
 import { loadConfig } from '../infra/config.ts';
 import { connectDatabase, connectTemporal, type TemporalConnections } from '../infra/startup.ts';
+import { readInputFile } from './input-file.ts';
 
 export interface EngineConnection {
   orm: Orm;
@@ -49,7 +49,7 @@ export async function connectToEngine(): Promise<EngineConnection> {
     bots: new BotService(orm.em, schedules, symbols),
     killSwitch: new GlobalKillSwitch(orm, schedules, temporal.client, config.TEMPORAL_TASK_QUEUE),
     tokens: new ApiTokens(orm.em),
-    readFile: (path) => readFile(path),
+    readFile: (path) => readInputFile(path),
     async close() {
       await temporal.close();
       await orm.close();

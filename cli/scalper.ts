@@ -8,6 +8,7 @@ import { TokenNameTakenError, TokenNotFoundError } from '../db/api-tokens.ts';
 import { exitOnStartupError } from '../infra/startup.ts';
 import { connectToEngine } from './engine-connection.ts';
 import { buildProgram } from './program.ts';
+import { InputFileError } from './input-file.ts';
 
 const program = buildProgram(connectToEngine, (line) => process.stdout.write(`${line}\n`));
 try {
@@ -31,7 +32,8 @@ try {
     error instanceof BotConflictError ||
     error instanceof Mt5CsvError ||
     error instanceof TokenNameTakenError ||
-    error instanceof TokenNotFoundError
+    error instanceof TokenNotFoundError ||
+    error instanceof InputFileError
   ) {
     process.stderr.write(`scalper: ${error.message}\n`);
     process.exit(1);

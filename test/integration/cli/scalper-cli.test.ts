@@ -218,5 +218,20 @@ describe('scalper CLI', () => {
       stderr: 'scalper: invalid settings: account paper-1 offers no symbol NOPE; it offers XAUUSDm, EURUSDm\n',
     });
     expect(await db.orm.em.fork().count(MarketBar, {})).toBe(2);
+
+    // As `npm run scalper` runs it: from the project root, with the user's directory in INIT_CWD.
+    const fromUserDir = (...args: string[]) =>
+      run(process.execPath, ['cli/scalper.ts', ...args], { env: { ...env, INIT_CWD: dir } }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+    await expect(fromUserDir('import-bars', 'good.csv', '--symbol', 'XAUUSDm')).resolves.toMatchObject({
+      code: 0,
+      stdout: 'imported 2 XAUUSDm bars from good.csv\n',
+    });
+    await expect(fromUserDir('import-bars', 'missing.csv', '--symbol', 'XAUUSDm')).resolves.toMatchObject({
+      code: 1,
+      stderr: `scalper: cannot read missing.csv (${join(dir, 'missing.csv')}): no such file\n`,
+    });
   });
 });
