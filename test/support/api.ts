@@ -39,14 +39,15 @@ async function distinctBotIds(db: TestDatabase): Promise<void> {
 /**
  * `db`: serve an existing database (a test engine's), left to its owner to drop. `workerQueue`: the
  * task queue of a worker that runs flattenBot (close-all, halt with flatten); nobody's otherwise.
+ * `scheduleQueue`: where the bots' schedules start their cycles (a worker's, to really run them).
  */
 export async function startTestApi(
-  options: { maxAuthFailures?: number; db?: TestDatabase; workerQueue?: string } = {},
+  options: { maxAuthFailures?: number; db?: TestDatabase; workerQueue?: string; scheduleQueue?: string } = {},
 ): Promise<TestApi> {
   const db = options.db ?? (await createTestDatabase());
   if (!options.db) await distinctBotIds(db);
   const temporal = await connectTestTemporal();
-  const schedules = new BotSchedules(temporal.client, uniqueTaskQueue('unpolled'));
+  const schedules = new BotSchedules(temporal.client, options.scheduleQueue ?? uniqueTaskQueue('unpolled'));
   const workerQueue = options.workerQueue ?? uniqueTaskQueue('unpolled');
   const tokens = new ApiTokens(db.orm.em);
   const symbols = brokerSymbolCatalog();
