@@ -1,6 +1,7 @@
 // `npm start`: PostgreSQL, the Temporal dev server, migrations, the demo bot, then the worker and
 // API as child processes. Ctrl-C stops them all; the next start reuses ./.data.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BotSchedules } from '../bots/schedule.ts';
@@ -17,6 +18,7 @@ import {
   reportStartupError,
   StartupError,
 } from '../infra/startup.ts';
+import { recordDevServer, temporalPidFile } from '../infra/leftovers.ts';
 import { isListening } from '../infra/ports.ts';
 import { startTemporalDevServer } from '../infra/temporal-server.ts';
 import { ensureStartToken } from './start-token.ts';
@@ -138,7 +140,17 @@ async function main(): Promise<void> {
       uiPort: config.TEMPORAL_UI_PORT,
       log: (line) => logger.info(line),
     });
-    cleanups.push({ name: 'Temporal dev server', stop: () => temporal.stop() });
+    const dbFilename = join(config.dataDir, 'temporal.db');
+    // So that `npm run stop-leftovers` finds this one, and only this one, if this process is killed.
+    if ((await recordDevServer(config.dataDir, dbFilename)) === null)
+      logger.warn('the dev server process was not found: stop-leftovers will not know it');
+    cleanups.push({
+      name: 'Temporal dev server',
+      stop: async () => {
+        await temporal.stop();
+        await rm(temporalPidFile(config.dataDir), { force: true });
+      },
+    });
     temporalAddress = temporal.address;
     uiUrl = config.TEMPORAL_UI_URL ?? temporal.uiUrl ?? uiUrl;
   }

@@ -30,7 +30,7 @@ export interface EmbeddedPostgresOptions {
 const USER = 'scalper';
 const PASSWORD = 'scalper';
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -40,7 +40,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** The server an earlier run left running on this data directory (its launcher was killed), if any. */
-function leftRunning(dataDir: string): { pid: number; port: number } | null {
+export function leftRunning(dataDir: string): { pid: number; port: number } | null {
   const pidFile = join(dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return null;
   // postmaster.pid: line 1 the pid, line 4 the port.
@@ -50,7 +50,7 @@ function leftRunning(dataDir: string): { pid: number; port: number } | null {
   return pid && port && isAlive(pid) ? { pid, port } : null;
 }
 
-async function stopPid(pid: number): Promise<void> {
+export async function stopPostgresPid(pid: number): Promise<void> {
   process.kill(pid, 'SIGINT'); // PostgreSQL's fast shutdown
   for (let waited = 0; isAlive(pid) && waited < 15_000; waited += 100)
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -61,7 +61,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const url = (port: number) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${options.database}`;
   const orphan = leftRunning(options.dataDir);
   if (orphan) {
-    return { url: url(orphan.port), reused: true, stop: () => stopPid(orphan.pid) };
+    return { url: url(orphan.port), reused: true, stop: () => stopPostgresPid(orphan.pid) };
   }
   const fresh = !existsSync(join(options.dataDir, 'PG_VERSION'));
   await mkdir(options.dataDir, { recursive: true });
