@@ -23,7 +23,8 @@ export interface TestApi {
   read: { authorization: string };
   trade: { authorization: string };
   /** While false, the API's Temporal health probe fails as an unreachable server would. */
-  setTemporalReachable(reachable: boolean): void;
+  /** false: the probe is refused at once; 'hangs': it never answers, as a blackholed server. */
+  setTemporalReachable(reachable: boolean | 'hangs'): void;
   stop(): Promise<void>;
 }
 
@@ -51,7 +52,7 @@ export async function startTestApi(
   const workerQueue = options.workerQueue ?? uniqueTaskQueue('unpolled');
   const tokens = new ApiTokens(db.orm.em);
   const symbols = brokerSymbolCatalog();
-  let temporalReachable = true;
+  let temporalReachable: boolean | 'hangs' = true;
   const app = await buildApp({
     orm: db.orm,
     schedules,
@@ -61,6 +62,7 @@ export async function startTestApi(
     tokens,
     temporal: {
       checkHealth: async () => {
+        if (temporalReachable === 'hangs') return new Promise(() => {});
         if (!temporalReachable) throw new Error('connection refused');
         return temporal.client.workflowService.getSystemInfo({});
       },

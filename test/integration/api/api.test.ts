@@ -33,6 +33,17 @@ describe('GET /health', () => {
       api.setTemporalReachable(true);
     }
   });
+
+  it('answers 503 within its probe timeout when Temporal never answers', async () => {
+    api.setTemporalReachable('hangs');
+    try {
+      const response = await api.app.inject({ method: 'GET', url: '/health' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json().checks.temporal).toEqual({ status: 'failing', error: 'no answer within 2000 ms' });
+    } finally {
+      api.setTemporalReachable(true);
+    }
+  });
 });
 
 describe('GET /bots', () => {
