@@ -34,9 +34,12 @@ function step(startToCloseTimeout: ActivityOptions['startToCloseTimeout'], maxim
   };
 }
 
-const { fetchCandles, runStrategies, evaluateRisk, reconcile, managePositions } = proxyActivities<CycleActivities>(
-  step('10s', 3),
-);
+const { fetchCandles, reconcile, managePositions } = proxyActivities<CycleActivities>(step('10s', 3));
+
+/** The steps whose input says what they work on, summarised in the Web UI's event list. */
+function summarised(summary: string) {
+  return proxyActivities<CycleActivities>({ ...step('10s', 3), summary });
+}
 const { recordCycle } = proxyActivities<CycleActivities>(step('5s', 5));
 
 /** Placing orders may resend after an unknown outcome; each attempt first looks the order up. */
@@ -89,7 +92,10 @@ async function trade(input: BotRef, counts: CycleCounts, story: CycleStory): Pro
   counts.bars = candles.window.count;
   const barTime = new Date(candles.window.lastOpenTime).toISOString().slice(11, 16);
   tell(story, `${candles.window.count} ${candles.window.symbol} M1 bars up to the ${barTime} UTC bar`);
-  const strategies = await runStrategies({ ...input, window: candles.window });
+  const strategies = await summarised(`strategies on the ${barTime} UTC bar`).runStrategies({
+    ...input,
+    window: candles.window,
+  });
   counts.strategies = strategies.strategiesRun.length;
   counts.signals = strategies.signals.length;
   tell(
@@ -98,7 +104,9 @@ async function trade(input: BotRef, counts: CycleCounts, story: CycleStory): Pro
       ? `no new signal from ${strategies.strategiesRun.join(', ')}`
       : `signals: ${strategies.signals.map((s) => `${s.strategy} ${s.direction} (score ${s.score})`).join(', ')}`,
   );
-  const decisions = await evaluateRisk({ ...input, signalIds: strategies.signals.map((s) => s.signalId) });
+  const signalIds = strategies.signals.map((s) => s.signalId);
+  const risk = summarised(signalIds.length > 0 ? `risk for signals ${signalIds.join(', ')}` : 'risk: no new signal');
+  const decisions = await risk.evaluateRisk({ ...input, signalIds });
   for (const d of decisions) tell(story, `decision ${d.decisionId} ${d.strategy}: ${d.action} — ${d.reason}`);
   const opens = decisions.filter((d) => d.action === 'open');
   counts.decisions = opens.length;

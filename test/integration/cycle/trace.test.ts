@@ -4,7 +4,7 @@
 // /metrics the seed's counters move.
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { paperInstruments } from '../../../brokers/paper/index.ts';
-import { Order } from '../../../db/entities/index.ts';
+import { Order, Signal } from '../../../db/entities/index.ts';
 import { serveMetrics } from '../../../infra/metrics-server.ts';
 import { SEARCH_ATTRIBUTES } from '../../../workflows/search-attributes.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
@@ -81,7 +81,12 @@ describe('a cycle that traded, in the Web UI', () => {
       const summary = event.userMetadata?.summary?.data;
       return event.activityTaskScheduledEventAttributes && summary ? [JSON.parse(Buffer.from(summary).toString())] : [];
     });
-    expect(summaries).toEqual([`send ${order.clientOrderId}`]);
+    const signal = await engine.db.orm.em.fork().findOneOrFail(Signal, { bot: bot.id });
+    expect(summaries).toEqual([
+      `strategies on the ${signal.barTime.toISOString().slice(11, 16)} UTC bar`,
+      `risk for signals ${signal.id}`,
+      `send ${order.clientOrderId}`,
+    ]);
   });
 });
 
