@@ -72,7 +72,7 @@ it('takes a newcomer from a new bot to a halted engine, through the API alone', 
   const botId = created.json.id as number;
 
   // 2. One cycle now, through its schedule; then its signal and decision, with the reason.
-  expect((await call('POST', `/bots/${botId}/trigger`)).status).toBe(202);
+  expect((await call('POST', `/bots/${botId}/trigger`, {})).status).toBe(202);
   const cycle = await eventually(async () => {
     const { json } = await call('GET', `/cycles?botId=${botId}`);
     return json.items[0];

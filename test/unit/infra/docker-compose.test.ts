@@ -1,14 +1,17 @@
 // docker-compose.yml is for users (no Docker engine here): checked by parsing, against the code.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// Its Prometheus and Grafana are checked against the endpoints the worker and the API really serve.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, posix, relative } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../../../infra/config.ts';
 import { DEFAULT_BUNDLE_PATH } from '../../../scripts/bundle-workflows.ts';
 
 interface Service {
+  image?: string;
   command?: string[];
   environment?: Record<string, string | number>;
   ports?: string[];
+  volumes?: string[];
   build?: string;
 }
 
@@ -16,11 +19,74 @@ const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true 
   services: Record<string, Service>;
 };
 
+function envOf(name: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(compose.services[name]?.environment ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+/** Where a path inside a service's container comes from on the host, through its bind mounts. */
+function hostPath(service: string, containerPath: string): string | undefined {
+  for (const volume of compose.services[service]?.volumes ?? []) {
+    const [source = '', target = ''] = volume.split(':');
+    if (!source.startsWith('./')) continue; // a named volume
+    if (containerPath === target || containerPath.startsWith(`${target}/`)) {
+      return join(source, posix.relative(target, containerPath));
+    }
+  }
+  return undefined;
+}
+
+function readYaml<T>(path: string): T {
+  return parse(readFileSync(path, 'utf8')) as T;
+}
+
+/** The YAML files Grafana reads from one provisioning folder of its container. */
+function provisioning<T>(kind: 'datasources' | 'dashboards'): T[] {
+  const dir = hostPath('grafana', `/etc/grafana/provisioning/${kind}`);
+  if (dir === undefined || !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
+  return readdirSync(dir)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .map((file) => readYaml<T>(join(dir, file)));
+}
+
+/** The Prometheus endpoints each service serves (host it binds, port, path), from its settings. */
+function metricsEndpoints(service: string): { host: string; port: number; path: string }[] {
+  const config = loadConfig(envOf(service));
+  switch (service) {
+    case 'worker':
+      return [
+        { host: config.WORKER_METRICS_HOST, port: config.WORKER_METRICS_PORT, path: '/metrics' },
+        // worker/main.ts binds the SDK's exporter to WORKER_METRICS_HOST too (checked below).
+        { host: config.WORKER_METRICS_HOST, port: config.TEMPORAL_SDK_METRICS_PORT, path: '/metrics' },
+      ];
+    case 'api':
+      return [{ host: config.API_HOST, port: config.API_PORT, path: '/metrics' }];
+    default:
+      return [];
+  }
+}
+
+interface ScrapeConfig {
+  job_name: string;
+  metrics_path?: string;
+  scheme?: string;
+  static_configs?: { targets: string[] }[];
+}
+
+interface PrometheusConfig {
+  global?: { scrape_interval?: string };
+  scrape_configs: ScrapeConfig[];
+}
+
+// The official image reads its configuration from here (no `command` overrides it).
+const PROMETHEUS_CONFIG = '/etc/prometheus/prometheus.yml';
+
 describe('docker-compose.yml', () => {
-  it('runs PostgreSQL, Temporal with its Web UI, the worker and the API', () => {
+  it('runs PostgreSQL, Temporal with its Web UI, the worker, the API, Prometheus and Grafana', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'api',
+      'grafana',
       'postgresql',
+      'prometheus',
       'temporal',
       'temporal-setup',
       'temporal-ui',
@@ -51,10 +117,7 @@ describe('docker-compose.yml', () => {
   });
 
   it("links the API's orders and cycles to the Web UI it publishes", () => {
-    const env = Object.fromEntries(
-      Object.entries(compose.services.api?.environment ?? {}).map(([k, v]) => [k, String(v)]),
-    );
-    expect(loadConfig(env).temporalUiUrl).toBe('http://localhost:8080');
+    expect(loadConfig(envOf('api')).temporalUiUrl).toBe('http://localhost:8080');
   });
 
   it('gives the worker the workflow bundle the image builds', () => {
@@ -67,5 +130,99 @@ describe('docker-compose.yml', () => {
       join(workdir, relative(process.cwd(), DEFAULT_BUNDLE_PATH)),
     );
     expect(compose.services.worker?.environment).not.toHaveProperty('WORKFLOW_BUNDLE_PATH');
+  });
+});
+
+describe('docker-compose.yml monitoring', () => {
+  const prometheusConfigPath = hostPath('prometheus', PROMETHEUS_CONFIG);
+  const prometheus = readYaml<PrometheusConfig>(prometheusConfigPath ?? 'missing');
+  const datasources = provisioning<{ datasources: { uid: string; type: string; url: string; jsonData?: object }[] }>(
+    'datasources',
+  ).flatMap((file) => file.datasources);
+  const providers = provisioning<{ providers: { type: string; options: { path: string } }[] }>('dashboards').flatMap(
+    (file) => file.providers,
+  );
+
+  it.each([
+    ['prometheus', /^prom\/prometheus:v\d+\.\d+\.\d+$/],
+    ['grafana', /^grafana\/grafana:\d+\.\d+\.\d+$/],
+  ])('runs %s from its official image, at a pinned version', (name, image) => {
+    expect(compose.services[name]?.image).toMatch(image);
+  });
+
+  it('publishes Prometheus on 9090 and Grafana on 3001, each host port once', () => {
+    expect(compose.services.prometheus?.ports).toEqual(['9090:9090']);
+    // Grafana listens on 3000 in its container; the API has 3000 on the host.
+    expect(compose.services.grafana?.ports).toEqual(['3001:3000']);
+    const hostPorts = Object.values(compose.services).flatMap((s) => (s.ports ?? []).map((p) => p.split(':')[0]));
+    expect(new Set(hostPorts).size).toBe(hostPorts.length);
+  });
+
+  it('gives Prometheus its configuration at the path the image reads', () => {
+    expect(prometheusConfigPath).toBe(join('infra', 'prometheus', 'prometheus.yml'));
+    expect(compose.services.prometheus?.command).toBeUndefined();
+  });
+
+  it("scrapes every metrics endpoint of the worker and the API, by service name and the port it's set to", () => {
+    const scraped = prometheus.scrape_configs.flatMap((job) =>
+      (job.static_configs ?? []).flatMap((group) =>
+        group.targets.map((target) => `${job.scheme ?? 'http'}://${target}${job.metrics_path ?? '/metrics'}`),
+      ),
+    );
+    const served = Object.keys(compose.services).flatMap((service) =>
+      metricsEndpoints(service).map(({ port, path }) => `http://${service}:${port}${path}`),
+    );
+    expect(served).toHaveLength(3);
+    expect(scraped.sort()).toEqual(served.sort());
+    expect(new Set(prometheus.scrape_configs.map((job) => job.job_name)).size).toBe(prometheus.scrape_configs.length);
+  });
+
+  it.each(['worker', 'api'])('%s serves its metrics on all interfaces, for the prometheus container', (service) => {
+    for (const { host } of metricsEndpoints(service)) expect(host).toBe('0.0.0.0');
+  });
+
+  it("binds the Temporal SDK's exporter to WORKER_METRICS_HOST", () => {
+    expect(readFileSync('worker/main.ts', 'utf8')).toContain(
+      'bindAddress: `${config.WORKER_METRICS_HOST}:${config.TEMPORAL_SDK_METRICS_PORT}`',
+    );
+  });
+
+  it('provisions the Prometheus datasource at the prometheus service, as often as it scrapes', () => {
+    expect(datasources).toEqual([
+      expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090', uid: expect.any(String) }),
+    ]);
+    expect(compose.services.prometheus?.ports?.[0]?.split(':')[1]).toBe('9090');
+    // $__rate_interval needs Grafana to know the scrape interval.
+    expect(datasources[0]?.jsonData).toEqual(
+      expect.objectContaining({ timeInterval: prometheus.global?.scrape_interval ?? '1m' }),
+    );
+  });
+
+  it('provisions the dashboards from a folder mounted into the container', () => {
+    expect(providers).toHaveLength(1);
+    expect(providers[0]?.type).toBe('file');
+    const dir = hostPath('grafana', providers[0]?.options.path ?? '');
+    expect(dir).toBe(join('infra', 'grafana', 'dashboards'));
+    expect(readdirSync(dir!)).toContain('scalper-engine.json');
+    const home = envOf('grafana').GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH ?? '';
+    expect(existsSync(hostPath('grafana', home) ?? 'missing')).toBe(true);
+  });
+
+  it('mounts only files of this repository, read-only', () => {
+    for (const service of ['prometheus', 'grafana']) {
+      for (const volume of compose.services[service]?.volumes ?? []) {
+        const [source = '', , mode] = volume.split(':');
+        if (!source.startsWith('./')) continue;
+        expect(existsSync(source)).toBe(true);
+        expect(mode).toBe('ro');
+      }
+    }
+  });
+
+  it('lets anyone view the dashboards and the admin sign in with a password from the environment', () => {
+    const env = envOf('grafana');
+    expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
+    expect(env.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
+    expect(env.GF_SECURITY_ADMIN_PASSWORD).toBe('${GRAFANA_ADMIN_PASSWORD:-admin}');
   });
 });
