@@ -31,12 +31,6 @@ export interface TestApi {
 /** The Web UI base URL the test API links workflow runs to. */
 export const TEST_WEB_UI = { baseUrl: 'http://temporal-ui.test:8233', namespace: 'default' };
 
-/** Bot ids of a test database of its own start here: far from other files' bots (schedule ids are per bot id). */
-async function distinctBotIds(db: TestDatabase): Promise<void> {
-  const start = 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
-  await db.orm.em.getConnection().execute(`alter sequence bot_id_seq restart with ${start}`);
-}
-
 /**
  * `db`: serve an existing database (a test engine's), left to its owner to drop. `workerQueue`: the
  * task queue of a worker that runs flattenBot (close-all, halt with flatten); nobody's otherwise.
@@ -46,7 +40,6 @@ export async function startTestApi(
   options: { maxAuthFailures?: number; db?: TestDatabase; workerQueue?: string; scheduleQueue?: string } = {},
 ): Promise<TestApi> {
   const db = options.db ?? (await createTestDatabase());
-  if (!options.db) await distinctBotIds(db);
   const temporal = await connectTestTemporal();
   const schedules = new BotSchedules(temporal.client, options.scheduleQueue ?? uniqueTaskQueue('unpolled'));
   const workerQueue = options.workerQueue ?? uniqueTaskQueue('unpolled');

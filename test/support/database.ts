@@ -32,6 +32,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin(`CREATE DATABASE ${name}`);
   const url = serverUrl(name);
   const orm = await openOrm(url);
+  // Schedule ids are per bot id and every test file shares one Temporal server: bot ids start
+  // far apart, so one file's schedules never update, pause or delete another's.
+  const firstBotId = 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
+  await orm.em.getConnection().execute(`alter sequence bot_id_seq restart with ${firstBotId}`);
   return {
     orm,
     url,

@@ -39,7 +39,11 @@ beforeAll(async () => {
   headers = { authorization: `Bearer ${token}` };
 });
 
+let createdBotId: number | undefined;
+
 afterAll(async () => {
+  // The bot was made through the API, not the engine: its schedule is this test's to remove.
+  if (createdBotId !== undefined) await api?.schedules.remove(createdBotId);
   await metrics?.close();
   await api?.stop();
   await engine?.stop();
@@ -70,6 +74,7 @@ it('takes a newcomer from a new bot to a halted engine, through the API alone', 
   });
   expect(created.status).toBe(201);
   const botId = created.json.id as number;
+  createdBotId = botId;
 
   // 2. One cycle now, through its schedule; then its signal and decision, with the reason.
   expect((await call('POST', `/bots/${botId}/trigger`, {})).status).toBe(202);
