@@ -1,6 +1,8 @@
 // Finds, in a seeded synthetic market, the latest minute before `before` whose last closed bar
 // makes a strategy fire: integration tests set their clock there, so a real cycle has a signal.
 import type { MarketFeed } from '../../brokers/feeds/feed.ts';
+import { createSyntheticFeed } from '../../brokers/feeds/synthetic.ts';
+import { paperInstruments } from '../../brokers/paper/index.ts';
 import type { InstrumentSpec } from '../../trading/market.ts';
 import {
   runStrategies,
@@ -41,4 +43,27 @@ export function findFiringMinute(
     if (signal) return { now, signal };
   }
   throw new Error(`no ${strategies.join('/')} signal in the 20000 minutes before ${new Date(before).toISOString()}`);
+}
+
+/** The paper broker's gold, as the engine's tests trade it. */
+export const PAPER_GOLD = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
+
+/**
+ * The latest minute before `before` at which pin_bar fires on the seeded synthetic gold feed the
+ * paper broker of `feedSeed` serves; with `clear`, one whose SL and TP pass the stops-level check.
+ */
+export function pinBarMinute(
+  feedSeed: number,
+  before: number,
+  options: { lookback: number; clear: boolean },
+): { now: number; signal: StrategySignal } {
+  const accept = options.clear ? clearOfStopsLevel(PAPER_GOLD) : undefined;
+  return findFiringMinute(
+    createSyntheticFeed({ seed: feedSeed }),
+    PAPER_GOLD,
+    ['pin_bar'],
+    options.lookback,
+    before,
+    accept,
+  );
 }

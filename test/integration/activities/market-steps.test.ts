@@ -4,23 +4,15 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
-import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
-import { paperInstruments } from '../../../brokers/paper/index.ts';
 import type { BrokerPort } from '../../../brokers/port.ts';
 import { Signal, type IBot } from '../../../db/entities/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
-import { findFiringMinute } from '../../support/firing-minute.ts';
+import { PAPER_GOLD, pinBarMinute } from '../../support/firing-minute.ts';
 
 const SEED = 5;
 const LOOKBACK = 120;
-const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
-const firing = findFiringMinute(
-  createSyntheticFeed({ seed: SEED }),
-  instrument,
-  ['pin_bar'],
-  LOOKBACK,
-  Date.UTC(2026, 10, 16, 15),
-);
+const instrument = PAPER_GOLD;
+const firing = pinBarMinute(SEED, Date.UTC(2026, 10, 16, 15), { lookback: LOOKBACK, clear: false });
 
 /** While set, the broker serves its last two bars out of order (a gap alone is valid: markets close). */
 let scrambleBars = false;

@@ -1,23 +1,13 @@
 // Closing positions through the API on a real engine (Temporal dev server, PostgreSQL, paper
 // broker): a bot's close-all and the global kill-switch's halt, flatten and unhalt.
-import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
-import { paperInstruments } from '../../../brokers/paper/index.ts';
 import { AuditLog, Order, type IBot } from '../../../db/entities/index.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
-import { clearOfStopsLevel, findFiringMinute } from '../../support/firing-minute.ts';
+import { pinBarMinute } from '../../support/firing-minute.ts';
 
 const SEED = 11;
 const LOOKBACK = 120;
-const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
-const firing = findFiringMinute(
-  createSyntheticFeed({ seed: SEED }),
-  instrument,
-  ['pin_bar'],
-  LOOKBACK,
-  Date.UTC(2026, 10, 17, 9),
-  clearOfStopsLevel(instrument),
-);
+const firing = pinBarMinute(SEED, Date.UTC(2026, 10, 17, 9), { lookback: LOOKBACK, clear: true });
 
 let engine: TestEngine;
 let api: TestApi;

@@ -5,25 +5,15 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
-import { paperInstruments } from '../../../brokers/paper/index.ts';
 import { ensureStartToken } from '../../../cli/start-token.ts';
 import { serveMetrics, type MetricsServer } from '../../../infra/metrics-server.ts';
 import { SEARCH_ATTRIBUTES } from '../../../workflows/search-attributes.ts';
 import { startTestApi, TEST_WEB_UI, type TestApi } from '../../support/api.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
-import { clearOfStopsLevel, findFiringMinute } from '../../support/firing-minute.ts';
+import { pinBarMinute } from '../../support/firing-minute.ts';
 
 const SEED = 13;
-const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
-const firing = findFiringMinute(
-  createSyntheticFeed({ seed: SEED }),
-  instrument,
-  ['pin_bar'],
-  100,
-  Date.UTC(2026, 10, 20, 11),
-  clearOfStopsLevel(instrument),
-);
+const firing = pinBarMinute(SEED, Date.UTC(2026, 10, 20, 11), { lookback: 100, clear: true });
 
 let engine: TestEngine;
 let api: TestApi;

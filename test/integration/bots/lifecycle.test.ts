@@ -1,27 +1,17 @@
 // Creating, changing, pausing, resuming and deleting a bot keeps its Temporal Schedule in step.
 import { WorkflowFailedError } from '@temporalio/client';
 import { ZodError } from 'zod';
-import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
-import { paperInstruments } from '../../../brokers/paper/index.ts';
 import { BotConflictError, BotNotFoundError } from '../../../bots/errors.ts';
 import { BotSchedules, scheduleIdOf } from '../../../bots/schedule.ts';
 import { BotService } from '../../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import { AuditLog, Bot } from '../../../db/entities/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
-import { clearOfStopsLevel, findFiringMinute } from '../../support/firing-minute.ts';
+import { pinBarMinute } from '../../support/firing-minute.ts';
 import { connectTestTemporal } from '../../support/temporal.ts';
 
 const SEED = 5;
-const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
-const firing = findFiringMinute(
-  createSyntheticFeed({ seed: SEED }),
-  instrument,
-  ['pin_bar'],
-  120,
-  Date.UTC(2026, 10, 16, 14),
-  clearOfStopsLevel(instrument),
-);
+const firing = pinBarMinute(SEED, Date.UTC(2026, 10, 16, 14), { lookback: 120, clear: true });
 
 let engine: TestEngine;
 

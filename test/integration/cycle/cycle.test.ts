@@ -1,7 +1,5 @@
 // The cycle workflow on the real Temporal dev server, against real PostgreSQL and the paper broker.
 import { Worker } from '@temporalio/worker';
-import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
-import { paperInstruments } from '../../../brokers/paper/index.ts';
 import {
   AuditLog,
   CycleRun,
@@ -14,18 +12,11 @@ import {
 } from '../../../db/entities/index.ts';
 import { WORKFLOWS_PATH } from '../../../worker/create-worker.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
-import { findFiringMinute } from '../../support/firing-minute.ts';
+import { pinBarMinute } from '../../support/firing-minute.ts';
 
 const SEED = 7;
 const LOOKBACK = 120;
-const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
-const firing = findFiringMinute(
-  createSyntheticFeed({ seed: SEED }),
-  instrument,
-  ['pin_bar'],
-  LOOKBACK,
-  Date.UTC(2026, 10, 18, 12),
-);
+const firing = pinBarMinute(SEED, Date.UTC(2026, 10, 18, 12), { lookback: LOOKBACK, clear: false });
 
 let engine: TestEngine;
 let clock = firing.now;

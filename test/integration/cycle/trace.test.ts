@@ -1,26 +1,16 @@
 // A real cycle that trades (dev server, PostgreSQL, paper broker), seen as an operator sees it: in
 // the Web UI its search attributes find it by clientOrderId, strategy or "traded at all", its
-// details say what it did in words and the placeOrders step names its orders; on the worker's
+// details say what it did in words and its steps are summarised by what they work on; on the worker's
 // /metrics the seed's counters move.
-import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
-import { paperInstruments } from '../../../brokers/paper/index.ts';
 import { Order, Signal } from '../../../db/entities/index.ts';
 import { serveMetrics } from '../../../infra/metrics-server.ts';
 import { SEARCH_ATTRIBUTES } from '../../../workflows/search-attributes.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
-import { clearOfStopsLevel, findFiringMinute } from '../../support/firing-minute.ts';
+import { pinBarMinute } from '../../support/firing-minute.ts';
 
 const SEED = 9;
 const LOOKBACK = 120;
-const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
-const firing = findFiringMinute(
-  createSyntheticFeed({ seed: SEED }),
-  instrument,
-  ['pin_bar'],
-  LOOKBACK,
-  Date.UTC(2026, 10, 19, 14),
-  clearOfStopsLevel(instrument),
-);
+const firing = pinBarMinute(SEED, Date.UTC(2026, 10, 19, 14), { lookback: LOOKBACK, clear: true });
 
 let engine: TestEngine;
 

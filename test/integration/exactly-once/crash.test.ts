@@ -1,8 +1,6 @@
 // Orders exactly once (README): a worker killed (kill -9) at any point of an order's life still ends with exactly
 // one broker order per decision. The worker is a child process that SIGKILLs itself at the crash
 // point; a second worker on the same task queue finishes the cycle after the activity times out.
-import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
-import { paperInstruments } from '../../../brokers/paper/index.ts';
 import { BotSchedules } from '../../../bots/schedule.ts';
 import { BotService } from '../../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
@@ -18,7 +16,7 @@ import {
   type CrashWorkerProcess,
 } from '../../support/crash-worker-process.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
-import { findFiringMinute } from '../../support/firing-minute.ts';
+import { pinBarMinute } from '../../support/firing-minute.ts';
 import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
 import { brokerRecordOf } from './broker-record.ts';
 
@@ -26,14 +24,7 @@ const SEED = 7;
 const LOOKBACK = 120;
 /** The placeOrders attempt a dead worker held is retried only after its 15 s start-to-close timeout. */
 const CRASH_TEST_TIMEOUT = 60_000;
-const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
-const firing = findFiringMinute(
-  createSyntheticFeed({ seed: SEED }),
-  instrument,
-  ['pin_bar'],
-  LOOKBACK,
-  Date.UTC(2026, 10, 18, 12),
-);
+const firing = pinBarMinute(SEED, Date.UTC(2026, 10, 18, 12), { lookback: LOOKBACK, clear: false });
 
 let db: TestDatabase;
 let temporal: TemporalConnections;

@@ -1,23 +1,13 @@
 // The global kill-switch raced against cycles in flight: once halt() returns, no order goes out.
-import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
-import { paperInstruments } from '../../../brokers/paper/index.ts';
 import { GlobalKillSwitch } from '../../../bots/kill-switch.ts';
 import { AuditLog, Decision, Order, type IBot } from '../../../db/entities/index.ts';
 import { scalperCycle } from '../../../workflows/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
-import { clearOfStopsLevel, findFiringMinute } from '../../support/firing-minute.ts';
+import { pinBarMinute } from '../../support/firing-minute.ts';
 import { slowSends } from '../../support/slow-broker.ts';
 
 const SEED = 11;
-const instrument = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
-const firing = findFiringMinute(
-  createSyntheticFeed({ seed: SEED }),
-  instrument,
-  ['pin_bar'],
-  120,
-  Date.UTC(2026, 10, 17, 9),
-  clearOfStopsLevel(instrument),
-);
+const firing = pinBarMinute(SEED, Date.UTC(2026, 10, 17, 9), { lookback: 120, clear: true });
 const BOTS = 6;
 
 let engine: TestEngine;
