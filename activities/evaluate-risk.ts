@@ -6,6 +6,7 @@ import { cachedInstrument } from './instrument-cache.ts';
 import { readTradingState } from '../bots/trading-state.ts';
 import { marketContext } from './decision-context.ts';
 import type { ActivityDeps } from './deps.ts';
+import { reconcileBeforeOpening } from './startup-reconciliation.ts';
 import type { BotRef, DecisionSummary } from './types.ts';
 
 function strategySignalOf(signal: ISignal): StrategySignal {
@@ -30,6 +31,8 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
     if (signalIds.length === 0) return [];
     const em = deps.orm.em.fork();
     const context = await loadBot(em, botId);
+    // A real account's first decisions after a worker start wait for its reconciliation.
+    await reconcileBeforeOpening(deps, em, context);
     const broker = deps.brokerFor(context.bot.brokerAccount);
     const instrument = await cachedInstrument(em, broker, context.bot.brokerAccount, context.bot.symbol);
     const tradingState = await readTradingState(em, deps.schedules, context.bot);

@@ -8,6 +8,7 @@ import { registerAuth } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
 import { registerProblemHandlers } from './problems.ts';
 import { recordRoutes } from './route-table.ts';
+import { accountRoutes } from './routes/accounts.ts';
 import { auditRoutes } from './routes/audit/index.ts';
 import { botRoutes } from './routes/bots.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -49,6 +50,7 @@ export async function buildApp(deps: ApiDeps) {
   await app.register(killSwitchRoutes(deps));
   await app.register(auditRoutes(deps));
   await app.register(statsRoutes(deps));
+  await app.register(accountRoutes(deps));
   app.decorate('routeTable', routes);
   return app;
 }

@@ -1,5 +1,5 @@
 // API process: REST over the engine's database and the bots' Temporal Schedules.
-import { brokerSymbolCatalog } from '../brokers/symbol-catalog.ts';
+import { engineBrokerDirectory } from '../bots/broker-directory.ts';
 import { GlobalKillSwitch } from '../bots/kill-switch.ts';
 import { PositionCloser } from '../bots/position-closer.ts';
 import { BotSchedules } from '../bots/schedule.ts';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const app = await buildApp({
     orm,
     schedules,
-    symbols: brokerSymbolCatalog(),
+    symbols: engineBrokerDirectory(orm, config.PAPER_FEED_SEED),
     killSwitch: new GlobalKillSwitch(orm, schedules, temporal.client, config.TEMPORAL_TASK_QUEUE),
     positions: new PositionCloser(temporal.client, config.TEMPORAL_TASK_QUEUE),
     temporal: { checkHealth: () => temporal.client.workflowService.getSystemInfo({}) },

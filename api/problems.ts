@@ -4,7 +4,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { UnknownAccountError, UnknownSymbolError } from '../brokers/symbol-catalog.ts';
+import { MissingSecretError } from '../brokers/accounts.ts';
+import { AccountUnreachableError, UnknownAccountError, UnknownSymbolError } from '../brokers/symbol-catalog.ts';
 import { BotConflictError, BotNotFoundError, UnknownSettingsError } from '../bots/errors.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -141,8 +142,13 @@ function problemOf(error: unknown, request: FastifyRequest): Problem | null {
   if (error instanceof UnknownSymbolError) {
     return problem(400, 'unknown-symbol', error.message, [{ field: 'body.symbol', message: error.message }]);
   }
-  if (error instanceof UnknownAccountError) {
+  if (error instanceof UnknownAccountError || error instanceof MissingSecretError) {
     return problem(400, 'unknown-account', error.message, [{ field: 'body.brokerAccount', message: error.message }]);
+  }
+  if (error instanceof AccountUnreachableError) {
+    return problem(503, 'account-unreachable', error.message, [
+      { field: 'body.brokerAccount', message: error.message },
+    ]);
   }
   if (error instanceof BotNotFoundError) return problem(404, 'not-found', error.message);
   if (error instanceof BotConflictError) {

@@ -3,6 +3,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GLOBAL_KILL_SWITCH, KillSwitch, type IBot } from '../db/entities/index.ts';
 import { tradingStateOf, type TradingState } from '../trading/trading-state.ts';
+import { accountsNamed, brokerBlockOf, type ReconciliationMark } from './broker-readiness.ts';
 import type { ScheduleState } from './schedule.ts';
 
 export interface ScheduleStateReader {
@@ -23,13 +24,20 @@ export async function globalHaltOf(
   return { halted: row.halted, reason: row.reason ?? null, updatedAt: row.updatedAt };
 }
 
+type StateBot = Pick<IBot, 'id' | 'status' | 'brokerAccount'> & ReconciliationMark;
+
 export async function readTradingState(
   em: EntityManager,
   schedules: ScheduleStateReader,
-  bot: Pick<IBot, 'id' | 'status'>,
+  bot: StateBot,
 ): Promise<TradingStateView> {
-  const [schedule, globalHalt] = await Promise.all([schedules.state(bot.id), globalHaltOf(em)]);
-  return { ...tradingStateOf({ intent: bot.status, schedule, globalHalt }), schedule };
+  const [schedule, globalHalt, accounts] = await Promise.all([
+    schedules.state(bot.id),
+    globalHaltOf(em),
+    accountsNamed(em.fork(), [bot.brokerAccount]),
+  ]);
+  const brokerBlock = brokerBlockOf(bot.brokerAccount, accounts.get(bot.brokerAccount) ?? null, bot);
+  return { ...tradingStateOf({ intent: bot.status, schedule, globalHalt, brokerBlock }), schedule };
 }
 
 /** How long after the engine changed a bot (or the kill-switch) a lagging listing is not trusted. */
@@ -41,7 +49,7 @@ const LISTING_LAG_MS = 120_000;
  * intent when the engine changed the bot or the kill-switch lately (its pause or resume may not be
  * listed yet). A bot paused behind the operator's back otherwise shows once listed, at no cost.
  */
-export async function readTradingStates<Bot extends Pick<IBot, 'id' | 'status' | 'updatedAt'>>(
+export async function readTradingStates<Bot extends StateBot & Pick<IBot, 'updatedAt'>>(
   em: EntityManager,
   schedules: ScheduleListReader,
   findBots: () => Promise<Bot[]>,
@@ -56,9 +64,16 @@ export async function readTradingStates<Bot extends Pick<IBot, 'id' | 'status' |
     const recent = bot.updatedAt.getTime() > since || globalHalt.updatedAt.getTime() > since;
     return !globalHalt.halted && recent && schedule.paused !== (bot.status === 'paused');
   });
-  const described = await schedules.described(unsure.map((bot) => bot.id));
+  const [described, accounts] = await Promise.all([
+    schedules.described(unsure.map((bot) => bot.id)),
+    accountsNamed(
+      em.fork(),
+      bots.map((bot) => bot.brokerAccount),
+    ),
+  ]);
   return bots.map((bot) => {
     const schedule = described.get(bot.id) ?? listed.get(bot.id)!;
-    return { bot, state: { ...tradingStateOf({ intent: bot.status, schedule, globalHalt }), schedule } };
+    const brokerBlock = brokerBlockOf(bot.brokerAccount, accounts.get(bot.brokerAccount) ?? null, bot);
+    return { bot, state: { ...tradingStateOf({ intent: bot.status, schedule, globalHalt, brokerBlock }), schedule } };
   });
 }

@@ -15,6 +15,8 @@ export interface AccountInfo {
   equity: number;
   margin: number;
   freeMargin: number;
+  /** What the broker says the account is: demo and contest accounts move no real money. */
+  tradeMode: 'demo' | 'contest' | 'real';
 }
 
 export interface Quote {
@@ -102,6 +104,13 @@ export interface BrokerHistoryOrder {
   timeDone: number;
 }
 
+/** What the engine sent, for finding an order whose comment the broker overwrote. */
+export interface OrderLookupHint {
+  symbol: string;
+  side: Side;
+  volume: number;
+}
+
 export interface TimeRange {
   from: number;
   to: number;
@@ -109,6 +118,8 @@ export interface TimeRange {
 
 export interface BrokerPort {
   readonly name: string;
+  /** Every symbol the account offers, as the broker names them (suffixes included: `XAUUSDm`). */
+  symbols(): Promise<string[]>;
   account(): Promise<AccountInfo>;
   instrument(symbol: string): Promise<InstrumentSpec>;
   quote(symbol: string): Promise<Quote>;
@@ -121,6 +132,15 @@ export interface BrokerPort {
   positions(filter?: { symbol?: string; magic?: number }): Promise<BrokerPosition[]>;
   deals(range: TimeRange, filter?: { magic?: number; positionId?: string }): Promise<BrokerDeal[]>;
   historyOrders(range: TimeRange, filter?: { magic?: number }): Promise<BrokerHistoryOrder[]>;
-  /** Finds an order the engine sent, by magic + comment, among history orders since `since`. */
-  findOrderByComment(magic: number, comment: string, since: number): Promise<BrokerHistoryOrder | null>;
+  /**
+   * Finds an order the engine sent, by magic + comment, among history orders since `since`. With
+   * `hint`, an adapter whose broker may rewrite comments also matches magic + symbol + side +
+   * volume shortly after `since`; adapters that keep comments ignore it.
+   */
+  findOrderByComment(
+    magic: number,
+    comment: string,
+    since: number,
+    hint?: OrderLookupHint,
+  ): Promise<BrokerHistoryOrder | null>;
 }

@@ -1,8 +1,8 @@
 // Which symbols a broker account offers: asked before a bot is set up on an account, or bars are
 // imported for one, so that a misspelt symbol is refused at once instead of failing every cycle.
-// The API and the CLI hold no broker connection, so the answer comes from what is known about the
-// account's kind: paper accounts (`paper-…`) trade the paper broker's instruments. A real MT5
-// adapter answers from its terminal's symbol list here.
+// Implicit paper accounts (`paper-…`) trade the paper broker's instruments; a registered account
+// answers from its broker (bots/broker-directory.ts).
+import { PAPER_ACCOUNT_PREFIX } from './accounts.ts';
 import { paperInstruments } from './paper/instruments.ts';
 
 export interface SymbolCatalog {
@@ -10,13 +10,13 @@ export interface SymbolCatalog {
   symbolsOf(account: string): Promise<readonly string[]>;
 }
 
-export const PAPER_ACCOUNT_PREFIX = 'paper-';
-
 export class UnknownAccountError extends Error {
   override name = 'UnknownAccountError';
   readonly account: string;
   constructor(account: string) {
-    super(`no broker serves account ${account}: paper accounts are named ${PAPER_ACCOUNT_PREFIX}<anything>`);
+    super(
+      `no broker serves account ${account}: add it with \`scalper account add\`, or name a paper account ${PAPER_ACCOUNT_PREFIX}<anything>`,
+    );
     this.account = account;
   }
 }
@@ -27,14 +27,39 @@ export class UnknownSymbolError extends Error {
   readonly account: string;
   readonly offered: readonly string[];
   constructor(symbol: string, account: string, offered: readonly string[]) {
-    super(`account ${account} offers no symbol ${symbol}; it offers ${offered.join(', ')}`);
+    super(`account ${account} offers no symbol ${symbol}; ${offeredHint(symbol, offered)}`);
     this.symbol = symbol;
     this.account = account;
     this.offered = offered;
   }
 }
 
-/** Every account kind the engine's brokers serve (today: paper accounts only). */
+/** How many offered symbols an error names: a real terminal may offer thousands. */
+const NAMED_AT_MOST = 12;
+
+/** The broker's names for the same market first (`XAUUSD` → `XAUUSDm`, `XAUUSD.r`), then the rest. */
+function offeredHint(symbol: string, offered: readonly string[]): string {
+  const base = symbol.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  const similar = offered.filter((name) => {
+    const other = name.toUpperCase().replace(/[^A-Z0-9]/g, '');
+    return other.startsWith(base) || base.startsWith(other);
+  });
+  if (similar.length > 0) return `did you mean ${similar.slice(0, NAMED_AT_MOST).join(', ')}?`;
+  const named = offered.slice(0, NAMED_AT_MOST).join(', ');
+  return offered.length > NAMED_AT_MOST ? `it offers ${named} … (${offered.length} in all)` : `it offers ${named}`;
+}
+
+/** The broker behind a registered account did not answer: a bot cannot be set up on it now. */
+export class AccountUnreachableError extends Error {
+  override name = 'AccountUnreachableError';
+  readonly account: string;
+  constructor(account: string, cause: unknown) {
+    super(`cannot reach account ${account}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.account = account;
+  }
+}
+
+/** The implicit paper accounts: every `paper-…` name, with the paper broker's instruments. */
 export function brokerSymbolCatalog(): SymbolCatalog {
   // The leverage sets margins only, not which symbols there are.
   const paperSymbols = paperInstruments(1).map((spec) => spec.symbol);

@@ -1,10 +1,11 @@
 // What a CLI command talks to: the engine's database and Temporal. Without DATABASE_URL and
 // TEMPORAL_ADDRESS it finds the ones `npm start` runs on this machine.
-import { brokerSymbolCatalog, type SymbolCatalog } from '../brokers/symbol-catalog.ts';
+import { type BrokerDirectory, engineBrokerDirectory } from '../bots/broker-directory.ts';
 import { GlobalKillSwitch } from '../bots/kill-switch.ts';
 import { BotSchedules } from '../bots/schedule.ts';
 import { BotService } from '../bots/service.ts';
 import { ApiTokens } from '../db/api-tokens.ts';
+import { BrokerAccounts } from '../db/broker-accounts.ts';
 import type { Orm } from '../db/orm.ts';
 import { loadConfig } from '../infra/config.ts';
 import { connectDatabase, connectTemporal, type TemporalConnections } from '../infra/startup.ts';
@@ -14,7 +15,9 @@ export interface EngineConnection {
   orm: Orm;
   temporal: TemporalConnections;
   schedules: BotSchedules;
-  symbols: SymbolCatalog;
+  /** The broker accounts: which symbols each offers, and their brokers for `account check`. */
+  symbols: BrokerDirectory;
+  accounts: BrokerAccounts;
   bots: BotService;
   killSwitch: GlobalKillSwitch;
   tokens: ApiTokens;
@@ -40,12 +43,13 @@ export async function connectToEngine(): Promise<EngineConnection> {
     throw error;
   }
   const schedules = new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE);
-  const symbols = brokerSymbolCatalog();
+  const symbols = engineBrokerDirectory(orm, config.PAPER_FEED_SEED);
   return {
     orm,
     temporal,
     schedules,
     symbols,
+    accounts: new BrokerAccounts(orm.em),
     bots: new BotService(orm.em, schedules, symbols),
     killSwitch: new GlobalKillSwitch(orm, schedules, temporal.client, config.TEMPORAL_TASK_QUEUE),
     tokens: new ApiTokens(orm.em),

@@ -41,3 +41,32 @@ export function onOff(value: string): boolean {
   if (value !== 'on' && value !== 'off') throw new InvalidArgumentError('on or off');
   return value === 'on';
 }
+
+/** One of `choices`, as commander's option parser. */
+export function oneOf<T extends string>(choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(choices as readonly string[]).includes(value)) throw new InvalidArgumentError(choices.join(' or '));
+    return value as T;
+  };
+}
+
+const NUMERIC_OVERRIDES = new Set(['pipSize', 'maxSpreadPoints', 'commissionPerLot']);
+
+/** `SYMBOL:key=value,key=value` entries gathered per symbol (the account schema checks the keys). */
+export function instrumentOverride(
+  entry: string,
+  previous: Record<string, Record<string, unknown>> = {},
+): Record<string, Record<string, unknown>> {
+  const match = /^([^:\s]+):(.+)$/.exec(entry);
+  if (!match) throw new InvalidArgumentError(`expected SYMBOL:key=value,…, got ${entry}`);
+  const [, symbol = '', pairs = ''] = match;
+  const fields: Record<string, unknown> = { ...previous[symbol] };
+  for (const pair of pairs.split(',')) {
+    const [key = '', raw = ''] = pair.split('=');
+    if (!key || raw === '') throw new InvalidArgumentError(`expected key=value in ${entry}, got ${pair}`);
+    if (NUMERIC_OVERRIDES.has(key) && !Number.isFinite(Number(raw)))
+      throw new InvalidArgumentError(`${symbol} ${key} must be a number, got ${raw}`);
+    fields[key] = NUMERIC_OVERRIDES.has(key) ? Number(raw) : raw;
+  }
+  return { ...previous, [symbol]: fields };
+}

@@ -6,6 +6,7 @@ import { requireSymbol } from '../brokers/symbol-catalog.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../trading/strategies/index.ts';
 import type { EngineConnection } from './engine-connection.ts';
 import { integer, onOff, setting, strategies, strategyParamsOf } from './options.ts';
+import { addAccountCommands } from './account-commands.ts';
 import { addTokenCommands } from './token-commands.ts';
 
 type Print = (line: string) => void;
@@ -49,7 +50,7 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     .option('--name <name>', 'bot name (default: scalper-<symbol>)')
     .option('--auto-trade', 'send orders for decisions that pass the risk checks', false)
     .option('--strategies <list>', `comma-separated, of ${STRATEGY_NAMES.join(', ')}`, strategies)
-    .option('--account <login>', 'broker account (paper accounts: paper-…)', 'paper-1')
+    .option('--account <name>', 'broker account (scalper account list; paper-… needs no registering)', 'paper-1')
     .option('--interval <seconds>', 'seconds between cycles', integer, 45)
     .option('--paused', 'create it with its schedule paused', false)
     .action(
@@ -259,5 +260,6 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     );
 
   addTokenCommands(program, withEngine, print);
+  addAccountCommands(program, withEngine, print);
   return program;
 }

@@ -2,7 +2,9 @@
 import { CommanderError } from 'commander';
 import { ZodError, z } from 'zod';
 import { Mt5CsvError } from '../brokers/feeds/mt5-csv.ts';
-import { UnknownAccountError, UnknownSymbolError } from '../brokers/symbol-catalog.ts';
+import { MissingSecretError } from '../brokers/accounts.ts';
+import { AccountUnreachableError, UnknownAccountError, UnknownSymbolError } from '../brokers/symbol-catalog.ts';
+import { AccountConflictError } from '../db/broker-accounts.ts';
 import { BotConflictError, BotNotFoundError, UnknownSettingsError } from '../bots/errors.ts';
 import { TokenNameTakenError, TokenNotFoundError } from '../db/api-tokens.ts';
 import { exitOnStartupError } from '../infra/startup.ts';
@@ -33,7 +35,10 @@ try {
     error instanceof Mt5CsvError ||
     error instanceof TokenNameTakenError ||
     error instanceof TokenNotFoundError ||
-    error instanceof InputFileError
+    error instanceof InputFileError ||
+    error instanceof AccountConflictError ||
+    error instanceof AccountUnreachableError ||
+    error instanceof MissingSecretError
   ) {
     process.stderr.write(`scalper: ${error.message}\n`);
     process.exit(1);

@@ -8,6 +8,10 @@
 //             but nothing opens
 //   paused    no cycles: open positions keep the SL/TP they have at the broker, nothing trails them
 //   halted    the global kill-switch is on: nothing opens anywhere (the order gate is closed)
+//
+// A bot whose broker account is not ready to trade — a live account without the operator's
+// opt-in, or a real account not yet reconciled since the worker started — is `reducing`: its
+// cycles run (the next one retries the reconciliation) and manage positions, but nothing opens.
 
 export const TRADING_STATES = ['active', 'reducing', 'paused', 'halted'] as const;
 export type TradingStateName = (typeof TRADING_STATES)[number];
@@ -18,6 +22,8 @@ export interface TradingStateInputs {
   /** The bot's schedule as Temporal holds it. */
   schedule: { exists: boolean; paused: boolean; note: string | null };
   globalHalt: { halted: boolean; reason: string | null };
+  /** Why the bot's broker account may not open positions now; null when it may. */
+  brokerBlock?: string | null;
 }
 
 export interface TradingState {
@@ -29,7 +35,7 @@ export interface TradingState {
   opens: boolean;
 }
 
-export function tradingStateOf({ intent, schedule, globalHalt }: TradingStateInputs): TradingState {
+export function tradingStateOf({ intent, schedule, globalHalt, brokerBlock }: TradingStateInputs): TradingState {
   const cyclesRun = schedule.exists && !schedule.paused;
   if (globalHalt.halted) {
     return { state: 'halted', reason: `global kill-switch: ${globalHalt.reason ?? 'halted'}`, cyclesRun, opens: false };
@@ -50,5 +56,6 @@ export function tradingStateOf({ intent, schedule, globalHalt }: TradingStateInp
   }
   if (intent === 'reducing')
     return { state: 'reducing', reason: 'reducing: positions are managed, none opened', cyclesRun, opens: false };
+  if (brokerBlock) return { state: 'reducing', reason: brokerBlock, cyclesRun, opens: false };
   return { state: 'active', reason: 'active', cyclesRun, opens: true };
 }

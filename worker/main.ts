@@ -1,7 +1,6 @@
 // Worker process: runs cycle workflows and activities on the `scalper` task queue.
 import { Runtime } from '@temporalio/worker';
 import { BotSchedules } from '../bots/schedule.ts';
-import { brokerSymbolCatalog } from '../brokers/symbol-catalog.ts';
 import { BotService } from '../bots/service.ts';
 import { loadConfig } from '../infra/config.ts';
 import { createLogger } from '../infra/logger.ts';
@@ -9,9 +8,9 @@ import { createEngineMetrics } from '../infra/metrics.ts';
 import { serveMetrics } from '../infra/metrics-server.ts';
 import { connectDatabase, connectTemporal, exitOnStartupError, required, StartupError } from '../infra/startup.ts';
 import { connectWorkerTemporal } from '../infra/worker-connection.ts';
-import { createBrokerDirectory } from './brokers.ts';
+import { engineBrokerDirectory } from '../bots/broker-directory.ts';
+import { forgetStartupReconciliations, liveAccountsTrading } from '../bots/broker-readiness.ts';
 import { createWorker } from './create-worker.ts';
-import { createPostgresStateStore } from '../brokers/paper/postgres-store.ts';
 import { sdkLogger } from './sdk-logger.ts';
 
 async function main(): Promise<void> {
@@ -41,7 +40,10 @@ async function main(): Promise<void> {
   const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE);
   const connection = await connectWorkerTemporal(temporalAddress, config.TEMPORAL_NAMESPACE);
   const schedules = new BotSchedules(temporal.client, config.TEMPORAL_TASK_QUEUE);
-  const bots = await new BotService(orm.em, schedules, brokerSymbolCatalog()).syncSchedules();
+  const brokers = engineBrokerDirectory(orm, config.PAPER_FEED_SEED);
+  const bots = await new BotService(orm.em, schedules, brokers).syncSchedules();
+  const unreconciled = await forgetStartupReconciliations(orm.em.fork());
+  const live = await liveAccountsTrading(orm.em.fork());
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
     workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
     deps: {
       orm,
-      brokerFor: createBrokerDirectory({ store: createPostgresStateStore(orm), feedSeed: config.PAPER_FEED_SEED }),
+      brokerFor: (account) => brokers.brokerFor(account),
       schedules,
       logger,
       metrics,
@@ -72,9 +74,11 @@ async function main(): Promise<void> {
       bots,
       workflowBundle: config.WORKFLOW_BUNDLE_PATH ?? 'bundled at start',
       metrics: metricsServer.url,
+      botsToReconcileFirst: unreconciled,
     },
     'worker running; schedules in step with bots',
   );
+  if (live.length > 0) logger.warn({ accounts: live }, 'LIVE TRADING is enabled on these accounts: real money');
   // Resolves once SIGINT/SIGTERM has drained in-flight activities.
   await worker.run();
   await metricsServer.close();

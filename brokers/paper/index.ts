@@ -105,6 +105,7 @@ export function createPaperBroker(options: PaperBrokerOptions): BrokerPort {
 
   return {
     name: 'paper',
+    symbols: async () => [...market.instruments.keys()],
     account: () => read((state, now) => accountInfo(state, market, now)),
     instrument: async (symbol) => spec(symbol),
     async quote(symbol) {

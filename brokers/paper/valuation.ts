@@ -65,6 +65,7 @@ export function accountInfo(state: PaperState, market: PaperMarket, now: number)
     equity: fromCents(equity),
     margin: fromCents(margin),
     freeMargin: fromCents(equity - margin),
+    tradeMode: 'demo',
   };
 }
 

@@ -34,6 +34,13 @@ export const Bot = defineEntity({
     /** From the bot_magic sequence: unique per bot for good, deleted bots' included. */
     magic: p.integer().unique(),
     scheduleIntervalSeconds: p.integer().default(45),
+    /**
+     * When the bot's positions and orders were last reconciled with a real broker after a worker
+     * start (null: not yet since the last start; a bot on a real account opens nothing until then).
+     */
+    startupReconciledAt: p.datetime().nullable(),
+    /** Why the last start-up reconciliation failed; null once one succeeds. */
+    startupReconcileError: p.text().nullable(),
     /** Deleted bots keep their audit trail; their schedule is gone and their magic stays reserved. */
     deletedAt: p.datetime().nullable(),
     version: p.integer().version(),

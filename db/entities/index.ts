@@ -1,6 +1,7 @@
 import { ApiToken } from './api-token.ts';
 import { AuditLog } from './audit-log.ts';
 import { Bot } from './bot.ts';
+import { BrokerAccount } from './broker-account.ts';
 import { CycleRun } from './cycle-run.ts';
 import { Decision } from './decision.ts';
 import { Execution } from './execution.ts';
@@ -15,6 +16,7 @@ import { Signal } from './signal.ts';
 export * from './api-token.ts';
 export * from './audit-log.ts';
 export * from './bot.ts';
+export * from './broker-account.ts';
 export * from './cycle-run.ts';
 export * from './decision.ts';
 export * from './execution.ts';
@@ -40,4 +42,5 @@ export const ALL_ENTITIES = [
   PaperAccount,
   MarketBar,
   ApiToken,
+  BrokerAccount,
 ];

@@ -5,6 +5,7 @@ import { Migration20261124090000_ApiTokens } from './Migration20261124090000_Api
 import { Migration20261124091000_CommissionPerLot } from './Migration20261124091000_CommissionPerLot.ts';
 import { Migration20261124100000_BotNameLive } from './Migration20261124100000_BotNameLive.ts';
 import { Migration20261124110000_AuditQueries } from './Migration20261124110000_AuditQueries.ts';
+import { Migration20261124120000_BrokerAccounts } from './Migration20261124120000_BrokerAccounts.ts';
 
 /** Every migration, in order; new ones come from `npm run db:migration -- <Name>`. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124091000_CommissionPerLot', class: Migration20261124091000_CommissionPerLot },
   { name: 'Migration20261124100000_BotNameLive', class: Migration20261124100000_BotNameLive },
   { name: 'Migration20261124110000_AuditQueries', class: Migration20261124110000_AuditQueries },
+  { name: 'Migration20261124120000_BrokerAccounts', class: Migration20261124120000_BrokerAccounts },
 ];

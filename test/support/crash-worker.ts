@@ -6,13 +6,13 @@
 // CRASH_SCHEDULE_QUEUE (the bots' schedules' unpolled queue), CRASH_CLOCK_MS, CRASH_FEED_SEED,
 // optional CRASH_POINT and CRASH_STALL_MS.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { createPostgresStateStore } from '../../brokers/paper/postgres-store.ts';
 import { BotSchedules } from '../../bots/schedule.ts';
 import { createLogger } from '../../infra/logger.ts';
 import { createEngineMetrics } from '../../infra/metrics.ts';
 import { connectDatabase, connectTemporal } from '../../infra/startup.ts';
 import { connectWorkerTemporal } from '../../infra/worker-connection.ts';
-import { createBrokerDirectory } from '../../worker/brokers.ts';
+import { engineBrokerDirectory } from '../../bots/broker-directory.ts';
+import type { BrokerPort } from '../../brokers/port.ts';
 import { createWorker } from '../../worker/create-worker.ts';
 import { CRASH_POINTS, crashingBroker, type CrashPoint } from './crash-broker.ts';
 import { CRASH_LINE_PREFIX, READY_LINE, RESUMED_LINE_PREFIX } from './crash-worker-process.ts';
@@ -38,20 +38,17 @@ async function main(): Promise<void> {
   const orm = await connectDatabase(env('DATABASE_URL'));
   const temporal = await connectTemporal(env('TEMPORAL_ADDRESS'), 'default');
   const connection = await connectWorkerTemporal(env('TEMPORAL_ADDRESS'), 'default');
-  const directory = createBrokerDirectory({
-    store: createPostgresStateStore(orm),
-    feedSeed: Number(env('CRASH_FEED_SEED')),
-    now: () => clock,
-  });
+  const directory = engineBrokerDirectory(orm, Number(env('CRASH_FEED_SEED')), () => clock);
   const hooks = {
     announce: (at: CrashPoint) => process.stdout.write(`${CRASH_LINE_PREFIX}${at}\n`),
     resumed: (at: CrashPoint) => process.stdout.write(`${RESUMED_LINE_PREFIX}${at}\n`),
     stallMs: Number(process.env.CRASH_STALL_MS ?? 20_000),
   };
-  const wrapped = new Map<string, ReturnType<typeof directory>>();
+  const wrapped = new Map<string, BrokerPort>();
   const brokerFor = (account: string) => {
     const broker =
-      wrapped.get(account) ?? (point ? crashingBroker(directory(account), point, hooks) : directory(account));
+      wrapped.get(account) ??
+      (point ? crashingBroker(directory.brokerFor(account), point, hooks) : directory.brokerFor(account));
     wrapped.set(account, broker);
     return broker;
   };

@@ -2,7 +2,6 @@
 // activities trade on the paper broker at a clock the test controls.
 import type { Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities/deps.ts';
-import { createPostgresStateStore } from '../../brokers/paper/postgres-store.ts';
 import type { BrokerPort } from '../../brokers/port.ts';
 import { BotSchedules } from '../../bots/schedule.ts';
 import { BotService, type NewBot } from '../../bots/service.ts';
@@ -11,7 +10,7 @@ import type { IBot } from '../../db/entities/index.ts';
 import { createLogger } from '../../infra/logger.ts';
 import { createEngineMetrics } from '../../infra/metrics.ts';
 import type { TemporalConnections } from '../../infra/startup.ts';
-import { createBrokerDirectory } from '../../worker/brokers.ts';
+import { engineBrokerDirectory } from '../../bots/broker-directory.ts';
 import { createWorker } from '../../worker/create-worker.ts';
 import { scalperCycle } from '../../workflows/index.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -64,12 +63,12 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     options.schedulesTo === 'worker' ? taskQueue : uniqueTaskQueue('unpolled'),
   );
   const bots = new BotService(db.orm.em, schedules, brokerSymbolCatalog());
-  const directory = createBrokerDirectory({ store: createPostgresStateStore(db.orm), feedSeed: options.feedSeed, now });
+  const directory = engineBrokerDirectory(db.orm, options.feedSeed, now);
   const wrapped = new Map<string, BrokerPort>();
   const brokerFor = (account: string): BrokerPort => {
     let broker = wrapped.get(account);
     if (!broker) {
-      broker = options.wrapBroker ? options.wrapBroker(directory(account)) : directory(account);
+      broker = options.wrapBroker ? options.wrapBroker(directory.brokerFor(account)) : directory.brokerFor(account);
       wrapped.set(account, broker);
     }
     return broker;

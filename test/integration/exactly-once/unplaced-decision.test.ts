@@ -1,7 +1,8 @@
 // An open decision whose placeOrders step never wrote an Order still ends in a terminal order
 // state, and a late attempt for it sends nothing.
 import { placeOrdersActivity } from '../../../activities/place-orders.ts';
-import { NEVER_SENT_GRACE_MS, reconcileActivity } from '../../../activities/reconcile.ts';
+import { NEVER_SENT_GRACE_MS } from '../../../activities/broker-reconciliation.ts';
+import { reconcileActivity } from '../../../activities/reconcile.ts';
 import { AuditLog, Decision, Order, Signal, type IBot } from '../../../db/entities/index.ts';
 import { clientOrderIdFor } from '../../../trading/orders/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';

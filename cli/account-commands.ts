@@ -1,0 +1,195 @@
+// `scalper account …`: the broker accounts bots trade on. Settings name the environment variable
+// that holds a token, never the token; `check` connects and prints what the broker says.
+import type { Command } from 'commander';
+import { ACCOUNT_ENVIRONMENTS, ACCOUNT_KINDS, type AccountEnvironment, type AccountKind } from '../brokers/accounts.ts';
+import type { AccountInfo } from '../brokers/port.ts';
+import { AccountUnreachableError } from '../brokers/symbol-catalog.ts';
+import { AccountConflictError, configOf } from '../db/broker-accounts.ts';
+import { Bot, type IBrokerAccount } from '../db/entities/index.ts';
+import type { InstrumentSpec } from '../trading/market.ts';
+import type { EngineConnection } from './engine-connection.ts';
+import { instrumentOverride, oneOf } from './options.ts';
+
+type WithEngine = <A extends unknown[]>(
+  action: (engine: EngineConnection, ...args: A) => Promise<void>,
+) => (...args: A) => Promise<void>;
+
+interface AddOptions {
+  name: string;
+  kind: AccountKind;
+  environment: AccountEnvironment;
+  url?: string;
+  tokenEnv?: string;
+  accountId?: string;
+  region?: string;
+  mode?: string;
+  balance?: number;
+  leverage?: number;
+  instrument?: Record<string, Record<string, unknown>>;
+}
+
+/** The kind's connection settings from the flags given; the kind's schema says what is missing. */
+function connectionOf(options: AddOptions): Record<string, unknown> {
+  const given = Object.entries({
+    url: options.url,
+    tokenEnv: options.tokenEnv,
+    accountId: options.accountId,
+    region: options.region,
+    mode: options.mode,
+    balance: options.balance,
+    leverage: options.leverage,
+    instruments: options.instrument,
+  }).filter(([, value]) => value !== undefined);
+  return Object.fromEntries(given);
+}
+
+/** One line per account, with what it connects to and never a secret. */
+function describeAccount(row: IBrokerAccount, env: NodeJS.ProcessEnv): string {
+  const { connection } = configOf(row);
+  const live = row.environment === 'live' ? ` live trading ${row.liveTradingEnabled ? 'ON' : 'off'}` : '';
+  const where =
+    connection.kind === 'mt5-gateway'
+      ? `${connection.settings.url} token $${connection.settings.tokenEnv}${env[connection.settings.tokenEnv] ? '' : ' (unset here)'}`
+      : connection.kind === 'metaapi'
+        ? `MetaApi account ${connection.settings.accountId} token $${connection.settings.tokenEnv}${env[connection.settings.tokenEnv] ? '' : ' (unset here)'}`
+        : `${connection.settings.mode}, ${connection.settings.balance} at 1:${connection.settings.leverage}`;
+  return `${row.name}\t${row.kind}\t${row.environment}${live}\t${where}`;
+}
+
+function describeAccountInfo(info: AccountInfo): string[] {
+  return [
+    `login ${info.login}: ${info.tradeMode} account, ${info.currency}, 1:${info.leverage}, ${info.mode}`,
+    `balance ${info.balance.toFixed(2)}  equity ${info.equity.toFixed(2)}  margin ${info.margin.toFixed(2)}  free ${info.freeMargin.toFixed(2)}`,
+  ];
+}
+
+function describeSpec(spec: InstrumentSpec): string {
+  return [
+    `${spec.symbol}: digits ${spec.digits}, point ${spec.point}, tick ${spec.tickSize} = ${spec.tickValue} per lot`,
+    `contract ${spec.contractSize}, volume ${spec.volumeMin}–${spec.volumeMax} step ${spec.volumeStep}`,
+    `stops level ${spec.stopsLevel}, freeze level ${spec.freezeLevel} points, filling ${spec.fillingModes.join('/')}`,
+    `pip ${spec.pipSize}, commission ${spec.commissionPerLot} per lot per side, margin rate ${spec.marginRate}`,
+  ].join('; ');
+}
+
+export function addAccountCommands(
+  program: Command,
+  withEngine: WithEngine,
+  print: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  const account = program.command('account').description('The broker accounts bots trade on');
+
+  account
+    .command('add')
+    .description('Register a broker account (secrets stay in environment variables)')
+    .requiredOption('--name <name>', 'how bots refer to it, e.g. icm-demo')
+    .requiredOption('--kind <kind>', ACCOUNT_KINDS.join(' | '), oneOf(ACCOUNT_KINDS))
+    .option(
+      '--environment <env>',
+      'demo | live (live accounts trade only after enable-live)',
+      oneOf(ACCOUNT_ENVIRONMENTS),
+      'demo',
+    )
+    .option('--url <url>', 'mt5-gateway: the gateway, e.g. http://10.0.0.5:8765')
+    .option('--token-env <variable>', 'mt5-gateway, metaapi: the environment variable holding the token')
+    .option('--account-id <id>', 'metaapi: the MetaApi account id')
+    .option('--region <region>', 'metaapi: the MetaApi region (default: the account’s)')
+    .option('--mode <mode>', 'paper: hedging | netting')
+    .option('--balance <amount>', 'paper: starting balance', Number)
+    .option('--leverage <n>', 'paper: leverage', Number)
+    .option(
+      '--instrument <SYMBOL:key=value,…>',
+      'per symbol: pipSize, maxSpreadPoints, correlationGroup, commissionPerLot (repeatable)',
+      instrumentOverride,
+    )
+    .action(
+      withEngine(async (engine, options: AddOptions) => {
+        const added = await engine.accounts.add({
+          name: options.name,
+          kind: options.kind,
+          environment: options.environment,
+          connection: connectionOf(options),
+        });
+        print(`account ${added.name} added: ${added.environment} ${added.connection.kind}`);
+        if (added.environment === 'live')
+          print(`live trading is off until \`scalper account enable-live ${added.name}\``);
+        print(`check it with \`scalper account check ${added.name}\``);
+      }),
+    );
+
+  account
+    .command('list')
+    .description('Registered accounts (unregistered paper-… names are paper accounts with the defaults)')
+    .action(
+      withEngine(async (engine) => {
+        const rows = await engine.accounts.list();
+        if (rows.length === 0) print('no registered accounts; paper-… names need none');
+        for (const row of rows) print(describeAccount(row, env));
+      }),
+    );
+
+  account
+    .command('check')
+    .argument('<name>', 'account name')
+    .option('--symbol <symbol...>', 'symbols to read the spec of (default: those its bots trade)')
+    .description('Connect, then print the account and symbol specs the broker reports')
+    .action(
+      withEngine(async (engine, name: string, options: { symbol?: string[] }) => {
+        const config = await engine.accounts.resolve(name);
+        const broker = engine.symbols.brokerFor(name);
+        const info = await broker.account().catch((error: unknown) => {
+          throw new AccountUnreachableError(name, error);
+        });
+        print(`account ${name} (${config.connection.kind}, registered ${config.environment})`);
+        for (const line of describeAccountInfo(info)) print(line);
+        const bots = await engine.orm.em.fork().find(Bot, { brokerAccount: name }, { fields: ['symbol'] });
+        const symbols = options.symbol ?? [...new Set(bots.map((bot) => bot.symbol))];
+        for (const symbol of symbols) print(describeSpec(await broker.instrument(symbol)));
+        print(`${(await broker.symbols()).length} symbols offered`);
+        if (config.environment === 'demo' && info.tradeMode === 'real')
+          throw new AccountConflictError(
+            `${name} is registered demo, but login ${info.login} trades real money: its bots will not trade`,
+            'environment',
+          );
+      }),
+    );
+
+  account
+    .command('enable-live')
+    .argument('<name>', 'a live account')
+    .requiredOption('--confirm <name>', 'the account name again: this lets bots trade real money')
+    .requiredOption('--reason <text>', 'why, for the audit log')
+    .description('Opt a live account in to trading (audited)')
+    .action(
+      withEngine(async (engine, name: string, options: { confirm: string; reason: string }) => {
+        if (options.confirm !== name)
+          throw new AccountConflictError(`--confirm must repeat the account name ${name}`, 'confirm');
+        await engine.accounts.setLiveTrading(name, true, options.reason);
+        print(`LIVE TRADING ENABLED on ${name}: its bots may now open real-money positions`);
+      }),
+    );
+
+  account
+    .command('disable-live')
+    .argument('<name>', 'a live account')
+    .requiredOption('--reason <text>', 'why, for the audit log')
+    .description('Stop a live account from opening positions (open ones are still managed)')
+    .action(
+      withEngine(async (engine, name: string, options: { reason: string }) => {
+        await engine.accounts.setLiveTrading(name, false, options.reason);
+        print(`live trading disabled on ${name}: its bots open nothing, and still manage what is open`);
+      }),
+    );
+
+  account
+    .command('remove')
+    .argument('<name>', 'account name')
+    .description('Remove an account no bot uses')
+    .action(
+      withEngine(async (engine, name: string) => {
+        await engine.accounts.remove(name);
+        print(`account ${name} removed`);
+      }),
+    );
+}

@@ -1,0 +1,129 @@
+// Registered broker accounts: added, listed, removed, and the live opt-in turned on or off (each
+// change audited). Settings are validated by their kind's schema before anything is written.
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  implicitPaperAccount,
+  PAPER_ACCOUNT_PREFIX,
+  parseConnection,
+  type AccountEnvironment,
+  type AccountKind,
+  type BrokerAccountConfig,
+} from '../brokers/accounts.ts';
+import { UnknownAccountError } from '../brokers/symbol-catalog.ts';
+import { AuditLog, Bot, BrokerAccount, type IBrokerAccount } from './entities/index.ts';
+
+export class AccountConflictError extends Error {
+  override name = 'AccountConflictError';
+  readonly field: string;
+  constructor(message: string, field: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+export interface NewBrokerAccount {
+  name: string;
+  kind: AccountKind;
+  environment: AccountEnvironment;
+  /** The kind's settings (brokers/accounts.ts); a ZodError names a bad field. */
+  connection: unknown;
+}
+
+export function configOf(row: IBrokerAccount): BrokerAccountConfig {
+  return {
+    name: row.name,
+    environment: row.environment,
+    connection: parseConnection(row.kind, row.connection),
+    liveTradingEnabled: row.liveTradingEnabled,
+  };
+}
+
+const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+export class BrokerAccounts {
+  private readonly em: EntityManager;
+
+  constructor(em: EntityManager) {
+    this.em = em;
+  }
+
+  async add(input: NewBrokerAccount): Promise<BrokerAccountConfig> {
+    if (!ACCOUNT_NAME.test(input.name))
+      throw new AccountConflictError(`name ${JSON.stringify(input.name)}: letters, digits, . _ - (≤ 100)`, 'name');
+    if (input.kind === 'paper' && input.environment === 'live')
+      throw new AccountConflictError('a paper account moves no money: its environment is demo', 'environment');
+    if (input.kind !== 'paper' && input.name.startsWith(PAPER_ACCOUNT_PREFIX))
+      throw new AccountConflictError(`names starting ${PAPER_ACCOUNT_PREFIX} are for paper accounts`, 'name');
+    const connection = parseConnection(input.kind, input.connection);
+    const em = this.em.fork();
+    const row = em.create(BrokerAccount, {
+      name: input.name,
+      kind: input.kind,
+      environment: input.environment,
+      connection: connection.settings as Record<string, unknown>,
+    });
+    em.create(AuditLog, {
+      entity: 'broker_account',
+      entityId: input.name,
+      event: 'account_added',
+      reason: `${input.environment} ${input.kind} account added`,
+      data: { kind: input.kind, environment: input.environment },
+    });
+    try {
+      await em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException)
+        throw new AccountConflictError(`an account named ${input.name} already exists`, 'name');
+      throw error;
+    }
+    return configOf(row);
+  }
+
+  async list(): Promise<IBrokerAccount[]> {
+    return this.em.fork().find(BrokerAccount, {}, { orderBy: { name: 'asc' } });
+  }
+
+  async find(name: string): Promise<IBrokerAccount | null> {
+    return this.em.fork().findOne(BrokerAccount, { name });
+  }
+
+  /** The account a bot's `brokerAccount` names: a registered one, or an implicit paper account. */
+  async resolve(name: string): Promise<BrokerAccountConfig> {
+    const row = await this.find(name);
+    if (row) return configOf(row);
+    if (name.startsWith(PAPER_ACCOUNT_PREFIX)) return implicitPaperAccount(name);
+    throw new UnknownAccountError(name);
+  }
+
+  /** Removes an account no bot uses (deleted bots keep their audit trail, not the account). */
+  async remove(name: string): Promise<void> {
+    const em = this.em.fork();
+    const row = await em.findOne(BrokerAccount, { name });
+    if (!row) throw new UnknownAccountError(name);
+    const users = await em.count(Bot, { brokerAccount: name });
+    if (users > 0)
+      throw new AccountConflictError(`${users} bot(s) trade on ${name}: move or delete them first`, 'name');
+    em.remove(row);
+    em.create(AuditLog, { entity: 'broker_account', entityId: name, event: 'account_removed', reason: 'removed' });
+    await em.flush();
+  }
+
+  /** The operator's opt-in (or opt-out) for trading a live account, with the reason audited. */
+  async setLiveTrading(name: string, enabled: boolean, reason: string): Promise<BrokerAccountConfig> {
+    const em = this.em.fork();
+    const row = await em.findOne(BrokerAccount, { name });
+    if (!row) throw new UnknownAccountError(name);
+    if (row.environment !== 'live')
+      throw new AccountConflictError(`${name} is a demo account: it needs no live opt-in`, 'environment');
+    row.liveTradingEnabled = enabled;
+    em.create(AuditLog, {
+      entity: 'broker_account',
+      entityId: name,
+      event: enabled ? 'live_trading_enabled' : 'live_trading_disabled',
+      reason,
+    });
+    await em.flush();
+    return configOf(row);
+  }
+}
