@@ -1,0 +1,59 @@
+import { ZodError } from 'zod';
+import { parseConnection, secretFrom, type AccountKind } from '../../../brokers/accounts.ts';
+
+function fieldsOf(kind: AccountKind, settings: unknown): string[] {
+  try {
+    parseConnection(kind, settings);
+    return [];
+  } catch (error) {
+    if (!(error instanceof ZodError)) throw error;
+    return error.issues.map((issue) => issue.path.join('.') || (issue.code === 'unrecognized_keys' ? 'keys' : '?'));
+  }
+}
+
+describe('account connection settings', () => {
+  it.each<[string, AccountKind, unknown, string[]]>([
+    ['a gateway with its URL and token variable', 'mt5-gateway', { url: 'http://h:8765', tokenEnv: 'GW_TOKEN' }, []],
+    ['a gateway without a URL', 'mt5-gateway', { tokenEnv: 'GW_TOKEN' }, ['url']],
+    ['a gateway URL that is not http(s)', 'mt5-gateway', { url: 'ftp://h', tokenEnv: 'T' }, ['url']],
+    [
+      'a token given instead of its variable',
+      'mt5-gateway',
+      { url: 'http://h', tokenEnv: 'abc def-123' },
+      ['tokenEnv'],
+    ],
+    ['a secret smuggled in as an unknown key', 'mt5-gateway', { url: 'http://h', tokenEnv: 'T', token: 's' }, ['keys']],
+    ['MetaApi with its account id', 'metaapi', { tokenEnv: 'METAAPI_TOKEN', accountId: 'abc' }, []],
+    ['MetaApi without its account id', 'metaapi', { tokenEnv: 'METAAPI_TOKEN' }, ['accountId']],
+    [
+      'a pip size that is not positive',
+      'metaapi',
+      { tokenEnv: 'T', accountId: 'a', instruments: { XAUUSDm: { pipSize: 0 } } },
+      ['instruments.XAUUSDm.pipSize'],
+    ],
+    [
+      'an unknown instrument fact',
+      'mt5-gateway',
+      { url: 'http://h', tokenEnv: 'T', instruments: { X: { pip: 1 } } },
+      ['instruments.X'],
+    ],
+    ['paper with its defaults', 'paper', {}, []],
+    ['paper with a bad mode', 'paper', { mode: 'both' }, ['mode']],
+  ])('%s', (_, kind, settings, fields) => {
+    expect(fieldsOf(kind, settings)).toEqual(fields);
+  });
+
+  it('strips a trailing slash from the gateway URL and fills paper defaults', () => {
+    expect(parseConnection('mt5-gateway', { url: 'http://h:8765/', tokenEnv: 'T' }).settings).toMatchObject({
+      url: 'http://h:8765',
+    });
+    expect(parseConnection('paper', {}).settings).toEqual({ mode: 'hedging', balance: 10_000, leverage: 100 });
+  });
+
+  it('reads a secret from the variable it names, and names the variable when it is unset', () => {
+    expect(secretFrom({ GW: 's3cret' }, 'GW', 'icm')).toBe('s3cret');
+    expect(() => secretFrom({}, 'GW', 'icm')).toThrow(
+      'account icm: the environment variable GW (its token) is not set',
+    );
+  });
+});
