@@ -1,7 +1,13 @@
 // `scalper account …`: the broker accounts bots trade on. Settings name the environment variable
 // that holds a token, never the token; `check` connects and prints what the broker says.
 import type { Command } from 'commander';
-import { ACCOUNT_ENVIRONMENTS, ACCOUNT_KINDS, type AccountEnvironment, type AccountKind } from '../brokers/accounts.ts';
+import {
+  ACCOUNT_ENVIRONMENTS,
+  ACCOUNT_KINDS,
+  MissingSecretError,
+  type AccountEnvironment,
+  type AccountKind,
+} from '../brokers/accounts.ts';
 import type { AccountInfo } from '../brokers/port.ts';
 import { AccountUnreachableError } from '../brokers/symbol-catalog.ts';
 import { AccountConflictError, configOf } from '../db/broker-accounts.ts';
@@ -139,7 +145,7 @@ export function addAccountCommands(
         const config = await engine.accounts.resolve(name);
         const broker = engine.symbols.brokerFor(name);
         const info = await broker.account().catch((error: unknown) => {
-          throw new AccountUnreachableError(name, error);
+          throw error instanceof MissingSecretError ? error : new AccountUnreachableError(name, error);
         });
         print(`account ${name} (${config.connection.kind}, registered ${config.environment})`);
         for (const line of describeAccountInfo(info)) print(line);

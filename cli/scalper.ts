@@ -4,7 +4,7 @@ import { ZodError, z } from 'zod';
 import { Mt5CsvError } from '../brokers/feeds/mt5-csv.ts';
 import { MissingSecretError } from '../brokers/accounts.ts';
 import { AccountUnreachableError, UnknownAccountError, UnknownSymbolError } from '../brokers/symbol-catalog.ts';
-import { AccountConflictError } from '../db/broker-accounts.ts';
+import { AccountConflictError, AccountNotFoundError } from '../db/broker-accounts.ts';
 import { BotConflictError, BotNotFoundError, UnknownSettingsError } from '../bots/errors.ts';
 import { TokenNameTakenError, TokenNotFoundError } from '../db/api-tokens.ts';
 import { exitOnStartupError } from '../infra/startup.ts';
@@ -37,6 +37,7 @@ try {
     error instanceof TokenNotFoundError ||
     error instanceof InputFileError ||
     error instanceof AccountConflictError ||
+    error instanceof AccountNotFoundError ||
     error instanceof AccountUnreachableError ||
     error instanceof MissingSecretError
   ) {

@@ -22,6 +22,13 @@ export class AccountConflictError extends Error {
   }
 }
 
+export class AccountNotFoundError extends Error {
+  override name = 'AccountNotFoundError';
+  constructor(name: string) {
+    super(`no registered account named ${name} (scalper account list)`);
+  }
+}
+
 export interface NewBrokerAccount {
   name: string;
   kind: AccountKind;
@@ -100,7 +107,7 @@ export class BrokerAccounts {
   async remove(name: string): Promise<void> {
     const em = this.em.fork();
     const row = await em.findOne(BrokerAccount, { name });
-    if (!row) throw new UnknownAccountError(name);
+    if (!row) throw new AccountNotFoundError(name);
     const users = await em.count(Bot, { brokerAccount: name });
     if (users > 0)
       throw new AccountConflictError(`${users} bot(s) trade on ${name}: move or delete them first`, 'name');
@@ -113,7 +120,7 @@ export class BrokerAccounts {
   async setLiveTrading(name: string, enabled: boolean, reason: string): Promise<BrokerAccountConfig> {
     const em = this.em.fork();
     const row = await em.findOne(BrokerAccount, { name });
-    if (!row) throw new UnknownAccountError(name);
+    if (!row) throw new AccountNotFoundError(name);
     if (row.environment !== 'live')
       throw new AccountConflictError(`${name} is a demo account: it needs no live opt-in`, 'environment');
     row.liveTradingEnabled = enabled;

@@ -8,7 +8,9 @@ export class Migration20261124120000_BrokerAccounts extends Migration {
       `create table "broker_account" ("id" serial primary key, "name" varchar(255) not null, "kind" text check ("kind" in ('paper', 'mt5-gateway', 'metaapi')) not null, "environment" text check ("environment" in ('demo', 'live')) not null, "connection" jsonb not null, "live_trading_enabled" boolean not null default false, "created_at" timestamptz not null, "updated_at" timestamptz not null);`,
     );
     this.addSql(`alter table "broker_account" add constraint "broker_account_name_unique" unique ("name");`);
-    this.addSql(`alter table "bot" add column "startup_reconciled_at" timestamptz null, add column "startup_reconcile_error" text null;`);
+    this.addSql(
+      `alter table "bot" add column "startup_reconciled_at" timestamptz null, add column "startup_reconcile_error" text null;`,
+    );
   }
 
   override down(): void | Promise<void> {

@@ -1,5 +1,5 @@
 import { implicitPaperAccount, parseConnection, type BrokerAccountConfig } from '../../../brokers/accounts.ts';
-import { brokerBlockOf } from '../../../bots/broker-readiness.ts';
+import { brokerBlockOf, type ReconciliationMark } from '../../../bots/broker-readiness.ts';
 
 function gateway(environment: 'demo' | 'live', liveTradingEnabled = false): BrokerAccountConfig {
   return {
@@ -10,12 +10,12 @@ function gateway(environment: 'demo' | 'live', liveTradingEnabled = false): Brok
   };
 }
 
-const never = { startupReconciledAt: null, startupReconcileError: null };
+const never: ReconciliationMark = { startupReconciledAt: null, startupReconcileError: null };
 const reconciled = { startupReconciledAt: new Date(), startupReconcileError: null };
 const failed = { startupReconciledAt: null, startupReconcileError: 'connection refused' };
 
 describe('brokerBlockOf', () => {
-  it.each<[string, BrokerAccountConfig | null, typeof never, RegExp | null]>([
+  it.each<[string, BrokerAccountConfig | null, ReconciliationMark, RegExp | null]>([
     ['a paper account never blocks', implicitPaperAccount('paper-1'), never, null],
     ['an unknown account blocks', null, reconciled, /no broker serves account icm/],
     ['a demo account not yet reconciled since the start waits', gateway('demo'), never, /waiting for the start-up/],

@@ -1,0 +1,59 @@
+"""Faults injected into trade requests (each order_send call), so the gateway meets the failures a
+real terminal link has. A scripted list applies to the next requests in order; after it runs out,
+seeded rates draw timeouts, lost replies and rejects."""
+import random
+from dataclasses import dataclass
+
+KINDS = ("none", "timeout", "lost_reply", "hang", "disconnect")
+
+
+@dataclass(frozen=True)
+class Fault:
+    # timeout: hangs past the trade timeout, not executed. lost_reply: executed, then hangs.
+    # hang: executed, then holds the terminal long past the timeout. disconnect: returns None,
+    # not executed. retcode: answered with `retcode`, not executed.
+    kind: str
+    retcode: int = 0
+
+
+def parse_fault(text: str) -> Fault | None:
+    if text in KINDS:
+        return None if text == "none" else Fault(text)
+    prefix, _, number = text.partition(":")
+    if prefix == "retcode" and number.isdigit():
+        return Fault("retcode", int(number))
+    raise ValueError(f"unknown fault {text!r}: expected one of {', '.join(KINDS)} or retcode:<n>")
+
+
+@dataclass(frozen=True)
+class FaultRates:
+    timeout_rate: float = 0.0
+    lost_reply_rate: float = 0.0
+    reject_rate: float = 0.0
+    reject_retcode: int = 10006
+    seed: int = 1
+
+
+class FaultPlan:
+    def __init__(self, script: list[str], rates: FaultRates):
+        self._script = [parse_fault(text) for text in script]
+        self._rates = rates
+        self._random = random.Random(rates.seed)
+
+    def replace_script(self, script: list[str]) -> None:
+        self._script = [parse_fault(text) for text in script]
+
+    def next(self) -> Fault | None:
+        if self._script:
+            return self._script.pop(0)
+        rates = self._rates
+        if rates.timeout_rate + rates.lost_reply_rate + rates.reject_rate <= 0:
+            return None
+        draw = self._random.random()
+        if draw < rates.timeout_rate:
+            return Fault("timeout")
+        if draw < rates.timeout_rate + rates.lost_reply_rate:
+            return Fault("lost_reply")
+        if draw < rates.timeout_rate + rates.lost_reply_rate + rates.reject_rate:
+            return Fault("retcode", rates.reject_retcode)
+        return None

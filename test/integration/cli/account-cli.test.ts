@@ -1,0 +1,192 @@
+// `scalper account …` as an operator runs it: accounts registered with secrets named, never shown,
+// the live opt-in audited, and a broker that cannot be reached said plainly.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { AuditLog, BrokerAccount } from '../../../db/entities/index.ts';
+import { freePort } from '../../../infra/ports.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+
+const run = promisify(execFile);
+let db: TestDatabase;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+
+afterAll(() => db?.drop());
+
+async function scalper(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...extraEnv };
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['cli/scalper.ts', ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('scalper account', () => {
+  it('registers a paper account and checks it: what the broker says, and the specs asked for', async () => {
+    const added = await scalper(['account', 'add', '--name', 'paper-net', '--kind', 'paper', '--mode', 'netting']);
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    expect(added.stdout).toContain('account paper-net added: demo paper');
+    const checked = await scalper(['account', 'check', 'paper-net', '--symbol', 'XAUUSDm']);
+    expect(checked).toMatchObject({ code: 0, stderr: '' });
+    expect(checked.stdout).toContain('login paper-net: demo account, USD, 1:100, netting');
+    expect(checked.stdout).toMatch(/XAUUSDm: digits \d, point 0\.01, .*pip \S+, commission 3\.5 per lot per side/);
+    expect(checked.stdout).toMatch(/\d+ symbols offered/);
+  });
+
+  it('keeps a gateway token in its environment variable: listed by name, never by value', async () => {
+    const added = await scalper(
+      [
+        'account',
+        'add',
+        '--name',
+        'icm-demo',
+        '--kind',
+        'mt5-gateway',
+        '--url',
+        'http://10.0.0.5:8765/',
+        '--token-env',
+        'ICM_GATEWAY_TOKEN',
+        '--instrument',
+        'XAUUSDm:pipSize=0.1,commissionPerLot=3.5',
+      ],
+      { ICM_GATEWAY_TOKEN: 'tok-very-secret' },
+    );
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    const row = await db.orm.em.fork().findOneOrFail(BrokerAccount, { name: 'icm-demo' });
+    expect(row.connection).toEqual({
+      url: 'http://10.0.0.5:8765',
+      tokenEnv: 'ICM_GATEWAY_TOKEN',
+      instruments: { XAUUSDm: { pipSize: 0.1, commissionPerLot: 3.5 } },
+    });
+    const listed = await scalper(['account', 'list']);
+    expect(listed.stdout).toContain(
+      'icm-demo\tmt5-gateway\tdemo\thttp://10.0.0.5:8765 token $ICM_GATEWAY_TOKEN (unset here)',
+    );
+    expect(listed.stdout).not.toContain('tok-very-secret');
+  });
+
+  it('refuses bad settings, naming them, and writes nothing', async () => {
+    const noUrl = await scalper(['account', 'add', '--name', 'gw-x', '--kind', 'mt5-gateway', '--token-env', 'T']);
+    expect(noUrl.code).toBe(2);
+    expect(noUrl.stderr).toMatch(/invalid settings[\s\S]*url/);
+    const token = await scalper([
+      'account',
+      'add',
+      '--name',
+      'gw-y',
+      '--kind',
+      'mt5-gateway',
+      '--url',
+      'http://h',
+      '--token-env',
+      'not a name',
+    ]);
+    expect(token.code).toBe(2);
+    expect(token.stderr).toContain('tokenEnv');
+    const kind = await scalper(['account', 'add', '--name', 'gw-z', '--kind', 'mt4']);
+    expect(kind.code).not.toBe(0);
+    expect(kind.stderr).toContain('paper or mt5-gateway or metaapi');
+    const paperName = await scalper([
+      'account',
+      'add',
+      '--name',
+      'paper-real',
+      '--kind',
+      'metaapi',
+      '--token-env',
+      'T',
+      '--account-id',
+      'a',
+    ]);
+    expect(paperName).toMatchObject({ code: 1, stderr: 'scalper: names starting paper- are for paper accounts\n' });
+    expect(await db.orm.em.fork().count(BrokerAccount, { name: { $in: ['gw-x', 'gw-y', 'gw-z', 'paper-real'] } })).toBe(
+      0,
+    );
+  });
+
+  it('needs the operator to opt a live account in, by name, and audits it', async () => {
+    const add = ['account', 'add', '--name', 'icm-live', '--kind', 'metaapi', '--environment', 'live'];
+    const added = await scalper([...add, '--token-env', 'METAAPI_TOKEN', '--account-id', 'acc-1']);
+    expect(added.stdout).toContain('live trading is off until `scalper account enable-live icm-live`');
+    const wrong = await scalper(['account', 'enable-live', 'icm-live', '--confirm', 'icm', '--reason', 'go']);
+    expect(wrong).toMatchObject({ code: 1, stderr: 'scalper: --confirm must repeat the account name icm-live\n' });
+    const enabled = await scalper([
+      'account',
+      'enable-live',
+      'icm-live',
+      '--confirm',
+      'icm-live',
+      '--reason',
+      'signed off by risk',
+    ]);
+    expect(enabled).toMatchObject({ code: 0, stdout: expect.stringContaining('LIVE TRADING ENABLED on icm-live') });
+    expect((await scalper(['account', 'list'])).stdout).toContain(
+      'icm-live\tmetaapi\tlive live trading ON\tMetaApi account acc-1',
+    );
+    await scalper(['account', 'disable-live', 'icm-live', '--reason', 'weekend']);
+    const audits = await db.orm.em
+      .fork()
+      .find(AuditLog, { entity: 'broker_account', entityId: 'icm-live' }, { orderBy: { id: 'asc' } });
+    expect(audits.map((a) => [a.event, a.reason])).toEqual([
+      ['account_added', 'live metaapi account added'],
+      ['live_trading_enabled', 'signed off by risk'],
+      ['live_trading_disabled', 'weekend'],
+    ]);
+    const demo = await scalper(['account', 'enable-live', 'paper-net', '--confirm', 'paper-net', '--reason', 'x']);
+    expect(demo).toMatchObject({ code: 1, stderr: 'scalper: paper-net is a demo account: it needs no live opt-in\n' });
+  });
+
+  it('says plainly when a broker cannot be reached, or its token is not set', async () => {
+    const port = await freePort();
+    await scalper([
+      'account',
+      'add',
+      '--name',
+      'gw-down',
+      '--kind',
+      'mt5-gateway',
+      '--url',
+      `http://127.0.0.1:${port}`,
+      '--token-env',
+      'GW_DOWN_TOKEN',
+    ]);
+    const unset = await scalper(['account', 'check', 'gw-down']);
+    expect(unset).toMatchObject({
+      code: 1,
+      stderr:
+        'scalper: account gw-down: the environment variable GW_DOWN_TOKEN (its token) is not set in this process\n',
+    });
+    const down = await scalper(['account', 'check', 'gw-down'], { GW_DOWN_TOKEN: 't' });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/^scalper: cannot reach account gw-down: /);
+  });
+
+  it('sets a bot up only on an account something serves, and removes only an unused account', async () => {
+    const bot = await scalper(['setup-bot', '--symbol', 'XAUUSDm', '--account', 'nowhere']);
+    expect(bot.code).toBe(2);
+    expect(bot.stderr).toMatch(/no broker serves account nowhere: add it with `scalper account add`/);
+    expect(
+      (await scalper(['setup-bot', '--symbol', 'XAUUSDm', '--name', 'on-net', '--account', 'paper-net'])).code,
+    ).toBe(0);
+    expect(await scalper(['account', 'remove', 'paper-net'])).toMatchObject({
+      code: 1,
+      stderr: 'scalper: 1 bot(s) trade on paper-net: move or delete them first\n',
+    });
+    expect(await scalper(['account', 'remove', 'icm-demo'])).toMatchObject({
+      code: 0,
+      stdout: 'account icm-demo removed\n',
+    });
+    expect(await scalper(['account', 'remove', 'icm-demo'])).toMatchObject({
+      code: 1,
+      stderr: 'scalper: no registered account named icm-demo (scalper account list)\n',
+    });
+  });
+});
