@@ -4,6 +4,7 @@
 import { createMt5GatewayBroker, type Mt5GatewayBrokerOptions } from '../../../brokers/mt5-gateway/index.ts';
 import { paperInstruments } from '../../../brokers/paper/instruments.ts';
 import type { BrokerPort } from '../../../brokers/port.ts';
+import type { Bar } from '../../../trading/market.ts';
 import type { GatewayProcess } from '../../support/gateway-process.ts';
 import {
   CONTRACT_SYMBOL,
@@ -31,8 +32,27 @@ export interface ScenarioExtras {
   rewriteComments?: boolean;
 }
 
+/** The contract's XAUUSDm as the simulated terminal's symbol spec, without bars. */
+export function gatewaySymbol(fillingModes: ReadonlyArray<'FOK' | 'IOC'> = SPEC.fillingModes as Array<'FOK' | 'IOC'>) {
+  return {
+    name: SPEC.symbol,
+    digits: SPEC.digits,
+    point: SPEC.point,
+    trade_tick_size: SPEC.tickSize,
+    trade_tick_value: SPEC.tickValue,
+    trade_contract_size: SPEC.contractSize,
+    volume_min: SPEC.volumeMin,
+    volume_max: SPEC.volumeMax,
+    volume_step: SPEC.volumeStep,
+    trade_stops_level: SPEC.stopsLevel,
+    trade_freeze_level: SPEC.freezeLevel,
+    filling_mode: fillingModes.reduce((bits, mode) => bits | FILLING_BITS[mode], 0),
+    margin_rate: SPEC.marginRate,
+    currency_profit: 'USD',
+  };
+}
+
 export function scenarioBody(setup: ContractSetup, extras: ScenarioExtras = {}): Record<string, unknown> {
-  const fillingModes = extras.fillingModes ?? SPEC.fillingModes;
   return {
     mode: setup.mode,
     balance: setup.balance,
@@ -44,20 +64,7 @@ export function scenarioBody(setup: ContractSetup, extras: ScenarioExtras = {}):
     clock: { manual: setup.start + MINUTE_MS / 2 },
     symbols: [
       {
-        name: SPEC.symbol,
-        digits: SPEC.digits,
-        point: SPEC.point,
-        trade_tick_size: SPEC.tickSize,
-        trade_tick_value: SPEC.tickValue,
-        trade_contract_size: SPEC.contractSize,
-        volume_min: SPEC.volumeMin,
-        volume_max: SPEC.volumeMax,
-        volume_step: SPEC.volumeStep,
-        trade_stops_level: SPEC.stopsLevel,
-        trade_freeze_level: SPEC.freezeLevel,
-        filling_mode: fillingModes.reduce((bits, mode) => bits | FILLING_BITS[mode], 0),
-        margin_rate: SPEC.marginRate,
-        currency_profit: 'USD',
+        ...gatewaySymbol(extras.fillingModes),
         bars: setup.bars.map((bar, minute) =>
           bar === null ? null : { time_msc: setup.start + minute * MINUTE_MS, ...bar, spread: setup.spreadPoints },
         ),
@@ -68,6 +75,55 @@ export function scenarioBody(setup: ContractSetup, extras: ScenarioExtras = {}):
     faults: { script: extras.faults ?? setup.faults },
     invalid_fill_modes: extras.invalidFillModes ?? [],
     rewrite_comments: extras.rewriteComments ?? false,
+  };
+}
+
+/**
+ * A simulated terminal serving a feed's bars (the paper broker's synthetic gold, say) with a
+ * manual clock at `clockMs`, so the engine's cycles over HTTP see the market its paper tests see.
+ */
+export function feedScenarioBody(
+  bars: readonly Bar[],
+  clockMs: number,
+  options: { balance: number; commissionPerLot: number; faults?: Record<string, unknown> },
+): Record<string, unknown> {
+  return {
+    mode: 'hedging',
+    balance: options.balance,
+    currency: 'USD',
+    leverage: LEVERAGE,
+    login: 'feed-1',
+    trade_mode: 0,
+    server_utc_offset_hours: SERVER_UTC_OFFSET_HOURS,
+    clock: { manual: clockMs },
+    symbols: [
+      {
+        ...gatewaySymbol(),
+        bars: bars.map((bar) => ({
+          time_msc: bar.openTime,
+          open: bar.open,
+          high: bar.high,
+          low: bar.low,
+          close: bar.close,
+          spread: bar.spread,
+          tick_volume: bar.tickVolume,
+        })),
+      },
+    ],
+    commission_per_lot: options.commissionPerLot,
+    faults: options.faults ?? {},
+  };
+}
+
+/** The overrides an account on the gateway gives for the contract's XAUUSDm (what MT5 does not say). */
+export function gatewayInstruments(commissionPerLot: number) {
+  return {
+    [CONTRACT_SYMBOL]: {
+      pipSize: SPEC.pipSize,
+      maxSpreadPoints: SPEC.maxSpreadPoints,
+      correlationGroup: SPEC.correlationGroup,
+      commissionPerLot,
+    },
   };
 }
 
@@ -109,14 +165,7 @@ export function gatewayBroker(
     baseUrl: gateway.baseUrl,
     token: gateway.token,
     timeouts: { readMs: 5_000, tradeMs: 5_000 },
-    instruments: {
-      [CONTRACT_SYMBOL]: {
-        pipSize: SPEC.pipSize,
-        maxSpreadPoints: SPEC.maxSpreadPoints,
-        correlationGroup: SPEC.correlationGroup,
-        commissionPerLot,
-      },
-    },
+    instruments: gatewayInstruments(commissionPerLot),
     ...overrides,
   });
 }
