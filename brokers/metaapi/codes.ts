@@ -55,7 +55,8 @@ export function tradeAnswer(numericCode: number, stringCode?: string): TradeAnsw
   if (retcode >= FIRST_MT5_RETCODE) {
     const name = retcodeName(retcode);
     const known = !name.startsWith('TRADE_RETCODE_UNKNOWN_');
-    return { retcode, retcodeName: known ? name : (stringCode ?? name), outcome: outcomeOf(retcode) };
+    return { retcode, retcodeName: known ? name : stringCode || name, outcome: outcomeOf(retcode) };
   }
-  return { retcode, retcodeName: stringCode ?? `METAAPI_CODE_${retcode}`, outcome: 'unknown' };
+  // An empty string code names nothing: the numeric code does.
+  return { retcode, retcodeName: stringCode || `METAAPI_CODE_${retcode}`, outcome: 'unknown' };
 }

@@ -15,10 +15,20 @@ interface Page<T> {
 
 type PageReader<T> = (start: Date, end: Date, offset: number, limit: number) => Promise<Page<T>>;
 
+/** The last millisecond of year 9999: the latest time with a plain four-digit ISO 8601 year. */
+const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * A time of the port's range as a Date MetaApi can read: a range such as `{ from: 0, to:
+ * MAX_SAFE_INTEGER }` ("all of it") reaches past what a Date holds, and an Invalid Date would reach
+ * MetaApi as null. MT5 history starts after 1970.
+ */
+const asDate = (time: number) => new Date(Math.max(0, Math.min(LATEST_MS, time)));
+
 /** The port's range is inclusive at both ends; MetaApi's end time is exclusive. */
 async function readAll<T>(what: string, range: TimeRange, read: PageReader<T>): Promise<T[]> {
-  const start = new Date(range.from);
-  const end = new Date(range.to + 1);
+  const start = asDate(range.from);
+  const end = asDate(range.to + 1);
   const all: T[] = [];
   for (let offset = 0; ; offset += HISTORY_PAGE_SIZE) {
     const page = await read(start, end, offset, HISTORY_PAGE_SIZE);

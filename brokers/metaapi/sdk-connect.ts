@@ -10,14 +10,27 @@ const DEPLOYED_STATES = ['DEPLOYED', 'DEPLOYING'];
 export const connectWithSdk: ConnectMetaApi = async ({ token, accountId, region, timeoutMs }) => {
   const { default: MetaApi } = await import('metaapi.cloud-sdk/esm-node');
   const api = new MetaApi(token, region === undefined ? {} : { region });
-  const account = await api.metatraderAccountApi.getAccount(accountId);
-  if (!DEPLOYED_STATES.includes(account.state))
-    throw new Error(`MetaApi account ${accountId} is ${account.state}: deploy it in MetaApi before trading on it`);
-  const timeoutSeconds = Math.ceil(timeoutMs / 1000);
-  await account.waitDeployed(timeoutSeconds);
-  const rpc = account.getRPCConnection();
-  await rpc.connect();
-  await rpc.waitSynchronized(timeoutSeconds);
-  const session: MetaApiSession = { rpc, account };
-  return session;
+  // The client holds a websocket and timers of its own: a connect that fails closes it.
+  try {
+    const account = await api.metatraderAccountApi.getAccount(accountId);
+    if (!DEPLOYED_STATES.includes(account.state))
+      throw new Error(`MetaApi account ${accountId} is ${account.state}: deploy it in MetaApi before trading on it`);
+    const timeoutSeconds = Math.ceil(timeoutMs / 1000);
+    await account.waitDeployed(timeoutSeconds);
+    const rpc = account.getRPCConnection();
+    await rpc.connect();
+    await rpc.waitSynchronized(timeoutSeconds);
+    const close = async () => {
+      try {
+        await rpc.close();
+      } finally {
+        api.close();
+      }
+    };
+    const session: MetaApiSession = { rpc, account, close };
+    return session;
+  } catch (error) {
+    api.close();
+    throw error;
+  }
 };

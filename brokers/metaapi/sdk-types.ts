@@ -198,6 +198,12 @@ export interface MetaApiAccount {
 export interface MetaApiSession {
   rpc: MetaApiRpc;
   account: MetaApiAccount;
+  /**
+   * Frees everything the session holds. The SDK's client (its websocket, its timers) outlives the
+   * RPC connection, so closing the connection alone would leak one client per reconnect. Without
+   * it, `rpc.close()` is called.
+   */
+  close?(): Promise<void>;
 }
 
 export interface MetaApiConnectSettings {

@@ -29,16 +29,24 @@ function asPortError(error: unknown, what: string): unknown {
   return error;
 }
 
+/** Frees a session: all of it when it says how, else its RPC connection. */
+function closeSession(session: MetaApiSession): Promise<void> {
+  return session.close ? session.close() : session.rpc.close();
+}
+
 export function sessionKeeper(name: string, connect: () => Promise<MetaApiSession>, connectMs: number): SessionKeeper {
   let current: Promise<MetaApiSession> | null = null;
 
   function session(): Promise<MetaApiSession> {
     if (current === null) {
-      const connecting = within(connect(), connectMs, `metaapi ${name}: connect`);
+      const opening = connect();
+      const connecting = within(opening, connectMs, `metaapi ${name}: connect`);
       current = connecting;
-      // A failed connect is forgotten, so that the next call tries again.
+      // A failed connect is forgotten, so that the next call tries again; one that still opens
+      // after its timeout is nobody's, and is closed.
       connecting.catch(() => {
         if (current === connecting) current = null;
+        opening.then(closeSession).catch(() => undefined);
       });
     }
     return current;
@@ -48,7 +56,7 @@ export function sessionKeeper(name: string, connect: () => Promise<MetaApiSessio
     if (current !== stale) return;
     current = null;
     // Best effort: the connection is already unusable; closing only frees its resources.
-    stale.then((s) => s.rpc.close()).catch(() => undefined);
+    stale.then(closeSession).catch(() => undefined);
   }
 
   return {
