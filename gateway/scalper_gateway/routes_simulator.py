@@ -76,4 +76,5 @@ def state(gw: Gateway = Depends(gateway)):
         "deals": [asdict(d) for d in world.ledger.deals],
         "positions": [asdict(p) for p in world.ledger.positions],
         "balance": world.ledger.balance_cents / 100,
+        "faults_injected": dict(world.faults.injected),
     }

@@ -39,11 +39,20 @@ class FaultPlan:
         self._script = [parse_fault(text) for text in script]
         self._rates = rates
         self._random = random.Random(rates.seed)
+        # What was injected, by kind ("retcode:10006" per code), so a test can tell every kind happened.
+        self.injected: dict[str, int] = {}
 
     def replace_script(self, script: list[str]) -> None:
         self._script = [parse_fault(text) for text in script]
 
     def next(self) -> Fault | None:
+        fault = self._draw()
+        if fault is not None:
+            key = f"retcode:{fault.retcode}" if fault.kind == "retcode" else fault.kind
+            self.injected[key] = self.injected.get(key, 0) + 1
+        return fault
+
+    def _draw(self) -> Fault | None:
         if self._script:
             return self._script.pop(0)
         rates = self._rates

@@ -144,12 +144,16 @@ export function simulator(gateway: GatewayProcess) {
     advance: (ms: number) => post('advance', { ms }),
     faults: (script: TradeFault[]) => post('faults', { script }),
     connection: (connected: boolean) => post('connection', { connected }),
-    async state(): Promise<{ orders: unknown[]; deals: unknown[] }> {
+    async state(): Promise<{ orders: unknown[]; deals: unknown[]; faults_injected: Record<string, number> }> {
       const response = await fetch(`${gateway.baseUrl}/simulator/state`, {
         headers: { authorization: `Bearer ${gateway.token}` },
       });
       if (!response.ok) throw new Error(`GET /simulator/state: HTTP ${response.status}: ${await response.text()}`);
-      return (await response.json()) as { orders: unknown[]; deals: unknown[] };
+      return (await response.json()) as {
+        orders: unknown[];
+        deals: unknown[];
+        faults_injected: Record<string, number>;
+      };
     },
   };
 }
