@@ -1,6 +1,8 @@
 // The mt5-gateway adapter against the real gateway on its simulated terminal: scenarios are built
 // from the broker contract's setup (the paper broker's XAUUSDm, a manual clock, scripted faults)
 // and posted to the gateway's /simulator routes.
+import { BrokerAccounts } from '../../../db/broker-accounts.ts';
+import type { Orm } from '../../../db/orm.ts';
 import { createMt5GatewayBroker, type Mt5GatewayBrokerOptions } from '../../../brokers/mt5-gateway/index.ts';
 import { paperInstruments } from '../../../brokers/paper/instruments.ts';
 import type { BrokerPort } from '../../../brokers/port.ts';
@@ -188,4 +190,26 @@ export async function gatewayContractHarness(
       await sim.advance(minutes * MINUTE_MS);
     },
   };
+}
+
+/**
+ * Registers a demo mt5-gateway account on `gateway`, as `scalper account add` would, with its token
+ * in the environment variable it names (this process's; pass it on to child workers).
+ */
+export async function registerGatewayAccount(
+  orm: Orm,
+  gateway: GatewayProcess,
+  account: { name: string; tokenEnv: string; commissionPerLot: number },
+): Promise<void> {
+  process.env[account.tokenEnv] = gateway.token;
+  await new BrokerAccounts(orm.em).add({
+    name: account.name,
+    kind: 'mt5-gateway',
+    environment: 'demo',
+    connection: {
+      url: gateway.baseUrl,
+      tokenEnv: account.tokenEnv,
+      instruments: gatewayInstruments(account.commissionPerLot),
+    },
+  });
 }

@@ -7,7 +7,6 @@ import { BotSchedules } from '../../../bots/schedule.ts';
 import { BotService } from '../../../bots/service.ts';
 import { engineBrokerDirectory } from '../../../bots/broker-directory.ts';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
-import { BrokerAccounts } from '../../../db/broker-accounts.ts';
 import { AuditLog, Execution, Order, type IBot } from '../../../db/entities/index.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
 import { scalperCycle } from '../../../workflows/index.ts';
@@ -26,7 +25,7 @@ import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts'
 import {
   feedScenarioBody,
   gatewayBroker,
-  gatewayInstruments,
+  registerGatewayAccount,
   SERVER_UTC_OFFSET_HOURS,
   simulator,
 } from '../brokers/mt5-gateway-harness.ts';
@@ -49,7 +48,6 @@ const scheduleQueue = uniqueTaskQueue('unpolled');
 const children: CrashWorkerProcess[] = [];
 
 beforeAll(async () => {
-  process.env[TOKEN_ENV] = TOKEN;
   [db, temporal, gateway] = await Promise.all([
     createTestDatabase(),
     connectTestTemporal(),
@@ -61,12 +59,7 @@ beforeAll(async () => {
   ]);
   const bars = feed.barsBetween('XAUUSDm', firing.now - (LOOKBACK + 10) * 60_000, firing.now + 10 * 60_000);
   await simulator(gateway).scenario(feedScenarioBody(bars, firing.now, { balance: 10_000, commissionPerLot: 0 }));
-  await new BrokerAccounts(db.orm.em).add({
-    name: ACCOUNT,
-    kind: 'mt5-gateway',
-    environment: 'demo',
-    connection: { url: gateway.baseUrl, tokenEnv: TOKEN_ENV, instruments: gatewayInstruments(0) },
-  });
+  await registerGatewayAccount(db.orm, gateway, { name: ACCOUNT, tokenEnv: TOKEN_ENV, commissionPerLot: 0 });
   bots = new BotService(
     db.orm.em,
     new BotSchedules(temporal.client, scheduleQueue),

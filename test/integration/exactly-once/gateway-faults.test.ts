@@ -12,7 +12,6 @@ import { BotSchedules } from '../../../bots/schedule.ts';
 import { BotService } from '../../../bots/service.ts';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { paperInstruments } from '../../../brokers/paper/index.ts';
-import { BrokerAccounts } from '../../../db/broker-accounts.ts';
 import { AuditLog, CycleRun, Decision, Execution, Order, type IBot } from '../../../db/entities/index.ts';
 import { createLogger } from '../../../infra/logger.ts';
 import { createEngineMetrics } from '../../../infra/metrics.ts';
@@ -31,7 +30,7 @@ import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from 
 import {
   feedScenarioBody,
   gatewayBroker,
-  gatewayInstruments,
+  registerGatewayAccount,
   SERVER_UTC_OFFSET_HOURS,
   simulator,
 } from '../brokers/mt5-gateway-harness.ts';
@@ -84,7 +83,6 @@ let deps: ActivityDeps;
 let clock = stretch.start;
 
 beforeAll(async () => {
-  process.env[TOKEN_ENV] = TOKEN;
   [db, temporal, gateway] = await Promise.all([
     createTestDatabase(),
     connectTestTemporal(),
@@ -102,12 +100,7 @@ beforeAll(async () => {
   await simulator(gateway).scenario(
     feedScenarioBody(bars, stretch.start, { balance: 10_000, commissionPerLot: COMMISSION, faults: FAULTS }),
   );
-  await new BrokerAccounts(db.orm.em).add({
-    name: ACCOUNT,
-    kind: 'mt5-gateway',
-    environment: 'demo',
-    connection: { url: gateway.baseUrl, tokenEnv: TOKEN_ENV, instruments: gatewayInstruments(COMMISSION) },
-  });
+  await registerGatewayAccount(db.orm, gateway, { name: ACCOUNT, tokenEnv: TOKEN_ENV, commissionPerLot: COMMISSION });
   const directory = engineBrokerDirectory(db.orm, SEED);
   const schedules = new BotSchedules(temporal.client, uniqueTaskQueue('unpolled'));
   bots = new BotService(db.orm.em, schedules, directory);
