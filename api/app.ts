@@ -6,7 +6,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerAuth } from './auth.ts';
 import type { ApiDeps } from './deps.ts';
-import { registerProblemHandlers } from './problems.ts';
+import { answerFrameworkError, registerProblemHandlers } from './problems.ts';
 import { recordRoutes } from './route-table.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { auditRoutes } from './routes/audit/index.ts';
@@ -17,7 +17,11 @@ import { registerMetrics } from './routes/metrics.ts';
 import { statsRoutes } from './routes/stats.ts';
 
 export async function buildApp(deps: ApiDeps) {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: 256 * 1024 });
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+    frameworkErrors: answerFrameworkError,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandlers(app);

@@ -37,6 +37,7 @@ const TITLES: Record<number, string> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   428: 'Precondition Required',
@@ -162,6 +163,16 @@ function problemOf(error: unknown, request: FastifyRequest): Problem | null {
     return problem(fastifyError.statusCode, kind, fastifyError.message ?? 'bad request');
   }
   return null;
+}
+
+/**
+ * Errors Fastify's router raises before any route or hook runs (a path parameter longer than
+ * maxParamLength, a malformed percent-encoding): answered in the same problem shape.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400;
+  const kind = (error.code ?? 'bad-url').toLowerCase().replaceAll('_', '-');
+  void send(reply, request, problem(status, kind, error.message));
 }
 
 export function registerProblemHandlers(app: FastifyInstance): void {

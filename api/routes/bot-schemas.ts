@@ -9,6 +9,7 @@ import { riskSettingsSchema } from '../../trading/risk/index.ts';
 import { STRATEGY_NAMES, strategyParamsSchema } from '../../trading/strategies/index.ts';
 import { TRADING_STATES } from '../../trading/trading-state.ts';
 import { problemSchema } from '../problems.ts';
+import { idSchema } from './audit/common.ts';
 
 /** A settings object as a client sends it: every field optional, no default filled in, unknown names refused. */
 function settingsInput(schema: z.ZodObject): z.ZodObject {
@@ -73,7 +74,7 @@ export const botPatchBody = z
     'The settings to change; the others stay. A new symbol or broker account needs the bot flat. Nothing to change: 200, nothing written',
   );
 
-export const idParams = z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647).describe('Bot id') });
+export const idParams = z.object({ id: idSchema.describe('Bot id') });
 
 export const ifMatchHeaders = z.object({
   'if-match': z

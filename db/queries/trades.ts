@@ -4,7 +4,9 @@
 // trades, each at its own time. Its P&L is the deal's profit + commission + swap plus the share of
 // the opening deals' commission and swap that its volume closes (closed volume / opened volume), so
 // a fully closed position's trades add up to exactly its realised P&L (all of its deals, net). The
-// share of a position still open stays out until that volume closes.
+// share of a position still open stays out until that volume closes. A share can have endless
+// decimals (a third of a commission), so each trade is rounded half away from zero to a micro-unit
+// here, in exact decimal, and every sum the stats take is of those rounded values.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { iso, SqlFilter } from './keyset.ts';
 import type { TimeRange } from './signals.ts';
@@ -39,8 +41,8 @@ export function closedTrades(em: EntityManager, botId: number, range: TimeRange)
         group by broker_account, broker_position_id
      ), trades as (
        select x.id, x.executed_at, coalesce(s.strategy, '${UNATTRIBUTED}') as strategy,
-              x.profit + x.commission + x.swap
-                + coalesce(op.costs * least(x.volume / nullif(op.volume, 0), 1), 0) as pnl
+              round(x.profit + x.commission + x.swap
+                + coalesce(op.costs * least(x.volume / nullif(op.volume, 0), 1), 0), 6) as pnl
          from execution x
          left join opened op on op.broker_account = x.broker_account and op.broker_position_id = x.broker_position_id
          left join "order" o on o.id = op.order_id

@@ -61,6 +61,12 @@ export const positionArb: fc.Arbitrary<PositionSpec> = fc
     return { strategy, opens: opens.map((deal) => ({ ...deal, profit: 0 })), closes: capped };
   });
 
+/** numerator / denominator rounded half away from zero, for integers (denominator > 0). */
+function roundedDivision(numerator: number, denominator: number): number {
+  const magnitude = Math.floor((2 * Math.abs(numerator) + denominator) / (2 * denominator));
+  return numerator < 0 ? -magnitude : magnitude;
+}
+
 /**
  * Writes the positions' deals for `bot` (an attributed open with its signal, decision and order) and
  * returns its trades as the API should count them: one per closing deal, with its share of the
@@ -109,12 +115,17 @@ export async function writeDeals(em: EntityManager, bot: IBot, positions: Positi
         executedAt: at(spec.minute),
       });
     for (const open of position.opens) deal(open, 'in');
-    const opened = position.opens.reduce((sum, open) => sum + open.volume, 0);
-    const costs = position.opens.reduce((sum, open) => sum + open.commission + open.swap, 0);
+    // In integers (cents and hundredths of a lot), so the trade's P&L is an exact fraction rounded
+    // half away from zero to a micro-unit, as the database rounds it.
+    const inCents = (money: number) => Math.round(money * 100);
+    const opened = position.opens.reduce((sum, open) => sum + inCents(open.volume), 0);
+    const costs = position.opens.reduce((sum, open) => sum + inCents(open.commission) + inCents(open.swap), 0);
     for (const close of position.closes) {
+      const own = inCents(close.profit) + inCents(close.commission) + inCents(close.swap);
+      const share = costs * Math.min(inCents(close.volume), opened);
       closing.push({
         execution: deal(close, 'out'),
-        pnl: close.profit + close.commission + close.swap + costs * Math.min(close.volume / opened, 1),
+        pnl: roundedDivision((own * opened + share) * 10_000, opened) / 1e6,
         strategy: position.strategy ?? 'unattributed',
       });
     }

@@ -2,6 +2,7 @@
 // document naming what is wrong, and nothing is written. The routes and their inputs are read from
 // the OpenAPI document, so a route added later is covered without touching this test.
 import fc from 'fast-check';
+import { BrokerAccounts } from '../../../db/broker-accounts.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 
 interface JsonSchema {
@@ -35,10 +36,14 @@ interface Request {
   url: string;
   payload?: string;
   what: string;
+  /** The field the problem document must name, when one field alone is at fault. */
+  field?: string;
 }
 
 let api: TestApi;
 let operations: Operation[];
+/** Path parameters that name things that exist, so a route is reached past its lookup. */
+let existing: Record<string, string>;
 
 const TABLES = [
   'bot',
@@ -53,6 +58,7 @@ const TABLES = [
   'api_token',
   'instrument',
   'market_bar',
+  'broker_account',
 ];
 
 async function rowCounts(): Promise<Record<string, number>> {
@@ -67,7 +73,14 @@ async function rowCounts(): Promise<Record<string, number>> {
 
 beforeAll(async () => {
   api = await startTestApi();
-  await api.bots.create({ name: 'bad-input-target', symbol: 'XAUUSDm' });
+  const bot = await api.bots.create({ name: 'bad-input-target', symbol: 'XAUUSDm' });
+  const account = await new BrokerAccounts(api.db.orm.em.fork()).add({
+    name: 'bad-input-account',
+    kind: 'paper',
+    environment: 'demo',
+    connection: {},
+  });
+  existing = { id: String(bot.id), name: account.name };
   const document = (await api.app.inject({ method: 'GET', url: '/docs/json' })).json() as {
     paths: Record<
       string,
@@ -126,10 +139,30 @@ function wrongType(schema: JsonSchema): fc.Arbitrary<unknown> {
   return fc.oneof(...candidates);
 }
 
+/** A value of the right type the schema still refuses: past its bounds, too long, not its pattern. */
+function outOfRange(schema: JsonSchema): fc.Arbitrary<unknown> | null {
+  const types = typesOf(schema);
+  const choices: unknown[] = [];
+  if (types.includes('number') || types.includes('integer')) {
+    if (schema.maximum !== undefined) choices.push(schema.maximum + 1, 1e308);
+    if (schema.minimum !== undefined) choices.push(schema.minimum - 1, -1e308);
+    if (types.includes('integer') && !types.includes('number')) choices.push(0.5, 2 ** 53 + 2);
+  }
+  if (types.includes('string')) {
+    if (schema.maxLength !== undefined)
+      choices.push('x'.repeat(schema.maxLength + 1), '🦄'.repeat(schema.maxLength + 1));
+    if (schema.enum) choices.push('🦄', `${String(schema.enum[0])} `);
+    if (schema.pattern) choices.push('🦄\u0000');
+  }
+  return choices.length > 0 ? fc.constantFrom(...choices) : null;
+}
+
 const encode = (value: string) => encodeURIComponent(value);
 
 function urlOf(operation: Operation, overrides: Record<string, string> = {}, query = ''): string {
-  const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => encode(overrides[name] ?? '1'));
+  const path = operation.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encode(overrides[name] ?? existing[name] ?? '1'),
+  );
   return query ? `${path}?${query}` : path;
 }
 
@@ -150,6 +183,7 @@ function badRequests(operation: Operation): fc.Arbitrary<Request>[] {
             : urlOf(operation, {}, `${parameter.name}=${encode(value)}`),
         payload: validBody,
         what: `${parameter.in}.${parameter.name}=${JSON.stringify(value)}`,
+        field: `${parameter.in === 'path' ? 'params' : parameter.in}.${parameter.name}`,
       })),
     );
   }
@@ -176,12 +210,14 @@ function badRequests(operation: Operation): fc.Arbitrary<Request>[] {
         })),
     );
     for (const [name, schema] of Object.entries(body.properties ?? {})) {
+      const refused = [wrongType(schema), outOfRange(schema)].filter((arbitrary) => arbitrary !== null);
       arbitraries.push(
-        wrongType(schema).map((value) => ({
+        fc.oneof(...refused).map((value) => ({
           method,
           url,
           payload: JSON.stringify({ [name]: value }),
           what: `body.${name}=${JSON.stringify(value)}`,
+          field: `body.${name}`,
         })),
       );
     }
@@ -208,9 +244,17 @@ describe('malformed input to every route', () => {
         if (response.statusCode < 400 || response.statusCode >= 500) throw new Error(`not a 4xx: ${context}`);
         if (!String(response.headers['content-type']).startsWith('application/problem+json'))
           throw new Error(`not a problem document: ${context}`);
-        const problem = response.json() as { status: number; title: string; detail: string; type: string };
+        const problem = response.json() as {
+          status: number;
+          title: string;
+          detail: string;
+          type: string;
+          errors?: { field: string }[];
+        };
         if (problem.status !== response.statusCode || !problem.title || !problem.detail || !problem.type)
           throw new Error(`incomplete problem document: ${context}`);
+        if (request.field && response.statusCode === 400 && !problem.errors?.some((e) => e.field === request.field))
+          throw new Error(`the problem does not name ${request.field}: ${context}`);
       }),
       { numRuns: 2_500 },
     );

@@ -80,7 +80,25 @@ describe('GET /bots/:id/stats and /equity', () => {
           }
         },
       ),
-      { numRuns: 30 },
+      {
+        numRuns: 30,
+        examples: [
+          // A trade whose P&L falls exactly on half a micro-unit (0.07 − 4.02 / 64 = 0.0071875): the
+          // trade is rounded once, as a whole, away from zero.
+          [
+            [
+              {
+                strategy: 'pin_bar',
+                opens: [{ minute: 0, volume: 0.64, profit: 0, commission: -2.99, swap: -1.03 }],
+                closes: [{ minute: 100, volume: 0.01, profit: 0.07, commission: 0, swap: 0 }],
+              },
+            ],
+            undefined,
+            undefined,
+            undefined,
+          ],
+        ],
+      },
     );
     // Each run writes a fresh bot's deals: allow for a loaded machine.
   }, 180_000);
