@@ -9,7 +9,7 @@ import { stopBeyond, targetAtRewardRisk } from './protective-levels.ts';
 import { meanScore, progress } from './scoring.ts';
 import type { Strategy } from './strategy.ts';
 
-// The doji is TA-Lib's; the breakout window and the exits are the project's choices (DESIGN.md §7).
+// The doji is TA-Lib's; the breakout window and the exits are the project's choices.
 export const dojiBreakoutParamsSchema = z.object({
   maxBodyRatio: z
     .number()

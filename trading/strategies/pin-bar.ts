@@ -179,7 +179,7 @@ function hit(
   const stopLoss = stopBeyond(direction === 'buy' ? pin.low : pin.high, direction, params.stopBufferPips, instrument);
   return {
     direction,
-    // The project's score (DESIGN.md §7), not v1.03's: it never decides whether the pattern is found.
+    // The project's score, not v1.03's: it never decides whether the pattern is found.
     score: meanScore([
       progress(m.bodyRatio, params.maxBodyRatio, 0),
       progress(m.noseRatio, 1 - params.bodyZone, 1),

@@ -11,9 +11,9 @@ import type { Strategy } from './strategy.ts';
 /** Excursion beyond the band, in standard deviations, that scores 1. */
 const FULL_EXCURSION_SIGMA = 1;
 
-// The rule, the ADX threshold and the stop are the project's choices (DESIGN.md §7, "ADX(14) <
-// 20–25; close outside Bollinger(20, 2σ) and back inside → fade towards the middle band"); the
-// indicators and their periods are published.
+// The rule, the ADX threshold and the stop are the project's choices (a ranging market by ADX(14)
+// below 20–25; a close outside Bollinger(20, 2σ) and back inside is faded towards the middle band);
+// the indicators and their periods are published.
 export const rangeReversionParamsSchema = z.object({
   adxPeriod: z
     .number()

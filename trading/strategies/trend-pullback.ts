@@ -14,8 +14,8 @@ const STRONG_TREND_ADX = 50;
 const period = z.number().int().min(2);
 
 // No publication defines this strategy: its periods, thresholds and exits are the project's choices
-// (DESIGN.md §7, "trend by EMA(50) vs EMA(200) slope/position (or ADX(14) > 25)"); only ADX(14) is
-// published, by Wilder (New Concepts in Technical Trading Systems, 1978).
+// (the trend by EMA(50) against EMA(200), by position and slope, confirmed by ADX(14)); only ADX(14)
+// is published, by Wilder (New Concepts in Technical Trading Systems, 1978).
 export const trendPullbackParamsSchema = z.object({
   fastEmaPeriod: period.default(20).describe("EMA the pullback must touch (20: the project's choice)"),
   midEmaPeriod: period.default(50).describe("EMA whose position and slope give the trend (50: the project's choice)"),

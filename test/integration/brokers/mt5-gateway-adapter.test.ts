@@ -1,6 +1,7 @@
 // What the mt5-gateway adapter adds to the broker contract, against the real gateway process on
 // its simulated terminal: mappings and time conversion, unknown outcomes and their lookups,
 // filling-mode retries, rewritten comments, and the transport's failures (timeouts, 401, 503).
+// Long on purpose: one gateway process started once serves every case (starting it costs seconds).
 import { BrokerTimeoutError } from '../../../brokers/errors.ts';
 import { GatewayAuthError, GatewayHttpError } from '../../../brokers/mt5-gateway/index.ts';
 import { fillingModes } from '../../../brokers/mt5-gateway/instrument.ts';

@@ -1,4 +1,4 @@
-// DESIGN §4 under a misbehaving broker: many real cycles against paper accounts that time out
+// The exactly-once protocol (README, "Orders exactly once") under a misbehaving broker: many real cycles against paper accounts that time out
 // (as 10012 and as thrown transport errors), lose replies, reject and requote. Afterwards the
 // broker and the audit trail must agree: one broker order per clientOrderId, one Execution per
 // deal, one terminal Order per open Decision.

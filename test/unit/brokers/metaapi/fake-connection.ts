@@ -3,6 +3,7 @@
 // clientId apart from the comment) and the SDK's failures, injectable: TradeError with numeric and
 // string codes, TimeoutError (before or after the trade executed), NotConnectedError, replies
 // marked `synchronizing`, deals that reach history a few reads late, comments the broker rewrote.
+// Long on purpose: one fake that keeps the SDK's state consistent across every call the adapter makes.
 import type {
   ConnectMetaApi,
   MetaApiAccount,

@@ -1,5 +1,6 @@
 // The MetaApi adapter's reads, mapped onto the port: times as UTC ms, tickets as strings, MT5 enum
 // names as the port's sides, entries, reasons and states, "no SL/TP" as null.
+// Long on purpose: one table per read of the port, side by side, so a mapping is checked everywhere.
 import type { MetaApiDeal, MetaApiOrder, MetaApiPosition } from '../../../../brokers/metaapi/sdk-types.ts';
 import { MAGIC, MINUTE_MS, setup, START } from './harness.ts';
 

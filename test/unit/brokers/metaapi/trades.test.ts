@@ -2,6 +2,7 @@
 // MetaApi's own codes) become the port's outcome classes; the engine's id as clientId within
 // MetaApi's 26 characters; the fill's deal and price looked up after a success (the reply has
 // neither); closes that carry the position's magic.
+// Long on purpose: every trade call's answers (replies, refusals, timeouts) as tables in one place.
 import { BrokerTimeoutError } from '../../../../brokers/errors.ts';
 import { tradeAnswer } from '../../../../brokers/metaapi/codes.ts';
 import type { OutcomeClass } from '../../../../brokers/retcodes.ts';
