@@ -1,6 +1,6 @@
 // `npm start`: PostgreSQL, the Temporal dev server, migrations, the demo bot, then the worker and
-// API as child processes. Ctrl-C stops them all; the next start reuses ./.data.
-import { spawn, type ChildProcess } from 'node:child_process';
+// API as child processes. What dies is started again (infra/restart-policy.ts); Ctrl-C stops them
+// all; the next start reuses ./.data.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,9 @@ import {
 } from '../infra/startup.ts';
 import { recordDevServer, temporalPidFile } from '../infra/leftovers.ts';
 import { isListening } from '../infra/ports.ts';
-import { startTemporalDevServer } from '../infra/temporal-server.ts';
+import { watchServer } from '../infra/server-watch.ts';
+import { superviseChild, type SupervisedChild } from '../infra/supervised-child.ts';
+import { startTemporalDevServer, type DevServerOptions } from '../infra/temporal-server.ts';
 import { ensureStartToken } from './start-token.ts';
 
 let config: EngineConfig;
@@ -31,7 +33,8 @@ try {
 }
 const logger = createLogger(config.LOG_LEVEL, 'start', config.LOG_FORMAT);
 const cleanups: Array<{ name: string; stop: () => Promise<unknown> }> = [];
-const children: ChildProcess[] = [];
+const children: SupervisedChild[] = [];
+const watches: Array<{ stop(): void }> = [];
 let stopping = false;
 
 function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {
@@ -44,17 +47,8 @@ async function shutdown(code: number): Promise<void> {
   logger.info('stopping');
   // Native teardown promises do not hold the event loop open; this does, until the end.
   setInterval(() => {}, 1_000);
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-        }),
-    ),
-  );
+  for (const watch of watches) watch.stop();
+  await Promise.all(children.map((child) => child.stop()));
   for (const { name, stop } of cleanups.reverse()) {
     await withTimeout(
       stop().catch((error) => logger.warn({ err: error }, `stopping ${name} failed`)),
@@ -79,19 +73,40 @@ async function waitUntilHealthy(url: string, timeoutMs: number): Promise<void> {
   throw new StartupError(`the API did not report healthy at ${url} within ${timeoutMs / 1000} s`);
 }
 
-function launch(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  // The IPC channel closes when this process dies, however it dies: the children then stop too.
-  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], {
-    env,
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-  });
-  child.once('exit', (code, signal) => {
-    if (stopping) return;
-    logger.error({ code, signal }, `${name} exited; stopping everything`);
-    void shutdown(code || 1);
-  });
-  children.push(child);
-  return child;
+/** What cannot be kept running stops everything, with the reason as the last word. */
+function giveUp(reason: string): void {
+  if (stopping) return;
+  logger.error(`${reason}: stopping everything`);
+  void shutdown(1);
+}
+
+function launch(name: string, script: string, env: NodeJS.ProcessEnv): void {
+  const path = fileURLToPath(new URL(script, import.meta.url));
+  children.push(superviseChild({ name, script: path, env, logger, onGiveUp: giveUp }));
+}
+
+/** Registers the server's stop for shutdown, and watches it while it should be running. */
+function keepRunning<T extends { stop(): Promise<void> }>(
+  name: string,
+  address: string,
+  server: T,
+  start: () => Promise<T>,
+) {
+  let current = server;
+  cleanups.push({ name, stop: () => current.stop() });
+  watches.push(
+    watchServer(
+      {
+        name,
+        address,
+        isUp: () => isListening(address),
+        restart: async () => {
+          current = await start();
+        },
+      },
+      { logger, onGiveUp: giveUp },
+    ),
+  );
 }
 
 async function main(): Promise<void> {
@@ -101,16 +116,18 @@ async function main(): Promise<void> {
       { dataDir: join(config.dataDir, 'postgres'), port: config.POSTGRES_PORT },
       'starting embedded PostgreSQL',
     );
-    const postgres = await startEmbeddedPostgres({
-      dataDir: join(config.dataDir, 'postgres'),
-      port: config.POSTGRES_PORT,
-      database: 'scalper',
-      persistent: true,
-      onLog: (line) => logger.debug(line),
-    });
+    const startPostgres = () =>
+      startEmbeddedPostgres({
+        dataDir: join(config.dataDir, 'postgres'),
+        port: config.POSTGRES_PORT,
+        database: 'scalper',
+        persistent: true,
+        onLog: (line) => logger.debug(line),
+      });
+    const postgres = await startPostgres();
     if (postgres.reused)
       logger.warn({ url: redactUrl(postgres.url) }, 'reusing the embedded PostgreSQL an earlier run left running');
-    cleanups.push({ name: 'PostgreSQL', stop: () => postgres.stop() });
+    keepRunning('PostgreSQL', `127.0.0.1:${new URL(postgres.url).port}`, postgres, startPostgres);
     databaseUrl = postgres.url;
   }
   const orm = await connectDatabase(databaseUrl);
@@ -131,26 +148,31 @@ async function main(): Promise<void> {
   }
   if (!temporalAddress) {
     logger.info({ port: config.TEMPORAL_PORT, uiPort: config.TEMPORAL_UI_PORT }, 'starting the Temporal dev server');
-    const temporal = await startTemporalDevServer({
+    const dbFilename = join(config.dataDir, 'temporal.db');
+    const options: DevServerOptions = {
       cliPath: config.TEMPORAL_CLI_PATH,
       cacheDir: config.cacheDir,
       namespace: config.TEMPORAL_NAMESPACE,
-      dbFilename: join(config.dataDir, 'temporal.db'),
+      dbFilename,
       port: config.TEMPORAL_PORT,
       uiPort: config.TEMPORAL_UI_PORT,
       log: (line) => logger.info(line),
-    });
-    const dbFilename = join(config.dataDir, 'temporal.db');
-    // So that `npm run stop-leftovers` finds this one, and only this one, if this process is killed.
-    if ((await recordDevServer(config.dataDir, dbFilename)) === null)
-      logger.warn('the dev server process was not found: stop-leftovers will not know it');
-    cleanups.push({
-      name: 'Temporal dev server',
-      stop: async () => {
-        await temporal.stop();
-        await rm(temporalPidFile(config.dataDir), { force: true });
-      },
-    });
+    };
+    const startTemporal = async () => {
+      const started = await startTemporalDevServer(options);
+      // So that `npm run stop-leftovers` finds this one, and only this one, if this process is killed.
+      if ((await recordDevServer(config.dataDir, dbFilename)) === null)
+        logger.warn('the dev server process was not found: stop-leftovers will not know it');
+      return {
+        ...started,
+        stop: async () => {
+          await started.stop();
+          await rm(temporalPidFile(config.dataDir), { force: true });
+        },
+      };
+    };
+    const temporal = await startTemporal();
+    keepRunning('Temporal dev server', temporal.address, temporal, startTemporal);
     temporalAddress = temporal.address;
     uiUrl = config.TEMPORAL_UI_URL ?? temporal.uiUrl ?? uiUrl;
   }

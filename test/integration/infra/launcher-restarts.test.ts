@@ -1,0 +1,132 @@
+// `npm start` keeps the engine running: a worker or API killed with SIGKILL is started again (a
+// log line says so), a Temporal dev server or PostgreSQL killed under it is started again on the
+// same port and data, and the engine answers healthy afterwards; Ctrl-C still stops everything.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { chmod, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { temporalPidFile } from '../../../infra/leftovers.ts';
+import { freePort, isListening } from '../../../infra/ports.ts';
+
+const START = fileURLToPath(new URL('../../../cli/start.ts', import.meta.url));
+
+interface LogLine {
+  msg: string;
+  pid?: number;
+}
+
+let launcher: ChildProcess;
+let lines: LogLine[] = [];
+let output = '';
+let dataDir: string;
+let ports: Record<'api' | 'postgres' | 'temporal' | 'worker', number>;
+
+/** Waits for the `count`-th log line whose message matches `pattern`. */
+async function logLine(pattern: RegExp, count = 1, timeoutMs = 60_000): Promise<LogLine> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = lines.filter((line) => pattern.test(line.msg));
+    if (found.length >= count) return found[count - 1]!;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no log line ${pattern} (×${count}) within ${timeoutMs} ms; output:\n${output.slice(-3_000)}`);
+}
+
+async function healthy(timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`http://127.0.0.1:${ports.api}/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the API never answered healthy again; output:\n${output.slice(-3_000)}`);
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'scalper-launcher-'));
+  // Run as root, PostgreSQL runs as the postgres user, who must reach its directory inside this one.
+  await chmod(dataDir, 0o755);
+  ports = { api: await freePort(), postgres: await freePort(), temporal: await freePort(), worker: await freePort() };
+  // The launcher starts its own servers: none of the test run's.
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  delete env.TEMPORAL_ADDRESS;
+  launcher = spawn(process.execPath, [START], {
+    env: {
+      ...env,
+      DATA_DIR: dataDir,
+      DEMO_BOT: 'false',
+      LOG_FORMAT: 'json',
+      API_HOST: '127.0.0.1',
+      API_PORT: String(ports.api),
+      POSTGRES_PORT: String(ports.postgres),
+      TEMPORAL_PORT: String(ports.temporal),
+      TEMPORAL_UI_PORT: String(await freePort()),
+      WORKER_METRICS_PORT: String(ports.worker),
+      TEMPORAL_SDK_METRICS_PORT: String(await freePort()),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    lines = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as LogLine);
+  };
+  launcher.stdout!.on('data', onData);
+  launcher.stderr!.on('data', onData);
+  await healthy(120_000);
+}, 150_000);
+
+afterAll(async () => {
+  if (launcher && launcher.exitCode === null) {
+    launcher.kill('SIGINT');
+    await new Promise((resolve) => launcher.once('exit', resolve));
+  }
+}, 60_000);
+
+it('starts again what dies under it — worker, API, Temporal dev server, PostgreSQL — and stops on Ctrl-C', async () => {
+  // The worker, SIGKILLed: started again after 1 s, a new process that serves its metrics.
+  const worker = await logLine(/^worker started$/);
+  await logLine(/^worker running/);
+  process.kill(worker.pid!, 'SIGKILL');
+  await logLine(/^worker exited \(SIGKILL\); restarting in 1 s \(fast failure 1 of 5\)$/);
+  expect((await logLine(/^worker started$/, 2)).pid).not.toBe(worker.pid);
+  await logLine(/^worker running/, 2);
+  expect(await isListening(`127.0.0.1:${ports.worker}`)).toBe(true);
+
+  // The API, SIGKILLed: started again, healthy.
+  const api = await logLine(/^api started$/);
+  process.kill(api.pid!, 'SIGKILL');
+  await logLine(/^api exited \(SIGKILL\); restarting in 1 s/);
+  await logLine(/^api started$/, 2);
+  await healthy();
+
+  // The Temporal dev server, SIGKILLed: started again on its port and data file.
+  const [temporalPid] = readFileSync(temporalPidFile(dataDir), 'utf8').split('\n');
+  process.kill(Number(temporalPid), 'SIGKILL');
+  await logLine(/^Temporal dev server stopped answering at 127\.0\.0\.1:\d+; starting it again in 1 s$/);
+  await logLine(/^Temporal dev server started again$/);
+  expect(await isListening(`127.0.0.1:${ports.temporal}`)).toBe(true);
+  await healthy();
+
+  // PostgreSQL's postmaster, SIGKILLed: started again on its port and data directory.
+  const [postgresPid] = readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n');
+  process.kill(Number(postgresPid), 'SIGKILL');
+  await logLine(/^PostgreSQL stopped answering at 127\.0\.0\.1:\d+; starting it again in 1 s$/);
+  await logLine(/^PostgreSQL started again$/);
+  await healthy();
+
+  // Ctrl-C: everything stops, exit 0.
+  launcher.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => launcher.once('exit', resolve));
+  expect({ code, tail: output.slice(-1_000) }).toEqual({ code: 0, tail: expect.stringContaining('stopped') });
+  for (const port of Object.values(ports))
+    expect({ port, up: await isListening(`127.0.0.1:${port}`) }).toEqual({ port, up: false });
+}, 240_000);
