@@ -40,7 +40,7 @@ export function recordCycleActivity(deps: ActivityDeps) {
     // Once per run: a retried recordCycle finds its row and counts nothing twice.
     if (written.affectedRows > 0) {
       deps.metrics.cycleDuration.observe({ outcome: record.outcome }, (deps.now() - record.startedAt) / 1000);
-      if (record.outcome === 'failed') deps.metrics.taskFailures.inc({ task: 'cycle' });
+      if (record.outcome !== 'completed') deps.metrics.taskFailures.inc({ task: 'cycle' });
     }
     const line = `[ScalperTrade] bot=${record.botId} symbol=${bot.symbol} strategies=${strategies} signals=${signals} decisions=${decisions} orders=${orders} filled=${ordersFilled} rejected=${ordersRejected} closes=${closes}`;
     deps.logger.info(

@@ -104,6 +104,6 @@ export interface CycleRecord extends BotRef {
   runId: string;
   startedAt: number;
   counts: CycleCounts;
-  outcome: 'completed' | 'failed';
+  outcome: 'completed' | 'failed' | 'timed_out';
   error?: string;
 }

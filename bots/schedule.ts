@@ -8,6 +8,7 @@ import {
 import type { IBot } from '../db/entities/index.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { scalperCycle } from '../workflows/index.ts';
+import { runTimeoutSecondsFor } from '../workflows/cycle-timing.ts';
 
 export function scheduleIdOf(botId: number): string {
   return `scalper-bot-${botId}`;
@@ -52,8 +53,9 @@ export class BotSchedules {
       workflowId: `scalper-cycle-${bot.id}`,
       taskQueue: this.taskQueue,
       args: [{ botId: bot.id }],
-      // Below the interval, so a stuck cycle never eats the next one's slot.
-      workflowRunTimeout: `${Math.max(bot.scheduleIntervalSeconds - 5, 10)} seconds`,
+      // Below the interval, so a stuck cycle never eats the next one's slot; the cycle splits it
+      // into its own deadlines and step timeouts (workflows/cycle-timing.ts).
+      workflowRunTimeout: `${runTimeoutSecondsFor(bot.scheduleIntervalSeconds)} seconds`,
       typedSearchAttributes: [
         { key: SEARCH_ATTRIBUTES.botId, value: String(bot.id) },
         { key: SEARCH_ATTRIBUTES.symbol, value: bot.symbol },

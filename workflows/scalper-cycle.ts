@@ -1,10 +1,13 @@
 // One 45-second cycle of one bot. Deterministic: it only sequences activities; all I/O is in them.
 // The trading steps (candles → strategies → risk → orders) may fail; risk management (reconcile,
 // managePositions) runs in every cycle whatever happened before it, and a broker's reject is an
-// outcome the cycle counts, not a failure.
+// outcome the cycle counts, not a failure. Its time budget is workflows/cycle-timing.ts: a cycle
+// that runs long is cut, still manages its positions, and is recorded as timed out.
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
+  isCancellation,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -16,6 +19,7 @@ import {
 import type { CycleActivities } from '../activities/index.ts';
 import type { BotRef, CycleCounts, OrderOutcome, OrderRequest } from '../activities/types.ts';
 import { clientOrderIdFor, SENT_STATUSES } from '../trading/orders/index.ts';
+import { cycleTiming, type CycleTiming } from './cycle-timing.ts';
 import { describeOrder, newStory, storyDetails, tradeSearchAttributes, type CycleStory } from './cycle-summary.ts';
 
 /** Errors that no retry can cure; everything else is retried within the cycle's time budget. */
@@ -34,19 +38,52 @@ function step(startToCloseTimeout: ActivityOptions['startToCloseTimeout'], maxim
   };
 }
 
-const { fetchCandles, reconcile, managePositions } = proxyActivities<CycleActivities>(step('10s', 3));
-
-/** The steps whose input says what they work on, summarised in the Web UI's event list. */
-function summarised(summary: string) {
-  return proxyActivities<CycleActivities>({ ...step('10s', 3), summary });
+/** The activities of one run, with step timeouts that fit its time budget. */
+function stepsFor(timing: CycleTiming) {
+  // A proxy: its activities are read off it, never spread.
+  const { fetchCandles, reconcile, managePositions } = proxyActivities<CycleActivities>(step(timing.stepTimeoutMs, 3));
+  return {
+    fetchCandles,
+    reconcile,
+    managePositions,
+    recordCycle: proxyActivities<CycleActivities>(step(timing.recordTimeoutMs, 5)).recordCycle,
+    /** The steps whose input says what they work on, summarised in the Web UI's event list. */
+    summarised: (summary: string) => proxyActivities<CycleActivities>({ ...step(timing.stepTimeoutMs, 3), summary }),
+    /** Placing orders may resend after an unknown outcome; each attempt first looks the order up. */
+    placeOrdersFor(orders: OrderRequest[]) {
+      // The summary names the orders in the Web UI's event list.
+      const summary = `send ${orders.map((order) => order.clientOrderId).join(', ')}`;
+      return proxyActivities<CycleActivities>({ ...step(timing.sendTimeoutMs, 4), summary }).placeOrders;
+    },
+  };
 }
-const { recordCycle } = proxyActivities<CycleActivities>(step('5s', 5));
 
-/** Placing orders may resend after an unknown outcome; each attempt first looks the order up. */
-function placeOrdersFor(orders: OrderRequest[]) {
-  // The summary names the orders in the Web UI's event list.
-  const summary = `send ${orders.map((order) => order.clientOrderId).join(', ')}`;
-  return proxyActivities<CycleActivities>({ ...step('15s', 4), summary }).placeOrders;
+type Steps = ReturnType<typeof stepsFor>;
+
+/** Where a run is, so a cycle cut by its deadline says which step was still running. */
+interface Progress {
+  step: string;
+  timedOut: string | null;
+}
+
+/**
+ * Runs `phase` until `deadlineMs` after the run started (no deadline: until it ends). A phase cut
+ * by its deadline is recorded in `progress` as the cause, not thrown.
+ */
+async function withDeadline(
+  deadlineMs: number | null,
+  startedAt: number,
+  progress: Progress,
+  phase: () => Promise<void>,
+): Promise<void> {
+  if (deadlineMs === null) return phase();
+  const remaining = Math.max(startedAt + deadlineMs - Date.now(), 0);
+  try {
+    await CancellationScope.withTimeout(remaining, phase);
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    progress.timedOut ??= `${progress.step} still running at the cycle's ${deadlineMs / 1000} s deadline`;
+  }
 }
 
 /** Records a line of what the cycle did and shows the story so far in the Web UI. */
@@ -87,12 +124,20 @@ function countOrders(counts: CycleCounts, outcomes: OrderOutcome[]): void {
 }
 
 /** Candles → strategies → risk → orders. */
-async function trade(input: BotRef, counts: CycleCounts, story: CycleStory): Promise<void> {
-  const candles = await fetchCandles(input);
+async function trade(
+  steps: Steps,
+  input: BotRef,
+  counts: CycleCounts,
+  story: CycleStory,
+  progress: Progress,
+): Promise<void> {
+  progress.step = 'fetchCandles';
+  const candles = await steps.fetchCandles(input);
   counts.bars = candles.window.count;
   const barTime = new Date(candles.window.lastOpenTime).toISOString().slice(11, 16);
   tell(story, `${candles.window.count} ${candles.window.symbol} M1 bars up to the ${barTime} UTC bar`);
-  const strategies = await summarised(`strategies on the ${barTime} UTC bar`).runStrategies({
+  progress.step = 'runStrategies';
+  const strategies = await steps.summarised(`strategies on the ${barTime} UTC bar`).runStrategies({
     ...input,
     window: candles.window,
   });
@@ -105,7 +150,10 @@ async function trade(input: BotRef, counts: CycleCounts, story: CycleStory): Pro
       : `signals: ${strategies.signals.map((s) => `${s.strategy} ${s.direction} (score ${s.score})`).join(', ')}`,
   );
   const signalIds = strategies.signals.map((s) => s.signalId);
-  const risk = summarised(signalIds.length > 0 ? `risk for signals ${signalIds.join(', ')}` : 'risk: no new signal');
+  const risk = steps.summarised(
+    signalIds.length > 0 ? `risk for signals ${signalIds.join(', ')}` : 'risk: no new signal',
+  );
+  progress.step = 'evaluateRisk';
   const decisions = await risk.evaluateRisk({ ...input, signalIds });
   for (const d of decisions) tell(story, `decision ${d.decisionId} ${d.strategy}: ${d.action} — ${d.reason}`);
   const opens = decisions.filter((d) => d.action === 'open');
@@ -123,8 +171,9 @@ async function trade(input: BotRef, counts: CycleCounts, story: CycleStory): Pro
       tell(story, describeOrder(outcome, decision));
     }
   };
+  progress.step = 'placeOrders';
   try {
-    told(await placeOrdersFor(orders)({ ...input, orders }));
+    told(await steps.placeOrdersFor(orders)({ ...input, orders }));
   } catch (error) {
     told(outcomesOf(error));
     throw error;
@@ -132,17 +181,27 @@ async function trade(input: BotRef, counts: CycleCounts, story: CycleStory): Pro
 }
 
 /** Reconcile and manage positions, whatever happened before; each failure is kept, none stops the rest. */
-async function manageRisk(input: BotRef, counts: CycleCounts, failures: unknown[], story: CycleStory): Promise<void> {
-  const attempt = async <T>(run: () => Promise<T>): Promise<T | null> => {
+async function manageRisk(
+  steps: Steps,
+  input: BotRef,
+  counts: CycleCounts,
+  failures: unknown[],
+  story: CycleStory,
+  progress: Progress,
+): Promise<void> {
+  const attempt = async <T>(name: string, run: () => Promise<T>): Promise<T | null> => {
+    progress.step = name;
     try {
       return await run();
     } catch (error) {
+      // A cut by the deadline is the phase's to report, not a failure of this step.
+      if (isCancellation(error)) throw error;
       failures.push(error);
       return null;
     }
   };
-  await attempt(() => reconcile(input));
-  const managed = await attempt(() => managePositions(input));
+  await attempt('reconcile', () => steps.reconcile(input));
+  const managed = await attempt('managePositions', () => steps.managePositions(input));
   if (managed) {
     counts.closes = reachedBroker(managed.closes).length;
     story.closes.push(...managed.closes);
@@ -151,12 +210,15 @@ async function manageRisk(input: BotRef, counts: CycleCounts, failures: unknown[
     for (const close of managed.closes) tell(story, describeOrder(close));
   }
   // Closes the kill-switch just made (or may have made, if it failed) are booked in this cycle.
-  if (managed === null || managed.closes.length > 0) await attempt(() => reconcile(input));
+  if (managed === null || managed.closes.length > 0) await attempt('reconcile', () => steps.reconcile(input));
 }
 
 export async function scalperCycle(input: BotRef): Promise<CycleCounts> {
   const info = workflowInfo();
   const startedAt = info.runStartTime.getTime();
+  const timing = cycleTiming(info.runTimeoutMs);
+  const steps = stepsFor(timing);
+  const progress: Progress = { step: '', timedOut: null };
   const counts: CycleCounts = {
     strategies: 0,
     bars: 0,
@@ -169,20 +231,29 @@ export async function scalperCycle(input: BotRef): Promise<CycleCounts> {
   };
   const failures: unknown[] = [];
   const story = newStory();
-  try {
-    await trade(input, counts, story);
-  } catch (error) {
-    failures.push(error);
-  }
+  await withDeadline(timing.tradeDeadlineMs, startedAt, progress, async () => {
+    try {
+      await trade(steps, input, counts, story, progress);
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      failures.push(error);
+    }
+  });
   // A bot that no longer exists has nothing to manage: every step would fail the same way.
-  if (failureType(failures[0]) !== 'BotNotFound') await manageRisk(input, counts, failures, story);
+  if (failureType(failures[0]) !== 'BotNotFound')
+    await withDeadline(timing.riskDeadlineMs, startedAt, progress, () =>
+      manageRisk(steps, input, counts, failures, story, progress),
+    );
   const traded = tradeSearchAttributes(story);
   if (traded.length > 0) upsertSearchAttributes(traded);
 
-  const error = failures.map(describeFailure).join('; ');
+  const error = [
+    ...(progress.timedOut ? [`timed out: ${progress.timedOut}`] : []),
+    ...failures.map(describeFailure),
+  ].join('; ');
   if (error) tell(story, `failed: ${error}`);
-  const outcome = failures.length === 0 ? 'completed' : 'failed';
-  await recordCycle({
+  const outcome = progress.timedOut ? 'timed_out' : failures.length === 0 ? 'completed' : 'failed';
+  await steps.recordCycle({
     ...input,
     workflowId: info.workflowId,
     runId: info.runId,
@@ -191,6 +262,10 @@ export async function scalperCycle(input: BotRef): Promise<CycleCounts> {
     outcome,
     ...(error ? { error } : {}),
   });
+  if (progress.timedOut) {
+    log.warn('cycle timed out', { botId: input.botId, error });
+    throw ApplicationFailure.nonRetryable(error, 'CycleTimedOut');
+  }
   const [first] = failures;
   if (first !== undefined) {
     log.warn('cycle failed', { botId: input.botId, error });

@@ -68,7 +68,7 @@ export function listAuditLog(em: EntityManager, filters: AuditFilters, page: Pag
 
 export interface CycleFilters extends TimeRange {
   botId?: number;
-  outcome?: 'completed' | 'failed';
+  outcome?: 'completed' | 'failed' | 'timed_out';
 }
 
 // recordCycle stores `failed: <error>` in one column; the API shows the two apart.

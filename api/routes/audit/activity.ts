@@ -37,7 +37,7 @@ const cycleSchema = z.object({
   ordersFilled: z.number().int(),
   ordersRejected: z.number().int(),
   closes: z.number().int().describe('Close orders the kill-switch sent'),
-  outcome: z.string().describe('completed, or failed'),
+  outcome: z.string().describe('completed, failed, or timed_out (cut at its deadline: see error)'),
   error: z.string().nullable().describe('What failed, for a failed cycle'),
 });
 
@@ -50,7 +50,7 @@ const auditQuery = listQuery({
   workflowId: text,
 });
 
-const cycleQuery = listQuery({ outcome: z.enum(['completed', 'failed']).optional() });
+const cycleQuery = listQuery({ outcome: z.enum(['completed', 'failed', 'timed_out']).optional() });
 
 export function activityRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const link = <T extends { workflowId: string | null; runId: string | null }>(row: T) => withWebUiUrl(deps.webUi, row);

@@ -41,7 +41,8 @@ describe('bot schedules', () => {
     expect(schedule.action).toMatchObject({
       workflowType: 'scalperCycle',
       args: [{ botId: bot.id }],
-      workflowRunTimeout: 40_000,
+      // 3 s before the next fire; the cycle splits it (workflows/cycle-timing.ts).
+      workflowRunTimeout: 42_000,
     });
     const attributes = (schedule.action.typedSearchAttributes as TypedSearchAttributes)
       .getAll()
