@@ -17,6 +17,9 @@ MAX_COMMENT = 31
 # A close sent at the current quote fills within this many points of it (a close must go through).
 CLOSE_DEVIATION_POINTS = 50
 MS_MAX = 2**53
+# How far past this machine's clock a lookup still reads history: the broker's server clock may run
+# ahead of it, and an order stamped "in the future" must still be found (else it is sent twice).
+LOOKUP_CLOCK_SLACK_MS = 86_400_000
 
 router = APIRouter()
 
@@ -166,7 +169,9 @@ def close(ticket: str, body: CloseRequest, gw: Gateway = Depends(gateway)):
     spec = gw.visible_symbol(position.symbol)
     tick = gw.terminal.read("symbol_info_tick", position.symbol).value
     if tick is None:
-        raise GatewayError(503, f"no quote for {position.symbol}", gw.terminal.last_error)
+        # Not sent; a trade is answered as MT5 answers one without a quote, never with a 5xx.
+        return trading.reply(retcodes.PRICE_OFF, last_error=gw.terminal.last_error,
+                             gateway_error=f"no quote for {position.symbol}: not sent")
     closing_buy = position.type == mt5.POSITION_TYPE_SELL
     request = {
         "action": mt5.TRADE_ACTION_DEAL, "position": position.ticket, "symbol": position.symbol,
@@ -185,7 +190,7 @@ def lookup(magic: int, comment: str = Query(min_length=1), since: int = Query(ge
     """Exact comment among history orders since `since`, then open positions; then, with a hint,
     magic + symbol + side + volume inside the lookup window (a comment the broker rewrote)."""
     now = gw.server_time.utc_now_ms()
-    orders = _history_orders(gw, since, max(now, since), magic)
+    orders = _history_orders(gw, since, max(now, since) + LOOKUP_CLOCK_SLACK_MS, magic)
     exact = [o for o in orders if o["comment"] == comment]
     if exact:
         return {"found": "history_order", "match": "comment", "order": exact[0]}

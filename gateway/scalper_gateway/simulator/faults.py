@@ -11,9 +11,11 @@ KINDS = ("none", "timeout", "lost_reply", "hang", "disconnect")
 class Fault:
     # timeout: hangs past the trade timeout, not executed. lost_reply: executed, then hangs.
     # hang: executed, then holds the terminal long past the timeout. disconnect: returns None,
-    # not executed. retcode: answered with `retcode`, not executed.
+    # not executed. retcode: answered with `retcode`, not executed. delay: executed, answered
+    # after `delay_ms` (plain latency; past the trade timeout it is a lost reply of that length).
     kind: str
     retcode: int = 0
+    delay_ms: int = 0
 
 
 def parse_fault(text: str) -> Fault | None:
@@ -22,7 +24,9 @@ def parse_fault(text: str) -> Fault | None:
     prefix, _, number = text.partition(":")
     if prefix == "retcode" and number.isdigit():
         return Fault("retcode", int(number))
-    raise ValueError(f"unknown fault {text!r}: expected one of {', '.join(KINDS)} or retcode:<n>")
+    if prefix == "delay" and number.isdigit():
+        return Fault("delay", delay_ms=int(number))
+    raise ValueError(f"unknown fault {text!r}: expected one of {', '.join(KINDS)}, retcode:<n> or delay:<ms>")
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,8 @@ class SimulatedTerminal:
             wake = self._wake
         if kind in ("timeout", "lost_reply", "hang"):
             wake.wait(self._trade_timeout_s * (3 if kind == "hang" else 1) + 0.25)
+        elif kind == "delay":
+            wake.wait(fault.delay_ms / 1000)
         if reply is None:
             self._last_error = NO_IPC if kind == "disconnect" else (mt5.RES_E_INTERNAL_FAIL_TIMEOUT, "Timeout")
             return None
