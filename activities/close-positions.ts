@@ -3,13 +3,62 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { BrokerPort } from '../brokers/port.ts';
 import { RETCODE } from '../brokers/retcodes.ts';
-import { AuditLog } from '../db/entities/index.ts';
+import { AuditLog, type IOrder } from '../db/entities/index.ts';
 import type { OrderOutcome, OrderStore } from '../db/orders/index.ts';
 import type { CloseReason } from '../trading/close-reason.ts';
 import { currentTrace, loadBot, orderStoreFor, venueOf, type BotContext } from './bot-context.ts';
 import type { ActivityDeps } from './deps.ts';
 import { cachedInstrument } from './instrument-cache.ts';
 import type { ClosedPositions, FlattenRequest } from './types.ts';
+
+/** Files one close's outcome under closed or failed (a position already gone needs nobody). */
+function record(
+  deps: ActivityDeps,
+  context: BotContext,
+  result: ClosedPositions,
+  ticket: string,
+  outcome: OrderOutcome,
+): void {
+  result.orders.push(outcome);
+  if (outcome.status === 'filled' || outcome.status === 'partially_filled') result.closed.push(ticket);
+  // Closed meanwhile by its SL/TP: nothing left to close, nothing for a human to do.
+  else if (outcome.retcode === RETCODE.POSITION_CLOSED) return;
+  else if (outcome.status !== 'unknown') {
+    result.failed.push({
+      ticket,
+      retcode: outcome.retcode,
+      retcodeName: outcome.retcodeName,
+      status: outcome.status,
+    });
+    deps.logger.error({ botId: context.bot.id, ticket, ...outcome }, 'close at market refused');
+  }
+}
+
+async function venueFor(deps: ActivityDeps, context: BotContext, broker: BrokerPort, symbol: string) {
+  const instrument = await cachedInstrument(deps.orm.em.fork(), broker, context.bot.brokerAccount, symbol);
+  return venueOf(context, broker, instrument);
+}
+
+/**
+ * The bot's closes an earlier attempt left without an outcome (a lost reply, a timeout, a dead
+ * worker), each looked up at the broker and sent again only if it is not there. Their position
+ * need not be listed any more: a close that executed but whose reply was lost has already taken
+ * it off the broker's list, and only this lookup settles it and reports it. Returns the orders.
+ */
+export async function resumeUnsettledCloses(
+  deps: ActivityDeps,
+  store: OrderStore,
+  context: BotContext,
+  broker: BrokerPort,
+  result: ClosedPositions,
+): Promise<IOrder[]> {
+  const orders = await store.unsettledCloses(context.bot.id);
+  for (const order of orders) {
+    const outcome = await store.resumeClose(order, await venueFor(deps, context, broker, order.symbol));
+    record(deps, context, result, order.positionTicket!, outcome);
+  }
+  return orders;
+}
 
 export async function closeAllPositions(
   deps: ActivityDeps,
@@ -19,23 +68,17 @@ export async function closeAllPositions(
   reason: CloseReason,
 ): Promise<ClosedPositions> {
   const result: ClosedPositions = { closed: [], failed: [], orders: [] };
-  const em = deps.orm.em.fork();
+  const resumed = await resumeUnsettledCloses(deps, store, context, broker, result);
   for (const position of await broker.positions({ magic: context.bot.magic })) {
-    const instrument = await cachedInstrument(em, broker, context.bot.brokerAccount, position.symbol);
-    const outcome = await store.close(context.bot, position, reason, venueOf(context, broker, instrument));
-    result.orders.push(outcome);
-    if (outcome.status === 'filled' || outcome.status === 'partially_filled') result.closed.push(position.ticket);
-    // Closed meanwhile by its SL/TP: nothing left to close, nothing for a human to do.
-    else if (outcome.retcode === RETCODE.POSITION_CLOSED) continue;
-    else if (outcome.status !== 'unknown') {
-      result.failed.push({
-        ticket: position.ticket,
-        retcode: outcome.retcode,
-        retcodeName: outcome.retcodeName,
-        status: outcome.status,
-      });
-      deps.logger.error({ botId: context.bot.id, ticket: position.ticket, ...outcome }, 'close at market refused');
-    }
+    // Its close was just resumed: refused or still unknown, it is reported already.
+    if (resumed.some((order) => order.positionTicket === position.ticket)) continue;
+    const outcome = await store.close(
+      context.bot,
+      position,
+      reason,
+      await venueFor(deps, context, broker, position.symbol),
+    );
+    record(deps, context, result, position.ticket, outcome);
   }
   return result;
 }

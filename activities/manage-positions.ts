@@ -7,10 +7,10 @@ import type { InstrumentSpec, Quote } from '../trading/market.ts';
 import { pipsToPrice } from '../trading/rounding.ts';
 import { trailingStop } from '../trading/trailing.ts';
 import { currentTrace, loadBot, orderStoreFor, type BotContext } from './bot-context.ts';
-import { closeAllPositions, failOnUnknownCloses } from './close-positions.ts';
+import { closeAllPositions, failOnUnknownCloses, resumeUnsettledCloses } from './close-positions.ts';
 import { cachedInstrument } from './instrument-cache.ts';
 import type { ActivityDeps } from './deps.ts';
-import type { BotRef, ManagePositionsResult } from './types.ts';
+import type { BotRef, ClosedPositions, ManagePositionsResult } from './types.ts';
 
 async function trail(
   broker: BrokerPort,
@@ -71,12 +71,19 @@ export function managePositionsActivity(deps: ActivityDeps) {
     const em = deps.orm.em.fork();
     const context = await loadBot(em, botId);
     const broker = deps.brokerFor(context.bot.brokerAccount);
+    // Closes an earlier attempt left without an outcome (the kill-switch's, typically) are settled
+    // first: a close whose reply was lost took its position off the list below, and this cycle
+    // must still report it and book it.
+    const resumed: ClosedPositions = { closed: [], failed: [], orders: [] };
+    const resumedOrders = await resumeUnsettledCloses(deps, orderStoreFor(deps), context, broker, resumed);
+    failOnUnknownCloses(resumed.orders, resumed);
+    const killSwitchResumed = resumedOrders.some((order) => order.closeReason === 'kill_switch');
     const positions = await broker.positions({ magic: context.bot.magic });
     const bot = String(context.bot.id);
     deps.metrics.openPositions.set({ bot }, positions.length);
     if (positions.length === 0) {
       deps.metrics.unrealizedPnl.set({ bot }, 0);
-      return { trailed: 0, killSwitchTripped: false, closes: [] };
+      return { trailed: 0, killSwitchTripped: killSwitchResumed, closes: resumed.orders };
     }
     const [account, instrument, quote] = await Promise.all([
       broker.account(),
@@ -96,12 +103,12 @@ export function managePositionsActivity(deps: ActivityDeps) {
       const reason = `unrealised loss ${exposure.unrealizedPnl.toFixed(2)} ${account.currency} is ${exposure.lossPct.toFixed(2)}% of the balance (limit ${exposure.limitPct}%)`;
       const result = await tripKillSwitch(deps, em, broker, context, reason);
       deps.metrics.killSwitchTrips.inc({ bot });
-      return { trailed: 0, killSwitchTripped: true, closes: result.orders };
+      return { trailed: 0, killSwitchTripped: true, closes: [...resumed.orders, ...result.orders] };
     }
     return {
       trailed: await trail(broker, context, positions, quote, instrument),
-      killSwitchTripped: false,
-      closes: [],
+      killSwitchTripped: killSwitchResumed,
+      closes: resumed.orders,
     };
   };
 }

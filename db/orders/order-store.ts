@@ -4,8 +4,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerPosition } from '../../brokers/port.ts';
 import type { CloseReason } from '../../trading/close-reason.ts';
-import { clientOrderIdFor } from '../../trading/orders/index.ts';
-import type { IBot, IOrder } from '../entities/index.ts';
+import { clientOrderIdFor, UNSETTLED_STATUSES } from '../../trading/orders/index.ts';
+import { Order, type IBot, type IOrder } from '../entities/index.ts';
 import type { Orm } from '../orm.ts';
 import { auditOrder } from './order-records.ts';
 import { writeCloseOrder, writeNeverPlacedOrder, writeOpenOrder } from './outbox.ts';
@@ -45,6 +45,25 @@ export class OrderStore {
       this.options.now(),
       this.options.trace,
     );
+    return executeOrder(this.orm, this.options, order.id, venue);
+  }
+
+  /**
+   * The bot's close orders still without an outcome (an earlier attempt's lost reply, timeout or
+   * death), oldest first, whether or not their position is still open at the broker.
+   */
+  unsettledCloses(botId: number): Promise<IOrder[]> {
+    return this.orm.em
+      .fork()
+      .find(
+        Order,
+        { bot: botId, purpose: 'close', status: { $in: [...UNSETTLED_STATUSES] } },
+        { orderBy: { id: 'asc' } },
+      );
+  }
+
+  /** Resumes an unsettled close: looked up at the broker first, sent again only if it is not there. */
+  resumeClose(order: IOrder, venue: OrderVenue): Promise<OrderOutcome> {
     return executeOrder(this.orm, this.options, order.id, venue);
   }
 

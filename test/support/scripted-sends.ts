@@ -1,0 +1,91 @@
+// A broker whose order sends (opens and closes) meet faults scripted per clientOrderId, the key
+// the engine sends as the comment: the first sends of a key take the script's faults in order,
+// later sends go through untouched. Every send is counted per key, so a test can tell how often
+// the engine called the broker from what the broker's own history holds.
+import { BrokerTimeoutError } from '../../brokers/errors.ts';
+import type { BrokerPort, TradeResult } from '../../brokers/port.ts';
+import { outcomeOf, RETCODE, retcodeName } from '../../brokers/retcodes.ts';
+
+export type SendFault =
+  /** Times out before the broker saw it: nothing is executed, the caller gets 10012. */
+  | 'timeout'
+  /** Executed at the broker, but the reply is lost: the caller gets 10012. */
+  | 'lost_reply'
+  /** As `timeout` and `lost_reply`, but the caller gets a thrown transport error. */
+  | 'timeout_thrown'
+  | 'lost_reply_thrown'
+  /** Executed, but answered 10008 PLACED (the deal comes later, as on an exchange). */
+  | 'placed'
+  /** Refused outright with this retcode; nothing is executed. */
+  | { reject: number }
+  /** A close whose position is closed by hand just before it arrives: the broker answers it itself (10036). */
+  | 'closed_by_hand_first';
+
+export class ScriptedSends {
+  private readonly scripts = new Map<string, SendFault[]>();
+  private readonly counts = new Map<string, number>();
+
+  /** The next sends carrying `clientOrderId` meet `faults`, one each, in order. */
+  script(clientOrderId: string, ...faults: SendFault[]): void {
+    this.scripts.set(clientOrderId, [...faults]);
+  }
+
+  /** How many sends carrying `clientOrderId` reached this broker wrapper. */
+  sends(clientOrderId: string): number {
+    return this.counts.get(clientOrderId) ?? 0;
+  }
+
+  private next(clientOrderId: string): SendFault | null {
+    this.counts.set(clientOrderId, this.sends(clientOrderId) + 1);
+    return this.scripts.get(clientOrderId)?.shift() ?? null;
+  }
+
+  /** Wraps an account's broker: pass as `wrapBroker` to startTestEngine. */
+  wrap(inner: BrokerPort): BrokerPort {
+    const send = async (
+      comment: string,
+      execute: () => Promise<TradeResult>,
+      closeByHand?: () => Promise<TradeResult>,
+    ): Promise<TradeResult> => {
+      const fault = this.next(comment);
+      if (fault === null) return execute();
+      if (fault === 'closed_by_hand_first') {
+        if (!closeByHand) throw new Error('closed_by_hand_first is a fault of closes');
+        await closeByHand();
+        return execute();
+      }
+      if (typeof fault === 'object') return answer(fault.reject, comment);
+      if (fault === 'timeout') return answer(RETCODE.TIMEOUT, comment);
+      if (fault === 'timeout_thrown') throw new BrokerTimeoutError(`scripted timeout (${comment})`);
+      const result = await execute();
+      if (result.outcome !== 'success')
+        throw new Error(`scripted ${fault} needs an executed send: ${result.retcodeName}`);
+      if (fault === 'placed') return { ...answer(RETCODE.PLACED, comment), order: result.order, volume: result.volume };
+      if (fault === 'lost_reply_thrown') throw new BrokerTimeoutError(`scripted lost reply (${comment})`);
+      return answer(RETCODE.TIMEOUT, comment);
+    };
+    return {
+      ...inner,
+      placeMarketOrder: (request) => send(request.comment, () => inner.placeMarketOrder(request)),
+      closePosition: (ticket, volume, comment = '') =>
+        send(
+          comment,
+          () => inner.closePosition(ticket, volume, comment),
+          () => inner.closePosition(ticket, undefined, 'closed by hand'),
+        ),
+    };
+  }
+}
+
+function answer(retcode: number, comment: string): TradeResult {
+  return {
+    retcode,
+    retcodeName: retcodeName(retcode),
+    outcome: outcomeOf(retcode),
+    order: null,
+    deal: null,
+    volume: 0,
+    price: null,
+    comment,
+  };
+}
