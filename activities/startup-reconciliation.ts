@@ -4,8 +4,8 @@
 // signal is waiting); the outcome is kept on the bot, audited, and read by its trading state.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PAPER_ACCOUNT_PREFIX } from '../brokers/accounts.ts';
-import { accountsNamed } from '../bots/broker-readiness.ts';
-import { AuditLog, Bot } from '../db/entities/index.ts';
+import { accountsNamed, markStartupReconciliation } from '../bots/broker-readiness.ts';
+import { AuditLog, DELETED_BOTS_FILTER } from '../db/entities/index.ts';
 import { currentTrace, type BotContext } from './bot-context.ts';
 import { reconcileBot } from './broker-reconciliation.ts';
 import type { ActivityDeps } from './deps.ts';
@@ -22,10 +22,9 @@ async function awaitingStartupReconciliation(em: EntityManager, context: BotCont
 async function mark(deps: ActivityDeps, em: EntityManager, context: BotContext, error: string | null, data: object) {
   const { bot } = context;
   const now = new Date(deps.now());
-  const fields =
-    error === null ? { startupReconciledAt: now, startupReconcileError: null } : { startupReconcileError: error };
-  await em.nativeUpdate(Bot, { id: bot.id }, fields);
-  Object.assign(bot, fields);
+  await markStartupReconciliation(em, bot.id, error === null ? { reconciledAt: now } : { error });
+  // The managed bot takes the mark as written, clean: a later flush of this activity leaves it be.
+  await em.refresh(bot, { filters: { [DELETED_BOTS_FILTER]: false } });
   const trace = currentTrace();
   await em.insert(AuditLog, {
     bot: bot.id,

@@ -4,7 +4,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { implicitPaperAccount, PAPER_ACCOUNT_PREFIX, type BrokerAccountConfig } from '../brokers/accounts.ts';
 import { configOf } from '../db/broker-accounts.ts';
-import { Bot, BrokerAccount, type IBot } from '../db/entities/index.ts';
+import { BrokerAccount, type IBot } from '../db/entities/index.ts';
 
 export type ReconciliationMark = Pick<IBot, 'startupReconciledAt' | 'startupReconcileError'>;
 
@@ -40,11 +40,37 @@ export async function accountsNamed(
   );
 }
 
+// The reconciliation mark is the engine's bookkeeping, not a change of the bot: it is written in
+// SQL of its own because a MikroORM update bumps the bot's version, which is the ETag an
+// operator's If-Match names (every reconcile attempt would be a conflict for whoever edits the
+// bot) and which a managed copy of the bot, flushed later in the same activity, still holds.
+
+/** Records the outcome of a bot's start-up reconciliation; the bot's version stays as it is. */
+export async function markStartupReconciliation(
+  em: EntityManager,
+  botId: number,
+  outcome: { reconciledAt: Date } | { error: string },
+): Promise<void> {
+  if ('error' in outcome) {
+    await em.execute('update "bot" set "startup_reconcile_error" = ? where "id" = ?', [outcome.error, botId], 'run');
+  } else {
+    await em.execute(
+      'update "bot" set "startup_reconciled_at" = ?, "startup_reconcile_error" = null where "id" = ?',
+      [outcome.reconciledAt, botId],
+      'run',
+    );
+  }
+}
+
 /** A worker start forgets every real account's reconciliation: the first cycle after it reconciles again. */
 export async function forgetStartupReconciliations(em: EntityManager): Promise<number> {
-  const real = await em.find(BrokerAccount, { kind: { $ne: 'paper' } }, { fields: ['name'] });
-  if (real.length === 0) return 0;
-  return em.nativeUpdate(Bot, { brokerAccount: { $in: real.map((row) => row.name) } }, { startupReconciledAt: null });
+  const result = await em.execute<{ affectedRows: number }>(
+    `update "bot" set "startup_reconciled_at" = null where "deleted_at" is null and "broker_account" in ` +
+      `(select "name" from "broker_account" where "kind" <> 'paper')`,
+    [],
+    'run',
+  );
+  return result.affectedRows;
 }
 
 /** The live accounts the operator has opted in to trade: the worker says so loudly when it starts. */

@@ -77,8 +77,8 @@ export function instrumentSpec(parts: InstrumentParts, overrides: InstrumentOver
     fillingModes: fillingModes(spec.fillingModes),
     maxSpreadPoints: overrides.maxSpreadPoints ?? defaultMaxSpreadPoints(price, spec.point, recentBars),
     pipSize: overrides.pipSize ?? POINTS_PER_PIP * spec.point,
-    // Margin over notional, like the engine's own margin model (account currency = quote currency);
-    // 0 makes the engine fall back to 1 / leverage.
+    // Margin (account currency) over notional (quote currency): the engine's margin model, the
+    // currency conversion included; 0 makes the engine fall back to 1 / leverage.
     marginRate: notional > 0 ? marginPerLot / notional : 0,
     correlationGroup: overrides.correlationGroup ?? spec.symbol,
     commissionPerLot: overrides.commissionPerLot ?? 0,

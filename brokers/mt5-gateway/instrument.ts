@@ -68,7 +68,9 @@ export function instrumentSpec(
     fillingModes: fillingModes(symbol.filling_mode),
     maxSpreadPoints: overrides.maxSpreadPoints ?? defaultMaxSpreadPoints(symbol, recentBars),
     pipSize: overrides.pipSize ?? POINTS_PER_PIP * symbol.point,
-    marginRate: symbol.margin_rate,
+    // The terminal's margin of a lot (account currency) over its notional: the account currency's
+    // conversion is in it. None yet (no price): 0, and the engine falls back to 1 / leverage.
+    marginRate: symbol.margin_rate ?? 0,
     correlationGroup: overrides.correlationGroup ?? symbol.name,
     commissionPerLot: overrides.commissionPerLot ?? 0,
   };

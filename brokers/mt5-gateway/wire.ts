@@ -52,7 +52,8 @@ export const symbolSchema = z.object({
   trade_freeze_level: z.number(),
   filling_mode: z.number().int(),
   spread: z.number(),
-  margin_rate: z.number(),
+  /** Margin of 1 lot in account currency over its notional; null while the symbol has no price to compute it at. */
+  margin_rate: z.number().nullable(),
 });
 export type SymbolReply = z.infer<typeof symbolSchema>;
 
