@@ -102,6 +102,7 @@ export class BrokerDirectory implements SymbolCatalog {
             leverage: connection.settings.leverage,
           },
           seed: this.options.feedSeed,
+          latencyMs: connection.settings.latencyMs,
           ...(this.options.now ? { clock: { now: this.options.now } } : {}),
         });
       case 'mt5-gateway':

@@ -46,6 +46,13 @@ export const paperConnectionSchema = z
     mode: z.enum(['hedging', 'netting']).default('hedging'),
     balance: z.number().positive().default(10_000),
     leverage: z.number().int().min(1).max(5000).default(100),
+    latencyMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(0)
+      .describe('How long each call waits before it is served, as a round trip to a real venue would'),
   })
   .strict();
 

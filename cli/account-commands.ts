@@ -31,6 +31,7 @@ interface AddOptions {
   mode?: string;
   balance?: number;
   leverage?: number;
+  latencyMs?: number;
   instrument?: Record<string, Record<string, unknown>>;
 }
 
@@ -44,6 +45,7 @@ function connectionOf(options: AddOptions): Record<string, unknown> {
     mode: options.mode,
     balance: options.balance,
     leverage: options.leverage,
+    latencyMs: options.latencyMs,
     instruments: options.instrument,
   }).filter(([, value]) => value !== undefined);
   return Object.fromEntries(given);
@@ -58,7 +60,7 @@ function describeAccount(row: IBrokerAccount, env: NodeJS.ProcessEnv): string {
       ? `${connection.settings.url} token $${connection.settings.tokenEnv}${env[connection.settings.tokenEnv] ? '' : ' (unset here)'}`
       : connection.kind === 'metaapi'
         ? `MetaApi account ${connection.settings.accountId} token $${connection.settings.tokenEnv}${env[connection.settings.tokenEnv] ? '' : ' (unset here)'}`
-        : `${connection.settings.mode}, ${connection.settings.balance} at 1:${connection.settings.leverage}`;
+        : `${connection.settings.mode}, ${connection.settings.balance} at 1:${connection.settings.leverage}${connection.settings.latencyMs > 0 ? `, ${connection.settings.latencyMs} ms latency` : ''}`;
   return `${row.name}\t${row.kind}\t${row.environment}${live}\t${where}`;
 }
 
@@ -104,6 +106,7 @@ export function addAccountCommands(
     .option('--mode <mode>', 'paper: hedging | netting')
     .option('--balance <amount>', 'paper: starting balance', Number)
     .option('--leverage <n>', 'paper: leverage', Number)
+    .option('--latency-ms <ms>', 'paper: how long each call waits, as a round trip to a real venue would', Number)
     .option(
       '--instrument <SYMBOL:key=value,…>',
       'per symbol: pipSize, maxSpreadPoints, correlationGroup, commissionPerLot (repeatable)',

@@ -25,6 +25,7 @@ const accountSchema = z.object({
       mode: z.enum(['hedging', 'netting']).optional().describe('paper'),
       balance: z.number().optional().describe('paper: starting balance'),
       leverage: z.number().optional().describe('paper'),
+      latencyMs: z.number().optional().describe('paper: how long each call waits before it is served'),
       instruments: instrumentOverridesSchema.optional(),
     })
     .describe('What the account connects to: the kind’s settings, secrets excluded by construction'),

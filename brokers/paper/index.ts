@@ -43,6 +43,8 @@ export interface PaperBrokerOptions {
   /** When SL and TP are both inside one bar: MT5's OHLC path (default) or SL first. */
   stopsPriority?: StopsPriority;
   faults?: FaultOptions;
+  /** Each call waits this long before it is served (a venue's round trip); 0 by default. */
+  latencyMs?: number;
 }
 
 export function createPaperBroker(options: PaperBrokerOptions): BrokerPort {
@@ -68,7 +70,10 @@ export function createPaperBroker(options: PaperBrokerOptions): BrokerPort {
   };
   const create = (): PaperState => newPaperState(account);
 
-  function read<T>(operation: (state: PaperState, now: number) => T): Promise<T> {
+  const latencyMs = options.latencyMs ?? 0;
+
+  async function read<T>(operation: (state: PaperState, now: number) => T): Promise<T> {
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const now = clock.now();
     return store.update(account.login, create, (state) => {
       settleStops(state, market, now);

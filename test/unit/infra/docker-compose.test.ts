@@ -13,6 +13,7 @@ interface Service {
   ports?: string[];
   volumes?: string[];
   build?: string;
+  container_name?: string;
 }
 
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
@@ -70,6 +71,8 @@ interface ScrapeConfig {
   metrics_path?: string;
   scheme?: string;
   static_configs?: { targets: string[] }[];
+  /** Every address a name resolves to (a scaled service's replicas), at one port. */
+  dns_sd_configs?: { names: string[]; type?: string; port: number }[];
 }
 
 interface PrometheusConfig {
@@ -92,6 +95,13 @@ describe('docker-compose.yml', () => {
       'temporal-ui',
       'worker',
     ]);
+  });
+
+  it('lets the worker scale out (`docker compose up --scale worker=3`): no fixed name, no host port', () => {
+    expect(compose.services.worker?.container_name).toBeUndefined();
+    expect(compose.services.worker?.ports).toBeUndefined();
+    // Temporal keeps its state in the postgresql service, so every replica polls one cluster.
+    expect(envOf('temporal')).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
   });
 
   it.each(['worker', 'api'])('%s runs an entry point that exists, with a configuration the engine accepts', (name) => {
@@ -165,9 +175,10 @@ describe('docker-compose.yml monitoring', () => {
 
   it("scrapes every metrics endpoint of the worker and the API, by service name and the port it's set to", () => {
     const scraped = prometheus.scrape_configs.flatMap((job) =>
-      (job.static_configs ?? []).flatMap((group) =>
-        group.targets.map((target) => `${job.scheme ?? 'http'}://${target}${job.metrics_path ?? '/metrics'}`),
-      ),
+      [
+        ...(job.static_configs ?? []).flatMap((group) => group.targets),
+        ...(job.dns_sd_configs ?? []).flatMap((group) => group.names.map((name) => `${name}:${group.port}`)),
+      ].map((target) => `${job.scheme ?? 'http'}://${target}${job.metrics_path ?? '/metrics'}`),
     );
     const served = Object.keys(compose.services).flatMap((service) =>
       metricsEndpoints(service).map(({ port, path }) => `http://${service}:${port}${path}`),

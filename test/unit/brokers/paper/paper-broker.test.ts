@@ -173,4 +173,13 @@ describe('paper broker', () => {
     const account = await broker.account();
     expect(account.balance).toBeCloseTo(10_000 + (exit?.profit ?? 0) + (exit?.commission ?? 0) * 2, 6);
   });
+
+  it('serves each call only after its latency, as a venue across a network would', async () => {
+    const { broker } = setup({ latencyMs: 60 });
+    const started = performance.now();
+    await broker.account();
+    const opened = await broker.placeMarketOrder(buy());
+    expect(opened.retcode).toBe(10009);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2 * 60 - 2);
+  });
 });
