@@ -31,7 +31,21 @@ export interface ScheduleState {
   note: string | null;
 }
 
-type ScheduledBot = Pick<IBot, 'id' | 'symbol' | 'scheduleIntervalSeconds' | 'status'>;
+type ScheduledBot = Pick<IBot, 'id' | 'symbol' | 'scheduleIntervalSeconds' | 'status'> &
+  Partial<Pick<IBot, 'barCloseDelaySeconds'>>;
+
+/** Seconds between two cycles of the bot: its interval, or a minute when it cycles on bar closes. */
+function cadenceSeconds(bot: ScheduledBot): number {
+  return (bot.barCloseDelaySeconds ?? null) === null ? bot.scheduleIntervalSeconds : 60;
+}
+
+/** Every interval, or a calendar firing `barCloseDelaySeconds` into each minute (a bar closed at :00). */
+function specOf(bot: ScheduledBot) {
+  const delay = bot.barCloseDelaySeconds ?? null;
+  return delay === null
+    ? { intervals: [{ every: `${bot.scheduleIntervalSeconds} seconds` }] }
+    : { calendars: [{ second: delay, minute: '*' as const, hour: '*' as const }] };
+}
 
 export class BotSchedules {
   private readonly client: Client;
@@ -55,7 +69,7 @@ export class BotSchedules {
       args: [{ botId: bot.id }],
       // Below the interval, so a stuck cycle never eats the next one's slot; the cycle splits it
       // into its own deadlines and step timeouts (workflows/cycle-timing.ts).
-      workflowRunTimeout: `${runTimeoutSecondsFor(bot.scheduleIntervalSeconds)} seconds`,
+      workflowRunTimeout: `${runTimeoutSecondsFor(cadenceSeconds(bot))} seconds`,
       typedSearchAttributes: [
         { key: SEARCH_ATTRIBUTES.botId, value: String(bot.id) },
         { key: SEARCH_ATTRIBUTES.symbol, value: bot.symbol },
@@ -65,7 +79,7 @@ export class BotSchedules {
 
   /** Creates or updates the schedule. An update keeps the schedule's pause state as it is. */
   async upsert(bot: ScheduledBot): Promise<void> {
-    const spec = { intervals: [{ every: `${bot.scheduleIntervalSeconds} seconds` }] };
+    const spec = specOf(bot);
     const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW };
     const handle = this.client.schedule.getHandle(scheduleIdOf(bot.id));
     try {

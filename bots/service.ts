@@ -115,6 +115,7 @@ export class BotService {
       brokerAccount: bot.brokerAccount,
       magic: next.magic,
       scheduleIntervalSeconds: bot.scheduleIntervalSeconds,
+      barCloseDelaySeconds: bot.barCloseDelaySeconds,
     });
     this.audit(em, row, 'bot_created', `created ${bot.paused ? 'paused' : 'active'}`, {
       symbol: bot.symbol,

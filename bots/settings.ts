@@ -18,6 +18,11 @@ export const botSettingsShape = {
   autoTrade: z.boolean(),
   enabledStrategies: z.array(z.enum(STRATEGY_NAMES)).min(1),
   scheduleIntervalSeconds: z.number().int().min(15).max(3600),
+  /**
+   * null: a cycle every scheduleIntervalSeconds (the seed's 45 s acts on a closed bar ~22 s late on
+   * average). A number: a cycle that many seconds after each M1 bar closes, the interval unused.
+   */
+  barCloseDelaySeconds: z.number().int().min(0).max(30).nullable(),
   lookback: z.number().int().min(20).max(5000),
 };
 
@@ -38,6 +43,7 @@ export const newBotSchema = z
     riskSettings: riskSettingsSchema.strict().prefault({}),
     brokerAccount: placementShape.brokerAccount.default('paper-1'),
     scheduleIntervalSeconds: botSettingsShape.scheduleIntervalSeconds.default(45),
+    barCloseDelaySeconds: botSettingsShape.barCloseDelaySeconds.default(null),
     lookback: botSettingsShape.lookback.optional(),
     paused: z.boolean().default(false),
   })

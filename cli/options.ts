@@ -37,6 +37,11 @@ export function strategyParamsOf(flat: Record<string, unknown>): Record<string, 
   return grouped;
 }
 
+/** Seconds after each bar close, or `off` for the fixed interval (null). */
+export function afterBarClose(value: string): number | null {
+  return value === 'off' ? null : integer(value);
+}
+
 export function onOff(value: string): boolean {
   if (value !== 'on' && value !== 'off') throw new InvalidArgumentError('on or off');
   return value === 'on';

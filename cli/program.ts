@@ -5,7 +5,7 @@ import { importMt5Csv } from '../brokers/feeds/market-bars.ts';
 import { requireSymbol } from '../brokers/symbol-catalog.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../trading/strategies/index.ts';
 import type { EngineConnection } from './engine-connection.ts';
-import { integer, onOff, setting, strategies, strategyParamsOf } from './options.ts';
+import { afterBarClose, integer, onOff, setting, strategies, strategyParamsOf } from './options.ts';
 import { addAccountCommands } from './account-commands.ts';
 import { addTokenCommands } from './token-commands.ts';
 
@@ -25,6 +25,7 @@ const SHOWN_SETTINGS = [
   'magic',
   'lookback',
   'scheduleIntervalSeconds',
+  'barCloseDelaySeconds',
   'version',
 ] as const;
 
@@ -52,6 +53,7 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     .option('--strategies <list>', `comma-separated, of ${STRATEGY_NAMES.join(', ')}`, strategies)
     .option('--account <name>', 'broker account (scalper account list; paper-… needs no registering)', 'paper-1')
     .option('--interval <seconds>', 'seconds between cycles', integer, 45)
+    .option('--after-bar-close <seconds>', 'cycle that many seconds after each M1 bar closes instead', integer)
     .option('--paused', 'create it with its schedule paused', false)
     .action(
       withEngine(
@@ -64,6 +66,7 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
             strategies?: StrategyName[];
             account: string;
             interval: number;
+            afterBarClose?: number;
             paused: boolean;
           },
         ) => {
@@ -74,13 +77,14 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
             ...(options.strategies ? { enabledStrategies: options.strategies } : {}),
             brokerAccount: options.account,
             scheduleIntervalSeconds: options.interval,
+            ...(options.afterBarClose !== undefined ? { barCloseDelaySeconds: options.afterBarClose } : {}),
             paused: options.paused,
           });
           print(
             `created bot ${bot.id} ${bot.name}: ${bot.symbol}, ${bot.enabledStrategies.join(', ')}, auto-trade ${bot.autoTrade ? 'on' : 'off'}`,
           );
           print(
-            `schedule scalper-bot-${bot.id}: every ${bot.scheduleIntervalSeconds} s${options.paused ? ', paused' : ''}`,
+            `schedule scalper-bot-${bot.id}: ${bot.barCloseDelaySeconds === null ? `every ${bot.scheduleIntervalSeconds} s` : `${bot.barCloseDelaySeconds} s after each M1 bar closes`}${options.paused ? ', paused' : ''}`,
           );
         },
       ),
@@ -135,6 +139,11 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     .option('--auto-trade <on|off>', 'send orders or only record decisions', onOff)
     .option('--strategies <list>', `enabled strategies, of ${STRATEGY_NAMES.join(', ')}`, strategies)
     .option('--interval <seconds>', 'seconds between cycles', integer)
+    .option(
+      '--after-bar-close <seconds|off>',
+      'cycle that many seconds after each M1 bar closes; off: the interval',
+      afterBarClose,
+    )
     .option('--lookback <bars>', "closed bars per cycle (raised to the strategies' warm-up)", integer)
     .option('--risk <key=value>', 'a risk setting, e.g. maxConcurrentPositions=2 (repeatable)', setting)
     .option('--param <strategy.key=value>', 'a strategy parameter, e.g. pin_bar.maxBodyRatio=0.3 (repeatable)', setting)
@@ -150,6 +159,7 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
             autoTrade?: boolean;
             strategies?: StrategyName[];
             interval?: number;
+            afterBarClose?: number | null;
             lookback?: number;
             risk?: Record<string, unknown>;
             param?: Record<string, unknown>;
@@ -162,6 +172,7 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
             ...(options.autoTrade !== undefined ? { autoTrade: options.autoTrade } : {}),
             ...(options.strategies ? { enabledStrategies: options.strategies } : {}),
             ...(options.interval !== undefined ? { scheduleIntervalSeconds: options.interval } : {}),
+            ...(options.afterBarClose !== undefined ? { barCloseDelaySeconds: options.afterBarClose } : {}),
             ...(options.lookback !== undefined ? { lookback: options.lookback } : {}),
             ...(options.risk ? { riskSettings: options.risk } : {}),
             ...(options.param ? { strategyParams: strategyParamsOf(options.param) } : {}),

@@ -45,6 +45,9 @@ const settingsShape = {
   strategyParams: strategyParamsInput,
   riskSettings: riskSettingsInput,
   scheduleIntervalSeconds: botSettingsShape.scheduleIntervalSeconds.describe('Seconds between cycles (default 45)'),
+  barCloseDelaySeconds: botSettingsShape.barCloseDelaySeconds.describe(
+    'Cycle this many seconds after each M1 bar closes instead of every scheduleIntervalSeconds; null (default): the interval',
+  ),
   lookback: botSettingsShape.lookback.describe(
     "Closed bars per cycle; raised to what the enabled strategies' indicators need",
   ),
@@ -134,6 +137,7 @@ export const botSchema = z.object({
   autoTrade: z.boolean(),
   enabledStrategies: z.array(z.string()),
   scheduleIntervalSeconds: z.number().int(),
+  barCloseDelaySeconds: z.number().int().nullable().describe('Set: cycles on bar closes, the interval unused'),
   brokerAccount: z.string(),
   magic: z.number().int(),
   createdAt: timestamp,

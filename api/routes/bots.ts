@@ -35,6 +35,7 @@ function summaryOf({ bot, schedule, tradingState }: BotView): z.input<typeof bot
     autoTrade: bot.autoTrade,
     enabledStrategies: bot.enabledStrategies,
     scheduleIntervalSeconds: bot.scheduleIntervalSeconds,
+    barCloseDelaySeconds: bot.barCloseDelaySeconds ?? null,
     brokerAccount: bot.brokerAccount,
     magic: bot.magic,
     createdAt: bot.createdAt.toISOString(),

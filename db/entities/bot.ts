@@ -34,6 +34,8 @@ export const Bot = defineEntity({
     /** From the bot_magic sequence: unique per bot for good, deleted bots' included. */
     magic: p.integer().unique(),
     scheduleIntervalSeconds: p.integer().default(45),
+    /** Cycles this many seconds after each M1 bar closes instead of every scheduleIntervalSeconds. */
+    barCloseDelaySeconds: p.integer().nullable(),
     /**
      * When the bot's positions and orders were last reconciled with a real broker after a worker
      * start (null: not yet since the last start; a bot on a real account opens nothing until then).

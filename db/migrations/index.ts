@@ -6,6 +6,7 @@ import { Migration20261124091000_CommissionPerLot } from './Migration20261124091
 import { Migration20261124100000_BotNameLive } from './Migration20261124100000_BotNameLive.ts';
 import { Migration20261124110000_AuditQueries } from './Migration20261124110000_AuditQueries.ts';
 import { Migration20261124120000_BrokerAccounts } from './Migration20261124120000_BrokerAccounts.ts';
+import { Migration20261206000000_BarCloseCadence } from './Migration20261206000000_BarCloseCadence.ts';
 
 /** Every migration, in order; new ones come from `npm run db:migration -- <Name>`. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124100000_BotNameLive', class: Migration20261124100000_BotNameLive },
   { name: 'Migration20261124110000_AuditQueries', class: Migration20261124110000_AuditQueries },
   { name: 'Migration20261124120000_BrokerAccounts', class: Migration20261124120000_BrokerAccounts },
+  { name: 'Migration20261206000000_BarCloseCadence', class: Migration20261206000000_BarCloseCadence },
 ];

@@ -16,6 +16,8 @@ interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   anyOf?: JsonSchema[];
+  /** OpenAPI 3.0's way to say null is accepted too. */
+  nullable?: boolean;
 }
 
 interface Parameter {
@@ -99,14 +101,16 @@ beforeAll(async () => {
 
 afterAll(() => api?.stop());
 
-const typesOf = (schema: JsonSchema): string[] =>
-  schema.anyOf
+const typesOf = (schema: JsonSchema): string[] => [
+  ...(schema.anyOf
     ? schema.anyOf.flatMap(typesOf)
     : Array.isArray(schema.type)
       ? schema.type
       : schema.type
         ? [schema.type]
-        : [];
+        : []),
+  ...(schema.nullable ? ['null'] : []),
+];
 
 /** Values no schema of these types accepts (as a query string or path segment). */
 function badText(schema: JsonSchema): fc.Arbitrary<string> | null {

@@ -46,7 +46,7 @@ describe('bot life-cycle', () => {
     expect(updated.strategyParams).toMatchObject({ pin_bar: { maxBodyRatio: 0.25, rewardRisk: 1.5 } });
     const schedule = await describeSchedule(bot.id);
     expect(schedule.spec.intervals).toMatchObject([{ every: 60_000 }]);
-    expect(schedule.action).toMatchObject({ workflowRunTimeout: 55_000 });
+    expect(schedule.action).toMatchObject({ workflowRunTimeout: 57_000 });
     expect(schedule.state).toMatchObject({ paused: true, note: 'paused from the terminal' });
   });
 

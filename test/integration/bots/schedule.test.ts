@@ -56,6 +56,25 @@ describe('bot schedules', () => {
     expect(schedule.state.paused).toBe(false);
   });
 
+  it('fires a bar-close bot a few seconds into every minute, and goes back to its interval when asked', async () => {
+    const bot = await bots.create({ name: 'on-bar-close', symbol: 'XAUUSDm', barCloseDelaySeconds: 2 });
+    const schedule = await describeSchedule(bot.id);
+    expect(schedule.spec.intervals ?? []).toEqual([]);
+    expect(schedule.spec.calendars).toMatchObject([
+      { second: [{ start: 2, end: 2 }], minute: [{ start: 0, end: 59 }] },
+    ]);
+    // A minute between cycles: 3 s before the next fire, as for any cadence.
+    expect(schedule.action).toMatchObject({ workflowRunTimeout: 57_000 });
+    const next = (await temporal.client.schedule.getHandle(scheduleIdOf(bot.id)).describe()).info.nextActionTimes;
+    for (const time of next) expect(time.getUTCSeconds()).toBe(2);
+
+    await bots.update(bot.id, { barCloseDelaySeconds: null });
+    const back = await describeSchedule(bot.id);
+    expect(back.spec.calendars ?? []).toEqual([]);
+    expect(back.spec.intervals).toMatchObject([{ every: 45_000 }]);
+    expect(back.action).toMatchObject({ workflowRunTimeout: 42_000 });
+  });
+
   it('an upsert (a restart, a settings change) never un-pauses a schedule paused from the terminal', async () => {
     const bot = await bots.create({ name: 'stays-paused', symbol: 'XAUUSDm' });
     await temporal.client.schedule.getHandle(scheduleIdOf(bot.id)).pause('news spike');

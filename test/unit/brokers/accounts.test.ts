@@ -47,7 +47,12 @@ describe('account connection settings', () => {
     expect(parseConnection('mt5-gateway', { url: 'http://h:8765/', tokenEnv: 'T' }).settings).toMatchObject({
       url: 'http://h:8765',
     });
-    expect(parseConnection('paper', {}).settings).toEqual({ mode: 'hedging', balance: 10_000, leverage: 100 });
+    expect(parseConnection('paper', {}).settings).toEqual({
+      mode: 'hedging',
+      balance: 10_000,
+      leverage: 100,
+      latencyMs: 0,
+    });
   });
 
   it('reads a secret from the variable it names, and names the variable when it is unset', () => {

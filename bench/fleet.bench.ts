@@ -1,0 +1,122 @@
+// Benchmark: N paper bots on the whole stack of this machine (PostgreSQL, Temporal dev server, the
+// production worker and API), cycling through their real schedules for a while; prints one table
+// row of what happened — cycles expected / started / completed / failed / missed, schedule start
+// lag, cycle duration, bar-close-to-order latency, orders, memory and CPU of each process — and
+// writes the same as JSON. `npm run bench:fleet -- --bots 200 --minutes 15 [--interval 45]
+// [--accounts 10] [--bar-aligned] [--json file]`.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BotSchedules } from '../bots/schedule.ts';
+import { BotService } from '../bots/service.ts';
+import { brokerSymbolCatalog } from '../brokers/symbol-catalog.ts';
+import { BrokerAccounts } from '../db/broker-accounts.ts';
+import { STRATEGY_NAMES } from '../trading/strategies/index.ts';
+import { censusOfCycles, censusOfOrders, postgresConnections } from './fleet/measure.ts';
+import { loadAverage, watchProcess } from './fleet/process-stats.ts';
+import { startStack } from './fleet/stack.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    bots: { type: 'string', default: '50' },
+    minutes: { type: 'string', default: '5' },
+    interval: { type: 'string', default: '45' },
+    accounts: { type: 'string' },
+    'bar-aligned': { type: 'boolean', default: false },
+    json: { type: 'string' },
+  },
+});
+const BOTS = Number(args.bots);
+const MINUTES = Number(args.minutes);
+const INTERVAL_S = Number(args.interval);
+const ACCOUNTS = Number(args.accounts ?? Math.max(1, Math.ceil(BOTS / 20)));
+for (const [name, value] of Object.entries({ bots: BOTS, minutes: MINUTES, interval: INTERVAL_S, accounts: ACCOUNTS }))
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, not ${value}`);
+const SYMBOLS = ['XAUUSDm', 'EURUSDm'];
+const log = (line: string) => process.stderr.write(`[fleet] ${line}\n`);
+const sleepUntil = (time: number) => new Promise((done) => setTimeout(done, Math.max(0, time - Date.now())));
+
+async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < items.length; start += size)
+    await Promise.all(items.slice(start, start + size).map(work));
+}
+
+const stack = await startStack(log);
+try {
+  const { orm, temporal } = stack;
+  const accounts = new BrokerAccounts(orm.em.fork());
+  for (let a = 0; a < ACCOUNTS; a++)
+    await accounts.add({ name: `paper-fleet-${a}`, kind: 'paper', environment: 'demo', connection: {} });
+  const schedules = new BotSchedules(temporal.client, stack.taskQueue);
+  const bots = new BotService(orm.em, schedules, brokerSymbolCatalog());
+  log(`creating ${BOTS} bots on ${ACCOUNTS} paper accounts …`);
+  const ids: number[] = [];
+  await inBatches([...Array(BOTS).keys()], 10, async (i) => {
+    const bot = await bots.create({
+      name: `fleet-${i}`,
+      symbol: SYMBOLS[i % SYMBOLS.length]!,
+      brokerAccount: `paper-fleet-${i % ACCOUNTS}`,
+      scheduleIntervalSeconds: INTERVAL_S,
+      ...(args['bar-aligned'] ? { barCloseDelaySeconds: 2 } : {}),
+      autoTrade: true,
+      enabledStrategies: [...STRATEGY_NAMES],
+      // Low enough that some bots really trade during the run.
+      riskSettings: { decisionMinScore: 0.2 },
+    });
+    ids.push(bot.id);
+  });
+  // The window starts one interval after the next tick (schedules and worker warmed up).
+  const intervalMs = INTERVAL_S * 1000;
+  const from = (Math.ceil(Date.now() / intervalMs) + 1) * intervalMs;
+  const to = from + MINUTES * 60_000;
+  log(`measuring ${new Date(from).toISOString()} → ${new Date(to).toISOString()}`);
+  await sleepUntil(from);
+  const usage = {
+    worker: watchProcess(stack.pids.worker, false),
+    api: watchProcess(stack.pids.api, false),
+    temporal: stack.pids.temporal === null ? null : watchProcess(stack.pids.temporal, true),
+    postgres: watchProcess(stack.pids.postgres, true),
+  };
+  let connections = 0;
+  let load = 0;
+  const sampler = setInterval(() => {
+    load = Math.max(load, loadAverage());
+    void postgresConnections(orm).then((count) => (connections = Math.max(connections, count)));
+  }, 5_000);
+  await sleepUntil(to);
+  clearInterval(sampler);
+  const resources = Object.fromEntries(Object.entries(usage).map(([name, watch]) => [name, watch?.stop() ?? null]));
+  // Let the window's last cycles finish before counting.
+  await sleepUntil(to + 20_000);
+  const cycles = await censusOfCycles(orm, temporal, stack.taskQueue, from, to);
+  const orders = await censusOfOrders(orm, from, to);
+  const expected = BOTS * Math.ceil((to - from) / intervalMs);
+  const result = {
+    bots: BOTS,
+    accounts: ACCOUNTS,
+    intervalSeconds: INTERVAL_S,
+    barAligned: args['bar-aligned'],
+    minutes: MINUTES,
+    cycles: { expected, ...cycles, missed: expected - cycles.started },
+    orders,
+    resources,
+    postgresConnectionsMax: connections,
+    load1Max: load,
+  };
+  const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)}` : '–');
+  const mb = (name: string) => ms(resources[name]?.maxRssMb ?? NaN);
+  const cpu = (name: string) => ms(resources[name]?.cpuPercent ?? NaN);
+  console.log(
+    [
+      '| bots | cycles expected / started / completed / failed / timed out / missed | start lag p50 / p95 / p99 / max ms | cycle p50 / p95 / p99 ms | fire → done p50 / p99 ms | bar close → ack p50 / p99 ms (orders) | RSS MB worker / Temporal / PG / API | CPU % worker / Temporal / PG | PG conns | load 1m |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      `| ${BOTS} | ${expected} / ${cycles.started} / ${cycles.completed} / ${cycles.failed} / ${cycles.timedOut} / ${result.cycles.missed} | ${ms(cycles.startLagMs.p50)} / ${ms(cycles.startLagMs.p95)} / ${ms(cycles.startLagMs.p99)} / ${ms(cycles.startLagMs.max)} | ${ms(cycles.durationMs.p50)} / ${ms(cycles.durationMs.p95)} / ${ms(cycles.durationMs.p99)} | ${ms(cycles.fireToDoneMs.p50)} / ${ms(cycles.fireToDoneMs.p99)} | ${ms(orders.barCloseToAckMs.p50)} / ${ms(orders.barCloseToAckMs.p99)} (${orders.sent}) | ${mb('worker')} / ${mb('temporal')} / ${mb('postgres')} / ${mb('api')} | ${cpu('worker')} / ${cpu('temporal')} / ${cpu('postgres')} | ${connections} | ${load.toFixed(1)} |`,
+    ].join('\n'),
+  );
+  const file = resolve(process.env['INIT_CWD'] ?? process.cwd(), args.json ?? `fleet-${BOTS}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  log(`JSON: ${file}`);
+  await inBatches(ids, 10, (id) => schedules.remove(id));
+} finally {
+  await stack.stop();
+}
