@@ -15,6 +15,7 @@ import { STRATEGY_NAMES } from '../trading/strategies/index.ts';
 import { censusOfCycles, censusOfOrders, postgresConnections } from './fleet/measure.ts';
 import { loadAverage, watchProcess } from './fleet/process-stats.ts';
 import { startStack } from './fleet/stack.ts';
+import { stepTimings } from './fleet/step-timing.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,6 +25,10 @@ const { values: args } = parseArgs({
     accounts: { type: 'string' },
     'bar-aligned': { type: 'boolean', default: false },
     json: { type: 'string' },
+    'in-memory': { type: 'boolean', default: false },
+    // Override the dev server's defaults (infra/temporal-server.ts) to compare; `none` for none.
+    'sqlite-pragma': { type: 'string', multiple: true },
+    'dynamic-config': { type: 'string', multiple: true },
   },
 });
 const BOTS = Number(args.bots);
@@ -41,7 +46,11 @@ async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise
     await Promise.all(items.slice(start, start + size).map(work));
 }
 
-const stack = await startStack(log);
+const stack = await startStack(log, {
+  inMemory: args['in-memory'],
+  ...(args['sqlite-pragma'] ? { sqlitePragmas: args['sqlite-pragma'].filter((p) => p !== 'none') } : {}),
+  ...(args['dynamic-config'] ? { dynamicConfig: args['dynamic-config'].filter((c) => c !== 'none') } : {}),
+});
 try {
   const { orm, temporal } = stack;
   const accounts = new BrokerAccounts(orm.em.fork());
@@ -68,7 +77,8 @@ try {
   // The window starts one interval after the next tick (schedules and worker warmed up).
   const intervalMs = INTERVAL_S * 1000;
   const from = (Math.ceil(Date.now() / intervalMs) + 1) * intervalMs;
-  const to = from + MINUTES * 60_000;
+  // Whole intervals: every bot, whatever its phase, has the same number of ticks in the window.
+  const to = from + Math.ceil((MINUTES * 60_000) / intervalMs) * intervalMs;
   log(`measuring ${new Date(from).toISOString()} → ${new Date(to).toISOString()}`);
   await sleepUntil(from);
   const usage = {
@@ -90,15 +100,24 @@ try {
   await sleepUntil(to + 20_000);
   const cycles = await censusOfCycles(orm, temporal, stack.taskQueue, from, to);
   const orders = await censusOfOrders(orm, from, to);
-  const expected = BOTS * Math.ceil((to - from) / intervalMs);
+  const steps = await stepTimings(temporal, stack.taskQueue, from, to);
+  // What the schedules themselves say they skipped (over their whole life, warm-up included).
+  const skipped = { missedCatchupWindow: 0, skippedOverlap: 0 };
+  await inBatches(ids, 20, async (id) => {
+    const { info } = await temporal.client.schedule.getHandle(schedules.idOf(id)).describe();
+    skipped.missedCatchupWindow += info.numActionsMissedCatchupWindow;
+    skipped.skippedOverlap += info.numActionsSkippedOverlap;
+  });
+  const expected = BOTS * ((to - from) / intervalMs);
   const result = {
     bots: BOTS,
     accounts: ACCOUNTS,
     intervalSeconds: INTERVAL_S,
     barAligned: args['bar-aligned'],
     minutes: MINUTES,
-    cycles: { expected, ...cycles, missed: expected - cycles.started },
+    cycles: { expected, ...cycles, missed: expected - cycles.started, ...skipped },
     orders,
+    steps,
     resources,
     postgresConnectionsMax: connections,
     load1Max: load,
@@ -111,6 +130,19 @@ try {
       '| bots | cycles expected / started / completed / failed / timed out / missed | start lag p50 / p95 / p99 / max ms | cycle p50 / p95 / p99 ms | fire → done p50 / p99 ms | bar close → ack p50 / p99 ms (orders) | RSS MB worker / Temporal / PG / API | CPU % worker / Temporal / PG | PG conns | load 1m |',
       '|---|---|---|---|---|---|---|---|---|---|',
       `| ${BOTS} | ${expected} / ${cycles.started} / ${cycles.completed} / ${cycles.failed} / ${cycles.timedOut} / ${result.cycles.missed} | ${ms(cycles.startLagMs.p50)} / ${ms(cycles.startLagMs.p95)} / ${ms(cycles.startLagMs.p99)} / ${ms(cycles.startLagMs.max)} | ${ms(cycles.durationMs.p50)} / ${ms(cycles.durationMs.p95)} / ${ms(cycles.durationMs.p99)} | ${ms(cycles.fireToDoneMs.p50)} / ${ms(cycles.fireToDoneMs.p99)} | ${ms(orders.barCloseToAckMs.p50)} / ${ms(orders.barCloseToAckMs.p99)} (${orders.sent}) | ${mb('worker')} / ${mb('temporal')} / ${mb('postgres')} / ${mb('api')} | ${cpu('worker')} / ${cpu('temporal')} / ${cpu('postgres')} | ${connections} | ${load.toFixed(1)} |`,
+    ].join('\n'),
+  );
+  console.log(
+    [
+      `schedules' own count: ${skipped.missedCatchupWindow} missed their catch-up window, ${skipped.skippedOverlap} skipped for overlap`,
+      '',
+      `Where a cycle's time goes (${Object.values(steps)[0]?.waitMs.count ?? 0} samples per step at most): p50 / p99 ms`,
+      '| step | waited in queue | ran |',
+      '|---|---|---|',
+      ...Object.entries(steps).map(
+        ([step, { waitMs, runMs }]) =>
+          `| ${step} | ${ms(waitMs.p50)} / ${ms(waitMs.p99)} | ${ms(runMs.p50)} / ${ms(runMs.p99)} |`,
+      ),
     ].join('\n'),
   );
   const file = resolve(process.env['INIT_CWD'] ?? process.cwd(), args.json ?? `fleet-${BOTS}.json`);

@@ -39,11 +39,24 @@ function cadenceSeconds(bot: ScheduledBot): number {
   return (bot.barCloseDelaySeconds ?? null) === null ? bot.scheduleIntervalSeconds : 60;
 }
 
-/** Every interval, or a calendar firing `barCloseDelaySeconds` into each minute (a bar closed at :00). */
+/**
+ * Where in its interval a bot's cycles fire, in ms: spread over the interval by bot id, so a
+ * fleet's cycles do not all start in the same second and queue behind each other on two cores
+ * (npm run bench:fleet). 7919 is prime, so consecutive ids land far apart.
+ */
+export function phaseOf(botId: number, intervalSeconds: number): number {
+  return (botId * 7919) % (intervalSeconds * 1000);
+}
+
+/** Every interval at the bot's phase, or a calendar firing `barCloseDelaySeconds` into each minute (a bar closed at :00). */
 function specOf(bot: ScheduledBot) {
   const delay = bot.barCloseDelaySeconds ?? null;
   return delay === null
-    ? { intervals: [{ every: `${bot.scheduleIntervalSeconds} seconds` }] }
+    ? {
+        intervals: [
+          { every: `${bot.scheduleIntervalSeconds} seconds`, offset: phaseOf(bot.id, bot.scheduleIntervalSeconds) },
+        ],
+      }
     : { calendars: [{ second: delay, minute: '*' as const, hour: '*' as const }] };
 }
 

@@ -14,6 +14,7 @@ import { freePort, isListening } from '../../infra/ports.ts';
 import { startEmbeddedPostgres } from '../../infra/postgres.ts';
 import { connectTemporal, type TemporalConnections } from '../../infra/startup.ts';
 import { startTemporalDevServer } from '../../infra/temporal-server.ts';
+import { bundleWorkflows } from '../../scripts/bundle-workflows.ts';
 
 export interface Stack {
   dataDir: string;
@@ -44,7 +45,14 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
   }
 }
 
-export async function startStack(log: (line: string) => void, workerEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
+export interface StackOptions {
+  /** The dev server keeps its state in memory instead of a SQLite file. */
+  inMemory?: boolean;
+  sqlitePragmas?: string[];
+  dynamicConfig?: string[];
+}
+
+export async function startStack(log: (line: string) => void, options: StackOptions = {}): Promise<Stack> {
   const config = loadConfig();
   const dataDir = await mkdtemp(join(tmpdir(), 'scalper-fleet-'));
   // Run as root, PostgreSQL runs as the postgres user, who must reach its directory inside this one.
@@ -62,7 +70,9 @@ export async function startStack(log: (line: string) => void, workerEnv: NodeJS.
     cliPath: config.TEMPORAL_CLI_PATH,
     cacheDir: config.cacheDir,
     namespace: config.TEMPORAL_NAMESPACE,
-    dbFilename,
+    ...(options.inMemory ? {} : { dbFilename }),
+    ...(options.sqlitePragmas ? { sqlitePragmas: options.sqlitePragmas } : {}),
+    ...(options.dynamicConfig ? { dynamicConfig: options.dynamicConfig } : {}),
     log,
   });
   stops.push(() => devServer.stop());
@@ -71,6 +81,9 @@ export async function startStack(log: (line: string) => void, workerEnv: NodeJS.
   const temporal = await connectTemporal(devServer.address, config.TEMPORAL_NAMESPACE);
   stops.push(() => temporal.close());
 
+  // As in production (the Docker image): the worker loads a prebuilt workflow bundle.
+  const workflowBundlePath = join(dataDir, 'workflow-bundle.js');
+  await bundleWorkflows(workflowBundlePath);
   const taskQueue = 'scalper';
   const apiPort = await freePort();
   const workerMetricsPort = await freePort();
@@ -87,7 +100,7 @@ export async function startStack(log: (line: string) => void, workerEnv: NodeJS.
       ...env,
       WORKER_METRICS_PORT: String(workerMetricsPort),
       TEMPORAL_SDK_METRICS_PORT: String(await freePort()),
-      ...workerEnv,
+      WORKFLOW_BUNDLE_PATH: workflowBundlePath,
     },
     join(dataDir, 'worker.log'),
   );
@@ -109,7 +122,7 @@ export async function startStack(log: (line: string) => void, workerEnv: NodeJS.
     pids: {
       worker: worker.pid!,
       api: api.pid!,
-      temporal: await recordDevServer(dataDir, dbFilename),
+      temporal: options.inMemory ? null : await recordDevServer(dataDir, dbFilename),
       postgres: postmaster,
     },
     workerMetricsUrl: `http://127.0.0.1:${workerMetricsPort}/metrics`,

@@ -72,20 +72,41 @@ export function createPaperBroker(options: PaperBrokerOptions): BrokerPort {
 
   const latencyMs = options.latencyMs ?? 0;
 
-  async function read<T>(operation: (state: PaperState, now: number) => T): Promise<T> {
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    const now = clock.now();
-    return store.update(account.login, create, (state) => {
+  const venueLatency = () => (latencyMs > 0 ? new Promise((resolve) => setTimeout(resolve, latencyMs)) : undefined);
+
+  /** Stops settled up to `now` first: nothing looks at or acts on a position whose stop was hit. */
+  const settledThen =
+    <T>(now: number, operation: (state: PaperState, now: number) => T) =>
+    (state: PaperState): T => {
       settleStops(state, market, now);
       return operation(state, now);
-    });
+    };
+
+  /** A change: under the account's lock, saved. */
+  async function change<T>(operation: (state: PaperState, now: number) => T): Promise<T> {
+    await venueLatency();
+    const now = clock.now();
+    return store.update(account.login, create, settledThen(now, operation));
+  }
+
+  /**
+   * A read: on a snapshot, with no lock and nothing saved — unless settling stops closes a
+   * position, which must be booked: then it runs again as a change.
+   */
+  async function read<T>(operation: (state: PaperState, now: number) => T): Promise<T> {
+    await venueLatency();
+    const now = clock.now();
+    const snapshot = await store.snapshot(account.login, create, (state) =>
+      settleStops(state, market, now) === 0 ? { answer: operation(state, now) } : null,
+    );
+    return snapshot !== null ? snapshot.answer : store.update(account.login, create, settledThen(now, operation));
   }
 
   async function trade(
     comment: string,
     operation: (state: PaperState, now: number) => TradeResult,
   ): Promise<TradeResult> {
-    const outcome = await read((state, now) => {
+    const outcome = await change((state, now) => {
       const fault = nextFault(state, faults, seed);
       if (fault === 'timeout') return { fault, result: null };
       if (fault === 'reject') return { fault, result: tradeResult(faults.rejectRetcode ?? RETCODE.REJECT, comment) };

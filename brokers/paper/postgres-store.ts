@@ -1,7 +1,8 @@
-// Paper account state in PostgreSQL: one paper_account row per login. Every operation runs in
-// one transaction that locks the row (SELECT … FOR UPDATE), applies the change and writes it
-// back with version + 1 — so concurrent activity workers on one account queue up behind each
-// other instead of overwriting each other's updates, and a restarted worker loses nothing.
+// Paper account state in PostgreSQL: one paper_account row per login. Every change runs in one
+// transaction that locks the row (SELECT … FOR UPDATE), applies the change and writes it back
+// with version + 1 — so concurrent activity workers on one account queue up behind each other
+// instead of overwriting each other's updates, and a restarted worker loses nothing. Reads take
+// a snapshot without the lock: dozens of bots on one account no longer queue to read it.
 import { LockMode } from '@mikro-orm/core';
 import { PaperAccount } from '../../db/entities/paper-account.ts';
 import type { Orm } from '../../db/orm.ts';
@@ -31,6 +32,10 @@ export function createPostgresStateStore(orm: Orm): PaperStateStore {
         row.version += 1;
         return result;
       });
+    },
+    async snapshot(login, create, operation) {
+      const row = await orm.em.fork().findOne(PaperAccount, { id: login }, { fields: ['state'] });
+      return operation(row === null ? create() : (structuredClone(row.state) as unknown as PaperState));
     },
   };
 }

@@ -8,12 +8,16 @@ import { type PaperPosition, type PaperState, takeTicket } from './state.ts';
 import { findStopExit, type StopExit } from './stops.ts';
 
 /**
+ * Returns how many positions it closed: none means only `checkedUntil` moved, which a reader may
+ * leave unsaved (the next call walks the same path again and finds the same nothing).
+ *
  * Walks every open position along the prices after `checkedUntil` up to and including `now` —
  * closed bars and the forming one alike — and closes the ones whose SL or TP was hit, at the
  * time it was hit, as MT5 would have done while nobody was looking. The survivors are checked
  * up to `now`, so the next call starts right after it and new levels apply from then on.
  */
-export function settleStops(state: PaperState, market: PaperMarket, now: number): void {
+export function settleStops(state: PaperState, market: PaperMarket, now: number): number {
+  let closed = 0;
   for (const position of [...state.positions]) {
     const instrument = market.instruments.get(position.symbol);
     const hasStops = position.sl !== null || position.tp !== null;
@@ -21,11 +25,13 @@ export function settleStops(state: PaperState, market: PaperMarket, now: number)
       const hit = firstStopExit(market, instrument, position, now);
       if (hit !== null) {
         closeAtStop(state, market, instrument, position, hit.exit, hit.time);
+        closed += 1;
         continue;
       }
     }
     position.checkedUntil = Math.max(position.checkedUntil, now);
   }
+  return closed;
 }
 
 function firstStopExit(

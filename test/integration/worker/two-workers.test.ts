@@ -1,11 +1,11 @@
 // Scale-out: two production worker processes (worker/main.ts) on one task queue, six bots cycling
-// every 15 s through their real schedules on a paper account with a venue's latency. Mid-cycle, the
+// every 15 s (each at its own phase) through their real schedules on a paper account with a venue's latency. Mid-cycle, the
 // worker that holds a running step is SIGKILLed; the other one carries on. Every bot then has one
 // recorded cycle for every tick, the one in flight included, and every open decision has exactly
 // one order — at the broker and in the audit trail.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { BotSchedules } from '../../../bots/schedule.ts';
+import { BotSchedules, phaseOf } from '../../../bots/schedule.ts';
 import { BotService } from '../../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import { BrokerAccounts } from '../../../db/broker-accounts.ts';
@@ -116,22 +116,23 @@ afterAll(async () => {
 });
 
 it('loses no tick and sends each order once when one of two workers is SIGKILLed mid-cycle', async () => {
-  // Ticks fire on multiples of the interval: the first one both workers are up for, then the kill's.
-  const firstTick = Math.ceil(Date.now() / INTERVAL_MS) * INTERVAL_MS;
-  const killTick = firstTick + INTERVAL_MS;
-  const lastTick = killTick + 2 * INTERVAL_MS;
-  await sleepUntil(killTick + 300);
+  // A window of four whole intervals that both workers are up for; each bot fires once per interval,
+  // at its own phase in it. The kill comes in the second interval, while a worker runs a step.
+  const windowStart = Math.ceil(Date.now() / INTERVAL_MS) * INTERVAL_MS;
+  const windowEnd = windowStart + 4 * INTERVAL_MS;
+  await sleepUntil(windowStart + INTERVAL_MS);
   let victim: number | null = null;
   await until(
     'a worker running a step of a cycle',
     async () => (victim = await workerWithAStepInFlight()) !== null,
-    5_000,
+    INTERVAL_MS,
   );
+  const killedAt = Date.now();
   process.kill(victim!, 'SIGKILL');
   const survivor = workers.find((worker) => worker.child.pid !== victim)!;
 
-  // The last tick's cycles finish, then nothing more starts.
-  await sleepUntil(lastTick + 12_000);
+  // The window's last cycles finish, then nothing more starts.
+  await sleepUntil(windowEnd + 12_000);
   for (const bot of bots) await schedules.pause(bot.id, 'test over');
   await until(
     'no cycle running',
@@ -142,13 +143,18 @@ it('loses no tick and sends each order once when one of two workers is SIGKILLed
 
   const em = db.orm.em.fork();
   const runs = await em.find(CycleRun, { bot: { $in: bots.map((b) => b.id) } });
-  const ticks = [firstTick, killTick, killTick + INTERVAL_MS, lastTick];
   for (const bot of bots) {
-    const slots = runs
+    const phase = phaseOf(bot.id, INTERVAL_MS / 1000);
+    const tickOf = (time: number) => Math.floor((time - phase) / INTERVAL_MS) * INTERVAL_MS + phase;
+    const ticks = [0, 1, 2, 3, 4]
+      .map((i) => tickOf(windowStart) + i * INTERVAL_MS)
+      .filter((tick) => tick >= windowStart && tick < windowEnd);
+    const recorded = runs
       .filter((run) => run.bot.id === bot.id)
-      .map((run) => Math.floor(run.startedAt.getTime() / INTERVAL_MS) * INTERVAL_MS)
-      .filter((slot) => slot >= firstTick && slot <= lastTick);
-    const missing = ticks.filter((tick) => !slots.includes(tick));
+      .map((run) => tickOf(run.startedAt.getTime()))
+      .filter((tick) => tick >= windowStart && tick < windowEnd)
+      .sort();
+    const missing = ticks.filter((tick) => !recorded.includes(tick));
     // What Temporal says of a tick with no record, for the failure message.
     const runsOfMissing = await Promise.all(
       missing.map(async (tick) => {
@@ -159,14 +165,11 @@ it('loses no tick and sends each order once when one of two workers is SIGKILLed
         return { tick: new Date(tick).toISOString(), runs: found };
       }),
     );
-    expect({ bot: bot.name, ticks: slots.sort(), runsOfMissing }).toEqual({ bot: bot.name, ticks, runsOfMissing: [] });
+    expect({ bot: bot.name, ticks: recorded, runsOfMissing }).toEqual({ bot: bot.name, ticks, runsOfMissing: [] });
   }
-  // The killed worker's cycles were finished by the survivor: at least one of the kill's tick ran
-  // past a step timeout, and none of them went unrecorded (checked above).
-  const killed = runs.filter(
-    (run) => run.startedAt.getTime() >= killTick && run.startedAt.getTime() < killTick + INTERVAL_MS,
-  );
-  expect(Math.max(...killed.map((run) => run.finishedAt.getTime() - run.startedAt.getTime()))).toBeGreaterThan(3_000);
+  // The cycle the victim was running was finished by the survivor, after a step timeout.
+  const inFlight = runs.filter((run) => run.startedAt.getTime() <= killedAt && run.finishedAt.getTime() > killedAt);
+  expect(Math.max(...inFlight.map((run) => run.finishedAt.getTime() - run.startedAt.getTime()))).toBeGreaterThan(3_000);
   expect(survivor.child.exitCode).toBeNull();
 
   // Exactly one order per open decision, in the audit trail and at the broker.

@@ -9,6 +9,7 @@ import {
   createPaperBroker,
   forexWeek,
   type PaperBrokerOptions,
+  type PaperStateStore,
 } from '../../../../brokers/paper/index.ts';
 import type { MarketOrderRequest } from '../../../../brokers/port.ts';
 
@@ -181,5 +182,33 @@ describe('paper broker', () => {
     const opened = await broker.placeMarketOrder(buy());
     expect(opened.retcode).toBe(10009);
     expect(performance.now() - started).toBeGreaterThanOrEqual(2 * 60 - 2);
+  });
+
+  it('reads without locking or saving the account, unless a stop hit must be booked', async () => {
+    const memory = createMemoryStateStore();
+    const calls: string[] = [];
+    const store: PaperStateStore = {
+      update: (login, create, operation) => (calls.push('update'), memory.update(login, create, operation)),
+      snapshot: (login, create, operation) => (calls.push('snapshot'), memory.snapshot(login, create, operation)),
+    };
+    const quiet = { open: 2000, high: 2000.5, low: 1999.9, close: 2000.2 };
+    const drop = { open: 2000.2, high: 2000.3, low: 1999, close: 1999.2 };
+    const { broker, clock } = setup({ store }, bars(quiet, drop, FLAT));
+    const opened = await broker.placeMarketOrder(buy({ sl: 1999.6 }));
+    expect(opened.retcode).toBe(10009);
+    calls.length = 0;
+    await broker.positions();
+    await broker.account();
+    await broker.deals(ALL_TIME);
+    expect(calls).toEqual(['snapshot', 'snapshot', 'snapshot']);
+    // The next bar trades through the stop: the read that sees it books it, once.
+    clock.time += 2 * MINUTE_MS;
+    calls.length = 0;
+    expect(await broker.positions()).toEqual([]);
+    expect(calls).toEqual(['snapshot', 'update']);
+    expect((await broker.deals(ALL_TIME, { positionId: opened.order ?? '' })).map((d) => d.reason)).toEqual([
+      'client',
+      'sl',
+    ]);
   });
 });
