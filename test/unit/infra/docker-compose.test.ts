@@ -5,6 +5,7 @@ import { join, posix, relative } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '../../../infra/config.ts';
 import { DEFAULT_BUNDLE_PATH } from '../../../scripts/bundle-workflows.ts';
+import { ENGINE_DYNAMIC_CONFIG } from '../../../infra/temporal-server.ts';
 
 interface Service {
   image?: string;
@@ -102,6 +103,16 @@ describe('docker-compose.yml', () => {
     expect(compose.services.worker?.ports).toBeUndefined();
     // Temporal keeps its state in the postgresql service, so every replica polls one cluster.
     expect(envOf('temporal')).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
+  });
+
+  it("runs Temporal with the dev server's dynamic config (eager activity dispatch), from the file it mounts", () => {
+    // The auto-setup image reads DYNAMIC_CONFIG_FILE_PATH relative to /etc/temporal.
+    const path = posix.join('/etc/temporal', envOf('temporal').DYNAMIC_CONFIG_FILE_PATH ?? '');
+    const file = hostPath('temporal', path);
+    expect(file).toBe(join('infra', 'temporal', 'dynamicconfig.yaml'));
+    const values = parse(readFileSync(file!, 'utf8')) as Record<string, Array<{ value: unknown }>>;
+    const asFlags = Object.entries(values).map(([key, [first]]) => `${key}=${String(first?.value)}`);
+    expect(asFlags.sort()).toEqual([...ENGINE_DYNAMIC_CONFIG].sort());
   });
 
   it.each(['worker', 'api'])('%s runs an entry point that exists, with a configuration the engine accepts', (name) => {
