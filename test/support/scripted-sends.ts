@@ -5,6 +5,7 @@
 import { BrokerTimeoutError } from '../../brokers/errors.ts';
 import type { BrokerPort, TradeResult } from '../../brokers/port.ts';
 import { outcomeOf, RETCODE, retcodeName } from '../../brokers/retcodes.ts';
+import { startTestEngine, type TestEngine } from './engine.ts';
 
 export type SendFault =
   /** Times out before the broker saw it: nothing is executed, the caller gets 10012. */
@@ -88,4 +89,17 @@ function answer(retcode: number, comment: string): TradeResult {
     price: null,
     comment,
   };
+}
+
+/** The clock of an engine whose sends follow a script: 30 s into a minute of feed seed 11. */
+export const SCRIPTED_START = Date.UTC(2026, 10, 17, 9, 0, 30);
+
+/** A test engine at SCRIPTED_START whose brokers send as `sends` scripts; the test drives each step. */
+export function startScriptedEngine(sends: ScriptedSends): Promise<TestEngine> {
+  return startTestEngine({
+    feedSeed: 11,
+    now: () => SCRIPTED_START,
+    schedulesTo: 'nowhere',
+    wrapBroker: (broker) => sends.wrap(broker),
+  });
 }

@@ -8,22 +8,16 @@ import type { ClosedPositions, FlattenRequest } from '../../../activities/types.
 import { AuditLog, Order, type IBot } from '../../../db/entities/index.ts';
 import { closeOrderIdFor } from '../../../trading/orders/index.ts';
 import { closeBookOf, openAtBroker } from '../../support/close-book.ts';
-import { startTestEngine, type TestEngine } from '../../support/engine.ts';
-import { ScriptedSends } from '../../support/scripted-sends.ts';
+import type { TestEngine } from '../../support/engine.ts';
+import { ScriptedSends, startScriptedEngine } from '../../support/scripted-sends.ts';
 
-const START = Date.UTC(2026, 10, 17, 9, 0, 30);
 const FLATTEN = { workflowId: 'flatten-under-test', runId: '0b7c6a55-5d3e-4a1e-9a8e-0000000000c3' };
 
 const sends = new ScriptedSends();
 let engine: TestEngine;
 
 beforeAll(async () => {
-  engine = await startTestEngine({
-    feedSeed: 11,
-    now: () => START,
-    schedulesTo: 'nowhere',
-    wrapBroker: (broker) => sends.wrap(broker),
-  });
+  engine = await startScriptedEngine(sends);
 });
 
 afterAll(() => engine?.stop());

@@ -7,23 +7,17 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import type { OrderOutcome } from '../../../activities/types.ts';
 import { AuditLog, Order, type IBot } from '../../../db/entities/index.ts';
-import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+import type { TestEngine } from '../../support/engine.ts';
 import { openDecision, type OpenRequest } from '../../support/open-decision.ts';
-import { ScriptedSends } from '../../support/scripted-sends.ts';
+import { ScriptedSends, startScriptedEngine } from '../../support/scripted-sends.ts';
 
-const START = Date.UTC(2026, 10, 17, 9, 0, 30);
 const CYCLE = { workflowId: 'cycle-placing', runId: '0b7c6a55-5d3e-4a1e-9a8e-0000000000b2' };
 
 const sends = new ScriptedSends();
 let engine: TestEngine;
 
 beforeAll(async () => {
-  engine = await startTestEngine({
-    feedSeed: 11,
-    now: () => START,
-    schedulesTo: 'nowhere',
-    wrapBroker: (broker) => sends.wrap(broker),
-  });
+  engine = await startScriptedEngine(sends);
 });
 
 afterAll(() => engine?.stop());

@@ -7,22 +7,15 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import type { OrderOutcome, ReconcileResult } from '../../../activities/types.ts';
 import { Execution, Order, type IBot } from '../../../db/entities/index.ts';
-import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+import type { TestEngine } from '../../support/engine.ts';
 import { openDecision, type OpenRequest } from '../../support/open-decision.ts';
-import { ScriptedSends } from '../../support/scripted-sends.ts';
-
-const START = Date.UTC(2026, 10, 17, 9, 0, 30);
+import { ScriptedSends, startScriptedEngine } from '../../support/scripted-sends.ts';
 
 const sends = new ScriptedSends();
 let engine: TestEngine;
 
 beforeAll(async () => {
-  engine = await startTestEngine({
-    feedSeed: 11,
-    now: () => START,
-    schedulesTo: 'nowhere',
-    wrapBroker: (broker) => sends.wrap(broker),
-  });
+  engine = await startScriptedEngine(sends);
 });
 
 afterAll(() => engine?.stop());

@@ -11,22 +11,16 @@ import { InvalidOrderRequest, OrderStore } from '../../../db/orders/index.ts';
 import { createLogger } from '../../../infra/logger.ts';
 import { closeOrderIdFor } from '../../../trading/orders/index.ts';
 import { closeBookOf, openAtBroker } from '../../support/close-book.ts';
-import { startTestEngine, type TestEngine } from '../../support/engine.ts';
-import { ScriptedSends } from '../../support/scripted-sends.ts';
+import type { TestEngine } from '../../support/engine.ts';
+import { ScriptedSends, SCRIPTED_START, startScriptedEngine } from '../../support/scripted-sends.ts';
 
-const START = Date.UTC(2026, 10, 17, 9, 0, 30);
 const CYCLE = { workflowId: 'shared-account-cycle', runId: '0b7c6a55-5d3e-4a1e-9a8e-0000000000a7' };
 
 const sends = new ScriptedSends();
 let engine: TestEngine;
 
 beforeAll(async () => {
-  engine = await startTestEngine({
-    feedSeed: 11,
-    now: () => START,
-    schedulesTo: 'nowhere',
-    wrapBroker: (broker) => sends.wrap(broker),
-  });
+  engine = await startScriptedEngine(sends);
 });
 
 afterAll(() => engine?.stop());
@@ -155,7 +149,7 @@ describe("a bot's closes on an account another bot trades too", () => {
     const broker = engine.brokerFor(mine.brokerAccount);
     const [theirPosition] = await broker.positions({ magic: theirs.magic });
     const store = new OrderStore(engine.db.orm, {
-      now: () => START,
+      now: () => SCRIPTED_START,
       logger: createLogger('silent', 'test'),
       trace: null,
     });
