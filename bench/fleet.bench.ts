@@ -12,6 +12,7 @@ import { BotService } from '../bots/service.ts';
 import { brokerSymbolCatalog } from '../brokers/symbol-catalog.ts';
 import { BrokerAccounts } from '../db/broker-accounts.ts';
 import { STRATEGY_NAMES } from '../trading/strategies/index.ts';
+import { inBatches } from './batches.ts';
 import { censusOfCycles, censusOfOrders, postgresConnections } from './fleet/measure.ts';
 import { loadAverage, watchProcess } from './fleet/process-stats.ts';
 import { startStack } from './fleet/stack.ts';
@@ -40,11 +41,6 @@ for (const [name, value] of Object.entries({ bots: BOTS, minutes: MINUTES, inter
 const SYMBOLS = ['XAUUSDm', 'EURUSDm'];
 const log = (line: string) => process.stderr.write(`[fleet] ${line}\n`);
 const sleepUntil = (time: number) => new Promise((done) => setTimeout(done, Math.max(0, time - Date.now())));
-
-async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < items.length; start += size)
-    await Promise.all(items.slice(start, start + size).map(work));
-}
 
 const stack = await startStack(log, {
   inMemory: args['in-memory'],

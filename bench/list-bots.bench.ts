@@ -22,6 +22,7 @@ import { freePort } from '../infra/ports.ts';
 import { startEmbeddedPostgres } from '../infra/postgres.ts';
 import { connectTemporal } from '../infra/startup.ts';
 import { startTemporalDevServer } from '../infra/temporal-server.ts';
+import { inBatches } from './batches.ts';
 
 const BOTS = Number(process.env['BENCH_BOTS'] ?? 1000);
 /** Bots whose schedule is paused behind the operator's back (a terminal). */
@@ -33,11 +34,6 @@ const config = loadConfig();
 /** Undone last first. */
 const stops: Array<() => Promise<unknown>> = [];
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function inBatches<T>(items: T[], work: (item: T) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < items.length; start += CONCURRENCY)
-    await Promise.all(items.slice(start, start + CONCURRENCY).map(work));
-}
 
 function summary(label: string, samples: number[]): string {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -96,12 +92,14 @@ try {
   const ids: number[] = [];
   // Hourly cycles: the server is not busy starting cycles nobody runs while the list is timed.
   const indexes = Array.from({ length: BOTS }, (_, i) => i);
-  await inBatches(indexes, async (i) =>
+  await inBatches(indexes, CONCURRENCY, async (i) =>
     ids.push((await bots.create({ name: `bench-${i}`, symbol: 'XAUUSDm', scheduleIntervalSeconds: 3600 })).id),
   );
-  stops.push(() => inBatches(ids, (id) => schedules.remove(id)));
+  stops.push(() => inBatches(ids, CONCURRENCY, (id) => schedules.remove(id)));
   const paused = ids.slice(0, TERMINAL_PAUSED);
-  await inBatches(paused, (id) => temporal.client.schedule.getHandle(schedules.idOf(id)).pause('from the terminal'));
+  await inBatches(paused, CONCURRENCY, (id) =>
+    temporal.client.schedule.getHandle(schedules.idOf(id)).pause('from the terminal'),
+  );
   log(`created in ${((performance.now() - created) / 1000).toFixed(1)} s; waiting for Temporal's listing to have them`);
   for (;;) {
     const listed = await schedules.listed();

@@ -4,7 +4,8 @@
 // the engine called the broker from what the broker's own history holds.
 import { BrokerTimeoutError } from '../../brokers/errors.ts';
 import type { BrokerPort, TradeResult } from '../../brokers/port.ts';
-import { outcomeOf, RETCODE, retcodeName } from '../../brokers/retcodes.ts';
+import { tradeResult } from '../../brokers/paper/validation.ts';
+import { RETCODE } from '../../brokers/retcodes.ts';
 import { startTestEngine, type TestEngine } from './engine.ts';
 
 export type SendFault =
@@ -55,15 +56,16 @@ export class ScriptedSends {
         await closeByHand();
         return execute();
       }
-      if (typeof fault === 'object') return answer(fault.reject, comment);
-      if (fault === 'timeout') return answer(RETCODE.TIMEOUT, comment);
+      if (typeof fault === 'object') return tradeResult(fault.reject, comment);
+      if (fault === 'timeout') return tradeResult(RETCODE.TIMEOUT, comment);
       if (fault === 'timeout_thrown') throw new BrokerTimeoutError(`scripted timeout (${comment})`);
       const result = await execute();
       if (result.outcome !== 'success')
         throw new Error(`scripted ${fault} needs an executed send: ${result.retcodeName}`);
-      if (fault === 'placed') return { ...answer(RETCODE.PLACED, comment), order: result.order, volume: result.volume };
+      if (fault === 'placed')
+        return { ...tradeResult(RETCODE.PLACED, comment), order: result.order, volume: result.volume };
       if (fault === 'lost_reply_thrown') throw new BrokerTimeoutError(`scripted lost reply (${comment})`);
-      return answer(RETCODE.TIMEOUT, comment);
+      return tradeResult(RETCODE.TIMEOUT, comment);
     };
     return {
       ...inner,
@@ -76,19 +78,6 @@ export class ScriptedSends {
         ),
     };
   }
-}
-
-function answer(retcode: number, comment: string): TradeResult {
-  return {
-    retcode,
-    retcodeName: retcodeName(retcode),
-    outcome: outcomeOf(retcode),
-    order: null,
-    deal: null,
-    volume: 0,
-    price: null,
-    comment,
-  };
 }
 
 /** The clock of an engine whose sends follow a script: 30 s into a minute of feed seed 11. */
