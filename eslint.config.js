@@ -11,6 +11,7 @@ const FOLDERS = [
   'trading',
   'brokers',
   'bots',
+  'backtest',
   'db',
   'worker',
   'api',
@@ -63,6 +64,12 @@ export default tseslint.config(
               from: { element: { type: 'trading' } },
               disallow: notOurs('trading'),
               message: 'trading/ is the pure domain: it imports nothing of ours',
+            },
+            {
+              // A backtest is pure computation over bars: the live engine's code, none of its I/O.
+              from: { element: { type: 'backtest' } },
+              disallow: notOurs('backtest', 'trading', 'brokers'),
+              message: 'backtest/ imports only trading/, brokers/ (the paper fill and stop model) and itself',
             },
             {
               from: { element: { types: { anyOf: ['api', 'cli'] } } },

@@ -1,13 +1,14 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { barSeriesProblems } from '../trading/bar-validation.ts';
 import { spreadPoints } from '../trading/rounding.ts';
+import { barsToFetch } from '../trading/indicators/anchored-window.ts';
 import { lookbackFor } from '../bots/settings.ts';
 import { loadBot } from './bot-context.ts';
 import type { ActivityDeps } from './deps.ts';
 import { refreshInstrument } from './instrument-cache.ts';
 import type { BotRef, FetchCandlesResult } from './types.ts';
 
-/** Step 1: the last closed M1 bars, validated, and the current quote. */
+/** Step 1: the last closed M1 bars (twice the lookback), validated, and the current quote. */
 export function fetchCandlesActivity(deps: ActivityDeps) {
   return async function fetchCandles({ botId }: BotRef): Promise<FetchCandlesResult> {
     const em = deps.orm.em.fork();
@@ -15,7 +16,9 @@ export function fetchCandlesActivity(deps: ActivityDeps) {
     const broker = deps.brokerFor(bot.brokerAccount);
     const instrument = await refreshInstrument(em, broker, bot.brokerAccount, bot.symbol);
     // Raised at read time too: a bot stored before a rule change still gets converged indicators.
-    const bars = await broker.closedBars(bot.symbol, lookbackFor(bot.lookback, enabled, strategyParams));
+    // Twice the lookback: the strategies' window starts at an anchor inside it (anchored-window.ts).
+    const lookback = lookbackFor(bot.lookback, enabled, strategyParams);
+    const bars = await broker.closedBars(bot.symbol, barsToFetch(lookback));
     const problems = barSeriesProblems(bars);
     const first = bars[0];
     const last = bars.at(-1);

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { Decision, Signal } from '../db/entities/index.ts';
 import type { Bar } from '../trading/market.ts';
 import { runStrategies as evaluateStrategies, type StrategySignal } from '../trading/strategies/index.ts';
+import { lookbackFor } from '../bots/settings.ts';
 import { loadBot } from './bot-context.ts';
 import { cachedInstrument } from './instrument-cache.ts';
 import type { ActivityDeps } from './deps.ts';
@@ -63,7 +64,8 @@ export function runStrategiesActivity(deps: ActivityDeps) {
     const instrument = await cachedInstrument(em, broker, bot.brokerAccount, bot.symbol);
     // A few extra bars cover a bar that closed since fetchCandles.
     const bars = barsOfWindow(await broker.closedBars(bot.symbol, window.count + 5), window);
-    const fired = evaluateStrategies(bars, enabled, strategyParams, instrument);
+    const lookback = lookbackFor(bot.lookback, enabled, strategyParams);
+    const fired = evaluateStrategies(bars, enabled, strategyParams, instrument, lookback);
     for (const signal of await persistSignals(em, botId, bot.symbol, fired))
       deps.metrics.signalsIngested.inc({ source: 'scalper_engine', strategy: signal.strategy });
 

@@ -1,18 +1,11 @@
 // A bot's settings: what a new bot and a change of settings accept, and the lookback they imply.
 // The API's request schemas, the CLI and the service all validate with these.
 import { z } from 'zod';
-import { convergedWindow, type SmoothedIndicators } from '../trading/indicators/converged-window.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
-import {
-  STRATEGY_NAMES,
-  strategyMinBars,
-  strategyParamsSchema,
-  type StrategyName,
-  type StrategyParams,
-} from '../trading/strategies/index.ts';
+import { STRATEGY_NAMES, strategyParamsSchema } from '../trading/strategies/index.ts';
+import { MAX_LOOKBACK, MIN_LOOKBACK } from '../trading/strategies/lookback.ts';
 
-/** The seed system scanned 100 bars; strategies with longer warm-ups raise it (see lookbackFor). */
-export const DEFAULT_LOOKBACK = 100;
+export { DEFAULT_LOOKBACK, lookbackFor } from '../trading/strategies/lookback.ts';
 
 export const botSettingsShape = {
   autoTrade: z.boolean(),
@@ -23,7 +16,7 @@ export const botSettingsShape = {
    * average). A number: a cycle that many seconds after each M1 bar closes, the interval unused.
    */
   barCloseDelaySeconds: z.number().int().min(0).max(30).nullable(),
-  lookback: z.number().int().min(20).max(5000),
+  lookback: z.number().int().min(MIN_LOOKBACK).max(MAX_LOOKBACK),
 };
 
 /** Who the bot is and where it trades; the symbol must be one its broker account offers. */
@@ -65,42 +58,6 @@ export const botUpdateSchema = z
 
 export type NewBot = z.input<typeof newBotSchema>;
 export type BotUpdate = z.input<typeof botUpdateSchema>;
-
-/** The EMAs and Wilder smoothings each strategy reads, from the parameters that set their periods. */
-const SMOOTHED_INDICATORS: { [Name in StrategyName]: (params: StrategyParams[Name]) => SmoothedIndicators } = {
-  pin_bar: () => ({}),
-  trend_pullback: (p) => ({ ema: [p.fastEmaPeriod, p.midEmaPeriod, p.slowEmaPeriod], adx: [p.adxPeriod] }),
-  doji_breakout: () => ({}),
-  range_reversion: (p) => ({ adx: [p.adxPeriod] }),
-};
-
-function convergedWindowOf<Name extends StrategyName>(name: Name, params: StrategyParams): number {
-  return convergedWindow(strategyMinBars(name, params), SMOOTHED_INDICATORS[name](params[name]));
-}
-
-/**
- * Closed bars per cycle: the requested count, raised until every enabled strategy has its warm-up
- * and every EMA and ADX it reads gives its seed (the window's first close) under 0.1 % weight
- * (convergedWindow; twice the warm-up was not enough: EMA(200) kept 1.8 %). Default parameters
- * need 693 bars (trend pullback's EMA(200)); periods that need more than a bot may fetch are refused.
- */
-export function lookbackFor(requested: number | undefined, enabled: StrategyName[], params: StrategyParams): number {
-  const maximum = botSettingsShape.lookback.maxValue ?? Number.POSITIVE_INFINITY;
-  const windows = enabled.map((name) => ({ name, bars: convergedWindowOf(name, params) }));
-  const tooLong = windows.find(({ bars }) => bars > maximum);
-  if (tooLong) {
-    const { name, bars } = tooLong;
-    throw new z.ZodError([
-      {
-        code: 'custom',
-        path: ['strategyParams', name],
-        message: `${name} needs ${bars} closed bars for its indicators to converge, more than a bot's ${maximum}: use shorter periods`,
-        input: params[name],
-      },
-    ]);
-  }
-  return Math.max(requested ?? DEFAULT_LOOKBACK, ...windows.map(({ bars }) => bars));
-}
 
 /** Setting names in `input` that the parsed settings do not know: a typo must not pass silently. */
 export function unknownSettings(

@@ -3,6 +3,8 @@
 import type { MarketFeed } from '../../brokers/feeds/feed.ts';
 import { createSyntheticFeed } from '../../brokers/feeds/synthetic.ts';
 import { paperInstruments } from '../../brokers/paper/index.ts';
+import { lookbackFor } from '../../bots/settings.ts';
+import { barsToFetch } from '../../trading/indicators/anchored-window.ts';
 import type { InstrumentSpec } from '../../trading/market.ts';
 import {
   runStrategies,
@@ -12,6 +14,20 @@ import {
 } from '../../trading/strategies/index.ts';
 
 export type SignalFilter = (signal: StrategySignal) => boolean;
+
+/** The signals a live cycle at `now` computes for a bot with default parameters and this lookback. */
+export function liveSignals(
+  feed: MarketFeed,
+  instrument: InstrumentSpec,
+  strategies: StrategyName[],
+  requestedLookback: number,
+  now: number,
+): StrategySignal[] {
+  const params = strategyParamsSchema.parse({});
+  const lookback = lookbackFor(requestedLookback, strategies, params);
+  const bars = feed.closedBars(instrument.symbol, barsToFetch(lookback), now);
+  return runStrategies(bars, strategies, params, instrument, lookback);
+}
 
 /** A signal whose SL and TP sit well outside the broker's stops level, so the risk checks can pass. */
 export function clearOfStopsLevel(instrument: InstrumentSpec): SignalFilter {
@@ -30,16 +46,10 @@ export function findFiringMinute(
   before: number,
   accept: SignalFilter = () => true,
 ): { now: number; signal: StrategySignal } {
-  const params = strategyParamsSchema.parse({});
   for (let minute = Math.floor(before / 60_000) * 60_000, tries = 0; tries < 20_000; minute -= 60_000, tries++) {
     // 30 s into the minute: the bar of the minute before is the last closed one.
     const now = minute + 30_000;
-    const [signal] = runStrategies(
-      feed.closedBars(instrument.symbol, lookback, now),
-      strategies,
-      params,
-      instrument,
-    ).filter(accept);
+    const [signal] = liveSignals(feed, instrument, strategies, lookback, now).filter(accept);
     if (signal) return { now, signal };
   }
   throw new Error(`no ${strategies.join('/')} signal in the 20000 minutes before ${new Date(before).toISOString()}`);

@@ -3,6 +3,7 @@
 // (ta_CDLDOJI.c with the BodyDoji candle setting of ta_global.c: high−low range, 10 bars, factor
 // 0.1): |close − open| ≤ 0.1 × the mean high − low of the 10 bars before it.
 import { z } from 'zod';
+import type { MarketWindow } from '../indicators/market-window.ts';
 import type { Bar, TradeSide } from '../market.ts';
 import { priceToPips } from '../rounding.ts';
 import { stopBeyond, targetAtRewardRisk } from './protective-levels.ts';
@@ -43,10 +44,11 @@ export const dojiBreakoutParamsSchema = z.object({
 
 export type DojiBreakoutParams = z.output<typeof dojiBreakoutParamsSchema>;
 
-function averageRange(bars: readonly Bar[], from: number, to: number): number {
+/** Mean high − low of the `count` bars before the bar `back` bars back, summed oldest first. */
+function averageRange(window: MarketWindow, back: number, count: number): number {
   let sum = 0;
-  for (let i = from; i < to; i++) sum += bars[i]!.high - bars[i]!.low;
-  return sum / (to - from);
+  for (let before = back + count; before > back; before--) sum += window.high(before) - window.low(before);
+  return sum / count;
 }
 
 function closedBeyond(bar: Bar, doji: Bar): TradeSide | null {
@@ -55,24 +57,33 @@ function closedBeyond(bar: Bar, doji: Bar): TradeSide | null {
   return null;
 }
 
+/** Whether a bar between the doji and the last bar already closed beyond the doji. */
+function brokeOutBefore(window: MarketWindow, doji: Bar, barsSinceDoji: number): boolean {
+  for (let back = barsSinceDoji - 1; back >= 1; back--) {
+    const close = window.close(back);
+    if (close > doji.high || close < doji.low) return true;
+  }
+  return false;
+}
+
 export const dojiBreakout: Strategy<DojiBreakoutParams> = {
   minBars: (params) => params.averagingBars + 2,
 
-  evaluate({ bars, instrument }, params) {
-    if (bars.length < dojiBreakout.minBars(params)) return null;
-    const last = bars.length - 1;
-    const bar = bars[last]!;
+  plan: (params) => ({ depth: params.averagingBars + params.breakoutWithinBars + 1 }),
+
+  evaluate({ window, instrument }, params) {
+    if (window.count < dojiBreakout.minBars(params)) return null;
+    const bar = window.bar(0);
     // The most recent doji whose first breakout close is the last bar.
     for (let barsSinceDoji = 1; barsSinceDoji <= params.breakoutWithinBars; barsSinceDoji++) {
-      const dojiIndex = last - barsSinceDoji;
-      if (dojiIndex < params.averagingBars) break;
-      const doji = bars[dojiIndex]!;
-      const avgRange = averageRange(bars, dojiIndex - params.averagingBars, dojiIndex);
+      if (window.count - 1 - barsSinceDoji < params.averagingBars) break;
+      const doji = window.bar(barsSinceDoji);
+      const avgRange = averageRange(window, barsSinceDoji, params.averagingBars);
       const body = Math.abs(doji.close - doji.open);
       // TA-Lib's comparison as written: after flat bars only a bar without a body is a doji.
       if (body > params.maxBodyRatio * avgRange) continue;
       const bodyRatio = body === 0 ? 0 : body / avgRange;
-      if (bars.slice(dojiIndex + 1, last).some((between) => closedBeyond(between, doji) !== null)) continue;
+      if (brokeOutBefore(window, doji, barsSinceDoji)) continue;
       const direction = closedBeyond(bar, doji);
       if (direction === null) continue;
 

@@ -1,6 +1,7 @@
 // The strategy registry: names, per-bot parameters, and one run over the last closed bar.
 import { z } from 'zod';
-import { barIndicators } from '../indicators/bar-indicators.ts';
+import { anchoredWindow } from '../indicators/anchored-window.ts';
+import { type IndicatorPlan, type MarketWindow, mergePlans } from '../indicators/market-window.ts';
 import type { Bar, InstrumentSpec } from '../market.ts';
 import { dojiBreakout, dojiBreakoutParamsSchema } from './doji-breakout.ts';
 import type { StrategyName } from './names.ts';
@@ -41,23 +42,39 @@ export function strategyMinBars(name: StrategyName, params: StrategyParams): num
   return strategy(name).minBars(params[name]);
 }
 
+/** Every indicator the enabled strategies read: what a window streamed for them keeps. */
+export function strategiesPlan(enabled: readonly StrategyName[], params: StrategyParams): IndicatorPlan {
+  return mergePlans(enabled.map((name) => strategy(name).plan(params[name])));
+}
+
+/** The enabled strategies on the last bar of `window`: at most one signal per strategy. */
+export function evaluateStrategies(
+  window: MarketWindow,
+  enabled: readonly StrategyName[],
+  params: StrategyParams,
+  instrument: InstrumentSpec,
+): StrategySignal[] {
+  if (window.count === 0) return [];
+  const input = { window, instrument };
+  const signals: StrategySignal[] = [];
+  for (const name of new Set(enabled)) {
+    const hit = strategy(name).evaluate(input, params[name]);
+    if (hit !== null) signals.push({ strategy: name, barOpenTime: window.openTime(0), ...hit });
+  }
+  return signals;
+}
+
 /**
- * Runs the enabled strategies on the last of `bars` (closed, oldest first). At most one signal
- * per strategy; indicators are computed once over the given window and shared.
+ * The live cycle's run: the enabled strategies on the last of `bars` (closed, oldest first, as
+ * fetched with barsToFetch(lookback)), over the window anchored as the backtester anchors it.
  */
 export function runStrategies(
   bars: readonly Bar[],
   enabled: readonly StrategyName[],
   params: StrategyParams,
   instrument: InstrumentSpec,
+  lookback: number,
 ): StrategySignal[] {
-  const lastBar = bars.at(-1);
-  if (lastBar === undefined) return [];
-  const input = { bars, indicators: barIndicators(bars), instrument };
-  const signals: StrategySignal[] = [];
-  for (const name of new Set(enabled)) {
-    const hit = strategy(name).evaluate(input, params[name]);
-    if (hit !== null) signals.push({ strategy: name, barOpenTime: lastBar.openTime, ...hit });
-  }
-  return signals;
+  const window = anchoredWindow(bars, lookback, strategiesPlan(enabled, params), instrument.point);
+  return evaluateStrategies(window, enabled, params, instrument);
 }

@@ -206,10 +206,12 @@ function hit(
 export const pinBar: Strategy<PinBarParams> = {
   minBars: () => 2,
 
-  evaluate({ bars, instrument }, params) {
-    if (bars.length < pinBar.minBars(params)) return null;
-    const pin = bars[bars.length - 1]!;
-    const prior = bars[bars.length - 2]!;
+  plan: () => ({ depth: 2 }),
+
+  evaluate({ window, instrument }, params) {
+    if (window.count < pinBar.minBars(params)) return null;
+    const pin = window.bar(0);
+    const prior = window.bar(1);
     // Buy first: when both match (possible only with bodyZone > 0.5) v1.03 shows the bullish mark.
     for (const direction of ['buy', 'sell'] as const) {
       const m = bullishPin(oriented(pin, instrument, direction), oriented(prior, instrument, direction), params);

@@ -52,20 +52,25 @@ export type RangeReversionParams = z.output<typeof rangeReversionParamsSchema>;
 export const rangeReversion: Strategy<RangeReversionParams> = {
   minBars: (params) => Math.max(2 * params.adxPeriod - 1, params.bollingerPeriod + 1),
 
-  evaluate({ bars, indicators, instrument }, params) {
-    if (bars.length < rangeReversion.minBars(params)) return null;
-    const last = bars.length - 1;
-    const bar = bars[last]!;
-    const previous = bars[last - 1]!;
-    const adx = indicators.adx(params.adxPeriod).adx[last]!;
+  plan: (params) => ({
+    adx: [params.adxPeriod],
+    bollinger: [{ period: params.bollingerPeriod, deviations: params.bollingerDeviations }],
+    depth: 2,
+  }),
+
+  evaluate({ window, instrument }, params) {
+    if (window.count < rangeReversion.minBars(params)) return null;
+    const bar = window.bar(0);
+    const previous = window.bar(1);
+    const adx = window.adx(params.adxPeriod, 0);
     if (!(adx < params.adxMax)) return null;
 
-    const bands = indicators.bollinger(params.bollingerPeriod, params.bollingerDeviations);
-    const upper = bands.upper[last]!;
-    const middle = bands.middle[last]!;
-    const lower = bands.lower[last]!;
-    const previousUpper = bands.upper[last - 1]!;
-    const previousLower = bands.lower[last - 1]!;
+    const bands = { period: params.bollingerPeriod, deviations: params.bollingerDeviations };
+    const upper = window.bollingerUpper(bands, 0);
+    const middle = window.bollingerMiddle(bands, 0);
+    const lower = window.bollingerLower(bands, 0);
+    const previousUpper = window.bollingerUpper(bands, 1);
+    const previousLower = window.bollingerLower(bands, 1);
     const direction: TradeSide | null =
       previous.close < previousLower && bar.close > lower && bar.close < middle
         ? 'buy'

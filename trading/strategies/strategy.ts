@@ -1,17 +1,18 @@
-import type { BarIndicators } from '../indicators/bar-indicators.ts';
-import type { Bar, InstrumentSpec } from '../market.ts';
+import type { IndicatorPlan, MarketWindow } from '../indicators/market-window.ts';
+import type { InstrumentSpec } from '../market.ts';
 import type { StrategyHit } from './signal.ts';
 
-/** What a strategy sees: the closed bars (oldest first), their indicators, the instrument. */
+/** What a strategy sees: the closed bars up to the signal bar, their indicators, the instrument. */
 export interface StrategyInput {
-  bars: readonly Bar[];
-  indicators: BarIndicators;
+  window: MarketWindow;
   instrument: InstrumentSpec;
 }
 
 export interface Strategy<Params> {
   /** Warm-up: fewer closed bars than this and the strategy never fires. */
   minBars(params: Params): number;
+  /** The indicators it reads and how far back, so a window keeps them up to date. */
+  plan(params: Params): Partial<IndicatorPlan>;
   /** At most one hit, for the last bar only. */
   evaluate(input: StrategyInput, params: Params): StrategyHit | null;
 }

@@ -2,6 +2,7 @@
 // ADX(14) ≥ 25 — the bar dips to EMA(20) and closes back in the trend's direction. The stop goes
 // beyond the pullback's extreme.
 import { z } from 'zod';
+import type { MarketWindow } from '../indicators/market-window.ts';
 import type { TradeSide } from '../market.ts';
 import { priceToPips } from '../rounding.ts';
 import { stopBeyond, targetAtRewardRisk } from './protective-levels.ts';
@@ -61,6 +62,15 @@ export const trendPullbackParamsSchema = z.object({
 
 export type TrendPullbackParams = z.output<typeof trendPullbackParamsSchema>;
 
+/** The lowest low (buy) or highest high (sell) of the last `bars` bars, the signal bar included. */
+function swingExtreme(window: MarketWindow, direction: TradeSide, bars: number): number {
+  let extreme = direction === 'buy' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  for (let back = bars - 1; back >= 0; back--) {
+    extreme = direction === 'buy' ? Math.min(extreme, window.low(back)) : Math.max(extreme, window.high(back));
+  }
+  return extreme;
+}
+
 export const trendPullback: Strategy<TrendPullbackParams> = {
   // The trend is read on the bar before the signal bar, so that bar needs every warm-up too.
   minBars: (params) =>
@@ -73,21 +83,24 @@ export const trendPullback: Strategy<TrendPullbackParams> = {
       params.swingBars,
     ),
 
-  evaluate({ bars, indicators, instrument }, params) {
-    if (bars.length < trendPullback.minBars(params)) return null;
-    const last = bars.length - 1;
-    const bar = bars[last]!;
-    const emaFast = indicators.ema(params.fastEmaPeriod)[last]!;
+  plan: (params) => ({
+    ema: [params.fastEmaPeriod, params.midEmaPeriod, params.slowEmaPeriod],
+    adx: [params.adxPeriod],
+    depth: Math.max(params.slopeBars + 2, params.swingBars),
+  }),
+
+  evaluate({ window, instrument }, params) {
+    if (window.count < trendPullback.minBars(params)) return null;
+    const bar = window.bar(0);
+    const emaFast = window.ema(params.fastEmaPeriod, 0);
     // The trend the bar pulls back from, as it stood before the bar: the signal bar must not
     // establish its own trend. EMA(50) against EMA(200) gives the direction; ADX says there is a
     // trend and the slope that it still runs that way. (+DI/−DI are not used: a pullback's wick
     // swings them against the trend.)
-    const before = last - 1;
-    const emaMidSeries = indicators.ema(params.midEmaPeriod);
-    const emaMid = emaMidSeries[before]!;
-    const emaMidSlope = emaMid - emaMidSeries[before - params.slopeBars]!;
-    const emaSlow = indicators.ema(params.slowEmaPeriod)[before]!;
-    const adx = indicators.adx(params.adxPeriod).adx[before]!;
+    const emaMid = window.ema(params.midEmaPeriod, 1);
+    const emaMidSlope = emaMid - window.ema(params.midEmaPeriod, 1 + params.slopeBars);
+    const emaSlow = window.ema(params.slowEmaPeriod, 1);
+    const adx = window.adx(params.adxPeriod, 1);
     const direction: TradeSide | null = emaMid > emaSlow ? 'buy' : emaMid < emaSlow ? 'sell' : null;
     if (direction === null) return null;
     const slopeConfirms = direction === 'buy' ? emaMidSlope > 0 : emaMidSlope < 0;
@@ -106,8 +119,7 @@ export const trendPullback: Strategy<TrendPullbackParams> = {
         : bar.high >= emaFast && bar.close < emaFast && bar.close < bar.open;
     if (!touched) return null;
 
-    const swing = bars.slice(bars.length - params.swingBars);
-    const extreme = direction === 'buy' ? Math.min(...swing.map((b) => b.low)) : Math.max(...swing.map((b) => b.high));
+    const extreme = swingExtreme(window, direction, params.swingBars);
     const range = bar.high - bar.low;
     const rejectionRatio = (direction === 'buy' ? bar.close - bar.low : bar.high - bar.close) / range;
     const confirmations = Number(slopeConfirms) + Number(adxConfirms);

@@ -10,6 +10,7 @@ import {
   Signal,
   type IBot,
 } from '../../../db/entities/index.ts';
+import { barsToFetch } from '../../../trading/indicators/anchored-window.ts';
 import { WORKFLOWS_PATH } from '../../../worker/create-worker.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { pinBarMinute } from '../../support/firing-minute.ts';
@@ -51,7 +52,7 @@ describe('scalper cycle', () => {
     clock = firing.now;
     const bot = await newBot('end-to-end', { autoTrade: true });
     const counts = await runCycle(bot, 'first');
-    expect(counts).toMatchObject({ strategies: 1, bars: LOOKBACK, signals: 1, decisions: 1, orders: 1 });
+    expect(counts).toMatchObject({ strategies: 1, bars: barsToFetch(LOOKBACK), signals: 1, decisions: 1, orders: 1 });
 
     const em = engine.db.orm.em.fork();
     const signal = await em.findOneOrFail(Signal, { bot: bot.id });
@@ -92,7 +93,13 @@ describe('scalper cycle', () => {
     expect(position.openingOrder?.id).toBe(order.id);
 
     const cycle = await em.findOneOrFail(CycleRun, { bot: bot.id });
-    expect(cycle).toMatchObject({ outcome: 'completed', signals: 1, decisions: 1, orders: 1, bars: LOOKBACK });
+    expect(cycle).toMatchObject({
+      outcome: 'completed',
+      signals: 1,
+      decisions: 1,
+      orders: 1,
+      bars: barsToFetch(LOOKBACK),
+    });
   });
 
   it('never signals twice for the same bar, however often the cycle runs', async () => {

@@ -4,9 +4,9 @@ import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { paperInstruments } from '../../../brokers/paper/index.ts';
 import type { BrokerPort, TradeResult } from '../../../brokers/port.ts';
 import { AuditLog, CycleRun, Execution, Order, Position, type IBot } from '../../../db/entities/index.ts';
-import { runStrategies, strategyParamsSchema, type StrategyName } from '../../../trading/strategies/index.ts';
+import type { StrategyName } from '../../../trading/strategies/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
-import { clearOfStopsLevel, findFiringMinute } from '../../support/firing-minute.ts';
+import { clearOfStopsLevel, findFiringMinute, liveSignals } from '../../support/firing-minute.ts';
 
 const SEED = 7;
 const LOOKBACK = 120;
@@ -24,17 +24,11 @@ const firing = findFiringMinute(feed, instrument, ['pin_bar'], LOOKBACK, BEFORE)
  * still down by its spread), so the kill-switch's tiny limit is sure to trip in the second cycle.
  */
 function findDoubleFiringMinute(): { now: number; second: StrategyName } {
-  const params = strategyParamsSchema.parse({});
   const clear = clearOfStopsLevel(instrument);
   const others: StrategyName[] = ['range_reversion', 'doji_breakout'];
   for (let minute = Math.floor(BEFORE / 60_000) * 60_000, tries = 0; tries < 20_000; minute -= 60_000, tries++) {
     const now = minute + 30_000;
-    const signals = runStrategies(
-      feed.closedBars(instrument.symbol, LOOKBACK, now),
-      ['pin_bar', ...others],
-      params,
-      instrument,
-    );
+    const signals = liveSignals(feed, instrument, ['pin_bar', ...others], LOOKBACK, now);
     const pinBar = signals.find((signal) => signal.strategy === 'pin_bar' && clear(signal));
     const other = signals.find((s) => s.strategy !== 'pin_bar' && s.direction === pinBar?.direction && clear(s));
     if (pinBar && other) return { now, second: other.strategy };

@@ -2,7 +2,8 @@
 // cycles stepping minute by minute through it places many orders.
 import type { MarketFeed } from '../../../brokers/feeds/feed.ts';
 import type { InstrumentSpec } from '../../../trading/market.ts';
-import { runStrategies, strategyParamsSchema, type StrategyName } from '../../../trading/strategies/index.ts';
+import type { StrategyName } from '../../../trading/strategies/index.ts';
+import { liveSignals } from '../../support/firing-minute.ts';
 
 export interface FiringStretch {
   /** 30 s into the stretch's first minute: the clock of its first cycle. */
@@ -20,11 +21,9 @@ export function busiestStretch(
   searchMinutes: number,
   length: number,
 ): FiringStretch {
-  const params = strategyParamsSchema.parse({});
   const first = Math.floor(searchFrom / 60_000) * 60_000 + 30_000;
   const fires = Array.from({ length: searchMinutes }, (_, minute) => {
-    const bars = feed.closedBars(instrument.symbol, lookback, first + minute * 60_000);
-    return runStrategies(bars, strategies, params, instrument).length > 0 ? 1 : 0;
+    return liveSignals(feed, instrument, strategies, lookback, first + minute * 60_000).length > 0 ? 1 : 0;
   });
   let best: FiringStretch = { start: first, firingMinutes: -1 };
   for (let offset = 0; offset + length <= searchMinutes; offset++) {

@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { barsToFetch } from '../../../trading/indicators/anchored-window.ts';
 import { bundleWorkflows } from '../../../scripts/bundle-workflows.ts';
 import { flattenBot } from '../../../workflows/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
@@ -29,7 +30,7 @@ describe('a worker on the prebuilt workflow bundle', () => {
   it('runs a whole cycle of a bot', async () => {
     const bot = await engine.createBot({ name: 'bundle-cycle', symbol: 'XAUUSDm' });
     const counts = await engine.runCycle(bot, 'bundle');
-    expect(counts.bars).toBe(bot.lookback);
+    expect(counts.bars).toBe(barsToFetch(bot.lookback));
     expect(counts.strategies).toBeGreaterThan(0);
   });
 

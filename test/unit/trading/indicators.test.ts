@@ -1,7 +1,7 @@
 // Our number-only indicator loops against `trading-signals`, the oracle.
 import fc from 'fast-check';
 import { ADX, ATR, BollingerBands, EMA, SMA } from 'trading-signals';
-import { adxSeries, atrSeries, bollingerSeries, emaSeries, smaSeries } from '../../../trading/indicators/series.ts';
+import { adxSeries, atrSeries, bollingerSeries, emaSeries, smaSeries } from './indicators/series.ts';
 import { randomWalkBars } from './fixtures.ts';
 
 type Oracle = (value: number) => number | null;

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { lookbackFor } from '../../../../bots/service.ts';
 import { convergedWindow, SEED_WEIGHT_LIMIT } from '../../../../trading/indicators/converged-window.ts';
-import { atrSeries, emaSeries } from '../../../../trading/indicators/series.ts';
+import { atrSeries, emaSeries } from './series.ts';
 import { STRATEGY_NAMES, strategyMinBars, strategyParamsSchema } from '../../../../trading/strategies/index.ts';
 import { randomWalkBars } from '../fixtures.ts';
 

@@ -1,14 +1,7 @@
 // Flat bars (weekends, illiquid hours) are valid bars: no indicator may turn NaN on them.
 import fc from 'fast-check';
 import { ADX, BollingerBands } from 'trading-signals';
-import {
-  adxSeries,
-  atrSeries,
-  bollingerSeries,
-  emaSeries,
-  smaSeries,
-  type HighLowClose,
-} from '../../../../trading/indicators/series.ts';
+import { adxSeries, atrSeries, bollingerSeries, emaSeries, smaSeries, type HighLowClose } from './series.ts';
 import { randomWalkBars } from '../fixtures.ts';
 
 const flat = (price: number, count: number): HighLowClose[] =>
@@ -99,11 +92,11 @@ function invalidAfter(series: Float64Array, warmUp: number, valid: (value: numbe
 describe('every indicator on valid bars, flat stretches included', () => {
   it('is finite after its warm-up: ADX and DIs in [0, 100], ATR ≥ 0, bands ordered', () => {
     fc.assert(
-      fc.property(barSeries(), fc.integer({ min: 2, max: 30 }), ({ bars }, period) => {
+      fc.property(barSeries(), fc.integer({ min: 2, max: 30 }), ({ bars, tick }, period) => {
         const closes = bars.map((bar) => bar.close);
         const { adx, plusDi, minusDi } = adxSeries(bars, period);
         const percent = (value: number) => value >= 0 && value <= 100;
-        const { lower, middle, upper } = bollingerSeries(closes, period, 2);
+        const { lower, middle, upper } = bollingerSeries(closes, period, 2, tick);
         // A flat window is no excursion: its bands are its price.
         const flatWindow = (i: number) => closes.slice(i - period + 1, i + 1).every((close) => close === closes[i]);
         const bandsValid = (value: number, i: number) =>

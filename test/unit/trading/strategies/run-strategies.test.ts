@@ -8,6 +8,8 @@ import {
 import { XAUUSD, bars, randomWalkBars } from '../fixtures.ts';
 
 const params = strategyParamsSchema.parse({});
+/** A lookback longer than any series here: the window is the whole series. */
+const WHOLE_SERIES = 100_000;
 const PIN_BAR_SETUP = bars([
   [2000.5, 2001, 1999.5, 1999.8],
   [1999.6, 1999.9, 1998, 1999.8],
@@ -37,18 +39,20 @@ describe('runStrategies', () => {
   });
 
   it('stamps each signal with its strategy and the last bar time, only for enabled strategies', () => {
-    expect(runStrategies(PIN_BAR_SETUP, ['pin_bar', 'pin_bar', 'doji_breakout'], params, XAUUSD)).toEqual([
-      expect.objectContaining({ strategy: 'pin_bar', direction: 'buy', barOpenTime: PIN_BAR_SETUP[1]!.openTime }),
-    ]);
-    expect(runStrategies(PIN_BAR_SETUP, ['doji_breakout', 'range_reversion'], params, XAUUSD)).toEqual([]);
-    expect(runStrategies([], [...STRATEGY_NAMES], params, XAUUSD)).toEqual([]);
+    expect(runStrategies(PIN_BAR_SETUP, ['pin_bar', 'pin_bar', 'doji_breakout'], params, XAUUSD, WHOLE_SERIES)).toEqual(
+      [expect.objectContaining({ strategy: 'pin_bar', direction: 'buy', barOpenTime: PIN_BAR_SETUP[1]!.openTime })],
+    );
+    expect(runStrategies(PIN_BAR_SETUP, ['doji_breakout', 'range_reversion'], params, XAUUSD, WHOLE_SERIES)).toEqual(
+      [],
+    );
+    expect(runStrategies([], [...STRATEGY_NAMES], params, XAUUSD, WHOLE_SERIES)).toEqual([]);
   });
 
   it('never fires before a strategy’s warm-up, and its signals are well-formed afterwards', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 260 }), (seed, length) => {
         const series = randomWalkBars(length, seed);
-        for (const signal of runStrategies(series, STRATEGY_NAMES, params, XAUUSD)) {
+        for (const signal of runStrategies(series, STRATEGY_NAMES, params, XAUUSD, WHOLE_SERIES)) {
           expect(length).toBeGreaterThanOrEqual(strategyMinBars(signal.strategy, params));
           expect(signal.barOpenTime).toBe(series.at(-1)!.openTime);
           expect(signal.score).toBeGreaterThanOrEqual(0);
@@ -68,8 +72,8 @@ describe('runStrategies', () => {
 
   it('is deterministic: the same bars give the same signals', () => {
     const series = randomWalkBars(300, 11);
-    expect(runStrategies(series, STRATEGY_NAMES, params, XAUUSD)).toEqual(
-      runStrategies([...series], STRATEGY_NAMES, params, XAUUSD),
+    expect(runStrategies(series, STRATEGY_NAMES, params, XAUUSD, WHOLE_SERIES)).toEqual(
+      runStrategies([...series], STRATEGY_NAMES, params, XAUUSD, WHOLE_SERIES),
     );
   });
 });

@@ -1,8 +1,20 @@
-import { barIndicators } from '../../../../trading/indicators/bar-indicators.ts';
+import { StreamedWindow, mergePlans } from '../../../../trading/indicators/market-window.ts';
 import type { Bar, InstrumentSpec, TradeSide } from '../../../../trading/market.ts';
 import type { StrategyHit } from '../../../../trading/strategies/signal.ts';
 import type { Strategy } from '../../../../trading/strategies/strategy.ts';
 import { XAUUSD, mirror } from '../fixtures.ts';
+
+/** A window streamed over the whole series, from its first bar. */
+export function windowOver<Params>(
+  strategy: Strategy<Params>,
+  series: readonly Bar[],
+  params: Params,
+  instrument: InstrumentSpec = XAUUSD,
+): StreamedWindow {
+  const window = new StreamedWindow(mergePlans([strategy.plan(params)]), instrument.point);
+  for (const bar of series) window.pushBar(bar);
+  return window;
+}
 
 export function evaluate<Params>(
   strategy: Strategy<Params>,
@@ -10,7 +22,7 @@ export function evaluate<Params>(
   params: Params,
   instrument: InstrumentSpec = XAUUSD,
 ): StrategyHit | null {
-  return strategy.evaluate({ bars: series, indicators: barIndicators(series), instrument }, params);
+  return strategy.evaluate({ window: windowOver(strategy, series, params, instrument), instrument }, params);
 }
 
 /** A buy setup as given and its mirror image around `pivot`: the same setup for a sell. */

@@ -1,5 +1,4 @@
 import { ADX, EMA } from 'trading-signals';
-import { barIndicators } from '../../../../trading/indicators/bar-indicators.ts';
 import type { Bar } from '../../../../trading/market.ts';
 import {
   trendPullback,
@@ -7,7 +6,7 @@ import {
   type TrendPullbackParams,
 } from '../../../../trading/strategies/trend-pullback.ts';
 import { T0, mirror, seededRandom } from '../fixtures.ts';
-import { evaluate, longAndShort } from './run.ts';
+import { evaluate, longAndShort, windowOver } from './run.ts';
 
 const defaults = trendPullbackParamsSchema.parse({});
 const round2 = (price: number): number => Math.round(price * 100) / 100;
@@ -135,13 +134,11 @@ describe('trend pullback', () => {
 
   it('has the trends those near misses name, read on the bar before the signal bar', () => {
     const at = (series: Bar[]) => {
-      const before = series.length - 2;
-      const indicators = barIndicators(series);
-      const emaMid = indicators.ema(50);
+      const window = windowOver(trendPullback, series, defaults);
       return {
-        adx: indicators.adx(14).adx[before]!,
-        emaGap: emaMid[before]! - indicators.ema(200)[before]!,
-        slope: emaMid[before]! - emaMid[before - 5]!,
+        adx: window.adx(14, 1),
+        emaGap: window.ema(50, 1) - window.ema(200, 1),
+        slope: window.ema(50, 1) - window.ema(50, 6),
       };
     };
     const choppy = at(withLastBar([0, 0.5, -1, 0.4], choppyUptrend()));

@@ -1,0 +1,102 @@
+// Bars as columns, and the market feed the paper broker's fill and stop model reads from them.
+import { minuteOpenTime, type MarketFeed } from '../brokers/feeds/feed.ts';
+import { quoteOnPath } from '../brokers/feeds/intrabar.ts';
+import { barSeriesProblems } from '../trading/bar-validation.ts';
+import type { Bar } from '../trading/market.ts';
+import type { BarColumns } from './types.ts';
+
+export function barColumnsOf(bars: readonly Bar[], allocate = (bytes: number) => new ArrayBuffer(bytes)): BarColumns {
+  const column = () => new Float64Array(allocate(bars.length * Float64Array.BYTES_PER_ELEMENT));
+  const columns: BarColumns = {
+    openTime: column(),
+    open: column(),
+    high: column(),
+    low: column(),
+    close: column(),
+    tickVolume: column(),
+    spread: column(),
+  };
+  bars.forEach((bar, i) => {
+    columns.openTime[i] = bar.openTime;
+    columns.open[i] = bar.open;
+    columns.high[i] = bar.high;
+    columns.low[i] = bar.low;
+    columns.close[i] = bar.close;
+    columns.tickVolume[i] = bar.tickVolume;
+    columns.spread[i] = bar.spread;
+  });
+  return columns;
+}
+
+export function barAtIndex(columns: BarColumns, i: number, spreadPoints: number | null = null): Bar {
+  return {
+    openTime: columns.openTime[i]!,
+    open: columns.open[i]!,
+    high: columns.high[i]!,
+    low: columns.low[i]!,
+    close: columns.close[i]!,
+    tickVolume: columns.tickVolume[i]!,
+    spread: spreadPoints ?? columns.spread[i]!,
+  };
+}
+
+/** The bars' problems (order, gaps in time are fine; broken OHLC, off-minute times are not). */
+export function barColumnsProblems(columns: BarColumns): string[] {
+  const bars = Array.from({ length: columns.openTime.length }, (_, i) => barAtIndex(columns, i));
+  return barSeriesProblems(bars);
+}
+
+/** Index of the first bar opening at or after `time`. */
+export function firstIndexAtOrAfter(openTimes: Float64Array, time: number): number {
+  let low = 0;
+  let high = openTimes.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (openTimes[middle]! < time) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * A feed serving one symbol's bars, as the replay feed serves recorded bars: a minute without a
+ * bar has no quote. `spreadPoints` replaces every bar's spread when set.
+ */
+export function columnsFeed(
+  symbol: string,
+  columns: BarColumns,
+  point: number,
+  spreadPoints: number | null,
+): MarketFeed {
+  const times = columns.openTime;
+  const barsFrom = (start: number, end: number): Bar[] => {
+    const out: Bar[] = [];
+    for (let i = start; i < end; i++) out.push(barAtIndex(columns, i, spreadPoints));
+    return out;
+  };
+  const indexOf = (openTime: number): number => {
+    const i = firstIndexAtOrAfter(times, openTime);
+    return i < times.length && times[i] === openTime ? i : -1;
+  };
+  return {
+    barAt(requested, openTime) {
+      const i = requested === symbol ? indexOf(openTime) : -1;
+      return i < 0 ? null : barAtIndex(columns, i, spreadPoints);
+    },
+    closedBars(requested, count, now) {
+      if (requested !== symbol) return [];
+      const end = firstIndexAtOrAfter(times, minuteOpenTime(now));
+      return barsFrom(Math.max(0, end - count), end);
+    },
+    barsBetween(requested, from, to) {
+      if (requested !== symbol) return [];
+      return barsFrom(firstIndexAtOrAfter(times, from), firstIndexAtOrAfter(times, to));
+    },
+    quote(requested, now) {
+      const i = requested === symbol ? indexOf(minuteOpenTime(now)) : -1;
+      if (i < 0) return null;
+      const bar = barAtIndex(columns, i, spreadPoints);
+      return { symbol, ...quoteOnPath(bar, now - bar.openTime, point), time: now };
+    },
+  };
+}

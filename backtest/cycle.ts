@@ -1,0 +1,154 @@
+// One cycle of the backtested bot, step for step the live cycle's (workflows/scalper-cycle.ts):
+// the strategies' signals go through decide() on the same context the live evaluateRisk builds,
+// the opens go to the paper broker's own placeOrder, then the automatic kill-switch and the
+// trailing stop run as managePositions runs them — on the paper account's state in memory.
+import { placeOrder, closePosition, modifyPosition } from '../brokers/paper/trade-requests.ts';
+import type { PaperMarket } from '../brokers/paper/market.ts';
+import type { PaperState } from '../brokers/paper/state.ts';
+import { settleStops } from '../brokers/paper/stop-settlement.ts';
+import { accountInfo, positionViews } from '../brokers/paper/valuation.ts';
+import type { BrokerPosition } from '../brokers/port.ts';
+import { killSwitchState } from '../trading/kill-switch.ts';
+import type { InstrumentSpec, Quote } from '../trading/market.ts';
+import { decide, type DecisionOutcome, type OpenPosition, type RiskSettings } from '../trading/risk/index.ts';
+import { pipsToPrice } from '../trading/rounding.ts';
+import type { StrategySignal } from '../trading/strategies/index.ts';
+import { trailingStop } from '../trading/trailing.ts';
+import type { TradeBook } from './trade-book.ts';
+
+/** The magic the backtested bot's orders carry. */
+export const BACKTEST_MAGIC = 1;
+const LOSS_LOOKBACK_MS = 24 * 60 * 60_000;
+
+export interface BacktestAccount {
+  state: PaperState;
+  market: PaperMarket;
+  instrument: InstrumentSpec;
+  risk: RiskSettings;
+  book: TradeBook;
+}
+
+export interface DecidedSignal {
+  signal: StrategySignal;
+  outcome: DecisionOutcome;
+}
+
+function openPositionsOf(account: BacktestAccount, positions: readonly BrokerPosition[]): OpenPosition[] {
+  return positions.map((p) => ({
+    magic: p.magic,
+    symbol: p.symbol,
+    side: p.side,
+    volume: p.volume,
+    openPrice: p.priceOpen,
+    correlationGroup: account.instrument.correlationGroup,
+  }));
+}
+
+/** Losing trades closed in the last 24 hours, as the live context reads closed positions. */
+function recentLosses(book: TradeBook, now: number) {
+  const losses = [];
+  for (let i = book.trades.length - 1; i >= 0; i--) {
+    const trade = book.trades[i]!;
+    if (trade.closeTime < now - LOSS_LOOKBACK_MS) break;
+    if (trade.pnl < 0) losses.push({ closedAt: trade.closeTime, pnl: trade.pnl });
+  }
+  return losses.reverse();
+}
+
+/** Stops hit since the last cycle are booked first: nothing looks at a position already stopped out. */
+export function settle(account: BacktestAccount, now: number): void {
+  if (settleStops(account.state, account.market, now) > 0) account.book.sync(account.state, 'end_of_test');
+}
+
+/** evaluateRisk: one decision per signal, all on one context taken at `now`. */
+export function decideSignals(
+  account: BacktestAccount,
+  signals: readonly StrategySignal[],
+  quote: Quote,
+  now: number,
+): DecidedSignal[] {
+  if (signals.length === 0) return [];
+  const { state, market, instrument, risk } = account;
+  const info = accountInfo(state, market, now);
+  const context = {
+    settings: risk,
+    bot: { autoTrade: true, magic: BACKTEST_MAGIC },
+    tradingState: { state: 'active' as const, reason: 'active' },
+    account: { balance: info.balance, freeMargin: info.freeMargin, leverage: info.leverage },
+    openPositions: openPositionsOf(account, positionViews(state, market, now)),
+    instrument,
+    quote: { bid: quote.bid, ask: quote.ask },
+    now,
+    recentLosses: recentLosses(account.book, now),
+  };
+  return signals.map((signal) => ({ signal, outcome: decide({ ...context, signal }) }));
+}
+
+/** placeOrders: each open decision sent at the current quote, as the order outbox sends it. */
+export function placeOpens(account: BacktestAccount, decided: readonly DecidedSignal[], quote: Quote, now: number) {
+  const { state, market, instrument, risk, book } = account;
+  let sent = 0;
+  let filled = 0;
+  for (const { signal, outcome } of decided) {
+    if (outcome.action !== 'open' || outcome.stopLoss === null) continue;
+    sent++;
+    const result = placeOrder(
+      state,
+      market,
+      {
+        symbol: instrument.symbol,
+        side: signal.direction,
+        volume: outcome.volume,
+        price: signal.direction === 'buy' ? quote.ask : quote.bid,
+        sl: outcome.stopLoss,
+        tp: outcome.takeProfit,
+        deviationPoints: risk.deviationPoints,
+        magic: BACKTEST_MAGIC,
+        comment: `bt-${signal.strategy}`,
+      },
+      now,
+    );
+    if (result.outcome !== 'success' || result.order === null) continue;
+    filled++;
+    book.placed(result.order, {
+      strategy: signal.strategy,
+      stopLoss: outcome.stopLoss,
+      takeProfit: outcome.takeProfit,
+    });
+    book.sync(state, 'netting');
+  }
+  return { sent, filled };
+}
+
+/** Closes every position the bot holds at `now`, for `reason`. */
+export function closeAll(account: BacktestAccount, reason: 'kill_switch' | 'end_of_test', now: number): void {
+  for (const position of [...account.state.positions]) {
+    closePosition(account.state, account.market, position.ticket, undefined, reason, now);
+  }
+  account.book.sync(account.state, reason);
+}
+
+/**
+ * managePositions: the automatic kill-switch on unrealised loss (close everything; the bot stops),
+ * else the trailing stop. Returns the kill-switch's reason when it tripped.
+ */
+export function managePositions(account: BacktestAccount, quote: Quote, now: number): string | null {
+  const { state, market, instrument, risk } = account;
+  if (state.positions.length === 0) return null;
+  const positions = positionViews(state, market, now);
+  const balance = state.balanceCents / 100;
+  const marked = positions.map((p) => ({ side: p.side, volume: p.volume, openPrice: p.priceOpen, quote, instrument }));
+  const exposure = killSwitchState(marked, balance, risk.killSwitchMaxUnrealizedPct);
+  if (exposure.breached) {
+    closeAll(account, 'kill_switch', now);
+    return `unrealised loss ${exposure.unrealizedPnl.toFixed(2)} ${state.currency} is ${exposure.lossPct.toFixed(2)}% of the balance (limit ${exposure.limitPct}%)`;
+  }
+  if (risk.trailingStopPips <= 0) return null;
+  const distance = pipsToPrice(risk.trailingStopPips, instrument);
+  for (const position of positions) {
+    const held = { side: position.side, openPrice: position.priceOpen, stopLoss: position.sl, takeProfit: position.tp };
+    const stopLoss = trailingStop(held, quote, distance, instrument);
+    if (stopLoss !== null) modifyPosition(state, market, position.ticket, stopLoss, position.tp, now);
+  }
+  return null;
+}

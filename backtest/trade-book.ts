@@ -1,0 +1,138 @@
+// Trades from the paper account's deals, as the live deal book books executions into positions:
+// one trade per position, its P&L the sum of its deals' profit and commission (Position.realizedPnl).
+// A netting reversal ends the old trade and starts a new one on the same position id.
+import type { BrokerDeal } from '../brokers/port.ts';
+import type { PaperState } from '../brokers/paper/state.ts';
+import type { TradeSide } from '../trading/market.ts';
+import type { StrategyName } from '../trading/strategies/index.ts';
+import type { BacktestTrade, TradeCloseReason } from './types.ts';
+
+interface OpenTrade {
+  strategy: StrategyName;
+  side: TradeSide;
+  volume: number;
+  openTime: number;
+  openPrice: number;
+  stopLoss: number;
+  takeProfit: number | null;
+  commission: number;
+  profit: number;
+  closedVolume: number;
+  closeValue: number;
+  closeTime: number;
+  closeReason: TradeCloseReason;
+}
+
+/** What an order the engine placed was for: its strategy and the levels it was sent with. */
+export interface PlacedOrder {
+  strategy: StrategyName;
+  stopLoss: number;
+  takeProfit: number | null;
+}
+
+export class TradeBook {
+  readonly trades: BacktestTrade[] = [];
+  readonly #open = new Map<string, OpenTrade>();
+  readonly #orders = new Map<string, PlacedOrder>();
+  #dealsSeen = 0;
+
+  /** Open trades by strategy, for exposure. */
+  openStrategies(): Iterable<StrategyName> {
+    return [...this.#open.values()].map((trade) => trade.strategy);
+  }
+
+  get openCount(): number {
+    return this.#open.size;
+  }
+
+  placed(orderTicket: string, order: PlacedOrder): void {
+    this.#orders.set(orderTicket, order);
+  }
+
+  /**
+   * Books the deals recorded since the last call. `clientReason` names why the engine's own
+   * closes (deal reason `client`) were sent; a stop-out carries its own reason.
+   */
+  sync(state: PaperState, clientReason: TradeCloseReason): void {
+    for (; this.#dealsSeen < state.deals.length; this.#dealsSeen++)
+      this.#book(state.deals[this.#dealsSeen]!, clientReason);
+    if (this.#open.size === state.positions.length) return;
+    const live = new Set(state.positions.map((position) => position.ticket));
+    for (const [positionId, trade] of this.#open) {
+      if (!live.has(positionId)) this.#complete(positionId, trade);
+    }
+  }
+
+  #book(deal: BrokerDeal, clientReason: TradeCloseReason): void {
+    const trade = this.#open.get(deal.positionId);
+    if (deal.entry === 'in' && trade === undefined) {
+      this.#start(deal, deal.volume, deal.commission);
+      return;
+    }
+    if (trade === undefined) return;
+    if (deal.entry === 'in') {
+      trade.volume += deal.volume;
+      trade.commission += deal.commission;
+      return;
+    }
+    const reason: TradeCloseReason = deal.reason === 'sl' || deal.reason === 'tp' ? deal.reason : clientReason;
+    const closing = deal.entry === 'inout' ? trade.volume - trade.closedVolume : deal.volume;
+    // A reversal's commission is charged on its whole volume: the closing share goes to this trade.
+    const commissionShare = deal.entry === 'inout' ? (deal.commission * closing) / deal.volume : deal.commission;
+    trade.commission += commissionShare;
+    trade.profit += deal.profit;
+    trade.closedVolume += closing;
+    trade.closeValue += closing * deal.price;
+    trade.closeTime = deal.time;
+    trade.closeReason = deal.entry === 'inout' ? 'netting' : reason;
+    if (deal.entry === 'inout') {
+      this.#complete(deal.positionId, trade);
+      this.#start(deal, deal.volume - closing, deal.commission - commissionShare);
+    }
+  }
+
+  #start(deal: BrokerDeal, volume: number, commission: number): void {
+    const order = this.#orders.get(deal.order);
+    if (order === undefined) return;
+    this.#open.set(deal.positionId, {
+      strategy: order.strategy,
+      side: deal.side,
+      volume,
+      openTime: deal.time,
+      openPrice: deal.price,
+      stopLoss: order.stopLoss,
+      takeProfit: order.takeProfit,
+      commission,
+      profit: 0,
+      closedVolume: 0,
+      closeValue: 0,
+      closeTime: deal.time,
+      closeReason: 'end_of_test',
+    });
+  }
+
+  #complete(positionId: string, trade: OpenTrade): void {
+    this.#open.delete(positionId);
+    this.trades.push({
+      positionId,
+      strategy: trade.strategy,
+      side: trade.side,
+      volume: trade.volume,
+      openTime: trade.openTime,
+      openPrice: trade.openPrice,
+      stopLoss: trade.stopLoss,
+      takeProfit: trade.takeProfit,
+      closeTime: trade.closeTime,
+      closePrice: trade.closedVolume > 0 ? trade.closeValue / trade.closedVolume : trade.openPrice,
+      closeReason: trade.closeReason,
+      commission: roundCents(trade.commission),
+      profit: roundCents(trade.profit),
+      pnl: roundCents(trade.profit + trade.commission),
+    });
+  }
+}
+
+/** Deal amounts are whole cents: their sums are too, once float noise is rounded off. */
+function roundCents(amount: number): number {
+  return Math.round(amount * 100) / 100;
+}

@@ -1,0 +1,111 @@
+// What a backtest takes and what it gives back. The settings are a bot's (strategies, their
+// parameters, risk settings, lookback) plus the market it is replayed on (costs, account).
+import type { InstrumentSpec, TradeSide } from '../trading/market.ts';
+import type { RiskSettings } from '../trading/risk/index.ts';
+import type { TradeStats } from '../trading/stats.ts';
+import type { StrategyName, StrategyParams } from '../trading/strategies/index.ts';
+
+/** M1 bars as columns, oldest first: cheap to walk, and shareable with worker threads. */
+export interface BarColumns {
+  /** UTC epoch ms, whole minutes, strictly increasing. */
+  openTime: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  tickVolume: Float64Array;
+  /** Spread in points, as MT5 exports it. */
+  spread: Float64Array;
+}
+
+export interface CostModel {
+  /** Spread in points for every bar; null keeps each bar's own spread. */
+  spreadPoints: number | null;
+  /** Commission per lot per deal side, in account currency. */
+  commissionPerLot: number;
+  /** Adverse slippage on every fill, in points. */
+  slippagePoints: number;
+  /** Extra adverse slippage drawn (seeded) from 0..jitterPoints on every fill. */
+  slippageJitterPoints: number;
+}
+
+export interface BacktestSettings {
+  symbol: string;
+  /** The symbol's spec (tick size, volume step, contract size, margin); its commission is the cost model's. */
+  instrument: Omit<InstrumentSpec, 'commissionPerLot'>;
+  enabledStrategies: StrategyName[];
+  strategyParams: StrategyParams;
+  riskSettings: RiskSettings;
+  /** A bot's requested lookback; raised as a bot's is (lookbackFor). */
+  lookback: number | undefined;
+  startingBalance: number;
+  accountMode: 'hedging' | 'netting';
+  leverage: number;
+  costs: CostModel;
+  /** Each cycle runs this long after a bar closes (a bar-aligned bot's barCloseDelaySeconds). */
+  cycleDelaySeconds: number;
+  /** Bars opening in [from, to) are traded (UTC epoch ms); earlier bars only warm the indicators up. */
+  from: number;
+  to: number;
+  /** Seeds slippage jitter. */
+  seed: number;
+}
+
+export type TradeCloseReason = 'sl' | 'tp' | 'kill_switch' | 'end_of_test' | 'netting';
+
+export interface BacktestTrade {
+  positionId: string;
+  strategy: StrategyName;
+  side: TradeSide;
+  volume: number;
+  openTime: number;
+  openPrice: number;
+  /** Levels sent with the order. */
+  stopLoss: number;
+  takeProfit: number | null;
+  closeTime: number;
+  closePrice: number;
+  closeReason: TradeCloseReason;
+  /** Both deals' commissions (negative), in account currency. */
+  commission: number;
+  /** Price P&L of the closing deal(s), in account currency. */
+  profit: number;
+  /** profit + commission: what the trade did to the balance. */
+  pnl: number;
+}
+
+export interface BacktestTradeStats extends TradeStats {
+  /** Most losing trades in a row (by close time). */
+  longestLosingStreak: number;
+  /** Share of the traded bars during which a position was open, 0–1. */
+  exposure: number;
+}
+
+export interface EquityPoint {
+  /** UTC epoch ms. */
+  time: number;
+  /** Balance after the trades closed by then. */
+  balance: number;
+  /** Fall from the highest balance so far, in percent of that peak. */
+  drawdownPct: number;
+}
+
+export interface BacktestResult {
+  symbol: string;
+  from: number;
+  to: number;
+  /** Bars traded (opening in [from, to)) and bars read before them to warm the indicators up. */
+  bars: number;
+  warmUpBars: number;
+  startingBalance: number;
+  finalBalance: number;
+  overall: BacktestTradeStats;
+  byStrategy: Partial<Record<StrategyName, BacktestTradeStats>>;
+  signals: number;
+  decisions: { opened: number; ignored: number; ignoredBy: Record<string, number> };
+  /** Set when the automatic kill-switch closed everything and stopped the bot. */
+  killSwitch: { time: number; reason: string } | null;
+  trades: BacktestTrade[];
+  equity: EquityPoint[];
+  elapsedMs: number;
+}

@@ -1,0 +1,85 @@
+// The live cycle's window (fetched bars, streamed from their anchor) and the backtester's windows
+// (one stream per anchor over the whole history) must read the very same numbers at every bar.
+import fc from 'fast-check';
+import {
+  AnchoredWindows,
+  anchoredWindow,
+  barsToFetch,
+  windowStart,
+} from '../../../../trading/indicators/anchored-window.ts';
+import type { IndicatorPlan, MarketWindow } from '../../../../trading/indicators/market-window.ts';
+import type { Bar } from '../../../../trading/market.ts';
+import { randomWalkBars } from '../fixtures.ts';
+
+const PLAN: IndicatorPlan = {
+  ema: [3, 8],
+  adx: [4],
+  bollinger: [{ period: 5, deviations: 2 }],
+  depth: 4,
+};
+
+/** Everything a strategy could read from the window, bit for bit. */
+function reading(window: MarketWindow) {
+  const out: number[] = [window.count];
+  for (let back = 0; back < PLAN.depth; back++) {
+    out.push(window.openTime(back), window.close(back), window.ema(3, back), window.ema(8, back));
+    out.push(window.adx(4, back), window.bollingerUpper(PLAN.bollinger[0]!, back));
+    out.push(window.bollingerMiddle(PLAN.bollinger[0]!, back), window.bollingerLower(PLAN.bollinger[0]!, back));
+  }
+  return out.map((value) => (Number.isNaN(value) ? 'NaN' : value));
+}
+
+/** Random-walk bars with gaps (closed markets, quiet minutes) between some of them. */
+function barsWithGaps(count: number, seed: number, gaps: number[]): Bar[] {
+  let shift = 0;
+  return randomWalkBars(count, seed).map((bar, i) => {
+    shift += (gaps[i % gaps.length] ?? 0) * 60_000;
+    return { ...bar, openTime: bar.openTime + shift };
+  });
+}
+
+describe('anchored windows', () => {
+  it('read, at every bar, what the live window over the last 2 × lookback bars reads', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 5, max: 40 }),
+        fc.array(fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 1, max: 90 })), { minLength: 1 }),
+        (seed, lookback, gaps) => {
+          const bars = barsWithGaps(6 * lookback, seed, gaps);
+          const streamed = new AnchoredWindows(PLAN, 0.01, lookback);
+          bars.forEach((bar, t) => {
+            streamed.push(bar.openTime, bar.open, bar.high, bar.low, bar.close, bar.tickVolume, bar.spread);
+            const fetched = bars.slice(Math.max(0, t + 1 - barsToFetch(lookback)), t + 1);
+            expect([t, reading(streamed.current)]).toEqual([t, reading(anchoredWindow(fetched, lookback, PLAN, 0.01))]);
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('holds between lookback and 2 × lookback − 1 bars once the history is long enough', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 2, max: 60 }), (seed, lookback) => {
+        const bars = barsWithGaps(barsToFetch(lookback), seed, [0, 0, 3, 0, 240]);
+        const size = bars.length - windowStart(bars, lookback);
+        expect(size).toBeGreaterThanOrEqual(lookback);
+        expect(size).toBeLessThanOrEqual(2 * lookback - 1);
+      }),
+    );
+  });
+
+  it.each([
+    // lookback 10: periods start every 10 minutes from the epoch; bars every minute from 00:03 to
+    // 00:22. 00:20 starts a period but has 3 bars after it; 00:10 has 13.
+    ['every minute', [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22], 7],
+    // After a gap from 00:05 to 00:31 the period starts at 00:31; 00:40's has only 6 bars.
+    ['after a gap', [0, 1, 2, 3, 4, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45], 5],
+    // Too short a history: the window is all of it.
+    ['a short history', [3, 4, 5, 6, 7, 8, 9, 10, 11], 0],
+  ])('starts at the latest new period with lookback bars after it: %s', (_name, minutes, start) => {
+    const bars = minutes.map((minute) => ({ openTime: Date.UTC(2026, 0, 1, 0, minute) }));
+    expect(windowStart(bars, 10)).toBe(start);
+  });
+});

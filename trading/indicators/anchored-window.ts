@@ -1,0 +1,92 @@
+// Where a strategy window starts, so that the live cycle and the backtester compute the same
+// numbers. EMAs and Wilder smoothings remember their first input: two windows ending on the same
+// bar but starting on different bars read different values. So a window never starts at "the bar
+// `lookback` bars ago" (which moves every bar and cannot be streamed) but at an anchor: the last
+// bar after which a new period of `lookback` minutes (counted from the Unix epoch) begins, chosen
+// as the latest such bar with at least `lookback` bars from it to the window's end. A window thus
+// holds between `lookback` and 2 × `lookback` − 1 bars (every indicator converged, as the lookback
+// guarantees), and the backtester streams one window per anchor, dropping each when a later one
+// has enough bars: O(1) per bar, and the live cycle's numbers exactly.
+import type { Bar } from '../market.ts';
+import { type IndicatorPlan, StreamedWindow } from './market-window.ts';
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Closed bars the live cycle fetches: 2 × lookback always contains the anchored window, and the
+ * bar before its first one, which shows that a new period starts there (proof in windowStart).
+ */
+export function barsToFetch(lookback: number): number {
+  return 2 * lookback;
+}
+
+function periodOf(openTime: number, lookback: number): number {
+  return Math.floor(openTime / (lookback * MINUTE_MS));
+}
+
+/**
+ * Index in `bars` (oldest first) of the first bar of the window ending at the last bar: the
+ * latest bar i ≥ 1 that opens a new period with at least `lookback` bars from i to the end, else
+ * bar 0 (the start of a history shorter than 2 × lookback). With 2 × lookback bars fetched such an
+ * i always exists: take the period holding bar L = last − lookback + 1; its bars before bar L are
+ * fewer than `lookback` (at most one per minute), so its first bar has an index ≥ 1.
+ */
+export function windowStart(bars: readonly Pick<Bar, 'openTime'>[], lookback: number): number {
+  for (let i = bars.length - lookback; i >= 1; i--) {
+    if (periodOf(bars[i]!.openTime, lookback) !== periodOf(bars[i - 1]!.openTime, lookback)) return i;
+  }
+  return 0;
+}
+
+/** The live cycle's window over fetched bars (oldest first), streamed from its anchor. */
+export function anchoredWindow(bars: readonly Bar[], lookback: number, plan: IndicatorPlan, point: number) {
+  const window = new StreamedWindow(plan, point);
+  for (let i = windowStart(bars, lookback); i < bars.length; i++) window.pushBar(bars[i]!);
+  return window;
+}
+
+/**
+ * The backtester's windows over a whole history: a window is started at the history's first bar
+ * and at every bar that opens a new period; `current` is the one the live cycle would use at the
+ * last bar pushed. Windows older than it are never needed again and are dropped.
+ */
+export class AnchoredWindows {
+  readonly #plan: IndicatorPlan;
+  readonly #point: number;
+  readonly #lookback: number;
+  readonly #windows: Array<{ start: number; window: StreamedWindow }> = [];
+  #pushed = 0;
+  #lastPeriod = Number.NaN;
+  current: StreamedWindow;
+
+  constructor(plan: IndicatorPlan, point: number, lookback: number) {
+    this.#plan = plan;
+    this.#point = point;
+    this.#lookback = lookback;
+    this.current = new StreamedWindow(plan, point);
+  }
+
+  push(openTime: number, open: number, high: number, low: number, close: number, tickVolume: number, spread: number) {
+    const index = this.#pushed++;
+    const period = periodOf(openTime, this.#lookback);
+    if (period !== this.#lastPeriod) {
+      this.#windows.push({
+        start: index,
+        window: index === 0 ? this.current : new StreamedWindow(this.#plan, this.#point),
+      });
+      this.#lastPeriod = period;
+    }
+    for (const { window } of this.#windows) window.push(openTime, open, high, low, close, tickVolume, spread);
+    // The latest start with `lookback` bars up to this one; the history's first bar otherwise.
+    const latestStart = index - this.#lookback + 1;
+    let chosen = 0;
+    for (let i = this.#windows.length - 1; i > 0; i--) {
+      if (this.#windows[i]!.start <= latestStart) {
+        chosen = i;
+        break;
+      }
+    }
+    if (chosen > 0) this.#windows.splice(0, chosen);
+    this.current = this.#windows[0]!.window;
+  }
+}

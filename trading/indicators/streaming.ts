@@ -1,0 +1,186 @@
+// Indicators updated in O(1) per bar: one call per closed bar, NaN until the indicator is stable,
+// finite on valid bars from then on. The live cycle (over its window) and the backtester (over
+// a whole history) run these same updates, so both read the same numbers. The arithmetic is
+// `trading-signals`' — seeding, Wilder smoothing, population σ — and the tests hold them equal,
+// except on flat bars:
+// - +DI/−DI are 0 while the ATR is 0 (only flat bars so far): `trading-signals` divides 0 by 0
+//   and its ADX stays NaN for good, so a market that opens flat would never read as ranging.
+// - Bollinger sums are kept in whole points of the price grid (exact integers), so a flat window's
+//   middle band is its price and its σ exactly 0 (`trading-signals` leaves a few ulps of noise).
+// Where TA-Lib differs, by indicator:
+// - EMA: TA-Lib seeds with the SMA of the first `period` values; this seeds with the first value.
+// - ATR: TA-Lib has no true range for the first bar (its ATR starts a bar later); this takes
+//   the first bar's high − low.
+// - ADX/DI: where +DM and −DM are equal TA-Lib sets both to 0; this keeps both, as
+//   `trading-signals` does. (With no range TA-Lib holds the ADX; this counts a DX of 0.)
+// - Bollinger Bands: none (SMA ± k × population σ, as TA-Lib's BBANDS).
+
+/** EMA seeded with the first value, reported once `period` values are in. */
+export class StreamingEma {
+  readonly #period: number;
+  readonly #weight: number;
+  #count = 0;
+  #ema = Number.NaN;
+
+  constructor(period: number) {
+    this.#period = period;
+    this.#weight = 2 / (period + 1);
+  }
+
+  /** Adds a value; returns the EMA, or NaN before `period` values. */
+  update(value: number): number {
+    this.#ema = this.#count === 0 ? value : value * this.#weight + this.#ema * (1 - this.#weight);
+    this.#count++;
+    return this.#count >= this.#period ? this.#ema : Number.NaN;
+  }
+}
+
+/** Wilder's smoothing: the SMA of the first `period` inputs, then prev + (x − prev) / period. */
+export class WilderAverage {
+  readonly #period: number;
+  #count = 0;
+  #sum = 0;
+  value = Number.NaN;
+
+  constructor(period: number) {
+    this.#period = period;
+  }
+
+  get stable(): boolean {
+    return this.#count >= this.#period;
+  }
+
+  add(input: number): void {
+    this.#count++;
+    if (this.#count < this.#period) {
+      this.#sum += input;
+    } else if (this.#count === this.#period) {
+      this.value = (this.#sum + input) / this.#period;
+    } else {
+      this.value = (input - this.value) * (1 / this.#period) + this.value;
+    }
+  }
+}
+
+function trueRange(high: number, low: number, previousClose: number): number {
+  const highLow = high - low;
+  if (Number.isNaN(previousClose)) return highLow;
+  return Math.max(highLow, Math.abs(high - previousClose), Math.abs(low - previousClose));
+}
+
+/** Wilder's ATR. */
+export class StreamingAtr {
+  readonly #atr: WilderAverage;
+  #previousClose = Number.NaN;
+
+  constructor(period: number) {
+    this.#atr = new WilderAverage(period);
+  }
+
+  update(high: number, low: number, close: number): number {
+    this.#atr.add(trueRange(high, low, this.#previousClose));
+    this.#previousClose = close;
+    return this.#atr.stable ? this.#atr.value : Number.NaN;
+  }
+}
+
+/** Wilder's ADX with +DI/−DI (percent); the first bar counts as a bar without directional movement. */
+export class StreamingAdx {
+  readonly #atr: WilderAverage;
+  readonly #movesUp: WilderAverage;
+  readonly #movesDown: WilderAverage;
+  readonly #adx: WilderAverage;
+  #previousHigh = Number.NaN;
+  #previousLow = Number.NaN;
+  #previousClose = Number.NaN;
+  adx = Number.NaN;
+  plusDi = Number.NaN;
+  minusDi = Number.NaN;
+
+  constructor(period: number) {
+    this.#atr = new WilderAverage(period);
+    this.#movesUp = new WilderAverage(period);
+    this.#movesDown = new WilderAverage(period);
+    this.#adx = new WilderAverage(period);
+  }
+
+  /** Adds a bar; `adx`, `plusDi` and `minusDi` are then this bar's values (NaN until stable). */
+  update(high: number, low: number, close: number): void {
+    const first = Number.isNaN(this.#previousClose);
+    let plusMove = 0;
+    let minusMove = 0;
+    if (!first) {
+      const higherHigh = high - this.#previousHigh;
+      const lowerLow = this.#previousLow - low;
+      plusMove = higherHigh < 0 || higherHigh < lowerLow ? 0 : higherHigh;
+      minusMove = lowerLow < 0 || lowerLow < higherHigh ? 0 : lowerLow;
+    }
+    this.#atr.add(trueRange(high, low, this.#previousClose));
+    this.#movesUp.add(plusMove);
+    this.#movesDown.add(minusMove);
+    this.#previousHigh = high;
+    this.#previousLow = low;
+    this.#previousClose = close;
+    if (first || !this.#movesUp.stable) return;
+
+    // +DM and −DM never exceed the true range: no range at all is no directional movement.
+    const atr = this.#atr.value;
+    const plusDi = atr === 0 ? 0 : this.#movesUp.value / atr;
+    const minusDi = atr === 0 ? 0 : this.#movesDown.value / atr;
+    const sum = plusDi + minusDi;
+    this.#adx.add(sum === 0 ? 0 : (Math.abs(plusDi - minusDi) / sum) * 100);
+    if (!this.#adx.stable) return;
+    this.adx = this.#adx.value;
+    this.plusDi = plusDi * 100;
+    this.minusDi = minusDi * 100;
+  }
+}
+
+/**
+ * Bollinger Bands (SMA ± deviations × population σ) over the last `period` closes, from running
+ * sums of each close's offset from the first close, in whole points: integers, so adding a close
+ * and dropping the oldest is exact however long the stream runs.
+ */
+export class StreamingBollinger {
+  readonly #period: number;
+  readonly #deviations: number;
+  readonly #point: number;
+  readonly #offsets: Float64Array;
+  #reference = Number.NaN;
+  #count = 0;
+  #sum = 0;
+  #sumOfSquares = 0;
+  upper = Number.NaN;
+  middle = Number.NaN;
+  lower = Number.NaN;
+
+  constructor(period: number, deviations: number, point: number) {
+    this.#period = period;
+    this.#deviations = deviations;
+    this.#point = point;
+    this.#offsets = new Float64Array(period);
+  }
+
+  update(close: number): void {
+    if (this.#count === 0) this.#reference = close;
+    const offset = Math.round((close - this.#reference) / this.#point);
+    const slot = this.#count % this.#period;
+    if (this.#count >= this.#period) {
+      const dropped = this.#offsets[slot]!;
+      this.#sum -= dropped;
+      this.#sumOfSquares -= dropped * dropped;
+    }
+    this.#offsets[slot] = offset;
+    this.#sum += offset;
+    this.#sumOfSquares += offset * offset;
+    this.#count++;
+    if (this.#count < this.#period) return;
+    const n = this.#period;
+    // n²σ² = nΣx² − (Σx)², an exact integer while it stays below 2^53.
+    const sigma = (Math.sqrt(Math.max(0, n * this.#sumOfSquares - this.#sum * this.#sum)) / n) * this.#point;
+    // From the last close, so a flat window's middle is its price exactly.
+    this.middle = close + ((this.#sum - n * offset) / n) * this.#point;
+    this.upper = this.middle + sigma * this.#deviations;
+    this.lower = this.middle - sigma * this.#deviations;
+  }
+}
