@@ -1,0 +1,36 @@
+// Sweep results best first by one metric.
+import type { TradeStats } from '../../trading/stats.ts';
+
+export const RANK_METRICS = [
+  'netPnl',
+  'profitFactor',
+  'expectancy',
+  'winRate',
+  'maxDrawdownPct',
+  'sharpePerTrade',
+] as const;
+
+export type RankMetric = (typeof RANK_METRICS)[number];
+
+/** Metrics where less is better. */
+const LOWER_IS_BETTER: ReadonlySet<RankMetric> = new Set(['maxDrawdownPct']);
+
+export function metricValue(stats: TradeStats, metric: RankMetric): number | null {
+  return stats[metric];
+}
+
+/** Negative when a ranks first. A null metric (undefined: no trades, no loss…) ranks after every number. */
+function compareMetric(a: number | null, b: number | null, metric: RankMetric): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return LOWER_IS_BETTER.has(metric) ? a - b : b - a;
+}
+
+/** Best first by `metric`; ties go to the higher net P&L, then to more trades; full ties keep their order. */
+export function rankByMetric<T extends { overall: TradeStats }>(results: readonly T[], metric: RankMetric): T[] {
+  return [...results].sort(
+    (a, b) =>
+      compareMetric(metricValue(a.overall, metric), metricValue(b.overall, metric), metric) ||
+      b.overall.netPnl - a.overall.netPnl ||
+      b.overall.count - a.overall.count,
+  );
+}
