@@ -15,6 +15,7 @@ import { pipsToPrice } from '../trading/rounding.ts';
 import type { StrategySignal } from '../trading/strategies/index.ts';
 import { trailingStop } from '../trading/trailing.ts';
 import type { TradeBook } from './trade-book.ts';
+import type { BacktestJournal } from './types.ts';
 
 /** The magic the backtested bot's orders carry. */
 export const BACKTEST_MAGIC = 1;
@@ -26,6 +27,12 @@ export interface BacktestAccount {
   instrument: InstrumentSpec;
   risk: RiskSettings;
   book: TradeBook;
+  journal: BacktestJournal | undefined;
+  /**
+   * Trades closed up to here are the ones the live engine's database knows of when it decides:
+   * the live cycle books stop-outs in its reconcile step, after deciding. The previous cycle's time.
+   */
+  bookedUntil: number;
 }
 
 export interface DecidedSignal {
@@ -44,13 +51,13 @@ function openPositionsOf(account: BacktestAccount, positions: readonly BrokerPos
   }));
 }
 
-/** Losing trades closed in the last 24 hours, as the live context reads closed positions. */
-function recentLosses(book: TradeBook, now: number) {
+/** Losing trades closed in the 24 hours before `now` and booked by then, as the live context reads them. */
+function recentLosses(book: TradeBook, now: number, bookedUntil: number) {
   const losses = [];
   for (let i = book.trades.length - 1; i >= 0; i--) {
     const trade = book.trades[i]!;
     if (trade.closeTime < now - LOSS_LOOKBACK_MS) break;
-    if (trade.pnl < 0) losses.push({ closedAt: trade.closeTime, pnl: trade.pnl });
+    if (trade.pnl < 0 && trade.closeTime <= bookedUntil) losses.push({ closedAt: trade.closeTime, pnl: trade.pnl });
   }
   return losses.reverse();
 }
@@ -79,9 +86,11 @@ export function decideSignals(
     instrument,
     quote: { bid: quote.bid, ask: quote.ask },
     now,
-    recentLosses: recentLosses(account.book, now),
+    recentLosses: recentLosses(account.book, now, account.bookedUntil),
   };
-  return signals.map((signal) => ({ signal, outcome: decide({ ...context, signal }) }));
+  const decided = signals.map((signal) => ({ signal, outcome: decide({ ...context, signal }) }));
+  account.journal?.decisions.push(...decided.map((d) => ({ ...d, time: now })));
+  return decided;
 }
 
 /** placeOrders: each open decision sent at the current quote, as the order outbox sends it. */
@@ -92,22 +101,19 @@ export function placeOpens(account: BacktestAccount, decided: readonly DecidedSi
   for (const { signal, outcome } of decided) {
     if (outcome.action !== 'open' || outcome.stopLoss === null) continue;
     sent++;
-    const result = placeOrder(
-      state,
-      market,
-      {
-        symbol: instrument.symbol,
-        side: signal.direction,
-        volume: outcome.volume,
-        price: signal.direction === 'buy' ? quote.ask : quote.bid,
-        sl: outcome.stopLoss,
-        tp: outcome.takeProfit,
-        deviationPoints: risk.deviationPoints,
-        magic: BACKTEST_MAGIC,
-        comment: `bt-${signal.strategy}`,
-      },
-      now,
-    );
+    const request = {
+      symbol: instrument.symbol,
+      side: signal.direction,
+      volume: outcome.volume,
+      price: signal.direction === 'buy' ? quote.ask : quote.bid,
+      sl: outcome.stopLoss,
+      tp: outcome.takeProfit,
+      deviationPoints: risk.deviationPoints,
+      magic: BACKTEST_MAGIC,
+      comment: `bt-${signal.strategy}`,
+    };
+    const result = placeOrder(state, market, request, now);
+    account.journal?.orders.push({ signal, request, result, time: now });
     if (result.outcome !== 'success' || result.order === null) continue;
     filled++;
     book.placed(result.order, {

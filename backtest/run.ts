@@ -14,7 +14,7 @@ import { barColumnsProblems, columnsFeed, firstIndexAtOrAfter } from './bar-colu
 import { closeAll, decideSignals, managePositions, placeOpens, settle, type BacktestAccount } from './cycle.ts';
 import { summarize } from './summary.ts';
 import { TradeBook } from './trade-book.ts';
-import type { BacktestResult, BacktestSettings, BarColumns } from './types.ts';
+import type { BacktestJournal, BacktestResult, BacktestSettings, BarColumns } from './types.ts';
 
 /** Progress is reported every this many bars. */
 const PROGRESS_EVERY = 1 << 16;
@@ -37,6 +37,7 @@ export function runBacktest(
   bars: BarColumns,
   settings: BacktestSettings,
   onProgress?: (barsDone: number, barsTotal: number) => void,
+  journal?: BacktestJournal,
 ): BacktestResult {
   const started = performance.now();
   checkInput(bars, settings);
@@ -64,6 +65,8 @@ export function runBacktest(
     instrument,
     risk,
     book: new TradeBook(),
+    journal,
+    bookedUntil: Number.NEGATIVE_INFINITY,
   };
   const enabled = settings.enabledStrategies;
   const params = settings.strategyParams;
@@ -92,6 +95,7 @@ export function runBacktest(
     settle(account, now);
     const signals = evaluateStrategies(windows.current, enabled, params, instrument);
     signalCount += signals.length;
+    journal?.signals.push(...signals);
     const decided = decideSignals(account, signals, quote, now);
     for (const { outcome } of decided) {
       if (outcome.action === 'open') decisions.opened++;
@@ -104,6 +108,7 @@ export function runBacktest(
     }
     placeOpens(account, decided, quote, now);
     const tripped = managePositions(account, quote, now);
+    account.bookedUntil = now;
     exposure.bars++;
     if (tripped !== null) {
       // The bot's schedule is paused: no cycle runs after this one.
@@ -120,6 +125,7 @@ export function runBacktest(
   settle(account, lastCycle);
   closeAll(account, 'end_of_test', lastCycle);
   onProgress?.(end - firstTraded, end - firstTraded);
+  journal?.deals.push(...account.state.deals);
 
   return {
     symbol,

@@ -1,9 +1,10 @@
 // What a backtest takes and what it gives back. The settings are a bot's (strategies, their
 // parameters, risk settings, lookback) plus the market it is replayed on (costs, account).
+import type { BrokerDeal, MarketOrderRequest, TradeResult } from '../brokers/port.ts';
 import type { InstrumentSpec, TradeSide } from '../trading/market.ts';
-import type { RiskSettings } from '../trading/risk/index.ts';
+import type { DecisionOutcome, RiskSettings } from '../trading/risk/index.ts';
 import type { TradeStats } from '../trading/stats.ts';
-import type { StrategyName, StrategyParams } from '../trading/strategies/index.ts';
+import type { StrategyName, StrategyParams, StrategySignal } from '../trading/strategies/index.ts';
 
 /** M1 bars as columns, oldest first: cheap to walk, and shareable with worker threads. */
 export interface BarColumns {
@@ -108,4 +109,16 @@ export interface BacktestResult {
   trades: BacktestTrade[];
   equity: EquityPoint[];
   elapsedMs: number;
+}
+
+/**
+ * Everything the backtested bot did, in the live audit trail's terms: filled when passed to
+ * runBacktest (the parity test compares it with the live cycle's rows, field by field).
+ */
+export interface BacktestJournal {
+  signals: StrategySignal[];
+  decisions: Array<{ signal: StrategySignal; outcome: DecisionOutcome; time: number }>;
+  orders: Array<{ signal: StrategySignal; request: MarketOrderRequest; result: TradeResult; time: number }>;
+  /** The paper account's deals: fills of the opens, stop-outs and closes. */
+  deals: BrokerDeal[];
 }

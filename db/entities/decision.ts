@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { Signal } from './signal.ts';
+import { SCORE_DECIMALS } from '../../trading/strategies/scoring.ts';
 
 export interface DecisionCheckRecord {
   name: string;
@@ -19,7 +20,7 @@ export const Decision = defineEntity({
     id: p.integer().primary().autoincrement(),
     signal: () => p.oneToOne(Signal).owner().unique().deleteRule('cascade'),
     action: p.enum(['open', 'ignore'] as const),
-    score: p.decimal('number').precision(6).scale(4),
+    score: p.decimal('number').precision(6).scale(SCORE_DECIMALS),
     reason: p.text(),
     checks: p.json<DecisionCheckRecord[]>(),
     volume: p.decimal('number').precision(12).scale(4),

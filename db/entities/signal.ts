@@ -1,5 +1,6 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { Bot } from './bot.ts';
+import { SCORE_DECIMALS } from '../../trading/strategies/scoring.ts';
 
 /** One strategy hit on one closed bar; the unique key makes a bar unable to signal twice. */
 export const Signal = defineEntity({
@@ -16,7 +17,7 @@ export const Signal = defineEntity({
     symbol: p.string(),
     direction: p.enum(['buy', 'sell'] as const),
     barTime: p.datetime(),
-    score: p.decimal('number').precision(6).scale(4),
+    score: p.decimal('number').precision(6).scale(SCORE_DECIMALS),
     entryPrice: p.decimal('number').precision(18).scale(8),
     stopLoss: p.decimal('number').precision(18).scale(8).nullable(),
     takeProfit: p.decimal('number').precision(18).scale(8).nullable(),

@@ -12,7 +12,12 @@ export function progress(value: number, atThreshold: number, ideal: number): num
   return clamp01((value - atThreshold) / (ideal - atThreshold));
 }
 
+/** Decimals a score keeps: the audit trail stores it so, and decisions read it back so. */
+export const SCORE_DECIMALS = 4;
+
+/** The mean of the components, to SCORE_DECIMALS: what is decided on is exactly what is stored. */
 export function meanScore(components: readonly number[]): number {
   if (components.length === 0) return 0;
-  return clamp01(components.reduce((sum, component) => sum + clamp01(component), 0) / components.length);
+  const mean = clamp01(components.reduce((sum, component) => sum + clamp01(component), 0) / components.length);
+  return Math.round(mean * 10 ** SCORE_DECIMALS) / 10 ** SCORE_DECIMALS;
 }
