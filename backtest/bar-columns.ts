@@ -40,10 +40,25 @@ export function barAtIndex(columns: BarColumns, i: number, spreadPoints: number 
   };
 }
 
-/** The bars' problems (order, gaps in time are fine; broken OHLC, off-minute times are not). */
+/** Bars validated at a time: a year of bars never exists as objects all at once. */
+const CHUNK = 4096;
+
+/** The bars' problems (broken OHLC, off-minute or unordered times), each naming its bar's index. */
 export function barColumnsProblems(columns: BarColumns): string[] {
-  const bars = Array.from({ length: columns.openTime.length }, (_, i) => barAtIndex(columns, i));
-  return barSeriesProblems(bars);
+  const problems: string[] = [];
+  const count = columns.openTime.length;
+  for (let start = 0; start < count; start += CHUNK) {
+    // The chunk starts one bar early, so that the order of its first bar is checked too.
+    const first = Math.max(0, start - 1);
+    const chunk = Array.from({ length: Math.min(count, start + CHUNK) - first }, (_, k) =>
+      barAtIndex(columns, first + k),
+    );
+    for (const problem of barSeriesProblems(chunk)) {
+      const index = Number(/^bar (\d+)/.exec(problem)?.[1] ?? 0) + first;
+      if (index >= start) problems.push(problem.replace(/^bar \d+/, `bar ${index}`));
+    }
+  }
+  return problems;
 }
 
 /** Index of the first bar opening at or after `time`. */
@@ -56,6 +71,27 @@ export function firstIndexAtOrAfter(openTimes: Float64Array, time: number): numb
     else high = middle;
   }
   return low;
+}
+
+/** The quote `offsetMs` into bar `i`'s minute, on the path the paper broker quotes and settles on. */
+export function quoteInBar(
+  columns: BarColumns,
+  i: number,
+  offsetMs: number,
+  point: number,
+  spreadPoints: number | null,
+) {
+  return quoteOnPath(
+    {
+      open: columns.open[i]!,
+      high: columns.high[i]!,
+      low: columns.low[i]!,
+      close: columns.close[i]!,
+      spread: spreadPoints ?? columns.spread[i]!,
+    },
+    offsetMs,
+    point,
+  );
 }
 
 /**
@@ -95,8 +131,7 @@ export function columnsFeed(
     quote(requested, now) {
       const i = requested === symbol ? indexOf(minuteOpenTime(now)) : -1;
       if (i < 0) return null;
-      const bar = barAtIndex(columns, i, spreadPoints);
-      return { symbol, ...quoteOnPath(bar, now - bar.openTime, point), time: now };
+      return { symbol, ...quoteInBar(columns, i, now - times[i]!, point, spreadPoints), time: now };
     },
   };
 }

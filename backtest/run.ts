@@ -3,14 +3,13 @@
 // first minute that has prices again): the strategies read the window the live cycle would read
 // (anchored-window.ts), decide() and the paper broker's fills, stops, trailing and kill-switch do
 // the rest. Synchronous and allocation-light: one year of M1 bars takes well under a second.
-import { MINUTE_MS } from '../brokers/feeds/feed.ts';
 import { alwaysOpen } from '../brokers/paper/session.ts';
 import { newPaperState } from '../brokers/paper/state.ts';
 import { AnchoredWindows } from '../trading/indicators/anchored-window.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
 import { evaluateStrategies, strategiesPlan } from '../trading/strategies/index.ts';
 import { lookbackFor } from '../trading/strategies/lookback.ts';
-import { barColumnsProblems, columnsFeed, firstIndexAtOrAfter } from './bar-columns.ts';
+import { barColumnsProblems, columnsFeed, firstIndexAtOrAfter, quoteInBar } from './bar-columns.ts';
 import { closeAll, decideSignals, managePositions, placeOpens, settle, type BacktestAccount } from './cycle.ts';
 import { summarize } from './summary.ts';
 import { TradeBook } from './trade-book.ts';
@@ -86,11 +85,10 @@ export function runBacktest(
     if (i < firstTraded) continue;
     if (onProgress !== undefined && (i - firstTraded) % PROGRESS_EVERY === 0)
       onProgress(i - firstTraded, end - firstTraded);
-    // The cycle after bar i closes: in the next minute, or the next one with prices after a gap.
-    const next = i + 1 < openTime.length ? openTime[i + 1]! : openTime[i]! + MINUTE_MS;
-    const now = Math.max(next, openTime[i]! + MINUTE_MS) + delayMs;
-    const quote = feed.quote(symbol, now);
-    if (quote === null) continue;
+    // The cycle after bar i closes: in the next minute with prices (the next, or the first after a gap).
+    if (i + 1 >= openTime.length) break;
+    const now = openTime[i + 1]! + delayMs;
+    const quote = quoteInBar(bars, i + 1, delayMs, instrument.point, costs.spreadPoints);
     lastCycle = now;
     settle(account, now);
     const signals = evaluateStrategies(windows.current, enabled, params, instrument);

@@ -20,22 +20,50 @@ export const barSchema = z
   .refine((bar) => bar.high >= Math.max(bar.open, bar.close), { message: 'high below open or close' })
   .refine((bar) => bar.low <= Math.min(bar.open, bar.close), { message: 'low above open or close' });
 
+const isPrice = (value: number): boolean => Number.isFinite(value) && value > 0;
+const isCount = (value: number): boolean => Number.isSafeInteger(value) && value >= 0;
+
+/** barSchema's rules in plain arithmetic (a test holds them equal): the fast path for long histories. */
+export function isValidBar(bar: Bar): boolean {
+  return (
+    Number.isSafeInteger(bar.openTime) &&
+    bar.openTime >= 0 &&
+    bar.openTime % BAR_MS === 0 &&
+    isPrice(bar.open) &&
+    isPrice(bar.high) &&
+    isPrice(bar.low) &&
+    isPrice(bar.close) &&
+    isCount(bar.tickVolume) &&
+    isCount(bar.spread) &&
+    bar.high >= Math.max(bar.open, bar.close) &&
+    bar.low <= Math.min(bar.open, bar.close)
+  );
+}
+
+function isBarShaped(candidate: unknown): candidate is Bar {
+  if (typeof candidate !== 'object' || candidate === null) return false;
+  const fields = candidate as Record<string, unknown>;
+  return ['openTime', 'open', 'high', 'low', 'close', 'tickVolume', 'spread'].every(
+    (field) => typeof fields[field] === 'number',
+  );
+}
+
 /** Every problem in a bar series (empty when valid): field errors, then order and uniqueness. */
 export function barSeriesProblems(bars: readonly unknown[]): string[] {
   const problems: string[] = [];
   let previousTime = -Infinity;
   bars.forEach((candidate, index) => {
-    const parsed = barSchema.safeParse(candidate);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
+    if (!isBarShaped(candidate) || !isValidBar(candidate)) {
+      const parsed = barSchema.safeParse(candidate);
+      for (const issue of parsed.error?.issues ?? []) {
         problems.push(`bar ${index}${issue.path.length > 0 ? `.${issue.path.join('.')}` : ''}: ${issue.message}`);
       }
       return;
     }
-    if (parsed.data.openTime <= previousTime) {
-      problems.push(`bar ${index}: open time ${parsed.data.openTime} not after the previous bar's ${previousTime}`);
+    if (candidate.openTime <= previousTime) {
+      problems.push(`bar ${index}: open time ${candidate.openTime} not after the previous bar's ${previousTime}`);
     }
-    previousTime = parsed.data.openTime;
+    previousTime = candidate.openTime;
   });
   return problems;
 }

@@ -24,8 +24,30 @@ export function decimalsOf(step: number): number {
   return MAX_DECIMALS;
 }
 
+/** A step as an integer over a power of ten (0.25 = 25 / 100), found once per step. */
+const grids = new Map<number, { units: number; scale: number }>();
+/** Instruments have a handful of steps; random ones (property tests) must not grow the cache. */
+const MAX_GRIDS = 256;
+
+function gridOf(step: number): { units: number; scale: number } {
+  let grid = grids.get(step);
+  if (grid === undefined) {
+    const scale = 10 ** decimalsOf(step);
+    grid = { units: Math.round(step * scale), scale };
+    if (grids.size >= MAX_GRIDS) grids.clear();
+    grids.set(step, grid);
+  }
+  return grid;
+}
+
+/**
+ * The grid number `steps` × `step`, as the nearest double to its decimal: an integer division by a
+ * power of ten is correctly rounded, as parsing its decimal string would be (and much faster).
+ */
 function fromSteps(steps: number, step: number): number {
-  return Number((steps * step).toFixed(decimalsOf(step)));
+  const { units, scale } = gridOf(step);
+  // + 0 turns −0 (a negative value rounded to zero) into 0, as the decimal "0.00" parses.
+  return (steps * units) / scale + 0;
 }
 
 export function roundToStep(value: number, step: number): number {

@@ -73,15 +73,15 @@ export const dojiBreakout: Strategy<DojiBreakoutParams> = {
 
   evaluate({ window, instrument }, params) {
     if (window.count < dojiBreakout.minBars(params)) return null;
-    const bar = window.bar(0);
     // The most recent doji whose first breakout close is the last bar.
     for (let barsSinceDoji = 1; barsSinceDoji <= params.breakoutWithinBars; barsSinceDoji++) {
       if (window.count - 1 - barsSinceDoji < params.averagingBars) break;
-      const doji = window.bar(barsSinceDoji);
       const avgRange = averageRange(window, barsSinceDoji, params.averagingBars);
-      const body = Math.abs(doji.close - doji.open);
+      const body = Math.abs(window.close(barsSinceDoji) - window.open(barsSinceDoji));
       // TA-Lib's comparison as written: after flat bars only a bar without a body is a doji.
       if (body > params.maxBodyRatio * avgRange) continue;
+      const doji = window.bar(barsSinceDoji);
+      const bar = window.bar(0);
       const bodyRatio = body === 0 ? 0 : body / avgRange;
       if (brokeOutBefore(window, doji, barsSinceDoji)) continue;
       const direction = closedBeyond(bar, doji);

@@ -5,6 +5,7 @@
 // high standing above the pin's. A sell is the mirror image. Every comparison keeps v1.03's
 // strictness: only the body position is strict.
 import { z } from 'zod';
+import type { MarketWindow } from '../indicators/market-window.ts';
 import type { Bar, InstrumentSpec, TradeSide } from '../market.ts';
 import { priceToPips, roundPrice } from '../rounding.ts';
 import { stopBeyond, targetAtRewardRisk } from './protective-levels.ts';
@@ -203,6 +204,18 @@ function hit(
   };
 }
 
+/**
+ * The direction-free part of bullishPin's test (range and body size, the same in points either
+ * way), on the window's numbers: most bars fail it, and build no oriented bars then.
+ */
+function mayBePin(window: MarketWindow, instrument: InstrumentSpec, params: PinBarParams): boolean {
+  const points = (price: number): number => Math.round(price / instrument.point);
+  const range = points(window.high(0)) - points(window.low(0));
+  if (range < params.minRangePoints) return false;
+  const body = Math.abs(points(window.close(0)) - points(window.open(0)));
+  return Math.max(body, 1) / Math.max(range, 1) <= params.maxBodyRatio;
+}
+
 export const pinBar: Strategy<PinBarParams> = {
   minBars: () => 2,
 
@@ -210,6 +223,7 @@ export const pinBar: Strategy<PinBarParams> = {
 
   evaluate({ window, instrument }, params) {
     if (window.count < pinBar.minBars(params)) return null;
+    if (!mayBePin(window, instrument, params)) return null;
     const pin = window.bar(0);
     const prior = window.bar(1);
     // Buy first: when both match (possible only with bodyZone > 0.5) v1.03 shows the bullish mark.

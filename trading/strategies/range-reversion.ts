@@ -60,10 +60,10 @@ export const rangeReversion: Strategy<RangeReversionParams> = {
 
   evaluate({ window, instrument }, params) {
     if (window.count < rangeReversion.minBars(params)) return null;
-    const bar = window.bar(0);
-    const previous = window.bar(1);
     const adx = window.adx(params.adxPeriod, 0);
     if (!(adx < params.adxMax)) return null;
+    const bar = window.bar(0);
+    const previous = window.bar(1);
 
     const bands = { period: params.bollingerPeriod, deviations: params.bollingerDeviations };
     const upper = window.bollingerUpper(bands, 0);

@@ -91,7 +91,6 @@ export const trendPullback: Strategy<TrendPullbackParams> = {
 
   evaluate({ window, instrument }, params) {
     if (window.count < trendPullback.minBars(params)) return null;
-    const bar = window.bar(0);
     const emaFast = window.ema(params.fastEmaPeriod, 0);
     // The trend the bar pulls back from, as it stood before the bar: the signal bar must not
     // establish its own trend. EMA(50) against EMA(200) gives the direction; ADX says there is a
@@ -113,6 +112,7 @@ export const trendPullback: Strategy<TrendPullbackParams> = {
           : adxConfirms && slopeConfirms;
     if (!confirmed) return null;
 
+    const bar = window.bar(0);
     const touched =
       direction === 'buy'
         ? bar.low <= emaFast && bar.close > emaFast && bar.close > bar.open

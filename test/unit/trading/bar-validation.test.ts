@@ -1,4 +1,5 @@
-import { barSeriesProblems, isValidBarSeries } from '../../../trading/bar-validation.ts';
+import fc from 'fast-check';
+import { barSchema, barSeriesProblems, isValidBar, isValidBarSeries } from '../../../trading/bar-validation.ts';
 import { instrumentSpecSchema } from '../../../trading/instrument-validation.ts';
 import { XAUUSD, bars } from './fixtures.ts';
 
@@ -23,6 +24,30 @@ describe('bar validation', () => {
     const problems = barSeriesProblems([valid[0]!, bad]);
     expect(problems.join('\n')).toMatch(problem);
     expect(problems.every((line) => line.startsWith('bar 1'))).toBe(true);
+  });
+
+  it('checks a bar by plain arithmetic exactly as the schema does', () => {
+    const number = fc.oneof(
+      fc.double(),
+      fc.integer({ min: -5, max: 5 }).map((minutes) => 1_767_225_600_000 + minutes * 60_000),
+      fc.integer({ min: -3, max: 3 }).map((cents) => 2000 + cents / 100),
+      fc.constantFrom(0, -0, 1, 0.5, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY),
+    );
+    fc.assert(
+      fc.property(
+        fc.record({
+          openTime: number,
+          open: number,
+          high: number,
+          low: number,
+          close: number,
+          tickVolume: number,
+          spread: number,
+        }),
+        (bar) => expect(isValidBar(bar)).toBe(barSchema.safeParse(bar).success),
+      ),
+      { numRuns: 5000 },
+    );
   });
 
   it('validates instrument specs', () => {
