@@ -7,6 +7,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY activities activities
 COPY api api
+COPY backtest backtest
 COPY bots bots
 COPY brokers brokers
 COPY cli cli

@@ -7,11 +7,12 @@ import { managePositionsActivity } from './manage-positions.ts';
 import { placeOrdersActivity } from './place-orders.ts';
 import { reconcileActivity } from './reconcile.ts';
 import { recordCycleActivity } from './record-cycle.ts';
+import { recordBacktestFailureActivity, runBacktestJobActivity } from './run-backtest.ts';
 import { runStrategiesActivity } from './run-strategies.ts';
 
 export type { ActivityDeps } from './deps.ts';
 
-export function createActivities(deps: ActivityDeps) {
+function cycleActivities(deps: ActivityDeps) {
   return {
     fetchCandles: fetchCandlesActivity(deps),
     runStrategies: runStrategiesActivity(deps),
@@ -24,4 +25,16 @@ export function createActivities(deps: ActivityDeps) {
   };
 }
 
-export type CycleActivities = ReturnType<typeof createActivities>;
+function backtestActivities(deps: ActivityDeps) {
+  return {
+    runBacktestJob: runBacktestJobActivity(deps),
+    recordBacktestFailure: recordBacktestFailureActivity(deps),
+  };
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return { ...cycleActivities(deps), ...backtestActivities(deps) };
+}
+
+export type CycleActivities = ReturnType<typeof cycleActivities>;
+export type BacktestActivities = ReturnType<typeof backtestActivities>;

@@ -107,3 +107,21 @@ export interface CycleRecord extends BotRef {
   outcome: 'completed' | 'failed' | 'timed_out';
   error?: string;
 }
+
+/** One backtest, by its row: the request and everything else are read from there. */
+export interface BacktestJob {
+  backtestId: number;
+}
+
+export interface BacktestFailure extends BacktestJob {
+  error: string;
+}
+
+/** A completed backtest's headline, for the Web UI; GET /backtests/:id has the rest. */
+export interface BacktestOutcome {
+  backtestId: number;
+  bars: number;
+  trades: number;
+  netPnl: number;
+  finalBalance: number;
+}

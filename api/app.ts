@@ -10,6 +10,7 @@ import { answerFrameworkError, registerProblemHandlers } from './problems.ts';
 import { recordRoutes } from './route-table.ts';
 import { accountRoutes } from './routes/accounts.ts';
 import { auditRoutes } from './routes/audit/index.ts';
+import { backtestRoutes } from './routes/backtests.ts';
 import { botRoutes } from './routes/bots.ts';
 import { healthRoutes } from './routes/health.ts';
 import { killSwitchRoutes } from './routes/kill-switch.ts';
@@ -55,6 +56,7 @@ export async function buildApp(deps: ApiDeps) {
   await app.register(auditRoutes(deps));
   await app.register(statsRoutes(deps));
   await app.register(accountRoutes(deps));
+  await app.register(backtestRoutes(deps));
   app.decorate('routeTable', routes);
   return app;
 }

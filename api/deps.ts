@@ -1,4 +1,5 @@
 import type { SymbolCatalog } from '../brokers/symbol-catalog.ts';
+import type { BacktestLauncher } from '../bots/backtest-launcher.ts';
 import type { GlobalKillSwitch } from '../bots/kill-switch.ts';
 import type { PositionCloser } from '../bots/position-closer.ts';
 import type { BotSchedules } from '../bots/schedule.ts';
@@ -14,6 +15,8 @@ export interface ApiDeps {
   /** Both run flattenBot on the worker's task queue (halt with flatten, a bot's close-all). */
   killSwitch: GlobalKillSwitch;
   positions: PositionCloser;
+  /** Starts backtest workflows on the worker's task queue. */
+  backtests: BacktestLauncher;
   temporal: { checkHealth(): Promise<unknown> };
   tokens: ApiTokens;
   logger: Logger;

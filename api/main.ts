@@ -1,4 +1,5 @@
 // API process: REST over the engine's database and the bots' Temporal Schedules.
+import { BacktestLauncher } from '../bots/backtest-launcher.ts';
 import { engineBrokerDirectory } from '../bots/broker-directory.ts';
 import { GlobalKillSwitch } from '../bots/kill-switch.ts';
 import { PositionCloser } from '../bots/position-closer.ts';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     symbols: engineBrokerDirectory(orm, config.PAPER_FEED_SEED),
     killSwitch: new GlobalKillSwitch(orm, schedules, temporal.client, config.TEMPORAL_TASK_QUEUE),
     positions: new PositionCloser(temporal.client, config.TEMPORAL_TASK_QUEUE),
+    backtests: new BacktestLauncher(temporal.client, config.TEMPORAL_TASK_QUEUE),
     temporal: { checkHealth: () => temporal.client.workflowService.getSystemInfo({}) },
     tokens: new ApiTokens(orm.em),
     logger,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { buildApp } from '../api/app.ts';
+import { BacktestLauncher } from '../bots/backtest-launcher.ts';
 import { GlobalKillSwitch } from '../bots/kill-switch.ts';
 import { PositionCloser } from '../bots/position-closer.ts';
 import { BotSchedules } from '../bots/schedule.ts';
@@ -117,6 +118,7 @@ try {
     symbols,
     killSwitch: new GlobalKillSwitch(orm, schedules, temporal.client, queue),
     positions: new PositionCloser(temporal.client, queue),
+    backtests: new BacktestLauncher(temporal.client, queue),
     temporal: { checkHealth: () => temporal.client.workflowService.getSystemInfo({}) },
     tokens,
     logger: createLogger('silent', 'bench'),

@@ -1,2 +1,3 @@
+export { backtest } from './backtest.ts';
 export { flattenBot } from './flatten-bot.ts';
 export { scalperCycle } from './scalper-cycle.ts';

@@ -25,7 +25,7 @@ function settingsInput(schema: z.ZodObject): z.ZodObject {
   return z.strictObject(shape);
 }
 
-const strategyParamsInput = z
+export const strategyParamsInput = z
   .strictObject(
     Object.fromEntries(
       STRATEGY_NAMES.map((name) => [
@@ -35,7 +35,7 @@ const strategyParamsInput = z
     ),
   )
   .describe("Strategy parameters by strategy; a change is merged into the bot's current ones");
-const riskSettingsInput = settingsInput(riskSettingsSchema).describe(
+export const riskSettingsInput = settingsInput(riskSettingsSchema).describe(
   "Risk settings; a change is merged into the bot's current ones",
 );
 

@@ -24,7 +24,7 @@ const statsQuery = z
 
 const nullable = (description: string) => z.number().nullable().describe(description);
 
-const tradeStatsSchema = z.object({
+export const tradeStatsSchema = z.object({
   count: z.number().int().describe('Closed trades: closing deals (a position closed in 3 deals is 3 trades)'),
   wins: z.number().int().describe('Trades with P&L > 0; a P&L of exactly 0 is neither a win nor a loss'),
   losses: z.number().int(),

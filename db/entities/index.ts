@@ -1,5 +1,6 @@
 import { ApiToken } from './api-token.ts';
 import { AuditLog } from './audit-log.ts';
+import { Backtest } from './backtest.ts';
 import { Bot } from './bot.ts';
 import { BrokerAccount } from './broker-account.ts';
 import { CycleRun } from './cycle-run.ts';
@@ -15,6 +16,7 @@ import { Signal } from './signal.ts';
 
 export * from './api-token.ts';
 export * from './audit-log.ts';
+export * from './backtest.ts';
 export * from './bot.ts';
 export * from './broker-account.ts';
 export * from './cycle-run.ts';
@@ -43,4 +45,5 @@ export const ALL_ENTITIES = [
   MarketBar,
   ApiToken,
   BrokerAccount,
+  Backtest,
 ];

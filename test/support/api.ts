@@ -1,6 +1,7 @@
 // The REST API on the run's real PostgreSQL and Temporal, for `inject` tests, with a token of
 // each scope ready to use.
 import { buildApp, type App } from '../../api/app.ts';
+import { BacktestLauncher } from '../../bots/backtest-launcher.ts';
 import { GlobalKillSwitch } from '../../bots/kill-switch.ts';
 import { PositionCloser } from '../../bots/position-closer.ts';
 import { BotSchedules } from '../../bots/schedule.ts';
@@ -33,7 +34,7 @@ export const TEST_WEB_UI = { baseUrl: 'http://temporal-ui.test:8233', namespace:
 
 /**
  * `db`: serve an existing database (a test engine's), left to its owner to drop. `workerQueue`: the
- * task queue of a worker that runs flattenBot (close-all, halt with flatten); nobody's otherwise.
+ * task queue of a worker that runs flattenBot (close-all, halt with flatten) and backtests; nobody's otherwise.
  * `scheduleQueue`: where the bots' schedules start their cycles (a worker's, to really run them).
  */
 export async function startTestApi(
@@ -52,6 +53,7 @@ export async function startTestApi(
     symbols,
     killSwitch: new GlobalKillSwitch(db.orm, schedules, temporal.client, workerQueue),
     positions: new PositionCloser(temporal.client, workerQueue),
+    backtests: new BacktestLauncher(temporal.client, workerQueue),
     tokens,
     temporal: {
       checkHealth: async () => {

@@ -61,6 +61,7 @@ const TABLES = [
   'instrument',
   'market_bar',
   'broker_account',
+  'backtest',
 ];
 
 async function rowCounts(): Promise<Record<string, number>> {

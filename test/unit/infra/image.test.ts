@@ -7,9 +7,13 @@ import { builtinModules } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
-/** What the image runs: the worker, the API, the CLI, the build-time bundler and the bundled workflows. */
+/**
+ * What the image runs: the worker, the API, the CLI, the build-time bundler, the bundled workflows,
+ * and the worker threads the worker starts by URL (no import leads to them).
+ */
 const ENTRY_POINTS = [
   'worker/main.ts',
+  'activities/backtest-thread.ts',
   'api/main.ts',
   'cli/scalper.ts',
   'scripts/bundle-workflows.ts',

@@ -1,0 +1,11 @@
+// What a backtest's worker thread is given and what it posts back.
+import type { BacktestResult, BacktestSettings, BarColumns } from '../backtest/types.ts';
+
+export interface BacktestThreadData {
+  bars: BarColumns;
+  settings: BacktestSettings;
+}
+
+export type BacktestThreadMessage =
+  | { type: 'progress'; barsDone: number; barsTotal: number }
+  | { type: 'done'; result: BacktestResult; reportHtml: string };

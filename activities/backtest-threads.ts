@@ -1,0 +1,92 @@
+// Backtests computed in worker threads, a few at a time. A backtest is pure CPU for seconds to
+// minutes: on the activity's own thread it would stall every cycle of this worker and its own
+// heartbeats. At most the cores but one compute at once, so cycles always keep a core; later
+// backtests wait their turn (their activity keeps heartbeating meanwhile).
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { BacktestResult, BarColumns } from '../backtest/types.ts';
+import type { BacktestThreadData, BacktestThreadMessage } from './backtest-thread-messages.ts';
+
+// Node runs the .ts thread by type stripping, as it runs the rest of the engine.
+const THREAD_URL = new URL('./backtest-thread.ts', import.meta.url);
+
+/** The engine (or the report) threw: the same bars and settings would throw again. */
+export class BacktestComputationError extends Error {
+  override name = 'BacktestComputationError';
+}
+
+export interface ComputedBacktest {
+  result: BacktestResult;
+  reportHtml: string;
+}
+
+export interface ThreadRunOptions {
+  onProgress(barsDone: number, barsTotal: number): void;
+  /** Aborting ends the thread (the activity was cancelled, or the worker shuts down). */
+  signal: AbortSignal;
+}
+
+let freeThreads = Math.max(1, availableParallelism() - 1);
+const waiting: Array<() => void> = [];
+
+function takeThread(signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  if (freeThreads > 0) {
+    freeThreads--;
+    return Promise.resolve();
+  }
+  return new Promise((resolve, reject) => {
+    const turn = () => {
+      signal.removeEventListener('abort', leave);
+      resolve();
+    };
+    const leave = () => {
+      waiting.splice(waiting.indexOf(turn), 1);
+      reject(signal.reason as Error);
+    };
+    waiting.push(turn);
+    signal.addEventListener('abort', leave, { once: true });
+  });
+}
+
+function giveThreadBack(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else freeThreads++;
+}
+
+const buffersOf = (bars: BarColumns): ArrayBuffer[] =>
+  Object.values(bars).map((column: Float64Array) => column.buffer as ArrayBuffer);
+
+function compute(data: BacktestThreadData, options: ThreadRunOptions): Promise<ComputedBacktest> {
+  options.signal.throwIfAborted();
+  return new Promise((resolve, reject) => {
+    // The bars are handed over, not copied: this side has no use for them any more.
+    const thread = new Worker(THREAD_URL, { workerData: data, transferList: buffersOf(data.bars) });
+    const abort = () => {
+      reject(options.signal.reason as Error);
+      void thread.terminate();
+    };
+    options.signal.addEventListener('abort', abort, { once: true });
+    thread.on('message', (message: BacktestThreadMessage) => {
+      if (message.type === 'progress') options.onProgress(message.barsDone, message.barsTotal);
+      else resolve({ result: message.result, reportHtml: message.reportHtml });
+    });
+    thread.on('error', (error) => reject(new BacktestComputationError(error.message)));
+    // After a result or an error this changes nothing; otherwise the thread died without a word.
+    thread.on('exit', (code) => {
+      options.signal.removeEventListener('abort', abort);
+      reject(new BacktestComputationError(`the backtest thread exited (code ${code}) without a result`));
+    });
+  });
+}
+
+/** Runs the backtest in a thread of its own once one is free; the bars are moved into it. */
+export async function computeInThread(data: BacktestThreadData, options: ThreadRunOptions): Promise<ComputedBacktest> {
+  await takeThread(options.signal);
+  try {
+    return await compute(data, options);
+  } finally {
+    giveThreadBack();
+  }
+}

@@ -1,0 +1,132 @@
+// The backtest workflow's activities: run one backtest from its row (instrument spec from its
+// account, bars from its source, the engine in a worker thread, the report), heartbeating and
+// recording its progress; and record a failure the workflow reports.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { BacktestResult, BacktestSettings } from '../backtest/types.ts';
+import { backtestRequestSchema, type BacktestRequest } from '../bots/backtest-request.ts';
+import { BacktestRecords } from '../db/backtests.ts';
+import type { BacktestSummary, IBacktest } from '../db/entities/index.ts';
+import type { InstrumentSpec } from '../trading/market.ts';
+import { loadBacktestBars } from './backtest-bars.ts';
+import { BacktestComputationError, computeInThread, type ComputedBacktest } from './backtest-threads.ts';
+import type { ActivityDeps } from './deps.ts';
+import { cachedInstrument } from './instrument-cache.ts';
+import type { BacktestFailure, BacktestJob, BacktestOutcome } from './types.ts';
+
+/** How often the activity heartbeats and writes its progress to the row (the heartbeat timeout is 1 minute). */
+const HEARTBEAT_INTERVAL_MS = 5_000;
+
+function requestOf(backtestId: number, row: IBacktest | null): BacktestRequest {
+  if (!row) throw ApplicationFailure.nonRetryable(`backtest ${backtestId} does not exist`, 'BacktestNotFound');
+  const parsed = backtestRequestSchema.safeParse(row.request);
+  if (!parsed.success) {
+    throw ApplicationFailure.nonRetryable(
+      `backtest ${backtestId}'s request is invalid: ${parsed.error.message}`,
+      'InvalidBacktest',
+    );
+  }
+  return parsed.data;
+}
+
+/** The engine's settings: the request, with the account's instrument spec and (by default) its commission. */
+function settingsOf(request: BacktestRequest, instrument: InstrumentSpec): BacktestSettings {
+  const { commissionPerLot, ...spec } = instrument;
+  return {
+    symbol: request.symbol,
+    instrument: spec,
+    enabledStrategies: request.enabledStrategies,
+    strategyParams: request.strategyParams,
+    riskSettings: request.riskSettings,
+    lookback: request.lookback,
+    startingBalance: request.startingBalance,
+    accountMode: request.accountMode,
+    leverage: request.leverage,
+    costs: { ...request.costs, commissionPerLot: request.costs.commissionPerLot ?? commissionPerLot },
+    cycleDelaySeconds: request.cycleDelaySeconds,
+    from: Date.parse(request.from),
+    to: Date.parse(request.to),
+    seed: request.seed,
+  };
+}
+
+function summaryOf({ trades: _trades, equity: _equity, ...summary }: BacktestResult): BacktestSummary {
+  return summary;
+}
+
+/** The engine refusing the settings or failing on the bars is not worth a retry: it would do it again. */
+async function computed(run: Promise<ComputedBacktest>): Promise<ComputedBacktest> {
+  try {
+    return await run;
+  } catch (error) {
+    if (error instanceof BacktestComputationError)
+      throw ApplicationFailure.nonRetryable(error.message, 'BacktestFailed');
+    throw error;
+  }
+}
+
+export function runBacktestJobActivity(deps: ActivityDeps) {
+  return async ({ backtestId }: BacktestJob): Promise<BacktestOutcome> => {
+    const records = new BacktestRecords(deps.orm.em);
+    const request = requestOf(backtestId, await records.find(backtestId));
+    const context = Context.current();
+    const progress = { barsDone: 0, barsTotal: 0 };
+    // Heartbeats go on from here to the end: loading a year of bars, waiting for a thread, computing.
+    const beat = setInterval(() => {
+      context.heartbeat(progress);
+      if (progress.barsTotal === 0) return;
+      records.progress(backtestId, progress.barsDone, progress.barsTotal).catch((error: unknown) => {
+        deps.logger.warn({ err: error, backtestId }, 'could not record the progress of a backtest');
+      });
+    }, HEARTBEAT_INTERVAL_MS);
+    try {
+      const { brokerAccount, symbol } = request;
+      const instrument = await cachedInstrument(
+        deps.orm.em.fork(),
+        deps.brokerFor(brokerAccount),
+        brokerAccount,
+        symbol,
+      );
+      const settings = settingsOf(request, instrument);
+      await records.running(backtestId, settings);
+      const bars = await loadBacktestBars(
+        deps.orm,
+        { ...request, from: settings.from, to: settings.to },
+        request.lookback,
+      );
+      if (bars.traded === 0) {
+        throw ApplicationFailure.nonRetryable(`no bars for ${symbol} in [${request.from}, ${request.to})`, 'NoBars');
+      }
+      progress.barsTotal = bars.traded;
+      const { result, reportHtml } = await computed(
+        computeInThread(
+          { bars: bars.columns, settings },
+          {
+            onProgress: (barsDone, barsTotal) => Object.assign(progress, { barsDone, barsTotal }),
+            signal: context.cancellationSignal,
+          },
+        ),
+      );
+      await records.completed(backtestId, {
+        barsTotal: result.bars,
+        summary: summaryOf(result),
+        trades: result.trades,
+        reportHtml,
+      });
+      return {
+        backtestId,
+        bars: result.bars,
+        trades: result.overall.count,
+        netPnl: result.overall.netPnl,
+        finalBalance: result.finalBalance,
+      };
+    } finally {
+      clearInterval(beat);
+    }
+  };
+}
+
+export function recordBacktestFailureActivity(deps: ActivityDeps) {
+  return async ({ backtestId, error }: BacktestFailure): Promise<void> => {
+    await new BacktestRecords(deps.orm.em).failed(backtestId, error);
+  };
+}

@@ -1,0 +1,194 @@
+// What the backtest routes accept and answer. The trading settings are the bot routes' schemas, so
+// a backtest takes exactly what a bot takes; the replay's own fields have defaults shown in /docs.
+import { z } from 'zod';
+import {
+  BACKTEST_SOURCES,
+  backtestRequestSchema,
+  costsShape,
+  DEFAULT_BACKTEST_SEED,
+  DEFAULT_CYCLE_DELAY_SECONDS,
+  MAX_BACKTEST_DAYS,
+  periodProblems,
+  replayShape,
+} from '../../bots/backtest-request.ts';
+import { botSettingsShape, placementShape } from '../../bots/settings.ts';
+import { BACKTEST_STATUSES } from '../../db/entities/index.ts';
+import { MAX_ID } from '../../db/queries/index.ts';
+import { idSchema, listQuery, timestamp } from './audit/common.ts';
+import { webUiUrl } from './audit/schemas.ts';
+import { riskSettingsInput, strategyParamsInput } from './bot-schemas.ts';
+import { tradeStatsSchema } from './stats.ts';
+
+const instant = z.iso.datetime({ offset: true });
+
+/** What a bot's id stands for in a backtest: these come from the bot, so the body may not give them too. */
+const BOT_SETTINGS = ['brokerAccount', 'enabledStrategies', 'strategyParams', 'riskSettings', 'lookback'] as const;
+
+const costsBody = z
+  .strictObject({
+    spreadPoints: costsShape.spreadPoints
+      .default(null)
+      .describe("Spread in points on every bar; null (default): each bar's own spread"),
+    commissionPerLot: costsShape.commissionPerLot
+      .default(null)
+      .describe(
+        "Per lot and deal side, in account currency; null (default): the account's, as its instrument reports it",
+      ),
+    slippagePoints: costsShape.slippagePoints
+      .default(0)
+      .describe('Adverse slippage on every fill, in points (default 0)'),
+    slippageJitterPoints: costsShape.slippageJitterPoints
+      .default(0)
+      .describe('Extra adverse slippage drawn (seeded) from 0 to this on every fill, in points (default 0)'),
+  })
+  .prefault({})
+  .describe('What trading costs beyond the bars');
+
+export const backtestBody = z
+  .strictObject({
+    symbol: placementShape.symbol.describe('A symbol the account offers, e.g. XAUUSDm'),
+    from: instant.describe(
+      'Start of the tested period, ISO-8601 with Z or an offset: bars opening at or after it are traded',
+    ),
+    to: instant.describe(`End of the period, exclusive; at most ${MAX_BACKTEST_DAYS} days after from`),
+    source: z
+      .enum(BACKTEST_SOURCES)
+      .default('database')
+      .describe(
+        'database (default): the imported MT5 bars (`scalper import-bars`); synthetic: the seeded gold-like feed paper accounts trade',
+      ),
+    seed: replayShape.seed
+      .default(DEFAULT_BACKTEST_SEED)
+      .describe(
+        `Seeds the synthetic feed and the slippage jitter (default ${DEFAULT_BACKTEST_SEED}, the paper feed's)`,
+      ),
+    botId: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_ID)
+      .optional()
+      .describe(
+        `Trade this bot's settings as they are now (${BOT_SETTINGS.join(', ')}, and its bar-close delay); then send none of those`,
+      ),
+    brokerAccount: placementShape.brokerAccount
+      .optional()
+      .describe('The account whose instrument spec and commission are used (default paper-1)'),
+    enabledStrategies: botSettingsShape.enabledStrategies.optional().describe('Default: all four'),
+    strategyParams: strategyParamsInput.optional().describe('Strategy parameters by strategy; the rest default'),
+    riskSettings: riskSettingsInput.optional().describe('Risk settings; the rest default'),
+    lookback: botSettingsShape.lookback
+      .optional()
+      .describe("Closed bars per cycle; raised to what the enabled strategies' indicators need"),
+    startingBalance: replayShape.startingBalance.default(10_000).describe('Account balance at from (default 10000)'),
+    accountMode: replayShape.accountMode.default('hedging').describe('hedging (default) or netting'),
+    leverage: replayShape.leverage.default(100).describe('Account leverage, 1:N (default 100)'),
+    cycleDelaySeconds: replayShape.cycleDelaySeconds
+      .optional()
+      .describe(
+        `Seconds after each bar's close that its cycle runs (default: the bot's barCloseDelaySeconds, else ${DEFAULT_CYCLE_DELAY_SECONDS})`,
+      ),
+    costs: costsBody,
+  })
+  .superRefine((body, ctx) => {
+    for (const { field, message } of periodProblems(body.from, body.to))
+      ctx.addIssue({ code: 'custom', path: [field], message });
+    if (body.botId === undefined) return;
+    for (const field of BOT_SETTINGS.filter((name) => body[name] !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: "botId copies the bot's settings: send one or the other",
+      });
+    }
+  })
+  .describe("A backtest: the period, where the bars come from, the settings (a bot's, or given) and the replay");
+
+export const backtestIdParams = z.object({ id: idSchema.describe('Backtest id') });
+
+export const backtestListQuery = listQuery({
+  status: z.enum(BACKTEST_STATUSES).optional(),
+  symbol: z.string().min(1).max(64).optional(),
+});
+
+const linksSchema = z.object({
+  self: z.string(),
+  report: z.string().describe('The HTML report, once completed'),
+  trades: z.string().describe('The trades as CSV, once completed'),
+  webUi: webUiUrl.describe("The backtest's workflow run in the Temporal Web UI"),
+});
+
+const progressSchema = z
+  .object({ barsDone: z.number().int(), barsTotal: z.number().int() })
+  .nullable()
+  .describe('Bars computed so far, written every few seconds while it runs; null before');
+
+export const backtestAcceptedSchema = z.object({
+  id: z.number().int(),
+  status: z.enum(BACKTEST_STATUSES),
+  workflowId: z.string(),
+  runId: z.string(),
+  links: linksSchema,
+});
+
+export const backtestListItemSchema = z.object({
+  id: z.number().int(),
+  status: z.enum(BACKTEST_STATUSES),
+  symbol: z.string(),
+  botId: z.number().int().nullable().describe('The bot whose settings it copied'),
+  source: z.enum(BACKTEST_SOURCES),
+  from: timestamp,
+  to: timestamp,
+  workflowId: z.string(),
+  runId: z.string().nullable(),
+  createdAt: timestamp,
+  startedAt: timestamp.nullable(),
+  finishedAt: timestamp.nullable(),
+  error: z.string().nullable().describe('Why it failed'),
+  progress: progressSchema,
+  trades: z.number().int().nullable().describe('Trades closed; null until completed'),
+  netPnl: z.number().nullable(),
+  finalBalance: z.number().nullable(),
+  links: linksSchema,
+});
+
+const backtestStatsSchema = tradeStatsSchema.extend({
+  count: z.number().int().describe('Trades closed (a position is one trade)'),
+  longestLosingStreak: z.number().int().describe('Most losing trades in a row, by close time'),
+  exposure: z.number().describe('Share of the traded bars during which a position was open, 0..1'),
+});
+
+const resultSchema = z
+  .object({
+    bars: z.number().int().describe('Bars traded: opening in [from, to)'),
+    warmUpBars: z.number().int().describe('Bars before from, read only to warm the indicators up'),
+    startingBalance: z.number(),
+    finalBalance: z.number(),
+    overall: backtestStatsSchema,
+    byStrategy: z.record(z.string(), backtestStatsSchema),
+    signals: z.number().int(),
+    decisions: z.object({
+      opened: z.number().int(),
+      ignored: z.number().int(),
+      ignoredBy: z
+        .record(z.string(), z.number().int())
+        .describe('Ignored decisions by the risk check that refused them'),
+    }),
+    killSwitch: z
+      .object({ time: timestamp, reason: z.string() })
+      .nullable()
+      .describe('Set when the automatic kill-switch closed everything and stopped trading'),
+    elapsedMs: z.number().describe('Time the engine took'),
+    tradesStored: z.number().int().describe('Trades kept for trades.csv (the first ones, up to a cap)'),
+  })
+  .nullable()
+  .describe("The engine's statistics and counts; null until completed");
+
+export const backtestSchema = backtestListItemSchema.extend({
+  request: backtestRequestSchema.describe("The request, its defaults filled in and a bot's settings copied"),
+  settings: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe("The engine's settings as it ran (the account's instrument spec resolved); null until it runs"),
+  result: resultSchema,
+});

@@ -1,0 +1,208 @@
+// /backtests: ask for one (it runs as a Temporal workflow on the worker, durable and visible in the
+// Web UI), follow it, read its statistics, its HTML report and its trades; list them.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { BacktestRequest } from '../../bots/backtest-request.ts';
+import { BacktestService, type BacktestInput } from '../../bots/backtests.ts';
+import { BacktestRecords, MAX_STORED_TRADES } from '../../db/backtests.ts';
+import type { IBacktest } from '../../db/entities/index.ts';
+import { listBacktests, type BacktestListRow } from '../../db/queries/backtests.ts';
+import type { ApiDeps } from '../deps.ts';
+import { HttpProblem } from '../problems.ts';
+import { workflowRunUrl } from '../web-ui.ts';
+import { listProblems, pageOf, pageSchema } from './audit/common.ts';
+import {
+  backtestAcceptedSchema,
+  backtestBody,
+  backtestIdParams,
+  backtestListItemSchema,
+  backtestListQuery,
+  backtestSchema,
+} from './backtest-schemas.ts';
+import { tradesCsv } from './backtest-trades-csv.ts';
+import { problems } from './bot-schemas.ts';
+
+const tags = ['backtests'];
+
+// The report is our own page, self-contained: it may run its inline scripts and load nothing.
+const REPORT_POLICY =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; base-uri 'none'; form-action 'none'";
+
+type Links = z.input<typeof backtestAcceptedSchema>['links'];
+
+const iso = (time: Date | null | undefined): string | null => time?.toISOString() ?? null;
+
+export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  const backtests = new BacktestService(deps.orm.em, deps.backtests, deps.symbols);
+  const records = new BacktestRecords(deps.orm.em);
+
+  const linksOf = (row: { id: number; workflowId: string; runId?: string | null }): Links => ({
+    self: `/backtests/${row.id}`,
+    report: `/backtests/${row.id}/report`,
+    trades: `/backtests/${row.id}/trades.csv`,
+    webUi: workflowRunUrl(deps.webUi, row.workflowId, row.runId ?? null),
+  });
+
+  const progressOf = (row: { barsDone: number | null; barsTotal: number | null }) =>
+    row.barsDone === null || row.barsTotal === null ? null : { barsDone: row.barsDone, barsTotal: row.barsTotal };
+
+  const listItemOf = ({ barsDone, barsTotal, ...row }: BacktestListRow): z.input<typeof backtestListItemSchema> => ({
+    ...row,
+    source: row.source as BacktestRequest['source'],
+    progress: progressOf({ barsDone, barsTotal }),
+    links: linksOf(row),
+  });
+
+  function detailOf(row: IBacktest): z.output<typeof backtestSchema> {
+    // Stored as the service resolved it: every setting filled in.
+    const request = row.request as BacktestRequest;
+    const summary = row.summary;
+    return {
+      id: row.id,
+      status: row.status,
+      symbol: row.symbol,
+      botId: row.botId ?? null,
+      source: request.source,
+      from: request.from,
+      to: request.to,
+      workflowId: row.workflowId,
+      runId: row.runId ?? null,
+      createdAt: row.createdAt.toISOString(),
+      startedAt: iso(row.startedAt),
+      finishedAt: iso(row.finishedAt),
+      error: row.error ?? null,
+      progress: progressOf({ barsDone: row.barsDone ?? null, barsTotal: row.barsTotal ?? null }),
+      trades: summary ? summary.overall.count : null,
+      netPnl: summary ? summary.overall.netPnl : null,
+      finalBalance: summary ? summary.finalBalance : null,
+      links: linksOf(row),
+      request,
+      settings: row.settings ? { ...row.settings } : null,
+      result: summary
+        ? {
+            ...summary,
+            killSwitch: summary.killSwitch && {
+              time: new Date(summary.killSwitch.time).toISOString(),
+              reason: summary.killSwitch.reason,
+            },
+            tradesStored: Math.min(summary.overall.count, MAX_STORED_TRADES),
+          }
+        : null,
+    };
+  }
+
+  async function found(id: number, column?: 'trades' | 'reportHtml'): Promise<IBacktest> {
+    const row = column ? await records.findWith(id, column) : await records.find(id);
+    if (!row) throw new HttpProblem(404, 'not-found', `backtest ${id} does not exist`);
+    return row;
+  }
+
+  /** A report or trades exist once the backtest completed: before, say where it is. */
+  function requireCompleted(row: IBacktest, what: string): void {
+    if (row.status === 'completed') return;
+    const detail =
+      row.status === 'failed'
+        ? `backtest ${row.id} failed, so it has no ${what}: ${row.error ?? 'no reason recorded'}`
+        : `backtest ${row.id} is ${row.status}: its ${what} is there once it completed`;
+    throw new HttpProblem(409, 'backtest-not-completed', detail);
+  }
+
+  return async (app) => {
+    app.post(
+      '/backtests',
+      {
+        schema: {
+          summary: 'Run a backtest (a Temporal workflow on the worker)',
+          description:
+            "Answers 202 at once; GET the self link until status is completed or failed. The settings are a bot's (botId) or given, validated as a bot's are.",
+          tags,
+          body: backtestBody,
+          response: { 202: backtestAcceptedSchema, ...problems(400, 401, 403, 503) },
+        },
+      },
+      async (request, reply) => {
+        // Validated by the body schema; the service checks the rest (the bot, the symbol, the bars).
+        const row = await backtests.submit(request.body as BacktestInput);
+        const links = linksOf(row);
+        return reply
+          .code(202)
+          .header('location', links.self)
+          .send({ id: row.id, status: row.status, workflowId: row.workflowId, runId: row.runId!, links });
+      },
+    );
+
+    app.get(
+      '/backtests',
+      {
+        schema: {
+          summary: 'Backtests, newest first (by createdAt), with their headline figures',
+          tags,
+          querystring: backtestListQuery,
+          response: { 200: pageSchema(backtestListItemSchema), ...listProblems },
+        },
+      },
+      async ({ query }) => {
+        const page = await listBacktests(deps.orm.em.fork(), query, pageOf(query));
+        return { ...page, items: page.items.map(listItemOf) };
+      },
+    );
+
+    app.get(
+      '/backtests/:id',
+      {
+        schema: {
+          summary: 'A backtest: status, progress, the request and settings, statistics overall and per strategy',
+          tags,
+          params: backtestIdParams,
+          response: { 200: backtestSchema, ...problems(400, 401, 404) },
+        },
+      },
+      async ({ params }) => detailOf(await found(params.id)),
+    );
+
+    app.get(
+      '/backtests/:id/report',
+      {
+        schema: {
+          summary: 'The HTML report of a completed backtest (409 before)',
+          tags,
+          params: backtestIdParams,
+          produces: ['text/html'],
+          response: {
+            200: z.string().describe('One self-contained HTML page (text/html)'),
+            ...problems(400, 401, 404, 409),
+          },
+        },
+      },
+      async ({ params }, reply) => {
+        const row = await found(params.id, 'reportHtml');
+        requireCompleted(row, 'report');
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('content-security-policy', REPORT_POLICY)
+          .send(row.reportHtml ?? '');
+      },
+    );
+
+    app.get(
+      '/backtests/:id/trades.csv',
+      {
+        schema: {
+          summary: "A completed backtest's trades as CSV, oldest first (409 before)",
+          tags,
+          params: backtestIdParams,
+          produces: ['text/csv'],
+          response: { 200: z.string().describe('text/csv, a header row first'), ...problems(400, 401, 404, 409) },
+        },
+      },
+      async ({ params }, reply) => {
+        const row = await found(params.id, 'trades');
+        requireCompleted(row, 'trades');
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="backtest-${row.id}-trades.csv"`)
+          .send(tradesCsv(row.trades ?? []));
+      },
+    );
+  };
+}

@@ -1,0 +1,67 @@
+// What a backtest runs: the request as stored, its defaults filled in and a bot's settings copied,
+// so that the row alone says how to run it again. The API's body schema is built from these fields.
+import { z } from 'zod';
+import { riskSettingsSchema } from '../trading/risk/index.ts';
+import { strategyParamsSchema } from '../trading/strategies/index.ts';
+import { botSettingsShape, placementShape } from './settings.ts';
+
+export const BACKTEST_SOURCES = ['database', 'synthetic'] as const;
+export type BacktestSource = (typeof BACKTEST_SOURCES)[number];
+
+/** Longest period one backtest covers: two years of M1 bars, about a million. */
+export const MAX_BACKTEST_DAYS = 731;
+
+const DAY_MS = 86_400_000;
+
+/** The paper feed's default seed (PAPER_FEED_SEED), so a synthetic backtest replays the paper market. */
+export const DEFAULT_BACKTEST_SEED = 42;
+
+/** The cycle delay of a bot that cycles on an interval rather than on bar closes. */
+export const DEFAULT_CYCLE_DELAY_SECONDS = 2;
+
+/** How the market is replayed; each has a default (the API's body schema shows them). */
+export const replayShape = {
+  startingBalance: z.number().positive().max(1e9),
+  accountMode: z.enum(['hedging', 'netting']),
+  leverage: z.number().int().min(1).max(5000),
+  cycleDelaySeconds: z.number().int().min(0).max(59),
+  seed: z.number().int().min(0).max(2_147_483_647),
+};
+
+export const costsShape = {
+  spreadPoints: z.number().int().min(0).max(100_000).nullable(),
+  commissionPerLot: z.number().min(0).max(10_000).nullable(),
+  slippagePoints: z.number().min(0).max(100_000),
+  slippageJitterPoints: z.number().min(0).max(100_000),
+};
+
+export const backtestRequestSchema = z.object({
+  symbol: placementShape.symbol,
+  /** ISO-8601 UTC; bars opening in [from, to) are traded. */
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
+  source: z.enum(BACKTEST_SOURCES),
+  /** The bot whose settings these are; null when the request gave them. */
+  botId: z.number().int().nullable(),
+  /** Whose instrument spec (and default commission) the backtest trades with. */
+  brokerAccount: placementShape.brokerAccount,
+  enabledStrategies: botSettingsShape.enabledStrategies,
+  strategyParams: strategyParamsSchema,
+  riskSettings: riskSettingsSchema,
+  /** Raised to what the strategies need (lookbackFor), as a bot's is. */
+  lookback: botSettingsShape.lookback,
+  ...replayShape,
+  costs: z.object(costsShape).describe("commissionPerLot null: the account's, as its instrument spec reports it"),
+});
+
+export type BacktestRequest = z.infer<typeof backtestRequestSchema>;
+
+/** A period's problems, by the field at fault: `to` before `from`, or longer than a backtest may be. */
+export function periodProblems(from: string, to: string): { field: 'to'; message: string }[] {
+  const length = Date.parse(to) - Date.parse(from);
+  if (length <= 0) return [{ field: 'to', message: 'must be later than from' }];
+  if (length > MAX_BACKTEST_DAYS * DAY_MS) {
+    return [{ field: 'to', message: `at most ${MAX_BACKTEST_DAYS} days after from` }];
+  }
+  return [];
+}

@@ -1,0 +1,141 @@
+// Asking for a backtest: the request is resolved (a bot's settings copied, or the given ones
+// validated as a bot's would be), checked against what exists (the symbol on the account, imported
+// bars in the period), stored as a queued row, and handed to its workflow.
+import { randomBytes } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { requireSymbol, type SymbolCatalog } from '../brokers/symbol-catalog.ts';
+import { BacktestRecords } from '../db/backtests.ts';
+import { Bot, type IBacktest } from '../db/entities/index.ts';
+import { hasStoredBars } from '../db/stored-bars.ts';
+import { riskSettingsSchema } from '../trading/risk/index.ts';
+import { STRATEGY_NAMES, strategyParamsSchema, type StrategyName } from '../trading/strategies/index.ts';
+import { DEFAULT_CYCLE_DELAY_SECONDS, type BacktestRequest, type BacktestSource } from './backtest-request.ts';
+import type { BacktestLauncher } from './backtest-launcher.ts';
+import { UnknownSettingsError } from './errors.ts';
+import { botSettingsShape, lookbackFor, unknownSettings } from './settings.ts';
+
+/** A request as the API validated it: the replay's defaults filled in, the bot's settings optional. */
+export interface BacktestInput {
+  symbol: string;
+  from: string;
+  to: string;
+  source: BacktestSource;
+  seed: number;
+  botId?: number | undefined;
+  brokerAccount?: string | undefined;
+  enabledStrategies?: StrategyName[] | undefined;
+  strategyParams?: Record<string, Record<string, unknown>> | undefined;
+  riskSettings?: Record<string, unknown> | undefined;
+  lookback?: number | undefined;
+  startingBalance: number;
+  accountMode: BacktestRequest['accountMode'];
+  leverage: number;
+  cycleDelaySeconds?: number | undefined;
+  costs: BacktestRequest['costs'];
+}
+
+type TradingSettings = Pick<
+  BacktestRequest,
+  'brokerAccount' | 'enabledStrategies' | 'strategyParams' | 'riskSettings' | 'lookback' | 'cycleDelaySeconds'
+>;
+
+/** A problem with the request's fields, answered as the body's fault (400 naming them). */
+function invalid(fields: string[], message: string): z.ZodError {
+  return new z.ZodError(fields.map((field) => ({ code: 'custom', path: [field], message, input: undefined })));
+}
+
+const iso = (time: string): string => new Date(time).toISOString();
+
+export class BacktestService {
+  private readonly em: EntityManager;
+  private readonly launcher: BacktestLauncher;
+  private readonly symbols: SymbolCatalog;
+
+  constructor(em: EntityManager, launcher: BacktestLauncher, symbols: SymbolCatalog) {
+    this.em = em;
+    this.launcher = launcher;
+    this.symbols = symbols;
+  }
+
+  /** The bot's settings as they are now: the backtest keeps them even if the bot changes later. */
+  private async botSettings(botId: number, input: BacktestInput): Promise<TradingSettings> {
+    const bot = await this.em.fork().findOne(Bot, botId);
+    if (!bot) throw invalid(['botId'], `bot ${botId} does not exist`);
+    return {
+      brokerAccount: bot.brokerAccount,
+      enabledStrategies: botSettingsShape.enabledStrategies.parse(bot.enabledStrategies),
+      strategyParams: strategyParamsSchema.parse(bot.strategyParams),
+      riskSettings: riskSettingsSchema.parse(bot.riskSettings),
+      lookback: bot.lookback,
+      cycleDelaySeconds: input.cycleDelaySeconds ?? bot.barCloseDelaySeconds ?? DEFAULT_CYCLE_DELAY_SECONDS,
+    };
+  }
+
+  /** The given settings, defaults filled in as a new bot's; unknown names refused, not dropped. */
+  private givenSettings(input: BacktestInput): TradingSettings {
+    const strategyParams = strategyParamsSchema.parse(input.strategyParams ?? {});
+    const riskSettings = riskSettingsSchema.parse(input.riskSettings ?? {});
+    const unknown = unknownSettings(input, strategyParams, riskSettings);
+    if (unknown.length > 0) throw new UnknownSettingsError(unknown);
+    const enabledStrategies = input.enabledStrategies ?? [...STRATEGY_NAMES];
+    return {
+      brokerAccount: input.brokerAccount ?? 'paper-1',
+      enabledStrategies,
+      strategyParams,
+      riskSettings,
+      lookback: lookbackFor(input.lookback, enabledStrategies, strategyParams),
+      cycleDelaySeconds: input.cycleDelaySeconds ?? DEFAULT_CYCLE_DELAY_SECONDS,
+    };
+  }
+
+  private async resolve(input: BacktestInput): Promise<BacktestRequest> {
+    const trading = input.botId === undefined ? this.givenSettings(input) : await this.botSettings(input.botId, input);
+    await requireSymbol(this.symbols, trading.brokerAccount, input.symbol);
+    const request: BacktestRequest = {
+      symbol: input.symbol,
+      from: iso(input.from),
+      to: iso(input.to),
+      source: input.source,
+      botId: input.botId ?? null,
+      ...trading,
+      startingBalance: input.startingBalance,
+      accountMode: input.accountMode,
+      leverage: input.leverage,
+      seed: input.seed,
+      costs: input.costs,
+    };
+    const period = [Date.parse(request.from), Date.parse(request.to)] as const;
+    if (request.source === 'database' && !(await hasStoredBars(this.em.fork(), request.symbol, ...period))) {
+      throw invalid(
+        ['from', 'to'],
+        `no imported ${request.symbol} bars in [${request.from}, ${request.to}): import an MT5 export with \`scalper import-bars\`, or use the synthetic source`,
+      );
+    }
+    return request;
+  }
+
+  /** Stores the backtest queued and starts its workflow; a workflow that cannot start leaves the row failed. */
+  async submit(input: BacktestInput): Promise<IBacktest> {
+    const request = await this.resolve(input);
+    const records = new BacktestRecords(this.em);
+    // The id names the workflow in the Web UI; the suffix keeps it unique among databases sharing a Temporal.
+    const suffix = randomBytes(4).toString('hex');
+    const row = await records.create(
+      { symbol: request.symbol, botId: request.botId, request },
+      (id) => `scalper-backtest-${id}-${suffix}`,
+    );
+    try {
+      const runId = await this.launcher.start({ backtestId: row.id, workflowId: row.workflowId, symbol: row.symbol });
+      await records.workflowStarted(row.id, runId);
+      row.runId = runId;
+    } catch (error) {
+      await records.failed(
+        row.id,
+        `its workflow did not start: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      throw error;
+    }
+    return row;
+  }
+}

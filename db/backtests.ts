@@ -1,0 +1,93 @@
+// The backtest table through a backtest's life: written queued by the API, then running, its
+// progress, and completed or failed by its workflow. Each step updates only its own columns, so
+// the API saving the run id and the worker marking the row running never overwrite each other.
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { BacktestSettings, BacktestTrade } from '../backtest/types.ts';
+import { Backtest, type BacktestStatus, type BacktestSummary, type IBacktest } from './entities/index.ts';
+
+/** Trades kept per backtest (the statistics count them all): a row stays a few megabytes at most. */
+export const MAX_STORED_TRADES = 20_000;
+
+const UNFINISHED: BacktestStatus[] = ['queued', 'running'];
+
+export interface NewBacktest {
+  symbol: string;
+  botId: number | null;
+  request: Record<string, unknown>;
+}
+
+export interface CompletedBacktest {
+  barsTotal: number;
+  summary: BacktestSummary;
+  trades: BacktestTrade[];
+  reportHtml: string;
+}
+
+export class BacktestRecords {
+  private readonly em: EntityManager;
+
+  constructor(em: EntityManager) {
+    this.em = em;
+  }
+
+  /** A queued row; its workflow id is made from its id, known before the insert. */
+  async create(input: NewBacktest, workflowIdOf: (id: number) => string): Promise<IBacktest> {
+    const em = this.em.fork();
+    const [next] = await em.execute<{ id: number }[]>(`select nextval('backtest_id_seq')::int as id`);
+    if (!next) throw new Error('backtest_id_seq returned no value');
+    const row = em.create(Backtest, { id: next.id, ...input, workflowId: workflowIdOf(next.id) });
+    await em.flush();
+    return row;
+  }
+
+  find(id: number): Promise<IBacktest | null> {
+    return this.em.fork().findOne(Backtest, id);
+  }
+
+  /** The row with one of its large columns read too. */
+  findWith(id: number, column: 'trades' | 'reportHtml'): Promise<IBacktest | null> {
+    return this.em.fork().findOne(Backtest, id, { populate: [column] });
+  }
+
+  async workflowStarted(id: number, runId: string): Promise<void> {
+    await this.em.fork().nativeUpdate(Backtest, { id }, { runId });
+  }
+
+  /** Running with these settings; a retried attempt starts its progress again. */
+  async running(id: number, settings: BacktestSettings): Promise<void> {
+    const em = this.em.fork();
+    await em.nativeUpdate(
+      Backtest,
+      { id, status: { $in: UNFINISHED } },
+      { status: 'running', settings, barsDone: null, barsTotal: null },
+    );
+    await em.nativeUpdate(Backtest, { id, startedAt: null }, { startedAt: new Date() });
+  }
+
+  async progress(id: number, barsDone: number, barsTotal: number): Promise<void> {
+    await this.em.fork().nativeUpdate(Backtest, { id, status: 'running' }, { barsDone, barsTotal });
+  }
+
+  async completed(id: number, result: CompletedBacktest): Promise<void> {
+    await this.em.fork().nativeUpdate(
+      Backtest,
+      { id, status: 'running' },
+      {
+        status: 'completed',
+        barsDone: result.barsTotal,
+        barsTotal: result.barsTotal,
+        summary: result.summary,
+        trades: result.trades.slice(0, MAX_STORED_TRADES),
+        reportHtml: result.reportHtml,
+        finishedAt: new Date(),
+      },
+    );
+  }
+
+  /** Failed with why, unless it already ended (a late failure report must not undo a completion). */
+  async failed(id: number, error: string): Promise<void> {
+    await this.em
+      .fork()
+      .nativeUpdate(Backtest, { id, status: { $in: UNFINISHED } }, { status: 'failed', error, finishedAt: new Date() });
+  }
+}

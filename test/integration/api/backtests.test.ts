@@ -1,0 +1,361 @@
+// Backtests over REST on the real stack: POST /backtests starts a workflow that a real worker runs
+// (the engine in a worker thread), GET /backtests/:id follows it to the same numbers runBacktest
+// gives directly on the same bars and settings, with its HTML report and trades; bad requests are
+// 400s naming the field and write nothing; a backtest the engine refuses ends failed, saying why.
+import type { z } from 'zod';
+import type { backtestSchema } from '../../../api/routes/backtest-schemas.ts';
+import { workflowRunUrl } from '../../../api/web-ui.ts';
+import { barColumnsOf } from '../../../backtest/bar-columns.ts';
+import { runBacktest } from '../../../backtest/run.ts';
+import type { BacktestResult, BacktestSettings } from '../../../backtest/types.ts';
+import { BacktestLauncher } from '../../../bots/backtest-launcher.ts';
+import { BacktestService } from '../../../bots/backtests.ts';
+import { lookbackFor } from '../../../bots/settings.ts';
+import { MINUTE_MS } from '../../../brokers/feeds/feed.ts';
+import { storeBars } from '../../../brokers/feeds/market-bars.ts';
+import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
+import { paperInstruments } from '../../../brokers/paper/index.ts';
+import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
+import { riskSettingsSchema } from '../../../trading/risk/index.ts';
+import { STRATEGY_NAMES, strategyParamsSchema } from '../../../trading/strategies/index.ts';
+import { startTestApi, TEST_WEB_UI, type TestApi } from '../../support/api.ts';
+import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+import { uniqueTaskQueue } from '../../support/temporal.ts';
+
+const SEED = 42;
+const FROM = '2026-03-02T00:00:00.000Z';
+const TO = '2026-03-05T00:00:00.000Z';
+const feed = createSyntheticFeed({ seed: SEED });
+const gold = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
+
+let engine: TestEngine;
+let api: TestApi;
+
+beforeAll(async () => {
+  engine = await startTestEngine({ feedSeed: SEED, schedulesTo: 'nowhere' });
+  api = await startTestApi({ db: engine.db, workerQueue: engine.taskQueue });
+});
+
+afterAll(async () => {
+  await api?.stop();
+  await engine?.stop();
+});
+
+function post(body: unknown, headers = api.trade) {
+  return api.app.inject({ method: 'POST', url: '/backtests', headers, payload: body as object });
+}
+
+async function get(url: string) {
+  const response = await api.app.inject({ method: 'GET', url, headers: api.read });
+  expect({ url, status: response.statusCode }).toEqual({ url, status: 200 });
+  return response;
+}
+
+async function rowCount(): Promise<number> {
+  const [row] = await engine.db.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ n: number }[]>('select count(*)::int as n from backtest');
+  return row!.n;
+}
+
+/** GET /backtests/:id until it has ended. */
+async function finished(id: number): Promise<Detail> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const body = (await get(`/backtests/${id}`)).json<Detail>();
+    if (body.status === 'completed' || body.status === 'failed') return body;
+    if (Date.now() > deadline) throw new Error(`backtest ${id} still ${body.status} after 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** GET /backtests/:id as JSON. */
+type Detail = z.output<typeof backtestSchema>;
+
+/** What the API's JSON carries of a number (no -0, no undefined). */
+const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** The settings a request with every default resolves to on a paper account. */
+function defaultSettings(from: string, to: string): BacktestSettings {
+  const { commissionPerLot, ...instrument } = gold;
+  const strategyParams = strategyParamsSchema.parse({});
+  return {
+    symbol: 'XAUUSDm',
+    instrument,
+    enabledStrategies: [...STRATEGY_NAMES],
+    strategyParams,
+    riskSettings: riskSettingsSchema.parse({}),
+    lookback: lookbackFor(undefined, [...STRATEGY_NAMES], strategyParams),
+    startingBalance: 10_000,
+    accountMode: 'hedging',
+    leverage: 100,
+    costs: { spreadPoints: null, commissionPerLot, slippagePoints: 0, slippageJitterPoints: 0 },
+    cycleDelaySeconds: 2,
+    from: Date.parse(from),
+    to: Date.parse(to),
+    seed: SEED,
+  };
+}
+
+/** runBacktest on the lookback's bars before the period, the period's, and the next one (the last cycle's quote). */
+function directRun(settings: BacktestSettings): BacktestResult {
+  const bars = feed.barsBetween('XAUUSDm', settings.from - settings.lookback! * MINUTE_MS, settings.to + MINUTE_MS);
+  return runBacktest(barColumnsOf(bars), settings);
+}
+
+function expectSameResult(served: Detail['result'], direct: BacktestResult): void {
+  if (served === null) throw new Error('no result served');
+  const expected = asJson(direct);
+  for (const field of ['bars', 'warmUpBars', 'startingBalance', 'finalBalance', 'signals', 'decisions'] as const)
+    expect({ field, value: served[field] }).toEqual({ field, value: expected[field] });
+  for (const [stat, value] of Object.entries(expected.overall))
+    expect({ stat, value: served.overall[stat as keyof typeof served.overall] }).toEqual({ stat, value });
+  expect(served.byStrategy).toEqual(expected.byStrategy);
+  expect(served.killSwitch).toEqual(
+    expected.killSwitch && {
+      time: new Date(expected.killSwitch.time).toISOString(),
+      reason: expected.killSwitch.reason,
+    },
+  );
+  expect(served.tradesStored).toBe(expected.trades.length);
+}
+
+describe('POST /backtests, then GET /backtests/:id', () => {
+  let id: number;
+  let detail: Detail;
+  let direct: BacktestResult;
+
+  beforeAll(async () => {
+    const response = await post({ symbol: 'XAUUSDm', from: FROM, to: TO, source: 'synthetic' });
+    expect(response.statusCode).toBe(202);
+    const accepted = response.json();
+    id = accepted.id;
+    expect(accepted).toEqual({
+      id: expect.any(Number),
+      status: 'queued',
+      workflowId: expect.stringMatching(new RegExp(`^scalper-backtest-${id}-`)),
+      runId: expect.any(String),
+      links: {
+        self: `/backtests/${id}`,
+        report: `/backtests/${id}/report`,
+        trades: `/backtests/${id}/trades.csv`,
+        webUi: workflowRunUrl(TEST_WEB_UI, accepted.workflowId, accepted.runId),
+      },
+    });
+    expect(response.headers.location).toBe(`/backtests/${id}`);
+    detail = await finished(id);
+    direct = directRun(defaultSettings(FROM, TO));
+  });
+
+  it('runs it to completion with the defaults filled in and the paper account instrument', () => {
+    expect(detail).toMatchObject({
+      id,
+      status: 'completed',
+      symbol: 'XAUUSDm',
+      botId: null,
+      source: 'synthetic',
+      from: FROM,
+      to: TO,
+      error: null,
+      progress: { barsDone: 4320, barsTotal: 4320 },
+    });
+    const [createdAt, startedAt, finishedAt] = [detail.createdAt, detail.startedAt!, detail.finishedAt!].map(
+      Date.parse,
+    );
+    expect(startedAt).toBeGreaterThanOrEqual(createdAt!);
+    expect(finishedAt).toBeGreaterThanOrEqual(startedAt!);
+    expect(detail.settings).toEqual(asJson(defaultSettings(FROM, TO)));
+    expect(detail.request).toMatchObject({ brokerAccount: 'paper-1', seed: SEED, costs: { commissionPerLot: null } });
+  });
+
+  it('serves the numbers runBacktest gives on the same bars and settings, field by field', () => {
+    expect(direct.overall.count).toBeGreaterThan(0);
+    expectSameResult(detail.result, direct);
+    expect(detail).toMatchObject({
+      trades: direct.overall.count,
+      netPnl: asJson(direct).overall.netPnl,
+      finalBalance: direct.finalBalance,
+    });
+  });
+
+  it('links the workflow run in the Web UI, which Temporal ran to its end', async () => {
+    expect(detail.links.webUi).toBe(workflowRunUrl(TEST_WEB_UI, detail.workflowId, detail.runId));
+    expect(detail.links.webUi).toContain(encodeURIComponent(detail.workflowId));
+    const description = await engine.temporal.client.workflow.getHandle(detail.workflowId).describe();
+    expect({ type: description.type, status: description.status.name }).toEqual({
+      type: 'backtest',
+      status: 'COMPLETED',
+    });
+  });
+
+  it('serves the HTML report and the trades as CSV', async () => {
+    const report = await get(`/backtests/${id}/report`);
+    expect(report.headers['content-type']).toMatch(/^text\/html/);
+    expect(report.body).toMatch(/^<!doctype html>/i);
+    expect(report.body).toContain('XAUUSDm');
+    const csv = await get(`/backtests/${id}/trades.csv`);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.body.trimEnd().split('\r\n');
+    expect(lines[0]).toBe(
+      'positionId,strategy,side,volume,openTime,openPrice,stopLoss,takeProfit,closeTime,closePrice,closeReason,commission,profit,pnl',
+    );
+    expect(lines).toHaveLength(direct.trades.length + 1);
+    const first = direct.trades[0]!;
+    expect(lines[1]!.split(',').slice(0, 5)).toEqual([
+      first.positionId,
+      first.strategy,
+      first.side,
+      String(first.volume),
+      new Date(first.openTime).toISOString(),
+    ]);
+  });
+
+  it('lists it, newest first', async () => {
+    const page = (await get('/backtests?status=completed&symbol=XAUUSDm')).json();
+    expect(page.items.find((item: { id: number }) => item.id === id)).toEqual({
+      id,
+      status: 'completed',
+      symbol: 'XAUUSDm',
+      botId: null,
+      source: 'synthetic',
+      from: FROM,
+      to: TO,
+      workflowId: detail.workflowId,
+      runId: detail.runId,
+      createdAt: detail.createdAt,
+      startedAt: detail.startedAt,
+      finishedAt: detail.finishedAt,
+      error: null,
+      progress: detail.progress,
+      trades: detail.trades,
+      netPnl: detail.netPnl,
+      finalBalance: detail.finalBalance,
+      links: detail.links,
+    });
+  });
+});
+
+describe('the database source and a bot', () => {
+  it("runs on imported bars, warm-up included, with the bot's settings, as on the same bars from the feed", async () => {
+    const settings = { ...defaultSettings('2026-04-07T00:00:00Z', '2026-04-08T00:00:00Z'), cycleDelaySeconds: 5 };
+    // An hour more than the warm-up before, and the period's next bar after (then a gap).
+    const bars = feed.barsBetween(
+      'XAUUSDm',
+      settings.from - (settings.lookback! + 60) * MINUTE_MS,
+      settings.to + MINUTE_MS,
+    );
+    await storeBars(engine.db.orm, bars, { symbol: 'XAUUSDm', source: 'backtests.test' });
+    const bot = await engine.createBot({
+      name: 'backtested',
+      symbol: 'XAUUSDm',
+      barCloseDelaySeconds: 5,
+      riskSettings: { decisionMinScore: 0 },
+    });
+    settings.riskSettings = riskSettingsSchema.parse({ decisionMinScore: 0 });
+    const response = await post({
+      symbol: 'XAUUSDm',
+      from: '2026-04-07T00:00:00Z',
+      to: '2026-04-08T00:00:00Z',
+      botId: bot.id,
+      seed: SEED,
+    });
+    expect(response.statusCode).toBe(202);
+    const detail = await finished(response.json().id);
+    expect(detail).toMatchObject({ status: 'completed', botId: bot.id, source: 'database' });
+    expect(detail.settings).toEqual(asJson(settings));
+    expectSameResult(detail.result, directRun(settings));
+  });
+});
+
+describe('a backtest that cannot run', () => {
+  it('ends failed with the reason when the engine refuses the bars, and has no report', async () => {
+    // Stored bars with a low above the high: the engine refuses them (the import would have).
+    const openTime = Date.parse('2026-05-04T10:00:00Z');
+    const broken = [0, 1, 2].map((i) => ({
+      openTime: openTime + i * MINUTE_MS,
+      open: 1.1,
+      high: 1.1,
+      low: 1.2,
+      close: 1.1,
+      tickVolume: 10,
+      spread: 10,
+    }));
+    await storeBars(engine.db.orm, broken, { symbol: 'EURUSDm', source: 'backtests.test' });
+    const response = await post({ symbol: 'EURUSDm', from: '2026-05-04T10:00:00Z', to: '2026-05-04T10:03:00Z' });
+    expect(response.statusCode).toBe(202);
+    const detail = await finished(response.json().id);
+    expect(detail).toMatchObject({ status: 'failed', result: null, error: expect.stringMatching(/invalid bars/) });
+    const report = await api.app.inject({ method: 'GET', url: `/backtests/${detail.id}/report`, headers: api.read });
+    expect(report.statusCode).toBe(409);
+    expect(report.json()).toMatchObject({ status: 409, detail: expect.stringContaining('invalid bars') });
+  });
+
+  it('answers 409 for the report of a backtest still queued', async () => {
+    // Its workflow goes to a task queue no worker polls.
+    const launcher = new BacktestLauncher(engine.temporal.client, uniqueTaskQueue('unpolled'));
+    const { id, workflowId } = await new BacktestService(engine.db.orm.em, launcher, brokerSymbolCatalog()).submit({
+      symbol: 'XAUUSDm',
+      from: FROM,
+      to: TO,
+      source: 'synthetic',
+      seed: SEED,
+      startingBalance: 10_000,
+      accountMode: 'hedging',
+      leverage: 100,
+      costs: { spreadPoints: null, commissionPerLot: null, slippagePoints: 0, slippageJitterPoints: 0 },
+    });
+    try {
+      expect((await get(`/backtests/${id}`)).json()).toMatchObject({ status: 'queued', progress: null, result: null });
+      for (const what of ['report', 'trades.csv']) {
+        const answer = await api.app.inject({ method: 'GET', url: `/backtests/${id}/${what}`, headers: api.read });
+        expect({ what, status: answer.statusCode }).toEqual({ what, status: 409 });
+        expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+      }
+    } finally {
+      await engine.temporal.client.workflow.getHandle(workflowId).terminate('test over');
+    }
+  });
+});
+
+describe('bad requests', () => {
+  const valid = { symbol: 'XAUUSDm', from: FROM, to: TO, source: 'synthetic' };
+
+  it.each([
+    ['to before from', { ...valid, to: '2026-03-01T00:00:00Z' }, ['body.to']],
+    ['a period over two years', { ...valid, to: '2028-03-05T00:00:00Z' }, ['body.to']],
+    ['a date that is not one', { ...valid, from: 'yesterday' }, ['body.from']],
+    ['a symbol the account does not offer', { ...valid, symbol: 'XAUUSD' }, ['body.symbol']],
+    ['an unknown risk setting', { ...valid, riskSettings: { martingale: true } }, ['body.riskSettings.martingale']],
+    [
+      'an unknown strategy parameter',
+      { ...valid, strategyParams: { pin_bar: { nose: 1 } } },
+      ['body.strategyParams.pin_bar.nose'],
+    ],
+    ['a negative slippage', { ...valid, costs: { slippagePoints: -1 } }, ['body.costs.slippagePoints']],
+    ['a bot and settings', { ...valid, botId: 1, enabledStrategies: ['pin_bar'] }, ['body.enabledStrategies']],
+    ['a bot that does not exist', { ...valid, botId: 2_000_000_000 }, ['body.botId']],
+    ['no imported bars in the period', { ...valid, source: 'database' }, ['body.from', 'body.to']],
+  ])('refuses %s with 400 naming the field, writing nothing', async (_, body, fields) => {
+    const before = await rowCount();
+    const response = await post(body);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json().errors.map((error: { field: string }) => error.field)).toEqual(fields);
+    expect(await rowCount()).toBe(before);
+  });
+
+  it('answers 404 for a backtest that does not exist', async () => {
+    for (const url of ['/backtests/999999', '/backtests/999999/report', '/backtests/999999/trades.csv']) {
+      const response = await api.app.inject({ method: 'GET', url, headers: api.read });
+      expect({ url, status: response.statusCode }).toEqual({ url, status: 404 });
+    }
+  });
+
+  it('refuses a read token (403) and writes nothing', async () => {
+    const before = await rowCount();
+    const response = await post(valid, api.read);
+    expect(response.statusCode).toBe(403);
+    expect(await rowCount()).toBe(before);
+  });
+});

@@ -1,0 +1,44 @@
+// One backtest asked for through the API. Deterministic: the computation is an activity (run in a
+// worker thread there), heartbeating its progress; this workflow makes it durable and visible in
+// the Web UI, and records a failure on the row whatever caused it (an error, a timeout, retries
+// exhausted), so GET /backtests/:id never shows a dead run as running.
+import { ActivityFailure, CancellationScope, proxyActivities } from '@temporalio/workflow';
+import type { BacktestActivities } from '../activities/index.ts';
+import type { BacktestJob, BacktestOutcome } from '../activities/types.ts';
+
+/** Errors no retry cures: a row that is gone or unusable, no bars, the engine refusing the settings. */
+const NON_RETRYABLE = ['BacktestNotFound', 'InvalidBacktest', 'NoBars', 'BacktestFailed'];
+
+const { runBacktestJob } = proxyActivities<BacktestActivities>({
+  // Two years of M1 bars take minutes; the heartbeat, not this, notices a dead worker.
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '5s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
+});
+
+const { recordBacktestFailure } = proxyActivities<BacktestActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 20 },
+});
+
+/** "no bars for XAUUSDm in …" rather than the SDK's "Activity task failed". */
+function reasonOf(error: unknown): string {
+  if (error instanceof ActivityFailure) return error.cause?.message ?? error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export async function backtest(input: BacktestJob): Promise<BacktestOutcome> {
+  try {
+    return await runBacktestJob(input);
+  } catch (error) {
+    // Recorded even when the workflow was cancelled: the row must not stay running.
+    await CancellationScope.nonCancellable(() => recordBacktestFailure({ ...input, error: reasonOf(error) }));
+    throw error;
+  }
+}
