@@ -1,4 +1,4 @@
-// The `scalper` command line: bots set up, listed, paused and resumed from a terminal.
+// The `scalper` command line: bots set up, listed, paused and resumed from a terminal; backtests run.
 import { Command } from 'commander';
 import { decodeMt5File } from '../brokers/feeds/mt5-csv.ts';
 import { importMt5Csv } from '../brokers/feeds/market-bars.ts';
@@ -7,6 +7,7 @@ import { STRATEGY_NAMES, type StrategyName } from '../trading/strategies/index.t
 import type { EngineConnection } from './engine-connection.ts';
 import { afterBarClose, integer, onOff, setting, strategies, strategyParamsOf } from './options.ts';
 import { addAccountCommands } from './account-commands.ts';
+import { addBacktestCommand } from './backtest-command.ts';
 import { addTokenCommands } from './token-commands.ts';
 
 type Print = (line: string) => void;
@@ -272,5 +273,6 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
 
   addTokenCommands(program, withEngine, print);
   addAccountCommands(program, withEngine, print);
+  addBacktestCommand(program, connect, print, process.stderr);
   return program;
 }

@@ -11,12 +11,17 @@ import { exitOnStartupError } from '../infra/startup.ts';
 import { connectToEngine } from './engine-connection.ts';
 import { buildProgram } from './program.ts';
 import { InputFileError } from './input-file.ts';
+import { BacktestOptionError } from './backtest-option-error.ts';
 
 const program = buildProgram(connectToEngine, (line) => process.stdout.write(`${line}\n`));
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
+  if (error instanceof BacktestOptionError) {
+    process.stderr.write(`scalper: ${error.message}\n`);
+    process.exit(2);
+  }
   if (
     error instanceof UnknownSettingsError ||
     error instanceof UnknownSymbolError ||

@@ -1,0 +1,98 @@
+// The bars a CLI backtest runs over, from the synthetic feed, the imported bars in the database or
+// an MT5 CSV file: `warmUp` bars before the period (the indicators converge on them, as a live bot's
+// lookback would), every bar of the period, and the first bar after it (the last cycle's quote).
+import { barColumnsOf } from '../backtest/bar-columns.ts';
+import type { BarColumns } from '../backtest/types.ts';
+import { MINUTE_MS } from '../brokers/feeds/feed.ts';
+import { decodeMt5File, Mt5CsvError, parseMt5Csv } from '../brokers/feeds/mt5-csv.ts';
+import { createSyntheticFeed } from '../brokers/feeds/synthetic.ts';
+import type { Orm } from '../db/orm.ts';
+import { eachStoredBarPage, storedBarsBefore } from '../db/stored-bars.ts';
+import { barSeriesProblems } from '../trading/bar-validation.ts';
+import type { Bar } from '../trading/market.ts';
+import { BacktestOptionError } from './backtest-option-error.ts';
+import type { BarSource } from './backtest-options.ts';
+import type { Period } from './backtest-period.ts';
+import { InputFileError, readInputFile } from './input-file.ts';
+
+/** How far past the period the next stored bar is looked for: a weekend, or a holiday after one. */
+const NEXT_BAR_SEARCH_MS = 7 * 24 * 60 * MINUTE_MS;
+
+export interface BacktestBars {
+  columns: BarColumns;
+  /** Bars opening in the period: the ones traded. */
+  traded: number;
+  /** Where they came from, as the summary says it. */
+  description: string;
+}
+
+/** The last `warmUp` bars before the period, the period's, and the first one after it. */
+export function barsAround(bars: readonly Bar[], period: Pick<Period, 'from' | 'to'>, warmUp: number): Bar[] {
+  const first = bars.findIndex((bar) => bar.openTime >= period.from);
+  const start = first < 0 ? bars.length : first;
+  const after = bars.findIndex((bar) => bar.openTime >= period.to);
+  return bars.slice(Math.max(0, start - warmUp), after < 0 ? bars.length : after + 1);
+}
+
+async function storedBars(orm: Orm, symbol: string, period: Period, warmUp: number): Promise<Bar[]> {
+  const em = orm.em.fork();
+  const bars = await storedBarsBefore(em, symbol, period.from, warmUp);
+  await eachStoredBarPage(em, symbol, { from: period.from, to: period.to + NEXT_BAR_SEARCH_MS }, (page) => {
+    for (const bar of page) bars.push(bar);
+  });
+  return barsAround(bars, period, warmUp);
+}
+
+async function csvBars(file: string, utcOffsetMinutes: number, period: Period, warmUp: number): Promise<Bar[]> {
+  try {
+    const text = decodeMt5File(await readInputFile(file));
+    return barsAround(parseMt5Csv(text, { brokerUtcOffsetMinutes: utcOffsetMinutes }), period, warmUp);
+  } catch (error) {
+    if (error instanceof InputFileError || error instanceof Mt5CsvError)
+      throw new BacktestOptionError(`--csv ${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Where an error about the bars points: the option that chose them. */
+function sourceOption(source: BarSource): string {
+  return source.kind === 'csv' ? `--csv ${source.file}` : `--source ${source.kind}`;
+}
+
+function noBars(source: BarSource, symbol: string, period: Period): BacktestOptionError {
+  const range = `[${new Date(period.from).toISOString()}, ${new Date(period.to).toISOString()})`;
+  if (source.kind === 'csv') return new BacktestOptionError(`${sourceOption(source)}: no bars in ${range}`);
+  return new BacktestOptionError(
+    `${sourceOption(source)}: no ${symbol} bars in ${range}: import an MT5 export with \`scalper import-bars\`, or use --source synthetic`,
+  );
+}
+
+/** `orm` is needed for the database source only. */
+export async function loadBacktestBars(
+  source: BarSource,
+  request: { symbol: string; period: Period; warmUp: number; seed: number; orm: Orm | null },
+): Promise<BacktestBars> {
+  const { symbol, period, warmUp } = request;
+  let bars: Bar[];
+  let description: string;
+  if (source.kind === 'synthetic') {
+    // The synthetic feed has a bar every minute.
+    const feed = createSyntheticFeed({ seed: request.seed });
+    bars = feed.barsBetween(symbol, period.from - warmUp * MINUTE_MS, period.to + MINUTE_MS);
+    description = `synthetic feed, seed ${request.seed}`;
+  } else if (source.kind === 'database') {
+    if (request.orm === null) throw new Error('the database source needs a database connection');
+    bars = await storedBars(request.orm, symbol, period, warmUp);
+    description = 'imported bars (database)';
+  } else {
+    bars = await csvBars(source.file, source.utcOffsetMinutes, period, warmUp);
+    description = `MT5 export ${source.file}`;
+  }
+  const traded = bars.filter((bar) => bar.openTime >= period.from && bar.openTime < period.to).length;
+  if (traded === 0) throw noBars(source, symbol, period);
+  // Refused here, naming the source, rather than by the engine once the run has started.
+  const problems = source.kind === 'synthetic' ? [] : barSeriesProblems(bars);
+  if (problems.length > 0)
+    throw new BacktestOptionError(`${sourceOption(source)}: invalid bars: ${problems.slice(0, 3).join('; ')}`);
+  return { columns: barColumnsOf(bars), traded, description };
+}

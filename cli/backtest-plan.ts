@@ -1,0 +1,181 @@
+// Everything a CLI backtest needs before it computes: the trading settings (a new bot's or a bot's,
+// then the settings file and the flags), the instrument it trades, the sweep grid and walk-forward
+// folds, and the bars. The engine's database is opened only for `--bot` and the database source.
+import { ZodError } from 'zod';
+import { applySweepPoint, describePoint, type SweepPoint } from '../backtest/sweep/point.ts';
+import { sweepGrid } from '../backtest/sweep/grid.ts';
+import type { BacktestSettings } from '../backtest/types.ts';
+import { walkForwardFolds, type WalkForwardFold } from '../backtest/walk-forward.ts';
+import { DEFAULT_CYCLE_DELAY_SECONDS } from '../bots/backtest-request.ts';
+import { PAPER_ACCOUNT_PREFIX } from '../brokers/accounts.ts';
+import { paperInstruments } from '../brokers/paper/instruments.ts';
+import { Bot, Instrument, type IBot } from '../db/entities/index.ts';
+import type { InstrumentSpec } from '../trading/market.ts';
+import { lookbackFor } from '../trading/strategies/lookback.ts';
+import { loadBacktestBars, type BacktestBars } from './backtest-bars.ts';
+import { BacktestOptionError } from './backtest-option-error.ts';
+import type { BacktestOptions } from './backtest-options.ts';
+import {
+  applySettingsChanges,
+  botTradingSettings,
+  NEW_BOT_SETTINGS,
+  settingsFileChanges,
+  type SettingsChanges,
+} from './backtest-settings.ts';
+import type { EngineConnection } from './engine-connection.ts';
+import { InputFileError, readInputFile } from './input-file.ts';
+
+/** Bars read before the period, in lookbacks: the live bot converges on one; the rest is margin. */
+const WARM_UP_LOOKBACKS = 2;
+
+export interface BacktestPlan {
+  settings: BacktestSettings;
+  bars: BacktestBars;
+  /** Whose settings these are, as the summary says it. */
+  settingsOrigin: string;
+  points: SweepPoint[] | undefined;
+  folds: WalkForwardFold[] | undefined;
+}
+
+function refuse(message: string): never {
+  throw new BacktestOptionError(message);
+}
+
+async function settingsFile(path: string): Promise<SettingsChanges> {
+  const origin = `--settings ${path}`;
+  try {
+    return settingsFileChanges(origin, JSON.parse(new TextDecoder().decode(await readInputFile(path))));
+  } catch (error) {
+    if (error instanceof InputFileError || error instanceof SyntaxError) refuse(`${origin}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The file's changes, then the flags' (which win). */
+function combined(file: SettingsChanges | null, flags: SettingsChanges): SettingsChanges {
+  return {
+    enabledStrategies: flags.enabledStrategies ?? file?.enabledStrategies,
+    lookback: flags.lookback ?? file?.lookback,
+    assignments: [...(file?.assignments ?? []), ...flags.assignments],
+  };
+}
+
+/** A paper account's spec at this leverage, or the spec a real account's bot cached. */
+async function instrumentOf(engine: EngineConnection | null, account: string, symbol: string, leverage: number) {
+  if (account.startsWith(PAPER_ACCOUNT_PREFIX)) {
+    const instruments = paperInstruments(leverage);
+    const spec = instruments.find((instrument) => instrument.symbol === symbol);
+    return spec ?? refuse(`--symbol ${symbol}: not a paper symbol (${instruments.map((i) => i.symbol).join(', ')})`);
+  }
+  const row = await engine?.orm.em.fork().findOne(Instrument, { brokerAccount: account, symbol });
+  if (!row)
+    refuse(
+      `--symbol ${symbol}: no ${symbol} spec cached for account ${account} (its bots cache it on their first cycle)`,
+    );
+  return {
+    symbol: row.symbol,
+    digits: row.digits,
+    point: row.point,
+    tickSize: row.tickSize,
+    tickValue: row.tickValue,
+    contractSize: row.contractSize,
+    volumeMin: row.volumeMin,
+    volumeMax: row.volumeMax,
+    volumeStep: row.volumeStep,
+    stopsLevel: row.stopsLevel,
+    freezeLevel: row.freezeLevel,
+    fillingModes: row.fillingModes as InstrumentSpec['fillingModes'],
+    maxSpreadPoints: row.maxSpreadPoints,
+    pipSize: row.pipSize,
+    marginRate: row.marginRate,
+    correlationGroup: row.correlationGroup,
+    commissionPerLot: row.commissionPerLot,
+  } satisfies InstrumentSpec;
+}
+
+function sweepPlan(options: BacktestOptions, settings: BacktestSettings) {
+  if (options.sweep === undefined) return { points: undefined, folds: undefined };
+  let points: SweepPoint[];
+  try {
+    points = sweepGrid(options.sweep.specs, settings);
+  } catch (error) {
+    refuse(error instanceof Error ? error.message : String(error));
+  }
+  const folds = options.sweep.walkForwardFolds;
+  if (folds === undefined) return { points, folds: undefined };
+  try {
+    return { points, folds: walkForwardFolds(settings, { windows: folds + 1 }) };
+  } catch (error) {
+    refuse(`--walk-forward ${folds}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The most closed bars any run needs: a swept period can lengthen an indicator's warm-up. */
+function longestLookback(settings: BacktestSettings, points: readonly SweepPoint[]): number {
+  const lookbackOf = (run: BacktestSettings) => lookbackFor(run.lookback, run.enabledStrategies, run.strategyParams);
+  let longest = lookbackOf(settings);
+  for (const point of points) {
+    try {
+      longest = Math.max(longest, lookbackOf(applySweepPoint(settings, point)));
+    } catch (error) {
+      if (!(error instanceof ZodError)) throw error;
+      refuse(`--sweep point ${describePoint(point)}: ${error.issues[0]?.message ?? error.message}`);
+    }
+  }
+  return longest;
+}
+
+async function botOf(engine: EngineConnection | null, botId: number | undefined): Promise<IBot | null> {
+  if (botId === undefined || engine === null) return null;
+  const bot = await engine.orm.em.fork().findOne(Bot, botId);
+  return bot ?? refuse(`--bot ${botId}: bot ${botId} does not exist`);
+}
+
+async function resolvePlan(options: BacktestOptions, engine: EngineConnection | null): Promise<BacktestPlan> {
+  const bot = await botOf(engine, options.botId);
+  const baseOrigin = bot ? `--bot ${bot.id}` : 'defaults';
+  const file = options.settingsFile === undefined ? null : await settingsFile(options.settingsFile);
+  const base = bot ? botTradingSettings(bot) : NEW_BOT_SETTINGS;
+  const trading = applySettingsChanges(base, combined(file, options.changes), baseOrigin);
+  const symbol = options.symbol ?? bot?.symbol ?? refuse('--symbol: required');
+  const account = bot?.brokerAccount ?? `${PAPER_ACCOUNT_PREFIX}1`;
+  const { commissionPerLot, ...instrument } = await instrumentOf(engine, account, symbol, options.leverage);
+  const settings: BacktestSettings = {
+    symbol,
+    instrument,
+    ...trading,
+    startingBalance: options.startingBalance,
+    accountMode: options.accountMode,
+    leverage: options.leverage,
+    costs: { ...options.costs, commissionPerLot: options.costs.commissionPerLot ?? commissionPerLot },
+    cycleDelaySeconds: options.cycleDelaySeconds ?? bot?.barCloseDelaySeconds ?? DEFAULT_CYCLE_DELAY_SECONDS,
+    from: options.period.from,
+    to: options.period.to,
+    seed: options.seed,
+  };
+  const { points, folds } = sweepPlan(options, settings);
+  const warmUp = WARM_UP_LOOKBACKS * longestLookback(settings, points ?? []);
+  const bars = await loadBacktestBars(options.source, {
+    symbol,
+    period: options.period,
+    warmUp,
+    seed: options.seed,
+    orm: engine?.orm ?? null,
+  });
+  const settingsOrigin = `${bot ? `bot ${bot.id} ${bot.name}` : 'new bot'}, account ${account}`;
+  return { settings, bars, settingsOrigin, points, folds };
+}
+
+/** Resolves the options into a plan; the engine's connection is closed before the computing starts. */
+export async function planBacktest(
+  options: BacktestOptions,
+  connect: () => Promise<EngineConnection>,
+): Promise<BacktestPlan> {
+  const needsEngine = options.botId !== undefined || options.source.kind === 'database';
+  const engine = needsEngine ? await connect() : null;
+  try {
+    return await resolvePlan(options, engine);
+  } finally {
+    await engine?.close();
+  }
+}
