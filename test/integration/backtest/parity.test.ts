@@ -33,10 +33,10 @@ afterAll(() => engine.stop());
 /** NUMERIC(…, scale) as the database stores it. */
 const scaled = (value: number | null, scale: number) => (value === null ? null : Number(value.toFixed(scale)));
 
+/** A deal but for who sent it: the bot's magic and client order ids against the backtest's. */
 function dealFields(deal: BrokerDeal) {
-  const { magic: _magic, comment, ...rest } = deal;
-  // The engine's own orders carry its client order id; a stop-out, MT5's "[sl …]" comment.
-  return { ...rest, comment: comment.startsWith('[') ? comment : 'engine' };
+  // A stop-out's comment is MT5's "[sl …]", the same on both sides.
+  return { ...deal, magic: 'bot', comment: deal.comment.startsWith('[') ? deal.comment : 'engine' };
 }
 
 async function liveRun(bot: IBot) {
