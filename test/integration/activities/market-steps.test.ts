@@ -8,6 +8,7 @@ import type { BrokerPort } from '../../../brokers/port.ts';
 import { Signal, type IBot } from '../../../db/entities/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { PAPER_GOLD, pinBarMinute } from '../../support/firing-minute.ts';
+import { barsToFetch } from '../../../trading/indicators/anchored-window.ts';
 
 const SEED = 5;
 const LOOKBACK = 120;
@@ -72,9 +73,9 @@ describe('fetchCandles', () => {
     const lastClosed = Math.floor(firing.now / 60_000) * 60_000 - 60_000;
     expect(result.window).toMatchObject({
       symbol: 'XAUUSDm',
-      count: LOOKBACK,
+      count: barsToFetch(LOOKBACK),
       lastOpenTime: lastClosed,
-      firstOpenTime: lastClosed - (LOOKBACK - 1) * 60_000,
+      firstOpenTime: lastClosed - (barsToFetch(LOOKBACK) - 1) * 60_000,
     });
     const quote = await engine.brokerFor(bot.brokerAccount).quote('XAUUSDm');
     expect(result).toMatchObject({ bid: quote.bid, ask: quote.ask });
@@ -87,7 +88,9 @@ describe('fetchCandles', () => {
     const failure = await failureOf(run(fetchCandles, { botId: bot.id }));
     expect(failure).toMatchObject({ type: 'InvalidBars', nonRetryable: true });
     expect(failure.message).toMatch(
-      /^invalid bars for XAUUSDm: bar 119: open time \d+ not after the previous bar's \d+$/,
+      new RegExp(
+        `^invalid bars for XAUUSDm: bar ${barsToFetch(LOOKBACK) - 1}: open time \\d+ not after the previous bar's \\d+$`,
+      ),
     );
   });
 

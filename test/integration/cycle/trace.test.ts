@@ -7,6 +7,7 @@ import { serveMetrics } from '../../../infra/metrics-server.ts';
 import { SEARCH_ATTRIBUTES } from '../../../workflows/search-attributes.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { pinBarMinute } from '../../support/firing-minute.ts';
+import { barsToFetch } from '../../../trading/indicators/anchored-window.ts';
 
 const SEED = 9;
 const LOOKBACK = 120;
@@ -64,7 +65,9 @@ describe('a cycle that traded, in the Web UI', () => {
     expect(metadata.currentDetails).toContain(
       `${side} ${order.volume} XAUUSDm @ ${order.requestedPrice} — pin_bar, decision ${order.decision!.id} (filled 10009 TRADE_RETCODE_DONE)`,
     );
-    expect(metadata.currentDetails).toMatch(/^120 XAUUSDm M1 bars up to the \d\d:\d\d UTC bar\nsignals: pin_bar /);
+    expect(metadata.currentDetails).toMatch(
+      new RegExp(`^${barsToFetch(LOOKBACK)} XAUUSDm M1 bars up to the \\d\\d:\\d\\d UTC bar\nsignals: pin_bar `),
+    );
 
     const history = await handle.fetchHistory();
     const summaries = (history.events ?? []).flatMap((event) => {
