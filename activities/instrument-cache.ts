@@ -4,6 +4,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerPort } from '../brokers/port.ts';
 import { Instrument } from '../db/entities/index.ts';
+import { instrumentSpecOf } from '../db/instrument-spec.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
 
 export async function refreshInstrument(
@@ -25,23 +26,5 @@ export async function cachedInstrument(
 ): Promise<InstrumentSpec> {
   const row = await em.findOne(Instrument, { brokerAccount: account, symbol });
   if (!row) return refreshInstrument(em, broker, account, symbol);
-  return {
-    symbol: row.symbol,
-    digits: row.digits,
-    point: row.point,
-    tickSize: row.tickSize,
-    tickValue: row.tickValue,
-    contractSize: row.contractSize,
-    volumeMin: row.volumeMin,
-    volumeMax: row.volumeMax,
-    volumeStep: row.volumeStep,
-    stopsLevel: row.stopsLevel,
-    freezeLevel: row.freezeLevel,
-    fillingModes: row.fillingModes as InstrumentSpec['fillingModes'],
-    maxSpreadPoints: row.maxSpreadPoints,
-    pipSize: row.pipSize,
-    marginRate: row.marginRate,
-    correlationGroup: row.correlationGroup,
-    commissionPerLot: row.commissionPerLot,
-  };
+  return instrumentSpecOf(row);
 }

@@ -10,7 +10,7 @@ import { DEFAULT_CYCLE_DELAY_SECONDS } from '../bots/backtest-request.ts';
 import { PAPER_ACCOUNT_PREFIX } from '../brokers/accounts.ts';
 import { paperInstruments } from '../brokers/paper/instruments.ts';
 import { Bot, Instrument, type IBot } from '../db/entities/index.ts';
-import type { InstrumentSpec } from '../trading/market.ts';
+import { instrumentSpecOf } from '../db/instrument-spec.ts';
 import { lookbackFor } from '../trading/strategies/lookback.ts';
 import { loadBacktestBars, type BacktestBars } from './backtest-bars.ts';
 import { BacktestOptionError } from './backtest-option-error.ts';
@@ -72,25 +72,7 @@ async function instrumentOf(engine: EngineConnection | null, account: string, sy
     refuse(
       `--symbol ${symbol}: no ${symbol} spec cached for account ${account} (its bots cache it on their first cycle)`,
     );
-  return {
-    symbol: row.symbol,
-    digits: row.digits,
-    point: row.point,
-    tickSize: row.tickSize,
-    tickValue: row.tickValue,
-    contractSize: row.contractSize,
-    volumeMin: row.volumeMin,
-    volumeMax: row.volumeMax,
-    volumeStep: row.volumeStep,
-    stopsLevel: row.stopsLevel,
-    freezeLevel: row.freezeLevel,
-    fillingModes: row.fillingModes as InstrumentSpec['fillingModes'],
-    maxSpreadPoints: row.maxSpreadPoints,
-    pipSize: row.pipSize,
-    marginRate: row.marginRate,
-    correlationGroup: row.correlationGroup,
-    commissionPerLot: row.commissionPerLot,
-  } satisfies InstrumentSpec;
+  return instrumentSpecOf(row);
 }
 
 function sweepPlan(options: BacktestOptions, settings: BacktestSettings) {
