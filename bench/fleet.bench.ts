@@ -143,6 +143,12 @@ try {
   console.log(
     [
       `schedules' own count: ${skipped.missedCatchupWindow} missed their catch-up window, ${skipped.skippedOverlap} skipped for overlap${skipped.notDescribed > 0 ? ` (${skipped.notDescribed} schedules did not answer)` : ''}`,
+      `RSS MB at the start, every 10 minutes and the end: ${Object.entries(resources)
+        .map(
+          ([name, usage]) =>
+            `${name} ${usage ? `${usage.rssMbOverTime.join(' → ')}${usage.alive ? '' : ' (DIED)'}` : '–'}`,
+        )
+        .join('; ')}`,
       '',
       `Where a cycle's time goes (${Object.values(steps)[0]?.waitMs.count ?? 0} samples per step at most): p50 / p99 ms`,
       '| step | waited in queue | ran |',

@@ -45,15 +45,39 @@ export function sampleProcess(pid: number, withChildren = false): ProcSample | n
 
 export interface ProcessUsage {
   maxRssMb: number;
+  /** RSS at the start and at every 10 minutes after it, then at the end: flat, or growing. */
+  rssMbOverTime: number[];
+  /** Whether the process was still there at the last sample. */
+  alive: boolean;
   /** Mean CPU over the window, in percent of one core. */
   cpuPercent: number;
+}
+
+const TEN_MINUTES_MS = 600_000;
+
+/** RSS at the first sample, the first at or after each 10-minute mark, and the last, in MB. */
+function rssOverTime(samples: ReadonlyArray<ProcSample & { at: number }>): number[] {
+  const first = samples[0];
+  if (first === undefined) return [];
+  const marks: number[] = [];
+  let next = first.at;
+  for (const sample of samples) {
+    if (sample.at >= next) {
+      marks.push(Math.round(sample.rssKb / 1024));
+      next += TEN_MINUTES_MS;
+    }
+  }
+  marks.push(Math.round(samples.at(-1)!.rssKb / 1024));
+  return marks;
 }
 
 /** Samples a process every `everyMs` until stopped; usage is max RSS and mean CPU between first and last sample. */
 export function watchProcess(pid: number, withChildren: boolean, everyMs = 5_000) {
   const samples: Array<ProcSample & { at: number }> = [];
+  let alive = true;
   const take = () => {
     const sample = sampleProcess(pid, withChildren);
+    alive = sample !== null;
     if (sample) samples.push({ ...sample, at: performance.now() });
   };
   take();
@@ -67,6 +91,8 @@ export function watchProcess(pid: number, withChildren: boolean, everyMs = 5_000
       const seconds = first && last ? (last.at - first.at) / 1000 : 0;
       return {
         maxRssMb: Math.max(0, ...samples.map((sample) => sample.rssKb)) / 1024,
+        rssMbOverTime: rssOverTime(samples),
+        alive,
         cpuPercent:
           first && last && seconds > 0 ? ((last.cpuTicks - first.cpuTicks) / TICKS_PER_SECOND / seconds) * 100 : 0,
       };
