@@ -6,7 +6,7 @@ import { placeOrder, closePosition, modifyPosition } from '../brokers/paper/trad
 import type { PaperMarket } from '../brokers/paper/market.ts';
 import type { PaperState } from '../brokers/paper/state.ts';
 import { settleStops } from '../brokers/paper/stop-settlement.ts';
-import { accountInfo, positionViews } from '../brokers/paper/valuation.ts';
+import { accountInfo } from '../brokers/paper/valuation.ts';
 import type { BrokerPosition } from '../brokers/port.ts';
 import { killSwitchState } from '../trading/kill-switch.ts';
 import type { InstrumentSpec, Quote } from '../trading/market.ts';
@@ -40,7 +40,11 @@ export interface DecidedSignal {
   outcome: DecisionOutcome;
 }
 
-function openPositionsOf(account: BacktestAccount, positions: readonly BrokerPosition[]): OpenPosition[] {
+/** The account's positions as the live context reads them (the paper state's are the broker's view). */
+function openPositionsOf(
+  account: BacktestAccount,
+  positions: readonly Pick<BrokerPosition, 'magic' | 'symbol' | 'side' | 'volume' | 'priceOpen'>[],
+): OpenPosition[] {
   return positions.map((p) => ({
     magic: p.magic,
     symbol: p.symbol,
@@ -82,7 +86,7 @@ export function decideSignals(
     bot: { autoTrade: true, magic: BACKTEST_MAGIC },
     tradingState: { state: 'active' as const, reason: 'active' },
     account: { balance: info.balance, freeMargin: info.freeMargin, leverage: info.leverage },
-    openPositions: openPositionsOf(account, positionViews(state, market, now)),
+    openPositions: openPositionsOf(account, state.positions),
     instrument,
     quote: { bid: quote.bid, ask: quote.ask },
     now,
@@ -141,7 +145,7 @@ export function closeAll(account: BacktestAccount, reason: 'kill_switch' | 'end_
 export function managePositions(account: BacktestAccount, quote: Quote, now: number): string | null {
   const { state, market, instrument, risk } = account;
   if (state.positions.length === 0) return null;
-  const positions = positionViews(state, market, now);
+  const positions = state.positions;
   const balance = state.balanceCents / 100;
   const marked = positions.map((p) => ({ side: p.side, volume: p.volume, openPrice: p.priceOpen, quote, instrument }));
   const exposure = killSwitchState(marked, balance, risk.killSwitchMaxUnrealizedPct);

@@ -115,8 +115,8 @@ export function runBacktest(
     }
     if (account.book.openCount > 0) {
       exposure.open++;
-      for (const strategy of new Set(account.book.openStrategies())) {
-        exposure.byStrategy.set(strategy, (exposure.byStrategy.get(strategy) ?? 0) + 1);
+      for (const [strategy, open] of account.book.openByStrategy) {
+        if (open > 0) exposure.byStrategy.set(strategy, (exposure.byStrategy.get(strategy) ?? 0) + 1);
       }
     }
   }

@@ -36,10 +36,8 @@ export class TradeBook {
   readonly #orders = new Map<string, PlacedOrder>();
   #dealsSeen = 0;
 
-  /** Open trades by strategy, for exposure. */
-  openStrategies(): Iterable<StrategyName> {
-    return [...this.#open.values()].map((trade) => trade.strategy);
-  }
+  /** Open trades per strategy (0 once all of a strategy's closed), for exposure. */
+  readonly openByStrategy = new Map<StrategyName, number>();
 
   get openCount(): number {
     return this.#open.size;
@@ -94,6 +92,7 @@ export class TradeBook {
   #start(deal: BrokerDeal, volume: number, commission: number): void {
     const order = this.#orders.get(deal.order);
     if (order === undefined) return;
+    this.openByStrategy.set(order.strategy, (this.openByStrategy.get(order.strategy) ?? 0) + 1);
     this.#open.set(deal.positionId, {
       strategy: order.strategy,
       side: deal.side,
@@ -113,6 +112,7 @@ export class TradeBook {
 
   #complete(positionId: string, trade: OpenTrade): void {
     this.#open.delete(positionId);
+    this.openByStrategy.set(trade.strategy, this.openByStrategy.get(trade.strategy)! - 1);
     this.trades.push({
       positionId,
       strategy: trade.strategy,

@@ -38,6 +38,7 @@ export function findStopExit(
   point: number,
   priority: StopsPriority,
 ): StopExit | null {
+  if (!mayReach(bar, position, point)) return null;
   const closingAt = (ms: number): number => {
     const quote = quoteOnPath(bar, ms, point);
     return position.side === 'buy' ? quote.bid : quote.ask;
@@ -56,6 +57,22 @@ export function findStopExit(
   // Pessimistic option: a bar that reaches both levels took the SL, at the time it reached the TP.
   if (tp !== null && sl !== null && priority === 'sl_first') return { ...sl, offsetMs: tp.offsetMs };
   return tp;
+}
+
+/**
+ * Whether the bar's range could reach a level at all: the closing side's prices stay within the
+ * bar's low–high (shifted by the spread for the Ask), give or take a point of rounding. Most bars
+ * reach neither level, and are passed over without walking their path.
+ */
+function mayReach(bar: Bar, position: StopLevels, point: number): boolean {
+  const shift = position.side === 'buy' ? 0 : bar.spread * point;
+  // A buy's SL and a sell's TP are reached from above; the other two from below.
+  const fromAbove = position.side === 'buy' ? position.sl : position.tp;
+  const fromBelow = position.side === 'buy' ? position.tp : position.sl;
+  return (
+    (fromAbove !== null && bar.low + shift - point <= fromAbove) ||
+    (fromBelow !== null && bar.high + shift + point >= fromBelow)
+  );
 }
 
 /**

@@ -57,7 +57,10 @@ export function evaluateStrategies(
   if (window.count === 0) return [];
   const input = { window, instrument };
   const signals: StrategySignal[] = [];
-  for (const name of new Set(enabled)) {
+  for (let i = 0; i < enabled.length; i++) {
+    const name = enabled[i]!;
+    // Once per strategy, however often it is listed.
+    if (enabled.indexOf(name) !== i) continue;
     const hit = strategy(name).evaluate(input, params[name]);
     if (hit !== null) signals.push({ strategy: name, barOpenTime: window.openTime(0), ...hit });
   }
