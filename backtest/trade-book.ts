@@ -75,8 +75,10 @@ export class TradeBook {
     }
     const reason: TradeCloseReason = deal.reason === 'sl' || deal.reason === 'tp' ? deal.reason : clientReason;
     const closing = deal.entry === 'inout' ? trade.volume - trade.closedVolume : deal.volume;
-    // A reversal's commission is charged on its whole volume: the closing share goes to this trade.
-    const commissionShare = deal.entry === 'inout' ? (deal.commission * closing) / deal.volume : deal.commission;
+    // A reversal's commission is charged on its whole volume: the closing share, in whole cents, goes
+    // to this trade and the rest to the new one, so the trades still add up to the balance.
+    const commissionShare =
+      deal.entry === 'inout' ? roundCents((deal.commission * closing) / deal.volume) : deal.commission;
     trade.commission += commissionShare;
     trade.profit += deal.profit;
     trade.closedVolume += closing;

@@ -1,0 +1,128 @@
+// The backtester's own rules, over a few days of the synthetic market: its books balance, the
+// kill-switch ends a run, a netting account reverses, bad input is refused with the reason.
+import { barColumnsOf } from '../../../backtest/bar-columns.ts';
+import { BacktestInputError, runBacktest } from '../../../backtest/run.ts';
+import type { BacktestJournal, BacktestSettings } from '../../../backtest/types.ts';
+import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
+import { paperInstruments } from '../../../brokers/paper/index.ts';
+import type { Bar } from '../../../trading/market.ts';
+import { riskSettingsSchema } from '../../../trading/risk/index.ts';
+import { STRATEGY_NAMES, strategyParamsSchema } from '../../../trading/strategies/index.ts';
+
+const DAY = 86_400_000;
+const FROM = Date.UTC(2025, 2, 3);
+const TO = FROM + 3 * DAY;
+const BARS = createSyntheticFeed({ seed: 5 }).barsBetween('XAUUSDm', FROM - 2 * DAY, TO + 60_000);
+const { commissionPerLot, ...GOLD } = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
+
+function settings(overrides: { risk?: Record<string, unknown>; mode?: 'hedging' | 'netting' } = {}): BacktestSettings {
+  return {
+    symbol: 'XAUUSDm',
+    instrument: GOLD,
+    enabledStrategies: [...STRATEGY_NAMES],
+    strategyParams: strategyParamsSchema.parse({}),
+    riskSettings: riskSettingsSchema.parse({ decisionMinScore: 0.3, ...overrides.risk }),
+    lookback: undefined,
+    startingBalance: 10_000,
+    accountMode: overrides.mode ?? 'hedging',
+    leverage: 100,
+    costs: { spreadPoints: null, commissionPerLot, slippagePoints: 0, slippageJitterPoints: 0 },
+    cycleDelaySeconds: 2,
+    from: FROM,
+    to: TO,
+    seed: 1,
+  };
+}
+
+const cents = (amount: number) => Math.round(amount * 100);
+
+describe('runBacktest', () => {
+  const result = runBacktest(barColumnsOf(BARS), settings());
+
+  it('keeps its books: trades add up to the balance, the curve ends on it, exposure is a share', () => {
+    expect(result.overall.count).toBeGreaterThan(20);
+    expect(result.bars).toBe(3 * 24 * 60);
+    expect(cents(result.trades.reduce((sum, trade) => sum + trade.pnl, 0))).toBe(
+      cents(result.finalBalance - result.startingBalance),
+    );
+    expect(cents(result.overall.netPnl)).toBe(cents(result.finalBalance - result.startingBalance));
+    expect(result.equity.at(-1)!.balance).toBe(result.finalBalance);
+    expect(result.overall.exposure).toBeGreaterThan(0);
+    expect(result.overall.exposure).toBeLessThanOrEqual(1);
+    const perStrategy = Object.values(result.byStrategy).reduce((sum, stats) => sum + stats!.count, 0);
+    expect(perStrategy).toBe(result.overall.count);
+    expect(result.decisions.opened + result.decisions.ignored).toBe(result.signals);
+  });
+
+  it('closes every trade inside the period, what is left open at its last cycle', () => {
+    for (const trade of result.trades) {
+      expect(trade.openTime).toBeGreaterThanOrEqual(FROM);
+      expect(trade.closeTime).toBeLessThanOrEqual(TO + 60_000);
+      expect(trade.closeTime).toBeGreaterThanOrEqual(trade.openTime);
+    }
+    const reasons = new Set(result.trades.map((trade) => trade.closeReason));
+    expect([...reasons].every((reason) => ['sl', 'tp', 'end_of_test'].includes(reason))).toBe(true);
+  });
+
+  it('stops at the automatic kill-switch, with everything closed for it', () => {
+    const killed = runBacktest(barColumnsOf(BARS), settings({ risk: { killSwitchMaxUnrealizedPct: 0.01 } }));
+    expect(killed.killSwitch).not.toBeNull();
+    expect(killed.killSwitch!.reason).toMatch(
+      /^unrealised loss -\d+\.\d\d USD is \d+\.\d\d% of the balance \(limit 0.01%\)$/,
+    );
+    const last = killed.trades.filter((trade) => trade.closeTime === killed.killSwitch!.time);
+    expect(last.length).toBeGreaterThan(0);
+    expect(last.every((trade) => trade.closeReason === 'kill_switch')).toBe(true);
+    expect(killed.trades.every((trade) => trade.openTime <= killed.killSwitch!.time)).toBe(true);
+  });
+
+  it('nets on a netting account: one position at a time, reversed or reduced by the other side', () => {
+    const journal: BacktestJournal = { signals: [], decisions: [], orders: [], deals: [] };
+    const netting = runBacktest(
+      barColumnsOf(BARS),
+      settings({ mode: 'netting', risk: { correlationBlock: false } }),
+      undefined,
+      journal,
+    );
+    expect(journal.deals.some((deal) => deal.entry === 'inout' || deal.entry === 'out')).toBe(true);
+    // One position at a time: trades never overlap.
+    const sorted = [...netting.trades].sort((a, b) => a.openTime - b.openTime);
+    sorted.slice(1).forEach((trade, i) => expect(trade.openTime).toBeGreaterThanOrEqual(sorted[i]!.closeTime));
+    expect(cents(netting.trades.reduce((sum, trade) => sum + trade.pnl, 0))).toBe(
+      cents(netting.finalBalance - netting.startingBalance),
+    );
+  });
+
+  it('decides on the bar before a gap in the first minute with prices after it', () => {
+    const plain: BacktestJournal = { signals: [], decisions: [], orders: [], deals: [] };
+    runBacktest(barColumnsOf(BARS), settings(), undefined, plain);
+    // A two-hour hole right after a bar that signalled.
+    const signalled = plain.signals.find((signal) => signal.barOpenTime >= FROM + 3_600_000)!;
+    const holeFrom = signalled.barOpenTime + 60_000;
+    const holeTo = holeFrom + 7_200_000;
+    const gapped: Bar[] = BARS.filter((bar) => bar.openTime < holeFrom || bar.openTime >= holeTo);
+    const journal: BacktestJournal = { signals: [], decisions: [], orders: [], deals: [] };
+    runBacktest(barColumnsOf(gapped), settings(), undefined, journal);
+    expect(journal.decisions.every(({ time }) => time < holeFrom || time >= holeTo)).toBe(true);
+    const decided = journal.decisions.find(({ signal }) => signal.barOpenTime === signalled.barOpenTime);
+    expect(decided?.time).toBe(holeTo + 2_000);
+  });
+
+  it.each([
+    ['from after to', { from: TO, to: FROM }, 'from must be before to'],
+    ['no bars in the period', { from: TO + 10 * DAY, to: TO + 11 * DAY }, 'no bars for XAUUSDm in'],
+    ['no money', { startingBalance: 0 }, 'startingBalance must be positive'],
+  ])('refuses %s', (_name, change, message) => {
+    expect(() => runBacktest(barColumnsOf(BARS), { ...settings(), ...change })).toThrow(
+      expect.objectContaining({ name: 'Error', message: expect.stringContaining(message) }),
+    );
+    expect(() => runBacktest(barColumnsOf(BARS), { ...settings(), ...change })).toThrow(BacktestInputError);
+  });
+
+  it('refuses broken bars, naming the bar', () => {
+    const broken = BARS.map((bar, i) => (i === 7 ? { ...bar, high: bar.low - 1 } : bar));
+    expect(() => runBacktest(barColumnsOf(broken), settings())).toThrow(
+      /invalid bars: bar 7: high below open or close/,
+    );
+  });
+});
