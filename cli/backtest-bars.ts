@@ -3,11 +3,9 @@
 // lookback would), every bar of the period, and the first bar after it (the last cycle's quote).
 import { barColumnsOf } from '../backtest/bar-columns.ts';
 import type { BarColumns } from '../backtest/types.ts';
-import { MINUTE_MS } from '../brokers/feeds/feed.ts';
 import { decodeMt5File, Mt5CsvError, parseMt5Csv } from '../brokers/feeds/mt5-csv.ts';
-import { createSyntheticFeed } from '../brokers/feeds/synthetic.ts';
+import { barsAround, storedBacktestBars, syntheticBacktestBars } from '../bots/backtest-bars.ts';
 import type { Orm } from '../db/orm.ts';
-import { eachStoredBarPage, storedBarsBefore } from '../db/stored-bars.ts';
 import { barSeriesProblems } from '../trading/bar-validation.ts';
 import type { Bar } from '../trading/market.ts';
 import { BacktestOptionError } from './backtest-option-error.ts';
@@ -15,32 +13,12 @@ import type { BarSource } from './backtest-options.ts';
 import type { Period } from './backtest-period.ts';
 import { InputFileError, readInputFile } from './input-file.ts';
 
-/** How far past the period the next stored bar is looked for: a weekend, or a holiday after one. */
-const NEXT_BAR_SEARCH_MS = 7 * 24 * 60 * MINUTE_MS;
-
 export interface BacktestBars {
   columns: BarColumns;
   /** Bars opening in the period: the ones traded. */
   traded: number;
   /** Where they came from, as the summary says it. */
   description: string;
-}
-
-/** The last `warmUp` bars before the period, the period's, and the first one after it. */
-export function barsAround(bars: readonly Bar[], period: Pick<Period, 'from' | 'to'>, warmUp: number): Bar[] {
-  const first = bars.findIndex((bar) => bar.openTime >= period.from);
-  const start = first < 0 ? bars.length : first;
-  const after = bars.findIndex((bar) => bar.openTime >= period.to);
-  return bars.slice(Math.max(0, start - warmUp), after < 0 ? bars.length : after + 1);
-}
-
-async function storedBars(orm: Orm, symbol: string, period: Period, warmUp: number): Promise<Bar[]> {
-  const em = orm.em.fork();
-  const bars = await storedBarsBefore(em, symbol, period.from, warmUp);
-  await eachStoredBarPage(em, symbol, { from: period.from, to: period.to + NEXT_BAR_SEARCH_MS }, (page) => {
-    for (const bar of page) bars.push(bar);
-  });
-  return barsAround(bars, period, warmUp);
 }
 
 async function csvBars(file: string, utcOffsetMinutes: number, period: Period, warmUp: number): Promise<Bar[]> {
@@ -76,13 +54,11 @@ export async function loadBacktestBars(
   let bars: Bar[];
   let description: string;
   if (source.kind === 'synthetic') {
-    // The synthetic feed has a bar every minute.
-    const feed = createSyntheticFeed({ seed: request.seed });
-    bars = feed.barsBetween(symbol, period.from - warmUp * MINUTE_MS, period.to + MINUTE_MS);
+    bars = syntheticBacktestBars(symbol, request.seed, period, warmUp);
     description = `synthetic feed, seed ${request.seed}`;
   } else if (source.kind === 'database') {
     if (request.orm === null) throw new Error('the database source needs a database connection');
-    bars = await storedBars(request.orm, symbol, period, warmUp);
+    bars = await storedBacktestBars(request.orm, symbol, period, warmUp);
     description = 'imported bars (database)';
   } else {
     bars = await csvBars(source.file, source.utcOffsetMinutes, period, warmUp);

@@ -156,7 +156,10 @@ export function addBacktestCommand(
     .option('--param <strategy.key=value>', 'a strategy parameter, e.g. pin_bar.maxBodyRatio=0.3 (repeatable)', collect)
     .option('--risk <key=value>', 'a risk setting, e.g. riskPerTradePct=1 (repeatable)', collect)
     .option('--settings <file>', "a bot's settings as JSON, as `scalper show` prints them; the flags above win")
-    .option('--lookback <bars>', "closed bars per cycle (raised to the strategies' warm-up)")
+    .option(
+      '--lookback <bars>',
+      "fewest closed bars in the strategies' window, up to twice as many (raised to the strategies' warm-up)",
+    )
     .option('--balance <amount>', `starting balance (default: ${OPTION_DEFAULTS.balance})`)
     .option('--account-mode <mode>', `hedging or netting (default: ${OPTION_DEFAULTS.accountMode})`)
     .option('--leverage <n>', `account leverage, 1:n (default: ${OPTION_DEFAULTS.leverage})`)

@@ -145,7 +145,11 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
       'cycle that many seconds after each M1 bar closes; off: the interval',
       afterBarClose,
     )
-    .option('--lookback <bars>', "closed bars per cycle (raised to the strategies' warm-up)", integer)
+    .option(
+      '--lookback <bars>',
+      "fewest closed bars in the strategies' window, up to twice as many (raised to the strategies' warm-up)",
+      integer,
+    )
     .option('--risk <key=value>', 'a risk setting, e.g. maxConcurrentPositions=2 (repeatable)', setting)
     .option('--param <strategy.key=value>', 'a strategy parameter, e.g. pin_bar.maxBodyRatio=0.3 (repeatable)', setting)
     .action(

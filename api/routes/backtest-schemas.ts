@@ -79,7 +79,9 @@ export const backtestBody = z
     riskSettings: riskSettingsInput.optional().describe('Risk settings; the rest default'),
     lookback: botSettingsShape.lookback
       .optional()
-      .describe("Closed bars per cycle; raised to what the enabled strategies' indicators need"),
+      .describe(
+        "Fewest closed bars the strategies' window holds (it holds up to twice as many); raised to what the enabled strategies' indicators need",
+      ),
     startingBalance: replayShape.startingBalance.default(10_000).describe('Account balance at from (default 10000)'),
     accountMode: replayShape.accountMode.default('hedging').describe('hedging (default) or netting'),
     leverage: replayShape.leverage.default(100).describe('Account leverage, 1:N (default 100)'),

@@ -49,7 +49,7 @@ const settingsShape = {
     'Cycle this many seconds after each M1 bar closes instead of every scheduleIntervalSeconds; null (default): the interval',
   ),
   lookback: botSettingsShape.lookback.describe(
-    "Closed bars per cycle; raised to what the enabled strategies' indicators need",
+    "Fewest closed bars the strategies' window holds (it holds up to twice as many); raised to what the enabled strategies' indicators need",
   ),
 };
 

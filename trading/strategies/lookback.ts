@@ -22,9 +22,10 @@ function convergedWindowOf<Name extends StrategyName>(name: Name, params: Strate
 }
 
 /**
- * Closed bars per cycle: the requested count, raised until every enabled strategy has its warm-up
- * and every EMA and ADX it reads gives its seed (the window's first close) under 0.1 % weight
- * (convergedWindow; twice the warm-up was not enough: EMA(200) kept 1.8 %). Default parameters
+ * The lookback (the fewest closed bars a strategies' window holds): the requested count, raised
+ * until every enabled strategy has its warm-up and every EMA and ADX it reads gives its seed (the
+ * window's first close) under 0.1 % weight (convergedWindow; twice the warm-up was not enough:
+ * EMA(200) kept 1.8 %). Default parameters
  * need 693 bars (trend pullback's EMA(200)); periods that need more than a bot may fetch are refused.
  */
 export function lookbackFor(

@@ -2,6 +2,7 @@
 // (the engine in a worker thread), GET /backtests/:id follows it to the same numbers runBacktest
 // gives directly on the same bars and settings, with its HTML report and trades; bad requests are
 // 400s naming the field and write nothing; a backtest the engine refuses ends failed, saying why.
+// Over 300 lines on purpose: every case shares one worker and database start, as the other route files do.
 import type { z } from 'zod';
 import type { backtestSchema } from '../../../api/routes/backtest-schemas.ts';
 import { workflowRunUrl } from '../../../api/web-ui.ts';

@@ -1,4 +1,4 @@
-import { barsAround } from '../../../cli/backtest-bars.ts';
+import { barsAround } from '../../../bots/backtest-bars.ts';
 import { BacktestOptionError } from '../../../cli/backtest-option-error.ts';
 import { parseBacktestOptions, type RawBacktestOptions } from '../../../cli/backtest-options.ts';
 import { parsePeriod } from '../../../cli/backtest-period.ts';
