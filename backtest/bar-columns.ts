@@ -5,26 +5,29 @@ import { barSeriesProblems } from '../trading/bar-validation.ts';
 import type { Bar } from '../trading/market.ts';
 import type { BarColumns } from './types.ts';
 
-export function barColumnsOf(bars: readonly Bar[], allocate = (bytes: number) => new ArrayBuffer(bytes)): BarColumns {
-  const column = () => new Float64Array(allocate(bars.length * Float64Array.BYTES_PER_ELEMENT));
-  const columns: BarColumns = {
-    openTime: column(),
-    open: column(),
-    high: column(),
-    low: column(),
-    close: column(),
-    tickVolume: column(),
-    spread: column(),
-  };
-  bars.forEach((bar, i) => {
-    columns.openTime[i] = bar.openTime;
-    columns.open[i] = bar.open;
-    columns.high[i] = bar.high;
-    columns.low[i] = bar.low;
-    columns.close[i] = bar.close;
-    columns.tickVolume[i] = bar.tickVolume;
-    columns.spread[i] = bar.spread;
-  });
+const COLUMNS = ['openTime', 'open', 'high', 'low', 'close', 'tickVolume', 'spread'] as const;
+
+/** Columns for `capacity` bars. */
+export function emptyBarColumns(capacity: number): BarColumns {
+  const column = () => new Float64Array(capacity);
+  return Object.fromEntries(COLUMNS.map((name) => [name, column()])) as Record<keyof BarColumns, Float64Array>;
+}
+
+export function setBarAt(columns: BarColumns, i: number, bar: Bar): void {
+  for (const name of COLUMNS) columns[name][i] = bar[name];
+}
+
+/** The first `count` bars of `columns`, without copying them. */
+export function leadingBars(columns: BarColumns, count: number): BarColumns {
+  return Object.fromEntries(COLUMNS.map((name) => [name, columns[name].subarray(0, count)])) as Record<
+    keyof BarColumns,
+    Float64Array
+  >;
+}
+
+export function barColumnsOf(bars: readonly Bar[]): BarColumns {
+  const columns = emptyBarColumns(bars.length);
+  bars.forEach((bar, i) => setBarAt(columns, i, bar));
   return columns;
 }
 

@@ -5,6 +5,7 @@
 //   npm run bench:backtest [-- --days 365 --sweep-days 30 --json]
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { emptyBarColumns, leadingBars, setBarAt } from '../backtest/bar-columns.ts';
 import { runBacktest } from '../backtest/run.ts';
 import { sweepGrid } from '../backtest/sweep/grid.ts';
 import { runSweep } from '../backtest/sweep/pool.ts';
@@ -34,34 +35,12 @@ const sweepDays = Number(values['sweep-days']);
 /** The feed's bars, a day at a time into columns: the year never exists as 525,600 objects. */
 function syntheticColumns(from: number, to: number): BarColumns {
   const feed = createSyntheticFeed({ seed: 42 });
-  const capacity = Math.ceil((to - from) / 60_000);
-  const column = () => new Float64Array(capacity);
-  const columns: BarColumns = {
-    openTime: column(),
-    open: column(),
-    high: column(),
-    low: column(),
-    close: column(),
-    tickVolume: column(),
-    spread: column(),
-  };
+  const columns = emptyBarColumns(Math.ceil((to - from) / 60_000));
   let count = 0;
   for (let day = from; day < to; day += DAY_MS) {
-    for (const bar of feed.barsBetween(SYMBOL, day, Math.min(to, day + DAY_MS))) {
-      for (const key of Object.keys(columns) as (keyof BarColumns)[]) columns[key][count] = bar[key];
-      count++;
-    }
+    for (const bar of feed.barsBetween(SYMBOL, day, Math.min(to, day + DAY_MS))) setBarAt(columns, count++, bar);
   }
-  const used = (values: Float64Array) => values.subarray(0, count);
-  return {
-    openTime: used(columns.openTime),
-    open: used(columns.open),
-    high: used(columns.high),
-    low: used(columns.low),
-    close: used(columns.close),
-    tickVolume: used(columns.tickVolume),
-    spread: used(columns.spread),
-  };
+  return leadingBars(columns, count);
 }
 
 /** The ceiling: one EMA over the closes in a bare loop, nothing else. */
