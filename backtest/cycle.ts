@@ -92,7 +92,9 @@ export function decideSignals(
     now,
     recentLosses: recentLosses(account.book, now, account.bookedUntil),
   };
-  const decided = signals.map((signal) => ({ signal, outcome: decide({ ...context, signal }) }));
+  // In words only for a journal: the run's own counts read the checks' names and results.
+  const explain = account.journal !== undefined;
+  const decided = signals.map((signal) => ({ signal, outcome: decide({ ...context, signal }, { explain }) }));
   account.journal?.decisions.push(...decided.map((d) => ({ ...d, time: now })));
   return decided;
 }

@@ -23,21 +23,34 @@ export const barSchema = z
 const isPrice = (value: number): boolean => Number.isFinite(value) && value > 0;
 const isCount = (value: number): boolean => Number.isSafeInteger(value) && value >= 0;
 
-/** barSchema's rules in plain arithmetic (a test holds them equal): the fast path for long histories. */
-export function isValidBar(bar: Bar): boolean {
+/** barSchema's rules in plain arithmetic on a bar's fields: the fast path for long histories. */
+export function barFieldsValid(
+  openTime: number,
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+  tickVolume: number,
+  spread: number,
+): boolean {
   return (
-    Number.isSafeInteger(bar.openTime) &&
-    bar.openTime >= 0 &&
-    bar.openTime % BAR_MS === 0 &&
-    isPrice(bar.open) &&
-    isPrice(bar.high) &&
-    isPrice(bar.low) &&
-    isPrice(bar.close) &&
-    isCount(bar.tickVolume) &&
-    isCount(bar.spread) &&
-    bar.high >= Math.max(bar.open, bar.close) &&
-    bar.low <= Math.min(bar.open, bar.close)
+    Number.isSafeInteger(openTime) &&
+    openTime >= 0 &&
+    openTime % BAR_MS === 0 &&
+    isPrice(open) &&
+    isPrice(high) &&
+    isPrice(low) &&
+    isPrice(close) &&
+    isCount(tickVolume) &&
+    isCount(spread) &&
+    high >= Math.max(open, close) &&
+    low <= Math.min(open, close)
   );
+}
+
+/** barSchema's rules in plain arithmetic (a test holds them equal). */
+export function isValidBar(bar: Bar): boolean {
+  return barFieldsValid(bar.openTime, bar.open, bar.high, bar.low, bar.close, bar.tickVolume, bar.spread);
 }
 
 function isBarShaped(candidate: unknown): candidate is Bar {

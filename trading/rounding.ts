@@ -29,7 +29,11 @@ const grids = new Map<number, { units: number; scale: number }>();
 /** Instruments have a handful of steps; random ones (property tests) must not grow the cache. */
 const MAX_GRIDS = 256;
 
+/** The last grid asked for: a run of roundings is mostly on one step (a backtest's hot path). */
+let last = { step: Number.NaN, grid: { units: 1, scale: 1 } };
+
 function gridOf(step: number): { units: number; scale: number } {
+  if (step === last.step) return last.grid;
   let grid = grids.get(step);
   if (grid === undefined) {
     const scale = 10 ** decimalsOf(step);
@@ -37,6 +41,7 @@ function gridOf(step: number): { units: number; scale: number } {
     if (grids.size >= MAX_GRIDS) grids.clear();
     grids.set(step, grid);
   }
+  last = { step, grid };
   return grid;
 }
 

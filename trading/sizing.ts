@@ -33,7 +33,8 @@ export interface PositionSize {
   /** Lots to trade; 0 when not tradable. */
   volume: number;
   tradable: boolean;
-  reason: string;
+  /** The sizing in words, built when asked: a backtest sizes without words. */
+  reason(): string;
   /** Money the trade may lose at the stop: riskPerTradePct of the balance. */
   riskBudget: number;
   /** Money lost at the stop per 1 lot, commission included. */
@@ -73,7 +74,7 @@ export function sizePosition(input: SizingInput): PositionSize {
   const costs = (loss: LossAtStop): string =>
     `${money(loss.price)} price over ${stopTicks} ticks from the ${side === 'buy' ? 'ask' : 'bid'}, ` +
     `${ticksBetween(quote.bid, quote.ask, instrument)} of them spread, + ${money(loss.commission)} round-trip commission`;
-  const untradable = (reason: string, exactVolume = 0): PositionSize => ({
+  const untradable = (reason: () => string, exactVolume = 0): PositionSize => ({
     volume: 0,
     tradable: false,
     reason,
@@ -82,15 +83,16 @@ export function sizePosition(input: SizingInput): PositionSize {
     exactVolume,
     lossAtStop: stopTicks > 0 ? lossAtStop(instrument.volumeMin, stopTicks, instrument) : null,
   });
-  if (!(stopTicks > 0)) return untradable('stop-loss distance is zero, risk cannot be sized');
-  if (!(riskBudget > 0)) return untradable(`risk budget ${money(riskBudget)} is not positive`);
+  if (!(stopTicks > 0)) return untradable(() => 'stop-loss distance is zero, risk cannot be sized');
+  if (!(riskBudget > 0)) return untradable(() => `risk budget ${money(riskBudget)} is not positive`);
 
   const exactVolume = riskBudget / riskPerLot;
   const fitting = roundVolumeDown(exactVolume, instrument);
   const volume = Math.min(fitting, roundVolumeDown(instrument.volumeMax, instrument));
   if (volume < instrument.volumeMin) {
     return untradable(
-      `risk budget ${money(riskBudget)} allows ${exactVolume.toPrecision(3)} lots, below the minimum ` +
+      () =>
+        `risk budget ${money(riskBudget)} allows ${exactVolume.toPrecision(3)} lots, below the minimum ` +
         `${instrument.volumeMin}: ${money(riskPerLot)} per lot at the stop, ${costs(perLot)}`,
       exactVolume,
     );
@@ -100,7 +102,8 @@ export function sizePosition(input: SizingInput): PositionSize {
   return {
     volume,
     tradable: true,
-    reason: `${volume} lots lose ${money(loss.total)} at the stop, within the ${money(riskBudget)} budget${clamped}: ${costs(loss)}`,
+    reason: () =>
+      `${volume} lots lose ${money(loss.total)} at the stop, within the ${money(riskBudget)} budget${clamped}: ${costs(loss)}`,
     riskBudget,
     riskPerLot,
     exactVolume,

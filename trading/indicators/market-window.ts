@@ -56,10 +56,6 @@ class Ring {
   }
 }
 
-function bollingerKey(spec: BollingerSpec): string {
-  return `${spec.period}:${spec.deviations}`;
-}
-
 function unknownIndicator(name: string): never {
   throw new Error(`indicator ${name} is not in this window's plan`);
 }
@@ -69,12 +65,10 @@ export class StreamedWindow implements MarketWindow {
   readonly #capacity: number;
   #count = 0;
   readonly #bars: { openTime: Ring; open: Ring; high: Ring; low: Ring; close: Ring; tickVolume: Ring; spread: Ring };
-  readonly #emas: Array<{ stream: StreamingEma; ring: Ring }>;
-  readonly #emaIndex = new Map<number, number>();
-  readonly #adxs: Array<{ stream: StreamingAdx; ring: Ring }>;
-  readonly #adxIndex = new Map<number, number>();
-  readonly #bands: Array<{ stream: StreamingBollinger; upper: Ring; middle: Ring; lower: Ring }>;
-  readonly #bandIndex = new Map<string, number>();
+  // Found by a scan, not a map: a plan holds a handful of indicators and reads are the hot path.
+  readonly #emas: Array<{ period: number; stream: StreamingEma; ring: Ring }>;
+  readonly #adxs: Array<{ period: number; stream: StreamingAdx; ring: Ring }>;
+  readonly #bands: Array<BollingerSpec & { stream: StreamingBollinger; upper: Ring; middle: Ring; lower: Ring }>;
 
   /** `point`: the price grid, on which Bollinger sums are kept exact. */
   constructor(plan: IndicatorPlan, point: number) {
@@ -90,26 +84,17 @@ export class StreamedWindow implements MarketWindow {
       tickVolume: ring(),
       spread: ring(),
     };
-    const emaPeriods = [...new Set(plan.ema)];
-    this.#emas = emaPeriods.map((period, i) => {
-      this.#emaIndex.set(period, i);
-      return { stream: new StreamingEma(period), ring: ring() };
-    });
-    const adxPeriods = [...new Set(plan.adx)];
-    this.#adxs = adxPeriods.map((period, i) => {
-      this.#adxIndex.set(period, i);
-      return { stream: new StreamingAdx(period), ring: ring() };
-    });
-    const bands = [...new Map(plan.bollinger.map((spec) => [bollingerKey(spec), spec])).values()];
-    this.#bands = bands.map((spec, i) => {
-      this.#bandIndex.set(bollingerKey(spec), i);
-      return {
-        stream: new StreamingBollinger(spec.period, spec.deviations, point),
-        upper: ring(),
-        middle: ring(),
-        lower: ring(),
-      };
-    });
+    this.#emas = [...new Set(plan.ema)].map((period) => ({ period, stream: new StreamingEma(period), ring: ring() }));
+    this.#adxs = [...new Set(plan.adx)].map((period) => ({ period, stream: new StreamingAdx(period), ring: ring() }));
+    const bands = [...new Map(plan.bollinger.map((spec) => [`${spec.period}:${spec.deviations}`, spec])).values()];
+    this.#bands = bands.map(({ period, deviations }) => ({
+      period,
+      deviations,
+      stream: new StreamingBollinger(period, deviations, point),
+      upper: ring(),
+      middle: ring(),
+      lower: ring(),
+    }));
   }
 
   get count(): number {
@@ -180,18 +165,18 @@ export class StreamedWindow implements MarketWindow {
   }
 
   ema(period: number, back: number): number {
-    const index = this.#emaIndex.get(period) ?? unknownIndicator(`EMA(${period})`);
-    return this.#emas[index]!.ring.get(this.#count, back, this.#depth);
+    for (const ema of this.#emas) if (ema.period === period) return ema.ring.get(this.#count, back, this.#depth);
+    return unknownIndicator(`EMA(${period})`);
   }
 
   adx(period: number, back: number): number {
-    const index = this.#adxIndex.get(period) ?? unknownIndicator(`ADX(${period})`);
-    return this.#adxs[index]!.ring.get(this.#count, back, this.#depth);
+    for (const adx of this.#adxs) if (adx.period === period) return adx.ring.get(this.#count, back, this.#depth);
+    return unknownIndicator(`ADX(${period})`);
   }
 
   #band(spec: BollingerSpec) {
-    const index = this.#bandIndex.get(bollingerKey(spec)) ?? unknownIndicator(`Bollinger(${bollingerKey(spec)})`);
-    return this.#bands[index]!;
+    for (const band of this.#bands) if (band.period === spec.period && band.deviations === spec.deviations) return band;
+    return unknownIndicator(`Bollinger(${spec.period}, ${spec.deviations})`);
   }
 
   bollingerUpper(spec: BollingerSpec, back: number): number {

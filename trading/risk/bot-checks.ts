@@ -7,7 +7,8 @@ export const tradingStateAllowsOpening: RiskCheck = ({ tradingState }) => ({
   passed: tradingState.state === 'active',
   value: tradingState.state,
   limit: 'active',
-  reason: tradingState.state === 'active' ? 'bot is active' : `bot is ${tradingState.state}: ${tradingState.reason}`,
+  reason: () =>
+    tradingState.state === 'active' ? 'bot is active' : `bot is ${tradingState.state}: ${tradingState.reason}`,
 });
 
 export const autoTradeOn: RiskCheck = ({ bot }) => ({
@@ -15,7 +16,7 @@ export const autoTradeOn: RiskCheck = ({ bot }) => ({
   passed: bot.autoTrade,
   value: bot.autoTrade,
   limit: true,
-  reason: bot.autoTrade ? 'auto-trade is on' : 'auto-trade is off',
+  reason: () => (bot.autoTrade ? 'auto-trade is on' : 'auto-trade is off'),
 });
 
 export const minimumScore: RiskCheck = ({ signal, settings }) => {
@@ -25,6 +26,7 @@ export const minimumScore: RiskCheck = ({ signal, settings }) => {
     passed,
     value: signal.score,
     limit: settings.decisionMinScore,
-    reason: `score ${signal.score.toFixed(2)} ${passed ? 'meets' : 'is below'} the minimum ${settings.decisionMinScore}`,
+    reason: () =>
+      `score ${signal.score.toFixed(2)} ${passed ? 'meets' : 'is below'} the minimum ${settings.decisionMinScore}`,
   };
 };

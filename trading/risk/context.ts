@@ -63,7 +63,13 @@ export interface CheckResult {
   reason: string;
 }
 
-export type RiskCheck = (context: DecisionContext, plan: OrderPlan) => CheckResult;
+/** A check's result before it is put into words. */
+export interface CheckVerdict extends Omit<CheckResult, 'reason'> {
+  /** The result in words, built only when the decision is explained: a backtest decides without words. */
+  reason(): string;
+}
+
+export type RiskCheck = (context: DecisionContext, plan: OrderPlan) => CheckVerdict;
 
 export interface DecisionOutcome {
   action: 'open' | 'ignore';

@@ -12,7 +12,8 @@ export const maxConcurrentPositions: RiskCheck = ({ openPositions, bot, settings
     passed,
     value: open,
     limit: settings.maxConcurrentPositions,
-    reason: `${open} open positions of this bot ${passed ? 'below' : 'reach'} its maximum ${settings.maxConcurrentPositions}`,
+    reason: () =>
+      `${open} open positions of this bot ${passed ? 'below' : 'reach'} its maximum ${settings.maxConcurrentPositions}`,
   };
 };
 
@@ -21,14 +22,21 @@ export const accountPositionsCap: RiskCheck = ({ openPositions, settings }) => {
   const open = openPositions.length;
   const limit = settings.maxAccountPositions;
   if (limit === 0)
-    return { name: 'max_account_positions', passed: true, value: open, limit: null, reason: 'no account-wide cap' };
+    return {
+      name: 'max_account_positions',
+      passed: true,
+      value: open,
+      limit: null,
+      reason: () => 'no account-wide cap',
+    };
   const passed = open < limit;
   return {
     name: 'max_account_positions',
     passed,
     value: open,
     limit,
-    reason: `${open} open positions on the account ${passed ? 'below' : 'reach'} the account-wide maximum ${limit}`,
+    reason: () =>
+      `${open} open positions on the account ${passed ? 'below' : 'reach'} the account-wide maximum ${limit}`,
   };
 };
 
@@ -49,19 +57,18 @@ export const correlationGroupFree: RiskCheck = ({ openPositions, instrument, sig
       passed: true,
       value: conflicts.length,
       limit: null,
-      reason: 'correlation block is off',
+      reason: () => 'correlation block is off',
     };
   }
-  const described = conflicts.map((position) => `${position.symbol} ${position.side}`).join(', ');
   return {
     name: 'correlation_block',
     passed: conflicts.length === 0,
     value: conflicts.length,
     limit: 0,
-    reason:
+    reason: () =>
       conflicts.length === 0
         ? `no conflicting position in correlation group ${instrument.correlationGroup}`
-        : `correlation group ${instrument.correlationGroup} already holds ${described}`,
+        : `correlation group ${instrument.correlationGroup} already holds ${conflicts.map((position) => `${position.symbol} ${position.side}`).join(', ')}`,
   };
 };
 
@@ -76,7 +83,7 @@ export const cooldownAfterLoss: RiskCheck = ({ recentLosses, now, settings }) =>
       passed: true,
       value: null,
       limit: settings.cooldownAfterLossMinutes,
-      reason: 'no recent loss',
+      reason: () => 'no recent loss',
     };
   }
   const minutesSince = (now - lastLossAt) / MINUTE_MS;
@@ -86,6 +93,7 @@ export const cooldownAfterLoss: RiskCheck = ({ recentLosses, now, settings }) =>
     passed,
     value: minutesSince,
     limit: settings.cooldownAfterLossMinutes,
-    reason: `last loss ${minutesSince.toFixed(1)} min ago, cooldown ${settings.cooldownAfterLossMinutes} min ${passed ? 'over' : 'still running'}`,
+    reason: () =>
+      `last loss ${minutesSince.toFixed(1)} min ago, cooldown ${settings.cooldownAfterLossMinutes} min ${passed ? 'over' : 'still running'}`,
   };
 };

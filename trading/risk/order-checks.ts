@@ -10,7 +10,7 @@ export const maxSpread: RiskCheck = ({ quote, instrument }) => {
     passed,
     value: spread,
     limit: instrument.maxSpreadPoints,
-    reason: `spread ${spread} points ${passed ? 'within' : 'exceeds'} the maximum ${instrument.maxSpreadPoints}`,
+    reason: () => `spread ${spread} points ${passed ? 'within' : 'exceeds'} the maximum ${instrument.maxSpreadPoints}`,
   };
 };
 
@@ -34,7 +34,7 @@ export const stopsLevelRespected: RiskCheck = ({ quote, instrument }, plan) => {
     passed,
     value: nearest,
     limit: instrument.stopsLevel,
-    reason:
+    reason: () =>
       nearest <= 0
         ? `SL/TP on the wrong side of the price (${nearest} points)`
         : `nearest SL/TP ${nearest} points from the price, ${passed ? 'meets' : 'inside'} the stops level ${instrument.stopsLevel}`,
@@ -64,6 +64,7 @@ export const marginAvailable: RiskCheck = ({ account, instrument }, plan) => {
     passed,
     value: needed,
     limit: account.freeMargin,
-    reason: `required margin ${plan.requiredMargin.toFixed(2)} + ${commission.toFixed(2)} opening commission ${passed ? 'within' : 'exceeds'} free margin ${account.freeMargin.toFixed(2)}`,
+    reason: () =>
+      `required margin ${plan.requiredMargin.toFixed(2)} + ${commission.toFixed(2)} opening commission ${passed ? 'within' : 'exceeds'} free margin ${account.freeMargin.toFixed(2)}`,
   };
 };

@@ -4,7 +4,7 @@
 // 0.1): |close − open| ≤ 0.1 × the mean high − low of the 10 bars before it.
 import { z } from 'zod';
 import type { MarketWindow } from '../indicators/market-window.ts';
-import type { Bar, TradeSide } from '../market.ts';
+import type { TradeSide } from '../market.ts';
 import { priceToPips } from '../rounding.ts';
 import { stopBeyond, targetAtRewardRisk } from './protective-levels.ts';
 import { meanScore, progress } from './scoring.ts';
@@ -51,17 +51,19 @@ function averageRange(window: MarketWindow, back: number, count: number): number
   return sum / count;
 }
 
-function closedBeyond(bar: Bar, doji: Bar): TradeSide | null {
-  if (bar.close > doji.high) return 'buy';
-  if (bar.close < doji.low) return 'sell';
+function closedBeyond(close: number, dojiHigh: number, dojiLow: number): TradeSide | null {
+  if (close > dojiHigh) return 'buy';
+  if (close < dojiLow) return 'sell';
   return null;
 }
 
 /** Whether a bar between the doji and the last bar already closed beyond the doji. */
-function brokeOutBefore(window: MarketWindow, doji: Bar, barsSinceDoji: number): boolean {
+function brokeOutBefore(window: MarketWindow, barsSinceDoji: number): boolean {
+  const high = window.high(barsSinceDoji);
+  const low = window.low(barsSinceDoji);
   for (let back = barsSinceDoji - 1; back >= 1; back--) {
     const close = window.close(back);
-    if (close > doji.high || close < doji.low) return true;
+    if (close > high || close < low) return true;
   }
   return false;
 }
@@ -76,6 +78,9 @@ export const dojiBreakout: Strategy<DojiBreakoutParams> = {
     // The most recent doji whose first breakout close is the last bar.
     for (let barsSinceDoji = 1; barsSinceDoji <= params.breakoutWithinBars; barsSinceDoji++) {
       if (window.count - 1 - barsSinceDoji < params.averagingBars) break;
+      // Every test must pass for this candidate; the cheap ones (the breakout) go first.
+      const direction = closedBeyond(window.close(0), window.high(barsSinceDoji), window.low(barsSinceDoji));
+      if (direction === null || brokeOutBefore(window, barsSinceDoji)) continue;
       const avgRange = averageRange(window, barsSinceDoji, params.averagingBars);
       const body = Math.abs(window.close(barsSinceDoji) - window.open(barsSinceDoji));
       // TA-Lib's comparison as written: after flat bars only a bar without a body is a doji.
@@ -83,9 +88,6 @@ export const dojiBreakout: Strategy<DojiBreakoutParams> = {
       const doji = window.bar(barsSinceDoji);
       const bar = window.bar(0);
       const bodyRatio = body === 0 ? 0 : body / avgRange;
-      if (brokeOutBefore(window, doji, barsSinceDoji)) continue;
-      const direction = closedBeyond(bar, doji);
-      if (direction === null) continue;
 
       const breakoutDistance = direction === 'buy' ? bar.close - doji.high : doji.low - bar.close;
       const stopLoss = stopBeyond(

@@ -62,9 +62,8 @@ export const rangeReversion: Strategy<RangeReversionParams> = {
     if (window.count < rangeReversion.minBars(params)) return null;
     const adx = window.adx(params.adxPeriod, 0);
     if (!(adx < params.adxMax)) return null;
-    const bar = window.bar(0);
-    const previous = window.bar(1);
-
+    const close = window.close(0);
+    const previousClose = window.close(1);
     const bands = { period: params.bollingerPeriod, deviations: params.bollingerDeviations };
     const upper = window.bollingerUpper(bands, 0);
     const middle = window.bollingerMiddle(bands, 0);
@@ -72,12 +71,14 @@ export const rangeReversion: Strategy<RangeReversionParams> = {
     const previousUpper = window.bollingerUpper(bands, 1);
     const previousLower = window.bollingerLower(bands, 1);
     const direction: TradeSide | null =
-      previous.close < previousLower && bar.close > lower && bar.close < middle
+      previousClose < previousLower && close > lower && close < middle
         ? 'buy'
-        : previous.close > previousUpper && bar.close < upper && bar.close > middle
+        : previousClose > previousUpper && close < upper && close > middle
           ? 'sell'
           : null;
     if (direction === null) return null;
+    const bar = window.bar(0);
+    const previous = window.bar(1);
 
     const previousSigma = (previousUpper - previousLower) / (2 * params.bollingerDeviations);
     const excursionSigma =

@@ -50,7 +50,7 @@ describe('an account whose currency is not the quote currency', () => {
     expect(inEur.riskPerLot).toBeCloseTo(282.2, 9);
     expect(inEur.lossAtStop!.price).toBeCloseTo(320 * EUR_PER_USD * 0.17, 9);
     expect(inEur.lossAtStop!.total).toBeLessThanOrEqual(50);
-    expect(inEur.reason).toBe(
+    expect(inEur.reason()).toBe(
       '0.17 lots lose 47.97 at the stop, within the 50.00 budget: ' +
         '46.78 price over 320 ticks from the ask, 20 of them spread, + 1.19 round-trip commission',
     );

@@ -71,7 +71,7 @@ describe('position sizing', () => {
       commission: expect.closeTo(1.05, 9),
       total: expect.closeTo(47.85, 9),
     });
-    expect(size.reason).toBe(
+    expect(size.reason()).toBe(
       '0.15 lots lose 47.85 at the stop, within the 50.00 budget: ' +
         '46.80 price over 312 ticks from the ask, 20 of them spread, + 1.05 round-trip commission',
     );
@@ -86,14 +86,14 @@ describe('position sizing', () => {
       expect(size.riskPerLot).toBe(300 + 7);
       expect(size.volume).toBe(0.32);
     }
-    expect(buy.reason).toMatch(/over 300 ticks from the ask, 30 of them spread/);
-    expect(sell.reason).toMatch(/over 300 ticks from the bid, 30 of them spread/);
+    expect(buy.reason()).toMatch(/over 300 ticks from the ask, 30 of them spread/);
+    expect(sell.reason()).toMatch(/over 300 ticks from the bid, 30 of them spread/);
   });
 
   it('refuses, with the reason, when the budget buys less than the minimum volume', () => {
     const size = sized({ balance: 100, quote: { bid: 1999.8, ask: 2000 }, stopLoss: 1997 });
     expect(size).toMatchObject({ tradable: false, volume: 0 });
-    expect(size.reason).toMatch(
+    expect(size.reason()).toMatch(
       /below the minimum 0.01: 307.00 per lot at the stop, 300.00 price .* \+ 7.00 round-trip/,
     );
     // What the smallest trade would lose, against the 0.50 budget.
@@ -103,7 +103,7 @@ describe('position sizing', () => {
   it('refuses a zero stop distance, commission or not', () => {
     const size = sized({ stopLoss: 2000.25 });
     expect(size).toMatchObject({ tradable: false, lossAtStop: null });
-    expect(size.reason).toMatch(/stop-loss distance is zero/);
+    expect(size.reason()).toMatch(/stop-loss distance is zero/);
   });
 });
 

@@ -48,6 +48,15 @@ const position = (overrides: Partial<OpenPosition> = {}): OpenPosition => ({
   ...overrides,
 });
 
+/** Without words (a backtest): the same decision on the same numbers, every reason left empty. */
+function expectSameWithoutWords(overrides: Partial<DecisionContext>, explained: DecisionOutcome): void {
+  expect(decide(context(overrides), { explain: false })).toEqual({
+    ...explained,
+    reason: '',
+    checks: explained.checks.map((check) => ({ ...check, reason: '' })),
+  });
+}
+
 describe('decide', () => {
   it('has the documented risk defaults', () => {
     expect(riskSettingsSchema.parse({})).toEqual({
@@ -197,6 +206,7 @@ describe('decide', () => {
     expect(outcome.reason).toMatch(new RegExp(`^failed ${failedCheck}: `));
     expect(outcome.reason).toMatch(reason);
     expect(outcome.checks).toHaveLength(11);
+    expectSameWithoutWords(overrides, outcome);
   });
 
   it('names every failed check in the reason', () => {
@@ -231,7 +241,9 @@ describe('decide', () => {
       },
     ],
   ])('still opens with %s', (_name, overrides) => {
-    expect(decide(context(overrides)).action).toBe('open');
+    const outcome = decide(context(overrides));
+    expect(outcome.action).toBe('open');
+    expectSameWithoutWords(overrides, outcome);
   });
 
   it('falls back to the default SL/TP pips from the entry price when the strategy gives none', () => {
