@@ -3,6 +3,8 @@
 FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# glibc malloc gives freed memory back (infra/worker-process.ts says why; the worker needs it most).
+ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536 MALLOC_TRIM_THRESHOLD_=65536
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY activities activities
@@ -21,4 +23,4 @@ COPY scripts/bundle-workflows.ts scripts/
 RUN node scripts/bundle-workflows.ts
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 USER node
-CMD ["node", "worker/main.ts"]
+CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=192", "worker/main.ts"]

@@ -23,6 +23,7 @@ import { isListening } from '../infra/ports.ts';
 import { watchServer } from '../infra/server-watch.ts';
 import { superviseChild, type SupervisedChild } from '../infra/supervised-child.ts';
 import { startTemporalDevServer, type DevServerOptions } from '../infra/temporal-server.ts';
+import { WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../infra/worker-process.ts';
 import { ensureStartToken } from './start-token.ts';
 
 let config: EngineConfig;
@@ -80,9 +81,9 @@ function giveUp(reason: string): void {
   void shutdown(1);
 }
 
-function launch(name: string, script: string, env: NodeJS.ProcessEnv): void {
+function launch(name: string, script: string, env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = []): void {
   const path = fileURLToPath(new URL(script, import.meta.url));
-  children.push(superviseChild({ name, script: path, env, logger, onGiveUp: giveUp }));
+  children.push(superviseChild({ name, script: path, nodeFlags, env, logger, onGiveUp: giveUp }));
 }
 
 /** Registers the server's stop for shutdown, and watches it while it should be running. */
@@ -191,7 +192,7 @@ async function main(): Promise<void> {
   await orm.close();
 
   const env = { ...process.env, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress };
-  launch('worker', '../worker/main.ts', env);
+  launch('worker', '../worker/main.ts', { ...env, ...WORKER_MALLOC_ENV }, WORKER_NODE_FLAGS);
   launch('api', '../api/main.ts', env);
   const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
   await waitUntilHealthy(`${apiUrl}/health`, 120_000);

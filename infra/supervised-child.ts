@@ -8,6 +8,8 @@ export interface SupervisedChildOptions {
   name: string;
   /** Absolute path of the script `node` runs. */
   script: string;
+  /** Options for `node` itself, before the script. */
+  nodeFlags?: readonly string[];
   env: NodeJS.ProcessEnv;
   logger: Logger;
   policy?: RestartPolicy;
@@ -34,7 +36,7 @@ export function superviseChild(options: SupervisedChildOptions): SupervisedChild
   function start(): void {
     const startedAt = Date.now();
     // The IPC channel closes when the launcher dies, however it dies: the child then stops too.
-    const running = spawn(process.execPath, [options.script], {
+    const running = spawn(process.execPath, [...(options.nodeFlags ?? []), options.script], {
       env: options.env,
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     });

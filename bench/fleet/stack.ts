@@ -1,6 +1,7 @@
 // The whole stack on this machine, as `npm start` runs it: an embedded PostgreSQL, a Temporal dev
-// server, and the production worker and API as child processes — with the pids the benchmark reads
-// their memory and CPU from. Everything is thrown away at the end.
+// server, and the production worker (with the launcher's memory settings) and API as child
+// processes — with the pids the benchmark reads their memory and CPU from. Everything is thrown
+// away at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { chmod, mkdtemp } from 'node:fs/promises';
@@ -14,6 +15,7 @@ import { freePort, isListening } from '../../infra/ports.ts';
 import { startEmbeddedPostgres } from '../../infra/postgres.ts';
 import { connectTemporal, type TemporalConnections } from '../../infra/startup.ts';
 import { startTemporalDevServer } from '../../infra/temporal-server.ts';
+import { WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../../infra/worker-process.ts';
 import { bundleWorkflows } from '../../scripts/bundle-workflows.ts';
 
 export interface Stack {
@@ -29,8 +31,13 @@ export interface Stack {
 
 const script = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 
-function launch(path: string, env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
-  const child = spawn(process.execPath, [script(path)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+function launch(
+  path: string,
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  nodeFlags: readonly string[] = [],
+): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, script(path)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
@@ -98,11 +105,13 @@ export async function startStack(log: (line: string) => void, options: StackOpti
     'worker/main.ts',
     {
       ...env,
+      ...WORKER_MALLOC_ENV,
       WORKER_METRICS_PORT: String(workerMetricsPort),
       TEMPORAL_SDK_METRICS_PORT: String(await freePort()),
       WORKFLOW_BUNDLE_PATH: workflowBundlePath,
     },
     join(dataDir, 'worker.log'),
+    WORKER_NODE_FLAGS,
   );
   const api = launch(
     'api/main.ts',

@@ -1,6 +1,7 @@
 // `npm start` keeps the engine running: a worker or API killed with SIGKILL is started again (a
 // log line says so), a Temporal dev server or PostgreSQL killed under it is started again on the
-// same port and data, and the engine answers healthy afterwards; Ctrl-C still stops everything.
+// same port and data, and the engine answers healthy afterwards; Ctrl-C still stops everything. The
+// worker, first and restarted, runs with its memory settings (infra/worker-process.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { temporalPidFile } from '../../../infra/leftovers.ts';
 import { freePort, isListening } from '../../../infra/ports.ts';
+import { WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../../../infra/worker-process.ts';
 
 const START = fileURLToPath(new URL('../../../cli/start.ts', import.meta.url));
 
@@ -45,6 +47,14 @@ async function healthy(timeoutMs = 60_000): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`the API never answered healthy again; output:\n${output.slice(-3_000)}`);
+}
+
+/** The worker runs with infra/worker-process.ts's node flags and malloc settings, as Linux shows them. */
+function expectWorkerMemorySettings(pid: number): void {
+  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  expect(argv.slice(1, 1 + WORKER_NODE_FLAGS.length)).toEqual(WORKER_NODE_FLAGS);
+  const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  for (const [name, value] of Object.entries(WORKER_MALLOC_ENV)) expect(environ).toContain(`${name}=${value}`);
 }
 
 beforeAll(async () => {
@@ -95,9 +105,12 @@ it('starts again what dies under it — worker, API, Temporal dev server, Postgr
   // The worker, SIGKILLed: started again after 1 s, a new process that serves its metrics.
   const worker = await logLine(/^worker started$/);
   await logLine(/^worker running/);
+  expectWorkerMemorySettings(worker.pid!);
   process.kill(worker.pid!, 'SIGKILL');
   await logLine(/^worker exited \(SIGKILL\); restarting in 1 s \(fast failure 1 of 5\)$/);
-  expect((await logLine(/^worker started$/, 2)).pid).not.toBe(worker.pid);
+  const restarted = await logLine(/^worker started$/, 2);
+  expect(restarted.pid).not.toBe(worker.pid);
+  expectWorkerMemorySettings(restarted.pid!);
   await logLine(/^worker running/, 2);
   expect(await isListening(`127.0.0.1:${ports.worker}`)).toBe(true);
 

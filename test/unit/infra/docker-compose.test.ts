@@ -118,7 +118,8 @@ describe('docker-compose.yml', () => {
   it.each(['worker', 'api'])('%s runs an entry point that exists, with a configuration the engine accepts', (name) => {
     const service = compose.services[name]!;
     expect(service.build).toBe('.');
-    const script = service.command?.[1] ?? '';
+    // node [its flags] script
+    const script = service.command?.at(-1) ?? '';
     expect(existsSync(script)).toBe(true);
     const env = Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, String(v)]));
     const config = loadConfig(env);
