@@ -30,7 +30,7 @@ function countingFailures(metrics: EngineMetrics, task: string): ActivityInbound
 }
 
 /** Workflow runs the worker keeps in memory between their tasks. */
-export const WORKFLOW_CACHE_SIZE = 500;
+const WORKFLOW_CACHE_SIZE = 500;
 
 export function createWorker(options: WorkerOptions): Promise<Worker> {
   return Worker.create({
@@ -45,10 +45,11 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     // worker died, the SDK's 10 s default would eat most of a cycle's budget before another worker
     // takes over (workflows/cycle-timing.ts). 3 s loses the tick of no cycle at a 15 s interval.
     stickyQueueScheduleToStartTimeout: '3s',
-    // A cycle lives under a minute, so few run at once. With the SDK's default cache (600 runs per
-    // GB of V8 heap: ~2,300 here) runs the worker never saw finish stayed cached until the cache
-    // was full: at 500 bots, 2,141 cached runs after 43 minutes and the worker past 1 GB. A bounded
-    // cache evicts them early; a running cycle it evicts is replayed from history, not lost.
+    // A cycle lives under a minute, so few run at once (~12 cached at 500 healthy bots). A run that
+    // times out on the server is never seen to close and stays cached until the cache is full: with
+    // the SDK's default (600 runs per GB of V8 heap: ~2,300 here), 2,141 after 43 minutes and the
+    // worker past 1 GB. 500 such runs take ~80 MB of the workflow thread's heap, inside its 192 MB
+    // cap (infra/worker-process.ts); a running cycle the cache evicts is replayed, not lost.
     maxCachedWorkflows: WORKFLOW_CACHE_SIZE,
     interceptors: {
       activity: [(context) => ({ inbound: countingFailures(options.deps.metrics, context.info.activityType) })],
