@@ -15,6 +15,7 @@ import { STRATEGY_NAMES } from '../trading/strategies/index.ts';
 import { inBatches } from './batches.ts';
 import { censusOfCycles, censusOfOrders, postgresConnections } from './fleet/measure.ts';
 import { loadAverage, watchProcess } from './fleet/process-stats.ts';
+import { watchServerMetrics } from './fleet/server-metrics.ts';
 import { startStack } from './fleet/stack.ts';
 import { stepTimings } from './fleet/step-timing.ts';
 
@@ -47,6 +48,12 @@ const stack = await startStack(log, {
   ...(args['sqlite-pragma'] ? { sqlitePragmas: args['sqlite-pragma'].filter((p) => p !== 'none') } : {}),
   ...(args['dynamic-config'] ? { dynamicConfig: args['dynamic-config'].filter((c) => c !== 'none') } : {}),
 });
+// Ctrl-C or a kill still tears the stack down; PostgreSQL and the dev server would outlive us.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    log(`${signal}: stopping the stack`);
+    void stack.stop().finally(() => process.exit(130));
+  });
 try {
   const { orm, temporal } = stack;
   const accounts = new BrokerAccounts(orm.em.fork());
@@ -84,6 +91,7 @@ try {
     temporal: stack.pids.temporal === null ? null : watchProcess(stack.pids.temporal, true),
     postgres: watchProcess(stack.pids.postgres, true),
   };
+  const serverMetrics = await watchServerMetrics(stack.temporalMetricsUrl);
   let connections = 0;
   let load = 0;
   const sampler = setInterval(() => {
@@ -92,6 +100,7 @@ try {
   }, 5_000);
   await sleepUntil(to);
   clearInterval(sampler);
+  const server = await serverMetrics();
   const resources = Object.fromEntries(Object.entries(usage).map(([name, watch]) => [name, watch?.stop() ?? null]));
   // No cycle after the window: counting then has the server to itself (at 1,000 bots a saturated
   // dev server answered neither listings nor describes). The window's last cycles still finish.
@@ -129,6 +138,7 @@ try {
     orders,
     steps,
     resources,
+    server,
     postgresConnectionsMax: connections,
     load1Max: load,
   };
@@ -151,6 +161,15 @@ try {
             `${name} ${usage ? `${usage.rssMbOverTime.join(' → ')}${usage.alive ? '' : ' (DIED)'}` : '–'}`,
         )
         .join('; ')}`,
+      '',
+      `The dev server's database: ${Math.round(server.persistenceCallsPerSecond)} calls/s; timer reader taken for stuck ${server.timerReaderStuckAlarms} times`,
+      '| operation | calls/s | mean ms | busy s/s |',
+      '|---|---|---|---|',
+      ...server.persistence
+        .slice(0, 6)
+        .map(
+          (op) => `| ${op.operation} | ${op.perSecond.toFixed(1)} | ${op.meanMs.toFixed(2)} | ${op.busy.toFixed(3)} |`,
+        ),
       '',
       `Where a cycle's time goes (${Object.values(steps)[0]?.waitMs.count ?? 0} samples per step at most): p50 / p99 ms`,
       '| step | waited in queue | ran |',

@@ -14,9 +14,11 @@ export interface DevServerOptions {
   port?: number;
   /** Web UI port; no UI when absent. */
   uiPort?: number;
+  /** Port of its Prometheus endpoint; none when absent. */
+  metricsPort?: number;
   /** `PRAGMA=VALUE` statements for its SQLite file (only with dbFilename); FILE_PRAGMAS by default. */
   sqlitePragmas?: string[];
-  /** `KEY=VALUE` dynamic config; ENGINE_DYNAMIC_CONFIG by default. */
+  /** `KEY=VALUE` dynamic config; DEV_SERVER_DYNAMIC_CONFIG by default. */
   dynamicConfig?: string[];
   log: (line: string) => void;
 }
@@ -37,10 +39,29 @@ export interface RunningTemporal {
 export const FILE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
 
 /**
- * An activity a workflow task schedules goes straight back to the worker that completed the task
- * (eager dispatch) instead of through the server's matching: a round trip less per step.
+ * The server's dynamic config, for the dev server and for Temporal in docker-compose.yml alike:
+ * - eager dispatch: an activity a workflow task schedules goes straight back to the worker that
+ *   completed the task instead of through the server's matching: a round trip less per step;
+ * - no "stuck reader" detection on the timer queue. It calls a reader stuck when three loads in a
+ *   row (100 timers each) end on timers due in the same second, which at 500 bots is only their
+ *   density: ~300 timers (step, task and run timeouts) fall due every second. Each false alarm moved
+ *   that second to a second reader that ran minutes late; the timers piled up in the database, every
+ *   load scanned the pile, and the soak's cycles timed out from minute ~20 (README "Scaling").
  */
-export const ENGINE_DYNAMIC_CONFIG = ['system.enableActivityEagerExecution=true'];
+export const ENGINE_DYNAMIC_CONFIG = [
+  'system.enableActivityEagerExecution=true',
+  'history.queueReaderStuckCriticalAttempts=0',
+];
+
+/**
+ * The dev server re-reads the search attributes from its database on every request that uses them
+ * (so that new ones show at once); the engine registers its own at start and adds none, and at
+ * 500 bots those reads were a quarter of the one SQLite connection's queries.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG = [
+  ...ENGINE_DYNAMIC_CONFIG,
+  'system.forceSearchAttributesCacheRefreshOnRead=false',
+];
 
 export async function startTemporalDevServer(options: DevServerOptions): Promise<RunningTemporal> {
   const path = await ensureTemporalCli(options.cliPath, options.cacheDir, options.log);
@@ -57,7 +78,8 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       log: { format: 'json', level: 'error' },
       extraArgs: [
         ...(options.dbFilename ? (options.sqlitePragmas ?? FILE_PRAGMAS).flatMap((p) => ['--sqlite-pragma', p]) : []),
-        ...(options.dynamicConfig ?? ENGINE_DYNAMIC_CONFIG).flatMap((value) => ['--dynamic-config-value', value]),
+        ...(options.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG).flatMap((value) => ['--dynamic-config-value', value]),
+        ...(options.metricsPort ? ['--metrics-port', String(options.metricsPort)] : []),
       ],
     },
   });

@@ -9,6 +9,7 @@ import {
   CancellationScope,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   TemporalFailure,
@@ -21,6 +22,13 @@ import type { BotRef, CycleCounts, OrderOutcome, OrderRequest } from '../activit
 import { clientOrderIdFor, SENT_STATUSES } from '../trading/orders/index.ts';
 import { cycleTiming, type CycleTiming } from './cycle-timing.ts';
 import { describeOrder, newStory, storyDetails, tradeSearchAttributes, type CycleStory } from './cycle-summary.ts';
+
+/**
+ * Runs started by an earlier build always scheduled evaluateRisk, even with no signal to decide;
+ * the patch keeps their replays deterministic. Deprecate it once no such run can still be open
+ * (a cycle lives at most its interval).
+ */
+const RISK_ONLY_ON_SIGNALS = 'risk-only-on-signals';
 
 /** Errors that no retry can cure; everything else is retried within the cycle's time budget. */
 const NON_RETRYABLE = ['BotNotFound', 'InvalidBars', 'InvalidBotSettings', 'InvalidOrder'];
@@ -150,6 +158,8 @@ async function trade(
       : `signals: ${strategies.signals.map((s) => `${s.strategy} ${s.direction} (score ${s.score})`).join(', ')}`,
   );
   const signalIds = strategies.signals.map((s) => s.signalId);
+  // Most cycles have no signal: nothing to decide costs no step (a round trip and timers on the server).
+  if (signalIds.length === 0 && patched(RISK_ONLY_ON_SIGNALS)) return;
   const risk = steps.summarised(
     signalIds.length > 0 ? `risk for signals ${signalIds.join(', ')}` : 'risk: no new signal',
   );

@@ -26,6 +26,7 @@ export interface Stack {
   taskQueue: string;
   pids: { worker: number; api: number; temporal: number | null; postgres: number };
   workerMetricsUrl: string;
+  temporalMetricsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -73,7 +74,9 @@ export async function startStack(log: (line: string) => void, options: StackOpti
   });
   stops.push(() => postgres.stop());
   const dbFilename = join(dataDir, 'temporal.db');
+  const temporalMetricsPort = await freePort();
   const devServer = await startTemporalDevServer({
+    metricsPort: temporalMetricsPort,
     cliPath: config.TEMPORAL_CLI_PATH,
     cacheDir: config.cacheDir,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -135,6 +138,7 @@ export async function startStack(log: (line: string) => void, options: StackOpti
       postgres: postmaster,
     },
     workerMetricsUrl: `http://127.0.0.1:${workerMetricsPort}/metrics`,
+    temporalMetricsUrl: `http://127.0.0.1:${temporalMetricsPort}/metrics`,
     async stop() {
       for (const stop of stops.reverse()) await stop().catch((error: unknown) => log(`cleanup: ${String(error)}`));
     },

@@ -385,6 +385,15 @@ describe('scalper cycle workflow (mocked activities)', () => {
     expect(run.result).toEqual({ ok: true, counts });
   });
 
+  it('decides nothing without a signal: no risk step, then reconciles, manages and records', async () => {
+    const run = await runCycle({ runStrategies: async () => ({ strategiesRun: ['pin_bar'], signals: [], duplicates: 0 }) });
+
+    expect(names(run)).toEqual(['fetchCandles', 'runStrategies', 'reconcile', 'managePositions', 'recordCycle']);
+    const counts = { ...NO_COUNTS, bars: 120, strategies: 1 };
+    expect(recorded(run)).toMatchObject({ counts, outcome: 'completed' });
+    expect(run.result).toEqual({ ok: true, counts });
+  });
+
   it('manages nothing for a deleted bot: records the failed cycle and fails with BotNotFound', async () => {
     const run = await runCycle({ fetchCandles: fails('fetchCandles', 'BotNotFound') });
 
