@@ -386,7 +386,9 @@ describe('scalper cycle workflow (mocked activities)', () => {
   });
 
   it('decides nothing without a signal: no risk step, then reconciles, manages and records', async () => {
-    const run = await runCycle({ runStrategies: async () => ({ strategiesRun: ['pin_bar'], signals: [], duplicates: 0 }) });
+    const run = await runCycle({
+      runStrategies: async () => ({ strategiesRun: ['pin_bar'], signals: [], duplicates: 0 }),
+    });
 
     expect(names(run)).toEqual(['fetchCandles', 'runStrategies', 'reconcile', 'managePositions', 'recordCycle']);
     const counts = { ...NO_COUNTS, bars: 120, strategies: 1 };
