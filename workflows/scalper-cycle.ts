@@ -161,6 +161,7 @@ async function trade(
   // Most cycles have no signal: nothing to decide costs no step (a round trip and timers on the server).
   if (signalIds.length === 0 && patched(RISK_ONLY_ON_SIGNALS)) return;
   const risk = steps.summarised(
+    // No signal here only in a replay of an earlier build's run.
     signalIds.length > 0 ? `risk for signals ${signalIds.join(', ')}` : 'risk: no new signal',
   );
   progress.step = 'evaluateRisk';

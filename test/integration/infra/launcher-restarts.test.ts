@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { temporalPidFile } from '../../../infra/leftovers.ts';
 import { freePort, isListening } from '../../../infra/ports.ts';
+import { DEV_SERVER_DYNAMIC_CONFIG } from '../../../infra/temporal-server.ts';
 import { WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../../../infra/worker-process.ts';
 
 const START = fileURLToPath(new URL('../../../cli/start.ts', import.meta.url));
@@ -55,6 +56,14 @@ function expectWorkerMemorySettings(pid: number): void {
   expect(argv.slice(1, 1 + WORKER_NODE_FLAGS.length)).toEqual(WORKER_NODE_FLAGS);
   const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
   for (const [name, value] of Object.entries(WORKER_MALLOC_ENV)) expect(environ).toContain(`${name}=${value}`);
+}
+
+/** The dev server runs with the engine's dynamic config (infra/temporal-server.ts), as Linux shows it. */
+function expectDevServerConfig(): void {
+  const [pid] = readFileSync(temporalPidFile(dataDir), 'utf8').split('\n');
+  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  const values = argv.flatMap((arg, i) => (argv[i - 1] === '--dynamic-config-value' ? [arg] : []));
+  expect(values).toEqual(expect.arrayContaining(DEV_SERVER_DYNAMIC_CONFIG));
 }
 
 beforeAll(async () => {
@@ -121,12 +130,14 @@ it('starts again what dies under it — worker, API, Temporal dev server, Postgr
   await logLine(/^api started$/, 2);
   await healthy();
 
-  // The Temporal dev server, SIGKILLed: started again on its port and data file.
+  // The Temporal dev server, SIGKILLed: started again on its port and data file, with its config.
+  expectDevServerConfig();
   const [temporalPid] = readFileSync(temporalPidFile(dataDir), 'utf8').split('\n');
   process.kill(Number(temporalPid), 'SIGKILL');
   await logLine(/^Temporal dev server stopped answering at 127\.0\.0\.1:\d+; starting it again in 1 s$/);
   await logLine(/^Temporal dev server started again$/);
   expect(await isListening(`127.0.0.1:${ports.temporal}`)).toBe(true);
+  expectDevServerConfig();
   await healthy();
 
   // PostgreSQL's postmaster, SIGKILLed: started again on its port and data directory.
