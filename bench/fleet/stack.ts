@@ -4,7 +4,7 @@
 // away at the end.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { chmod, mkdtemp } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,7 +65,8 @@ export async function startStack(log: (line: string) => void, options: StackOpti
   const dataDir = await mkdtemp(join(tmpdir(), 'scalper-fleet-'));
   // Run as root, PostgreSQL runs as the postgres user, who must reach its directory inside this one.
   await chmod(dataDir, 0o755);
-  const stops: Array<() => Promise<unknown>> = [];
+  // Run last (stops run in reverse): the logs, the dev server's file and the bundle go too.
+  const stops: Array<() => Promise<unknown>> = [() => rm(dataDir, { recursive: true, force: true })];
   const postgres = await startEmbeddedPostgres({
     dataDir: join(dataDir, 'postgres'),
     port: await freePort(),
