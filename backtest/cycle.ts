@@ -68,6 +68,7 @@ function recentLosses(book: TradeBook, now: number, bookedUntil: number) {
 
 /** Stops hit since the last cycle are booked first: nothing looks at a position already stopped out. */
 export function settle(account: BacktestAccount, now: number): void {
+  if (account.state.positions.length === 0) return;
   if (settleStops(account.state, account.market, now) > 0) account.book.sync(account.state, 'end_of_test');
 }
 

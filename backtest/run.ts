@@ -88,24 +88,28 @@ export function runBacktest(
     // The cycle after bar i closes: in the next minute with prices (the next, or the first after a gap).
     if (i + 1 >= openTime.length) break;
     const now = openTime[i + 1]! + delayMs;
-    const quote = quoteInBar(bars, i + 1, delayMs, instrument.point, costs.spreadPoints);
     lastCycle = now;
     settle(account, now);
     const signals = evaluateStrategies(windows.current, enabled, params, instrument);
-    signalCount += signals.length;
-    journal?.signals.push(...signals);
-    const decided = decideSignals(account, signals, quote, now);
-    for (const { outcome } of decided) {
-      if (outcome.action === 'open') decisions.opened++;
-      else {
-        decisions.ignored++;
-        for (const check of outcome.checks) {
-          if (!check.passed) decisions.ignoredBy[check.name] = (decisions.ignoredBy[check.name] ?? 0) + 1;
+    let tripped: string | null = null;
+    // Most cycles have no signal and no position: nothing then reads the quote.
+    if (signals.length > 0 || account.state.positions.length > 0) {
+      const quote = quoteInBar(bars, i + 1, delayMs, instrument.point, costs.spreadPoints);
+      signalCount += signals.length;
+      journal?.signals.push(...signals);
+      const decided = decideSignals(account, signals, quote, now);
+      for (const { outcome } of decided) {
+        if (outcome.action === 'open') decisions.opened++;
+        else {
+          decisions.ignored++;
+          for (const check of outcome.checks) {
+            if (!check.passed) decisions.ignoredBy[check.name] = (decisions.ignoredBy[check.name] ?? 0) + 1;
+          }
         }
       }
+      placeOpens(account, decided, quote, now);
+      tripped = managePositions(account, quote, now);
     }
-    placeOpens(account, decided, quote, now);
-    const tripped = managePositions(account, quote, now);
     account.bookedUntil = now;
     exposure.bars++;
     if (tripped !== null) {

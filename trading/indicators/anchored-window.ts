@@ -8,7 +8,7 @@
 // guarantees), and the backtester streams one window per anchor, dropping each when a later one
 // has enough bars: O(1) per bar, and the live cycle's numbers exactly.
 import type { Bar } from '../market.ts';
-import { type IndicatorPlan, StreamedWindow } from './market-window.ts';
+import { BarRings, type IndicatorPlan, StreamedWindow } from './market-window.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -48,12 +48,14 @@ export function anchoredWindow(bars: readonly Bar[], lookback: number, plan: Ind
 /**
  * The backtester's windows over a whole history: a window is started at the history's first bar
  * and at every bar that opens a new period; `current` is the one the live cycle would use at the
- * last bar pushed. Windows older than it are never needed again and are dropped.
+ * last bar pushed. Windows older than it are never needed again and are dropped. The windows share
+ * one set of bar rings: each bar is stored once, each window streams only its indicators.
  */
 export class AnchoredWindows {
   readonly #plan: IndicatorPlan;
   readonly #point: number;
   readonly #lookback: number;
+  readonly #bars: BarRings;
   readonly #windows: Array<{ start: number; window: StreamedWindow }> = [];
   #pushed = 0;
   #lastPeriod = Number.NaN;
@@ -63,7 +65,8 @@ export class AnchoredWindows {
     this.#plan = plan;
     this.#point = point;
     this.#lookback = lookback;
-    this.current = new StreamedWindow(plan, point);
+    this.#bars = new BarRings(plan.depth);
+    this.current = new StreamedWindow(plan, point, this.#bars);
   }
 
   push(openTime: number, open: number, high: number, low: number, close: number, tickVolume: number, spread: number) {
@@ -72,10 +75,11 @@ export class AnchoredWindows {
     if (period !== this.#lastPeriod) {
       this.#windows.push({
         start: index,
-        window: index === 0 ? this.current : new StreamedWindow(this.#plan, this.#point),
+        window: index === 0 ? this.current : new StreamedWindow(this.#plan, this.#point, this.#bars),
       });
       this.#lastPeriod = period;
     }
+    this.#bars.push(openTime, open, high, low, close, tickVolume, spread);
     for (const { window } of this.#windows) window.push(openTime, open, high, low, close, tickVolume, spread);
     // The latest start with `lookback` bars up to this one; the history's first bar otherwise.
     const latestStart = index - this.#lookback + 1;

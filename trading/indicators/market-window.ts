@@ -2,7 +2,7 @@
 // to date bar by bar: O(1) per bar, the last `depth` bars and values in typed-array rings. The
 // live cycle streams its window through one; the backtester streams a whole history.
 import type { Bar } from '../market.ts';
-import { StreamingAdx, StreamingBollinger, StreamingEma } from './streaming.ts';
+import { StreamingAdx, StreamingBollinger, StreamingEma, StreamingRangeMean } from './streaming.ts';
 
 export interface BollingerSpec {
   period: number;
@@ -14,6 +14,8 @@ export interface IndicatorPlan {
   ema: readonly number[];
   adx: readonly number[];
   bollinger: readonly BollingerSpec[];
+  /** Mean high − low over this many bars. */
+  rangeMean: readonly number[];
   /** Bars and indicator values kept: reads go at most depth − 1 bars back. */
   depth: number;
 }
@@ -33,6 +35,8 @@ export interface MarketWindow {
   bollingerUpper(spec: BollingerSpec, back: number): number;
   bollingerMiddle(spec: BollingerSpec, back: number): number;
   bollingerLower(spec: BollingerSpec, back: number): number;
+  /** Mean high − low of the `period` bars ending `back` bars back. */
+  rangeMean(period: number, back: number): number;
 }
 
 /** One value per bar for the last `capacity` bars (a power of two). */
@@ -60,30 +64,75 @@ function unknownIndicator(name: string): never {
   throw new Error(`indicator ${name} is not in this window's plan`);
 }
 
+function capacityFor(depth: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(1, depth)));
+}
+
+/**
+ * The last bars pushed, one ring per field. Several windows over the same bars (the backtester's
+ * anchored windows) share one: the bars are stored once, each window keeps only its indicators.
+ */
+export class BarRings {
+  readonly depth: number;
+  readonly openTime: Ring;
+  readonly open: Ring;
+  readonly high: Ring;
+  readonly low: Ring;
+  readonly close: Ring;
+  readonly tickVolume: Ring;
+  readonly spread: Ring;
+  pushed = 0;
+
+  constructor(depth: number) {
+    this.depth = Math.max(1, depth);
+    const capacity = capacityFor(this.depth);
+    this.openTime = new Ring(capacity);
+    this.open = new Ring(capacity);
+    this.high = new Ring(capacity);
+    this.low = new Ring(capacity);
+    this.close = new Ring(capacity);
+    this.tickVolume = new Ring(capacity);
+    this.spread = new Ring(capacity);
+  }
+
+  push(openTime: number, open: number, high: number, low: number, close: number, tickVolume: number, spread: number) {
+    const slot = this.pushed++;
+    this.openTime.set(slot, openTime);
+    this.open.set(slot, open);
+    this.high.set(slot, high);
+    this.low.set(slot, low);
+    this.close.set(slot, close);
+    this.tickVolume.set(slot, tickVolume);
+    this.spread.set(slot, spread);
+  }
+}
+
 export class StreamedWindow implements MarketWindow {
   readonly #depth: number;
-  readonly #capacity: number;
   #count = 0;
-  readonly #bars: { openTime: Ring; open: Ring; high: Ring; low: Ring; close: Ring; tickVolume: Ring; spread: Ring };
+  readonly #bars: BarRings;
+  /** Whether push() stores the bar: false when the bars are shared and pushed by their owner. */
+  readonly #ownsBars: boolean;
   // Found by a scan, not a map: a plan holds a handful of indicators and reads are the hot path.
   readonly #emas: Array<{ period: number; stream: StreamingEma; ring: Ring }>;
   readonly #adxs: Array<{ period: number; stream: StreamingAdx; ring: Ring }>;
   readonly #bands: Array<BollingerSpec & { stream: StreamingBollinger; upper: Ring; middle: Ring; lower: Ring }>;
+  readonly #rangeMeans: Array<{ period: number; stream: StreamingRangeMean; ring: Ring }>;
 
-  /** `point`: the price grid, on which Bollinger sums are kept exact. */
-  constructor(plan: IndicatorPlan, point: number) {
+  /**
+   * `point`: the price grid, on which Bollinger sums are kept exact. `sharedBars`: rings at least
+   * `plan.depth` deep whose owner pushes each bar before this window's push(); the window starts
+   * at the next bar pushed to them.
+   */
+  constructor(plan: IndicatorPlan, point: number, sharedBars?: BarRings) {
     this.#depth = Math.max(1, plan.depth);
-    this.#capacity = 2 ** Math.ceil(Math.log2(this.#depth));
-    const ring = () => new Ring(this.#capacity);
-    this.#bars = {
-      openTime: ring(),
-      open: ring(),
-      high: ring(),
-      low: ring(),
-      close: ring(),
-      tickVolume: ring(),
-      spread: ring(),
-    };
+    if (sharedBars !== undefined && sharedBars.depth < this.#depth) {
+      throw new Error(`shared bars keep ${sharedBars.depth} bars, the plan reads ${this.#depth}`);
+    }
+    this.#bars = sharedBars ?? new BarRings(this.#depth);
+    this.#ownsBars = sharedBars === undefined;
+    const capacity = capacityFor(this.#depth);
+    const ring = () => new Ring(capacity);
     this.#emas = [...new Set(plan.ema)].map((period) => ({ period, stream: new StreamingEma(period), ring: ring() }));
     this.#adxs = [...new Set(plan.adx)].map((period) => ({ period, stream: new StreamingAdx(period), ring: ring() }));
     const bands = [...new Map(plan.bollinger.map((spec) => [`${spec.period}:${spec.deviations}`, spec])).values()];
@@ -95,23 +144,21 @@ export class StreamedWindow implements MarketWindow {
       middle: ring(),
       lower: ring(),
     }));
+    this.#rangeMeans = [...new Set(plan.rangeMean)].map((period) => ({
+      period,
+      stream: new StreamingRangeMean(period, point),
+      ring: ring(),
+    }));
   }
 
   get count(): number {
     return this.#count;
   }
 
-  /** Adds the next closed bar (oldest first). */
+  /** Adds the next closed bar (oldest first); with shared bars, the bar their owner just pushed. */
   push(openTime: number, open: number, high: number, low: number, close: number, tickVolume: number, spread: number) {
+    if (this.#ownsBars) this.#bars.push(openTime, open, high, low, close, tickVolume, spread);
     const slot = this.#count;
-    const bars = this.#bars;
-    bars.openTime.set(slot, openTime);
-    bars.open.set(slot, open);
-    bars.high.set(slot, high);
-    bars.low.set(slot, low);
-    bars.close.set(slot, close);
-    bars.tickVolume.set(slot, tickVolume);
-    bars.spread.set(slot, spread);
     for (const ema of this.#emas) ema.ring.set(slot, ema.stream.update(close));
     for (const adx of this.#adxs) {
       adx.stream.update(high, low, close);
@@ -123,6 +170,10 @@ export class StreamedWindow implements MarketWindow {
       band.middle.set(slot, band.stream.middle);
       band.lower.set(slot, band.stream.lower);
     }
+    for (const rangeMean of this.#rangeMeans) {
+      rangeMean.stream.update(high, low);
+      rangeMean.ring.set(slot, rangeMean.stream.mean);
+    }
     this.#count++;
   }
 
@@ -130,37 +181,42 @@ export class StreamedWindow implements MarketWindow {
     this.push(bar.openTime, bar.open, bar.high, bar.low, bar.close, bar.tickVolume, bar.spread);
   }
 
+  /** A field of the bar `back` bars before this window's last, NaN outside the window or the plan's depth. */
+  #barField(ring: Ring, back: number): number {
+    if (back >= this.#count) return Number.NaN;
+    return ring.get(this.#bars.pushed, back, this.#depth);
+  }
+
   openTime(back: number): number {
-    return this.#bars.openTime.get(this.#count, back, this.#depth);
+    return this.#barField(this.#bars.openTime, back);
   }
 
   open(back: number): number {
-    return this.#bars.open.get(this.#count, back, this.#depth);
+    return this.#barField(this.#bars.open, back);
   }
 
   high(back: number): number {
-    return this.#bars.high.get(this.#count, back, this.#depth);
+    return this.#barField(this.#bars.high, back);
   }
 
   low(back: number): number {
-    return this.#bars.low.get(this.#count, back, this.#depth);
+    return this.#barField(this.#bars.low, back);
   }
 
   close(back: number): number {
-    return this.#bars.close.get(this.#count, back, this.#depth);
+    return this.#barField(this.#bars.close, back);
   }
 
   bar(back: number): Bar {
     const { openTime, open, high, low, close, tickVolume, spread } = this.#bars;
-    const at = (ring: Ring) => ring.get(this.#count, back, this.#depth);
     return {
-      openTime: at(openTime),
-      open: at(open),
-      high: at(high),
-      low: at(low),
-      close: at(close),
-      tickVolume: at(tickVolume),
-      spread: at(spread),
+      openTime: this.#barField(openTime, back),
+      open: this.#barField(open, back),
+      high: this.#barField(high, back),
+      low: this.#barField(low, back),
+      close: this.#barField(close, back),
+      tickVolume: this.#barField(tickVolume, back),
+      spread: this.#barField(spread, back),
     };
   }
 
@@ -190,6 +246,13 @@ export class StreamedWindow implements MarketWindow {
   bollingerLower(spec: BollingerSpec, back: number): number {
     return this.#band(spec).lower.get(this.#count, back, this.#depth);
   }
+
+  rangeMean(period: number, back: number): number {
+    for (const rangeMean of this.#rangeMeans) {
+      if (rangeMean.period === period) return rangeMean.ring.get(this.#count, back, this.#depth);
+    }
+    return unknownIndicator(`range mean(${period})`);
+  }
 }
 
 /** One plan covering several: every indicator any of them reads, to the deepest read. */
@@ -198,6 +261,7 @@ export function mergePlans(plans: readonly Partial<IndicatorPlan>[]): IndicatorP
     ema: plans.flatMap((plan) => plan.ema ?? []),
     adx: plans.flatMap((plan) => plan.adx ?? []),
     bollinger: plans.flatMap((plan) => plan.bollinger ?? []),
+    rangeMean: plans.flatMap((plan) => plan.rangeMean ?? []),
     depth: Math.max(1, ...plans.map((plan) => plan.depth ?? 1)),
   };
 }

@@ -184,3 +184,33 @@ export class StreamingBollinger {
     this.lower = this.middle - sigma * this.#deviations;
   }
 }
+
+/**
+ * The mean high − low of the last `period` bars, from a running sum of each range in whole points
+ * of the price grid: integers, so adding a bar and dropping the oldest is exact, as for Bollinger.
+ */
+export class StreamingRangeMean {
+  readonly #period: number;
+  readonly #point: number;
+  readonly #ranges: Float64Array;
+  #count = 0;
+  #slot = 0;
+  #sum = 0;
+  mean = Number.NaN;
+
+  constructor(period: number, point: number) {
+    this.#period = period;
+    this.#point = point;
+    this.#ranges = new Float64Array(period);
+  }
+
+  update(high: number, low: number): void {
+    const range = Math.round(high / this.#point) - Math.round(low / this.#point);
+    if (this.#count >= this.#period) this.#sum -= this.#ranges[this.#slot]!;
+    this.#ranges[this.#slot] = range;
+    this.#sum += range;
+    this.#slot = this.#slot + 1 === this.#period ? 0 : this.#slot + 1;
+    this.#count++;
+    if (this.#count >= this.#period) this.mean = (this.#sum * this.#point) / this.#period;
+  }
+}

@@ -31,11 +31,14 @@ export const RISK_CHECKS: readonly RiskCheck[] = [
  */
 export function decide(context: DecisionContext, { explain = true }: { explain?: boolean } = {}): DecisionOutcome {
   const plan = planOrder(context);
-  const checks: CheckResult[] = RISK_CHECKS.map((check) => {
-    const { name, passed, value, limit, reason } = check(context, plan);
-    return { name, passed, value, limit, reason: explain ? reason() : '' };
-  });
-  const failed = checks.filter((check) => !check.passed);
+  const checks: CheckResult[] = [];
+  const failed: CheckResult[] = [];
+  for (let i = 0; i < RISK_CHECKS.length; i++) {
+    const { name, passed, value, limit, reason } = RISK_CHECKS[i]!(context, plan);
+    const check = { name, passed, value, limit, reason: explain ? reason() : '' };
+    checks.push(check);
+    if (!passed) failed.push(check);
+  }
   return {
     action: failed.length === 0 ? 'open' : 'ignore',
     score: context.signal.score,

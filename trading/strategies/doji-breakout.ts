@@ -44,13 +44,6 @@ export const dojiBreakoutParamsSchema = z.object({
 
 export type DojiBreakoutParams = z.output<typeof dojiBreakoutParamsSchema>;
 
-/** Mean high − low of the `count` bars before the bar `back` bars back, summed oldest first. */
-function averageRange(window: MarketWindow, back: number, count: number): number {
-  let sum = 0;
-  for (let before = back + count; before > back; before--) sum += window.high(before) - window.low(before);
-  return sum / count;
-}
-
 function closedBeyond(close: number, dojiHigh: number, dojiLow: number): TradeSide | null {
   if (close > dojiHigh) return 'buy';
   if (close < dojiLow) return 'sell';
@@ -71,7 +64,8 @@ function brokeOutBefore(window: MarketWindow, barsSinceDoji: number): boolean {
 export const dojiBreakout: Strategy<DojiBreakoutParams> = {
   minBars: (params) => params.averagingBars + 2,
 
-  plan: (params) => ({ depth: params.averagingBars + params.breakoutWithinBars + 1 }),
+  // The range mean before a doji up to breakoutWithinBars back is read one bar further back still.
+  plan: (params) => ({ rangeMean: [params.averagingBars], depth: params.breakoutWithinBars + 2 }),
 
   evaluate({ window, instrument }, params) {
     if (window.count < dojiBreakout.minBars(params)) return null;
@@ -81,7 +75,7 @@ export const dojiBreakout: Strategy<DojiBreakoutParams> = {
       // Every test must pass for this candidate; the cheap ones (the breakout) go first.
       const direction = closedBeyond(window.close(0), window.high(barsSinceDoji), window.low(barsSinceDoji));
       if (direction === null || brokeOutBefore(window, barsSinceDoji)) continue;
-      const avgRange = averageRange(window, barsSinceDoji, params.averagingBars);
+      const avgRange = window.rangeMean(params.averagingBars, barsSinceDoji + 1);
       const body = Math.abs(window.close(barsSinceDoji) - window.open(barsSinceDoji));
       // TA-Lib's comparison as written: after flat bars only a bar without a body is a doji.
       if (body > params.maxBodyRatio * avgRange) continue;

@@ -15,6 +15,7 @@ const PLAN: IndicatorPlan = {
   ema: [3, 8],
   adx: [4],
   bollinger: [{ period: 5, deviations: 2 }],
+  rangeMean: [3],
   depth: 4,
 };
 
@@ -25,6 +26,7 @@ function reading(window: MarketWindow) {
     out.push(window.openTime(back), window.close(back), window.ema(3, back), window.ema(8, back));
     out.push(window.adx(4, back), window.bollingerUpper(PLAN.bollinger[0]!, back));
     out.push(window.bollingerMiddle(PLAN.bollinger[0]!, back), window.bollingerLower(PLAN.bollinger[0]!, back));
+    out.push(window.high(back), window.low(back), window.rangeMean(3, back));
   }
   return out.map((value) => (Number.isNaN(value) ? 'NaN' : value));
 }
