@@ -1,5 +1,5 @@
 // The bars a REST backtest runs over, from the imported MT5 bars or the synthetic feed.
-import { barColumnsOf } from '../backtest/bar-columns.ts';
+import { barColumnsOf } from '../trading/bar-columns.ts';
 import type { BarColumns } from '../backtest/types.ts';
 import type { BacktestRequest } from '../bots/backtest-request.ts';
 import { storedBacktestBars, syntheticBacktestBars, type BacktestPeriod } from '../bots/backtest-bars.ts';

@@ -1,35 +1,9 @@
-// Bars as columns, and the market feed the paper broker's fill and stop model reads from them.
+// Bar columns checked, searched and quoted, and the market feed the paper broker's fill and stop model reads from them.
 import { minuteOpenTime, type MarketFeed } from '../brokers/feeds/feed.ts';
 import { quoteOnPath } from '../brokers/feeds/intrabar.ts';
 import { barFieldsValid, barSeriesProblems } from '../trading/bar-validation.ts';
 import type { Bar } from '../trading/market.ts';
-import type { BarColumns } from './types.ts';
-
-const COLUMNS = ['openTime', 'open', 'high', 'low', 'close', 'tickVolume', 'spread'] as const;
-
-/** Columns for `capacity` bars. */
-export function emptyBarColumns(capacity: number): BarColumns {
-  const column = () => new Float64Array(capacity);
-  return Object.fromEntries(COLUMNS.map((name) => [name, column()])) as Record<keyof BarColumns, Float64Array>;
-}
-
-export function setBarAt(columns: BarColumns, i: number, bar: Bar): void {
-  for (const name of COLUMNS) columns[name][i] = bar[name];
-}
-
-/** The first `count` bars of `columns`, without copying them. */
-export function leadingBars(columns: BarColumns, count: number): BarColumns {
-  return Object.fromEntries(COLUMNS.map((name) => [name, columns[name].subarray(0, count)])) as Record<
-    keyof BarColumns,
-    Float64Array
-  >;
-}
-
-export function barColumnsOf(bars: readonly Bar[]): BarColumns {
-  const columns = emptyBarColumns(bars.length);
-  bars.forEach((bar, i) => setBarAt(columns, i, bar));
-  return columns;
-}
+import type { BarColumns } from '../trading/bar-columns.ts';
 
 export function barAtIndex(columns: BarColumns, i: number, spreadPoints: number | null = null): Bar {
   return {

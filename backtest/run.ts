@@ -69,8 +69,8 @@ export function runBacktest(
   };
   const enabled = settings.enabledStrategies;
   const params = settings.strategyParams;
-  const windows = new AnchoredWindows(strategiesPlan(enabled, params), instrument.point, lookback);
-  const { openTime, open, high, low, close, tickVolume, spread } = bars;
+  const windows = new AnchoredWindows(strategiesPlan(enabled, params), instrument.point, lookback, bars);
+  const { openTime } = bars;
   const delayMs = settings.cycleDelaySeconds * 1000;
   const firstTraded = firstIndexAtOrAfter(openTime, settings.from);
   const end = firstIndexAtOrAfter(openTime, settings.to);
@@ -81,7 +81,7 @@ export function runBacktest(
   let lastCycle = openTime[firstTraded]!;
 
   for (let i = 0; i < end; i++) {
-    windows.push(openTime[i]!, open[i]!, high[i]!, low[i]!, close[i]!, tickVolume[i]!, spread[i]!);
+    windows.push(i);
     if (i < firstTraded) continue;
     if (onProgress !== undefined && (i - firstTraded) % PROGRESS_EVERY === 0)
       onProgress(i - firstTraded, end - firstTraded);

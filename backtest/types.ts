@@ -6,18 +6,7 @@ import type { DecisionOutcome, RiskSettings } from '../trading/risk/index.ts';
 import type { TradeStats } from '../trading/stats.ts';
 import type { StrategyName, StrategyParams, StrategySignal } from '../trading/strategies/index.ts';
 
-/** M1 bars as columns, oldest first: cheap to walk, and shareable with worker threads. */
-export interface BarColumns {
-  /** UTC epoch ms, whole minutes, strictly increasing. */
-  openTime: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  tickVolume: Float64Array;
-  /** Spread in points, as MT5 exports it. */
-  spread: Float64Array;
-}
+export type { BarColumns } from '../trading/bar-columns.ts';
 
 export interface CostModel {
   /** Spread in points for every bar; null keeps each bar's own spread. */

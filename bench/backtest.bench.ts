@@ -5,7 +5,7 @@
 //   npm run bench:backtest [-- --days 365 --sweep-days 30 --json]
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { emptyBarColumns, leadingBars, setBarAt } from '../backtest/bar-columns.ts';
+
 import { runBacktest } from '../backtest/run.ts';
 import { sweepGrid } from '../backtest/sweep/grid.ts';
 import { runSweep } from '../backtest/sweep/pool.ts';
@@ -14,6 +14,7 @@ import type { BacktestSettings, BarColumns } from '../backtest/types.ts';
 import { createSyntheticFeed } from '../brokers/feeds/synthetic.ts';
 import { paperInstruments } from '../brokers/paper/index.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
+import { emptyBarColumns, leadingBars, setBarAt } from '../trading/bar-columns.ts';
 import { STRATEGY_NAMES, strategyParamsSchema } from '../trading/strategies/index.ts';
 
 const DAY_MS = 86_400_000;

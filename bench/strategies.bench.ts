@@ -3,6 +3,7 @@
 import { createSyntheticFeed } from '../brokers/feeds/synthetic.ts';
 import { paperInstruments } from '../brokers/paper/index.ts';
 import { lookbackFor } from '../bots/settings.ts';
+import { barColumnsOf } from '../trading/bar-columns.ts';
 import { AnchoredWindows } from '../trading/indicators/anchored-window.ts';
 import {
   evaluateStrategies,
@@ -22,12 +23,13 @@ const bars = createSyntheticFeed({ seed: 42 }).barsBetween(SYMBOL, start, start 
 
 const params = strategyParamsSchema.parse({});
 const lookback = lookbackFor(undefined, [...STRATEGY_NAMES], params);
-const windows = new AnchoredWindows(strategiesPlan(STRATEGY_NAMES, params), instrument.point, lookback);
+const columns = barColumnsOf(bars);
+const windows = new AnchoredWindows(strategiesPlan(STRATEGY_NAMES, params), instrument.point, lookback, columns);
 const signalsPerStrategy = new Map<string, number>(STRATEGY_NAMES.map((name) => [name, 0]));
 
 const started = performance.now();
-for (const bar of bars) {
-  windows.push(bar.openTime, bar.open, bar.high, bar.low, bar.close, bar.tickVolume, bar.spread);
+for (let i = 0; i < bars.length; i++) {
+  windows.push(i);
   for (const signal of evaluateStrategies(windows.current, STRATEGY_NAMES, params, instrument)) {
     signalsPerStrategy.set(signal.strategy, signalsPerStrategy.get(signal.strategy)! + 1);
   }

@@ -1,7 +1,7 @@
 // The bars a CLI backtest runs over, from the synthetic feed, the imported bars in the database or
 // an MT5 CSV file: `warmUp` bars before the period (the indicators converge on them, as a live bot's
 // lookback would), every bar of the period, and the first bar after it (the last cycle's quote).
-import { barColumnsOf } from '../backtest/bar-columns.ts';
+import { barColumnsOf } from '../trading/bar-columns.ts';
 import type { BarColumns } from '../backtest/types.ts';
 import { decodeMt5File, Mt5CsvError, parseMt5Csv } from '../brokers/feeds/mt5-csv.ts';
 import { barsAround, storedBacktestBars, syntheticBacktestBars } from '../bots/backtest-bars.ts';

@@ -7,8 +7,9 @@
 // holds between `lookback` and 2 × `lookback` − 1 bars (every indicator converged, as the lookback
 // guarantees), and the backtester streams one window per anchor, dropping each when a later one
 // has enough bars: O(1) per bar, and the live cycle's numbers exactly.
+import { barColumnsOf, type BarColumns } from '../bar-columns.ts';
 import type { Bar } from '../market.ts';
-import { BarRings, type IndicatorPlan, StreamedWindow } from './market-window.ts';
+import { type IndicatorPlan, StreamedWindow } from './market-window.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -40,38 +41,39 @@ export function windowStart(bars: readonly Pick<Bar, 'openTime'>[], lookback: nu
 
 /** The live cycle's window over fetched bars (oldest first), streamed from its anchor. */
 export function anchoredWindow(bars: readonly Bar[], lookback: number, plan: IndicatorPlan, point: number) {
-  const window = new StreamedWindow(plan, point);
-  for (let i = windowStart(bars, lookback); i < bars.length; i++) window.pushBar(bars[i]!);
+  const window = new StreamedWindow(plan, point, barColumnsOf(bars));
+  for (let i = windowStart(bars, lookback); i < bars.length; i++) window.push(i);
   return window;
 }
 
 /**
- * The backtester's windows over a whole history: a window is started at the history's first bar
- * and at every bar that opens a new period; `current` is the one the live cycle would use at the
- * last bar pushed. Windows older than it are never needed again and are dropped. The windows share
- * one set of bar rings: each bar is stored once, each window streams only its indicators.
+ * The backtester's windows over a whole history in columns: a window is started at the history's
+ * first bar and at every bar that opens a new period; `current` is the one the live cycle would
+ * use at the last bar pushed. Windows older than it are never needed again and are dropped.
  */
 export class AnchoredWindows {
   readonly #plan: IndicatorPlan;
   readonly #point: number;
   readonly #lookback: number;
-  readonly #bars: BarRings;
+  readonly #bars: BarColumns;
   readonly #windows: Array<{ start: number; window: StreamedWindow }> = [];
   #pushed = 0;
   #lastPeriod = Number.NaN;
   current: StreamedWindow;
 
-  constructor(plan: IndicatorPlan, point: number, lookback: number) {
+  constructor(plan: IndicatorPlan, point: number, lookback: number, bars: BarColumns) {
     this.#plan = plan;
     this.#point = point;
     this.#lookback = lookback;
-    this.#bars = new BarRings(plan.depth);
-    this.current = new StreamedWindow(plan, point, this.#bars);
+    this.#bars = bars;
+    this.current = new StreamedWindow(plan, point, bars);
   }
 
-  push(openTime: number, open: number, high: number, low: number, close: number, tickVolume: number, spread: number) {
-    const index = this.#pushed++;
-    const period = periodOf(openTime, this.#lookback);
+  /** Adds the next bar of the history: bar 0 first, then each in turn. */
+  push(index: number): void {
+    if (index !== this.#pushed) throw new Error(`bar ${index} pushed as bar ${this.#pushed} of the history`);
+    this.#pushed++;
+    const period = periodOf(this.#bars.openTime[index]!, this.#lookback);
     if (period !== this.#lastPeriod) {
       this.#windows.push({
         start: index,
@@ -79,8 +81,7 @@ export class AnchoredWindows {
       });
       this.#lastPeriod = period;
     }
-    this.#bars.push(openTime, open, high, low, close, tickVolume, spread);
-    for (const { window } of this.#windows) window.push(openTime, open, high, low, close, tickVolume, spread);
+    for (const { window } of this.#windows) window.push(index);
     // The latest start with `lookback` bars up to this one; the history's first bar otherwise.
     const latestStart = index - this.#lookback + 1;
     let chosen = 0;

@@ -1,6 +1,10 @@
 // The closed bars a strategy looks at, streamed oldest first, with the indicators it reads kept up
-// to date bar by bar: O(1) per bar, the last `depth` bars and values in typed-array rings. The
-// live cycle streams its window through one; the backtester streams a whole history.
+// to date bar by bar: O(1) per bar, the last `depth` values in typed-array rings. The bars
+// themselves are read in place from their columns. The live cycle streams its window through one;
+// the backtester streams a whole history. Bars go in by index and values are read from typed
+// arrays, so a bar passes no double through a call: V8 boxes a double argument or return value
+// of a call it does not inline, which cost the backtester ~1 GB of garbage a year.
+import type { BarColumns } from '../bar-columns.ts';
 import type { Bar } from '../market.ts';
 import { StreamingAdx, StreamingBollinger, StreamingEma, StreamingRangeMean } from './streaming.ts';
 
@@ -16,7 +20,7 @@ export interface IndicatorPlan {
   bollinger: readonly BollingerSpec[];
   /** Mean high − low over this many bars. */
   rangeMean: readonly number[];
-  /** Bars and indicator values kept: reads go at most depth − 1 bars back. */
+  /** Bars and indicator values read: reads go at most depth − 1 bars back. */
   depth: number;
 }
 
@@ -64,55 +68,12 @@ function unknownIndicator(name: string): never {
   throw new Error(`indicator ${name} is not in this window's plan`);
 }
 
-function capacityFor(depth: number): number {
-  return 2 ** Math.ceil(Math.log2(Math.max(1, depth)));
-}
-
-/**
- * The last bars pushed, one ring per field. Several windows over the same bars (the backtester's
- * anchored windows) share one: the bars are stored once, each window keeps only its indicators.
- */
-export class BarRings {
-  readonly depth: number;
-  readonly openTime: Ring;
-  readonly open: Ring;
-  readonly high: Ring;
-  readonly low: Ring;
-  readonly close: Ring;
-  readonly tickVolume: Ring;
-  readonly spread: Ring;
-  pushed = 0;
-
-  constructor(depth: number) {
-    this.depth = Math.max(1, depth);
-    const capacity = capacityFor(this.depth);
-    this.openTime = new Ring(capacity);
-    this.open = new Ring(capacity);
-    this.high = new Ring(capacity);
-    this.low = new Ring(capacity);
-    this.close = new Ring(capacity);
-    this.tickVolume = new Ring(capacity);
-    this.spread = new Ring(capacity);
-  }
-
-  push(openTime: number, open: number, high: number, low: number, close: number, tickVolume: number, spread: number) {
-    const slot = this.pushed++;
-    this.openTime.set(slot, openTime);
-    this.open.set(slot, open);
-    this.high.set(slot, high);
-    this.low.set(slot, low);
-    this.close.set(slot, close);
-    this.tickVolume.set(slot, tickVolume);
-    this.spread.set(slot, spread);
-  }
-}
-
 export class StreamedWindow implements MarketWindow {
   readonly #depth: number;
+  readonly #bars: BarColumns;
+  /** Index in the columns of the last bar pushed. */
+  #last = -1;
   #count = 0;
-  readonly #bars: BarRings;
-  /** Whether push() stores the bar: false when the bars are shared and pushed by their owner. */
-  readonly #ownsBars: boolean;
   // Found by a scan, not a map: a plan holds a handful of indicators and reads are the hot path.
   readonly #emas: Array<{ period: number; stream: StreamingEma; ring: Ring }>;
   readonly #adxs: Array<{ period: number; stream: StreamingAdx; ring: Ring }>;
@@ -120,18 +81,13 @@ export class StreamedWindow implements MarketWindow {
   readonly #rangeMeans: Array<{ period: number; stream: StreamingRangeMean; ring: Ring }>;
 
   /**
-   * `point`: the price grid, on which Bollinger sums are kept exact. `sharedBars`: rings at least
-   * `plan.depth` deep whose owner pushes each bar before this window's push(); the window starts
-   * at the next bar pushed to them.
+   * A window over `bars`, empty until its first push. `point`: the price grid, on which Bollinger
+   * and range sums are kept exact.
    */
-  constructor(plan: IndicatorPlan, point: number, sharedBars?: BarRings) {
+  constructor(plan: IndicatorPlan, point: number, bars: BarColumns) {
     this.#depth = Math.max(1, plan.depth);
-    if (sharedBars !== undefined && sharedBars.depth < this.#depth) {
-      throw new Error(`shared bars keep ${sharedBars.depth} bars, the plan reads ${this.#depth}`);
-    }
-    this.#bars = sharedBars ?? new BarRings(this.#depth);
-    this.#ownsBars = sharedBars === undefined;
-    const capacity = capacityFor(this.#depth);
+    this.#bars = bars;
+    const capacity = 2 ** Math.ceil(Math.log2(this.#depth));
     const ring = () => new Ring(capacity);
     this.#emas = [...new Set(plan.ema)].map((period) => ({ period, stream: new StreamingEma(period), ring: ring() }));
     this.#adxs = [...new Set(plan.adx)].map((period) => ({ period, stream: new StreamingAdx(period), ring: ring() }));
@@ -155,9 +111,14 @@ export class StreamedWindow implements MarketWindow {
     return this.#count;
   }
 
-  /** Adds the next closed bar (oldest first); with shared bars, the bar their owner just pushed. */
-  push(openTime: number, open: number, high: number, low: number, close: number, tickVolume: number, spread: number) {
-    if (this.#ownsBars) this.#bars.push(openTime, open, high, low, close, tickVolume, spread);
+  /** Adds bar `index` of the columns: the window's first bar, or the one after its last. */
+  push(index: number): void {
+    if (this.#count > 0 && index !== this.#last + 1) {
+      throw new Error(`bar ${index} pushed after bar ${this.#last}: a window holds consecutive bars`);
+    }
+    const high = this.#bars.high[index]!;
+    const low = this.#bars.low[index]!;
+    const close = this.#bars.close[index]!;
     const slot = this.#count;
     for (const ema of this.#emas) ema.ring.set(slot, ema.stream.update(close));
     for (const adx of this.#adxs) {
@@ -174,17 +135,14 @@ export class StreamedWindow implements MarketWindow {
       rangeMean.stream.update(high, low);
       rangeMean.ring.set(slot, rangeMean.stream.mean);
     }
+    this.#last = index;
     this.#count++;
   }
 
-  pushBar(bar: Bar): void {
-    this.push(bar.openTime, bar.open, bar.high, bar.low, bar.close, bar.tickVolume, bar.spread);
-  }
-
   /** A field of the bar `back` bars before this window's last, NaN outside the window or the plan's depth. */
-  #barField(ring: Ring, back: number): number {
-    if (back >= this.#count) return Number.NaN;
-    return ring.get(this.#bars.pushed, back, this.#depth);
+  #barField(column: Float64Array, back: number): number {
+    if (back < 0 || back >= this.#count || back >= this.#depth) return Number.NaN;
+    return column[this.#last - back]!;
   }
 
   openTime(back: number): number {

@@ -84,12 +84,26 @@ export class StreamingAtr {
   }
 }
 
-/** Wilder's ADX with +DI/−DI (percent); the first bar counts as a bar without directional movement. */
+/**
+ * Wilder's ADX with +DI/−DI (percent); the first bar counts as a bar without directional movement.
+ * Its four Wilder smoothings (true range, +DM, −DM, then DX) are WilderAverage's arithmetic kept in
+ * plain fields: the first three always hold the same count, and this update runs twice per bar
+ * for every bar of a backtest (two anchored windows).
+ */
 export class StreamingAdx {
-  readonly #atr: WilderAverage;
-  readonly #movesUp: WilderAverage;
-  readonly #movesDown: WilderAverage;
-  readonly #adx: WilderAverage;
+  readonly #period: number;
+  readonly #inverse: number;
+  /** Bars added: the count of the true-range and ±DM smoothings. */
+  #bars = 0;
+  #rangeSum = 0;
+  #upSum = 0;
+  #downSum = 0;
+  #atr = Number.NaN;
+  #up = Number.NaN;
+  #down = Number.NaN;
+  #dxCount = 0;
+  #dxSum = 0;
+  #smoothedDx = Number.NaN;
   #previousHigh = Number.NaN;
   #previousLow = Number.NaN;
   #previousClose = Number.NaN;
@@ -98,10 +112,8 @@ export class StreamingAdx {
   minusDi = Number.NaN;
 
   constructor(period: number) {
-    this.#atr = new WilderAverage(period);
-    this.#movesUp = new WilderAverage(period);
-    this.#movesDown = new WilderAverage(period);
-    this.#adx = new WilderAverage(period);
+    this.#period = period;
+    this.#inverse = 1 / period;
   }
 
   /** Adds a bar; `adx`, `plusDi` and `minusDi` are then this bar's values (NaN until stable). */
@@ -115,22 +127,43 @@ export class StreamingAdx {
       plusMove = higherHigh < 0 || higherHigh < lowerLow ? 0 : higherHigh;
       minusMove = lowerLow < 0 || lowerLow < higherHigh ? 0 : lowerLow;
     }
-    this.#atr.add(trueRange(high, low, this.#previousClose));
-    this.#movesUp.add(plusMove);
-    this.#movesDown.add(minusMove);
+    const range = trueRange(high, low, this.#previousClose);
     this.#previousHigh = high;
     this.#previousLow = low;
     this.#previousClose = close;
-    if (first || !this.#movesUp.stable) return;
+    const period = this.#period;
+    const bars = ++this.#bars;
+    if (bars < period) {
+      this.#rangeSum += range;
+      this.#upSum += plusMove;
+      this.#downSum += minusMove;
+      return;
+    }
+    if (bars === period) {
+      this.#atr = (this.#rangeSum + range) / period;
+      this.#up = (this.#upSum + plusMove) / period;
+      this.#down = (this.#downSum + minusMove) / period;
+    } else {
+      this.#atr = (range - this.#atr) * this.#inverse + this.#atr;
+      this.#up = (plusMove - this.#up) * this.#inverse + this.#up;
+      this.#down = (minusMove - this.#down) * this.#inverse + this.#down;
+    }
+    if (first) return;
 
     // +DM and −DM never exceed the true range: no range at all is no directional movement.
-    const atr = this.#atr.value;
-    const plusDi = atr === 0 ? 0 : this.#movesUp.value / atr;
-    const minusDi = atr === 0 ? 0 : this.#movesDown.value / atr;
+    const atr = this.#atr;
+    const plusDi = atr === 0 ? 0 : this.#up / atr;
+    const minusDi = atr === 0 ? 0 : this.#down / atr;
     const sum = plusDi + minusDi;
-    this.#adx.add(sum === 0 ? 0 : (Math.abs(plusDi - minusDi) / sum) * 100);
-    if (!this.#adx.stable) return;
-    this.adx = this.#adx.value;
+    const dx = sum === 0 ? 0 : (Math.abs(plusDi - minusDi) / sum) * 100;
+    const dxCount = ++this.#dxCount;
+    if (dxCount < period) {
+      this.#dxSum += dx;
+      return;
+    }
+    this.#smoothedDx =
+      dxCount === period ? (this.#dxSum + dx) / period : (dx - this.#smoothedDx) * this.#inverse + this.#smoothedDx;
+    this.adx = this.#smoothedDx;
     this.plusDi = plusDi * 100;
     this.minusDi = minusDi * 100;
   }

@@ -96,58 +96,82 @@ interface PointBar {
   close: number;
 }
 
-/** The bar in points, as a buy sees it: a sell's bars are negated, which turns its pin into a buy's. */
-function oriented(bar: Bar, instrument: InstrumentSpec, direction: TradeSide): PointBar {
-  const points = (price: number): number => Math.round(price / instrument.point);
-  return direction === 'buy'
-    ? { open: points(bar.open), high: points(bar.high), low: points(bar.low), close: points(bar.close) }
-    : { open: -points(bar.open), high: -points(bar.low), low: -points(bar.high), close: -points(bar.close) };
+function toPoints(price: number, point: number): number {
+  return Math.round(price / point);
 }
 
-/** What v1.03 compares, for a buy. It counts a zero range or body as one point, so ratios stay finite. */
-function measure(pin: PointBar, prior: PointBar) {
+/** The bar `back` bars back in points, as a buy sees it: a sell's bars are negated, which turns its pin into a buy's. */
+function oriented(window: MarketWindow, back: number, instrument: InstrumentSpec, direction: TradeSide): PointBar {
+  const open = toPoints(window.open(back), instrument.point);
+  const high = toPoints(window.high(back), instrument.point);
+  const low = toPoints(window.low(back), instrument.point);
+  const close = toPoints(window.close(back), instrument.point);
+  return direction === 'buy' ? { open, high, low, close } : { open: -open, high: -low, low: -high, close: -close };
+}
+
+/** What v1.03 compares, for a buy. */
+interface Measures {
+  bodyTop: number;
+  bodyBottom: number;
+  bodyRatio: number;
+  noseRatio: number;
+  backRatio: number;
+  protrusionRatio: number;
+  priorBodyRatio: number;
+  bodyToPriorBody: number;
+  rangeToPriorRange: number;
+  priorDepthRatio: number;
+}
+
+/**
+ * v1.03's test for a buy, and its measures when the pin is found. A zero range or body counts as
+ * one point, so ratios stay finite. The measures are built only for a pin: this runs on every
+ * bar with a small body, and most are not pins.
+ */
+function bullishPin(pin: PointBar, prior: PointBar, params: PinBarParams): Measures | null {
+  if (pin.high - pin.low < params.minRangePoints) return null;
   const bodyTop = Math.max(pin.open, pin.close);
   const bodyBottom = Math.min(pin.open, pin.close);
   const range = Math.max(pin.high - pin.low, 1);
   const body = Math.max(bodyTop - bodyBottom, 1);
   const priorRange = Math.max(prior.high - prior.low, 1);
   const priorBody = Math.max(Math.abs(prior.close - prior.open), 1);
+  const bodyRatio = body / range;
+  // From the pin's back (its high) down to the body's far edge; with a zero range this is 1.
+  const backRatio = (range - (bodyBottom - pin.low)) / range;
+  const protrusionRatio = (prior.low - pin.low) / range;
+  const priorBodyRatio = priorBody / priorRange;
+  const bodyToPriorBody = body / priorBody;
+  const rangeToPriorRange = range / priorRange;
+  const priorDepthRatio = (prior.high - pin.high) / priorRange;
+  const found =
+    protrusionRatio >= params.minNoseProtrusion &&
+    bodyRatio <= params.maxBodyRatio &&
+    backRatio < params.bodyZone &&
+    (!params.requireOppositePriorBar || prior.close < prior.open) &&
+    (!params.requireSameDirectionPin || pin.close > pin.open) &&
+    priorBodyRatio >= params.minPriorBodyRatio &&
+    // v1.03 always asks this; it has no input for it.
+    bodyTop <= prior.high &&
+    bodyBottom >= prior.low &&
+    bodyToPriorBody <= params.maxBodyToPriorBody &&
+    rangeToPriorRange >= params.minRangeToPriorRange &&
+    priorDepthRatio >= params.minPriorDepth &&
+    (!params.requireBodyInsidePriorBody ||
+      (bodyTop <= Math.max(prior.open, prior.close) && bodyBottom >= Math.min(prior.open, prior.close)));
+  if (!found) return null;
   return {
     bodyTop,
     bodyBottom,
-    bodyRatio: body / range,
+    bodyRatio,
     noseRatio: (bodyBottom - pin.low) / range,
-    // From the pin's back (its high) down to the body's far edge; with a zero range this is 1.
-    backRatio: (range - (bodyBottom - pin.low)) / range,
-    protrusionRatio: (prior.low - pin.low) / range,
-    priorBodyRatio: priorBody / priorRange,
-    bodyToPriorBody: body / priorBody,
-    rangeToPriorRange: range / priorRange,
-    priorDepthRatio: (prior.high - pin.high) / priorRange,
+    backRatio,
+    protrusionRatio,
+    priorBodyRatio,
+    bodyToPriorBody,
+    rangeToPriorRange,
+    priorDepthRatio,
   };
-}
-
-type Measures = ReturnType<typeof measure>;
-
-function bullishPin(pin: PointBar, prior: PointBar, params: PinBarParams): Measures | null {
-  if (pin.high - pin.low < params.minRangePoints) return null;
-  const m = measure(pin, prior);
-  const found =
-    m.protrusionRatio >= params.minNoseProtrusion &&
-    m.bodyRatio <= params.maxBodyRatio &&
-    m.backRatio < params.bodyZone &&
-    (!params.requireOppositePriorBar || prior.close < prior.open) &&
-    (!params.requireSameDirectionPin || pin.close > pin.open) &&
-    m.priorBodyRatio >= params.minPriorBodyRatio &&
-    // v1.03 always asks this; it has no input for it.
-    m.bodyTop <= prior.high &&
-    m.bodyBottom >= prior.low &&
-    m.bodyToPriorBody <= params.maxBodyToPriorBody &&
-    m.rangeToPriorRange >= params.minRangeToPriorRange &&
-    m.priorDepthRatio >= params.minPriorDepth &&
-    (!params.requireBodyInsidePriorBody ||
-      (m.bodyTop <= Math.max(prior.open, prior.close) && m.bodyBottom >= Math.min(prior.open, prior.close)));
-  return found ? m : null;
 }
 
 /** Where the take-profit goes; null when the previous bar's extreme is not beyond the entry. */
@@ -209,12 +233,15 @@ function hit(
  * way), on the window's numbers: most bars fail it, and build no oriented bars then.
  */
 function mayBePin(window: MarketWindow, instrument: InstrumentSpec, params: PinBarParams): boolean {
-  const points = (price: number): number => Math.round(price / instrument.point);
-  const range = points(window.high(0)) - points(window.low(0));
+  const { point } = instrument;
+  const range = toPoints(window.high(0), point) - toPoints(window.low(0), point);
   if (range < params.minRangePoints) return false;
-  const body = Math.abs(points(window.close(0)) - points(window.open(0)));
+  const body = Math.abs(toPoints(window.close(0), point) - toPoints(window.open(0), point));
   return Math.max(body, 1) / Math.max(range, 1) <= params.maxBodyRatio;
 }
+
+/** Buy first: when both match (possible only with bodyZone > 0.5) v1.03 shows the bullish mark. */
+const DIRECTIONS = ['buy', 'sell'] as const;
 
 export const pinBar: Strategy<PinBarParams> = {
   minBars: () => 2,
@@ -224,12 +251,13 @@ export const pinBar: Strategy<PinBarParams> = {
   evaluate({ window, instrument }, params) {
     if (window.count < pinBar.minBars(params)) return null;
     if (!mayBePin(window, instrument, params)) return null;
-    const pin = window.bar(0);
-    const prior = window.bar(1);
-    // Buy first: when both match (possible only with bodyZone > 0.5) v1.03 shows the bullish mark.
-    for (const direction of ['buy', 'sell'] as const) {
-      const m = bullishPin(oriented(pin, instrument, direction), oriented(prior, instrument, direction), params);
-      if (m !== null) return hit(direction, pin, prior, m, params, instrument);
+    for (const direction of DIRECTIONS) {
+      const m = bullishPin(
+        oriented(window, 0, instrument, direction),
+        oriented(window, 1, instrument, direction),
+        params,
+      );
+      if (m !== null) return hit(direction, window.bar(0), window.bar(1), m, params, instrument);
     }
     return null;
   },

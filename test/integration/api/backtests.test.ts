@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { backtestSchema } from '../../../api/routes/backtest-schemas.ts';
 import { workflowRunUrl } from '../../../api/web-ui.ts';
-import { barColumnsOf } from '../../../backtest/bar-columns.ts';
+import { barColumnsOf } from '../../../trading/bar-columns.ts';
 import { runBacktest } from '../../../backtest/run.ts';
 import type { BacktestResult, BacktestSettings } from '../../../backtest/types.ts';
 import { BacktestLauncher } from '../../../bots/backtest-launcher.ts';

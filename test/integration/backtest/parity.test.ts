@@ -3,7 +3,7 @@
 // bars produce the same signals, decisions (every check's value), orders, fills and closes.
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import type { BrokerDeal } from '../../../brokers/port.ts';
-import { barColumnsOf } from '../../../backtest/bar-columns.ts';
+import { barColumnsOf } from '../../../trading/bar-columns.ts';
 import { runBacktest } from '../../../backtest/run.ts';
 import type { BacktestJournal } from '../../../backtest/types.ts';
 import { Decision, Order, Signal, type IBot } from '../../../db/entities/index.ts';

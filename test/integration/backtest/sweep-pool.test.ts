@@ -1,6 +1,6 @@
 // A real sweep on worker threads: the runner the CLI uses, over synthetic gold bars, checked
 // against the same points run one after another in this thread.
-import { barColumnsOf } from '../../../backtest/bar-columns.ts';
+import { barColumnsOf } from '../../../trading/bar-columns.ts';
 import { sweepGrid } from '../../../backtest/sweep/grid.ts';
 import type { SweepPoint } from '../../../backtest/sweep/point.ts';
 import { createSweepPool, runSweep, type SweepPool } from '../../../backtest/sweep/pool.ts';

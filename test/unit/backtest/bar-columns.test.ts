@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { barColumnsOf, barColumnsProblems } from '../../../backtest/bar-columns.ts';
+import { barColumnsProblems } from '../../../backtest/bar-columns.ts';
+import { barColumnsOf } from '../../../trading/bar-columns.ts';
 import { barSeriesProblems } from '../../../trading/bar-validation.ts';
 import type { Bar } from '../../../trading/market.ts';
 

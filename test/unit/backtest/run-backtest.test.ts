@@ -1,6 +1,6 @@
 // The backtester's own rules, over a few days of the synthetic market: its books balance, the
 // kill-switch ends a run, a netting account reverses, bad input is refused with the reason.
-import { barColumnsOf } from '../../../backtest/bar-columns.ts';
+import { barColumnsOf } from '../../../trading/bar-columns.ts';
 import { BacktestInputError, runBacktest } from '../../../backtest/run.ts';
 import type { BacktestJournal, BacktestSettings } from '../../../backtest/types.ts';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';

@@ -1,5 +1,5 @@
 import { MessageChannel } from 'node:worker_threads';
-import { barColumnsOf } from '../../../backtest/bar-columns.ts';
+import { barColumnsOf } from '../../../trading/bar-columns.ts';
 import { sharedBarColumns } from '../../../backtest/sweep/shared-bars.ts';
 import type { BarColumns } from '../../../backtest/types.ts';
 

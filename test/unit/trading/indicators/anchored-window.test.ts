@@ -1,6 +1,7 @@
 // The live cycle's window (fetched bars, streamed from their anchor) and the backtester's windows
 // (one stream per anchor over the whole history) must read the very same numbers at every bar.
 import fc from 'fast-check';
+import { barColumnsOf } from '../../../../trading/bar-columns.ts';
 import {
   AnchoredWindows,
   anchoredWindow,
@@ -49,9 +50,9 @@ describe('anchored windows', () => {
         fc.array(fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: 1, max: 90 })), { minLength: 1 }),
         (seed, lookback, gaps) => {
           const bars = barsWithGaps(6 * lookback, seed, gaps);
-          const streamed = new AnchoredWindows(PLAN, 0.01, lookback);
-          bars.forEach((bar, t) => {
-            streamed.push(bar.openTime, bar.open, bar.high, bar.low, bar.close, bar.tickVolume, bar.spread);
+          const streamed = new AnchoredWindows(PLAN, 0.01, lookback, barColumnsOf(bars));
+          bars.forEach((_, t) => {
+            streamed.push(t);
             const fetched = bars.slice(Math.max(0, t + 1 - barsToFetch(lookback)), t + 1);
             expect([t, reading(streamed.current)]).toEqual([t, reading(anchoredWindow(fetched, lookback, PLAN, 0.01))]);
           });

@@ -1,3 +1,4 @@
+import { barColumnsOf } from '../../../../trading/bar-columns.ts';
 import { StreamedWindow, mergePlans } from '../../../../trading/indicators/market-window.ts';
 import type { Bar, InstrumentSpec, TradeSide } from '../../../../trading/market.ts';
 import type { StrategyHit } from '../../../../trading/strategies/signal.ts';
@@ -11,8 +12,8 @@ export function windowOver<Params>(
   params: Params,
   instrument: InstrumentSpec = XAUUSD,
 ): StreamedWindow {
-  const window = new StreamedWindow(mergePlans([strategy.plan(params)]), instrument.point);
-  for (const bar of series) window.pushBar(bar);
+  const window = new StreamedWindow(mergePlans([strategy.plan(params)]), instrument.point, barColumnsOf(series));
+  for (let i = 0; i < series.length; i++) window.push(i);
   return window;
 }
 
