@@ -10,12 +10,18 @@ import { accountInfo } from '../brokers/paper/valuation.ts';
 import type { BrokerPosition } from '../brokers/port.ts';
 import { killSwitchState } from '../trading/kill-switch.ts';
 import type { InstrumentSpec, Quote } from '../trading/market.ts';
-import { decide, type DecisionOutcome, type OpenPosition, type RiskSettings } from '../trading/risk/index.ts';
+import {
+  type ClosedLoss,
+  decide,
+  type DecisionOutcome,
+  type OpenPosition,
+  type RiskSettings,
+} from '../trading/risk/index.ts';
 import { pipsToPrice } from '../trading/rounding.ts';
 import type { StrategySignal } from '../trading/strategies/index.ts';
 import { trailingStop } from '../trading/trailing.ts';
 import type { TradeBook } from './trade-book.ts';
-import type { BacktestJournal } from './types.ts';
+import type { BacktestJournal, BacktestTrade } from './types.ts';
 
 /** The magic the backtested bot's orders carry. */
 export const BACKTEST_MAGIC = 1;
@@ -55,15 +61,20 @@ function openPositionsOf(
   }));
 }
 
-/** Losing trades closed in the 24 hours before `now` and booked by then, as the live context reads them. */
-function recentLosses(book: TradeBook, now: number, bookedUntil: number) {
-  const losses = [];
+/**
+ * The latest losing trade closed in the 24 hours before `now` and booked by then: the live context
+ * reads every such loss, but cooldownAfterLoss, their only reader, looks at the latest alone.
+ */
+function recentLosses(book: TradeBook, now: number, bookedUntil: number): ClosedLoss[] {
+  let latest: BacktestTrade | null = null;
   for (let i = book.trades.length - 1; i >= 0; i--) {
     const trade = book.trades[i]!;
     if (trade.closeTime < now - LOSS_LOOKBACK_MS) break;
-    if (trade.pnl < 0 && trade.closeTime <= bookedUntil) losses.push({ closedAt: trade.closeTime, pnl: trade.pnl });
+    if (trade.pnl < 0 && trade.closeTime <= bookedUntil && (latest === null || trade.closeTime > latest.closeTime)) {
+      latest = trade;
+    }
   }
-  return losses.reverse();
+  return latest === null ? [] : [{ closedAt: latest.closeTime, pnl: latest.pnl }];
 }
 
 /** Stops hit since the last cycle are booked first: nothing looks at a position already stopped out. */

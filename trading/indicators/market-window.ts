@@ -43,42 +43,25 @@ export interface MarketWindow {
   rangeMean(period: number, back: number): number;
 }
 
-/** One value per bar for the last `capacity` bars (a power of two). */
-class Ring {
-  readonly values: Float64Array;
-  readonly #mask: number;
-
-  constructor(capacity: number) {
-    this.values = new Float64Array(capacity).fill(Number.NaN);
-    this.#mask = capacity - 1;
-  }
-
-  set(count: number, value: number): void {
-    this.values[count & this.#mask] = value;
-  }
-
-  /** The value `back` bars before the last of `count` bars. */
-  get(count: number, back: number, depth: number): number {
-    if (back < 0 || back >= depth || back >= count) return Number.NaN;
-    return this.values[(count - 1 - back) & this.#mask]!;
-  }
-}
-
 function unknownIndicator(name: string): never {
   throw new Error(`indicator ${name} is not in this window's plan`);
 }
 
 export class StreamedWindow implements MarketWindow {
   readonly #depth: number;
+  /** Indicator values sit in rings of a power-of-two size: slot = bar count & mask. */
+  readonly #mask: number;
   readonly #bars: BarColumns;
   /** Index in the columns of the last bar pushed. */
   #last = -1;
   #count = 0;
   // Found by a scan, not a map: a plan holds a handful of indicators and reads are the hot path.
-  readonly #emas: Array<{ period: number; stream: StreamingEma; ring: Ring }>;
-  readonly #adxs: Array<{ period: number; stream: StreamingAdx; ring: Ring }>;
-  readonly #bands: Array<BollingerSpec & { stream: StreamingBollinger; upper: Ring; middle: Ring; lower: Ring }>;
-  readonly #rangeMeans: Array<{ period: number; stream: StreamingRangeMean; ring: Ring }>;
+  readonly #emas: Array<{ period: number; stream: StreamingEma; values: Float64Array }>;
+  readonly #adxs: Array<{ period: number; stream: StreamingAdx; values: Float64Array }>;
+  readonly #bands: Array<
+    BollingerSpec & { stream: StreamingBollinger; upper: Float64Array; middle: Float64Array; lower: Float64Array }
+  >;
+  readonly #rangeMeans: Array<{ period: number; stream: StreamingRangeMean; values: Float64Array }>;
 
   /**
    * A window over `bars`, empty until its first push. `point`: the price grid, on which Bollinger
@@ -88,9 +71,10 @@ export class StreamedWindow implements MarketWindow {
     this.#depth = Math.max(1, plan.depth);
     this.#bars = bars;
     const capacity = 2 ** Math.ceil(Math.log2(this.#depth));
-    const ring = () => new Ring(capacity);
-    this.#emas = [...new Set(plan.ema)].map((period) => ({ period, stream: new StreamingEma(period), ring: ring() }));
-    this.#adxs = [...new Set(plan.adx)].map((period) => ({ period, stream: new StreamingAdx(period), ring: ring() }));
+    this.#mask = capacity - 1;
+    const ring = () => new Float64Array(capacity).fill(Number.NaN);
+    this.#emas = [...new Set(plan.ema)].map((period) => ({ period, stream: new StreamingEma(period), values: ring() }));
+    this.#adxs = [...new Set(plan.adx)].map((period) => ({ period, stream: new StreamingAdx(period), values: ring() }));
     const bands = [...new Map(plan.bollinger.map((spec) => [`${spec.period}:${spec.deviations}`, spec])).values()];
     this.#bands = bands.map(({ period, deviations }) => ({
       period,
@@ -103,7 +87,7 @@ export class StreamedWindow implements MarketWindow {
     this.#rangeMeans = [...new Set(plan.rangeMean)].map((period) => ({
       period,
       stream: new StreamingRangeMean(period, point),
-      ring: ring(),
+      values: ring(),
     }));
   }
 
@@ -119,24 +103,30 @@ export class StreamedWindow implements MarketWindow {
     const high = this.#bars.high[index]!;
     const low = this.#bars.low[index]!;
     const close = this.#bars.close[index]!;
-    const slot = this.#count;
-    for (const ema of this.#emas) ema.ring.set(slot, ema.stream.update(close));
+    const slot = this.#count & this.#mask;
+    for (const ema of this.#emas) ema.values[slot] = ema.stream.update(close);
     for (const adx of this.#adxs) {
       adx.stream.update(high, low, close);
-      adx.ring.set(slot, adx.stream.adx);
+      adx.values[slot] = adx.stream.adx;
     }
     for (const band of this.#bands) {
       band.stream.update(close);
-      band.upper.set(slot, band.stream.upper);
-      band.middle.set(slot, band.stream.middle);
-      band.lower.set(slot, band.stream.lower);
+      band.upper[slot] = band.stream.upper;
+      band.middle[slot] = band.stream.middle;
+      band.lower[slot] = band.stream.lower;
     }
     for (const rangeMean of this.#rangeMeans) {
       rangeMean.stream.update(high, low);
-      rangeMean.ring.set(slot, rangeMean.stream.mean);
+      rangeMean.values[slot] = rangeMean.stream.mean;
     }
     this.#last = index;
     this.#count++;
+  }
+
+  /** The value `back` bars before the last in an indicator's ring, NaN outside the window or the plan's depth. */
+  #ringValue(values: Float64Array, back: number): number {
+    if (back < 0 || back >= this.#count || back >= this.#depth) return Number.NaN;
+    return values[(this.#count - 1 - back) & this.#mask]!;
   }
 
   /** A field of the bar `back` bars before this window's last, NaN outside the window or the plan's depth. */
@@ -179,12 +169,12 @@ export class StreamedWindow implements MarketWindow {
   }
 
   ema(period: number, back: number): number {
-    for (const ema of this.#emas) if (ema.period === period) return ema.ring.get(this.#count, back, this.#depth);
+    for (const ema of this.#emas) if (ema.period === period) return this.#ringValue(ema.values, back);
     return unknownIndicator(`EMA(${period})`);
   }
 
   adx(period: number, back: number): number {
-    for (const adx of this.#adxs) if (adx.period === period) return adx.ring.get(this.#count, back, this.#depth);
+    for (const adx of this.#adxs) if (adx.period === period) return this.#ringValue(adx.values, back);
     return unknownIndicator(`ADX(${period})`);
   }
 
@@ -194,20 +184,20 @@ export class StreamedWindow implements MarketWindow {
   }
 
   bollingerUpper(spec: BollingerSpec, back: number): number {
-    return this.#band(spec).upper.get(this.#count, back, this.#depth);
+    return this.#ringValue(this.#band(spec).upper, back);
   }
 
   bollingerMiddle(spec: BollingerSpec, back: number): number {
-    return this.#band(spec).middle.get(this.#count, back, this.#depth);
+    return this.#ringValue(this.#band(spec).middle, back);
   }
 
   bollingerLower(spec: BollingerSpec, back: number): number {
-    return this.#band(spec).lower.get(this.#count, back, this.#depth);
+    return this.#ringValue(this.#band(spec).lower, back);
   }
 
   rangeMean(period: number, back: number): number {
     for (const rangeMean of this.#rangeMeans) {
-      if (rangeMean.period === period) return rangeMean.ring.get(this.#count, back, this.#depth);
+      if (rangeMean.period === period) return this.#ringValue(rangeMean.values, back);
     }
     return unknownIndicator(`range mean(${period})`);
   }

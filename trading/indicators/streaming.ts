@@ -181,6 +181,8 @@ export class StreamingBollinger {
   readonly #offsets: Float64Array;
   #reference = Number.NaN;
   #count = 0;
+  /** Where the next offset goes in `#offsets`: the oldest one's place once the period is full. */
+  #slot = 0;
   #sum = 0;
   #sumOfSquares = 0;
   upper = Number.NaN;
@@ -197,7 +199,8 @@ export class StreamingBollinger {
   update(close: number): void {
     if (this.#count === 0) this.#reference = close;
     const offset = Math.round((close - this.#reference) / this.#point);
-    const slot = this.#count % this.#period;
+    const slot = this.#slot;
+    this.#slot = slot + 1 === this.#period ? 0 : slot + 1;
     if (this.#count >= this.#period) {
       const dropped = this.#offsets[slot]!;
       this.#sum -= dropped;
