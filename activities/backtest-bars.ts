@@ -1,6 +1,6 @@
 // The bars a REST backtest runs over, from the imported MT5 bars or the synthetic feed.
-import { barColumnsOf } from '../trading/bar-columns.ts';
-import type { BarColumns } from '../backtest/types.ts';
+import { barsInPeriod } from '../backtest/bar-columns.ts';
+import type { BarColumns } from '../trading/bar-columns.ts';
 import type { BacktestRequest } from '../bots/backtest-request.ts';
 import { storedBacktestBars, syntheticBacktestBars, type BacktestPeriod } from '../bots/backtest-bars.ts';
 import type { Orm } from '../db/orm.ts';
@@ -14,12 +14,9 @@ export interface BacktestBars {
 type Period = Pick<BacktestRequest, 'symbol' | 'source' | 'seed'> & BacktestPeriod;
 
 export async function loadBacktestBars(orm: Orm, period: Period, warmUp: number): Promise<BacktestBars> {
-  const bars =
+  const columns =
     period.source === 'synthetic'
       ? syntheticBacktestBars(period.symbol, period.seed, period, warmUp)
       : await storedBacktestBars(orm, period.symbol, period, warmUp);
-  return {
-    columns: barColumnsOf(bars),
-    traded: bars.filter((bar) => bar.openTime >= period.from && bar.openTime < period.to).length,
-  };
+  return { columns, traded: barsInPeriod(columns.openTime, period) };
 }

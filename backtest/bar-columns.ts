@@ -50,6 +50,11 @@ export function firstIndexAtOrAfter(openTimes: Float64Array, time: number): numb
   return low;
 }
 
+/** How many bars open in [from, to). */
+export function barsInPeriod(openTimes: Float64Array, period: { from: number; to: number }): number {
+  return firstIndexAtOrAfter(openTimes, period.to) - firstIndexAtOrAfter(openTimes, period.from);
+}
+
 /** The quote `offsetMs` into bar `i`'s minute, on the path the paper broker quotes and settles on. */
 export function quoteInBar(
   columns: BarColumns,
@@ -71,6 +76,9 @@ export function quoteInBar(
   );
 }
 
+/** Bar objects a columns feed keeps for its readers (a power of two). */
+const BAR_CACHE_SIZE = 64;
+
 /**
  * A feed serving one symbol's bars, as the replay feed serves recorded bars: a minute without a
  * bar has no quote. `spreadPoints` replaces every bar's spread when set.
@@ -82,9 +90,23 @@ export function columnsFeed(
   spreadPoints: number | null,
 ): MarketFeed {
   const times = columns.openTime;
+  // While a position is open the stop model asks for the same bars at every cycle: each bar object
+  // is built once and handed out again (bars are values; no reader changes them). A sweep thread
+  // otherwise made ~18 MB of them per month of bars, and the garbage collector's helper threads
+  // then took the other threads' cores.
+  const cached: (Bar | undefined)[] = new Array<Bar | undefined>(BAR_CACHE_SIZE).fill(undefined);
+  const barAt = (i: number): Bar => {
+    const slot = i & (BAR_CACHE_SIZE - 1);
+    let bar = cached[slot];
+    if (bar === undefined || bar.openTime !== times[i]) {
+      bar = barAtIndex(columns, i, spreadPoints);
+      cached[slot] = bar;
+    }
+    return bar;
+  };
   const barsFrom = (start: number, end: number): Bar[] => {
     const out: Bar[] = [];
-    for (let i = start; i < end; i++) out.push(barAtIndex(columns, i, spreadPoints));
+    for (let i = start; i < end; i++) out.push(barAt(i));
     return out;
   };
   const indexOf = (openTime: number): number => {
@@ -94,7 +116,7 @@ export function columnsFeed(
   return {
     barAt(requested, openTime) {
       const i = requested === symbol ? indexOf(openTime) : -1;
-      return i < 0 ? null : barAtIndex(columns, i, spreadPoints);
+      return i < 0 ? null : barAt(i);
     },
     closedBars(requested, count, now) {
       if (requested !== symbol) return [];

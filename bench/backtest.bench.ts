@@ -1,91 +1,56 @@
 // Benchmark of the backtester (not a test): one year of M1 bars of the seeded synthetic gold, all
 // four strategies with risk, sizing, fills, stops, trailing and the kill-switch, event by event on
-// one core; beside it the ceiling (a bare typed-array EMA loop over the same closes), the process's
-// memory, and a 100-point parameter sweep on 1 thread and on every core.
-//   npm run bench:backtest [-- --days 365 --sweep-days 30 --json]
+// one core, in a process of its own (bench/backtest/year.ts) that reports its memory; beside it
+// the ceiling (a bare typed-array EMA loop over the same closes); then a 100-point parameter sweep
+// of the same year on 1 thread and on every core.
+//   npm run bench:backtest [-- --days 365 --sweep-days 365 --json]
+import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
-
-import { runBacktest } from '../backtest/run.ts';
 import { sweepGrid } from '../backtest/sweep/grid.ts';
 import { runSweep } from '../backtest/sweep/pool.ts';
 import { sharedBarColumns } from '../backtest/sweep/shared-bars.ts';
-import type { BacktestSettings, BarColumns } from '../backtest/types.ts';
-import { createSyntheticFeed } from '../brokers/feeds/synthetic.ts';
-import { paperInstruments } from '../brokers/paper/index.ts';
-import { riskSettingsSchema } from '../trading/risk/index.ts';
-import { emptyBarColumns, leadingBars, setBarAt } from '../trading/bar-columns.ts';
-import { STRATEGY_NAMES, strategyParamsSchema } from '../trading/strategies/index.ts';
-
-const DAY_MS = 86_400_000;
-const SYMBOL = 'XAUUSDm';
-const FROM = Date.UTC(2025, 0, 1);
-/** Warm-up loaded before FROM: more than twice the default strategies' lookback (693 bars). */
-const WARM_UP_MS = 2 * DAY_MS;
+import { syntheticBacktestBars } from '../bots/backtest-bars.ts';
+import { benchSettings, DAY_MS, FROM, SEED, SYMBOL, WARM_UP_BARS } from './backtest/settings.ts';
 
 const { values } = parseArgs({
   options: {
     days: { type: 'string', default: '365' },
-    'sweep-days': { type: 'string', default: '30' },
+    'sweep-days': { type: 'string', default: '365' },
     json: { type: 'boolean', default: false },
   },
 });
 const days = Number(values.days);
 const sweepDays = Number(values['sweep-days']);
-
-/** The feed's bars, a day at a time into columns: the year never exists as 525,600 objects. */
-function syntheticColumns(from: number, to: number): BarColumns {
-  const feed = createSyntheticFeed({ seed: 42 });
-  const columns = emptyBarColumns(Math.ceil((to - from) / 60_000));
-  let count = 0;
-  for (let day = from; day < to; day += DAY_MS) {
-    for (const bar of feed.barsBetween(SYMBOL, day, Math.min(to, day + DAY_MS))) setBarAt(columns, count++, bar);
-  }
-  return leadingBars(columns, count);
+for (const [option, value] of [
+  ['--days', days],
+  ['--sweep-days', sweepDays],
+] as const) {
+  if (!(Number.isInteger(value) && value > 0)) throw new Error(`${option} must be a positive whole number of days`);
 }
 
-/** The ceiling: one EMA over the closes in a bare loop, nothing else. */
-function bareEma(closes: Float64Array): { barsPerSecond: number; last: number } {
-  const weight = 2 / 21;
-  const started = performance.now();
-  let ema = closes[0]!;
-  for (let i = 1; i < closes.length; i++) ema = closes[i]! * weight + ema * (1 - weight);
-  return { barsPerSecond: closes.length / ((performance.now() - started) / 1000), last: ema };
+interface YearRun {
+  bars: number;
+  trades: number;
+  signals: number;
+  elapsedMs: number;
+  warmElapsedMs: number;
+  bareEmaBarsPerSecond: number;
+  rssMb: { atStart: number; withModules: number; withBars: number; afterRun: number; peak: number };
 }
 
-function settings(from: number, to: number): BacktestSettings {
-  const { commissionPerLot, ...instrument } = paperInstruments(100).find((spec) => spec.symbol === SYMBOL)!;
-  return {
-    symbol: SYMBOL,
-    instrument,
-    enabledStrategies: [...STRATEGY_NAMES],
-    strategyParams: strategyParamsSchema.parse({}),
-    riskSettings: riskSettingsSchema.parse({}),
-    lookback: undefined,
-    startingBalance: 10_000,
-    accountMode: 'hedging',
-    leverage: 100,
-    costs: { spreadPoints: null, commissionPerLot, slippagePoints: 0, slippageJitterPoints: 0 },
-    cycleDelaySeconds: 5,
-    from,
-    to,
-    seed: 1,
-  };
-}
+// The same Node and flags as this process (npm's script sets them), so the year runs as a CLI run does.
+const yearScript = new URL('./backtest/year.ts', import.meta.url).pathname;
+const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, yearScript, String(days)]);
+const year = JSON.parse(stdout) as YearRun;
+const barsPerSecond = year.bars / (year.elapsedMs / 1000);
+const warmBarsPerSecond = year.bars / (year.warmElapsedMs / 1000);
 
-const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
-const to = FROM + days * DAY_MS;
-const bars = syntheticColumns(FROM - WARM_UP_MS, to + 60_000);
-const rssBefore = process.memoryUsage().rss;
-const result = runBacktest(bars, settings(FROM, to));
-const rssAfter = process.memoryUsage().rss;
-const backtestRate = result.bars / (result.elapsedMs / 1000);
-const ceiling = bareEma(bars.close);
-
-// The sweep: 100 points over pin_bar.maxBodyRatio × decisionMinScore on a shorter window.
+// The sweep: 100 points over pin_bar.maxBodyRatio × decisionMinScore.
 const sweepTo = FROM + sweepDays * DAY_MS;
-const sweepBars = sharedBarColumns(syntheticColumns(FROM - WARM_UP_MS, sweepTo + 60_000));
-const sweepBase = settings(FROM, sweepTo);
+const sweepBars = sharedBarColumns(syntheticBacktestBars(SYMBOL, SEED, { from: FROM, to: sweepTo }, WARM_UP_BARS));
+const sweepBase = benchSettings(FROM, sweepTo);
 const points = sweepGrid(['pin_bar.maxBodyRatio=0.15:0.60:0.05', 'risk.decisionMinScore=0.1:0.55:0.05'], sweepBase);
 const sweepSeconds = async (threads: number) => {
   const started = performance.now();
@@ -97,13 +62,16 @@ const oneThread = await sweepSeconds(1);
 const allCores = await sweepSeconds(cores);
 
 const report = {
-  bars: result.bars,
-  trades: result.overall.count,
-  backtestSeconds: result.elapsedMs / 1000,
-  barsPerSecond: Math.round(backtestRate),
-  bareEmaBarsPerSecond: Math.round(ceiling.barsPerSecond),
-  ceilingRatio: Number((ceiling.barsPerSecond / backtestRate).toFixed(1)),
-  rssMb: { beforeRun: mb(rssBefore), afterRun: mb(rssAfter), peak: mb(process.resourceUsage().maxRSS * 1024) },
+  bars: year.bars,
+  trades: year.trades,
+  signals: year.signals,
+  backtestSeconds: Number((year.elapsedMs / 1000).toFixed(3)),
+  barsPerSecond: Math.round(barsPerSecond),
+  warmSeconds: Number((year.warmElapsedMs / 1000).toFixed(3)),
+  warmBarsPerSecond: Math.round(warmBarsPerSecond),
+  bareEmaBarsPerSecond: Math.round(year.bareEmaBarsPerSecond),
+  ceilingRatio: Number((year.bareEmaBarsPerSecond / barsPerSecond).toFixed(1)),
+  rssMb: { ...year.rssMb, yearOwn: year.rssMb.peak - year.rssMb.withModules },
   sweep: {
     points: points.length,
     days: sweepDays,
@@ -116,15 +84,18 @@ const report = {
 
 if (values.json) console.log(JSON.stringify(report, null, 2));
 else {
-  console.log(`backtest: ${report.bars.toLocaleString('en-US')} bars (${days} days), ${report.trades} trades`);
+  const { rssMb } = report;
   console.log(
-    `  ${report.backtestSeconds.toFixed(2)} s = ${report.barsPerSecond.toLocaleString('en-US')} bars/s on one core`,
+    `backtest: ${report.bars.toLocaleString('en-US')} bars (${days} days), ${report.signals} signals, ${report.trades} trades`,
+  );
+  console.log(
+    `  ${report.backtestSeconds.toFixed(2)} s = ${report.barsPerSecond.toLocaleString('en-US')} bars/s on one core (a CLI run); run again, its code warm: ${report.warmSeconds.toFixed(2)} s = ${report.warmBarsPerSecond.toLocaleString('en-US')} bars/s`,
   );
   console.log(
     `  ceiling (bare EMA loop): ${report.bareEmaBarsPerSecond.toLocaleString('en-US')} bars/s, ${report.ceilingRatio}× the backtest`,
   );
   console.log(
-    `  RSS: ${report.rssMb.beforeRun} MB before the run, ${report.rssMb.afterRun} MB after, peak ${report.rssMb.peak} MB`,
+    `  RSS: Node ${rssMb.atStart} MB, with the engine's modules ${rssMb.withModules} MB, with the bars ${rssMb.withBars} MB, after the run ${rssMb.afterRun} MB; peak ${rssMb.peak} MB, of which the year's own (bars and run) ${rssMb.yearOwn} MB`,
   );
   console.log(`sweep: ${report.sweep.points} points × ${sweepDays} days`);
   console.log(

@@ -1,12 +1,11 @@
 // The bars a CLI backtest runs over, from the synthetic feed, the imported bars in the database or
 // an MT5 CSV file: `warmUp` bars before the period (the indicators converge on them, as a live bot's
 // lookback would), every bar of the period, and the first bar after it (the last cycle's quote).
-import { barColumnsOf } from '../trading/bar-columns.ts';
-import type { BarColumns } from '../backtest/types.ts';
+import { barColumnsOf, type BarColumns } from '../trading/bar-columns.ts';
+import { barColumnsProblems, barsInPeriod } from '../backtest/bar-columns.ts';
 import { decodeMt5File, Mt5CsvError, parseMt5Csv } from '../brokers/feeds/mt5-csv.ts';
 import { barsAround, storedBacktestBars, syntheticBacktestBars } from '../bots/backtest-bars.ts';
 import type { Orm } from '../db/orm.ts';
-import { barSeriesProblems } from '../trading/bar-validation.ts';
 import type { Bar } from '../trading/market.ts';
 import { BacktestOptionError } from './backtest-option-error.ts';
 import type { BarSource } from './backtest-options.ts';
@@ -51,24 +50,25 @@ export async function loadBacktestBars(
   request: { symbol: string; period: Period; warmUp: number; seed: number; orm: Orm | null },
 ): Promise<BacktestBars> {
   const { symbol, period, warmUp } = request;
-  let bars: Bar[];
+  let columns: BarColumns;
   let description: string;
   if (source.kind === 'synthetic') {
-    bars = syntheticBacktestBars(symbol, request.seed, period, warmUp);
+    columns = syntheticBacktestBars(symbol, request.seed, period, warmUp);
     description = `synthetic feed, seed ${request.seed}`;
   } else if (source.kind === 'database') {
     if (request.orm === null) throw new Error('the database source needs a database connection');
-    bars = await storedBacktestBars(request.orm, symbol, period, warmUp);
+    columns = await storedBacktestBars(request.orm, symbol, period, warmUp);
     description = 'imported bars (database)';
   } else {
-    bars = await csvBars(source.file, source.utcOffsetMinutes, period, warmUp);
+    columns = barColumnsOf(await csvBars(source.file, source.utcOffsetMinutes, period, warmUp));
     description = `MT5 export ${source.file}`;
   }
-  const traded = bars.filter((bar) => bar.openTime >= period.from && bar.openTime < period.to).length;
-  if (traded === 0) throw noBars(source, symbol, period);
-  // Refused here, naming the source, rather than by the engine once the run has started.
-  const problems = source.kind === 'synthetic' ? [] : barSeriesProblems(bars);
+  // Refused here, naming the source, rather than by the engine once the run has started; checked
+  // first, as the period's bars are counted by a search that needs them in order.
+  const problems = source.kind === 'synthetic' ? [] : barColumnsProblems(columns);
   if (problems.length > 0)
     throw new BacktestOptionError(`${sourceOption(source)}: invalid bars: ${problems.slice(0, 3).join('; ')}`);
-  return { columns: barColumnsOf(bars), traded, description };
+  const traded = barsInPeriod(columns.openTime, period);
+  if (traded === 0) throw noBars(source, symbol, period);
+  return { columns, traded, description };
 }

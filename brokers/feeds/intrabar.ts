@@ -5,18 +5,19 @@ import type { Bar } from '../../trading/market.ts';
 import { roundToStep } from '../../trading/rounding.ts';
 import { MINUTE_MS } from './feed.ts';
 
-/** The four path vertices, equally spaced in time: fractions 0, 1/3, 2/3, 1 of the minute. */
-export function ohlcPath(bar: Pick<Bar, 'open' | 'high' | 'low' | 'close'>): [number, number, number, number] {
-  return bar.close >= bar.open ? [bar.open, bar.low, bar.high, bar.close] : [bar.open, bar.high, bar.low, bar.close];
-}
-
-/** The (unrounded) price at `fraction` ∈ [0, 1] of the way through the bar. */
+/**
+ * The (unrounded) price at `fraction` ∈ [0, 1] of the way through the bar: on the straight line
+ * between two of the path's four vertices, equally spaced in time (fractions 0, 1/3, 2/3, 1).
+ */
 export function priceOnPath(bar: Pick<Bar, 'open' | 'high' | 'low' | 'close'>, fraction: number): number {
-  const path = ohlcPath(bar);
   const position = Math.min(Math.max(fraction, 0), 1) * 3;
   const segment = Math.min(Math.floor(position), 2);
-  const from = path[segment] as number;
-  const to = path[segment + 1] as number;
+  // The vertices are picked, not put in an array: stops and quotes ask for thousands of prices.
+  const bull = bar.close >= bar.open;
+  const first = bull ? bar.low : bar.high;
+  const second = bull ? bar.high : bar.low;
+  const from = segment === 0 ? bar.open : segment === 1 ? first : second;
+  const to = segment === 0 ? first : segment === 1 ? second : bar.close;
   return from + (to - from) * (position - segment);
 }
 

@@ -90,6 +90,16 @@ interface DayPath {
   tickVolume: Int32Array;
 }
 
+function emptyDayPath(): DayPath {
+  return {
+    logPrices: new Float64Array(MINUTES_PER_DAY + 1),
+    wickUp: new Float64Array(MINUTES_PER_DAY),
+    wickDown: new Float64Array(MINUTES_PER_DAY),
+    spread: new Int32Array(MINUTES_PER_DAY),
+    tickVolume: new Int32Array(MINUTES_PER_DAY),
+  };
+}
+
 interface Regime {
   level: VolatilityLevel;
   drift: number;
@@ -146,13 +156,11 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): MarketFeed {
     return { level, drift: (kindDraw < 0.75 ? 1 : -1) * 0.15 * sigma, meanReverting: false };
   }
 
-  function buildDay(symbol: string, profile: SyntheticProfile, day: number): DayPath {
+  /** The day's path, written into `storage` (a path evicted from the cache) when given. */
+  function buildDay(symbol: string, profile: SyntheticProfile, day: number, storage = emptyDayPath()): DayPath {
     const random = seededRandom(hashKey(seed, symbol, 'day', day));
-    const walk = new Float64Array(MINUTES_PER_DAY + 1);
-    const wickUp = new Float64Array(MINUTES_PER_DAY);
-    const wickDown = new Float64Array(MINUTES_PER_DAY);
-    const spread = new Int32Array(MINUTES_PER_DAY);
-    const tickVolume = new Int32Array(MINUTES_PER_DAY);
+    const { logPrices: walk, wickUp, wickDown, spread, tickVolume } = storage;
+    walk[0] = 0;
     let regime = nextRegime(random, profile);
     let regimeEnd = random.int(20, 180);
     let rangeCentre = 0;
@@ -177,16 +185,26 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): MarketFeed {
     const start = anchor(symbol, profile, day);
     const end = anchor(symbol, profile, day + 1);
     const walkEnd = walk[MINUTES_PER_DAY] as number;
-    const logPrices = walk.map((w, i) => start + w - (i / MINUTES_PER_DAY) * (walkEnd - (end - start)));
-    return { logPrices, wickUp, wickDown, spread, tickVolume };
+    // The walk becomes the log-prices in place.
+    for (let i = 0; i <= MINUTES_PER_DAY; i++) {
+      walk[i] = start + walk[i]! - (i / MINUTES_PER_DAY) * (walkEnd - (end - start));
+    }
+    return storage;
   }
 
   function dayPath(symbol: string, profile: SyntheticProfile, day: number): DayPath {
     const key = `${symbol}:${day}`;
     const cached = days.get(key);
     if (cached !== undefined) return cached;
-    const built = buildDay(symbol, profile, day);
-    if (days.size >= CACHED_DAYS) days.delete(days.keys().next().value as string);
+    // A long run through the feed would otherwise leave ~60 KB of typed arrays behind per day: the
+    // evicted day's arrays hold the new day's path (no reader keeps a path past its call).
+    let storage: DayPath | undefined;
+    if (days.size >= CACHED_DAYS) {
+      const oldest = days.keys().next().value as string;
+      storage = days.get(oldest);
+      days.delete(oldest);
+    }
+    const built = buildDay(symbol, profile, day, storage);
     days.set(key, built);
     return built;
   }

@@ -183,7 +183,10 @@ describe('POST /backtests, then GET /backtests/:id', () => {
   it('links the workflow run in the Web UI, which Temporal ran to its end', async () => {
     expect(detail.links.webUi).toBe(workflowRunUrl(TEST_WEB_UI, detail.workflowId, detail.runId));
     expect(detail.links.webUi).toContain(encodeURIComponent(detail.workflowId));
-    const description = await engine.temporal.client.workflow.getHandle(detail.workflowId).describe();
+    // The row is marked completed by the workflow's last activity; the run itself ends a moment later.
+    const handle = engine.temporal.client.workflow.getHandle(detail.workflowId);
+    await handle.result();
+    const description = await handle.describe();
     expect({ type: description.type, status: description.status.name }).toEqual({
       type: 'backtest',
       status: 'COMPLETED',

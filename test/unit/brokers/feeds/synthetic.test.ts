@@ -19,6 +19,25 @@ describe('synthetic M1 feed', () => {
     );
   });
 
+  it('gives every day the same bars after its cache has evicted and reused days many times over', () => {
+    const DAY_MS = 86_400_000;
+    const start = Date.UTC(2025, 0, 1);
+    const walked = createSyntheticFeed({ seed: 7 });
+    const days = Array.from({ length: 40 }, (_, day) =>
+      walked.barsBetween('XAUUSDm', start + day * DAY_MS, start + (day + 1) * DAY_MS),
+    );
+    for (const day of [0, 15, 16, 17, 33, 39]) {
+      const fresh = createSyntheticFeed({ seed: 7 }).barsBetween(
+        'XAUUSDm',
+        start + day * DAY_MS,
+        start + (day + 1) * DAY_MS,
+      );
+      expect(days[day]).toEqual(fresh);
+    }
+    // And a day read again once its arrays hold another day's path is rebuilt, not served stale.
+    expect(walked.barsBetween('XAUUSDm', start, start + DAY_MS)).toEqual(days[0]);
+  });
+
   it('differs between seeds', () => {
     const a = createSyntheticFeed({ seed: 1 }).closedBars('XAUUSDm', 50, NOW);
     const b = createSyntheticFeed({ seed: 2 }).closedBars('XAUUSDm', 50, NOW);
