@@ -1,6 +1,6 @@
 // Starting a backtest's workflow on the worker's task queue: the API's only way to run one, so a
 // long backtest survives a worker restart and shows in the Temporal Web UI with its progress.
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { backtest } from '../workflows/index.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 
@@ -28,5 +28,31 @@ export class BacktestLauncher {
       typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.symbol, value: symbol }],
     });
     return handle.firstExecutionRunId;
+  }
+
+  /**
+   * Why a backtest's run ended without its workflow settling the row, or null while it runs (or
+   * ended as it should). The workflow records its own failures and cancellations; a run terminated
+   * from the Web UI or the CLI, or timed out, or gone from Temporal cannot, and would otherwise
+   * show as running forever.
+   */
+  async endedWithoutResult(workflowId: string, runId: string): Promise<string | null> {
+    try {
+      const { status } = await this.client.workflow.getHandle(workflowId, runId).describe();
+      switch (status.name) {
+        case 'TERMINATED':
+          return `its workflow ${workflowId} was terminated in Temporal before it finished`;
+        case 'TIMED_OUT':
+          return `its workflow ${workflowId} timed out in Temporal before it finished`;
+        case 'FAILED':
+        case 'CANCELLED':
+          return `its workflow ${workflowId} ended ${status.name.toLowerCase()} in Temporal`;
+        default:
+          return null;
+      }
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return `its workflow ${workflowId} is not in Temporal (any more)`;
+      throw error;
+    }
   }
 }

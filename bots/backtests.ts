@@ -116,6 +116,18 @@ export class BacktestService {
   }
 
   /** Stores the backtest queued and starts its workflow; a workflow that cannot start leaves the row failed. */
+  /**
+   * Marks an unfinished row failed when its workflow's run ended without settling it (see
+   * endedWithoutResult); true when it did. A row whose run has not started yet is left alone.
+   */
+  async settleEnded(row: Pick<IBacktest, 'id' | 'status' | 'workflowId' | 'runId'>): Promise<boolean> {
+    if ((row.status !== 'queued' && row.status !== 'running') || !row.runId) return false;
+    const reason = await this.launcher.endedWithoutResult(row.workflowId, row.runId);
+    if (reason === null) return false;
+    await new BacktestRecords(this.em).failed(row.id, reason);
+    return true;
+  }
+
   async submit(input: BacktestInput): Promise<IBacktest> {
     const request = await this.resolve(input);
     const records = new BacktestRecords(this.em);

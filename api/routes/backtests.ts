@@ -1,5 +1,6 @@
 // /backtests: ask for one (it runs as a Temporal workflow on the worker, durable and visible in the
 // Web UI), follow it, read its statistics, its HTML report and its trades; list them.
+import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { BacktestRequest } from '../../bots/backtest-request.ts';
@@ -91,10 +92,29 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     };
   }
 
-  async function found(id: number, column?: 'trades' | 'reportHtml'): Promise<IBacktest> {
-    const row = column ? await records.findWith(id, column) : await records.find(id);
+  /**
+   * Whether an unfinished row was just marked failed, its workflow's run having ended without it
+   * (settleEnded). Temporal out of reach only leaves the row as stored: it is logged, and the
+   * request is still answered.
+   */
+  async function settledNow(row: Parameters<BacktestService['settleEnded']>[0], log: FastifyBaseLogger) {
+    try {
+      return await backtests.settleEnded(row);
+    } catch (error) {
+      log.warn(
+        { err: error, backtestId: row.id, workflowId: row.workflowId },
+        'could not ask Temporal how a backtest run is',
+      );
+      return false;
+    }
+  }
+
+  /** The row, its status first brought up to date with its workflow's run. */
+  async function found(id: number, log: FastifyBaseLogger, column?: 'trades' | 'reportHtml'): Promise<IBacktest> {
+    const read = () => (column ? records.findWith(id, column) : records.find(id));
+    const row = await read();
     if (!row) throw new HttpProblem(404, 'not-found', `backtest ${id} does not exist`);
-    return row;
+    return (await settledNow(row, log)) ? (await read())! : row;
   }
 
   /** A report or trades exist once the backtest completed: before, say where it is. */
@@ -141,9 +161,12 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: pageSchema(backtestListItemSchema), ...listProblems },
         },
       },
-      async ({ query }) => {
-        const page = await listBacktests(deps.orm.em.fork(), query, pageOf(query));
-        return { ...page, items: page.items.map(listItemOf) };
+      async ({ query, log }) => {
+        const read = () => listBacktests(deps.orm.em.fork(), query, pageOf(query));
+        const page = await read();
+        const settled = await Promise.all(page.items.map((row) => settledNow(row, log)));
+        const current = settled.includes(true) ? await read() : page;
+        return { ...current, items: current.items.map(listItemOf) };
       },
     );
 
@@ -157,7 +180,7 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: backtestSchema, ...problems(400, 401, 404) },
         },
       },
-      async ({ params }) => detailOf(await found(params.id)),
+      async ({ params, log }) => detailOf(await found(params.id, log)),
     );
 
     app.get(
@@ -174,8 +197,8 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           },
         },
       },
-      async ({ params }, reply) => {
-        const row = await found(params.id, 'reportHtml');
+      async ({ params, log }, reply) => {
+        const row = await found(params.id, log, 'reportHtml');
         requireCompleted(row, 'report');
         return reply
           .type('text/html; charset=utf-8')
@@ -195,8 +218,8 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: z.string().describe('text/csv, a header row first'), ...problems(400, 401, 404, 409) },
         },
       },
-      async ({ params }, reply) => {
-        const row = await found(params.id, 'trades');
+      async ({ params, log }, reply) => {
+        const row = await found(params.id, log, 'trades');
         requireCompleted(row, 'trades');
         return reply
           .type('text/csv; charset=utf-8')

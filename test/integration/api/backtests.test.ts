@@ -295,10 +295,10 @@ describe('a backtest that cannot run', () => {
     expect(report.json()).toMatchObject({ status: 409, detail: expect.stringContaining('invalid bars') });
   });
 
-  it('answers 409 for the report of a backtest still queued', async () => {
-    // Its workflow goes to a task queue no worker polls.
+  /** A backtest whose workflow goes to a task queue no worker polls: it stays queued. */
+  function submitUnpolled() {
     const launcher = new BacktestLauncher(engine.temporal.client, uniqueTaskQueue('unpolled'));
-    const { id, workflowId } = await new BacktestService(engine.db.orm.em, launcher, brokerSymbolCatalog()).submit({
+    return new BacktestService(engine.db.orm.em, launcher, brokerSymbolCatalog()).submit({
       symbol: 'XAUUSDm',
       from: FROM,
       to: TO,
@@ -309,6 +309,28 @@ describe('a backtest that cannot run', () => {
       leverage: 100,
       costs: { spreadPoints: null, commissionPerLot: null, slippagePoints: 0, slippageJitterPoints: 0 },
     });
+  }
+
+  it('shows a backtest whose workflow was terminated in Temporal as failed, saying so, in the detail and the list', async () => {
+    const first = await submitUnpolled();
+    const second = await submitUnpolled();
+    await engine.temporal.client.workflow.getHandle(first.workflowId).terminate('stopped from the Web UI');
+    expect((await get(`/backtests/${first.id}`)).json()).toMatchObject({
+      status: 'failed',
+      error: `its workflow ${first.workflowId} was terminated in Temporal before it finished`,
+      finishedAt: expect.any(String),
+    });
+    await engine.temporal.client.workflow.getHandle(second.workflowId).terminate('stopped from the CLI');
+    const listed = (await get('/backtests?limit=100')).json<{ items: { id: number; status: string }[] }>();
+    expect(listed.items.find((item) => item.id === second.id)).toMatchObject({ status: 'failed' });
+    expect((await get(`/backtests/${second.id}`)).json()).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('terminated'),
+    });
+  });
+
+  it('answers 409 for the report of a backtest still queued', async () => {
+    const { id, workflowId } = await submitUnpolled();
     try {
       expect((await get(`/backtests/${id}`)).json()).toMatchObject({ status: 'queued', progress: null, result: null });
       for (const what of ['report', 'trades.csv']) {
