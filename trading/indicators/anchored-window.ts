@@ -81,17 +81,16 @@ export class AnchoredWindows {
       });
       this.#lastPeriod = period;
     }
-    for (const { window } of this.#windows) window.push(index);
+    const windows = this.#windows;
+    for (let i = 0; i < windows.length; i++) windows[i]!.window.push(index);
     // The latest start with `lookback` bars up to this one; the history's first bar otherwise.
-    const latestStart = index - this.#lookback + 1;
-    let chosen = 0;
-    for (let i = this.#windows.length - 1; i > 0; i--) {
-      if (this.#windows[i]!.start <= latestStart) {
-        chosen = i;
-        break;
-      }
+    // Windows are kept oldest first, so only the second can have become current at this bar.
+    if (windows.length > 1 && windows[1]!.start <= index - this.#lookback + 1) {
+      const latestStart = index - this.#lookback + 1;
+      let chosen = 1;
+      while (chosen + 1 < windows.length && windows[chosen + 1]!.start <= latestStart) chosen++;
+      windows.splice(0, chosen);
     }
-    if (chosen > 0) this.#windows.splice(0, chosen);
     this.current = this.#windows[0]!.window;
   }
 }

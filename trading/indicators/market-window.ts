@@ -104,18 +104,26 @@ export class StreamedWindow implements MarketWindow {
     const low = this.#bars.low[index]!;
     const close = this.#bars.close[index]!;
     const slot = this.#count & this.#mask;
-    for (const ema of this.#emas) ema.values[slot] = ema.stream.update(close);
-    for (const adx of this.#adxs) {
+    // Indexed loops: this runs twice per bar of a backtest, for every indicator.
+    const emas = this.#emas;
+    for (let i = 0; i < emas.length; i++) emas[i]!.values[slot] = emas[i]!.stream.update(close);
+    const adxs = this.#adxs;
+    for (let i = 0; i < adxs.length; i++) {
+      const adx = adxs[i]!;
       adx.stream.update(high, low, close);
       adx.values[slot] = adx.stream.adx;
     }
-    for (const band of this.#bands) {
+    const bands = this.#bands;
+    for (let i = 0; i < bands.length; i++) {
+      const band = bands[i]!;
       band.stream.update(close);
       band.upper[slot] = band.stream.upper;
       band.middle[slot] = band.stream.middle;
       band.lower[slot] = band.stream.lower;
     }
-    for (const rangeMean of this.#rangeMeans) {
+    const rangeMeans = this.#rangeMeans;
+    for (let i = 0; i < rangeMeans.length; i++) {
+      const rangeMean = rangeMeans[i]!;
       rangeMean.stream.update(high, low);
       rangeMean.values[slot] = rangeMean.stream.mean;
     }
