@@ -3,7 +3,7 @@
 // themselves are read in place from their columns. The live cycle streams its window through one;
 // the backtester streams a whole history. Bars go in by index and values are read from typed
 // arrays, so a bar passes no double through a call: V8 boxes a double argument or return value
-// of a call it does not inline, which cost the backtester ~1 GB of garbage a year.
+// of a call it does not inline, garbage at every bar of a backtest.
 import type { BarColumns } from '../bar-columns.ts';
 import type { Bar } from '../market.ts';
 import { StreamingAdx, StreamingBollinger, StreamingEma, StreamingRangeMean } from './streaming.ts';
