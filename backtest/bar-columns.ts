@@ -1,4 +1,5 @@
-// Bar columns checked, searched and quoted, and the market feed the paper broker's fill and stop model reads from them.
+// Bar columns checked, searched and quoted, and the market feed the paper broker's fill and stop
+// model reads from them.
 import { minuteOpenTime, type MarketFeed } from '../brokers/feeds/feed.ts';
 import { quoteOnPath } from '../brokers/feeds/intrabar.ts';
 import { barFieldsValid, barSeriesProblems } from '../trading/bar-validation.ts';
@@ -76,9 +77,6 @@ export function quoteInBar(
   );
 }
 
-/** Bar objects a columns feed keeps for its readers (a power of two). */
-const BAR_CACHE_SIZE = 64;
-
 /**
  * A feed serving one symbol's bars, as the replay feed serves recorded bars: a minute without a
  * bar has no quote. `spreadPoints` replaces every bar's spread when set.
@@ -90,23 +88,9 @@ export function columnsFeed(
   spreadPoints: number | null,
 ): MarketFeed {
   const times = columns.openTime;
-  // While a position is open the stop model asks for the same bars at every cycle: each bar object
-  // is built once and handed out again (bars are values; no reader changes them). A sweep thread
-  // otherwise made ~18 MB of them per month of bars, and the garbage collector's helper threads
-  // then took the other threads' cores.
-  const cached: (Bar | undefined)[] = new Array<Bar | undefined>(BAR_CACHE_SIZE).fill(undefined);
-  const barAt = (i: number): Bar => {
-    const slot = i & (BAR_CACHE_SIZE - 1);
-    let bar = cached[slot];
-    if (bar === undefined || bar.openTime !== times[i]) {
-      bar = barAtIndex(columns, i, spreadPoints);
-      cached[slot] = bar;
-    }
-    return bar;
-  };
   const barsFrom = (start: number, end: number): Bar[] => {
     const out: Bar[] = [];
-    for (let i = start; i < end; i++) out.push(barAt(i));
+    for (let i = start; i < end; i++) out.push(barAtIndex(columns, i, spreadPoints));
     return out;
   };
   const indexOf = (openTime: number): number => {
@@ -116,7 +100,7 @@ export function columnsFeed(
   return {
     barAt(requested, openTime) {
       const i = requested === symbol ? indexOf(openTime) : -1;
-      return i < 0 ? null : barAt(i);
+      return i < 0 ? null : barAtIndex(columns, i, spreadPoints);
     },
     closedBars(requested, count, now) {
       if (requested !== symbol) return [];

@@ -6,8 +6,7 @@
 //   npm run bench:backtest [-- --days 365 --sweep-days 365 --json]
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { promisify } from 'node:util';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { sweepGrid } from '../backtest/sweep/grid.ts';
 import { runSweep } from '../backtest/sweep/pool.ts';
 import { sharedBarColumns } from '../backtest/sweep/shared-bars.ts';

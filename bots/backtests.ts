@@ -115,7 +115,6 @@ export class BacktestService {
     return request;
   }
 
-  /** Stores the backtest queued and starts its workflow; a workflow that cannot start leaves the row failed. */
   /**
    * Marks an unfinished row failed when its workflow's run ended without settling it (see
    * endedWithoutResult); true when it did. A row whose run has not started yet is left alone.
@@ -128,6 +127,7 @@ export class BacktestService {
     return true;
   }
 
+  /** Stores the backtest queued and starts its workflow; a workflow that cannot start leaves the row failed. */
   async submit(input: BacktestInput): Promise<IBacktest> {
     const request = await this.resolve(input);
     const records = new BacktestRecords(this.em);

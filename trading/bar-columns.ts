@@ -15,24 +15,16 @@ export interface BarColumns {
   spread: Float64Array;
 }
 
-export const BAR_COLUMNS = ['openTime', 'open', 'high', 'low', 'close', 'tickVolume', 'spread'] as const;
+const BAR_COLUMNS = ['openTime', 'open', 'high', 'low', 'close', 'tickVolume', 'spread'] as const;
 
 /** Columns for `capacity` bars. */
-export function emptyBarColumns(capacity: number): BarColumns {
+function emptyBarColumns(capacity: number): BarColumns {
   const column = () => new Float64Array(capacity);
   return Object.fromEntries(BAR_COLUMNS.map((name) => [name, column()])) as Record<keyof BarColumns, Float64Array>;
 }
 
-export function setBarAt(columns: BarColumns, i: number, bar: Bar): void {
+function setBarAt(columns: BarColumns, i: number, bar: Bar): void {
   for (const name of BAR_COLUMNS) columns[name][i] = bar[name];
-}
-
-/** The first `count` bars of `columns`, without copying them. */
-export function leadingBars(columns: BarColumns, count: number): BarColumns {
-  return Object.fromEntries(BAR_COLUMNS.map((name) => [name, columns[name].subarray(0, count)])) as Record<
-    keyof BarColumns,
-    Float64Array
-  >;
 }
 
 export function barColumnsOf(bars: readonly Bar[]): BarColumns {
