@@ -13,6 +13,7 @@ import type { InstrumentSpec, Quote } from '../trading/market.ts';
 import {
   type ClosedLoss,
   decide,
+  type DecisionContext,
   type DecisionOutcome,
   type OpenPosition,
   type RiskSettings,
@@ -93,21 +94,32 @@ export function decideSignals(
   if (signals.length === 0) return [];
   const { state, market, instrument, risk } = account;
   const info = accountInfo(state, market, now);
-  const context = {
-    settings: risk,
-    bot: { autoTrade: true, magic: BACKTEST_MAGIC },
-    tradingState: { state: 'active' as const, reason: 'active' },
-    account: { balance: info.balance, freeMargin: info.freeMargin, leverage: info.leverage },
-    openPositions: openPositionsOf(account, state.positions),
-    instrument,
-    quote: { bid: quote.bid, ask: quote.ask },
-    now,
-    recentLosses: recentLosses(account.book, now, account.bookedUntil),
-  };
+  const bot = { autoTrade: true, magic: BACKTEST_MAGIC };
+  const tradingState = { state: 'active' as const, reason: 'active' };
+  const accountState = { balance: info.balance, freeMargin: info.freeMargin, leverage: info.leverage };
+  const openPositions = openPositionsOf(account, state.positions);
+  const bidAsk = { bid: quote.bid, ask: quote.ask };
+  const losses = recentLosses(account.book, now, account.bookedUntil);
   // In words only for a journal: the run's own counts read the checks' names and results.
   const explain = account.journal !== undefined;
-  const decided = signals.map((signal) => ({ signal, outcome: decide({ ...context, signal }, { explain }) }));
-  account.journal?.decisions.push(...decided.map((d) => ({ ...d, time: now })));
+  const decided: DecidedSignal[] = [];
+  for (const signal of signals) {
+    const context: DecisionContext = {
+      signal,
+      settings: risk,
+      bot,
+      tradingState,
+      account: accountState,
+      openPositions,
+      instrument,
+      quote: bidAsk,
+      now,
+      recentLosses: losses,
+    };
+    const outcome = decide(context, { explain });
+    decided.push({ signal, outcome });
+    account.journal?.decisions.push({ signal, outcome, time: now });
+  }
   return decided;
 }
 

@@ -63,13 +63,11 @@ export interface CheckResult {
   reason: string;
 }
 
-/** A check's result before it is put into words. */
-export interface CheckVerdict extends Omit<CheckResult, 'reason'> {
-  /** The result in words, built only when the decision is explained: a backtest decides without words. */
-  reason(): string;
-}
-
-export type RiskCheck = (context: DecisionContext, plan: OrderPlan) => CheckVerdict;
+/**
+ * One check on a decision. With `explain` false its reason is left empty: the words are most of a
+ * check's cost, and a backtest decides ~100,000 times a year without reading them.
+ */
+export type RiskCheck = (context: DecisionContext, plan: OrderPlan, explain: boolean) => CheckResult;
 
 export interface DecisionOutcome {
   action: 'open' | 'ignore';

@@ -31,25 +31,25 @@ export const RISK_CHECKS: readonly RiskCheck[] = [
  */
 export function decide(context: DecisionContext, { explain = true }: { explain?: boolean } = {}): DecisionOutcome {
   const plan = planOrder(context);
-  const checks: CheckResult[] = [];
-  const failed: CheckResult[] = [];
+  const checks: CheckResult[] = new Array(RISK_CHECKS.length);
+  let allPassed = true;
   for (let i = 0; i < RISK_CHECKS.length; i++) {
-    const { name, passed, value, limit, reason } = RISK_CHECKS[i]!(context, plan);
-    const check = { name, passed, value, limit, reason: explain ? reason() : '' };
-    checks.push(check);
-    if (!passed) failed.push(check);
+    const check = RISK_CHECKS[i]!(context, plan, explain);
+    checks[i] = check;
+    if (!check.passed) allPassed = false;
   }
   return {
-    action: failed.length === 0 ? 'open' : 'ignore',
+    action: allPassed ? 'open' : 'ignore',
     score: context.signal.score,
-    reason: !explain
-      ? ''
-      : failed.length === 0
-        ? 'all checks passed'
-        : `failed ${failed.map((check) => check.name).join(', ')}: ${failed.map((check) => check.reason).join('; ')}`,
+    reason: !explain ? '' : allPassed ? 'all checks passed' : failedInWords(checks),
     checks,
     volume: plan.size.volume,
     stopLoss: plan.stopLoss,
     takeProfit: plan.takeProfit,
   };
+}
+
+function failedInWords(checks: readonly CheckResult[]): string {
+  const failed = checks.filter((check) => !check.passed);
+  return `failed ${failed.map((check) => check.name).join(', ')}: ${failed.map((check) => check.reason).join('; ')}`;
 }

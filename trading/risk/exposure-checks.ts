@@ -4,7 +4,7 @@ import type { RiskCheck } from './context.ts';
 const MINUTE_MS = 60_000;
 
 /** The bot's own positions (its magic): other bots on the same account do not count. */
-export const maxConcurrentPositions: RiskCheck = ({ openPositions, bot, settings }) => {
+export const maxConcurrentPositions: RiskCheck = ({ openPositions, bot, settings }, _plan, explain) => {
   const open = openPositions.filter((position) => position.magic === bot.magic).length;
   const passed = open < settings.maxConcurrentPositions;
   return {
@@ -12,13 +12,14 @@ export const maxConcurrentPositions: RiskCheck = ({ openPositions, bot, settings
     passed,
     value: open,
     limit: settings.maxConcurrentPositions,
-    reason: () =>
-      `${open} open positions of this bot ${passed ? 'below' : 'reach'} its maximum ${settings.maxConcurrentPositions}`,
+    reason: explain
+      ? `${open} open positions of this bot ${passed ? 'below' : 'reach'} its maximum ${settings.maxConcurrentPositions}`
+      : '',
   };
 };
 
 /** Every position on the account, whoever opened it; 0 = no account-wide cap. */
-export const accountPositionsCap: RiskCheck = ({ openPositions, settings }) => {
+export const accountPositionsCap: RiskCheck = ({ openPositions, settings }, _plan, explain) => {
   const open = openPositions.length;
   const limit = settings.maxAccountPositions;
   if (limit === 0)
@@ -27,7 +28,7 @@ export const accountPositionsCap: RiskCheck = ({ openPositions, settings }) => {
       passed: true,
       value: open,
       limit: null,
-      reason: () => 'no account-wide cap',
+      reason: explain ? 'no account-wide cap' : '',
     };
   const passed = open < limit;
   return {
@@ -35,8 +36,9 @@ export const accountPositionsCap: RiskCheck = ({ openPositions, settings }) => {
     passed,
     value: open,
     limit,
-    reason: () =>
-      `${open} open positions on the account ${passed ? 'below' : 'reach'} the account-wide maximum ${limit}`,
+    reason: explain
+      ? `${open} open positions on the account ${passed ? 'below' : 'reach'} the account-wide maximum ${limit}`
+      : '',
   };
 };
 
@@ -45,7 +47,7 @@ export const accountPositionsCap: RiskCheck = ({ openPositions, settings }) => {
  * same correlation group (either direction: stacking or hedging correlated exposure), or by one
  * in the opposite direction on this symbol. Same symbol, same direction is max_positions' job.
  */
-export const correlationGroupFree: RiskCheck = ({ openPositions, instrument, signal, settings }) => {
+export const correlationGroupFree: RiskCheck = ({ openPositions, instrument, signal, settings }, _plan, explain) => {
   const conflicts = openPositions.filter(
     (position) =>
       position.correlationGroup === instrument.correlationGroup &&
@@ -57,7 +59,7 @@ export const correlationGroupFree: RiskCheck = ({ openPositions, instrument, sig
       passed: true,
       value: conflicts.length,
       limit: null,
-      reason: () => 'correlation block is off',
+      reason: explain ? 'correlation block is off' : '',
     };
   }
   return {
@@ -65,14 +67,15 @@ export const correlationGroupFree: RiskCheck = ({ openPositions, instrument, sig
     passed: conflicts.length === 0,
     value: conflicts.length,
     limit: 0,
-    reason: () =>
-      conflicts.length === 0
+    reason: explain
+      ? conflicts.length === 0
         ? `no conflicting position in correlation group ${instrument.correlationGroup}`
-        : `correlation group ${instrument.correlationGroup} already holds ${conflicts.map((position) => `${position.symbol} ${position.side}`).join(', ')}`,
+        : `correlation group ${instrument.correlationGroup} already holds ${conflicts.map((position) => `${position.symbol} ${position.side}`).join(', ')}`
+      : '',
   };
 };
 
-export const cooldownAfterLoss: RiskCheck = ({ recentLosses, now, settings }) => {
+export const cooldownAfterLoss: RiskCheck = ({ recentLosses, now, settings }, _plan, explain) => {
   const lastLossAt = recentLosses.reduce(
     (latest, loss) => (loss.pnl < 0 && loss.closedAt > latest ? loss.closedAt : latest),
     -Infinity,
@@ -83,7 +86,7 @@ export const cooldownAfterLoss: RiskCheck = ({ recentLosses, now, settings }) =>
       passed: true,
       value: null,
       limit: settings.cooldownAfterLossMinutes,
-      reason: () => 'no recent loss',
+      reason: explain ? 'no recent loss' : '',
     };
   }
   const minutesSince = (now - lastLossAt) / MINUTE_MS;
@@ -93,7 +96,8 @@ export const cooldownAfterLoss: RiskCheck = ({ recentLosses, now, settings }) =>
     passed,
     value: minutesSince,
     limit: settings.cooldownAfterLossMinutes,
-    reason: () =>
-      `last loss ${minutesSince.toFixed(1)} min ago, cooldown ${settings.cooldownAfterLossMinutes} min ${passed ? 'over' : 'still running'}`,
+    reason: explain
+      ? `last loss ${minutesSince.toFixed(1)} min ago, cooldown ${settings.cooldownAfterLossMinutes} min ${passed ? 'over' : 'still running'}`
+      : '',
   };
 };

@@ -79,13 +79,14 @@ export const dojiBreakout: Strategy<DojiBreakoutParams> = {
       const body = Math.abs(window.close(barsSinceDoji) - window.open(barsSinceDoji));
       // TA-Lib's comparison as written: after flat bars only a bar without a body is a doji.
       if (body > params.maxBodyRatio * avgRange) continue;
-      const doji = window.bar(barsSinceDoji);
-      const bar = window.bar(0);
+      const dojiHigh = window.high(barsSinceDoji);
+      const dojiLow = window.low(barsSinceDoji);
+      const close = window.close(0);
       const bodyRatio = body === 0 ? 0 : body / avgRange;
 
-      const breakoutDistance = direction === 'buy' ? bar.close - doji.high : doji.low - bar.close;
+      const breakoutDistance = direction === 'buy' ? close - dojiHigh : dojiLow - close;
       const stopLoss = stopBeyond(
-        direction === 'buy' ? doji.low : doji.high,
+        direction === 'buy' ? dojiLow : dojiHigh,
         direction,
         params.stopBufferPips,
         instrument,
@@ -93,15 +94,15 @@ export const dojiBreakout: Strategy<DojiBreakoutParams> = {
       return {
         direction,
         score: meanScore([progress(bodyRatio, params.maxBodyRatio, 0), progress(breakoutDistance, 0, avgRange)]),
-        entryPrice: bar.close,
+        entryPrice: close,
         stopLoss,
-        takeProfit: targetAtRewardRisk(bar.close, stopLoss, direction, params.rewardRisk, instrument),
+        takeProfit: targetAtRewardRisk(close, stopLoss, direction, params.rewardRisk, instrument),
         features: {
           dojiBodyRatio: bodyRatio,
           averageRangePips: priceToPips(avgRange, instrument),
           barsSinceDoji,
-          dojiHigh: doji.high,
-          dojiLow: doji.low,
+          dojiHigh,
+          dojiLow,
           breakoutPips: priceToPips(breakoutDistance, instrument),
         },
       };

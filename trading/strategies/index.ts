@@ -62,7 +62,18 @@ export function evaluateStrategies(
     // Once per strategy, however often it is listed.
     if (enabled.indexOf(name) !== i) continue;
     const hit = strategy(name).evaluate(input, params[name]);
-    if (hit !== null) signals.push({ strategy: name, barOpenTime: window.openTime(0), ...hit });
+    if (hit === null) continue;
+    // Field by field, not spread: every signal of a backtest's year comes through here.
+    signals.push({
+      strategy: name,
+      barOpenTime: window.openTime(0),
+      direction: hit.direction,
+      score: hit.score,
+      entryPrice: hit.entryPrice,
+      stopLoss: hit.stopLoss,
+      takeProfit: hit.takeProfit,
+      features: hit.features,
+    });
   }
   return signals;
 }

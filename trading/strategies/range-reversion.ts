@@ -77,14 +77,13 @@ export const rangeReversion: Strategy<RangeReversionParams> = {
           ? 'sell'
           : null;
     if (direction === null) return null;
-    const bar = window.bar(0);
-    const previous = window.bar(1);
 
     const previousSigma = (previousUpper - previousLower) / (2 * params.bollingerDeviations);
     const excursionSigma =
-      (direction === 'buy' ? previousLower - previous.close : previous.close - previousUpper) / previousSigma;
-    const roomToMiddle = (direction === 'buy' ? middle - bar.close : bar.close - middle) / ((upper - lower) / 2);
-    const extreme = direction === 'buy' ? Math.min(bar.low, previous.low) : Math.max(bar.high, previous.high);
+      (direction === 'buy' ? previousLower - previousClose : previousClose - previousUpper) / previousSigma;
+    const roomToMiddle = (direction === 'buy' ? middle - close : close - middle) / ((upper - lower) / 2);
+    const extreme =
+      direction === 'buy' ? Math.min(window.low(0), window.low(1)) : Math.max(window.high(0), window.high(1));
     return {
       direction,
       score: meanScore([
@@ -92,7 +91,7 @@ export const rangeReversion: Strategy<RangeReversionParams> = {
         progress(excursionSigma, 0, FULL_EXCURSION_SIGMA),
         roomToMiddle,
       ]),
-      entryPrice: bar.close,
+      entryPrice: close,
       stopLoss: stopBeyond(extreme, direction, params.stopBufferPips, instrument),
       takeProfit: roundPrice(middle, instrument),
       features: {
@@ -100,7 +99,7 @@ export const rangeReversion: Strategy<RangeReversionParams> = {
         bollingerUpper: upper,
         bollingerMiddle: middle,
         bollingerLower: lower,
-        previousClose: previous.close,
+        previousClose,
         excursionSigma,
         roomToMiddle,
       },

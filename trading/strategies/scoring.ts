@@ -18,6 +18,8 @@ export const SCORE_DECIMALS = 4;
 /** The mean of the components, to SCORE_DECIMALS: what is decided on is exactly what is stored. */
 export function meanScore(components: readonly number[]): number {
   if (components.length === 0) return 0;
-  const mean = clamp01(components.reduce((sum, component) => sum + clamp01(component), 0) / components.length);
+  let sum = 0;
+  for (let i = 0; i < components.length; i++) sum += clamp01(components[i]!);
+  const mean = clamp01(sum / components.length);
   return Math.round(mean * 10 ** SCORE_DECIMALS) / 10 ** SCORE_DECIMALS;
 }

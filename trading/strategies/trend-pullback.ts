@@ -112,24 +112,27 @@ export const trendPullback: Strategy<TrendPullbackParams> = {
           : adxConfirms && slopeConfirms;
     if (!confirmed) return null;
 
-    const bar = window.bar(0);
+    const open = window.open(0);
+    const high = window.high(0);
+    const low = window.low(0);
+    const close = window.close(0);
     const touched =
       direction === 'buy'
-        ? bar.low <= emaFast && bar.close > emaFast && bar.close > bar.open
-        : bar.high >= emaFast && bar.close < emaFast && bar.close < bar.open;
+        ? low <= emaFast && close > emaFast && close > open
+        : high >= emaFast && close < emaFast && close < open;
     if (!touched) return null;
 
     const extreme = swingExtreme(window, direction, params.swingBars);
-    const range = bar.high - bar.low;
-    const rejectionRatio = (direction === 'buy' ? bar.close - bar.low : bar.high - bar.close) / range;
+    const range = high - low;
+    const rejectionRatio = (direction === 'buy' ? close - low : high - close) / range;
     const confirmations = Number(slopeConfirms) + Number(adxConfirms);
     const stopLoss = stopBeyond(extreme, direction, params.stopBufferPips, instrument);
     return {
       direction,
       score: meanScore([rejectionRatio, progress(adx, 0, STRONG_TREND_ADX), confirmations / 2]),
-      entryPrice: bar.close,
+      entryPrice: close,
       stopLoss,
-      takeProfit: targetAtRewardRisk(bar.close, stopLoss, direction, params.rewardRisk, instrument),
+      takeProfit: targetAtRewardRisk(close, stopLoss, direction, params.rewardRisk, instrument),
       features: {
         emaFast,
         emaMid,
@@ -138,7 +141,7 @@ export const trendPullback: Strategy<TrendPullbackParams> = {
         adx,
         slopeConfirms: Number(slopeConfirms),
         adxConfirms: Number(adxConfirms),
-        touchDepthPips: priceToPips(direction === 'buy' ? emaFast - bar.low : bar.high - emaFast, instrument),
+        touchDepthPips: priceToPips(direction === 'buy' ? emaFast - low : high - emaFast, instrument),
         rejectionRatio,
         pullbackExtreme: extreme,
       },
