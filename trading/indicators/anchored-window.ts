@@ -6,7 +6,9 @@
 // as the latest such bar with at least `lookback` bars from it to the window's end. A window thus
 // holds between `lookback` and 2 × `lookback` − 1 bars (every indicator converged, as the lookback
 // guarantees), and the backtester streams one window per anchor, dropping each when a later one
-// has enough bars: O(1) per bar, and the live cycle's numbers exactly.
+// has enough bars: O(1) per bar, and the live cycle's numbers exactly. Only the EMAs and ADXs need
+// a stream per anchor: Bollinger bands and range means read their last bars alone, and all windows
+// read them from one stream.
 import { barColumnsOf, type BarColumns } from '../bar-columns.ts';
 import type { Bar } from '../market.ts';
 import { type IndicatorPlan, StreamedWindow } from './market-window.ts';
@@ -57,6 +59,8 @@ export class AnchoredWindows {
   readonly #lookback: number;
   readonly #bars: BarColumns;
   readonly #windows: Array<{ start: number; window: StreamedWindow }> = [];
+  /** Bollinger bands and range means, streamed once over the whole history for every window. */
+  readonly #rolling: StreamedWindow;
   #pushed = 0;
   #lastPeriod = Number.NaN;
   current: StreamedWindow;
@@ -66,7 +70,8 @@ export class AnchoredWindows {
     this.#point = point;
     this.#lookback = lookback;
     this.#bars = bars;
-    this.current = new StreamedWindow(plan, point, bars);
+    this.#rolling = new StreamedWindow({ ...plan, ema: [], adx: [] }, point, bars);
+    this.current = new StreamedWindow(plan, point, bars, this.#rolling);
   }
 
   /** Adds the next bar of the history: bar 0 first, then each in turn. */
@@ -77,10 +82,11 @@ export class AnchoredWindows {
     if (period !== this.#lastPeriod) {
       this.#windows.push({
         start: index,
-        window: index === 0 ? this.current : new StreamedWindow(this.#plan, this.#point, this.#bars),
+        window: index === 0 ? this.current : new StreamedWindow(this.#plan, this.#point, this.#bars, this.#rolling),
       });
       this.#lastPeriod = period;
     }
+    this.#rolling.push(index);
     const windows = this.#windows;
     for (let i = 0; i < windows.length; i++) windows[i]!.window.push(index);
     // The latest start with `lookback` bars up to this one; the history's first bar otherwise.

@@ -62,20 +62,28 @@ export class StreamedWindow implements MarketWindow {
     BollingerSpec & { stream: StreamingBollinger; upper: Float64Array; middle: Float64Array; lower: Float64Array }
   >;
   readonly #rangeMeans: Array<{ period: number; stream: StreamingRangeMean; values: Float64Array }>;
+  /** The window that streams this one's Bollinger bands and range means, if another does. */
+  readonly #rolling: StreamedWindow | null;
 
   /**
    * A window over `bars`, empty until its first push. `point`: the price grid, on which Bollinger
-   * and range sums are kept exact.
+   * and range sums are kept exact. `rolling`: a window over the same bars, from this one's first bar
+   * or earlier and pushed up to the same bar, whose Bollinger bands and range means this one reads
+   * instead of streaming its own. They depend only on their last `period` bars, exactly (sums of
+   * whole points), so any such window holds the very values this one would; the backtester's
+   * anchored windows share one (anchored-window.ts).
    */
-  constructor(plan: IndicatorPlan, point: number, bars: BarColumns) {
+  constructor(plan: IndicatorPlan, point: number, bars: BarColumns, rolling: StreamedWindow | null = null) {
     this.#depth = Math.max(1, plan.depth);
     this.#bars = bars;
+    this.#rolling = rolling;
     const capacity = 2 ** Math.ceil(Math.log2(this.#depth));
     this.#mask = capacity - 1;
     const ring = () => new Float64Array(capacity).fill(Number.NaN);
     this.#emas = [...new Set(plan.ema)].map((period) => ({ period, stream: new StreamingEma(period), values: ring() }));
     this.#adxs = [...new Set(plan.adx)].map((period) => ({ period, stream: new StreamingAdx(period), values: ring() }));
-    const bands = [...new Map(plan.bollinger.map((spec) => [`${spec.period}:${spec.deviations}`, spec])).values()];
+    const bollinger = rolling === null ? plan.bollinger : [];
+    const bands = [...new Map(bollinger.map((spec) => [`${spec.period}:${spec.deviations}`, spec])).values()];
     this.#bands = bands.map(({ period, deviations }) => ({
       period,
       deviations,
@@ -84,7 +92,7 @@ export class StreamedWindow implements MarketWindow {
       middle: ring(),
       lower: ring(),
     }));
-    this.#rangeMeans = [...new Set(plan.rangeMean)].map((period) => ({
+    this.#rangeMeans = [...new Set(rolling === null ? plan.rangeMean : [])].map((period) => ({
       period,
       stream: new StreamingRangeMean(period, point),
       values: ring(),
@@ -186,24 +194,44 @@ export class StreamedWindow implements MarketWindow {
     return unknownIndicator(`ADX(${period})`);
   }
 
+  /**
+   * Whether the rolling window's value `back` bars back is this window's too: this window has had
+   * `period` bars by then (before, its own stream would have read NaN).
+   */
+  #sharesRolling(period: number, back: number): boolean {
+    return this.#count - back >= period;
+  }
+
   #band(spec: BollingerSpec) {
     for (const band of this.#bands) if (band.period === spec.period && band.deviations === spec.deviations) return band;
     return unknownIndicator(`Bollinger(${spec.period}, ${spec.deviations})`);
   }
 
   bollingerUpper(spec: BollingerSpec, back: number): number {
+    if (this.#rolling !== null) {
+      return this.#sharesRolling(spec.period, back) ? this.#rolling.bollingerUpper(spec, back) : Number.NaN;
+    }
     return this.#ringValue(this.#band(spec).upper, back);
   }
 
   bollingerMiddle(spec: BollingerSpec, back: number): number {
+    if (this.#rolling !== null) {
+      return this.#sharesRolling(spec.period, back) ? this.#rolling.bollingerMiddle(spec, back) : Number.NaN;
+    }
     return this.#ringValue(this.#band(spec).middle, back);
   }
 
   bollingerLower(spec: BollingerSpec, back: number): number {
+    if (this.#rolling !== null) {
+      return this.#sharesRolling(spec.period, back) ? this.#rolling.bollingerLower(spec, back) : Number.NaN;
+    }
     return this.#ringValue(this.#band(spec).lower, back);
   }
 
   rangeMean(period: number, back: number): number {
+    if (this.#rolling !== null) {
+      return this.#sharesRolling(period, back) ? this.#rolling.rangeMean(period, back) : Number.NaN;
+    }
     for (const rangeMean of this.#rangeMeans) {
       if (rangeMean.period === period) return this.#ringValue(rangeMean.values, back);
     }

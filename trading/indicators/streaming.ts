@@ -171,15 +171,20 @@ export class StreamingAdx {
 
 /**
  * Bollinger Bands (SMA ± deviations × population σ) over the last `period` closes, from running
- * sums of each close's offset from the first close, in whole points: integers, so adding a close
- * and dropping the oldest is exact however long the stream runs.
+ * sums of each close's offset, in whole points, from a reference close: integers, so adding a close
+ * and dropping the oldest is exact however long the stream runs. The bands read only differences
+ * of offsets, so the reference does not change a bit of them: it is re-chosen (the current close,
+ * the sums recounted) each time the ring wraps, which keeps the offsets within the last 2 × period
+ * closes' span however far the price travels, and a stream over a long history reads what a
+ * stream over its last bars reads (the backtester shares one between its windows).
  */
 export class StreamingBollinger {
   readonly #period: number;
   readonly #deviations: number;
   readonly #point: number;
   readonly #offsets: Float64Array;
-  #reference = Number.NaN;
+  /** The reference close, in whole points. */
+  #reference = 0;
   #count = 0;
   /** Where the next offset goes in `#offsets`: the oldest one's place once the period is full. */
   #slot = 0;
@@ -197,9 +202,10 @@ export class StreamingBollinger {
   }
 
   update(close: number): void {
-    if (this.#count === 0) this.#reference = close;
-    const offset = Math.round((close - this.#reference) / this.#point);
+    const points = Math.round(close / this.#point);
     const slot = this.#slot;
+    if (slot === 0) this.#rebase(points);
+    const offset = points - this.#reference;
     this.#slot = slot + 1 === this.#period ? 0 : slot + 1;
     if (this.#count >= this.#period) {
       const dropped = this.#offsets[slot]!;
@@ -218,6 +224,23 @@ export class StreamingBollinger {
     this.middle = close + ((this.#sum - n * offset) / n) * this.#point;
     this.upper = this.middle + sigma * this.#deviations;
     this.lower = this.middle - sigma * this.#deviations;
+  }
+
+  /** Offsets (and their sums) from `reference` on: every stored offset moves by the same whole number. */
+  #rebase(reference: number): void {
+    const shift = reference - this.#reference;
+    this.#reference = reference;
+    const stored = Math.min(this.#count, this.#period);
+    let sum = 0;
+    let sumOfSquares = 0;
+    for (let i = 0; i < stored; i++) {
+      const offset = this.#offsets[i]! - shift;
+      this.#offsets[i] = offset;
+      sum += offset;
+      sumOfSquares += offset * offset;
+    }
+    this.#sum = sum;
+    this.#sumOfSquares = sumOfSquares;
   }
 }
 
