@@ -114,6 +114,11 @@ function sessionActivity(minuteOfDay: number): number {
   return 0.6;
 }
 
+/** A log-price on the price grid. */
+function priceOf(logPrice: number, point: number): number {
+  return roundToStep(Math.exp(logPrice), point);
+}
+
 function smoothstep(t: number): number {
   return t * t * (3 - 2 * t);
 }
@@ -122,12 +127,20 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): MarketFeed {
   const { seed } = options;
   const profiles = options.profiles ?? DEFAULT_PROFILES;
   const days = new Map<string, DayPath>();
+  // A backtest reads a year of minutes one by one: the profile and the day found for the last
+  // minute are looked up again only when the symbol or the day changes.
+  const profileBySymbol = new Map<string, SyntheticProfile | null>();
+  let latestDay = { symbol: '', day: Number.NaN, path: null as DayPath | null };
 
   function profileOf(symbol: string): SyntheticProfile | null {
+    const known = profileBySymbol.get(symbol);
+    if (known !== undefined) return known;
     const prefix = Object.keys(profiles)
       .filter((key) => symbol.startsWith(key))
       .sort((a, b) => b.length - a.length)[0];
-    return prefix === undefined ? null : (profiles[prefix] ?? null);
+    const profile = prefix === undefined ? null : (profiles[prefix] ?? null);
+    profileBySymbol.set(symbol, profile);
+    return profile;
   }
 
   function knot(symbol: string, octave: number, index: number): number {
@@ -193,6 +206,15 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): MarketFeed {
   }
 
   function dayPath(symbol: string, profile: SyntheticProfile, day: number): DayPath {
+    if (latestDay.day === day && latestDay.symbol === symbol && latestDay.path !== null) return latestDay.path;
+    const path = cachedOrBuiltDay(symbol, profile, day);
+    // Set to each path returned, so never stale: a cached day's arrays are reused (below) only
+    // while the next path is built, which then takes this place.
+    latestDay = { symbol, day, path };
+    return path;
+  }
+
+  function cachedOrBuiltDay(symbol: string, profile: SyntheticProfile, day: number): DayPath {
     const key = `${symbol}:${day}`;
     const cached = days.get(key);
     if (cached !== undefined) return cached;
@@ -211,21 +233,21 @@ export function createSyntheticFeed(options: SyntheticFeedOptions): MarketFeed {
 
   function barAt(symbol: string, openTime: number): Bar | null {
     const profile = profileOf(symbol);
-    if (profile === null || openTime % MINUTE_MS !== 0) return null;
     const minute = openTime / MINUTE_MS;
+    if (profile === null || !Number.isInteger(minute)) return null;
     const day = Math.floor(minute / MINUTES_PER_DAY);
     const i = minute - day * MINUTES_PER_DAY;
     const path = dayPath(symbol, profile, day);
-    const price = (logPrice: number): number => roundToStep(Math.exp(logPrice), profile.point);
+    const { point } = profile;
     const openLog = path.logPrices[i] as number;
     const closeLog = path.logPrices[i + 1] as number;
-    const open = price(openLog);
-    const close = price(closeLog);
+    const open = priceOf(openLog, point);
+    const close = priceOf(closeLog, point);
     return {
       openTime,
       open,
-      high: Math.max(open, close, price(Math.max(openLog, closeLog) + (path.wickUp[i] as number))),
-      low: Math.min(open, close, price(Math.min(openLog, closeLog) - (path.wickDown[i] as number))),
+      high: Math.max(open, close, priceOf(Math.max(openLog, closeLog) + (path.wickUp[i] as number), point)),
+      low: Math.min(open, close, priceOf(Math.min(openLog, closeLog) - (path.wickDown[i] as number), point)),
       close,
       tickVolume: path.tickVolume[i] as number,
       spread: path.spread[i] as number,
