@@ -59,10 +59,39 @@ function lossAtStop(volume: number, stopTicks: number, instrument: SizedInstrume
 
 const money = (amount: number): string => amount.toFixed(2);
 
+/** The loss at the stop broken down, in words. */
+function costsInWords(loss: LossAtStop, stopTicks: number, input: SizingInput): string {
+  const { side, quote, instrument } = input;
+  return (
+    `${money(loss.price)} price over ${stopTicks} ticks from the ${side === 'buy' ? 'ask' : 'bid'}, ` +
+    `${ticksBetween(quote.bid, quote.ask, instrument)} of them spread, + ${money(loss.commission)} round-trip commission`
+  );
+}
+
+function untradable(
+  reason: () => string,
+  stopTicks: number,
+  riskBudget: number,
+  riskPerLot: number,
+  exactVolume: number,
+  instrument: SizedInstrument,
+): PositionSize {
+  return {
+    volume: 0,
+    tradable: false,
+    reason,
+    riskBudget,
+    riskPerLot,
+    exactVolume,
+    lossAtStop: stopTicks > 0 ? lossAtStop(instrument.volumeMin, stopTicks, instrument) : null,
+  };
+}
+
 /**
  * A buy fills at the ask and its stop fires when the bid falls to it, closing there; a sell
  * fills at the bid and is stopped when the ask rises to it. Either way the ticks from the entry
  * price to the stop already hold the spread paid at entry, whatever the spread is at the stop.
+ * The reason is a closure built only for the outcome reached: a backtest sizes ~100,000 times.
  */
 export function sizePosition(input: SizingInput): PositionSize {
   const { instrument, side, quote } = input;
@@ -71,31 +100,23 @@ export function sizePosition(input: SizingInput): PositionSize {
   const riskBudget = (input.balance * input.riskPerTradePct) / 100;
   const perLot = lossAtStop(1, stopTicks, instrument);
   const riskPerLot = perLot.total;
-  const costs = (loss: LossAtStop): string =>
-    `${money(loss.price)} price over ${stopTicks} ticks from the ${side === 'buy' ? 'ask' : 'bid'}, ` +
-    `${ticksBetween(quote.bid, quote.ask, instrument)} of them spread, + ${money(loss.commission)} round-trip commission`;
-  const untradable = (reason: () => string, exactVolume = 0): PositionSize => ({
-    volume: 0,
-    tradable: false,
-    reason,
-    riskBudget,
-    riskPerLot,
-    exactVolume,
-    lossAtStop: stopTicks > 0 ? lossAtStop(instrument.volumeMin, stopTicks, instrument) : null,
-  });
-  if (!(stopTicks > 0)) return untradable(() => 'stop-loss distance is zero, risk cannot be sized');
-  if (!(riskBudget > 0)) return untradable(() => `risk budget ${money(riskBudget)} is not positive`);
+  if (!(stopTicks > 0)) {
+    const reason = () => 'stop-loss distance is zero, risk cannot be sized';
+    return untradable(reason, stopTicks, riskBudget, riskPerLot, 0, instrument);
+  }
+  if (!(riskBudget > 0)) {
+    const reason = () => `risk budget ${money(riskBudget)} is not positive`;
+    return untradable(reason, stopTicks, riskBudget, riskPerLot, 0, instrument);
+  }
 
   const exactVolume = riskBudget / riskPerLot;
   const fitting = roundVolumeDown(exactVolume, instrument);
   const volume = Math.min(fitting, roundVolumeDown(instrument.volumeMax, instrument));
   if (volume < instrument.volumeMin) {
-    return untradable(
-      () =>
-        `risk budget ${money(riskBudget)} allows ${exactVolume.toPrecision(3)} lots, below the minimum ` +
-        `${instrument.volumeMin}: ${money(riskPerLot)} per lot at the stop, ${costs(perLot)}`,
-      exactVolume,
-    );
+    const reason = () =>
+      `risk budget ${money(riskBudget)} allows ${exactVolume.toPrecision(3)} lots, below the minimum ` +
+      `${instrument.volumeMin}: ${money(riskPerLot)} per lot at the stop, ${costsInWords(perLot, stopTicks, input)}`;
+    return untradable(reason, stopTicks, riskBudget, riskPerLot, exactVolume, instrument);
   }
   const loss = lossAtStop(volume, stopTicks, instrument);
   const clamped = volume < fitting ? ` (clamped to the maximum ${instrument.volumeMax})` : '';
@@ -103,7 +124,7 @@ export function sizePosition(input: SizingInput): PositionSize {
     volume,
     tradable: true,
     reason: () =>
-      `${volume} lots lose ${money(loss.total)} at the stop, within the ${money(riskBudget)} budget${clamped}: ${costs(loss)}`,
+      `${volume} lots lose ${money(loss.total)} at the stop, within the ${money(riskBudget)} budget${clamped}: ${costsInWords(loss, stopTicks, input)}`,
     riskBudget,
     riskPerLot,
     exactVolume,

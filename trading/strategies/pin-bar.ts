@@ -100,13 +100,19 @@ function toPoints(price: number, point: number): number {
   return Math.round(price / point);
 }
 
-/** The bar `back` bars back in points, as a buy sees it: a sell's bars are negated, which turns its pin into a buy's. */
-function oriented(window: MarketWindow, back: number, instrument: InstrumentSpec, direction: TradeSide): PointBar {
-  const open = toPoints(window.open(back), instrument.point);
-  const high = toPoints(window.high(back), instrument.point);
-  const low = toPoints(window.low(back), instrument.point);
-  const close = toPoints(window.close(back), instrument.point);
-  return direction === 'buy' ? { open, high, low, close } : { open: -open, high: -low, low: -high, close: -close };
+/** The bar `back` bars back in points. */
+function inPoints(window: MarketWindow, back: number, point: number): PointBar {
+  return {
+    open: toPoints(window.open(back), point),
+    high: toPoints(window.high(back), point),
+    low: toPoints(window.low(back), point),
+    close: toPoints(window.close(back), point),
+  };
+}
+
+/** A bar as a buy sees it: a sell's bars are negated, which turns its pin into a buy's. */
+function oriented(bar: PointBar, direction: TradeSide): PointBar {
+  return direction === 'buy' ? bar : { open: -bar.open, high: -bar.low, low: -bar.high, close: -bar.close };
 }
 
 /** What v1.03 compares, for a buy. */
@@ -251,12 +257,10 @@ export const pinBar: Strategy<PinBarParams> = {
   evaluate({ window, instrument }, params) {
     if (window.count < pinBar.minBars(params)) return null;
     if (!mayBePin(window, instrument, params)) return null;
+    const pin = inPoints(window, 0, instrument.point);
+    const prior = inPoints(window, 1, instrument.point);
     for (const direction of DIRECTIONS) {
-      const m = bullishPin(
-        oriented(window, 0, instrument, direction),
-        oriented(window, 1, instrument, direction),
-        params,
-      );
+      const m = bullishPin(oriented(pin, direction), oriented(prior, direction), params);
       if (m !== null) return hit(direction, window.bar(0), window.bar(1), m, params, instrument);
     }
     return null;
