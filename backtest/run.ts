@@ -7,7 +7,7 @@ import { alwaysOpen } from '../brokers/paper/session.ts';
 import { newPaperState } from '../brokers/paper/state.ts';
 import { AnchoredWindows } from '../trading/indicators/anchored-window.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
-import { evaluateStrategies, strategiesPlan } from '../trading/strategies/index.ts';
+import { StrategySet, strategiesPlan } from '../trading/strategies/index.ts';
 import { lookbackFor } from '../trading/strategies/lookback.ts';
 import { barColumnsProblems, columnsFeed, firstIndexAtOrAfter, quoteInBar } from './bar-columns.ts';
 import { closeAll, decideSignals, managePositions, placeOpens, settle, type BacktestAccount } from './cycle.ts';
@@ -69,6 +69,7 @@ export function runBacktest(
   };
   const enabled = settings.enabledStrategies;
   const params = settings.strategyParams;
+  const strategies = new StrategySet(enabled, params, instrument);
   const windows = new AnchoredWindows(strategiesPlan(enabled, params), instrument.point, lookback, bars);
   const { openTime } = bars;
   const delayMs = settings.cycleDelaySeconds * 1000;
@@ -90,7 +91,7 @@ export function runBacktest(
     const now = openTime[i + 1]! + delayMs;
     lastCycle = now;
     settle(account, now);
-    const signals = evaluateStrategies(windows.current, enabled, params, instrument);
+    const signals = strategies.evaluate(windows.current);
     let tripped: string | null = null;
     // Most cycles have no signal and no position: nothing then reads the quote.
     if (signals.length > 0 || account.state.positions.length > 0) {

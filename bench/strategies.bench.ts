@@ -5,12 +5,7 @@ import { paperInstruments } from '../brokers/paper/index.ts';
 import { lookbackFor } from '../bots/settings.ts';
 import { barColumnsOf } from '../trading/bar-columns.ts';
 import { AnchoredWindows } from '../trading/indicators/anchored-window.ts';
-import {
-  evaluateStrategies,
-  STRATEGY_NAMES,
-  strategiesPlan,
-  strategyParamsSchema,
-} from '../trading/strategies/index.ts';
+import { STRATEGY_NAMES, StrategySet, strategiesPlan, strategyParamsSchema } from '../trading/strategies/index.ts';
 
 const BARS_PER_YEAR = 365 * 24 * 60;
 const BAR_COUNT = Number(process.env['BENCH_BARS'] ?? BARS_PER_YEAR);
@@ -25,12 +20,13 @@ const params = strategyParamsSchema.parse({});
 const lookback = lookbackFor(undefined, [...STRATEGY_NAMES], params);
 const columns = barColumnsOf(bars);
 const windows = new AnchoredWindows(strategiesPlan(STRATEGY_NAMES, params), instrument.point, lookback, columns);
+const strategies = new StrategySet(STRATEGY_NAMES, params, instrument);
 const signalsPerStrategy = new Map<string, number>(STRATEGY_NAMES.map((name) => [name, 0]));
 
 const started = performance.now();
 for (let i = 0; i < bars.length; i++) {
   windows.push(i);
-  for (const signal of evaluateStrategies(windows.current, STRATEGY_NAMES, params, instrument)) {
+  for (const signal of strategies.evaluate(windows.current)) {
     signalsPerStrategy.set(signal.strategy, signalsPerStrategy.get(signal.strategy)! + 1);
   }
 }

@@ -7,8 +7,8 @@ import { dojiBreakout, dojiBreakoutParamsSchema } from './doji-breakout.ts';
 import type { StrategyName } from './names.ts';
 import { pinBar, pinBarParamsSchema } from './pin-bar.ts';
 import { rangeReversion, rangeReversionParamsSchema } from './range-reversion.ts';
-import type { StrategySignal } from './signal.ts';
-import type { Strategy } from './strategy.ts';
+import type { StrategyHit, StrategySignal } from './signal.ts';
+import type { Strategy, StrategyInput } from './strategy.ts';
 import { trendPullback, trendPullbackParamsSchema } from './trend-pullback.ts';
 
 export { STRATEGY_NAMES, type StrategyName } from './names.ts';
@@ -47,35 +47,54 @@ export function strategiesPlan(enabled: readonly StrategyName[], params: Strateg
   return mergePlans(enabled.map((name) => strategy(name).plan(params[name])));
 }
 
-/** The enabled strategies on the last bar of `window`: at most one signal per strategy. */
-export function evaluateStrategies(
-  window: MarketWindow,
-  enabled: readonly StrategyName[],
-  params: StrategyParams,
-  instrument: InstrumentSpec,
-): StrategySignal[] {
-  if (window.count === 0) return [];
-  const input = { window, instrument };
-  const signals: StrategySignal[] = [];
-  for (let i = 0; i < enabled.length; i++) {
-    const name = enabled[i]!;
-    // Once per strategy, however often it is listed.
-    if (enabled.indexOf(name) !== i) continue;
-    const hit = strategy(name).evaluate(input, params[name]);
-    if (hit === null) continue;
-    // Field by field, not spread: every signal of a backtest's year comes through here.
-    signals.push({
-      strategy: name,
-      barOpenTime: window.openTime(0),
-      direction: hit.direction,
-      score: hit.score,
-      entryPrice: hit.entryPrice,
-      stopLoss: hit.stopLoss,
-      takeProfit: hit.takeProfit,
-      features: hit.features,
-    });
+/**
+ * The enabled strategies looked up once, each once, in order, with its parameters: a backtest
+ * runs them on every bar of its history.
+ */
+export class StrategySet {
+  readonly #entries: Array<{ name: StrategyName; run: (input: StrategyInput) => StrategyHit | null }>;
+  readonly #instrument: InstrumentSpec;
+  /** One input, its window set at each run: strategies do not keep it. */
+  #input: StrategyInput | null = null;
+
+  constructor(enabled: readonly StrategyName[], params: StrategyParams, instrument: InstrumentSpec) {
+    this.#entries = [...new Set(enabled)].map((name) => ({ name, run: runnerOf(name, params) }));
+    this.#instrument = instrument;
   }
-  return signals;
+
+  /** The strategies on the last bar of `window`: at most one signal per strategy. */
+  evaluate(window: MarketWindow): readonly StrategySignal[] {
+    if (window.count === 0) return NO_SIGNALS;
+    const input = (this.#input ??= { window, instrument: this.#instrument });
+    input.window = window;
+    let signals: StrategySignal[] | null = null;
+    for (let i = 0; i < this.#entries.length; i++) {
+      const { name, run } = this.#entries[i]!;
+      const hit = run(input);
+      if (hit === null) continue;
+      signals ??= [];
+      // Field by field, not spread: every signal of a backtest's year comes through here.
+      signals.push({
+        strategy: name,
+        barOpenTime: window.openTime(0),
+        direction: hit.direction,
+        score: hit.score,
+        entryPrice: hit.entryPrice,
+        stopLoss: hit.stopLoss,
+        takeProfit: hit.takeProfit,
+        features: hit.features,
+      });
+    }
+    return signals ?? NO_SIGNALS;
+  }
+}
+
+const NO_SIGNALS: readonly StrategySignal[] = Object.freeze([]);
+
+function runnerOf<Name extends StrategyName>(name: Name, params: StrategyParams) {
+  const chosen = strategy(name);
+  const own = params[name];
+  return (input: StrategyInput) => chosen.evaluate(input, own);
 }
 
 /**
@@ -90,5 +109,5 @@ export function runStrategies(
   lookback: number,
 ): StrategySignal[] {
   const window = anchoredWindow(bars, lookback, strategiesPlan(enabled, params), instrument.point);
-  return evaluateStrategies(window, enabled, params, instrument);
+  return [...new StrategySet(enabled, params, instrument).evaluate(window)];
 }
