@@ -93,9 +93,18 @@ export function columnsFeed(
     for (let i = start; i < end; i++) out.push(barAtIndex(columns, i, spreadPoints));
     return out;
   };
+  // The broker asks about the same minute many times in a row, then the next one: both are tried
+  // before a search of the whole history.
+  let latest = 0;
   const indexOf = (openTime: number): number => {
+    if (times[latest] === openTime) return latest;
+    if (times[latest + 1] === openTime) return ++latest;
     const i = firstIndexAtOrAfter(times, openTime);
-    return i < times.length && times[i] === openTime ? i : -1;
+    if (i < times.length && times[i] === openTime) {
+      latest = i;
+      return i;
+    }
+    return -1;
   };
   return {
     barAt(requested, openTime) {
@@ -114,7 +123,8 @@ export function columnsFeed(
     quote(requested, now) {
       const i = requested === symbol ? indexOf(minuteOpenTime(now)) : -1;
       if (i < 0) return null;
-      return { symbol, ...quoteInBar(columns, i, now - times[i]!, point, spreadPoints), time: now };
+      const { bid, ask } = quoteInBar(columns, i, now - times[i]!, point, spreadPoints);
+      return { symbol, bid, ask, time: now };
     },
   };
 }

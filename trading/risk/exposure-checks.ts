@@ -5,7 +5,8 @@ const MINUTE_MS = 60_000;
 
 /** The bot's own positions (its magic): other bots on the same account do not count. */
 export const maxConcurrentPositions: RiskCheck = ({ openPositions, bot, settings }, _plan, explain) => {
-  const open = openPositions.filter((position) => position.magic === bot.magic).length;
+  let open = 0;
+  for (const position of openPositions) if (position.magic === bot.magic) open++;
   const passed = open < settings.maxConcurrentPositions;
   return {
     name: 'max_positions',
@@ -76,10 +77,8 @@ export const correlationGroupFree: RiskCheck = ({ openPositions, instrument, sig
 };
 
 export const cooldownAfterLoss: RiskCheck = ({ recentLosses, now, settings }, _plan, explain) => {
-  const lastLossAt = recentLosses.reduce(
-    (latest, loss) => (loss.pnl < 0 && loss.closedAt > latest ? loss.closedAt : latest),
-    -Infinity,
-  );
+  let lastLossAt = -Infinity;
+  for (const loss of recentLosses) if (loss.pnl < 0 && loss.closedAt > lastLossAt) lastLossAt = loss.closedAt;
   if (lastLossAt === -Infinity) {
     return {
       name: 'cooldown_after_loss',

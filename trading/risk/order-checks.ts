@@ -23,13 +23,11 @@ export const maxSpread: RiskCheck = ({ quote, instrument }, _plan, explain) => {
 export const stopsLevelRespected: RiskCheck = ({ quote, instrument }, plan, explain) => {
   const closePrice = plan.side === 'buy' ? quote.bid : quote.ask;
   const towardsProfit = plan.side === 'buy' ? 1 : -1;
-  const distances = [
-    Math.round(priceToPoints(towardsProfit * (closePrice - plan.stopLoss), instrument)),
-    ...(plan.takeProfit === null
-      ? []
-      : [Math.round(priceToPoints(towardsProfit * (plan.takeProfit - closePrice), instrument))]),
-  ];
-  const nearest = Math.min(...distances);
+  const toStop = Math.round(priceToPoints(towardsProfit * (closePrice - plan.stopLoss), instrument));
+  const nearest =
+    plan.takeProfit === null
+      ? toStop
+      : Math.min(toStop, Math.round(priceToPoints(towardsProfit * (plan.takeProfit - closePrice), instrument)));
   const passed = nearest > 0 && nearest >= instrument.stopsLevel;
   return {
     name: 'stops_level',
