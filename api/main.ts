@@ -7,7 +7,8 @@ import { BotSchedules } from '../bots/schedule.ts';
 import { ApiTokens } from '../db/api-tokens.ts';
 import { loadConfig } from '../infra/config.ts';
 import { createLogger } from '../infra/logger.ts';
-import { connectDatabase, connectTemporal, exitOnStartupError, required, StartupError } from '../infra/startup.ts';
+import { connectDatabase, connectTemporal, required } from '../infra/startup.ts';
+import { exitOnStartupError, StartupError } from '../infra/startup-error.ts';
 import { buildApp } from './app.ts';
 
 async function main(): Promise<void> {

@@ -7,12 +7,14 @@ import { AccountUnreachableError, UnknownAccountError, UnknownSymbolError } from
 import { AccountConflictError, AccountNotFoundError } from '../db/broker-accounts.ts';
 import { BotConflictError, BotNotFoundError, UnknownSettingsError } from '../bots/errors.ts';
 import { TokenNameTakenError, TokenNotFoundError } from '../db/api-tokens.ts';
-import { exitOnStartupError } from '../infra/startup.ts';
-import { connectToEngine } from './engine-connection.ts';
+import { exitOnStartupError } from '../infra/startup-error.ts';
 import { buildProgram } from './program.ts';
 import { InputFileError } from './input-file.ts';
 import { BacktestOptionError } from './backtest-option-error.ts';
 
+// Temporal's client is loaded (~50 MB, and its start-up time) only by a command that talks to the
+// engine: a backtest on synthetic or CSV bars never does.
+const connectToEngine = async () => (await import('./engine-connection.ts')).connectToEngine();
 const program = buildProgram(connectToEngine, (line) => process.stdout.write(`${line}\n`));
 try {
   await program.parseAsync(process.argv);

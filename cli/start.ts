@@ -11,13 +11,8 @@ import { ApiTokens } from '../db/api-tokens.ts';
 import { loadConfig, redactUrl, type EngineConfig } from '../infra/config.ts';
 import { createLogger } from '../infra/logger.ts';
 import { startEmbeddedPostgres } from '../infra/postgres.ts';
-import {
-  connectDatabase,
-  connectTemporal,
-  exitOnStartupError,
-  reportStartupError,
-  StartupError,
-} from '../infra/startup.ts';
+import { connectDatabase, connectTemporal } from '../infra/startup.ts';
+import { exitOnStartupError, reportStartupError, StartupError } from '../infra/startup-error.ts';
 import { recordDevServer, temporalPidFile } from '../infra/leftovers.ts';
 import { isListening } from '../infra/ports.ts';
 import { watchServer } from '../infra/server-watch.ts';

@@ -4,8 +4,6 @@ import { openOrm, type Orm } from '../db/orm.ts';
 import { ConfigError, redactUrl } from './config.ts';
 import { StartupError } from './startup-error.ts';
 
-export { StartupError };
-
 function reason(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return reason(error.errors[0]);
   const message = error instanceof Error ? error.message : String(error);
@@ -45,19 +43,6 @@ export async function connectTemporal(address: string, namespace: string): Promi
     await connection?.close();
     throw temporalStartupError(address, namespace, error);
   }
-}
-
-/** A bad setting or an unreachable server is one line naming the setting; anything else keeps its stack. */
-export function reportStartupError(error: unknown): void {
-  if (error instanceof StartupError || error instanceof ConfigError)
-    process.stderr.write(`scalper-engine: ${error.message}\n`);
-  else
-    process.stderr.write(`scalper-engine: unexpected error\n${error instanceof Error ? error.stack : String(error)}\n`);
-}
-
-export function exitOnStartupError(error: unknown): never {
-  reportStartupError(error);
-  process.exit(1);
 }
 
 export function required(value: string | undefined, setting: string): string {

@@ -2,7 +2,7 @@
 // `go install` when missing), so the first test run or `npm start` does not wait for it.
 import { loadConfig } from '../infra/config.ts';
 import { ensureTemporalCli } from '../infra/temporal-cli.ts';
-import { exitOnStartupError } from '../infra/startup.ts';
+import { exitOnStartupError } from '../infra/startup-error.ts';
 
 try {
   const config = loadConfig();

@@ -2,7 +2,7 @@
 // running on this DATA_DIR (by their pid files), and nothing else.
 import { loadConfig } from '../infra/config.ts';
 import { stopLeftovers } from '../infra/leftovers.ts';
-import { exitOnStartupError } from '../infra/startup.ts';
+import { exitOnStartupError } from '../infra/startup-error.ts';
 
 try {
   const { dataDir } = loadConfig();

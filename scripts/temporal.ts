@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { loadConfig } from '../infra/config.ts';
 import { ensureTemporalCli } from '../infra/temporal-cli.ts';
-import { exitOnStartupError, StartupError } from '../infra/startup.ts';
+import { exitOnStartupError, StartupError } from '../infra/startup-error.ts';
 
 try {
   const config = loadConfig();

@@ -1,6 +1,7 @@
 // A bad setting ends with one line naming it.
 import { freePort } from '../../../infra/ports.ts';
-import { connectDatabase, connectTemporal, StartupError } from '../../../infra/startup.ts';
+import { connectDatabase, connectTemporal } from '../../../infra/startup.ts';
+import { StartupError } from '../../../infra/startup-error.ts';
 import { connectWorkerTemporal } from '../../../infra/worker-connection.ts';
 
 describe('start-up errors', () => {
