@@ -55,10 +55,11 @@ export class TradeBook {
     for (; this.#dealsSeen < state.deals.length; this.#dealsSeen++)
       this.#book(state.deals[this.#dealsSeen]!, clientReason);
     if (this.#open.size === state.positions.length) return;
-    const live = new Set(state.positions.map((position) => position.ticket));
-    for (const [positionId, trade] of this.#open) {
-      if (!live.has(positionId)) this.#complete(positionId, trade);
-    }
+    // A bot holds a handful of positions: a scan, not a set of them.
+    const { positions } = state;
+    this.#open.forEach((trade, positionId) => {
+      if (!positions.some((position) => position.ticket === positionId)) this.#complete(positionId, trade);
+    });
   }
 
   #book(deal: BrokerDeal, clientReason: TradeCloseReason): void {

@@ -1,7 +1,7 @@
 // Automatic kill-switch maths: unrealised P&L of open positions and whether the loss has
 // reached killSwitchMaxUnrealizedPct of the balance.
 import type { InstrumentSpec, Quote, TradeSide } from './market.ts';
-import { preciseSum } from './compensated-sum.ts';
+import { CompensatedSum } from './compensated-sum.ts';
 
 export interface MarkedPosition {
   side: TradeSide;
@@ -36,7 +36,9 @@ export function killSwitchState(
   balance: number,
   maxUnrealizedLossPct: number,
 ): KillSwitchState {
-  const pnl = preciseSum(positions.map(unrealizedPnl));
+  const sum = new CompensatedSum();
+  for (const position of positions) sum.add(unrealizedPnl(position));
+  const pnl = sum.value;
   const lossPct = pnl < 0 && balance > 0 ? (-pnl / balance) * 100 : 0;
   return {
     unrealizedPnl: pnl,

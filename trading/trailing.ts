@@ -27,9 +27,11 @@ export function trailingStop(
   const closePrice = buy ? quote.bid : quote.ask;
   const towardsProfit = buy ? 1 : -1;
 
-  const freeze = pointsToPrice(instrument.freezeLevel, instrument);
-  const frozen = (level: number | null): boolean => level !== null && Math.abs(closePrice - level) <= freeze;
-  if (instrument.freezeLevel > 0 && (frozen(position.stopLoss) || frozen(position.takeProfit))) return null;
+  if (instrument.freezeLevel > 0) {
+    const freeze = pointsToPrice(instrument.freezeLevel, instrument);
+    const frozen = (level: number | null): boolean => level !== null && Math.abs(closePrice - level) <= freeze;
+    if (frozen(position.stopLoss) || frozen(position.takeProfit)) return null;
+  }
 
   const distance = Math.max(trailingDistancePrice, pointsToPrice(instrument.stopsLevel, instrument));
   // Rounded away from the price, so the stop stays at least `distance` away.

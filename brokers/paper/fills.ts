@@ -28,15 +28,25 @@ export function recordDeal(
     commissionCents: number;
   },
 ): BrokerDeal {
-  const { profitCents: profit, commissionCents: commission, ...rest } = deal;
+  // Field by field, not spread: a backtest books tens of thousands of deals.
   const booked: BrokerDeal = {
-    ...rest,
+    order: deal.order,
+    positionId: deal.positionId,
+    symbol: deal.symbol,
+    side: deal.side,
+    entry: deal.entry,
+    reason: deal.reason,
+    volume: deal.volume,
+    price: deal.price,
+    magic: deal.magic,
+    comment: deal.comment,
+    time: deal.time,
     ticket: takeTicket(state),
-    commission: fromCents(commission),
+    commission: fromCents(deal.commissionCents),
     swap: 0,
-    profit: fromCents(profit),
+    profit: fromCents(deal.profitCents),
   };
-  state.balanceCents += profit + commission;
+  state.balanceCents += deal.profitCents + deal.commissionCents;
   state.deals.push(booked);
   return booked;
 }

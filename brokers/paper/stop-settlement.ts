@@ -72,11 +72,15 @@ function closeAtStop(
     time,
   };
   recordOrder(state, {
-    ...fill,
     ticket: order,
     symbol: position.symbol,
     side: opposite(position.side),
+    volume: fill.volume,
+    price: fill.price,
     positionId: position.ticket,
+    magic: fill.magic,
+    comment,
+    time,
   });
   closeVolume(state, market, instrument, position, fill);
 }

@@ -39,24 +39,41 @@ export function findStopExit(
   priority: StopsPriority,
 ): StopExit | null {
   if (!mayReach(bar, position, point)) return null;
-  const closingAt = (ms: number): number => {
-    const quote = quoteOnPath(bar, ms, point);
-    return position.side === 'buy' ? quote.bid : quote.ask;
-  };
   // A buy's SL is reached when the Bid falls to it and its TP when it rises to it; a sell's the other way.
   const slDirection = position.side === 'buy' ? -1 : 1;
-  const stop = (reason: 'sl' | 'tp', level: number | null, direction: number): StopExit | null => {
-    if (level === null) return null;
-    const offsetMs = firstReach(fromMs, (ms) => direction * (closingAt(ms) - level) >= 0);
-    if (offsetMs === null) return null;
-    return { reason, price: offsetMs === 0 ? closingAt(0) : level, offsetMs };
-  };
-  const sl = stop('sl', position.sl, slDirection);
-  const tp = stop('tp', position.tp, -slDirection);
+  const sl = stopExit(bar, fromMs, position.side, 'sl', position.sl, slDirection, point);
+  const tp = stopExit(bar, fromMs, position.side, 'tp', position.tp, -slDirection, point);
   if (sl !== null && (tp === null || sl.offsetMs <= tp.offsetMs)) return sl;
   // Pessimistic option: a bar that reaches both levels took the SL, at the time it reached the TP.
   if (tp !== null && sl !== null && priority === 'sl_first') return { ...sl, offsetMs: tp.offsetMs };
   return tp;
+}
+
+/** The price a position on `side` closes at, `ms` into the bar. */
+function closingAt(bar: Bar, ms: number, side: Side, point: number): number {
+  const quote = quoteOnPath(bar, ms, point);
+  return side === 'buy' ? quote.bid : quote.ask;
+}
+
+/** Whether the closing price `ms` into the bar has reached `level`, coming from `direction`'s side. */
+function reached(bar: Bar, ms: number, side: Side, level: number, direction: number, point: number): boolean {
+  return direction * (closingAt(bar, ms, side, point) - level) >= 0;
+}
+
+// Plain functions with their arguments, not closures: every position is checked at every cycle of a backtest.
+function stopExit(
+  bar: Bar,
+  fromMs: number,
+  side: Side,
+  reason: 'sl' | 'tp',
+  level: number | null,
+  direction: number,
+  point: number,
+): StopExit | null {
+  if (level === null) return null;
+  const offsetMs = firstReach(bar, fromMs, side, level, direction, point);
+  if (offsetMs === null) return null;
+  return { reason, price: offsetMs === 0 ? closingAt(bar, 0, side, point) : level, offsetMs };
 }
 
 /**
@@ -76,20 +93,27 @@ function mayReach(bar: Bar, position: StopLevels, point: number): boolean {
 }
 
 /**
- * The first millisecond in [fromMs, close] at which `reached` holds. The path is monotonic between
+ * The first millisecond in [fromMs, close] at which the level is reached. The path is monotonic between
  * vertices, so a segment whose start has not reached a level reaches it if and only if its end
  * does, and from some millisecond on: a binary search finds it in ~15 quotes.
  */
-function firstReach(fromMs: number, reached: (ms: number) => boolean): number | null {
-  if (reached(fromMs)) return fromMs;
+function firstReach(
+  bar: Bar,
+  fromMs: number,
+  side: Side,
+  level: number,
+  direction: number,
+  point: number,
+): number | null {
+  if (reached(bar, fromMs, side, level, direction, point)) return fromMs;
   let before = fromMs;
   for (const vertex of VERTEX_MS) {
     if (vertex <= fromMs) continue;
-    if (reached(vertex)) {
+    if (reached(bar, vertex, side, level, direction, point)) {
       let after = vertex;
       while (after - before > 1) {
         const middle = Math.floor((before + after) / 2);
-        if (reached(middle)) after = middle;
+        if (reached(bar, middle, side, level, direction, point)) after = middle;
         else before = middle;
       }
       return after;

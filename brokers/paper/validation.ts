@@ -9,17 +9,20 @@ import type { PaperState } from './state.ts';
 /** Volume-step tolerance: a volume off the grid by more than this is 10014. */
 export const STEP_TOLERANCE = 1e-7;
 
-export function tradeResult(retcode: number, comment: string, fields: Partial<TradeResult> = {}): TradeResult {
+export function tradeResult(
+  retcode: number,
+  comment: string,
+  fields: Partial<Pick<TradeResult, 'order' | 'deal' | 'volume' | 'price'>> = {},
+): TradeResult {
   return {
     retcode,
     retcodeName: retcodeName(retcode),
     outcome: outcomeOf(retcode),
-    order: null,
-    deal: null,
-    volume: 0,
-    price: null,
+    order: fields.order ?? null,
+    deal: fields.deal ?? null,
+    volume: fields.volume ?? 0,
+    price: fields.price ?? null,
     comment,
-    ...fields,
   };
 }
 

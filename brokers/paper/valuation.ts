@@ -30,11 +30,15 @@ export function positionMarginCents(
 }
 
 export function equityCents(state: PaperState, market: PaperMarket, now: number): number {
-  return state.positions.reduce((sum, p) => sum + floatingCents(market, p, now).cents, state.balanceCents);
+  let equity = state.balanceCents;
+  for (const position of state.positions) equity += floatingCents(market, position, now).cents;
+  return equity;
 }
 
 export function totalMarginCents(state: PaperState, market: PaperMarket): number {
-  return state.positions.reduce((sum, p) => sum + positionMarginCents(market, p), 0);
+  let margin = 0;
+  for (const position of state.positions) margin += positionMarginCents(market, position);
+  return margin;
 }
 
 /** Margin of the position a netting order leaves behind (or of the new hedging position). */
