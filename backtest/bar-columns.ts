@@ -93,18 +93,18 @@ export function columnsFeed(
     for (let i = start; i < end; i++) out.push(barAtIndex(columns, i, spreadPoints));
     return out;
   };
-  // The broker asks about the same minute many times in a row, then the next one: both are tried
-  // before a search of the whole history.
+  // The broker asks about the minutes around the one it asked about last, many times a cycle
+  // (quotes, stops, valuations): they are looked for next to it before the history is searched.
   let latest = 0;
-  const indexOf = (openTime: number): number => {
-    if (times[latest] === openTime) return latest;
-    if (times[latest + 1] === openTime) return ++latest;
-    const i = firstIndexAtOrAfter(times, openTime);
-    if (i < times.length && times[i] === openTime) {
-      latest = i;
-      return i;
+  const atOrAfter = (time: number): number => {
+    for (let i = Math.max(0, latest - 1); i <= latest + 2 && i < times.length; i++) {
+      if (times[i]! >= time && (i === 0 || times[i - 1]! < time)) return (latest = i);
     }
-    return -1;
+    return (latest = firstIndexAtOrAfter(times, time));
+  };
+  const indexOf = (openTime: number): number => {
+    const i = atOrAfter(openTime);
+    return i < times.length && times[i] === openTime ? i : -1;
   };
   return {
     barAt(requested, openTime) {
@@ -118,7 +118,7 @@ export function columnsFeed(
     },
     barsBetween(requested, from, to) {
       if (requested !== symbol) return [];
-      return barsFrom(firstIndexAtOrAfter(times, from), firstIndexAtOrAfter(times, to));
+      return barsFrom(atOrAfter(from), atOrAfter(to));
     },
     quote(requested, now) {
       const i = requested === symbol ? indexOf(minuteOpenTime(now)) : -1;

@@ -1,7 +1,7 @@
 // Stop settlement: closes positions whose SL or TP was hit since they were last checked, up to
 // the current millisecond of the forming minute, before any request looks at or acts on them.
-import type { InstrumentSpec } from '../../trading/market.ts';
-import { minuteOpenTime } from '../feeds/feed.ts';
+import type { Bar, InstrumentSpec } from '../../trading/market.ts';
+import { type MarketFeed, minuteOpenTime } from '../feeds/feed.ts';
 import { closeVolume, recordOrder } from './fills.ts';
 import { opposite, type PaperMarket } from './market.ts';
 import { type PaperPosition, type PaperState, takeTicket } from './state.ts';
@@ -18,11 +18,12 @@ import { findStopExit, type StopExit } from './stops.ts';
  */
 export function settleStops(state: PaperState, market: PaperMarket, now: number): number {
   let closed = 0;
+  const paths = new PathBars(market.feed, now);
   for (const position of [...state.positions]) {
     const instrument = market.instruments.get(position.symbol);
     const hasStops = position.sl !== null || position.tp !== null;
     if (instrument !== undefined && hasStops && position.checkedUntil < now) {
-      const hit = firstStopExit(market, instrument, position, now);
+      const hit = firstStopExit(paths, market, instrument, position, now);
       if (hit !== null) {
         closeAtStop(state, market, instrument, position, hit.exit, hit.time);
         closed += 1;
@@ -34,7 +35,34 @@ export function settleStops(state: PaperState, market: PaperMarket, now: number)
   return closed;
 }
 
+/**
+ * A symbol's bars from a minute up to `now`, fetched once for all the positions last checked in
+ * that minute (usually all of them: at the previous call).
+ */
+class PathBars {
+  readonly #feed: MarketFeed;
+  readonly #now: number;
+  #symbol = '';
+  #from = Number.NaN;
+  #bars: readonly Bar[] = [];
+
+  constructor(feed: MarketFeed, now: number) {
+    this.#feed = feed;
+    this.#now = now;
+  }
+
+  from(symbol: string, from: number): readonly Bar[] {
+    if (symbol !== this.#symbol || from !== this.#from) {
+      this.#bars = this.#feed.barsBetween(symbol, from, this.#now + 1);
+      this.#symbol = symbol;
+      this.#from = from;
+    }
+    return this.#bars;
+  }
+}
+
 function firstStopExit(
+  paths: PathBars,
   market: PaperMarket,
   instrument: InstrumentSpec,
   position: PaperPosition,
@@ -42,8 +70,7 @@ function firstStopExit(
 ): { exit: StopExit; time: number } | null {
   const from = position.checkedUntil + 1;
   // From the bar holding `checkedUntil`: its close may still be unchecked (it shares its time with the next open).
-  const bars = market.feed.barsBetween(position.symbol, minuteOpenTime(position.checkedUntil), now + 1);
-  for (const bar of bars) {
+  for (const bar of paths.from(position.symbol, minuteOpenTime(position.checkedUntil))) {
     const exit = findStopExit(bar, Math.max(0, from - bar.openTime), position, instrument.point, market.stopsPriority);
     // In the forming bar, only what happened by `now` counts; the rest is checked by a later call.
     if (exit !== null && bar.openTime + exit.offsetMs <= now) return { exit, time: bar.openTime + exit.offsetMs };
