@@ -95,6 +95,8 @@ export class TradeBook {
   #start(deal: BrokerDeal, volume: number, commission: number): void {
     const order = this.#orders.get(deal.order);
     if (order === undefined) return;
+    // Read once, by its deal: the map holds only orders whose deal is still to come.
+    this.#orders.delete(deal.order);
     this.openByStrategy.set(order.strategy, (this.openByStrategy.get(order.strategy) ?? 0) + 1);
     this.#open.set(deal.positionId, {
       strategy: order.strategy,

@@ -21,12 +21,22 @@ export function priceOnPath(bar: Pick<Bar, 'open' | 'high' | 'low' | 'close'>, f
   return from + (to - from) * (position - segment);
 }
 
+/** The Bid on the price grid `offsetMs` into the bar's minute (60 000 = its close). Bars are Bid. */
+export function bidOnPath(bar: Pick<Bar, 'open' | 'high' | 'low' | 'close'>, offsetMs: number, point: number): number {
+  return roundToStep(priceOnPath(bar, offsetMs / MINUTE_MS), point);
+}
+
+/** The Ask to a Bid on the price grid: the bar's spread above it. */
+export function askOf(bid: number, bar: Pick<Bar, 'spread'>, point: number): number {
+  return roundToStep(bid + bar.spread * point, point);
+}
+
 /** Bid and Ask on the price grid `offsetMs` into the bar's minute (60 000 = its close). Bars are Bid. */
 export function quoteOnPath(
   bar: Pick<Bar, 'open' | 'high' | 'low' | 'close' | 'spread'>,
   offsetMs: number,
   point: number,
 ): { bid: number; ask: number } {
-  const bid = roundToStep(priceOnPath(bar, offsetMs / MINUTE_MS), point);
-  return { bid, ask: roundToStep(bid + bar.spread * point, point) };
+  const bid = bidOnPath(bar, offsetMs, point);
+  return { bid, ask: askOf(bid, bar, point) };
 }

@@ -5,7 +5,7 @@
 // Reached at the bar's open (a gap), it fills at the open; reached on the way, at its own price.
 import type { Bar } from '../../trading/market.ts';
 import { MINUTE_MS } from '../feeds/feed.ts';
-import { quoteOnPath } from '../feeds/intrabar.ts';
+import { askOf, bidOnPath } from '../feeds/intrabar.ts';
 import type { Side } from '../port.ts';
 
 export type StopsPriority = 'ohlc_path' | 'sl_first';
@@ -51,8 +51,8 @@ export function findStopExit(
 
 /** The price a position on `side` closes at, `ms` into the bar. */
 function closingAt(bar: Bar, ms: number, side: Side, point: number): number {
-  const quote = quoteOnPath(bar, ms, point);
-  return side === 'buy' ? quote.bid : quote.ask;
+  const bid = bidOnPath(bar, ms, point);
+  return side === 'buy' ? bid : askOf(bid, bar, point);
 }
 
 /** Whether the closing price `ms` into the bar has reached `level`, coming from `direction`'s side. */
