@@ -184,13 +184,16 @@ export class StreamedWindow implements MarketWindow {
     };
   }
 
+  // Reads scan with indexed loops: a backtest reads indicators a few million times a year.
   ema(period: number, back: number): number {
-    for (const ema of this.#emas) if (ema.period === period) return this.#ringValue(ema.values, back);
+    const emas = this.#emas;
+    for (let i = 0; i < emas.length; i++) if (emas[i]!.period === period) return this.#ringValue(emas[i]!.values, back);
     return unknownIndicator(`EMA(${period})`);
   }
 
   adx(period: number, back: number): number {
-    for (const adx of this.#adxs) if (adx.period === period) return this.#ringValue(adx.values, back);
+    const adxs = this.#adxs;
+    for (let i = 0; i < adxs.length; i++) if (adxs[i]!.period === period) return this.#ringValue(adxs[i]!.values, back);
     return unknownIndicator(`ADX(${period})`);
   }
 
@@ -203,7 +206,10 @@ export class StreamedWindow implements MarketWindow {
   }
 
   #band(spec: BollingerSpec) {
-    for (const band of this.#bands) if (band.period === spec.period && band.deviations === spec.deviations) return band;
+    const bands = this.#bands;
+    for (let i = 0; i < bands.length; i++) {
+      if (bands[i]!.period === spec.period && bands[i]!.deviations === spec.deviations) return bands[i]!;
+    }
     return unknownIndicator(`Bollinger(${spec.period}, ${spec.deviations})`);
   }
 
@@ -232,8 +238,9 @@ export class StreamedWindow implements MarketWindow {
     if (this.#rolling !== null) {
       return this.#sharesRolling(period, back) ? this.#rolling.rangeMean(period, back) : Number.NaN;
     }
-    for (const rangeMean of this.#rangeMeans) {
-      if (rangeMean.period === period) return this.#ringValue(rangeMean.values, back);
+    const rangeMeans = this.#rangeMeans;
+    for (let i = 0; i < rangeMeans.length; i++) {
+      if (rangeMeans[i]!.period === period) return this.#ringValue(rangeMeans[i]!.values, back);
     }
     return unknownIndicator(`range mean(${period})`);
   }
