@@ -4,6 +4,12 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { backtest } from '../workflows/index.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 
+/**
+ * How long a request may wait for Temporal to say how a run is: with the server out of reach the
+ * client would otherwise retry for ~20 s, and a GET would wait as long.
+ */
+const DESCRIBE_DEADLINE_MS = 3_000;
+
 export interface BacktestStart {
   backtestId: number;
   workflowId: string;
@@ -38,7 +44,10 @@ export class BacktestLauncher {
    */
   async endedWithoutResult(workflowId: string, runId: string): Promise<string | null> {
     try {
-      const { status } = await this.client.workflow.getHandle(workflowId, runId).describe();
+      const handle = this.client.workflow.getHandle(workflowId, runId);
+      const { status } = await this.client.connection.withDeadline(Date.now() + DESCRIBE_DEADLINE_MS, () =>
+        handle.describe(),
+      );
       switch (status.name) {
         case 'TERMINATED':
           return `its workflow ${workflowId} was terminated in Temporal before it finished`;

@@ -96,19 +96,22 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   }
 
   /**
-   * Whether an unfinished row was just marked failed, its workflow's run having ended without it
-   * (settleEnded). Temporal out of reach only leaves the row as stored: it is logged, and the
-   * request is still answered.
+   * 'settled' when an unfinished row was just marked failed, its workflow's run having ended
+   * without it (settleEnded). Temporal out of reach only leaves the row as stored: it is logged,
+   * and the request is still answered.
    */
-  async function settledNow(row: Parameters<BacktestService['settleEnded']>[0], log: FastifyBaseLogger) {
+  async function settledNow(
+    row: Parameters<BacktestService['settleEnded']>[0],
+    log: FastifyBaseLogger,
+  ): Promise<'settled' | 'unchanged' | 'unreachable'> {
     try {
-      return await backtests.settleEnded(row);
+      return (await backtests.settleEnded(row)) ? 'settled' : 'unchanged';
     } catch (error) {
       log.warn(
         { err: error, backtestId: row.id, workflowId: row.workflowId },
         'could not ask Temporal how a backtest run is',
       );
-      return false;
+      return 'unreachable';
     }
   }
 
@@ -117,7 +120,7 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     const read = () => (column ? records.findWith(id, column) : records.find(id));
     const row = await read();
     if (!row) throw new HttpProblem(404, 'not-found', `backtest ${id} does not exist`);
-    return (await settledNow(row, log)) ? (await read())! : row;
+    return (await settledNow(row, log)) === 'settled' ? (await read())! : row;
   }
 
   /** A report or trades exist once the backtest completed: before, say where it is. */
@@ -168,10 +171,13 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         const read = () => listBacktests(deps.orm.em.fork(), query, pageOf(query));
         const page = await read();
         // A few Temporal calls at a time: a page may hold hundreds of backtests waiting their turn.
+        // Once Temporal is out of reach the rest are served as stored, not each asked in vain.
         let settled = false;
         for (let i = 0; i < page.items.length; i += SETTLE_BATCH) {
           const batch = page.items.slice(i, i + SETTLE_BATCH);
-          if ((await Promise.all(batch.map((row) => settledNow(row, log)))).includes(true)) settled = true;
+          const answers = await Promise.all(batch.map((row) => settledNow(row, log)));
+          if (answers.includes('settled')) settled = true;
+          if (answers.includes('unreachable')) break;
         }
         const current = settled ? await read() : page;
         return { ...current, items: current.items.map(listItemOf) };

@@ -36,9 +36,18 @@ export const TEST_WEB_UI = { baseUrl: 'http://temporal-ui.test:8233', namespace:
  * `db`: serve an existing database (a test engine's), left to its owner to drop. `workerQueue`: the
  * task queue of a worker that runs flattenBot (close-all, halt with flatten) and backtests; nobody's otherwise.
  * `scheduleQueue`: where the bots' schedules start their cycles (a worker's, to really run them).
+ * `backtests`: the launcher backtests are started and asked about with (one on the run's Temporal otherwise).
+ * `tokenSuffix`: appended to the tokens' names, for a second API on the same database.
  */
 export async function startTestApi(
-  options: { maxAuthFailures?: number; db?: TestDatabase; workerQueue?: string; scheduleQueue?: string } = {},
+  options: {
+    maxAuthFailures?: number;
+    db?: TestDatabase;
+    workerQueue?: string;
+    scheduleQueue?: string;
+    backtests?: BacktestLauncher;
+    tokenSuffix?: string;
+  } = {},
 ): Promise<TestApi> {
   const db = options.db ?? (await createTestDatabase());
   const temporal = await connectTestTemporal();
@@ -53,7 +62,7 @@ export async function startTestApi(
     symbols,
     killSwitch: new GlobalKillSwitch(db.orm, schedules, temporal.client, workerQueue),
     positions: new PositionCloser(temporal.client, workerQueue),
-    backtests: new BacktestLauncher(temporal.client, workerQueue),
+    backtests: options.backtests ?? new BacktestLauncher(temporal.client, workerQueue),
     tokens,
     temporal: {
       checkHealth: async () => {
@@ -76,8 +85,8 @@ export async function startTestApi(
     schedules,
     bots: new BotService(db.orm.em, schedules, symbols),
     tokens,
-    read: await bearer('test-read', 'read'),
-    trade: await bearer('test-trade', 'trade'),
+    read: await bearer(`test-read${options.tokenSuffix ?? ''}`, 'read'),
+    trade: await bearer(`test-trade${options.tokenSuffix ?? ''}`, 'trade'),
     setTemporalReachable: (reachable) => {
       temporalReachable = reachable;
     },

@@ -5,6 +5,7 @@
 // Over 300 lines on purpose: every case shares one worker and database start, as the other route files do.
 import type { z } from 'zod';
 import type { backtestSchema } from '../../../api/routes/backtest-schemas.ts';
+import { Client, Connection } from '@temporalio/client';
 import { workflowRunUrl } from '../../../api/web-ui.ts';
 import { barColumnsOf } from '../../../trading/bar-columns.ts';
 import { runBacktest } from '../../../backtest/run.ts';
@@ -13,6 +14,7 @@ import { BacktestLauncher } from '../../../bots/backtest-launcher.ts';
 import { BacktestService } from '../../../bots/backtests.ts';
 import { lookbackFor } from '../../../bots/settings.ts';
 import { MINUTE_MS } from '../../../brokers/feeds/feed.ts';
+import { freePort } from '../../../infra/ports.ts';
 import { storeBars } from '../../../brokers/feeds/market-bars.ts';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { paperInstruments } from '../../../brokers/paper/index.ts';
@@ -328,6 +330,36 @@ describe('a backtest that cannot run', () => {
       error: expect.stringContaining('terminated'),
     });
   });
+
+  it('serves an unfinished backtest as stored, within the describe deadline, when Temporal is out of reach', async () => {
+    const { id, workflowId } = await submitUnpolled();
+    // Nothing listens there: without a deadline the client retries for ~20 s before it gives up.
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const cutOff = await startTestApi({
+      db: engine.db,
+      tokenSuffix: '-cut-off',
+      backtests: new BacktestLauncher(new Client({ connection }), uniqueTaskQueue('unpolled')),
+    });
+    try {
+      const inject = (url: string) => cutOff.app.inject({ method: 'GET', url, headers: cutOff.read });
+      const detail = await inject(`/backtests/${id}`);
+      expect({ status: detail.statusCode, body: detail.json() }).toMatchObject({
+        status: 200,
+        body: { id, status: 'queued', error: null },
+      });
+      const listed = await inject('/backtests?limit=100');
+      expect(listed.statusCode).toBe(200);
+      expect(
+        listed.json<{ items: { id: number; status: string }[] }>().items.find((item) => item.id === id),
+      ).toMatchObject({
+        status: 'queued',
+      });
+    } finally {
+      await cutOff.stop();
+      await connection.close();
+      await engine.temporal.client.workflow.getHandle(workflowId).terminate('test over');
+    }
+  }, 15_000);
 
   it('answers 409 for the report of a backtest still queued', async () => {
     const { id, workflowId } = await submitUnpolled();
