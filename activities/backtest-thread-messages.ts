@@ -1,5 +1,6 @@
 // What a backtest's worker thread is given and what it posts back.
-import type { BacktestResult, BacktestSettings, BarColumns } from '../backtest/types.ts';
+import type { BacktestResult, BacktestSettings } from '../backtest/types.ts';
+import type { BarColumns } from '../trading/bar-columns.ts';
 
 export interface BacktestThreadData {
   bars: BarColumns;

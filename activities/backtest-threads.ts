@@ -4,7 +4,8 @@
 // backtests wait their turn (their activity keeps heartbeating meanwhile).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { BacktestResult, BarColumns } from '../backtest/types.ts';
+import type { BacktestResult } from '../backtest/types.ts';
+import type { BarColumns } from '../trading/bar-columns.ts';
 import type { BacktestThreadData, BacktestThreadMessage } from './backtest-thread-messages.ts';
 
 // Node runs the .ts thread by type stripping, as it runs the rest of the engine.

@@ -13,7 +13,8 @@ import { barColumnsProblems, columnsFeed, firstIndexAtOrAfter, quoteInBar } from
 import { closeAll, decideSignals, managePositions, placeOpens, settle, type BacktestAccount } from './cycle.ts';
 import { summarize } from './summary.ts';
 import { TradeBook } from './trade-book.ts';
-import type { BacktestJournal, BacktestResult, BacktestSettings, BarColumns } from './types.ts';
+import type { BacktestJournal, BacktestResult, BacktestSettings } from './types.ts';
+import type { BarColumns } from '../trading/bar-columns.ts';
 
 /** Progress is reported every this many bars. */
 const PROGRESS_EVERY = 1 << 16;

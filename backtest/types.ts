@@ -6,8 +6,6 @@ import type { DecisionOutcome, RiskSettings } from '../trading/risk/index.ts';
 import type { TradeStats } from '../trading/stats.ts';
 import type { StrategyName, StrategyParams, StrategySignal } from '../trading/strategies/index.ts';
 
-export type { BarColumns } from '../trading/bar-columns.ts';
-
 export interface CostModel {
   /** Spread in points for every bar; null keeps each bar's own spread. */
   spreadPoints: number | null;

@@ -5,7 +5,8 @@ import { formatCount, formatMoney } from '../backtest/report/format.ts';
 import { createSweepPool } from '../backtest/sweep/pool.ts';
 import { describePoint, type SweepPoint } from '../backtest/sweep/point.ts';
 import type { RankMetric } from '../backtest/sweep/rank.ts';
-import type { BacktestSettings, BarColumns } from '../backtest/types.ts';
+import type { BacktestSettings } from '../backtest/types.ts';
+import type { BarColumns } from '../trading/bar-columns.ts';
 import {
   walkForward,
   type TimeWindow,

@@ -1,6 +1,6 @@
 // M1 bars to chart candles: a year of M1 is 525,600 bars, too many to embed and draw, so the report
 // aggregates them into the finest timeframe that stays under a candle budget.
-import type { BarColumns } from '../types.ts';
+import type { BarColumns } from '../../trading/bar-columns.ts';
 
 const MINUTE_MS = 60_000;
 

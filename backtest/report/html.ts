@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { BacktestResult, BarColumns } from '../types.ts';
+import type { BacktestResult } from '../types.ts';
+import type { BarColumns } from '../../trading/bar-columns.ts';
 import { aggregateCandles, chooseTimeframe } from './candles.ts';
 import { MARKER_COLOURS, reportChartData } from './chart-data.ts';
 import { escapeHtml, inlineScriptText, jsonScriptText } from './escape.ts';

@@ -2,7 +2,8 @@
 // thread once, in shared memory; each task is one point, each answer that point's summary.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { BacktestSettings, BarColumns } from '../types.ts';
+import type { BacktestSettings } from '../types.ts';
+import type { BarColumns } from '../../trading/bar-columns.ts';
 import type { SweepPoint } from './point.ts';
 import { sharedBarColumns } from './shared-bars.ts';
 import type { PointOutcome } from './summary.ts';

@@ -1,6 +1,7 @@
 // One grid point's backtest, as a worker thread runs it (and a serial run, to compare with).
 import { runBacktest } from '../run.ts';
-import type { BacktestSettings, BarColumns } from '../types.ts';
+import type { BacktestSettings } from '../types.ts';
+import type { BarColumns } from '../../trading/bar-columns.ts';
 import { applySweepPoint, type SweepPoint } from './point.ts';
 import { summarizeBacktest, type SweepSummary } from './summary.ts';
 

@@ -1,6 +1,6 @@
 // Bars in shared memory: posted to a worker thread, a SharedArrayBuffer is handed over, not
 // copied, so N threads read one copy of a year of M1 bars.
-import type { BarColumns } from '../types.ts';
+import type { BarColumns } from '../../trading/bar-columns.ts';
 
 function sharedColumn(column: Float64Array): Float64Array {
   if (column.buffer instanceof SharedArrayBuffer) return column;

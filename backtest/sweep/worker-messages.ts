@@ -1,5 +1,6 @@
 // What the sweep pool and its worker threads say to each other.
-import type { BacktestSettings, BarColumns } from '../types.ts';
+import type { BacktestSettings } from '../types.ts';
+import type { BarColumns } from '../../trading/bar-columns.ts';
 import type { SweepPoint } from './point.ts';
 import type { SweepSummary } from './summary.ts';
 

@@ -5,7 +5,8 @@ import { priceDecimals, reportChartData } from '../../../backtest/report/chart-d
 import { inlineScriptText, jsonScriptText } from '../../../backtest/report/escape.ts';
 import { backtestReportHtml } from '../../../backtest/report/html.ts';
 import { backtestReportJson } from '../../../backtest/report/json.ts';
-import type { BacktestResult, BacktestTrade, BacktestTradeStats, BarColumns } from '../../../backtest/types.ts';
+import type { BacktestResult, BacktestTrade, BacktestTradeStats } from '../../../backtest/types.ts';
+import type { BarColumns } from '../../../trading/bar-columns.ts';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 5); // a Monday, 00:00 UTC

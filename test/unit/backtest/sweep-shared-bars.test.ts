@@ -1,7 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { barColumnsOf } from '../../../trading/bar-columns.ts';
 import { sharedBarColumns } from '../../../backtest/sweep/shared-bars.ts';
-import type { BarColumns } from '../../../backtest/types.ts';
+import type { BarColumns } from '../../../trading/bar-columns.ts';
 
 const T0 = Date.UTC(2025, 0, 6);
 const columns = barColumnsOf([
