@@ -199,7 +199,8 @@ export class StreamedWindow implements MarketWindow {
 
   /**
    * Whether the rolling window's value `back` bars back is this window's too: this window has had
-   * `period` bars by then (before, its own stream would have read NaN).
+   * `period` bars by then (before, its own stream would have read NaN). The rolling window is read
+   * either way, so an indicator outside the plan is refused as this window's own would be.
    */
   #sharesRolling(period: number, back: number): boolean {
     return this.#count - back >= period;
@@ -215,28 +216,32 @@ export class StreamedWindow implements MarketWindow {
 
   bollingerUpper(spec: BollingerSpec, back: number): number {
     if (this.#rolling !== null) {
-      return this.#sharesRolling(spec.period, back) ? this.#rolling.bollingerUpper(spec, back) : Number.NaN;
+      const value = this.#rolling.bollingerUpper(spec, back);
+      return this.#sharesRolling(spec.period, back) ? value : Number.NaN;
     }
     return this.#ringValue(this.#band(spec).upper, back);
   }
 
   bollingerMiddle(spec: BollingerSpec, back: number): number {
     if (this.#rolling !== null) {
-      return this.#sharesRolling(spec.period, back) ? this.#rolling.bollingerMiddle(spec, back) : Number.NaN;
+      const value = this.#rolling.bollingerMiddle(spec, back);
+      return this.#sharesRolling(spec.period, back) ? value : Number.NaN;
     }
     return this.#ringValue(this.#band(spec).middle, back);
   }
 
   bollingerLower(spec: BollingerSpec, back: number): number {
     if (this.#rolling !== null) {
-      return this.#sharesRolling(spec.period, back) ? this.#rolling.bollingerLower(spec, back) : Number.NaN;
+      const value = this.#rolling.bollingerLower(spec, back);
+      return this.#sharesRolling(spec.period, back) ? value : Number.NaN;
     }
     return this.#ringValue(this.#band(spec).lower, back);
   }
 
   rangeMean(period: number, back: number): number {
     if (this.#rolling !== null) {
-      return this.#sharesRolling(period, back) ? this.#rolling.rangeMean(period, back) : Number.NaN;
+      const value = this.#rolling.rangeMean(period, back);
+      return this.#sharesRolling(period, back) ? value : Number.NaN;
     }
     const rangeMeans = this.#rangeMeans;
     for (let i = 0; i < rangeMeans.length; i++) {

@@ -62,6 +62,23 @@ describe('anchored windows', () => {
     );
   });
 
+  it('refuses an indicator outside the plan, as the live window does, from the first bar on', () => {
+    const bars = barsWithGaps(30, 1, [0]);
+    const streamed = new AnchoredWindows(PLAN, 0.01, 5, barColumnsOf(bars));
+    const refuses = (window: MarketWindow) => {
+      expect(() => window.bollingerUpper({ period: 7, deviations: 2 }, 0)).toThrow(
+        'indicator Bollinger(7, 2) is not in this window',
+      );
+      expect(() => window.rangeMean(4, 0)).toThrow('indicator range mean(4) is not in this window');
+    };
+    streamed.push(0);
+    refuses(streamed.current);
+    refuses(anchoredWindow(bars.slice(0, 1), 5, PLAN, 0.01));
+    for (let t = 1; t < bars.length; t++) streamed.push(t);
+    refuses(streamed.current);
+    refuses(anchoredWindow(bars, 5, PLAN, 0.01));
+  });
+
   it('holds between lookback and 2 × lookback − 1 bars once the history is long enough', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 2, max: 60 }), (seed, lookback) => {
