@@ -62,28 +62,44 @@ export class StreamedWindow implements MarketWindow {
     BollingerSpec & { stream: StreamingBollinger; upper: Float64Array; middle: Float64Array; lower: Float64Array }
   >;
   readonly #rangeMeans: Array<{ period: number; stream: StreamingRangeMean; values: Float64Array }>;
-  /** The window that streams this one's Bollinger bands and range means, if another does. */
+  /** Whether this window streams its Bollinger bands and range means, or reads another's rings. */
+  readonly #streamsBands: boolean;
+  /**
+   * Bars the window streaming the bands had before this one's first: its ring slot for a bar is
+   * this one's plus the lead (both push every bar from then on).
+   */
+  readonly #bandsLead: number;
+  /** The window whose bands this one reads, checked to be pushed first. */
   readonly #rolling: StreamedWindow | null;
 
   /**
    * A window over `bars`, empty until its first push. `point`: the price grid, on which Bollinger
    * and range sums are kept exact. `rolling`: a window over the same bars, from this one's first bar
-   * or earlier and pushed up to the same bar, whose Bollinger bands and range means this one reads
-   * instead of streaming its own. They depend only on their last `period` bars, exactly (sums of
+   * or earlier, pushed each bar before this one (its push checks), with rings as deep, whose
+   * Bollinger bands and range means this one reads from its rings instead of streaming its own. They depend only on their last `period` bars, exactly (sums of
    * whole points), so any such window holds the very values this one would; the backtester's
    * anchored windows share one (anchored-window.ts).
    */
   constructor(plan: IndicatorPlan, point: number, bars: BarColumns, rolling: StreamedWindow | null = null) {
     this.#depth = Math.max(1, plan.depth);
     this.#bars = bars;
-    this.#rolling = rolling;
     const capacity = 2 ** Math.ceil(Math.log2(this.#depth));
     this.#mask = capacity - 1;
+    this.#streamsBands = rolling === null;
+    if (rolling !== null && rolling.#mask !== this.#mask) {
+      throw new Error(`a rolling window must keep rings as deep as this window's (${this.#mask + 1} bars)`);
+    }
+    this.#bandsLead = rolling === null ? 0 : rolling.#count;
+    this.#rolling = rolling;
     const ring = () => new Float64Array(capacity).fill(Number.NaN);
     this.#emas = [...new Set(plan.ema)].map((period) => ({ period, stream: new StreamingEma(period), values: ring() }));
     this.#adxs = [...new Set(plan.adx)].map((period) => ({ period, stream: new StreamingAdx(period), values: ring() }));
-    const bollinger = rolling === null ? plan.bollinger : [];
-    const bands = [...new Map(bollinger.map((spec) => [`${spec.period}:${spec.deviations}`, spec])).values()];
+    if (rolling !== null) {
+      this.#bands = rolling.#bands;
+      this.#rangeMeans = rolling.#rangeMeans;
+      return;
+    }
+    const bands = [...new Map(plan.bollinger.map((spec) => [`${spec.period}:${spec.deviations}`, spec])).values()];
     this.#bands = bands.map(({ period, deviations }) => ({
       period,
       deviations,
@@ -92,7 +108,7 @@ export class StreamedWindow implements MarketWindow {
       middle: ring(),
       lower: ring(),
     }));
-    this.#rangeMeans = [...new Set(rolling === null ? plan.rangeMean : [])].map((period) => ({
+    this.#rangeMeans = [...new Set(plan.rangeMean)].map((period) => ({
       period,
       stream: new StreamingRangeMean(period, point),
       values: ring(),
@@ -111,6 +127,9 @@ export class StreamedWindow implements MarketWindow {
     const high = this.#bars.high[index]!;
     const low = this.#bars.low[index]!;
     const close = this.#bars.close[index]!;
+    if (this.#rolling !== null && this.#rolling.#last !== index) {
+      throw new Error(`bar ${index} pushed before the rolling window's (its last is ${this.#rolling.#last})`);
+    }
     const slot = this.#count & this.#mask;
     // Indexed loops: this runs twice per bar of a backtest, for every indicator.
     const emas = this.#emas;
@@ -121,6 +140,12 @@ export class StreamedWindow implements MarketWindow {
       adx.stream.update(high, low, close);
       adx.values[slot] = adx.stream.adx;
     }
+    if (this.#streamsBands) this.#streamBands(slot, high, low, close);
+    this.#last = index;
+    this.#count++;
+  }
+
+  #streamBands(slot: number, high: number, low: number, close: number): void {
     const bands = this.#bands;
     for (let i = 0; i < bands.length; i++) {
       const band = bands[i]!;
@@ -135,8 +160,6 @@ export class StreamedWindow implements MarketWindow {
       rangeMean.stream.update(high, low);
       rangeMean.values[slot] = rangeMean.stream.mean;
     }
-    this.#last = index;
-    this.#count++;
   }
 
   /** The value `back` bars before the last in an indicator's ring, NaN outside the window or the plan's depth. */
@@ -198,12 +221,13 @@ export class StreamedWindow implements MarketWindow {
   }
 
   /**
-   * Whether the rolling window's value `back` bars back is this window's too: this window has had
-   * `period` bars by then (before, its own stream would have read NaN). The rolling window is read
-   * either way, so an indicator outside the plan is refused as this window's own would be.
+   * A Bollinger or range-mean value `back` bars back, from rings this window or the rolling one
+   * streams: NaN outside the window or the plan's depth, and before this window has had `period`
+   * bars by then (its own stream would read NaN there; the rolling one may have started earlier).
    */
-  #sharesRolling(period: number, back: number): boolean {
-    return this.#count - back >= period;
+  #bandValue(values: Float64Array, period: number, back: number): number {
+    if (back < 0 || back >= this.#count || back >= this.#depth || this.#count - back < period) return Number.NaN;
+    return values[(this.#count + this.#bandsLead - 1 - back) & this.#mask]!;
   }
 
   #band(spec: BollingerSpec) {
@@ -215,37 +239,21 @@ export class StreamedWindow implements MarketWindow {
   }
 
   bollingerUpper(spec: BollingerSpec, back: number): number {
-    if (this.#rolling !== null) {
-      const value = this.#rolling.bollingerUpper(spec, back);
-      return this.#sharesRolling(spec.period, back) ? value : Number.NaN;
-    }
-    return this.#ringValue(this.#band(spec).upper, back);
+    return this.#bandValue(this.#band(spec).upper, spec.period, back);
   }
 
   bollingerMiddle(spec: BollingerSpec, back: number): number {
-    if (this.#rolling !== null) {
-      const value = this.#rolling.bollingerMiddle(spec, back);
-      return this.#sharesRolling(spec.period, back) ? value : Number.NaN;
-    }
-    return this.#ringValue(this.#band(spec).middle, back);
+    return this.#bandValue(this.#band(spec).middle, spec.period, back);
   }
 
   bollingerLower(spec: BollingerSpec, back: number): number {
-    if (this.#rolling !== null) {
-      const value = this.#rolling.bollingerLower(spec, back);
-      return this.#sharesRolling(spec.period, back) ? value : Number.NaN;
-    }
-    return this.#ringValue(this.#band(spec).lower, back);
+    return this.#bandValue(this.#band(spec).lower, spec.period, back);
   }
 
   rangeMean(period: number, back: number): number {
-    if (this.#rolling !== null) {
-      const value = this.#rolling.rangeMean(period, back);
-      return this.#sharesRolling(period, back) ? value : Number.NaN;
-    }
     const rangeMeans = this.#rangeMeans;
     for (let i = 0; i < rangeMeans.length; i++) {
-      if (rangeMeans[i]!.period === period) return this.#ringValue(rangeMeans[i]!.values, back);
+      if (rangeMeans[i]!.period === period) return this.#bandValue(rangeMeans[i]!.values, period, back);
     }
     return unknownIndicator(`range mean(${period})`);
   }

@@ -5,7 +5,6 @@
 // high standing above the pin's. A sell is the mirror image. Every comparison keeps v1.03's
 // strictness: only the body position is strict.
 import { z } from 'zod';
-import type { MarketWindow } from '../indicators/market-window.ts';
 import type { Bar, InstrumentSpec, TradeSide } from '../market.ts';
 import { priceToPips, roundPrice } from '../rounding.ts';
 import { stopBeyond, targetAtRewardRisk } from './protective-levels.ts';
@@ -88,31 +87,8 @@ export const pinBarParamsSchema = z.object({
 
 export type PinBarParams = z.output<typeof pinBarParamsSchema>;
 
-/** A bar in whole points of the instrument: prices sit on that grid, so every comparison is exact. */
-interface PointBar {
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-}
-
 function toPoints(price: number, point: number): number {
   return Math.round(price / point);
-}
-
-/** The bar `back` bars back in points. */
-function inPoints(window: MarketWindow, back: number, point: number): PointBar {
-  return {
-    open: toPoints(window.open(back), point),
-    high: toPoints(window.high(back), point),
-    low: toPoints(window.low(back), point),
-    close: toPoints(window.close(back), point),
-  };
-}
-
-/** A bar as a buy sees it: a sell's bars are negated, which turns its pin into a buy's. */
-function oriented(bar: PointBar, direction: TradeSide): PointBar {
-  return direction === 'buy' ? bar : { open: -bar.open, high: -bar.low, low: -bar.high, close: -bar.close };
 }
 
 /** What v1.03 compares, for a buy. */
@@ -130,47 +106,57 @@ interface Measures {
 }
 
 /**
- * v1.03's test for a buy, and its measures when the pin is found. A zero range or body counts as
- * one point, so ratios stay finite. The measures are built only for a pin: this runs on every
- * bar with a small body, and most are not pins.
+ * v1.03's test for a buy, and its measures when the pin is found, on the two bars in whole points
+ * (a sell's are negated, high and low swapped, which turns its pin into a buy's). A zero range or
+ * body counts as one point, so ratios stay finite. Plain numbers and measures only for a pin: this
+ * runs twice on every bar with a small body, and most are not pins.
  */
-function bullishPin(pin: PointBar, prior: PointBar, params: PinBarParams): Measures | null {
-  if (pin.high - pin.low < params.minRangePoints) return null;
-  const bodyTop = Math.max(pin.open, pin.close);
-  const bodyBottom = Math.min(pin.open, pin.close);
-  const range = Math.max(pin.high - pin.low, 1);
+function bullishPin(
+  open: number,
+  high: number,
+  low: number,
+  close: number,
+  priorOpen: number,
+  priorHigh: number,
+  priorLow: number,
+  priorClose: number,
+  params: PinBarParams,
+): Measures | null {
+  if (high - low < params.minRangePoints) return null;
+  const range = Math.max(high - low, 1);
+  // Each test as soon as its numbers are known, the nose's protrusion (which most bars fail) first.
+  const protrusionRatio = (priorLow - low) / range;
+  if (!(protrusionRatio >= params.minNoseProtrusion)) return null;
+  const bodyTop = Math.max(open, close);
+  const bodyBottom = Math.min(open, close);
   const body = Math.max(bodyTop - bodyBottom, 1);
-  const priorRange = Math.max(prior.high - prior.low, 1);
-  const priorBody = Math.max(Math.abs(prior.close - prior.open), 1);
   const bodyRatio = body / range;
   // From the pin's back (its high) down to the body's far edge; with a zero range this is 1.
-  const backRatio = (range - (bodyBottom - pin.low)) / range;
-  const protrusionRatio = (prior.low - pin.low) / range;
+  const backRatio = (range - (bodyBottom - low)) / range;
+  if (!(bodyRatio <= params.maxBodyRatio && backRatio < params.bodyZone)) return null;
+  if (params.requireOppositePriorBar && !(priorClose < priorOpen)) return null;
+  if (params.requireSameDirectionPin && !(close > open)) return null;
+  // v1.03 always asks this; it has no input for it.
+  if (!(bodyTop <= priorHigh && bodyBottom >= priorLow)) return null;
+  const priorRange = Math.max(priorHigh - priorLow, 1);
+  const priorBody = Math.max(Math.abs(priorClose - priorOpen), 1);
   const priorBodyRatio = priorBody / priorRange;
   const bodyToPriorBody = body / priorBody;
   const rangeToPriorRange = range / priorRange;
-  const priorDepthRatio = (prior.high - pin.high) / priorRange;
+  const priorDepthRatio = (priorHigh - high) / priorRange;
   const found =
-    protrusionRatio >= params.minNoseProtrusion &&
-    bodyRatio <= params.maxBodyRatio &&
-    backRatio < params.bodyZone &&
-    (!params.requireOppositePriorBar || prior.close < prior.open) &&
-    (!params.requireSameDirectionPin || pin.close > pin.open) &&
     priorBodyRatio >= params.minPriorBodyRatio &&
-    // v1.03 always asks this; it has no input for it.
-    bodyTop <= prior.high &&
-    bodyBottom >= prior.low &&
     bodyToPriorBody <= params.maxBodyToPriorBody &&
     rangeToPriorRange >= params.minRangeToPriorRange &&
     priorDepthRatio >= params.minPriorDepth &&
     (!params.requireBodyInsidePriorBody ||
-      (bodyTop <= Math.max(prior.open, prior.close) && bodyBottom >= Math.min(prior.open, prior.close)));
+      (bodyTop <= Math.max(priorOpen, priorClose) && bodyBottom >= Math.min(priorOpen, priorClose)));
   if (!found) return null;
   return {
     bodyTop,
     bodyBottom,
     bodyRatio,
-    noseRatio: (bodyBottom - pin.low) / range,
+    noseRatio: (bodyBottom - low) / range,
     backRatio,
     protrusionRatio,
     priorBodyRatio,
@@ -234,21 +220,6 @@ function hit(
   };
 }
 
-/**
- * The direction-free part of bullishPin's test (range and body size, the same in points either
- * way), on the window's numbers: most bars fail it, and build no oriented bars then.
- */
-function mayBePin(window: MarketWindow, instrument: InstrumentSpec, params: PinBarParams): boolean {
-  const { point } = instrument;
-  const range = toPoints(window.high(0), point) - toPoints(window.low(0), point);
-  if (range < params.minRangePoints) return false;
-  const body = Math.abs(toPoints(window.close(0), point) - toPoints(window.open(0), point));
-  return Math.max(body, 1) / Math.max(range, 1) <= params.maxBodyRatio;
-}
-
-/** Buy first: when both match (possible only with bodyZone > 0.5) v1.03 shows the bullish mark. */
-const DIRECTIONS = ['buy', 'sell'] as const;
-
 export const pinBar: Strategy<PinBarParams> = {
   minBars: () => 2,
 
@@ -256,13 +227,25 @@ export const pinBar: Strategy<PinBarParams> = {
 
   evaluate({ window, instrument }, params) {
     if (window.count < pinBar.minBars(params)) return null;
-    if (!mayBePin(window, instrument, params)) return null;
-    const pin = inPoints(window, 0, instrument.point);
-    const prior = inPoints(window, 1, instrument.point);
-    for (const direction of DIRECTIONS) {
-      const m = bullishPin(oriented(pin, direction), oriented(prior, direction), params);
-      if (m !== null) return hit(direction, window.bar(0), window.bar(1), m, params, instrument);
-    }
+    const { point } = instrument;
+    const open = toPoints(window.open(0), point);
+    const high = toPoints(window.high(0), point);
+    const low = toPoints(window.low(0), point);
+    const close = toPoints(window.close(0), point);
+    // The direction-free part of the test (range and body size, the same in points either way):
+    // most bars fail it, and are not looked at twice.
+    const range = high - low;
+    if (range < params.minRangePoints) return null;
+    if (Math.max(Math.abs(close - open), 1) / Math.max(range, 1) > params.maxBodyRatio) return null;
+    const priorOpen = toPoints(window.open(1), point);
+    const priorHigh = toPoints(window.high(1), point);
+    const priorLow = toPoints(window.low(1), point);
+    const priorClose = toPoints(window.close(1), point);
+    // Buy first: when both match (possible only with bodyZone > 0.5) v1.03 shows the bullish mark.
+    const buy = bullishPin(open, high, low, close, priorOpen, priorHigh, priorLow, priorClose, params);
+    if (buy !== null) return hit('buy', window.bar(0), window.bar(1), buy, params, instrument);
+    const sell = bullishPin(-open, -low, -high, -close, -priorOpen, -priorLow, -priorHigh, -priorClose, params);
+    if (sell !== null) return hit('sell', window.bar(0), window.bar(1), sell, params, instrument);
     return null;
   },
 };

@@ -60,16 +60,16 @@ export const rangeReversion: Strategy<RangeReversionParams> = {
 
   evaluate({ window, instrument }, params) {
     if (window.count < rangeReversion.minBars(params)) return null;
-    const adx = window.adx(params.adxPeriod, 0);
-    if (!(adx < params.adxMax)) return null;
+    // The band tests first, the ADX after: most bars fail the former (the same verdict either way).
     const close = window.close(0);
     const previousClose = window.close(1);
     const bands = { period: params.bollingerPeriod, deviations: params.bollingerDeviations };
+    const previousUpper = window.bollingerUpper(bands, 1);
+    const previousLower = window.bollingerLower(bands, 1);
+    if (!(previousClose < previousLower || previousClose > previousUpper)) return null;
     const upper = window.bollingerUpper(bands, 0);
     const middle = window.bollingerMiddle(bands, 0);
     const lower = window.bollingerLower(bands, 0);
-    const previousUpper = window.bollingerUpper(bands, 1);
-    const previousLower = window.bollingerLower(bands, 1);
     const direction: TradeSide | null =
       previousClose < previousLower && close > lower && close < middle
         ? 'buy'
@@ -77,6 +77,8 @@ export const rangeReversion: Strategy<RangeReversionParams> = {
           ? 'sell'
           : null;
     if (direction === null) return null;
+    const adx = window.adx(params.adxPeriod, 0);
+    if (!(adx < params.adxMax)) return null;
 
     const previousSigma = (previousUpper - previousLower) / (2 * params.bollingerDeviations);
     const excursionSigma =

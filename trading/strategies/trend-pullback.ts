@@ -91,17 +91,29 @@ export const trendPullback: Strategy<TrendPullbackParams> = {
 
   evaluate({ window, instrument }, params) {
     if (window.count < trendPullback.minBars(params)) return null;
+    // The touch first: most bars do not dip to EMA(20) and close back, and it needs one EMA only.
     const emaFast = window.ema(params.fastEmaPeriod, 0);
+    const open = window.open(0);
+    const high = window.high(0);
+    const low = window.low(0);
+    const close = window.close(0);
+    const touched: TradeSide | null =
+      low <= emaFast && close > emaFast && close > open
+        ? 'buy'
+        : high >= emaFast && close < emaFast && close < open
+          ? 'sell'
+          : null;
+    if (touched === null) return null;
     // The trend the bar pulls back from, as it stood before the bar: the signal bar must not
     // establish its own trend. EMA(50) against EMA(200) gives the direction; ADX says there is a
     // trend and the slope that it still runs that way. (+DI/−DI are not used: a pullback's wick
     // swings them against the trend.)
     const emaMid = window.ema(params.midEmaPeriod, 1);
-    const emaMidSlope = emaMid - window.ema(params.midEmaPeriod, 1 + params.slopeBars);
     const emaSlow = window.ema(params.slowEmaPeriod, 1);
-    const adx = window.adx(params.adxPeriod, 1);
     const direction: TradeSide | null = emaMid > emaSlow ? 'buy' : emaMid < emaSlow ? 'sell' : null;
-    if (direction === null) return null;
+    if (direction !== touched) return null;
+    const emaMidSlope = emaMid - window.ema(params.midEmaPeriod, 1 + params.slopeBars);
+    const adx = window.adx(params.adxPeriod, 1);
     const slopeConfirms = direction === 'buy' ? emaMidSlope > 0 : emaMidSlope < 0;
     const adxConfirms = adx >= params.adxTrendMin;
     const confirmed =
@@ -111,16 +123,6 @@ export const trendPullback: Strategy<TrendPullbackParams> = {
           ? adxConfirms || slopeConfirms
           : adxConfirms && slopeConfirms;
     if (!confirmed) return null;
-
-    const open = window.open(0);
-    const high = window.high(0);
-    const low = window.low(0);
-    const close = window.close(0);
-    const touched =
-      direction === 'buy'
-        ? low <= emaFast && close > emaFast && close > open
-        : high >= emaFast && close < emaFast && close < open;
-    if (!touched) return null;
 
     const extreme = swingExtreme(window, direction, params.swingBars);
     const range = high - low;

@@ -8,7 +8,7 @@ import {
   barsToFetch,
   windowStart,
 } from '../../../../trading/indicators/anchored-window.ts';
-import type { IndicatorPlan, MarketWindow } from '../../../../trading/indicators/market-window.ts';
+import { type IndicatorPlan, type MarketWindow, StreamedWindow } from '../../../../trading/indicators/market-window.ts';
 import type { Bar } from '../../../../trading/market.ts';
 import { randomWalkBars } from '../fixtures.ts';
 
@@ -77,6 +77,27 @@ describe('anchored windows', () => {
     for (let t = 1; t < bars.length; t++) streamed.push(t);
     refuses(streamed.current);
     refuses(anchoredWindow(bars, 5, PLAN, 0.01));
+  });
+
+  it('reads a rolling window only pushed before it, with rings as deep', () => {
+    const columns = barColumnsOf(barsWithGaps(10, 2, [0]));
+    const rolling = new StreamedWindow(PLAN, 0.01, columns);
+    rolling.push(0);
+    rolling.push(1);
+    const sharing = new StreamedWindow(PLAN, 0.01, columns, rolling);
+    expect(() => sharing.push(2)).toThrow("bar 2 pushed before the rolling window's (its last is 1)");
+    rolling.push(2);
+    sharing.push(2);
+    expect(sharing.bollingerMiddle(PLAN.bollinger[0]!, 0)).toBeNaN();
+    for (let t = 3; t < 7; t++) {
+      rolling.push(t);
+      sharing.push(t);
+    }
+    expect(sharing.bollingerMiddle(PLAN.bollinger[0]!, 0)).toBe(rolling.bollingerMiddle(PLAN.bollinger[0]!, 0));
+    expect(sharing.bollingerMiddle(PLAN.bollinger[0]!, 1)).toBeNaN();
+    expect(() => new StreamedWindow({ ...PLAN, depth: 9 }, 0.01, columns, rolling)).toThrow(
+      "a rolling window must keep rings as deep as this window's (16 bars)",
+    );
   });
 
   it('holds between lookback and 2 × lookback − 1 bars once the history is long enough', () => {
