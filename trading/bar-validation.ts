@@ -36,8 +36,9 @@ export function barFieldsValid(
   return (
     Number.isSafeInteger(openTime) &&
     openTime >= 0 &&
-    // Not `%`: a float remainder costs more than the rest of the check (a whole number of
-    // minutes divides into an exact integer; any other time leaves a fraction far above an ulp).
+    // Not `%`: a float remainder costs more than the rest of the check. A whole number of minutes
+    // divides into an exact integer; any other safe integer leaves a fraction of at least 1/60000,
+    // more than half an ulp of any quotient below 2^53 / 60000 (< 2^38), so it never rounds away.
     Number.isInteger(openTime / BAR_MS) &&
     isPrice(open) &&
     isPrice(high) &&

@@ -75,10 +75,11 @@ export class StreamedWindow implements MarketWindow {
   /**
    * A window over `bars`, empty until its first push. `point`: the price grid, on which Bollinger
    * and range sums are kept exact. `rolling`: a window over the same bars, from this one's first bar
-   * or earlier, pushed each bar before this one (its push checks), with rings as deep, whose
-   * Bollinger bands and range means this one reads from its rings instead of streaming its own. They depend only on their last `period` bars, exactly (sums of
-   * whole points), so any such window holds the very values this one would; the backtester's
-   * anchored windows share one (anchored-window.ts).
+   * or earlier, pushed each bar before this one (its push checks), with rings of the same size,
+   * whose Bollinger bands and range means this one reads from its rings instead of streaming its
+   * own. They depend only on their last `period` bars, exactly (sums of whole points), so any such
+   * window holds the very values this one would; the backtester's anchored windows share one
+   * (anchored-window.ts).
    */
   constructor(plan: IndicatorPlan, point: number, bars: BarColumns, rolling: StreamedWindow | null = null) {
     this.#depth = Math.max(1, plan.depth);
@@ -87,7 +88,7 @@ export class StreamedWindow implements MarketWindow {
     this.#mask = capacity - 1;
     this.#streamsBands = rolling === null;
     if (rolling !== null && rolling.#mask !== this.#mask) {
-      throw new Error(`a rolling window must keep rings as deep as this window's (${this.#mask + 1} bars)`);
+      throw new Error(`a rolling window must keep rings of this window's size (${this.#mask + 1} bars)`);
     }
     this.#bandsLead = rolling === null ? 0 : rolling.#count;
     this.#rolling = rolling;

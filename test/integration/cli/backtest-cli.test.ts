@@ -245,7 +245,22 @@ describe('scalper backtest', () => {
   });
 
   it('refuses bad input with exit code 2 and one line naming the option, writing nothing', async () => {
+    // Two exports pasted together: cut to the period by time, the bars after the break would be lost.
+    const unordered = join(dir, 'unordered.csv');
+    await writeFile(
+      unordered,
+      [
+        '<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>',
+        '2025.03.03\t00:00\t2900.00\t2900.50\t2899.50\t2900.20\t10\t0\t20',
+        '2025.03.04\t00:00\t2901.00\t2901.50\t2900.50\t2901.20\t10\t0\t20',
+        '2025.03.03\t00:01\t2900.20\t2900.70\t2899.70\t2900.40\t10\t0\t20',
+      ].join('\n'),
+    );
     const cases: Array<[string[], string]> = [
+      [
+        ['--csv', unordered],
+        `--csv ${unordered}: MT5 bar file rejected, 1 bad line(s): line 4: time is not after line 3's (times must be ascending and unique)`,
+      ],
       [['--from', '2025-13-01'], '--from 2025-13-01: not a date'],
       [['--to', '2025-02-30'], '--to 2025-02-30: not a date'],
       [['--from', '2025-03-05', '--to', '2025-03-01'], '--to 2025-03-01: must be later than --from'],

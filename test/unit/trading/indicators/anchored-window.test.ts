@@ -79,7 +79,7 @@ describe('anchored windows', () => {
     refuses(anchoredWindow(bars, 5, PLAN, 0.01));
   });
 
-  it('reads a rolling window only pushed before it, with rings as deep', () => {
+  it('reads a rolling window only pushed before it, with rings of its size', () => {
     const columns = barColumnsOf(barsWithGaps(10, 2, [0]));
     const rolling = new StreamedWindow(PLAN, 0.01, columns);
     rolling.push(0);
@@ -96,7 +96,7 @@ describe('anchored windows', () => {
     expect(sharing.bollingerMiddle(PLAN.bollinger[0]!, 0)).toBe(rolling.bollingerMiddle(PLAN.bollinger[0]!, 0));
     expect(sharing.bollingerMiddle(PLAN.bollinger[0]!, 1)).toBeNaN();
     expect(() => new StreamedWindow({ ...PLAN, depth: 9 }, 0.01, columns, rolling)).toThrow(
-      "a rolling window must keep rings as deep as this window's (16 bars)",
+      "a rolling window must keep rings of this window's size (16 bars)",
     );
   });
 
