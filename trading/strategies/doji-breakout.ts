@@ -72,13 +72,13 @@ export const dojiBreakout: Strategy<DojiBreakoutParams> = {
     // The most recent doji whose first breakout close is the last bar.
     for (let barsSinceDoji = 1; barsSinceDoji <= params.breakoutWithinBars; barsSinceDoji++) {
       if (window.count - 1 - barsSinceDoji < params.averagingBars) break;
-      // Every test must pass for this candidate; the cheap ones (the breakout) go first.
-      const direction = closedBeyond(window.close(0), window.high(barsSinceDoji), window.low(barsSinceDoji));
-      if (direction === null || brokeOutBefore(window, barsSinceDoji)) continue;
+      // Every test must pass for this candidate; the one most bars fail (a doji) goes first.
       const avgRange = window.rangeMean(params.averagingBars, barsSinceDoji + 1);
       const body = Math.abs(window.close(barsSinceDoji) - window.open(barsSinceDoji));
       // TA-Lib's comparison as written: after flat bars only a bar without a body is a doji.
       if (body > params.maxBodyRatio * avgRange) continue;
+      const direction = closedBeyond(window.close(0), window.high(barsSinceDoji), window.low(barsSinceDoji));
+      if (direction === null || brokeOutBefore(window, barsSinceDoji)) continue;
       const dojiHigh = window.high(barsSinceDoji);
       const dojiLow = window.low(barsSinceDoji);
       const close = window.close(0);
