@@ -14,12 +14,10 @@ import {
 import { botSettingsShape, placementShape } from '../../bots/settings.ts';
 import { BACKTEST_STATUSES } from '../../db/entities/index.ts';
 import { MAX_ID } from '../../db/queries/index.ts';
-import { idSchema, listQuery, timestamp } from './audit/common.ts';
+import { idSchema, instant, listQuery, timestamp } from './audit/common.ts';
 import { webUiUrl } from './audit/schemas.ts';
 import { riskSettingsInput, strategyParamsInput } from './bot-schemas.ts';
 import { tradeStatsSchema } from './stats.ts';
-
-const instant = z.iso.datetime({ offset: true });
 
 /** What a bot's id stands for in a backtest: these come from the bot, so the body may not give them too. */
 const BOT_SETTINGS = ['brokerAccount', 'enabledStrategies', 'strategyParams', 'riskSettings', 'lookback'] as const;

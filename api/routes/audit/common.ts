@@ -18,7 +18,11 @@ export const idSchema = wholeNumber(1, MAX_ID);
 
 export const idParams = z.object({ id: idSchema });
 
-const instant = z.iso.datetime({ offset: true });
+/** An ISO-8601 instant that says its offset: without one, whose local time it is would be a guess. */
+export const instant = z.iso.datetime({
+  offset: true,
+  error: 'not an ISO-8601 date-time with Z or an offset, e.g. 2025-01-01T00:00:00Z',
+});
 
 const cursorSchema = z
   .string()

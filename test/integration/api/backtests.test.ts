@@ -403,6 +403,17 @@ describe('bad requests', () => {
     expect(await rowCount()).toBe(before);
   });
 
+  it('says which date-time it takes when given a bare day', async () => {
+    const response = await post({ ...valid, from: '2026-03-02' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().errors).toEqual([
+      {
+        field: 'body.from',
+        message: 'not an ISO-8601 date-time with Z or an offset, e.g. 2025-01-01T00:00:00Z',
+      },
+    ]);
+  });
+
   it('answers 404 for a backtest that does not exist', async () => {
     for (const url of ['/backtests/999999', '/backtests/999999/report', '/backtests/999999/trades.csv']) {
       const response = await api.app.inject({ method: 'GET', url, headers: api.read });

@@ -1,5 +1,6 @@
 // `scalper backtest` as an operator runs it: a separate process, output piped (not a terminal),
 // the engine's database only for --bot and the database source.
+// Over 300 lines on purpose: every source, flag and bad input of one command, side by side.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
