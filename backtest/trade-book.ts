@@ -52,8 +52,13 @@ export class TradeBook {
    * closes (deal reason `client`) were sent; a stop-out carries its own reason.
    */
   sync(state: PaperState, clientReason: TradeCloseReason): void {
-    for (; this.#dealsSeen < state.deals.length; this.#dealsSeen++)
-      this.#book(state.deals[this.#dealsSeen]!, clientReason);
+    for (; this.#dealsSeen < state.deals.length; this.#dealsSeen++) {
+      const deal = state.deals[this.#dealsSeen]!;
+      this.#book(deal, clientReason);
+      // An order fills at once, in one deal: once booked, it is not asked about again (a netting
+      // order that adds to or reduces a position starts no trade, and would otherwise stay here).
+      this.#orders.delete(deal.order);
+    }
     if (this.#open.size === state.positions.length) return;
     // A bot holds a handful of positions: a scan, not a set of them.
     const { positions } = state;
@@ -95,8 +100,6 @@ export class TradeBook {
   #start(deal: BrokerDeal, volume: number, commission: number): void {
     const order = this.#orders.get(deal.order);
     if (order === undefined) return;
-    // Read once, by its deal: the map holds only orders whose deal is still to come.
-    this.#orders.delete(deal.order);
     this.openByStrategy.set(order.strategy, (this.openByStrategy.get(order.strategy) ?? 0) + 1);
     this.#open.set(deal.positionId, {
       strategy: order.strategy,
