@@ -56,6 +56,25 @@ function giveThreadBack(): void {
   else freeThreads++;
 }
 
+/**
+ * Runs `work` on at least one of the compute threads and as many more of those free now as it
+ * wants (a sweep spreads its points over them); they are given back when it ends.
+ */
+export async function withComputeThreads<T>(
+  wanted: number,
+  signal: AbortSignal,
+  work: (threads: number) => Promise<T>,
+): Promise<T> {
+  await takeThread(signal);
+  const extra = Math.max(0, Math.min(freeThreads, wanted - 1));
+  freeThreads -= extra;
+  try {
+    return await work(1 + extra);
+  } finally {
+    for (let i = 0; i <= extra; i++) giveThreadBack();
+  }
+}
+
 const buffersOf = (bars: BarColumns): ArrayBuffer[] =>
   Object.values(bars).map((column: Float64Array) => column.buffer as ArrayBuffer);
 

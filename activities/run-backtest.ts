@@ -1,6 +1,7 @@
 // The backtest workflow's activities: run one backtest from its row (instrument spec from its
-// account, bars from its source, the engine in a worker thread, the report), heartbeating and
-// recording its progress; and record a failure the workflow reports.
+// account, bars from its source, the engine in a worker thread, the report) or a sweep's points
+// (compute-sweep.ts), heartbeating and recording its progress; and record a failure the workflow
+// reports.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { BacktestResult, BacktestSettings } from '../backtest/types.ts';
 import { backtestRequestSchema, type BacktestRequest } from '../bots/backtest-request.ts';
@@ -9,6 +10,8 @@ import type { BacktestSummary, IBacktest } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
 import { loadBacktestBars } from './backtest-bars.ts';
 import { BacktestComputationError, computeInThread, type ComputedBacktest } from './backtest-threads.ts';
+import { longestLookback } from '../backtest/sweep/lookback.ts';
+import { computeSweep, sweepPoints, type SweepRequest } from './compute-sweep.ts';
 import type { ActivityDeps } from './deps.ts';
 import { cachedInstrument } from './instrument-cache.ts';
 import type { BacktestFailure, BacktestJob, BacktestOutcome } from './types.ts';
@@ -53,6 +56,22 @@ function summaryOf({ trades: _trades, equity: _equity, ...summary }: BacktestRes
   return summary;
 }
 
+/**
+ * A sweep's grid from its stored request, and the warm-up its longest window needs: one the API
+ * accepted and a later release refuses cannot run.
+ */
+function gridOf(backtestId: number, request: SweepRequest, settings: BacktestSettings) {
+  try {
+    const points = sweepPoints(request, settings);
+    return { points, warmUp: longestLookback(settings, points) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw ApplicationFailure.nonRetryable(`backtest ${backtestId}'s sweep is invalid: ${reason}`, 'InvalidBacktest');
+  }
+}
+
+const isSweep = (request: BacktestRequest): request is SweepRequest => request.sweep !== null;
+
 /** The engine refusing the settings or failing on the bars is not worth a retry: it would do it again. */
 async function computed(run: Promise<ComputedBacktest>): Promise<ComputedBacktest> {
   try {
@@ -69,12 +88,18 @@ export function runBacktestJobActivity(deps: ActivityDeps) {
     const records = new BacktestRecords(deps.orm.em);
     const request = requestOf(backtestId, await records.find(backtestId));
     const context = Context.current();
-    const progress = { barsDone: 0, barsTotal: 0 };
+    // Bars for one backtest, points for a sweep (a walk-forward's in- and out-of-sample runs).
+    const progress = { done: 0, total: 0, unit: isSweep(request) ? ('points' as const) : ('bars' as const) };
+    const recordProgress = () =>
+      progress.unit === 'bars'
+        ? records.progress(backtestId, progress.done, progress.total)
+        : records.sweepProgress(backtestId, progress.done, progress.total);
+    const onProgress = (done: number, total: number) => Object.assign(progress, { done, total });
     // Heartbeats go on from here to the end: loading a year of bars, waiting for a thread, computing.
     const beat = setInterval(() => {
       context.heartbeat(progress);
-      if (progress.barsTotal === 0) return;
-      records.progress(backtestId, progress.barsDone, progress.barsTotal).catch((error: unknown) => {
+      if (progress.total === 0) return;
+      recordProgress().catch((error: unknown) => {
         deps.logger.warn({ err: error, backtestId }, 'could not record the progress of a backtest');
       });
     }, HEARTBEAT_INTERVAL_MS);
@@ -88,23 +113,23 @@ export function runBacktestJobActivity(deps: ActivityDeps) {
       );
       const settings = settingsOf(request, instrument);
       await records.running(backtestId, settings);
-      const bars = await loadBacktestBars(
-        deps.orm,
-        { ...request, from: settings.from, to: settings.to },
-        request.lookback,
-      );
+      const grid = isSweep(request) ? gridOf(backtestId, request, settings) : null;
+      const warmUp = grid?.warmUp ?? request.lookback;
+      const bars = await loadBacktestBars(deps.orm, { ...request, from: settings.from, to: settings.to }, warmUp);
       if (bars.traded === 0) {
         throw ApplicationFailure.nonRetryable(`no bars for ${symbol} in [${request.from}, ${request.to})`, 'NoBars');
       }
-      progress.barsTotal = bars.traded;
+      if (isSweep(request) && grid !== null) {
+        const sweep = await computeSweep(bars.columns, settings, request, grid.points, {
+          signal: context.cancellationSignal,
+          onProgress,
+        });
+        await records.sweepCompleted(backtestId, sweep.runs, sweep.result);
+        return { backtestId, bars: bars.traded, runs: sweep.runs, best: sweep.best };
+      }
+      progress.total = bars.traded;
       const { result, reportHtml } = await computed(
-        computeInThread(
-          { bars: bars.columns, settings },
-          {
-            onProgress: (barsDone, barsTotal) => Object.assign(progress, { barsDone, barsTotal }),
-            signal: context.cancellationSignal,
-          },
-        ),
+        computeInThread({ bars: bars.columns, settings }, { onProgress, signal: context.cancellationSignal }),
       );
       await records.completed(backtestId, {
         barsTotal: result.bars,

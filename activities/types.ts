@@ -118,10 +118,13 @@ export interface BacktestFailure extends BacktestJob {
 }
 
 /** A completed backtest's headline, for the Web UI; GET /backtests/:id has the rest. */
-export interface BacktestOutcome {
-  backtestId: number;
-  bars: number;
-  trades: number;
-  netPnl: number;
-  finalBalance: number;
-}
+export type BacktestOutcome =
+  | { backtestId: number; bars: number; trades: number; netPnl: number; finalBalance: number }
+  | {
+      backtestId: number;
+      bars: number;
+      /** Backtests run: a sweep's points, or a walk-forward's in- and out-of-sample runs. */
+      runs: number;
+      /** A sweep's best point, or each walk-forward fold's. */
+      best: string[];
+    };

@@ -1,6 +1,7 @@
 // What a backtest runs: the request as stored, its defaults filled in and a bot's settings copied,
 // so that the row alone says how to run it again. The API's body schema is built from these fields.
 import { z } from 'zod';
+import { RANK_METRICS } from '../backtest/sweep/rank.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
 import { strategyParamsSchema } from '../trading/strategies/index.ts';
 import { botSettingsShape, placementShape } from './settings.ts';
@@ -35,6 +36,23 @@ export const costsShape = {
   slippageJitterPoints: z.number().min(0).max(100_000),
 };
 
+/**
+ * Most points a sweep asked for through the API may run: the worker computes it beside the bots'
+ * cycles, on the cores they leave (a year of M1 bars is ~1 s a point per thread).
+ */
+export const MAX_API_SWEEP_POINTS = 1_000;
+
+export const MAX_WALK_FORWARD_FOLDS = 12;
+
+/** A sweep over the settings instead of one backtest; each can be null/absent. */
+export const sweepShape = {
+  /** Specs as the CLI's --sweep takes them: `pin_bar.maxBodyRatio=0.25:0.40:0.05`, `risk.riskPerTradePct=0.5,1`. */
+  sweep: z.array(z.string().min(1).max(300)).min(1).max(8),
+  rankBy: z.enum(RANK_METRICS),
+  /** Folds: the period is cut into folds + 1 windows; each fold optimises on one and tests on the next. */
+  walkForward: z.number().int().min(1).max(MAX_WALK_FORWARD_FOLDS),
+};
+
 export const backtestRequestSchema = z.object({
   symbol: placementShape.symbol,
   /** ISO-8601 UTC; bars opening in [from, to) are traded. */
@@ -52,9 +70,20 @@ export const backtestRequestSchema = z.object({
   lookback: botSettingsShape.lookback,
   ...replayShape,
   costs: z.object(costsShape).describe("commissionPerLot null: the account's, as its instrument spec reports it"),
+  sweep: sweepShape.sweep.nullable().default(null).describe('The swept settings; null: one backtest'),
+  rankBy: sweepShape.rankBy.default('netPnl'),
+  walkForward: sweepShape.walkForward.nullable().default(null).describe('Walk-forward folds; null: a plain sweep'),
 });
 
 export type BacktestRequest = z.infer<typeof backtestRequestSchema>;
+
+export const BACKTEST_KINDS = ['backtest', 'sweep', 'walk_forward'] as const;
+export type BacktestKind = (typeof BACKTEST_KINDS)[number];
+
+export function backtestKind(request: Pick<BacktestRequest, 'sweep' | 'walkForward'>): BacktestKind {
+  if (request.sweep === null) return 'backtest';
+  return request.walkForward === null ? 'sweep' : 'walk_forward';
+}
 
 /** A period's problems, by the field at fault: `to` before `from`, or longer than a backtest may be. */
 export function periodProblems(from: string, to: string): { field: 'to'; message: string }[] {

@@ -8,9 +8,18 @@ import { requireSymbol, type SymbolCatalog } from '../brokers/symbol-catalog.ts'
 import { BacktestRecords } from '../db/backtests.ts';
 import { Bot, type IBacktest } from '../db/entities/index.ts';
 import { hasStoredBars } from '../db/stored-bars.ts';
+import { sweepGrid, SweepGridError } from '../backtest/sweep/grid.ts';
+import { longestLookback } from '../backtest/sweep/lookback.ts';
+import type { RankMetric } from '../backtest/sweep/rank.ts';
+import { walkForwardFolds } from '../backtest/walk-forward.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
 import { STRATEGY_NAMES, strategyParamsSchema, type StrategyName } from '../trading/strategies/index.ts';
-import { DEFAULT_CYCLE_DELAY_SECONDS, type BacktestRequest, type BacktestSource } from './backtest-request.ts';
+import {
+  DEFAULT_CYCLE_DELAY_SECONDS,
+  MAX_API_SWEEP_POINTS,
+  type BacktestRequest,
+  type BacktestSource,
+} from './backtest-request.ts';
 import type { BacktestLauncher } from './backtest-launcher.ts';
 import { UnknownSettingsError } from './errors.ts';
 import { botSettingsShape, lookbackFor, unknownSettings } from './settings.ts';
@@ -33,6 +42,9 @@ export interface BacktestInput {
   leverage: number;
   cycleDelaySeconds?: number | undefined;
   costs: BacktestRequest['costs'];
+  sweep?: string[] | undefined;
+  rankBy?: RankMetric | undefined;
+  walkForward?: number | undefined;
 }
 
 type TradingSettings = Pick<
@@ -41,8 +53,31 @@ type TradingSettings = Pick<
 >;
 
 /** A problem with the request's fields, answered as the body's fault (400 naming them). */
-function invalid(fields: string[], message: string): z.ZodError {
-  return new z.ZodError(fields.map((field) => ({ code: 'custom', path: [field], message, input: undefined })));
+function invalid(paths: (string | number)[][], message: string): z.ZodError {
+  return new z.ZodError(paths.map((path) => ({ code: 'custom', path, message, input: undefined })));
+}
+
+/**
+ * A sweep's grid and walk-forward folds checked now, so a request that cannot run is a 400, not a
+ * failed backtest; the worker builds them again from the stored request.
+ */
+function checkSweep(request: BacktestRequest): void {
+  if (request.sweep === null) return;
+  try {
+    longestLookback(request, sweepGrid(request.sweep, request, MAX_API_SWEEP_POINTS));
+  } catch (error) {
+    if (!(error instanceof SweepGridError)) throw error;
+    throw invalid([error.specIndex === null ? ['sweep'] : ['sweep', error.specIndex]], error.detail);
+  }
+  if (request.walkForward === null) return;
+  try {
+    walkForwardFolds(
+      { from: Date.parse(request.from), to: Date.parse(request.to) },
+      { windows: request.walkForward + 1 },
+    );
+  } catch (error) {
+    throw invalid([['walkForward']], error instanceof Error ? error.message : String(error));
+  }
 }
 
 const iso = (time: string): string => new Date(time).toISOString();
@@ -61,7 +96,7 @@ export class BacktestService {
   /** The bot's settings as they are now: the backtest keeps them even if the bot changes later. */
   private async botSettings(botId: number, input: BacktestInput): Promise<TradingSettings> {
     const bot = await this.em.fork().findOne(Bot, botId);
-    if (!bot) throw invalid(['botId'], `bot ${botId} does not exist`);
+    if (!bot) throw invalid([['botId']], `bot ${botId} does not exist`);
     return {
       brokerAccount: bot.brokerAccount,
       enabledStrategies: botSettingsShape.enabledStrategies.parse(bot.enabledStrategies),
@@ -104,11 +139,15 @@ export class BacktestService {
       leverage: input.leverage,
       seed: input.seed,
       costs: input.costs,
+      sweep: input.sweep ?? null,
+      rankBy: input.rankBy ?? 'netPnl',
+      walkForward: input.walkForward ?? null,
     };
+    checkSweep(request);
     const period = [Date.parse(request.from), Date.parse(request.to)] as const;
     if (request.source === 'database' && !(await hasStoredBars(this.em.fork(), request.symbol, ...period))) {
       throw invalid(
-        ['from', 'to'],
+        [['from'], ['to']],
         `no imported ${request.symbol} bars in [${request.from}, ${request.to}): import an MT5 export with \`scalper import-bars\`, or use the synthetic source`,
       );
     }

@@ -23,8 +23,9 @@ import {
 } from './backtest-options.ts';
 import { planBacktest, type BacktestPlan } from './backtest-plan.ts';
 import { backtestSummary } from './backtest-summary.ts';
-import { runRankedSweep, sweepCsv, sweepTable } from './backtest-sweep.ts';
-import { overfittingLine, runWalkForward, walkForwardCsv, walkForwardTable } from './backtest-walk-forward.ts';
+import { runRankedSweep, sweepTable } from './backtest-sweep.ts';
+import { sweepCsv } from '../backtest/sweep/ranking.ts';
+import { overfittingLine, walkForwardWithProgress, walkForwardCsv, walkForwardTable } from './backtest-walk-forward.ts';
 import type { EngineConnection } from './engine-connection.ts';
 import { createProgressBar, type ProgressStream } from './progress-bar.ts';
 
@@ -117,7 +118,7 @@ async function sweep(plan: BacktestPlan, sweepOptions: SweepOptions, json: boole
 async function walkForward(plan: BacktestPlan, sweepOptions: SweepOptions, json: boolean, dir: string, out: Output) {
   const { settings, bars } = plan;
   const { points, started, options } = sweepRuns(plan, sweepOptions, out);
-  const report = await runWalkForward(bars.columns, settings, { points, folds: plan.folds ?? [] }, options);
+  const report = await walkForwardWithProgress(bars.columns, settings, { points, folds: plan.folds ?? [] }, options);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'walk-forward.csv'), walkForwardCsv(report));
   if (json) out.print(JSON.stringify(report, null, 2));

@@ -8,7 +8,7 @@ import type { BacktestResult, BacktestSettings } from '../backtest/types.ts';
 import type { BarColumns } from '../trading/bar-columns.ts';
 import { tradesCsv } from '../api/routes/backtest-trades-csv.ts';
 import type { Period } from './backtest-period.ts';
-import { csvText } from './csv-text.ts';
+import { csvText } from '../backtest/csv-text.ts';
 import { resolveInputPath } from './input-file.ts';
 
 /** `--out`, or backtests/<symbol>-<period>/, from the directory the command was run in. */

@@ -1,9 +1,9 @@
 // Everything a CLI backtest needs before it computes: the trading settings (a new bot's or a bot's,
 // then the settings file and the flags), the instrument it trades, the sweep grid and walk-forward
 // folds, and the bars. The engine's database is opened only for `--bot` and the database source.
-import { ZodError } from 'zod';
-import { applySweepPoint, describePoint, type SweepPoint } from '../backtest/sweep/point.ts';
-import { sweepGrid } from '../backtest/sweep/grid.ts';
+import { SweepGridError, sweepGrid } from '../backtest/sweep/grid.ts';
+import { longestLookback } from '../backtest/sweep/lookback.ts';
+import type { SweepPoint } from '../backtest/sweep/point.ts';
 import type { BacktestSettings } from '../backtest/types.ts';
 import { walkForwardFolds, type WalkForwardFold } from '../backtest/walk-forward.ts';
 import { DEFAULT_CYCLE_DELAY_SECONDS } from '../bots/backtest-request.ts';
@@ -11,7 +11,6 @@ import { PAPER_ACCOUNT_PREFIX } from '../brokers/accounts.ts';
 import { paperInstruments } from '../brokers/paper/instruments.ts';
 import { Bot, Instrument, type IBot } from '../db/entities/index.ts';
 import { instrumentSpecOf } from '../db/instrument-spec.ts';
-import { lookbackFor } from '../trading/strategies/lookback.ts';
 import { loadBacktestBars, type BacktestBars } from './backtest-bars.ts';
 import { BacktestOptionError } from './backtest-option-error.ts';
 import type { BacktestOptions } from './backtest-options.ts';
@@ -75,6 +74,16 @@ async function instrumentOf(engine: EngineConnection | null, account: string, sy
   return instrumentSpecOf(row);
 }
 
+/** The most closed bars any run needs (backtest/sweep/lookback.ts). */
+function sweepLookback(settings: BacktestSettings, points: readonly SweepPoint[]): number {
+  try {
+    return longestLookback(settings, points);
+  } catch (error) {
+    if (!(error instanceof SweepGridError)) throw error;
+    refuse(error.message);
+  }
+}
+
 function sweepPlan(options: BacktestOptions, settings: BacktestSettings) {
   if (options.sweep === undefined) return { points: undefined, folds: undefined };
   let points: SweepPoint[];
@@ -90,21 +99,6 @@ function sweepPlan(options: BacktestOptions, settings: BacktestSettings) {
   } catch (error) {
     refuse(`--walk-forward ${folds}: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-/** The most closed bars any run needs: a swept period can lengthen an indicator's warm-up. */
-function longestLookback(settings: BacktestSettings, points: readonly SweepPoint[]): number {
-  const lookbackOf = (run: BacktestSettings) => lookbackFor(run.lookback, run.enabledStrategies, run.strategyParams);
-  let longest = lookbackOf(settings);
-  for (const point of points) {
-    try {
-      longest = Math.max(longest, lookbackOf(applySweepPoint(settings, point)));
-    } catch (error) {
-      if (!(error instanceof ZodError)) throw error;
-      refuse(`--sweep point ${describePoint(point)}: ${error.issues[0]?.message ?? error.message}`);
-    }
-  }
-  return longest;
 }
 
 async function botOf(engine: EngineConnection | null, botId: number | undefined): Promise<IBot | null> {
@@ -136,7 +130,7 @@ async function resolvePlan(options: BacktestOptions, engine: EngineConnection | 
     seed: options.seed,
   };
   const { points, folds } = sweepPlan(options, settings);
-  const warmUp = WARM_UP_LOOKBACKS * longestLookback(settings, points ?? []);
+  const warmUp = WARM_UP_LOOKBACKS * sweepLookback(settings, points ?? []);
   const bars = await loadBacktestBars(options.source, {
     symbol,
     period: options.period,

@@ -1,34 +1,21 @@
 // `scalper backtest --sweep`: every grid point backtested over worker threads, ranked by one
-// metric; the best few as a table, every point (failed ones last, with why) in sweep.csv.
+// metric; the best few as a table (every point goes to sweep.csv: backtest/sweep/ranking.ts).
 import { formatCount, formatMoney, formatPercent, formatRatio, formatShare } from '../backtest/report/format.ts';
 import { runSweep } from '../backtest/sweep/pool.ts';
 import type { SweepPoint } from '../backtest/sweep/point.ts';
-import { rankByMetric, type RankMetric } from '../backtest/sweep/rank.ts';
-import type { PointOutcome, SweepSummary } from '../backtest/sweep/summary.ts';
-import type { BacktestSettings, BacktestTradeStats } from '../backtest/types.ts';
+import type { RankMetric } from '../backtest/sweep/rank.ts';
+import { rankOutcomes, type SweepRanking } from '../backtest/sweep/ranking.ts';
+import type { BacktestSettings } from '../backtest/types.ts';
 import type { BarColumns } from '../trading/bar-columns.ts';
 import type { ProgressBar } from './progress-bar.ts';
-import { csvText } from './csv-text.ts';
 import { stat, type StatColumn } from './backtest-summary.ts';
 import { textTable } from './text-table.ts';
-
-export interface SweepRanking {
-  /** Best first. */
-  ranked: SweepSummary[];
-  failed: Array<PointOutcome & { summary: null }>;
-}
 
 export function formatMetric(metric: RankMetric, value: number | null): string {
   if (metric === 'winRate') return formatShare(value);
   if (metric === 'maxDrawdownPct') return formatPercent(value);
   if (metric === 'profitFactor' || metric === 'sharpePerTrade') return formatRatio(value);
   return formatMoney(value);
-}
-
-export function rankOutcomes(outcomes: readonly PointOutcome[], metric: RankMetric): SweepRanking {
-  const summaries = outcomes.flatMap((outcome) => (outcome.summary === null ? [] : [outcome.summary]));
-  const failed = outcomes.filter((outcome): outcome is PointOutcome & { summary: null } => outcome.summary === null);
-  return { ranked: rankByMetric(summaries, metric), failed };
 }
 
 export async function runRankedSweep(
@@ -70,41 +57,4 @@ export function sweepTable(ranking: SweepRanking, paths: readonly string[], top:
     ...STATS_SHOWN,
   ];
   return textTable(columns, rows);
-}
-
-const CSV_STATS = [
-  'count',
-  'winRate',
-  'profitFactor',
-  'expectancy',
-  'averageWin',
-  'averageLoss',
-  'netPnl',
-  'maxDrawdown',
-  'maxDrawdownPct',
-  'sharpePerTrade',
-  'longestLosingStreak',
-  'exposure',
-] as const satisfies ReadonlyArray<keyof BacktestTradeStats>;
-
-/** Every point, ranked ones first (rank 1 is the best), failed ones after with their error. */
-export function sweepCsv(ranking: SweepRanking, paths: readonly string[]): string {
-  const header = ['rank', ...paths, ...CSV_STATS, 'finalBalance', 'killSwitch', 'error'];
-  const ranked = ranking.ranked.map((summary, i) => [
-    i + 1,
-    ...paths.map((path) => summary.point[path] ?? null),
-    ...CSV_STATS.map((key) => summary.overall[key]),
-    summary.finalBalance,
-    summary.killSwitch?.reason ?? null,
-    null,
-  ]);
-  const failed = ranking.failed.map((outcome) => [
-    null,
-    ...paths.map((path) => outcome.point[path] ?? null),
-    ...CSV_STATS.map(() => null),
-    null,
-    null,
-    outcome.error,
-  ]);
-  return csvText(header, [...ranked, ...failed]);
 }

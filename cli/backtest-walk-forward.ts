@@ -1,49 +1,32 @@
 // `scalper backtest --sweep … --walk-forward <folds>`: each fold optimises the grid on one window
-// and trades its best point on the next, on one pool of worker threads; a table per fold, the
-// overfitting check, and walk-forward.csv.
+// and trades its best point on the next (backtest/sweep/walk-forward-pool.ts) with a progress bar;
+// a table per fold, the overfitting check, and walk-forward.csv.
 import { formatCount, formatMoney } from '../backtest/report/format.ts';
-import { createSweepPool } from '../backtest/sweep/pool.ts';
-import { describePoint, type SweepPoint } from '../backtest/sweep/point.ts';
+import { describePoint } from '../backtest/sweep/point.ts';
 import type { RankMetric } from '../backtest/sweep/rank.ts';
+import { runWalkForward, type WalkForwardGrid } from '../backtest/sweep/walk-forward-pool.ts';
 import type { BacktestSettings } from '../backtest/types.ts';
 import type { BarColumns } from '../trading/bar-columns.ts';
-import {
-  walkForward,
-  type TimeWindow,
-  type WalkForwardFold,
-  type WalkForwardReport,
-} from '../backtest/walk-forward.ts';
+import type { TimeWindow, WalkForwardReport } from '../backtest/walk-forward.ts';
 import { formatMetric } from './backtest-sweep.ts';
-import { csvText } from './csv-text.ts';
+import { csvText } from '../backtest/csv-text.ts';
 import type { ProgressBar } from './progress-bar.ts';
 import { textTable } from './text-table.ts';
 
-export async function runWalkForward(
+export async function walkForwardWithProgress(
   bars: BarColumns,
   settings: BacktestSettings,
-  grid: { points: readonly SweepPoint[]; folds: readonly WalkForwardFold[] },
+  grid: WalkForwardGrid,
   options: { metric: RankMetric; threads: number | undefined; progress: ProgressBar },
 ): Promise<WalkForwardReport> {
-  const pool = createSweepPool(bars, options.threads === undefined ? {} : { threads: options.threads });
-  // Each fold runs the grid in sample and its best point out of sample.
-  const total = grid.folds.length * (grid.points.length + 1);
-  let finished = 0;
   try {
-    return await walkForward({
-      folds: grid.folds,
-      points: grid.points,
+    return await runWalkForward(bars, settings, grid, {
       metric: options.metric,
-      runSweep: async (window: TimeWindow, points) => {
-        const outcomes = await pool.run({ ...settings, from: window.from, to: window.to }, points, {
-          onProgress: (done) => options.progress.update(finished + done, total),
-        });
-        finished += points.length;
-        return outcomes;
-      },
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+      onProgress: (done, total) => options.progress.update(done, total),
     });
   } finally {
     options.progress.finish();
-    await pool.close();
   }
 }
 

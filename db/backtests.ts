@@ -2,7 +2,9 @@
 // progress, and completed or failed by its workflow. Each step updates only its own columns, so
 // the API saving the run id and the worker marking the row running never overwrite each other.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SweepRanking } from '../backtest/sweep/ranking.ts';
 import type { BacktestSettings, BacktestTrade } from '../backtest/types.ts';
+import type { WalkForwardReport } from '../backtest/walk-forward.ts';
 import { Backtest, type BacktestStatus, type BacktestSummary, type IBacktest } from './entities/index.ts';
 
 /** Trades kept per backtest (the statistics count them all): a row stays a few megabytes at most. */
@@ -22,6 +24,9 @@ export interface CompletedBacktest {
   trades: BacktestTrade[];
   reportHtml: string;
 }
+
+/** A sweep's result: every point ranked, or a walk-forward's folds. */
+export type CompletedSweep = { ranking: SweepRanking } | { walkForward: WalkForwardReport };
 
 export class BacktestRecords {
   private readonly em: EntityManager;
@@ -45,7 +50,7 @@ export class BacktestRecords {
   }
 
   /** The row with one of its large columns read too. */
-  findWith(id: number, column: 'trades' | 'reportHtml'): Promise<IBacktest | null> {
+  findWith(id: number, column: 'trades' | 'reportHtml' | 'sweepRanking'): Promise<IBacktest | null> {
     return this.em.fork().findOne(Backtest, id, { populate: [column] });
   }
 
@@ -59,13 +64,31 @@ export class BacktestRecords {
     await em.nativeUpdate(
       Backtest,
       { id, status: { $in: UNFINISHED } },
-      { status: 'running', settings, barsDone: null, barsTotal: null },
+      { status: 'running', settings, barsDone: null, barsTotal: null, pointsDone: null, pointsTotal: null },
     );
     await em.nativeUpdate(Backtest, { id, startedAt: null }, { startedAt: new Date() });
   }
 
   async progress(id: number, barsDone: number, barsTotal: number): Promise<void> {
     await this.em.fork().nativeUpdate(Backtest, { id, status: 'running' }, { barsDone, barsTotal });
+  }
+
+  async sweepProgress(id: number, pointsDone: number, pointsTotal: number): Promise<void> {
+    await this.em.fork().nativeUpdate(Backtest, { id, status: 'running' }, { pointsDone, pointsTotal });
+  }
+
+  async sweepCompleted(id: number, pointsTotal: number, result: CompletedSweep): Promise<void> {
+    await this.em.fork().nativeUpdate(
+      Backtest,
+      { id, status: 'running' },
+      {
+        status: 'completed',
+        pointsDone: pointsTotal,
+        pointsTotal,
+        ...('ranking' in result ? { sweepRanking: result.ranking } : { walkForward: result.walkForward }),
+        finishedAt: new Date(),
+      },
+    );
   }
 
   async completed(id: number, result: CompletedBacktest): Promise<void> {

@@ -13,22 +13,48 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function refuse(axis: SweepAxis, reason: string): never {
-  throw new Error(`--sweep ${axis.spec}: ${reason}`);
+/**
+ * A grid refused: `specIndex` is the spec at fault (null: a point or the grid as a whole), `detail`
+ * what is wrong, naming the spec or point; the message says it as the CLI's `--sweep` option.
+ */
+export class SweepGridError extends Error {
+  override name = 'SweepGridError';
+  readonly specIndex: number | null;
+  readonly detail: string;
+
+  /** `subject`: the spec (`pin_bar.maxBodyRatio=0.2,0.3`) or point (`point …`) at fault; null for the grid. */
+  constructor(specIndex: number | null, subject: string | null, reason: string) {
+    super(subject === null ? `--sweep: ${reason}` : `--sweep ${subject}: ${reason}`);
+    this.specIndex = specIndex;
+    this.detail = subject === null ? reason : `${subject}: ${reason}`;
+  }
 }
 
 function checkAxis(axis: SweepAxis, base: GridBase): void {
   const target = sweepTarget(axis.path);
-  if (target === null) refuse(axis, `unknown parameter ${axis.path}`);
+  if (target === null) throw new Error(`unknown parameter ${axis.path}`);
   // Sweeping a strategy that does not trade would run identical backtests.
   if (target.group !== 'risk' && !(base.enabledStrategies as string[]).includes(target.group))
-    refuse(axis, `${target.group} is not enabled (enabled: ${base.enabledStrategies.join(', ') || 'none'})`);
-  for (const value of axis.values) {
-    try {
-      applySweepPoint(base, { [axis.path]: value });
-    } catch (error) {
-      refuse(axis, messageOf(error));
-    }
+    throw new Error(`${target.group} is not enabled (enabled: ${base.enabledStrategies.join(', ') || 'none'})`);
+  for (const value of axis.values) applySweepPoint(base, { [axis.path]: value });
+}
+
+/** Spec `index` read and checked after the `earlier` ones; a problem comes out as a SweepGridError naming it. */
+function checkedAxis(
+  spec: string,
+  index: number,
+  earlier: readonly SweepAxis[],
+  base: GridBase,
+  maxPoints: number,
+): SweepAxis {
+  try {
+    const axis = parseSweepSpec(spec, maxPoints);
+    const same = earlier.find((other) => other.path === axis.path);
+    if (same !== undefined) throw new Error(`${axis.path} is already swept by --sweep ${same.spec}`);
+    checkAxis(axis, base);
+    return axis;
+  } catch (error) {
+    throw new SweepGridError(index, spec, messageOf(error));
   }
 }
 
@@ -41,20 +67,17 @@ function cartesian(axes: readonly SweepAxis[]): SweepPoint[] {
 }
 
 /**
- * Every point of the specs' product, the first spec varying slowest. Throws, naming the spec, on
- * a malformed spec, an unknown parameter, a value the settings schemas refuse, or over `maxPoints` points.
+ * Every point of the specs' product, the first spec varying slowest. Throws a SweepGridError,
+ * naming the spec, on a malformed spec, an unknown parameter, a value the settings schemas refuse,
+ * or over `maxPoints` points.
  */
 export function sweepGrid(specs: readonly string[], base: GridBase, maxPoints = SWEEP_MAX_POINTS): SweepPoint[] {
-  const axes = specs.map((spec) => parseSweepSpec(spec, maxPoints));
-  axes.forEach((axis, i) => {
-    const earlier = axes.slice(0, i).find((other) => other.path === axis.path);
-    if (earlier) throw new Error(`--sweep ${axis.spec}: ${axis.path} is already swept by --sweep ${earlier.spec}`);
-    checkAxis(axis, base);
-  });
+  const axes: SweepAxis[] = [];
+  specs.forEach((spec, index) => axes.push(checkedAxis(spec, index, axes, base, maxPoints)));
   const count = axes.reduce((product, axis) => product * axis.values.length, 1);
   if (count > maxPoints) {
     const sizes = axes.map((axis) => axis.values.length).join(' × ');
-    throw new Error(`--sweep: ${sizes} = ${count} points, more than the ${maxPoints} a sweep may run`);
+    throw new SweepGridError(null, null, `${sizes} = ${count} points, more than the ${maxPoints} a sweep may run`);
   }
   const points = cartesian(axes);
   // Each value passed alone; a combination could still break a rule spanning several settings.
@@ -62,7 +85,7 @@ export function sweepGrid(specs: readonly string[], base: GridBase, maxPoints = 
     try {
       applySweepPoint(base, point);
     } catch (error) {
-      throw new Error(`--sweep point ${describePoint(point)}: ${messageOf(error)}`, { cause: error });
+      throw new SweepGridError(null, `point ${describePoint(point)}`, messageOf(error));
     }
   }
   return points;

@@ -146,17 +146,38 @@ export function createSweepPool(bars: BarColumns, options: SweepPoolOptions = {}
   };
 }
 
-/** One sweep on a pool of its own: threads started, the points run, the threads ended. */
-export async function runSweep(
+/** Aborting ends a sweep early: its threads are ended and the run rejects with the signal's reason. */
+export interface SweepAbortOption {
+  signal?: AbortSignal;
+}
+
+/** Runs `work` on a pool of its own: threads started, the work done, the threads ended (at once on abort). */
+export async function withSweepPool<T>(
+  bars: BarColumns,
+  options: SweepPoolOptions & SweepAbortOption,
+  work: (pool: SweepPool) => Promise<T>,
+): Promise<T> {
+  options.signal?.throwIfAborted();
+  const pool = createSweepPool(bars, options);
+  // Closing fails the points still to run, so the work ends soon after; then the abort is what it says.
+  const abort = () => void pool.close();
+  options.signal?.addEventListener('abort', abort, { once: true });
+  try {
+    const result = await work(pool);
+    options.signal?.throwIfAborted();
+    return result;
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+    await pool.close();
+  }
+}
+
+/** One sweep on a pool of its own. */
+export function runSweep(
   bars: BarColumns,
   base: BacktestSettings,
   points: readonly SweepPoint[],
-  options: SweepPoolOptions & SweepRunHandlers = {},
+  options: SweepPoolOptions & SweepRunHandlers & SweepAbortOption = {},
 ): Promise<PointOutcome[]> {
-  const pool = createSweepPool(bars, options);
-  try {
-    return await pool.run(base, points, options);
-  } finally {
-    await pool.close();
-  }
+  return withSweepPool(bars, options, (pool) => pool.run(base, points, options));
 }

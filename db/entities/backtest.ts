@@ -1,5 +1,7 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import type { SweepRanking } from '../../backtest/sweep/ranking.ts';
 import type { BacktestResult, BacktestSettings, BacktestTrade } from '../../backtest/types.ts';
+import type { WalkForwardReport } from '../../backtest/walk-forward.ts';
 
 /** queued: its workflow has not started computing; failed keeps why in `error`. */
 export const BACKTEST_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
@@ -10,8 +12,9 @@ export type BacktestSummary = Omit<BacktestResult, 'trades' | 'equity'>;
 
 /**
  * One backtest asked for through the API: the request, the settings it ran with, its workflow,
- * and once completed its statistics, its trades and its HTML report. The two large columns are
- * lazy: only the routes that serve them read them.
+ * and once completed its statistics, its trades and its HTML report — or, for a sweep, every
+ * point ranked, and for a walk-forward its folds. The large columns are lazy: only the routes that
+ * serve them read them.
  */
 export const Backtest = defineEntity({
   name: 'Backtest',
@@ -33,7 +36,14 @@ export const Backtest = defineEntity({
     /** Progress of the run, written every few seconds while it computes. */
     barsDone: p.integer().nullable(),
     barsTotal: p.integer().nullable(),
+    /** A sweep's progress in points (a walk-forward's in backtests run), written as barsDone is. */
+    pointsDone: p.integer().nullable(),
+    pointsTotal: p.integer().nullable(),
     summary: p.json<BacktestSummary>().nullable(),
+    /** A completed sweep: every point's statistics, best first, and the points that failed. */
+    sweepRanking: p.json<SweepRanking>().nullable().lazy(),
+    /** A completed walk-forward: its folds and the overfitting check. */
+    walkForward: p.json<WalkForwardReport>().nullable(),
     /** The trades, oldest first, up to a cap (db/backtests.ts). */
     trades: p.json<BacktestTrade[]>().nullable().lazy(),
     reportHtml: p.text().nullable().lazy(),

@@ -8,6 +8,7 @@ import { Migration20261124110000_AuditQueries } from './Migration20261124110000_
 import { Migration20261124120000_BrokerAccounts } from './Migration20261124120000_BrokerAccounts.ts';
 import { Migration20261206000000_BarCloseCadence } from './Migration20261206000000_BarCloseCadence.ts';
 import { Migration20261206013321_Backtests } from './Migration20261206013321_Backtests.ts';
+import { Migration20261206160000_BacktestSweeps } from './Migration20261206160000_BacktestSweeps.ts';
 
 /** Every migration, in order; new ones come from `npm run db:migration -- <Name>`. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124120000_BrokerAccounts', class: Migration20261124120000_BrokerAccounts },
   { name: 'Migration20261206000000_BarCloseCadence', class: Migration20261206000000_BarCloseCadence },
   { name: 'Migration20261206013321_Backtests', class: Migration20261206013321_Backtests },
+  { name: 'Migration20261206160000_BacktestSweeps', class: Migration20261206160000_BacktestSweeps },
 ];

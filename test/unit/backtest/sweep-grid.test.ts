@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { sweepGrid, type GridBase } from '../../../backtest/sweep/grid.ts';
+import { SweepGridError, sweepGrid, type GridBase } from '../../../backtest/sweep/grid.ts';
 import { applySweepPoint, describePoint } from '../../../backtest/sweep/point.ts';
 import { parseSweepSpec } from '../../../backtest/sweep/spec.ts';
 import { riskSettingsSchema } from '../../../trading/risk/index.ts';
@@ -38,9 +38,9 @@ describe('parseSweepSpec', () => {
     ['pin_bar.maxBodyRatio=0:1:0.00001', /100001 values, more than the 10000/],
     ['pin_bar.maxBodyRatio=0.1,,0.2', /an empty value/],
     ['pin_bar.maxBodyRatio=0.1,0.10', /listed twice/],
-  ])('refuses %s', (spec, message) => {
-    expect(() => parseSweepSpec(spec, 10_000)).toThrow(`--sweep ${spec}: `);
+  ])('refuses %s, and a grid names it', (spec, message) => {
     expect(() => parseSweepSpec(spec, 10_000)).toThrow(message);
+    expect(() => sweepGrid(['risk.riskPerTradePct=1', spec], base)).toThrow(`--sweep ${spec}: `);
   });
 
   it('lists every value of a range on its step grid, from and to included when on it', () => {
@@ -95,6 +95,24 @@ describe('sweepGrid', () => {
     ['risk.maxConcurrentPositions=1.5', 'risk.maxConcurrentPositions=1.5: '],
   ])('refuses %s, naming the spec', (spec, reason) => {
     expect(() => sweepGrid(['risk.riskPerTradePct=1', spec], base)).toThrow(`--sweep ${spec}: ${reason}`);
+  });
+
+  it.each([
+    [['risk.riskPerTradePct=1', 'pin_bar.nose=1'], 1, 'unknown parameter pin_bar.nose'],
+    [['risk.riskPerTradePct=1:2'], 0, 'a range is from:to:step, three numbers'],
+    [['risk.riskPerTradePct=0.01:1:0.01', 'risk.defaultSlPips=1:200:1'], null, '100 × 200 = 20000 points'],
+  ] as const)('says which spec is at fault (%j): %s', (specs, specIndex, reason) => {
+    const error = (() => {
+      try {
+        sweepGrid(specs, base);
+      } catch (thrown) {
+        return thrown;
+      }
+      throw new Error('sweepGrid accepted the specs');
+    })();
+    expect(error).toBeInstanceOf(SweepGridError);
+    expect((error as SweepGridError).specIndex).toBe(specIndex);
+    expect((error as SweepGridError).detail).toContain(reason);
   });
 
   it('refuses a path swept twice', () => {

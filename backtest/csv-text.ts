@@ -1,5 +1,5 @@
-// Rows as CSV (RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted), as the
-// API's trades download writes them.
+// Rows as CSV (RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted): the
+// files the CLI writes and the API serves.
 export type CsvField = string | number | boolean | null;
 
 function field(value: CsvField): string {
