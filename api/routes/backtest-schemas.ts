@@ -1,15 +1,19 @@
 // What the backtest routes accept and answer. The trading settings are the bot routes' schemas, so
 // a backtest takes exactly what a bot takes; the replay's own fields have defaults shown in /docs.
 import { z } from 'zod';
+import { RANK_METRICS } from '../../backtest/sweep/rank.ts';
 import {
+  BACKTEST_KINDS,
   BACKTEST_SOURCES,
   backtestRequestSchema,
   costsShape,
   DEFAULT_BACKTEST_SEED,
   DEFAULT_CYCLE_DELAY_SECONDS,
+  MAX_API_SWEEP_POINTS,
   MAX_BACKTEST_DAYS,
   periodProblems,
   replayShape,
+  sweepShape,
 } from '../../bots/backtest-request.ts';
 import { botSettingsShape, placementShape } from '../../bots/settings.ts';
 import { BACKTEST_STATUSES } from '../../db/entities/index.ts';
@@ -89,10 +93,24 @@ export const backtestBody = z
         `Seconds after each bar's close that its cycle runs (default: the bot's barCloseDelaySeconds, else ${DEFAULT_CYCLE_DELAY_SECONDS})`,
       ),
     costs: costsBody,
+    sweep: sweepShape.sweep
+      .optional()
+      .describe(
+        `Sweep settings instead of one backtest, as the CLI's --sweep: "pin_bar.maxBodyRatio=0.25:0.40:0.05" (from:to:step) or "risk.riskPerTradePct=0.5,1" (a list); every point of their product (at most ${MAX_API_SWEEP_POINTS}) is backtested and ranked by rankBy`,
+      ),
+    rankBy: sweepShape.rankBy.optional().describe(`With sweep: the metric points are ranked by (default netPnl)`),
+    walkForward: sweepShape.walkForward
+      .optional()
+      .describe(
+        'With sweep: folds of a walk-forward; the period is cut into folds + 1 windows and each fold optimises on one window, then trades its best point on the next',
+      ),
   })
   .superRefine((body, ctx) => {
     for (const { field, message } of periodProblems(body.from, body.to))
       ctx.addIssue({ code: 'custom', path: [field], message });
+    for (const field of (['rankBy', 'walkForward'] as const).filter((name) => body[name] !== undefined)) {
+      if (body.sweep === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'needs sweep' });
+    }
     if (body.botId === undefined) return;
     for (const field of BOT_SETTINGS.filter((name) => body[name] !== undefined)) {
       ctx.addIssue({
@@ -107,24 +125,37 @@ export const backtestBody = z
 export const backtestIdParams = z.object({ id: idSchema.describe('Backtest id') });
 
 export const backtestListQuery = listQuery({
+  kind: z.enum(BACKTEST_KINDS).optional(),
   status: z.enum(BACKTEST_STATUSES).optional(),
   symbol: z.string().min(1).max(64).optional(),
 });
 
 const linksSchema = z.object({
   self: z.string(),
-  report: z.string().describe('The HTML report, once completed'),
-  trades: z.string().describe('The trades as CSV, once completed'),
+  report: z.string().optional().describe('A backtest: the HTML report, once completed'),
+  trades: z.string().optional().describe('A backtest: the trades as CSV, once completed'),
+  points: z.string().optional().describe('A sweep: every point, ranked, as CSV, once completed'),
   webUi: webUiUrl.describe("The backtest's workflow run in the Temporal Web UI"),
 });
 
 const progressSchema = z
-  .object({ barsDone: z.number().int(), barsTotal: z.number().int() })
+  .union([
+    z.object({ barsDone: z.number().int(), barsTotal: z.number().int() }),
+    z.object({
+      pointsDone: z.number().int(),
+      pointsTotal: z.number().int().describe("A walk-forward's: its in-sample points and out-of-sample runs"),
+    }),
+  ])
   .nullable()
-  .describe('Bars computed so far, written every few seconds while it runs; null before');
+  .describe('Bars (a sweep: points) computed so far, written every few seconds while it runs; null before');
+
+const kindSchema = z
+  .enum(BACKTEST_KINDS)
+  .describe('backtest: one run; sweep: every point of a grid, ranked; walk_forward: a sweep walked forward');
 
 export const backtestAcceptedSchema = z.object({
   id: z.number().int(),
+  kind: kindSchema,
   status: z.enum(BACKTEST_STATUSES),
   workflowId: z.string(),
   runId: z.string(),
@@ -133,6 +164,7 @@ export const backtestAcceptedSchema = z.object({
 
 export const backtestListItemSchema = z.object({
   id: z.number().int(),
+  kind: kindSchema,
   status: z.enum(BACKTEST_STATUSES),
   symbol: z.string(),
   botId: z.number().int().nullable().describe('The bot whose settings it copied'),
@@ -146,7 +178,7 @@ export const backtestListItemSchema = z.object({
   finishedAt: timestamp.nullable(),
   error: z.string().nullable().describe('Why it failed'),
   progress: progressSchema,
-  trades: z.number().int().nullable().describe('Trades closed; null until completed'),
+  trades: z.number().int().nullable().describe('Trades closed; null until completed, and for a sweep'),
   netPnl: z.number().nullable(),
   finalBalance: z.number().nullable(),
   links: linksSchema,
@@ -184,6 +216,64 @@ const resultSchema = z
   .nullable()
   .describe("The engine's statistics and counts; null until completed");
 
+const pointSchema = z
+  .record(z.string(), z.union([z.number(), z.boolean(), z.string()]))
+  .describe("The swept settings' values, by path (pin_bar.maxBodyRatio, risk.riskPerTradePct)");
+
+const pointSummarySchema = z.object({
+  point: pointSchema,
+  bars: z.number().int(),
+  finalBalance: z.number(),
+  overall: backtestStatsSchema,
+  byStrategy: z.record(z.string(), backtestStatsSchema),
+  killSwitch: z.object({ time: timestamp, reason: z.string() }).nullable(),
+});
+
+/** Points shown in a sweep's detail; points.csv has them all. */
+export const SWEEP_POINTS_SHOWN = 20;
+
+const sweepResultSchema = z
+  .object({
+    rankBy: z.enum(RANK_METRICS),
+    points: z.number().int().describe('Points run'),
+    failed: z.number().int().describe('Points whose backtest failed (points.csv says why)'),
+    best: z
+      .array(pointSummarySchema.extend({ rank: z.number().int() }))
+      .describe(`The best ${SWEEP_POINTS_SHOWN} points, best first; points.csv has every one`),
+  })
+  .nullable()
+  .describe('A completed sweep; null otherwise');
+
+const windowSchema = z.object({ from: timestamp, to: timestamp });
+
+const walkForwardSchema = z
+  .object({
+    rankBy: z.enum(RANK_METRICS),
+    folds: z.array(
+      z.object({
+        train: windowSchema.describe('Where the grid was optimised'),
+        test: windowSchema.describe('Where its best point then traded, unseen'),
+        best: pointSchema.nullable(),
+        inSample: pointSummarySchema.nullable(),
+        outOfSample: pointSummarySchema.nullable(),
+        inSampleMetric: z.number().nullable(),
+        outOfSampleMetric: z.number().nullable(),
+        error: z.string().nullable(),
+      }),
+    ),
+    overfitting: z.object({
+      profitableInSample: z.number().int().describe('Folds whose best point made money in sample'),
+      losingOutOfSample: z.number().int().describe('Of those, the ones that lost out of sample'),
+      efficiency: z
+        .number()
+        .nullable()
+        .describe('Out-of-sample net P&L per bar over the in-sample rate, over those folds'),
+      warning: z.string().nullable().describe('Set when the folds look overfitted'),
+    }),
+  })
+  .nullable()
+  .describe('A completed walk-forward; null otherwise');
+
 export const backtestSchema = backtestListItemSchema.extend({
   request: backtestRequestSchema.describe("The request, its defaults filled in and a bot's settings copied"),
   settings: z
@@ -191,4 +281,6 @@ export const backtestSchema = backtestListItemSchema.extend({
     .nullable()
     .describe("The engine's settings as it ran (the account's instrument spec resolved); null until it runs"),
   result: resultSchema,
+  sweep: sweepResultSchema,
+  walkForward: walkForwardSchema,
 });

@@ -3,7 +3,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { BacktestRequest } from '../../bots/backtest-request.ts';
+import type { SweepSummary } from '../../backtest/sweep/summary.ts';
+import { sweepCsv, sweptPaths } from '../../backtest/sweep/ranking.ts';
+import { backtestKind, type BacktestKind, type BacktestRequest } from '../../bots/backtest-request.ts';
 import { BacktestService, type BacktestInput } from '../../bots/backtests.ts';
 import { BacktestRecords, MAX_STORED_TRADES } from '../../db/backtests.ts';
 import type { IBacktest } from '../../db/entities/index.ts';
@@ -19,6 +21,7 @@ import {
   backtestListItemSchema,
   backtestListQuery,
   backtestSchema,
+  SWEEP_POINTS_SHOWN,
 } from './backtest-schemas.ts';
 import { tradesCsv } from './backtest-trades-csv.ts';
 import { problems } from './bot-schemas.ts';
@@ -36,33 +39,93 @@ type Links = z.input<typeof backtestAcceptedSchema>['links'];
 
 const iso = (time: Date | null | undefined): string | null => time?.toISOString() ?? null;
 
+const isoTime = (time: number): string => new Date(time).toISOString();
+
+/** What a backtest of each kind serves once completed, besides its detail. */
+const SERVED: Record<BacktestKind, string> = {
+  backtest: 'an HTML report and trades.csv',
+  sweep: 'points.csv (every point, ranked)',
+  walk_forward: 'its folds in GET /backtests/:id',
+};
+
+/** The stored request, as the service resolved it: every setting filled in (a row older than sweeps has none). */
+function requestOf(row: Pick<IBacktest, 'request'>): BacktestRequest {
+  return { sweep: null, rankBy: 'netPnl', walkForward: null, ...row.request } as BacktestRequest;
+}
+
+/** A point's summary as the API shows it: the kill-switch's time ISO. */
+function pointSummaryOf(summary: SweepSummary) {
+  const { killSwitch } = summary;
+  return { ...summary, killSwitch: killSwitch && { time: isoTime(killSwitch.time), reason: killSwitch.reason } };
+}
+
 export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const backtests = new BacktestService(deps.orm.em, deps.backtests, deps.symbols);
   const records = new BacktestRecords(deps.orm.em);
 
-  const linksOf = (row: { id: number; workflowId: string; runId?: string | null }): Links => ({
+  const linksOf = (row: { id: number; workflowId: string; runId?: string | null }, kind: BacktestKind): Links => ({
     self: `/backtests/${row.id}`,
-    report: `/backtests/${row.id}/report`,
-    trades: `/backtests/${row.id}/trades.csv`,
+    ...(kind === 'backtest' && { report: `/backtests/${row.id}/report`, trades: `/backtests/${row.id}/trades.csv` }),
+    ...(kind === 'sweep' && { points: `/backtests/${row.id}/points.csv` }),
     webUi: workflowRunUrl(deps.webUi, row.workflowId, row.runId ?? null),
   });
 
-  const progressOf = (row: { barsDone: number | null; barsTotal: number | null }) =>
-    row.barsDone === null || row.barsTotal === null ? null : { barsDone: row.barsDone, barsTotal: row.barsTotal };
+  type Progress = Pick<BacktestListRow, 'barsDone' | 'barsTotal' | 'pointsDone' | 'pointsTotal'>;
+  const progressOf = ({ barsDone, barsTotal, pointsDone, pointsTotal }: Progress) => {
+    if (pointsDone !== null && pointsTotal !== null) return { pointsDone, pointsTotal };
+    return barsDone === null || barsTotal === null ? null : { barsDone, barsTotal };
+  };
 
-  const listItemOf = ({ barsDone, barsTotal, ...row }: BacktestListRow): z.input<typeof backtestListItemSchema> => ({
+  const listItemOf = ({
+    barsDone,
+    barsTotal,
+    pointsDone,
+    pointsTotal,
+    ...row
+  }: BacktestListRow): z.input<typeof backtestListItemSchema> => ({
     ...row,
     source: row.source as BacktestRequest['source'],
-    progress: progressOf({ barsDone, barsTotal }),
-    links: linksOf(row),
+    progress: progressOf({ barsDone, barsTotal, pointsDone, pointsTotal }),
+    links: linksOf(row, row.kind),
   });
 
+  function sweepOf(row: IBacktest, request: BacktestRequest) {
+    const ranking = row.sweepRanking;
+    if (!ranking) return null;
+    return {
+      rankBy: request.rankBy,
+      points: ranking.ranked.length + ranking.failed.length,
+      failed: ranking.failed.length,
+      best: ranking.ranked
+        .slice(0, SWEEP_POINTS_SHOWN)
+        .map((summary, i) => ({ rank: i + 1, ...pointSummaryOf(summary) })),
+    };
+  }
+
+  function walkForwardOf(row: IBacktest) {
+    const report = row.walkForward;
+    if (!report) return null;
+    const window = ({ from, to }: { from: number; to: number }) => ({ from: isoTime(from), to: isoTime(to) });
+    return {
+      rankBy: report.metric,
+      folds: report.folds.map((fold) => ({
+        ...fold,
+        train: window(fold.train),
+        test: window(fold.test),
+        inSample: fold.inSample && pointSummaryOf(fold.inSample),
+        outOfSample: fold.outOfSample && pointSummaryOf(fold.outOfSample),
+      })),
+      overfitting: report.overfitting,
+    };
+  }
+
   function detailOf(row: IBacktest): z.output<typeof backtestSchema> {
-    // Stored as the service resolved it: every setting filled in.
-    const request = row.request as BacktestRequest;
+    const request = requestOf(row);
+    const kind = backtestKind(request);
     const summary = row.summary;
     return {
       id: row.id,
+      kind,
       status: row.status,
       symbol: row.symbol,
       botId: row.botId ?? null,
@@ -75,11 +138,16 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       startedAt: iso(row.startedAt),
       finishedAt: iso(row.finishedAt),
       error: row.error ?? null,
-      progress: progressOf({ barsDone: row.barsDone ?? null, barsTotal: row.barsTotal ?? null }),
+      progress: progressOf({
+        barsDone: row.barsDone ?? null,
+        barsTotal: row.barsTotal ?? null,
+        pointsDone: row.pointsDone ?? null,
+        pointsTotal: row.pointsTotal ?? null,
+      }),
       trades: summary ? summary.overall.count : null,
       netPnl: summary ? summary.overall.netPnl : null,
       finalBalance: summary ? summary.finalBalance : null,
-      links: linksOf(row),
+      links: linksOf(row, kind),
       request,
       settings: row.settings ? { ...row.settings } : null,
       result: summary
@@ -92,6 +160,8 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             tradesStored: Math.min(summary.overall.count, MAX_STORED_TRADES),
           }
         : null,
+      sweep: sweepOf(row, request),
+      walkForward: walkForwardOf(row),
     };
   }
 
@@ -116,15 +186,24 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   }
 
   /** The row, its status first brought up to date with its workflow's run. */
-  async function found(id: number, log: FastifyBaseLogger, column?: 'trades' | 'reportHtml'): Promise<IBacktest> {
+  async function found(
+    id: number,
+    log: FastifyBaseLogger,
+    column?: 'trades' | 'reportHtml' | 'sweepRanking',
+  ): Promise<IBacktest> {
     const read = () => (column ? records.findWith(id, column) : records.find(id));
     const row = await read();
     if (!row) throw new HttpProblem(404, 'not-found', `backtest ${id} does not exist`);
     return (await settledNow(row, log)) === 'settled' ? (await read())! : row;
   }
 
-  /** A report or trades exist once the backtest completed: before, say where it is. */
-  function requireCompleted(row: IBacktest, what: string): void {
+  /** A report or trades exist for a backtest of that kind once it completed: else, say what there is. */
+  function requireCompleted(row: IBacktest, kind: BacktestKind, what: string): void {
+    const rowKind = backtestKind(requestOf(row));
+    if (rowKind !== kind) {
+      const detail = `backtest ${row.id} is a ${rowKind.replace('_', '-')}, which has no ${what}: it serves ${SERVED[rowKind]}`;
+      throw new HttpProblem(409, 'backtest-kind', detail);
+    }
     if (row.status === 'completed') return;
     const detail =
       row.status === 'failed'
@@ -149,11 +228,12 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         // Validated by the body schema; the service checks the rest (the bot, the symbol, the bars).
         const row = await backtests.submit(request.body as BacktestInput);
-        const links = linksOf(row);
+        const kind = backtestKind(requestOf(row));
+        const links = linksOf(row, kind);
         return reply
           .code(202)
           .header('location', links.self)
-          .send({ id: row.id, status: row.status, workflowId: row.workflowId, runId: row.runId!, links });
+          .send({ id: row.id, kind, status: row.status, workflowId: row.workflowId, runId: row.runId!, links });
       },
     );
 
@@ -194,7 +274,7 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: backtestSchema, ...problems(400, 401, 404) },
         },
       },
-      async ({ params, log }) => detailOf(await found(params.id, log)),
+      async ({ params, log }) => detailOf(await found(params.id, log, 'sweepRanking')),
     );
 
     app.get(
@@ -213,7 +293,7 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async ({ params, log }, reply) => {
         const row = await found(params.id, log, 'reportHtml');
-        requireCompleted(row, 'report');
+        requireCompleted(row, 'backtest', 'report');
         return reply
           .type('text/html; charset=utf-8')
           .header('content-security-policy', REPORT_POLICY)
@@ -234,11 +314,33 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async ({ params, log }, reply) => {
         const row = await found(params.id, log, 'trades');
-        requireCompleted(row, 'trades');
+        requireCompleted(row, 'backtest', 'trades');
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="backtest-${row.id}-trades.csv"`)
           .send(tradesCsv(row.trades ?? []));
+      },
+    );
+
+    app.get(
+      '/backtests/:id/points.csv',
+      {
+        schema: {
+          summary: "A completed sweep's points as CSV: ranked ones first, failed ones after with why (409 before)",
+          tags,
+          params: backtestIdParams,
+          produces: ['text/csv'],
+          response: { 200: z.string().describe('text/csv, a header row first'), ...problems(400, 401, 404, 409) },
+        },
+      },
+      async ({ params, log }, reply) => {
+        const row = await found(params.id, log, 'sweepRanking');
+        requireCompleted(row, 'sweep', 'points');
+        const ranking = row.sweepRanking ?? { ranked: [], failed: [] };
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="backtest-${row.id}-points.csv"`)
+          .send(sweepCsv(ranking, sweptPaths(ranking)));
       },
     );
   };

@@ -136,6 +136,7 @@ describe('POST /backtests, then GET /backtests/:id', () => {
     id = accepted.id;
     expect(accepted).toEqual({
       id: expect.any(Number),
+      kind: 'backtest',
       status: 'queued',
       workflowId: expect.stringMatching(new RegExp(`^scalper-backtest-${id}-`)),
       runId: expect.any(String),
@@ -154,6 +155,7 @@ describe('POST /backtests, then GET /backtests/:id', () => {
   it('runs it to completion with the defaults filled in and the paper account instrument', () => {
     expect(detail).toMatchObject({
       id,
+      kind: 'backtest',
       status: 'completed',
       symbol: 'XAUUSDm',
       botId: null,
@@ -170,6 +172,7 @@ describe('POST /backtests, then GET /backtests/:id', () => {
     expect(finishedAt).toBeGreaterThanOrEqual(startedAt!);
     expect(detail.settings).toEqual(asJson(defaultSettings(FROM, TO)));
     expect(detail.request).toMatchObject({ brokerAccount: 'paper-1', seed: SEED, costs: { commissionPerLot: null } });
+    expect({ sweep: detail.sweep, walkForward: detail.walkForward }).toEqual({ sweep: null, walkForward: null });
   });
 
   it('serves the numbers runBacktest gives on the same bars and settings, field by field', () => {
@@ -221,6 +224,7 @@ describe('POST /backtests, then GET /backtests/:id', () => {
     const page = (await get('/backtests?status=completed&symbol=XAUUSDm')).json();
     expect(page.items.find((item: { id: number }) => item.id === id)).toEqual({
       id,
+      kind: 'backtest',
       status: 'completed',
       symbol: 'XAUUSDm',
       botId: null,

@@ -1,0 +1,287 @@
+// Sweeps over REST on the real stack: POST /backtests with `sweep` runs every point of the grid in
+// the worker (its compute threads) and serves them ranked, as the same points backtested directly
+// on the same bars rank; with `walkForward` the folds, as walkForward() computes them directly; a
+// grid that cannot run is a 400 naming the spec at fault, writing nothing.
+import type { z } from 'zod';
+import type { backtestSchema } from '../../../api/routes/backtest-schemas.ts';
+import { sweepGrid } from '../../../backtest/sweep/grid.ts';
+import type { SweepPoint } from '../../../backtest/sweep/point.ts';
+import { rankByMetric } from '../../../backtest/sweep/rank.ts';
+import { runSweepPoint } from '../../../backtest/sweep/run-point.ts';
+import type { BacktestSettings } from '../../../backtest/types.ts';
+import { walkForward, walkForwardFolds } from '../../../backtest/walk-forward.ts';
+import { lookbackFor } from '../../../bots/settings.ts';
+import { MINUTE_MS } from '../../../brokers/feeds/feed.ts';
+import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
+import { paperInstruments } from '../../../brokers/paper/index.ts';
+import { barColumnsOf } from '../../../trading/bar-columns.ts';
+import { riskSettingsSchema } from '../../../trading/risk/index.ts';
+import { STRATEGY_NAMES, strategyParamsSchema } from '../../../trading/strategies/index.ts';
+import { startTestApi, type TestApi } from '../../support/api.ts';
+import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+
+const SEED = 42;
+const FROM = '2026-03-02T00:00:00.000Z';
+const TO = '2026-03-04T00:00:00.000Z';
+const SPECS = ['pin_bar.maxBodyRatio=0.25:0.35:0.1', 'risk.decisionMinScore=0.3,0.5'];
+const feed = createSyntheticFeed({ seed: SEED });
+const gold = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
+
+let engine: TestEngine;
+let api: TestApi;
+
+beforeAll(async () => {
+  engine = await startTestEngine({ feedSeed: SEED, schedulesTo: 'nowhere' });
+  api = await startTestApi({ db: engine.db, workerQueue: engine.taskQueue });
+});
+
+afterAll(async () => {
+  await api?.stop();
+  await engine?.stop();
+});
+
+type Detail = z.output<typeof backtestSchema>;
+
+function post(body: unknown) {
+  return api.app.inject({ method: 'POST', url: '/backtests', headers: api.trade, payload: body as object });
+}
+
+async function get(url: string) {
+  const response = await api.app.inject({ method: 'GET', url, headers: api.read });
+  expect({ url, status: response.statusCode }).toEqual({ url, status: 200 });
+  return response;
+}
+
+async function rowCount(): Promise<number> {
+  const [row] = await engine.db.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ n: number }[]>('select count(*)::int as n from backtest');
+  return row!.n;
+}
+
+async function finished(id: number): Promise<Detail> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const body = (await get(`/backtests/${id}`)).json<Detail>();
+    if (body.status === 'completed' || body.status === 'failed') return body;
+    if (Date.now() > deadline) throw new Error(`backtest ${id} still ${body.status} after 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** What a request with every default resolves to on a paper account. */
+function defaultSettings(from: string, to: string): BacktestSettings {
+  const { commissionPerLot, ...instrument } = gold;
+  const strategyParams = strategyParamsSchema.parse({});
+  return {
+    symbol: 'XAUUSDm',
+    instrument,
+    enabledStrategies: [...STRATEGY_NAMES],
+    strategyParams,
+    riskSettings: riskSettingsSchema.parse({}),
+    lookback: lookbackFor(undefined, [...STRATEGY_NAMES], strategyParams),
+    startingBalance: 10_000,
+    accountMode: 'hedging',
+    leverage: 100,
+    costs: { spreadPoints: null, commissionPerLot, slippagePoints: 0, slippageJitterPoints: 0 },
+    cycleDelaySeconds: 2,
+    from: Date.parse(from),
+    to: Date.parse(to),
+    seed: SEED,
+  };
+}
+
+/** The bars the worker loads: the lookback before the period (the swept values keep it), the period, the next bar. */
+function barsFor(settings: BacktestSettings) {
+  const from = settings.from - settings.lookback! * MINUTE_MS;
+  return barColumnsOf(feed.barsBetween('XAUUSDm', from, settings.to + MINUTE_MS));
+}
+
+/** A point's summary as the API serves it. */
+const served = (summary: ReturnType<typeof runSweepPoint>) => {
+  const { killSwitch, ...rest } = asJson(summary);
+  return { ...rest, killSwitch: killSwitch && { ...killSwitch, time: new Date(killSwitch.time).toISOString() } };
+};
+
+describe('a sweep', () => {
+  let id: number;
+  let detail: Detail;
+  const settings = defaultSettings(FROM, TO);
+  const points = sweepGrid(SPECS, settings);
+
+  beforeAll(async () => {
+    const response = await post({ symbol: 'XAUUSDm', from: FROM, to: TO, source: 'synthetic', sweep: SPECS });
+    expect(response.statusCode).toBe(202);
+    const accepted = response.json();
+    id = accepted.id;
+    expect(accepted).toMatchObject({
+      kind: 'sweep',
+      status: 'queued',
+      links: { self: `/backtests/${id}`, points: `/backtests/${id}/points.csv` },
+    });
+    expect(accepted.links).not.toHaveProperty('report');
+    detail = await finished(id);
+  });
+
+  it('runs every point and ranks them as the same points backtested directly rank', () => {
+    expect(points).toHaveLength(4);
+    const bars = barsFor(settings);
+    const direct = rankByMetric(
+      points.map((point) => runSweepPoint(bars, settings, point)),
+      'netPnl',
+    );
+    expect(direct.some((summary) => summary.overall.count > 0)).toBe(true);
+    expect(detail).toMatchObject({
+      kind: 'sweep',
+      status: 'completed',
+      error: null,
+      progress: { pointsDone: 4, pointsTotal: 4 },
+      result: null,
+      walkForward: null,
+      trades: null,
+    });
+    expect(detail.request).toMatchObject({ sweep: SPECS, rankBy: 'netPnl', walkForward: null });
+    expect(detail.sweep).toEqual({
+      rankBy: 'netPnl',
+      points: 4,
+      failed: 0,
+      best: direct.map((summary, i) => ({ rank: i + 1, ...served(summary) })),
+    });
+  });
+
+  it('serves every point as CSV, best first, and no report or trades', async () => {
+    const csv = await get(`/backtests/${id}/points.csv`);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.body.trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^rank,pin_bar\.maxBodyRatio,risk\.decisionMinScore,count,winRate,/);
+    expect(lines).toHaveLength(5);
+    const best = detail.sweep!.best[0]!;
+    expect(lines[1]!.split(',').slice(0, 4)).toEqual([
+      '1',
+      String(best.point['pin_bar.maxBodyRatio']),
+      String(best.point['risk.decisionMinScore']),
+      String(best.overall.count),
+    ]);
+    for (const what of ['report', 'trades.csv']) {
+      const answer = await api.app.inject({ method: 'GET', url: `/backtests/${id}/${what}`, headers: api.read });
+      expect({ what, status: answer.statusCode }).toEqual({ what, status: 409 });
+      expect(answer.json().detail).toContain(`backtest ${id} is a sweep`);
+    }
+  });
+
+  it('lists it by kind, and its workflow ended with the best point', async () => {
+    const page = (await get('/backtests?kind=sweep')).json<{ items: { id: number; kind: string }[] }>();
+    expect(page.items.find((item) => item.id === id)).toMatchObject({ kind: 'sweep', progress: detail.progress });
+    const single = (await get('/backtests?kind=backtest')).json<{ items: { id: number }[] }>();
+    expect(single.items.map((item) => item.id)).not.toContain(id);
+    const outcome = await engine.temporal.client.workflow.getHandle(detail.workflowId).result();
+    expect(outcome).toEqual({ backtestId: id, bars: 2880, runs: 4, best: [expect.any(String)] });
+  });
+});
+
+describe('a walk-forward', () => {
+  it('runs each fold in sample and its best point out of sample, as walkForward() does directly', async () => {
+    const response = await post({
+      symbol: 'XAUUSDm',
+      from: FROM,
+      to: TO,
+      source: 'synthetic',
+      sweep: SPECS,
+      rankBy: 'profitFactor',
+      walkForward: 1,
+    });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toMatchObject({ kind: 'walk_forward' });
+    const detail = await finished(response.json().id);
+
+    const settings = defaultSettings(FROM, TO);
+    const bars = barsFor(settings);
+    const points: SweepPoint[] = sweepGrid(SPECS, settings);
+    const report = await walkForward({
+      folds: walkForwardFolds(settings, { windows: 2 }),
+      points,
+      metric: 'profitFactor',
+      runSweep: async (window, windowPoints) =>
+        windowPoints.map((point, index) => ({
+          index,
+          point,
+          summary: runSweepPoint(bars, { ...settings, ...window }, point),
+          error: null,
+        })),
+    });
+    expect(detail).toMatchObject({
+      kind: 'walk_forward',
+      status: 'completed',
+      progress: { pointsDone: 5, pointsTotal: 5 },
+      sweep: null,
+      result: null,
+    });
+    const [fold] = report.folds;
+    expect(detail.walkForward).toEqual({
+      rankBy: 'profitFactor',
+      folds: [
+        {
+          ...asJson(fold!),
+          train: { from: FROM, to: '2026-03-03T00:00:00.000Z' },
+          test: { from: '2026-03-03T00:00:00.000Z', to: TO },
+          inSample: served(fold!.inSample!),
+          outOfSample: served(fold!.outOfSample!),
+        },
+      ],
+      overfitting: asJson(report.overfitting),
+    });
+  });
+});
+
+describe('bad sweeps', () => {
+  const valid = { symbol: 'XAUUSDm', from: FROM, to: TO, source: 'synthetic', sweep: SPECS };
+
+  it.each([
+    [
+      'an unknown parameter',
+      { ...valid, sweep: [SPECS[0], 'pin_bar.nose=1,2'] },
+      'body.sweep.1',
+      /pin_bar\.nose=1,2: unknown parameter pin_bar\.nose/,
+    ],
+    ['a malformed range', { ...valid, sweep: ['risk.riskPerTradePct=1:2'] }, 'body.sweep.0', /a range is from:to:step/],
+    [
+      'a strategy not enabled',
+      { ...valid, enabledStrategies: ['pin_bar'], sweep: ['doji_breakout.rewardRisk=1,2'] },
+      'body.sweep.0',
+      /doji_breakout is not enabled \(enabled: pin_bar\)/,
+    ],
+    [
+      'more points than the API runs',
+      { ...valid, sweep: ['risk.riskPerTradePct=0.01:1:0.01', 'risk.defaultSlPips=1:20:1'] },
+      'body.sweep',
+      /100 × 20 = 2000 points, more than the 1000/,
+    ],
+    [
+      'a point whose window is too long',
+      { ...valid, sweep: ['trend_pullback.slowEmaPeriod=200,2000'] },
+      'body.sweep',
+      /point trend_pullback\.slowEmaPeriod=2000: /,
+    ],
+    ['a ranking metric unknown', { ...valid, rankBy: 'luck' }, 'body.rankBy', /./],
+    ['a ranking without a sweep', { ...valid, sweep: undefined, rankBy: 'winRate' }, 'body.rankBy', /needs sweep/],
+    ['folds without a sweep', { ...valid, sweep: undefined, walkForward: 2 }, 'body.walkForward', /needs sweep/],
+    [
+      'folds finer than the period',
+      { ...valid, to: '2026-03-02T00:05:00Z', walkForward: 12 },
+      'body.walkForward',
+      /13 windows leave some without a whole minute/,
+    ],
+  ])('refuses %s with 400 naming the field, writing nothing', async (_, body, field, message) => {
+    const before = await rowCount();
+    const response = await post(body);
+    expect(response.statusCode).toBe(400);
+    const [error, ...others] = response.json().errors as { field: string; message: string }[];
+    expect(others).toEqual([]);
+    expect(error!.field).toBe(field);
+    expect(error!.message).toMatch(message);
+    expect(await rowCount()).toBe(before);
+  });
+});
