@@ -1,10 +1,13 @@
 // A sweep asked for through the API, computed in the worker: its grid (and walk-forward folds)
-// rebuilt from the stored request, its points spread over the compute threads it can take.
+// rebuilt from the stored request, its points spread over the compute threads it can take. A
+// plain sweep resumes: the points an earlier attempt finished (kept on the row as they came) are
+// not run again.
 import { ApplicationFailure } from '@temporalio/activity';
 import { sweepGrid } from '../backtest/sweep/grid.ts';
 import { describePoint, type SweepPoint } from '../backtest/sweep/point.ts';
 import { runSweep } from '../backtest/sweep/pool.ts';
 import { rankOutcomes } from '../backtest/sweep/ranking.ts';
+import type { PointOutcome, SweepSummary } from '../backtest/sweep/summary.ts';
 import { runWalkForward, walkForwardRuns } from '../backtest/sweep/walk-forward-pool.ts';
 import type { BacktestSettings } from '../backtest/types.ts';
 import { walkForwardFolds } from '../backtest/walk-forward.ts';
@@ -33,19 +36,53 @@ function everyPointFailed(failed: ReadonlyArray<{ point: SweepPoint; error: stri
   throw ApplicationFailure.nonRetryable(`every point of the sweep failed${example}`, 'BacktestFailed');
 }
 
+export interface SweepComputeOptions {
+  signal: AbortSignal;
+  onProgress: (done: number, total: number) => void;
+  /** A plain sweep's points finished by an earlier attempt: they are kept, not run again. */
+  finished: readonly SweepSummary[];
+  /** Each point a plain sweep finishes, as it does. */
+  onFinished: (summary: SweepSummary) => void;
+}
+
+/**
+ * The grid's points an earlier attempt finished, and the ones left to run: a point that failed runs
+ * again (its thread may have died with the worker).
+ */
+function resumed(points: readonly SweepPoint[], finished: readonly SweepSummary[]) {
+  const byPoint = new Map(finished.map((summary) => [describePoint(summary.point), summary]));
+  const kept = points.flatMap((point) => byPoint.get(describePoint(point)) ?? []);
+  const left = points.filter((point) => !byPoint.has(describePoint(point)));
+  return { kept, left };
+}
+
 export function computeSweep(
   bars: BarColumns,
   settings: BacktestSettings,
   request: SweepRequest,
   points: readonly SweepPoint[],
-  options: { signal: AbortSignal; onProgress: (done: number, total: number) => void },
+  options: SweepComputeOptions,
 ): Promise<ComputedSweep> {
   const { signal, onProgress } = options;
   const metric = request.rankBy;
   if (request.walkForward === null) {
-    return withComputeThreads(points.length, signal, async (threads) => {
-      const outcomes = await runSweep(bars, settings, points, { threads, signal, onProgress });
-      const ranking = rankOutcomes(outcomes, metric);
+    const { kept, left } = resumed(points, options.finished);
+    return withComputeThreads(left.length, signal, async (threads) => {
+      const outcomes = await runSweep(bars, settings, left, {
+        threads,
+        signal,
+        onProgress: (done) => onProgress(kept.length + done, points.length),
+        onOutcome: (outcome) => {
+          if (outcome.summary !== null) options.onFinished(outcome.summary);
+        },
+      });
+      const earlier = kept.map((summary, index): PointOutcome => ({
+        index,
+        point: summary.point,
+        summary,
+        error: null,
+      }));
+      const ranking = rankOutcomes([...earlier, ...outcomes], metric);
       if (ranking.ranked.length === 0) everyPointFailed(ranking.failed);
       return { result: { ranking }, runs: points.length, best: [describePoint(ranking.ranked[0]!.point)] };
     });

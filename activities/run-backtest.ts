@@ -3,6 +3,7 @@
 // (compute-sweep.ts), heartbeating and recording its progress; and record a failure the workflow
 // reports.
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { SweepSummary } from '../backtest/sweep/summary.ts';
 import type { BacktestResult, BacktestSettings } from '../backtest/types.ts';
 import { backtestRequestSchema, type BacktestRequest } from '../bots/backtest-request.ts';
 import { BacktestRecords } from '../db/backtests.ts';
@@ -86,14 +87,20 @@ async function computed(run: Promise<ComputedBacktest>): Promise<ComputedBacktes
 export function runBacktestJobActivity(deps: ActivityDeps) {
   return async ({ backtestId }: BacktestJob): Promise<BacktestOutcome> => {
     const records = new BacktestRecords(deps.orm.em);
-    const request = requestOf(backtestId, await records.find(backtestId));
+    const row = await records.findWith(backtestId, 'sweepRanking');
+    const request = requestOf(backtestId, row);
     const context = Context.current();
+    // A sweep's points finished so far: on a retry, those its earlier attempt wrote to the row.
+    const finished: SweepSummary[] = row?.status === 'running' ? [...(row.sweepRanking?.ranked ?? [])] : [];
+    let finishedWritten = finished.length;
     // Bars for one backtest, points for a sweep (a walk-forward's in- and out-of-sample runs).
     const progress = { done: 0, total: 0, unit: isSweep(request) ? ('points' as const) : ('bars' as const) };
-    const recordProgress = () =>
-      progress.unit === 'bars'
-        ? records.progress(backtestId, progress.done, progress.total)
-        : records.sweepProgress(backtestId, progress.done, progress.total);
+    const recordProgress = () => {
+      if (progress.unit === 'bars') return records.progress(backtestId, progress.done, progress.total);
+      const fresh = finished.length > finishedWritten ? finished : undefined;
+      finishedWritten = finished.length;
+      return records.sweepProgress(backtestId, progress.done, progress.total, fresh);
+    };
     const onProgress = (done: number, total: number) => Object.assign(progress, { done, total });
     // Heartbeats go on from here to the end: loading a year of bars, waiting for a thread, computing.
     const beat = setInterval(() => {
@@ -123,6 +130,8 @@ export function runBacktestJobActivity(deps: ActivityDeps) {
         const sweep = await computeSweep(bars.columns, settings, request, grid.points, {
           signal: context.cancellationSignal,
           onProgress,
+          finished,
+          onFinished: (summary) => finished.push(summary),
         });
         await records.sweepCompleted(backtestId, sweep.runs, sweep.result);
         return { backtestId, bars: bars.traded, runs: sweep.runs, best: sweep.best };

@@ -3,6 +3,7 @@
 // the API saving the run id and the worker marking the row running never overwrite each other.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SweepRanking } from '../backtest/sweep/ranking.ts';
+import type { SweepSummary } from '../backtest/sweep/summary.ts';
 import type { BacktestSettings, BacktestTrade } from '../backtest/types.ts';
 import type { WalkForwardReport } from '../backtest/walk-forward.ts';
 import { Backtest, type BacktestStatus, type BacktestSummary, type IBacktest } from './entities/index.ts';
@@ -73,8 +74,15 @@ export class BacktestRecords {
     await this.em.fork().nativeUpdate(Backtest, { id, status: 'running' }, { barsDone, barsTotal });
   }
 
-  async sweepProgress(id: number, pointsDone: number, pointsTotal: number): Promise<void> {
-    await this.em.fork().nativeUpdate(Backtest, { id, status: 'running' }, { pointsDone, pointsTotal });
+  /**
+   * A sweep's progress, and the points it finished so far (unranked, none failed): a later attempt
+   * of its activity keeps them rather than running them again.
+   */
+  async sweepProgress(id: number, pointsDone: number, pointsTotal: number, finished?: SweepSummary[]): Promise<void> {
+    const sweepRanking = finished === undefined ? {} : { sweepRanking: { ranked: finished, failed: [] } };
+    await this.em
+      .fork()
+      .nativeUpdate(Backtest, { id, status: 'running' }, { pointsDone, pointsTotal, ...sweepRanking });
   }
 
   async sweepCompleted(id: number, pointsTotal: number, result: CompletedSweep): Promise<void> {

@@ -91,7 +91,8 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
 
   function sweepOf(row: IBacktest, request: BacktestRequest) {
     const ranking = row.sweepRanking;
-    if (!ranking) return null;
+    // While it runs the column holds the points finished so far, for a retry to keep.
+    if (!ranking || row.status !== 'completed') return null;
     return {
       rankBy: request.rankBy,
       points: ranking.ranked.length + ranking.failed.length,
