@@ -3,6 +3,7 @@
 // (compute-sweep.ts), heartbeating and recording its progress; and record a failure the workflow
 // reports.
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { longestLookback } from '../backtest/sweep/lookback.ts';
 import type { SweepSummary } from '../backtest/sweep/summary.ts';
 import type { BacktestResult, BacktestSettings } from '../backtest/types.ts';
 import { backtestRequestSchema, type BacktestRequest } from '../bots/backtest-request.ts';
@@ -11,7 +12,6 @@ import type { BacktestSummary, IBacktest } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
 import { loadBacktestBars } from './backtest-bars.ts';
 import { BacktestComputationError, computeInThread, type ComputedBacktest } from './backtest-threads.ts';
-import { longestLookback } from '../backtest/sweep/lookback.ts';
 import { computeSweep, sweepPoints, type SweepRequest } from './compute-sweep.ts';
 import type { ActivityDeps } from './deps.ts';
 import { cachedInstrument } from './instrument-cache.ts';

@@ -10,7 +10,7 @@ import { aggregateCandles, chooseTimeframe } from './candles.ts';
 import { MARKER_COLOURS, reportChartData } from './chart-data.ts';
 import { escapeHtml, inlineScriptText, jsonScriptText } from './escape.ts';
 import { formatUtcMinute } from './format.ts';
-import { PAGE_SCRIPT } from './page-script.ts';
+import { LABELLED_CANDLES, PAGE_SCRIPT } from './page-script.ts';
 import { REPORT_STYLES } from './styles.ts';
 import { statsTableHtml } from './stats-table.ts';
 import { summaryHtml } from './summary.ts';
@@ -28,7 +28,8 @@ function legendHtml(): string {
     [MARKER_COLOURS.win, '● exit at a profit'],
     [MARKER_COLOURS.loss, '● exit at a loss'],
   ];
-  return `<p class="legend">${items.map(([colour, label]) => `<span style="color:${colour}">${label}</span>`).join(' ')}</p>`;
+  const hint = `<span class="hint">zoom in (wheel or pinch) to ${LABELLED_CANDLES} candles or fewer to read each exit's reason and P&amp;L</span>`;
+  return `<p class="legend">${items.map(([colour, label]) => `<span style="color:${colour}">${label}</span>`).join(' ')} ${hint}</p>`;
 }
 
 /** The report for `result`, drawing the bars of `bars` that open in the tested period [from, to). */

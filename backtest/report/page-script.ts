@@ -1,6 +1,12 @@
 // The page's own script (plain browser JavaScript, run after lightweight-charts' standalone build
 // defined window.LightweightCharts): reads the embedded ReportChartData and draws the three charts.
-// When they are drawn it sets body[data-charts-ready] and body[data-chart-count], for tests and tools.
+// When they are drawn it sets body[data-charts-ready] and body[data-chart-count], for tests and tools;
+// body[data-marker-labels] says whether the exits' labels show (only zoomed in: thousands of them
+// over a whole test would hide the candles).
+
+/** Candles in view at most for the exit markers to carry their labels (reason and P&L). */
+export const LABELLED_CANDLES = 400;
+
 export const PAGE_SCRIPT = String.raw`
 (() => {
   const data = JSON.parse(document.getElementById('report-data').textContent);
@@ -27,7 +33,14 @@ export const PAGE_SCRIPT = String.raw`
     priceFormat: { type: 'price', precision: data.priceDecimals, minMove },
   });
   candles.setData(time.map((t, i) => ({ time: t, open: open[i], high: high[i], low: low[i], close: close[i] })));
-  createSeriesMarkers(candles, data.markers);
+  const markers = createSeriesMarkers(candles, []);
+  const unlabelled = data.markers.map((marker) => ({ ...marker, text: '' }));
+  const labelMarkers = (range) => {
+    const labelled = range !== null && range.to - range.from <= ${LABELLED_CANDLES};
+    if (document.body.dataset.markerLabels === (labelled ? 'shown' : 'hidden')) return;
+    markers.setMarkers(labelled ? data.markers : unlabelled);
+    document.body.dataset.markerLabels = labelled ? 'shown' : 'hidden';
+  };
 
   const balance = chartIn('equity-chart').addSeries(LineSeries, { color: '#2962ff', lineWidth: 2, lineType: 1 });
   balance.setData(time.map((t, i) => ({ time: t, value: data.balance[i] })));
@@ -55,7 +68,9 @@ export const PAGE_SCRIPT = String.raw`
       for (const other of charts) if (other !== chart) other.timeScale().setVisibleLogicalRange(range);
     });
   }
+  charts[0].timeScale().subscribeVisibleLogicalRangeChange(labelMarkers);
   charts[0].timeScale().fitContent();
+  labelMarkers(charts[0].timeScale().getVisibleLogicalRange());
 
   document.body.dataset.chartCount = String(charts.length);
   // Charts paint on the next animation frame; the one after it sees them painted.

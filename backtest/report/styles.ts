@@ -16,6 +16,7 @@ h2 { font-size: 16px; margin: 24px 0 8px; }
 .gain td:nth-child(8) { color: #089981; }
 .loss td:nth-child(8), strong.loss { color: #f23645; }
 .legend span { margin-right: 16px; }
+.legend .hint { color: #787b86; }
 .chart { height: 220px; position: relative; }
 .chart.price { height: 480px; }
 `;

@@ -1,5 +1,6 @@
 // The backtest report in a real browser: Debian's Chromium (which .ci/run installs) opens the
-// rendered file; the page must load nothing, log no error, and draw its three charts.
+// rendered file; the page must load nothing, log no error, and draw its three charts, the exits'
+// labels only once zoomed in.
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -228,5 +229,17 @@ describe('backtest report in Chromium', () => {
     expect(await page.evaluate(`[...document.querySelectorAll('h2')].map((heading) => heading.textContent)`)).toContain(
       'Price, M5 candles',
     );
+
+    // 5,760 candles in view: the exits show as dots; zoomed in to a few hundred, with their labels.
+    const labels = () => page.evaluate('document.body.dataset.markerLabels');
+    expect(await labels()).toBe('hidden');
+    const box = await (await page.$('[data-chart="price"]'))!.boundingBox();
+    await page.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2);
+    for (let zoom = 0; zoom < 60 && (await labels()) === 'hidden'; zoom++) {
+      await page.mouse.wheel({ deltaY: -300 });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await labels()).toBe('shown');
+    expect({ consoleErrors, pageErrors }).toEqual({ consoleErrors: [], pageErrors: [] });
   });
 });
