@@ -7,36 +7,15 @@ import { describePoint } from '../../../backtest/sweep/point.ts';
 import { rankByMetric } from '../../../backtest/sweep/rank.ts';
 import { runSweepPoint } from '../../../backtest/sweep/run-point.ts';
 import type { SweepSummary } from '../../../backtest/sweep/summary.ts';
-import type { BacktestSettings } from '../../../backtest/types.ts';
 import { backtestRequestSchema } from '../../../bots/backtest-request.ts';
 import { syntheticBacktestBars } from '../../../bots/backtest-bars.ts';
-import { paperInstruments } from '../../../brokers/paper/index.ts';
-import { riskSettingsSchema } from '../../../trading/risk/index.ts';
-import { STRATEGY_NAMES, strategyParamsSchema } from '../../../trading/strategies/index.ts';
-import { lookbackFor } from '../../../trading/strategies/lookback.ts';
+import { defaultBacktestSettings } from '../../support/backtests.ts';
 
 const FROM = Date.UTC(2026, 2, 2);
 const TO = Date.UTC(2026, 2, 3);
 const SPECS = ['pin_bar.maxBodyRatio=0.25:0.35:0.1', 'risk.decisionMinScore=0.3,0.5'];
 
-const { commissionPerLot, ...instrument } = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
-const strategyParams = strategyParamsSchema.parse({});
-const settings: BacktestSettings = {
-  symbol: 'XAUUSDm',
-  instrument,
-  enabledStrategies: [...STRATEGY_NAMES],
-  strategyParams,
-  riskSettings: riskSettingsSchema.parse({}),
-  lookback: lookbackFor(undefined, [...STRATEGY_NAMES], strategyParams),
-  startingBalance: 10_000,
-  accountMode: 'hedging',
-  leverage: 100,
-  costs: { spreadPoints: null, commissionPerLot, slippagePoints: 0, slippageJitterPoints: 0 },
-  cycleDelaySeconds: 2,
-  from: FROM,
-  to: TO,
-  seed: 42,
-};
+const settings = defaultBacktestSettings(FROM, TO, 42);
 const request = backtestRequestSchema.parse({
   symbol: 'XAUUSDm',
   from: new Date(FROM).toISOString(),
@@ -45,7 +24,7 @@ const request = backtestRequestSchema.parse({
   botId: null,
   brokerAccount: 'paper-1',
   enabledStrategies: settings.enabledStrategies,
-  strategyParams,
+  strategyParams: settings.strategyParams,
   riskSettings: settings.riskSettings,
   lookback: settings.lookback,
   startingBalance: 10_000,

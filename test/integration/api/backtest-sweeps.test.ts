@@ -2,22 +2,17 @@
 // the worker (its compute threads) and serves them ranked, as the same points backtested directly
 // on the same bars rank; with `walkForward` the folds, as walkForward() computes them directly; a
 // grid that cannot run is a 400 naming the spec at fault, writing nothing.
-import type { z } from 'zod';
-import type { backtestSchema } from '../../../api/routes/backtest-schemas.ts';
 import { sweepGrid } from '../../../backtest/sweep/grid.ts';
 import type { SweepPoint } from '../../../backtest/sweep/point.ts';
 import { rankByMetric } from '../../../backtest/sweep/rank.ts';
 import { runSweepPoint } from '../../../backtest/sweep/run-point.ts';
 import type { BacktestSettings } from '../../../backtest/types.ts';
 import { walkForward, walkForwardFolds } from '../../../backtest/walk-forward.ts';
-import { lookbackFor } from '../../../bots/settings.ts';
 import { MINUTE_MS } from '../../../brokers/feeds/feed.ts';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
-import { paperInstruments } from '../../../brokers/paper/index.ts';
 import { barColumnsOf } from '../../../trading/bar-columns.ts';
-import { riskSettingsSchema } from '../../../trading/risk/index.ts';
-import { STRATEGY_NAMES, strategyParamsSchema } from '../../../trading/strategies/index.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
+import { asJson, backtestCalls, defaultBacktestSettings, type BacktestDetail } from '../../support/backtests.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 
 const SEED = 42;
@@ -25,7 +20,6 @@ const FROM = '2026-03-02T00:00:00.000Z';
 const TO = '2026-03-04T00:00:00.000Z';
 const SPECS = ['pin_bar.maxBodyRatio=0.25:0.35:0.1', 'risk.decisionMinScore=0.3,0.5'];
 const feed = createSyntheticFeed({ seed: SEED });
-const gold = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
 
 let engine: TestEngine;
 let api: TestApi;
@@ -40,59 +34,9 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-type Detail = z.output<typeof backtestSchema>;
+const { post, get, rowCount, finished } = backtestCalls(() => ({ api, engine }));
 
-function post(body: unknown) {
-  return api.app.inject({ method: 'POST', url: '/backtests', headers: api.trade, payload: body as object });
-}
-
-async function get(url: string) {
-  const response = await api.app.inject({ method: 'GET', url, headers: api.read });
-  expect({ url, status: response.statusCode }).toEqual({ url, status: 200 });
-  return response;
-}
-
-async function rowCount(): Promise<number> {
-  const [row] = await engine.db.orm.em
-    .fork()
-    .getConnection()
-    .execute<{ n: number }[]>('select count(*)::int as n from backtest');
-  return row!.n;
-}
-
-async function finished(id: number): Promise<Detail> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const body = (await get(`/backtests/${id}`)).json<Detail>();
-    if (body.status === 'completed' || body.status === 'failed') return body;
-    if (Date.now() > deadline) throw new Error(`backtest ${id} still ${body.status} after 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-/** What a request with every default resolves to on a paper account. */
-function defaultSettings(from: string, to: string): BacktestSettings {
-  const { commissionPerLot, ...instrument } = gold;
-  const strategyParams = strategyParamsSchema.parse({});
-  return {
-    symbol: 'XAUUSDm',
-    instrument,
-    enabledStrategies: [...STRATEGY_NAMES],
-    strategyParams,
-    riskSettings: riskSettingsSchema.parse({}),
-    lookback: lookbackFor(undefined, [...STRATEGY_NAMES], strategyParams),
-    startingBalance: 10_000,
-    accountMode: 'hedging',
-    leverage: 100,
-    costs: { spreadPoints: null, commissionPerLot, slippagePoints: 0, slippageJitterPoints: 0 },
-    cycleDelaySeconds: 2,
-    from: Date.parse(from),
-    to: Date.parse(to),
-    seed: SEED,
-  };
-}
+const defaultSettings = (from: string, to: string) => defaultBacktestSettings(from, to, SEED);
 
 /** The bars the worker loads: the lookback before the period (the swept values keep it), the period, the next bar. */
 function barsFor(settings: BacktestSettings) {
@@ -108,7 +52,7 @@ const served = (summary: ReturnType<typeof runSweepPoint>) => {
 
 describe('a sweep', () => {
   let id: number;
-  let detail: Detail;
+  let detail: BacktestDetail;
   const settings = defaultSettings(FROM, TO);
   const points = sweepGrid(SPECS, settings);
 

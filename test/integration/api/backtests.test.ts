@@ -3,8 +3,6 @@
 // gives directly on the same bars and settings, with its HTML report and trades; bad requests are
 // 400s naming the field and write nothing; a backtest the engine refuses ends failed, saying why.
 // Over 300 lines on purpose: every case shares one worker and database start, as the other route files do.
-import type { z } from 'zod';
-import type { backtestSchema } from '../../../api/routes/backtest-schemas.ts';
 import { Client, Connection } from '@temporalio/client';
 import { workflowRunUrl } from '../../../api/web-ui.ts';
 import { barColumnsOf } from '../../../trading/bar-columns.ts';
@@ -12,16 +10,14 @@ import { runBacktest } from '../../../backtest/run.ts';
 import type { BacktestResult, BacktestSettings } from '../../../backtest/types.ts';
 import { BacktestLauncher } from '../../../bots/backtest-launcher.ts';
 import { BacktestService } from '../../../bots/backtests.ts';
-import { lookbackFor } from '../../../bots/settings.ts';
 import { MINUTE_MS } from '../../../brokers/feeds/feed.ts';
 import { freePort } from '../../../infra/ports.ts';
 import { storeBars } from '../../../brokers/feeds/market-bars.ts';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
-import { paperInstruments } from '../../../brokers/paper/index.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import { riskSettingsSchema } from '../../../trading/risk/index.ts';
-import { STRATEGY_NAMES, strategyParamsSchema } from '../../../trading/strategies/index.ts';
 import { startTestApi, TEST_WEB_UI, type TestApi } from '../../support/api.ts';
+import { asJson, backtestCalls, defaultBacktestSettings, type BacktestDetail } from '../../support/backtests.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { uniqueTaskQueue } from '../../support/temporal.ts';
 
@@ -29,7 +25,6 @@ const SEED = 42;
 const FROM = '2026-03-02T00:00:00.000Z';
 const TO = '2026-03-05T00:00:00.000Z';
 const feed = createSyntheticFeed({ seed: SEED });
-const gold = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
 
 let engine: TestEngine;
 let api: TestApi;
@@ -44,62 +39,11 @@ afterAll(async () => {
   await engine?.stop();
 });
 
-function post(body: unknown, headers = api.trade) {
-  return api.app.inject({ method: 'POST', url: '/backtests', headers, payload: body as object });
-}
+const { post, get, rowCount, finished } = backtestCalls(() => ({ api, engine }));
 
-async function get(url: string) {
-  const response = await api.app.inject({ method: 'GET', url, headers: api.read });
-  expect({ url, status: response.statusCode }).toEqual({ url, status: 200 });
-  return response;
-}
+type Detail = BacktestDetail;
 
-async function rowCount(): Promise<number> {
-  const [row] = await engine.db.orm.em
-    .fork()
-    .getConnection()
-    .execute<{ n: number }[]>('select count(*)::int as n from backtest');
-  return row!.n;
-}
-
-/** GET /backtests/:id until it has ended. */
-async function finished(id: number): Promise<Detail> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const body = (await get(`/backtests/${id}`)).json<Detail>();
-    if (body.status === 'completed' || body.status === 'failed') return body;
-    if (Date.now() > deadline) throw new Error(`backtest ${id} still ${body.status} after 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-/** GET /backtests/:id as JSON. */
-type Detail = z.output<typeof backtestSchema>;
-
-/** What the API's JSON carries of a number (no -0, no undefined). */
-const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-/** The settings a request with every default resolves to on a paper account. */
-function defaultSettings(from: string, to: string): BacktestSettings {
-  const { commissionPerLot, ...instrument } = gold;
-  const strategyParams = strategyParamsSchema.parse({});
-  return {
-    symbol: 'XAUUSDm',
-    instrument,
-    enabledStrategies: [...STRATEGY_NAMES],
-    strategyParams,
-    riskSettings: riskSettingsSchema.parse({}),
-    lookback: lookbackFor(undefined, [...STRATEGY_NAMES], strategyParams),
-    startingBalance: 10_000,
-    accountMode: 'hedging',
-    leverage: 100,
-    costs: { spreadPoints: null, commissionPerLot, slippagePoints: 0, slippageJitterPoints: 0 },
-    cycleDelaySeconds: 2,
-    from: Date.parse(from),
-    to: Date.parse(to),
-    seed: SEED,
-  };
-}
+const defaultSettings = (from: string, to: string) => defaultBacktestSettings(from, to, SEED);
 
 /** runBacktest on the lookback's bars before the period, the period's, and the next one (the last cycle's quote). */
 function directRun(settings: BacktestSettings): BacktestResult {
