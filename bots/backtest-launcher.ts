@@ -1,7 +1,7 @@
 // Starting a backtest's workflow on the worker's task queue: the API's only way to run one, so a
 // long backtest survives a worker restart and shows in the Temporal Web UI with its progress.
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { backtest } from '../workflows/index.ts';
+import { backtest, cancelBacktestSignal } from '../workflows/index.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 
 /**
@@ -34,6 +34,20 @@ export class BacktestLauncher {
       typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.symbol, value: symbol }],
     });
     return handle.firstExecutionRunId;
+  }
+
+  /**
+   * Asks the run to stop, saying why: its workflow cancels the computation and marks the row failed
+   * with the reason. False when the run had already ended.
+   */
+  async cancel(workflowId: string, runId: string, reason: string): Promise<boolean> {
+    try {
+      await this.client.workflow.getHandle(workflowId, runId).signal(cancelBacktestSignal, reason);
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
   }
 
   /**

@@ -166,6 +166,18 @@ export class BacktestService {
     return true;
   }
 
+  /**
+   * Asks an unfinished backtest's run to stop, saying why: its workflow stops the computation and
+   * marks the row failed with `cancelled: <reason>`. False when it had already ended.
+   */
+  async cancel(row: Pick<IBacktest, 'id' | 'status' | 'workflowId' | 'runId'>, reason: string): Promise<boolean> {
+    if (row.status !== 'queued' && row.status !== 'running') return false;
+    if (row.runId && (await this.launcher.cancel(row.workflowId, row.runId, reason))) return true;
+    // No run to ask (it never started, or it is gone from Temporal): the row is settled here.
+    await new BacktestRecords(this.em).failed(row.id, `cancelled: ${reason}`);
+    return true;
+  }
+
   /** Stores the backtest queued and starts its workflow; a workflow that cannot start leaves the row failed. */
   async submit(input: BacktestInput): Promise<IBacktest> {
     const request = await this.resolve(input);

@@ -51,6 +51,10 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     // worker past 1 GB. 500 such runs take ~80 MB of the workflow thread's heap, inside its 192 MB
     // cap (infra/worker-process.ts); a running cycle the cache evicts is replayed, not lost.
     maxCachedWorkflows: WORKFLOW_CACHE_SIZE,
+    // A backtest's activity learns it was cancelled (POST /backtests/:id/cancel) from the answer to
+    // a heartbeat it sends; throttled by default to 0.8 × its 1-minute timeout, its compute threads
+    // would run on for up to 48 s. It heartbeats every 5 s: each goes out, one small call.
+    maxHeartbeatThrottleInterval: '5s',
     interceptors: {
       activity: [(context) => ({ inbound: countingFailures(options.deps.metrics, context.info.activityType) })],
     },

@@ -1,16 +1,27 @@
-// One backtest asked for through the API. Deterministic: the computation is an activity (run in a
-// worker thread there), heartbeating its progress; this workflow makes it durable and visible in
-// the Web UI, and records a failure on the row whatever caused it (an error, a timeout, retries
-// exhausted), so GET /backtests/:id never shows a dead run as running.
-import { ActivityFailure, CancellationScope, proxyActivities } from '@temporalio/workflow';
+// One backtest (or sweep) asked for through the API. Deterministic: the computation is an activity
+// (run in worker threads there), heartbeating its progress; this workflow makes it durable and
+// visible in the Web UI, and records a failure on the row whatever caused it (an error, a timeout,
+// retries exhausted, a cancellation), so GET /backtests/:id never shows a dead run as running.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  defineSignal,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { BacktestActivities } from '../activities/index.ts';
 import type { BacktestJob, BacktestOutcome } from '../activities/types.ts';
 
 /** Errors no retry cures: a row that is gone or unusable, no bars, the engine refusing the settings. */
 const NON_RETRYABLE = ['BacktestNotFound', 'InvalidBacktest', 'NoBars', 'BacktestFailed'];
 
+/** Stops the run, saying why (POST /backtests/:id/cancel sends it); the row is marked failed with the reason. */
+export const cancelBacktestSignal = defineSignal<[reason: string]>('cancelBacktest');
+
 const { runBacktestJob } = proxyActivities<BacktestActivities>({
-  // Two years of M1 bars take minutes; the heartbeat, not this, notices a dead worker.
+  // Two years of M1 bars take minutes, a sweep of them longer; the heartbeat notices a dead worker.
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '1 minute',
   retry: {
@@ -34,11 +45,20 @@ function reasonOf(error: unknown): string {
 }
 
 export async function backtest(input: BacktestJob): Promise<BacktestOutcome> {
+  const computing = new CancellationScope();
+  let cancelledBecause: string | null = null;
+  setHandler(cancelBacktestSignal, (reason) => {
+    cancelledBecause ??= reason;
+    computing.cancel();
+  });
   try {
-    return await runBacktestJob(input);
+    return await computing.run(() => runBacktestJob(input));
   } catch (error) {
+    const cancelled = cancelledBecause !== null && isCancellation(error);
+    const reason = cancelled ? `cancelled: ${cancelledBecause}` : reasonOf(error);
     // Recorded even when the workflow was cancelled: the row must not stay running.
-    await CancellationScope.nonCancellable(() => recordBacktestFailure({ ...input, error: reasonOf(error) }));
-    throw error;
+    await CancellationScope.nonCancellable(() => recordBacktestFailure({ ...input, error: reason }));
+    // The Web UI shows the run failed with the caller's reason, not an SDK cancellation.
+    throw cancelled ? ApplicationFailure.nonRetryable(reason, 'BacktestCancelled') : error;
   }
 }

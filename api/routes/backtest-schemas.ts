@@ -122,6 +122,10 @@ export const backtestBody = z
   })
   .describe("A backtest: the period, where the bars come from, the settings (a bot's, or given) and the replay");
 
+export const cancelBody = z.strictObject({
+  reason: z.string().trim().min(1).max(500).describe("Why: kept in the backtest's error, with the token's name"),
+});
+
 export const backtestIdParams = z.object({ id: idSchema.describe('Backtest id') });
 
 export const backtestListQuery = listQuery({

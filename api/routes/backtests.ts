@@ -19,10 +19,11 @@ import {
   backtestListItemSchema,
   backtestListQuery,
   backtestSchema,
+  cancelBody,
 } from './backtest-schemas.ts';
 import { tradesCsv } from './backtest-trades-csv.ts';
 import { detailOf, linksOf, listItemOf, requestOf, SERVED } from './backtest-views.ts';
-import { problems } from './bot-schemas.ts';
+import { attributed, problems } from './bot-schemas.ts';
 
 const tags = ['backtests'];
 
@@ -213,6 +214,29 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="backtest-${row.id}-points.csv"`)
           .send(sweepCsv(ranking, sweptPaths(ranking)));
+      },
+    );
+
+    app.post(
+      '/backtests/:id/cancel',
+      {
+        schema: {
+          summary: 'Stop a queued or running backtest or sweep (its workflow marks it failed, saying why)',
+          description:
+            'Answers 202 at once; the backtest shows failed with error "cancelled: <reason> (by <token>)" once its workflow has stopped it, usually within a second. 409 when it already ended.',
+          tags,
+          params: backtestIdParams,
+          body: cancelBody,
+          response: { 202: backtestSchema, ...problems(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const row = await found(request.params.id, request.log);
+        const reason = attributed(request, request.body.reason);
+        if (!(await backtests.cancel(row, reason))) {
+          throw new HttpProblem(409, 'backtest-ended', `backtest ${row.id} already ${row.status}: nothing to cancel`);
+        }
+        return reply.code(202).send(detailOf(deps.webUi, await found(row.id, request.log, 'sweepRanking')));
       },
     );
   };

@@ -229,3 +229,62 @@ describe('bad sweeps', () => {
     expect(await rowCount()).toBe(before);
   });
 });
+
+describe('cancelling', () => {
+  it('stops a running sweep, frees its compute thread, and says who cancelled it and why', async () => {
+    // 100 points of two years: minutes of work on the one compute thread a 2-core worker has.
+    const response = await post({
+      symbol: 'XAUUSDm',
+      from: '2024-01-01T00:00:00Z',
+      to: '2025-12-31T00:00:00Z',
+      source: 'synthetic',
+      sweep: ['pin_bar.maxBodyRatio=0.15:0.60:0.05', 'risk.decisionMinScore=0.1:0.55:0.05'],
+    });
+    const { id, workflowId } = response.json<{ id: number; workflowId: string }>();
+    const deadline = Date.now() + 30_000;
+    while ((await get(`/backtests/${id}`)).json<BacktestDetail>().status !== 'running') {
+      if (Date.now() > deadline) throw new Error(`sweep ${id} not running after 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    const cancel = () =>
+      api.app.inject({
+        method: 'POST',
+        url: `/backtests/${id}/cancel`,
+        headers: api.trade,
+        payload: { reason: 'wrong grid' },
+      });
+    const accepted = await cancel();
+    expect(accepted.statusCode).toBe(202);
+    const ended = await finished(id);
+    expect(ended).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/^cancelled: wrong grid \(by test-trade/),
+    });
+    await expect(engine.temporal.client.workflow.getHandle(workflowId).result()).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/^cancelled: wrong grid/) },
+    });
+    expect((await cancel()).statusCode).toBe(409);
+
+    // The thread is free again within a heartbeat or two: a short backtest runs now, not after the
+    // sweep's minutes (nor after the SDK's default heartbeat throttling, 48 s here).
+    const started = Date.now();
+    const next = await post({ symbol: 'XAUUSDm', from: FROM, to: '2026-03-02T06:00:00Z', source: 'synthetic' });
+    expect((await finished(next.json().id)).status).toBe('completed');
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 90_000);
+
+  it('refuses to cancel a backtest that completed (409), one that does not exist (404), or without a reason (400)', async () => {
+    const done = await post({ symbol: 'XAUUSDm', from: FROM, to: '2026-03-02T06:00:00Z', source: 'synthetic' });
+    const { id } = await finished(done.json().id);
+    for (const [url, status] of [
+      [`/backtests/${id}/cancel`, 409],
+      ['/backtests/999999/cancel', 404],
+    ] as const) {
+      const answer = await api.app.inject({ method: 'POST', url, headers: api.trade, payload: { reason: 'test' } });
+      expect({ url, status: answer.statusCode }).toEqual({ url, status });
+    }
+    const unexplained = await api.app.inject({ method: 'POST', url: `/backtests/${id}/cancel`, headers: api.trade });
+    expect(unexplained.statusCode).toBe(400);
+  });
+});
