@@ -45,15 +45,16 @@ export interface SweepComputeOptions {
   onFinished: (summary: SweepSummary) => void;
 }
 
-/**
- * The grid's points an earlier attempt finished, and the ones left to run: a point that failed runs
- * again (its thread may have died with the worker).
- */
-function resumed(points: readonly SweepPoint[], finished: readonly SweepSummary[]) {
+/** The summaries an earlier attempt finished, by point, of the points of this grid. */
+function keptOf(points: readonly SweepPoint[], finished: readonly SweepSummary[]): Map<string, SweepSummary> {
   const byPoint = new Map(finished.map((summary) => [describePoint(summary.point), summary]));
-  const kept = points.flatMap((point) => byPoint.get(describePoint(point)) ?? []);
-  const left = points.filter((point) => !byPoint.has(describePoint(point)));
-  return { kept, left };
+  return new Map(
+    points.flatMap((point) => {
+      const key = describePoint(point);
+      const summary = byPoint.get(key);
+      return summary === undefined ? [] : [[key, summary] as const];
+    }),
+  );
 }
 
 export function computeSweep(
@@ -66,23 +67,25 @@ export function computeSweep(
   const { signal, onProgress } = options;
   const metric = request.rankBy;
   if (request.walkForward === null) {
-    const { kept, left } = resumed(points, options.finished);
+    const kept = keptOf(points, options.finished);
+    // A point that failed runs again: its thread may have died with the worker.
+    const left = points.filter((point) => !kept.has(describePoint(point)));
     return withComputeThreads(left.length, signal, async (threads) => {
       const outcomes = await runSweep(bars, settings, left, {
         threads,
         signal,
-        onProgress: (done) => onProgress(kept.length + done, points.length),
+        onProgress: (done) => onProgress(kept.size + done, points.length),
         onOutcome: (outcome) => {
           if (outcome.summary !== null) options.onFinished(outcome.summary);
         },
       });
-      const earlier = kept.map((summary, index): PointOutcome => ({
-        index,
-        point: summary.point,
-        summary,
-        error: null,
-      }));
-      const ranking = rankOutcomes([...earlier, ...outcomes], metric);
+      const ran = new Map(outcomes.map((outcome) => [describePoint(outcome.point), outcome]));
+      // In the grid's order, as a run from scratch has them, so that ties rank alike either way.
+      const all = points.map((point, index): PointOutcome => {
+        const summary = kept.get(describePoint(point));
+        return summary === undefined ? ran.get(describePoint(point))! : { index, point, summary, error: null };
+      });
+      const ranking = rankOutcomes(all, metric);
       if (ranking.ranked.length === 0) everyPointFailed(ranking.failed);
       return { result: { ranking }, runs: points.length, best: [describePoint(ranking.ranked[0]!.point)] };
     });

@@ -75,7 +75,7 @@ describe('computeSweep', () => {
     expect(ran.sort()).toEqual([points[1]!, points[3]!].map(describePoint).sort());
     expect(progress.at(-1)).toEqual([4, 4]);
     expect(result).toEqual({
-      ranking: { ranked: rankByMetric([direct[1]!, direct[3]!, ...earlier], 'netPnl'), failed: [] },
+      ranking: { ranked: rankByMetric([earlier[0]!, direct[1]!, earlier[1]!, direct[3]!], 'netPnl'), failed: [] },
     });
   });
 });
