@@ -77,7 +77,11 @@ describe('GET /bots', () => {
     const response = await api.app.inject({ method: 'GET', url: '/docs/json' });
     expect(response.statusCode).toBe(200);
     const document = response.json();
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/health', '/bots']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/health', '/bots', '/backtests/{id}/points.csv', '/backtests/{id}/cancel']),
+    );
+    const backtestBody = document.paths['/backtests'].post.requestBody.content['application/json'].schema;
+    expect(Object.keys(backtestBody.properties)).toEqual(expect.arrayContaining(['sweep', 'rankBy', 'walkForward']));
     expect(document.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
   });
 });
