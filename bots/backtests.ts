@@ -173,9 +173,9 @@ export class BacktestService {
   async cancel(row: Pick<IBacktest, 'id' | 'status' | 'workflowId' | 'runId'>, reason: string): Promise<boolean> {
     if (row.status !== 'queued' && row.status !== 'running') return false;
     if (row.runId && (await this.launcher.cancel(row.workflowId, row.runId, reason))) return true;
-    // No run to ask (it never started, or it is gone from Temporal): the row is settled here.
-    await new BacktestRecords(this.em).failed(row.id, `cancelled: ${reason}`);
-    return true;
+    // No run to ask (it never started, it just ended, or it is gone from Temporal): settled here
+    // unless it ended meanwhile.
+    return new BacktestRecords(this.em).failed(row.id, `cancelled: ${reason}`);
   }
 
   /** Stores the backtest queued and starts its workflow; a workflow that cannot start leaves the row failed. */

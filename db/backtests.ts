@@ -116,9 +116,11 @@ export class BacktestRecords {
   }
 
   /** Failed with why, unless it already ended (a late failure report must not undo a completion). */
-  async failed(id: number, error: string): Promise<void> {
-    await this.em
+  /** True when it marked the row; false when the row had already ended (or is gone). */
+  async failed(id: number, error: string): Promise<boolean> {
+    const changed = await this.em
       .fork()
       .nativeUpdate(Backtest, { id, status: { $in: UNFINISHED } }, { status: 'failed', error, finishedAt: new Date() });
+    return changed > 0;
   }
 }
