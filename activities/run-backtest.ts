@@ -64,7 +64,7 @@ function summaryOf({ trades: _trades, equity: _equity, ...summary }: BacktestRes
 function gridOf(backtestId: number, request: SweepRequest, settings: BacktestSettings) {
   try {
     const points = sweepPoints(request, settings);
-    return { points, warmUp: longestLookback(settings, points) };
+    return { request, points, warmUp: longestLookback(settings, points) };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw ApplicationFailure.nonRetryable(`backtest ${backtestId}'s sweep is invalid: ${reason}`, 'InvalidBacktest');
@@ -126,8 +126,8 @@ export function runBacktestJobActivity(deps: ActivityDeps) {
       if (bars.traded === 0) {
         throw ApplicationFailure.nonRetryable(`no bars for ${symbol} in [${request.from}, ${request.to})`, 'NoBars');
       }
-      if (isSweep(request) && grid !== null) {
-        const sweep = await computeSweep(bars.columns, settings, request, grid.points, {
+      if (grid !== null) {
+        const sweep = await computeSweep(bars.columns, settings, grid.request, grid.points, {
           signal: context.cancellationSignal,
           onProgress,
           finished,

@@ -8,6 +8,7 @@ import { formatCount } from '../backtest/report/format.ts';
 import { backtestReportJson } from '../backtest/report/json.ts';
 import { runBacktest } from '../backtest/run.ts';
 import { describePoint } from '../backtest/sweep/point.ts';
+import { sweepCsv } from '../backtest/sweep/ranking.ts';
 import { RANK_METRICS } from '../backtest/sweep/rank.ts';
 import type { BacktestResult } from '../backtest/types.ts';
 import { DEFAULT_BACKTEST_SEED, DEFAULT_CYCLE_DELAY_SECONDS } from '../bots/backtest-request.ts';
@@ -24,7 +25,6 @@ import {
 import { planBacktest, type BacktestPlan } from './backtest-plan.ts';
 import { backtestSummary } from './backtest-summary.ts';
 import { runRankedSweep, sweepTable } from './backtest-sweep.ts';
-import { sweepCsv } from '../backtest/sweep/ranking.ts';
 import { overfittingLine, walkForwardWithProgress, walkForwardCsv, walkForwardTable } from './backtest-walk-forward.ts';
 import type { EngineConnection } from './engine-connection.ts';
 import { createProgressBar, type ProgressStream } from './progress-bar.ts';

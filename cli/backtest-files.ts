@@ -6,7 +6,7 @@ import { backtestReportHtml } from '../backtest/report/html.ts';
 import { backtestReportJson } from '../backtest/report/json.ts';
 import type { BacktestResult, BacktestSettings } from '../backtest/types.ts';
 import type { BarColumns } from '../trading/bar-columns.ts';
-import { tradesCsv } from '../api/routes/backtest-trades-csv.ts';
+import { tradesCsv } from '../backtest/trades-csv.ts';
 import type { Period } from './backtest-period.ts';
 import { csvText } from '../backtest/csv-text.ts';
 import { resolveInputPath } from './input-file.ts';

@@ -115,8 +115,10 @@ export class BacktestRecords {
     );
   }
 
-  /** Failed with why, unless it already ended (a late failure report must not undo a completion). */
-  /** True when it marked the row; false when the row had already ended (or is gone). */
+  /**
+   * Failed with why, unless it already ended (a late failure report must not undo a completion):
+   * true when it marked the row, false when the row had already ended (or is gone).
+   */
   async failed(id: number, error: string): Promise<boolean> {
     const changed = await this.em
       .fork()

@@ -135,7 +135,7 @@ export function detailOf(webUi: WebUi, row: IBacktest): z.output<typeof backtest
       ? {
           ...summary,
           killSwitch: summary.killSwitch && {
-            time: new Date(summary.killSwitch.time).toISOString(),
+            time: isoTime(summary.killSwitch.time),
             reason: summary.killSwitch.reason,
           },
           tradesStored: Math.min(summary.overall.count, MAX_STORED_TRADES),

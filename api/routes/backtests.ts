@@ -21,7 +21,7 @@ import {
   backtestSchema,
   cancelBody,
 } from './backtest-schemas.ts';
-import { tradesCsv } from './backtest-trades-csv.ts';
+import { tradesCsv } from '../../backtest/trades-csv.ts';
 import { detailOf, linksOf, listItemOf, requestOf, SERVED } from './backtest-views.ts';
 import { attributed, problems } from './bot-schemas.ts';
 
@@ -90,9 +90,9 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       '/backtests',
       {
         schema: {
-          summary: 'Run a backtest (a Temporal workflow on the worker)',
+          summary: 'Run a backtest, a sweep or a walk-forward (a Temporal workflow on the worker)',
           description:
-            "Answers 202 at once; GET the self link until status is completed or failed. The settings are a bot's (botId) or given, validated as a bot's are.",
+            "Answers 202 at once; GET the self link until status is completed or failed. The settings are a bot's (botId) or given, validated as a bot's are; with sweep, every point of the grid runs and is ranked by rankBy.",
           tags,
           body: backtestBody,
           response: { 202: backtestAcceptedSchema, ...problems(400, 401, 403, 503) },

@@ -50,7 +50,7 @@ function checkedAxis(
   try {
     const axis = parseSweepSpec(spec, maxPoints);
     const same = earlier.find((other) => other.path === axis.path);
-    if (same !== undefined) throw new Error(`${axis.path} is already swept by --sweep ${same.spec}`);
+    if (same !== undefined) throw new Error(`${axis.path} is already swept by ${same.spec}`);
     checkAxis(axis, base);
     return axis;
   } catch (error) {

@@ -39,7 +39,7 @@ export interface BacktestFilters extends TimeRange {
 }
 
 /** The request's kind (backtestKind), in SQL. */
-const KIND = `case when jsonb_typeof(b.request->'sweep') <> 'array' or b.request->'sweep' is null then 'backtest'
+const KIND = `case when jsonb_typeof(b.request->'sweep') is distinct from 'array' then 'backtest'
   when jsonb_typeof(b.request->'walkForward') = 'number' then 'walk_forward' else 'sweep' end`;
 
 /** Backtests created in the range, newest first. */

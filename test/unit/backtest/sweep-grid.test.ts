@@ -117,7 +117,7 @@ describe('sweepGrid', () => {
 
   it('refuses a path swept twice', () => {
     expect(() => sweepGrid(['risk.riskPerTradePct=1', 'risk.riskPerTradePct=2'], base)).toThrow(
-      '--sweep risk.riskPerTradePct=2: risk.riskPerTradePct is already swept by --sweep risk.riskPerTradePct=1',
+      '--sweep risk.riskPerTradePct=2: risk.riskPerTradePct is already swept by risk.riskPerTradePct=1',
     );
   });
 

@@ -1,6 +1,7 @@
-// A backtest's trades as CSV, one row per trade, oldest first; times ISO-8601 UTC.
-import { csvText } from '../../backtest/csv-text.ts';
-import type { BacktestTrade } from '../../backtest/types.ts';
+// A backtest's trades as CSV, one row per trade, oldest first; times ISO-8601 UTC: the CLI's
+// trades.csv and GET /backtests/:id/trades.csv.
+import { csvText } from './csv-text.ts';
+import type { BacktestTrade } from './types.ts';
 
 const COLUMNS = [
   'positionId',
