@@ -1,7 +1,7 @@
 // Starting a backtest's workflow on the worker's task queue: the API's only way to run one, so a
 // long backtest survives a worker restart and shows in the Temporal Web UI with its progress.
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { backtest, cancelBacktestSignal } from '../workflows/index.ts';
+import { type Client, WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { backtest, cancelBacktestSignal, cancelBacktestUpdate } from '../workflows/index.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 
 /**
@@ -9,6 +9,15 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
  * client would otherwise retry for ~20 s, and a GET would wait as long.
  */
 const DESCRIBE_DEADLINE_MS = 3_000;
+
+/**
+ * How long a cancel waits for the run to stop: the computation hears of it at its next heartbeat
+ * (every 5 s), then the workflow records the failure.
+ */
+const CANCEL_WAIT_MS = 12_000;
+
+/** What became of a cancel: the run stopped by it, the run had ended first, or the stop is under way. */
+export type CancelAnswer = 'cancelled' | 'ended' | 'stopping';
 
 export interface BacktestStart {
   backtestId: number;
@@ -19,10 +28,12 @@ export interface BacktestStart {
 export class BacktestLauncher {
   private readonly client: Client;
   private readonly taskQueue: string;
+  private readonly cancelWaitMs: number;
 
-  constructor(client: Client, taskQueue: string) {
+  constructor(client: Client, taskQueue: string, cancelWaitMs = CANCEL_WAIT_MS) {
     this.client = client;
     this.taskQueue = taskQueue;
+    this.cancelWaitMs = cancelWaitMs;
   }
 
   /** Starts the workflow and answers its run id; it runs on whether or not anyone waits. */
@@ -37,15 +48,27 @@ export class BacktestLauncher {
   }
 
   /**
-   * Asks the run to stop, saying why: its workflow cancels the computation and marks the row failed
-   * with the reason. False when the run had already ended.
+   * Asks the run to stop, saying why, and waits for it: its workflow cancels the computation, marks
+   * the row failed with the reason and answers whether the cancel stopped it. A run that takes
+   * longer (its worker down, say) gets the request as a signal, durable in its history, and stops
+   * once a worker picks it up.
    */
-  async cancel(workflowId: string, runId: string, reason: string): Promise<boolean> {
+  async cancel(workflowId: string, runId: string, reason: string): Promise<CancelAnswer> {
+    const handle = this.client.workflow.getHandle(workflowId, runId);
     try {
-      await this.client.workflow.getHandle(workflowId, runId).signal(cancelBacktestSignal, reason);
-      return true;
+      const stopped = await this.client.connection.withDeadline(Date.now() + this.cancelWaitMs, () =>
+        handle.executeUpdate(cancelBacktestUpdate, { args: [reason] }),
+      );
+      return stopped ? 'cancelled' : 'ended';
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return false;
+      if (error instanceof WorkflowNotFoundError) return 'ended';
+      if (!(error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw error;
+    }
+    try {
+      await handle.signal(cancelBacktestSignal, reason);
+      return 'stopping';
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return 'ended';
       throw error;
     }
   }

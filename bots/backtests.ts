@@ -20,7 +20,7 @@ import {
   type BacktestRequest,
   type BacktestSource,
 } from './backtest-request.ts';
-import type { BacktestLauncher } from './backtest-launcher.ts';
+import type { BacktestLauncher, CancelAnswer } from './backtest-launcher.ts';
 import { UnknownSettingsError } from './errors.ts';
 import { botSettingsShape, lookbackFor, unknownSettings } from './settings.ts';
 
@@ -167,15 +167,16 @@ export class BacktestService {
   }
 
   /**
-   * Asks an unfinished backtest's run to stop, saying why: its workflow stops the computation and
-   * marks the row failed with `cancelled: <reason>`. False when it had already ended.
+   * Asks an unfinished backtest's run to stop, saying why, and waits for it (see
+   * BacktestLauncher.cancel): its workflow stops the computation and marks the row failed with
+   * `cancelled: <reason>`. 'ended' when it had ended first.
    */
-  async cancel(row: Pick<IBacktest, 'id' | 'status' | 'workflowId' | 'runId'>, reason: string): Promise<boolean> {
-    if (row.status !== 'queued' && row.status !== 'running') return false;
-    if (row.runId && (await this.launcher.cancel(row.workflowId, row.runId, reason))) return true;
-    // No run to ask (it never started, it just ended, or it is gone from Temporal): settled here
-    // unless it ended meanwhile.
-    return new BacktestRecords(this.em).failed(row.id, `cancelled: ${reason}`);
+  async cancel(row: Pick<IBacktest, 'id' | 'status' | 'workflowId' | 'runId'>, reason: string): Promise<CancelAnswer> {
+    if (row.status !== 'queued' && row.status !== 'running') return 'ended';
+    const answer = row.runId ? await this.launcher.cancel(row.workflowId, row.runId, reason) : 'ended';
+    if (answer !== 'ended') return answer;
+    // No run settled it (it never started, or is gone from Temporal): settled here unless it ended.
+    return (await new BacktestRecords(this.em).failed(row.id, `cancelled: ${reason}`)) ? 'cancelled' : 'ended';
   }
 
   /** Stores the backtest queued and starts its workflow; a workflow that cannot start leaves the row failed. */

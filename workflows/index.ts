@@ -1,3 +1,3 @@
-export { backtest, cancelBacktestSignal } from './backtest.ts';
+export { backtest, cancelBacktestSignal, cancelBacktestUpdate } from './backtest.ts';
 export { flattenBot } from './flatten-bot.ts';
 export { scalperCycle } from './scalper-cycle.ts';

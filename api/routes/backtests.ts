@@ -223,20 +223,21 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           summary: 'Stop a queued or running backtest or sweep (its workflow marks it failed, saying why)',
           description:
-            'Answers 202 at once; the backtest shows failed with error "cancelled: <reason> (by <token>)" once its workflow has stopped it, usually within a second. 409 when it already ended.',
+            'Waits for the run to stop (its computation hears of it within about 5 s): 200 with the backtest failed, error "cancelled: <reason> (by <token>)". 202 when it takes longer than 12 s (its worker down, say): the request is kept in the history of its workflow and the backtest shows failed once a worker stops it. 409 when it ended first, completed or failed.',
           tags,
           params: backtestIdParams,
           body: cancelBody,
-          response: { 202: backtestSchema, ...problems(400, 401, 403, 404, 409) },
+          response: { 200: backtestSchema, 202: backtestSchema, ...problems(400, 401, 403, 404, 409) },
         },
       },
       async (request, reply) => {
         const row = await found(request.params.id, request.log);
-        const reason = attributed(request, request.body.reason);
-        if (!(await backtests.cancel(row, reason))) {
-          throw new HttpProblem(409, 'backtest-ended', `backtest ${row.id} already ${row.status}: nothing to cancel`);
+        const answer = await backtests.cancel(row, attributed(request, request.body.reason));
+        const now = await found(row.id, request.log, 'sweepRanking');
+        if (answer === 'ended') {
+          throw new HttpProblem(409, 'backtest-ended', `backtest ${row.id} already ${now.status}: nothing to cancel`);
         }
-        return reply.code(202).send(detailOf(deps.webUi, await found(row.id, request.log, 'sweepRanking')));
+        return reply.code(answer === 'cancelled' ? 200 : 202).send(detailOf(deps.webUi, now));
       },
     );
   };

@@ -1,6 +1,7 @@
-// A worker upgraded while cycles are in flight replays histories an earlier build wrote. Each file
-// in histories/ is a real cycle history from such a build (named for the change that followed it);
-// the current workflow code must replay it without a determinism error.
+// A worker upgraded while workflows are in flight replays histories an earlier build wrote. Each
+// file in histories/ is a real history from such a build (named for the change that followed it):
+// a quiet cycle, a backtest cancelled while it computed. The current workflow code must replay it
+// without a determinism error.
 import { readdirSync, readFileSync } from 'node:fs';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
@@ -10,7 +11,9 @@ const DIRECTORY = new URL('./histories/', import.meta.url);
 const FILES = readdirSync(DIRECTORY).filter((name) => name.endsWith('.json'));
 
 it('has histories to replay', () => {
-  expect(FILES).toContain('quiet-cycle-before-risk-patch.json');
+  expect(FILES).toEqual(
+    expect.arrayContaining(['quiet-cycle-before-risk-patch.json', 'cancelled-backtest-before-wait-patch.json']),
+  );
 });
 
 it.each(FILES)('replays %s', async (file) => {
