@@ -1,6 +1,6 @@
 // A sweep asked for through the API, computed in the worker: its grid (and walk-forward folds)
-// rebuilt from the stored request, its points spread over the compute threads it can take. A
-// plain sweep resumes: the points an earlier attempt finished (kept on the row as they came) are
+// rebuilt from the stored request, its points spread over the compute threads it can take. It
+// resumes: the points (or folds) an earlier attempt finished, kept on the row as they came, are
 // not run again.
 import { ApplicationFailure } from '@temporalio/activity';
 import { sweepGrid } from '../backtest/sweep/grid.ts';
@@ -10,7 +10,7 @@ import { rankOutcomes } from '../backtest/sweep/ranking.ts';
 import type { PointOutcome, SweepSummary } from '../backtest/sweep/summary.ts';
 import { runWalkForward, walkForwardRuns } from '../backtest/sweep/walk-forward-pool.ts';
 import type { BacktestSettings } from '../backtest/types.ts';
-import { walkForwardFolds } from '../backtest/walk-forward.ts';
+import { walkForwardFolds, type FoldReport } from '../backtest/walk-forward.ts';
 import { MAX_API_SWEEP_POINTS, type BacktestRequest } from '../bots/backtest-request.ts';
 import type { CompletedSweep } from '../db/backtests.ts';
 import type { BarColumns } from '../trading/bar-columns.ts';
@@ -43,6 +43,10 @@ export interface SweepComputeOptions {
   finished: readonly SweepSummary[];
   /** Each point a plain sweep finishes, as it does. */
   onFinished: (summary: SweepSummary) => void;
+  /** A walk-forward's folds finished by an earlier attempt: kept, not run again. */
+  finishedFolds: readonly FoldReport[];
+  /** Each fold a walk-forward finishes, as it does. */
+  onFoldFinished: (report: FoldReport) => void;
 }
 
 /** The summaries an earlier attempt finished, by point, of the points of this grid. */
@@ -92,7 +96,12 @@ export function computeSweep(
   }
   const folds = walkForwardFolds(settings, { windows: request.walkForward + 1 });
   return withComputeThreads(points.length, signal, async (threads) => {
-    const report = await runWalkForward(bars, settings, { points, folds }, { threads, signal, metric, onProgress });
+    const report = await runWalkForward(
+      bars,
+      settings,
+      { points, folds },
+      { threads, signal, metric, onProgress, finished: options.finishedFolds, onFold: options.onFoldFinished },
+    );
     const best = report.folds.flatMap((fold) => (fold.best === null ? [] : [describePoint(fold.best)]));
     return { result: { walkForward: report }, runs: walkForwardRuns({ points, folds }), best };
   });

@@ -4,7 +4,6 @@
 // reports.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { longestLookback } from '../backtest/sweep/lookback.ts';
-import type { SweepSummary } from '../backtest/sweep/summary.ts';
 import type { BacktestResult, BacktestSettings } from '../backtest/types.ts';
 import { backtestRequestSchema, type BacktestRequest } from '../bots/backtest-request.ts';
 import { BacktestRecords } from '../db/backtests.ts';
@@ -15,6 +14,7 @@ import { BacktestComputationError, computeInThread, type ComputedBacktest } from
 import { computeSweep, sweepPoints, type SweepRequest } from './compute-sweep.ts';
 import type { ActivityDeps } from './deps.ts';
 import { cachedInstrument } from './instrument-cache.ts';
+import { SweepResume } from './sweep-resume.ts';
 import type { BacktestFailure, BacktestJob, BacktestOutcome } from './types.ts';
 
 /** How often the activity heartbeats and writes its progress to the row (the heartbeat timeout is 1 minute). */
@@ -90,16 +90,12 @@ export function runBacktestJobActivity(deps: ActivityDeps) {
     const row = await records.findWith(backtestId, 'sweepRanking');
     const request = requestOf(backtestId, row);
     const context = Context.current();
-    // A sweep's points finished so far: on a retry, those its earlier attempt wrote to the row.
-    const finished: SweepSummary[] = row?.status === 'running' ? [...(row.sweepRanking?.ranked ?? [])] : [];
-    let finishedWritten = finished.length;
+    const resume = new SweepResume(row, request.rankBy);
     // Bars for one backtest, points for a sweep (a walk-forward's in- and out-of-sample runs).
     const progress = { done: 0, total: 0, unit: isSweep(request) ? ('points' as const) : ('bars' as const) };
     const recordProgress = () => {
       if (progress.unit === 'bars') return records.progress(backtestId, progress.done, progress.total);
-      const fresh = finished.length > finishedWritten ? finished : undefined;
-      finishedWritten = finished.length;
-      return records.sweepProgress(backtestId, progress.done, progress.total, fresh);
+      return records.sweepProgress(backtestId, progress.done, progress.total, resume.unwritten());
     };
     const onProgress = (done: number, total: number) => Object.assign(progress, { done, total });
     // Heartbeats go on from here to the end: loading a year of bars, waiting for a thread, computing.
@@ -130,8 +126,10 @@ export function runBacktestJobActivity(deps: ActivityDeps) {
         const sweep = await computeSweep(bars.columns, settings, grid.request, grid.points, {
           signal: context.cancellationSignal,
           onProgress,
-          finished,
-          onFinished: (summary) => finished.push(summary),
+          finished: [...resume.points],
+          onFinished: (summary) => resume.points.push(summary),
+          finishedFolds: [...resume.folds],
+          onFoldFinished: (report) => resume.folds.push(report),
         });
         await records.sweepCompleted(backtestId, sweep.runs, sweep.result);
         return { backtestId, bars: bars.traded, runs: sweep.runs, best: sweep.best };

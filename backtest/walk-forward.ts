@@ -153,14 +153,39 @@ export function overfittingCheck(folds: readonly FoldReport[]): OverfittingCheck
   };
 }
 
-/** Each fold in turn: the sweep on its train window, the best point by `metric` on its test window. */
+const sameWindow = (a: TimeWindow, b: TimeWindow) => a.from === b.from && a.to === b.to;
+
+/**
+ * Each fold in turn: the sweep on its train window, the best point by `metric` on its test window.
+ * `finished`: folds an earlier run of the same grid completed without error, kept instead of run
+ * again (a fold that failed runs again: its thread may have died with a worker). `onFold` hears of
+ * each fold this run computes.
+ */
 export async function walkForward(options: {
   folds: readonly WalkForwardFold[];
   points: readonly SweepPoint[];
   metric: RankMetric;
   runSweep: SweepRunner;
+  finished?: readonly FoldReport[];
+  onFold?: (report: FoldReport) => void;
 }): Promise<WalkForwardReport> {
   const folds: FoldReport[] = [];
-  for (const fold of options.folds) folds.push(await runFold(fold, options.points, options.metric, options.runSweep));
+  for (const fold of options.folds) {
+    const kept = keptFold(fold, options.finished ?? []);
+    if (kept !== undefined) {
+      folds.push(kept);
+      continue;
+    }
+    const report = await runFold(fold, options.points, options.metric, options.runSweep);
+    options.onFold?.(report);
+    folds.push(report);
+  }
   return { metric: options.metric, folds, overfitting: overfittingCheck(folds) };
+}
+
+/** The finished report of this fold, if one completed without error. */
+export function keptFold(fold: WalkForwardFold, finished: readonly FoldReport[]): FoldReport | undefined {
+  return finished.find(
+    (report) => report.error === null && sameWindow(report.train, fold.train) && sameWindow(report.test, fold.test),
+  );
 }

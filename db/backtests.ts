@@ -29,6 +29,9 @@ export interface CompletedBacktest {
 /** A sweep's result: every point ranked, or a walk-forward's folds. */
 export type CompletedSweep = { ranking: SweepRanking } | { walkForward: WalkForwardReport };
 
+/** What a running sweep finished so far: a plain sweep's points, or a walk-forward's folds in a report. */
+export type FinishedSoFar = { points: SweepSummary[] } | { walkForward: WalkForwardReport };
+
 export class BacktestRecords {
   private readonly em: EntityManager;
 
@@ -75,14 +78,18 @@ export class BacktestRecords {
   }
 
   /**
-   * A sweep's progress, and the points it finished so far (unranked, none failed): a later attempt
-   * of its activity keeps them rather than running them again.
+   * A sweep's progress, and what it finished so far — a plain sweep's points (unranked, none
+   * failed), a walk-forward's folds — so that a later attempt of its activity keeps them rather
+   * than running them again.
    */
-  async sweepProgress(id: number, pointsDone: number, pointsTotal: number, finished?: SweepSummary[]): Promise<void> {
-    const sweepRanking = finished === undefined ? {} : { sweepRanking: { ranked: finished, failed: [] } };
-    await this.em
-      .fork()
-      .nativeUpdate(Backtest, { id, status: 'running' }, { pointsDone, pointsTotal, ...sweepRanking });
+  async sweepProgress(id: number, pointsDone: number, pointsTotal: number, finished?: FinishedSoFar): Promise<void> {
+    const kept =
+      finished === undefined
+        ? {}
+        : 'points' in finished
+          ? { sweepRanking: { ranked: finished.points, failed: [] } }
+          : { walkForward: finished.walkForward };
+    await this.em.fork().nativeUpdate(Backtest, { id, status: 'running' }, { pointsDone, pointsTotal, ...kept });
   }
 
   async sweepCompleted(id: number, pointsTotal: number, result: CompletedSweep): Promise<void> {

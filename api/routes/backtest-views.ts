@@ -85,7 +85,8 @@ function sweepOf(row: IBacktest, request: BacktestRequest) {
 
 function walkForwardOf(row: IBacktest) {
   const report = row.walkForward;
-  if (!report) return null;
+  // While it runs the column holds the folds finished so far, for a retry to keep.
+  if (!report || row.status !== 'completed') return null;
   const window = ({ from, to }: { from: number; to: number }) => ({ from: isoTime(from), to: isoTime(to) });
   return {
     rankBy: report.metric,

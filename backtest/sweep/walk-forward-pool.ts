@@ -2,7 +2,14 @@
 // point out of sample, with progress counted in backtests run.
 import type { BarColumns } from '../../trading/bar-columns.ts';
 import type { BacktestSettings } from '../types.ts';
-import { walkForward, type TimeWindow, type WalkForwardFold, type WalkForwardReport } from '../walk-forward.ts';
+import {
+  keptFold,
+  walkForward,
+  type FoldReport,
+  type TimeWindow,
+  type WalkForwardFold,
+  type WalkForwardReport,
+} from '../walk-forward.ts';
 import type { SweepPoint } from './point.ts';
 import { withSweepPool, type SweepAbortOption, type SweepPoolOptions } from './pool.ts';
 import type { RankMetric } from './rank.ts';
@@ -17,20 +24,30 @@ export function walkForwardRuns(grid: WalkForwardGrid): number {
   return grid.folds.length * (grid.points.length + 1);
 }
 
+export interface WalkForwardRunOptions {
+  metric: RankMetric;
+  onProgress?: (runsDone: number, runsTotal: number) => void;
+  /** Folds an earlier run of this grid finished: kept, not run again (see walkForward). */
+  finished?: readonly FoldReport[];
+  onFold?: (report: FoldReport) => void;
+}
+
 export function runWalkForward(
   bars: BarColumns,
   settings: BacktestSettings,
   grid: WalkForwardGrid,
-  options: SweepPoolOptions &
-    SweepAbortOption & { metric: RankMetric; onProgress?: (runsDone: number, runsTotal: number) => void },
+  options: SweepPoolOptions & SweepAbortOption & WalkForwardRunOptions,
 ): Promise<WalkForwardReport> {
   const total = walkForwardRuns(grid);
-  let finished = 0;
+  const kept = grid.folds.filter((fold) => keptFold(fold, options.finished ?? []) !== undefined).length;
+  let finished = kept * (grid.points.length + 1);
   return withSweepPool(bars, options, (pool) =>
     walkForward({
       folds: grid.folds,
       points: grid.points,
       metric: options.metric,
+      finished: options.finished,
+      onFold: options.onFold,
       runSweep: async (window: TimeWindow, points) => {
         const outcomes = await pool.run({ ...settings, from: window.from, to: window.to }, points, {
           onProgress: (done) => options.onProgress?.(finished + done, total),

@@ -1,12 +1,14 @@
 // A REST sweep's computation on real worker threads: every point run and ranked; on a retry, the
 // points an earlier attempt finished are kept as they were (not run again), the others run, and
-// the ranking is the whole grid's.
+// the ranking is the whole grid's. A walk-forward keeps the folds an earlier attempt finished
+// without error and runs the rest.
 import { computeSweep, type SweepRequest } from '../../../activities/compute-sweep.ts';
 import { sweepGrid } from '../../../backtest/sweep/grid.ts';
 import { describePoint } from '../../../backtest/sweep/point.ts';
 import { rankByMetric } from '../../../backtest/sweep/rank.ts';
 import { runSweepPoint } from '../../../backtest/sweep/run-point.ts';
 import type { SweepSummary } from '../../../backtest/sweep/summary.ts';
+import { walkForward, walkForwardFolds, type FoldReport } from '../../../backtest/walk-forward.ts';
 import { backtestRequestSchema } from '../../../bots/backtest-request.ts';
 import { syntheticBacktestBars } from '../../../bots/backtest-bars.ts';
 import { defaultBacktestSettings } from '../../support/backtests.ts';
@@ -38,16 +40,19 @@ const request = backtestRequestSchema.parse({
 const bars = syntheticBacktestBars('XAUUSDm', 42, { from: FROM, to: TO }, settings.lookback!);
 const points = sweepGrid(SPECS, settings);
 
-function compute(finished: SweepSummary[]) {
+function compute(finished: SweepSummary[], finishedFolds: FoldReport[] = [], walkForwardFolds: number | null = null) {
   const ran: string[] = [];
+  const foldsRan: FoldReport[] = [];
   const progress: Array<[number, number]> = [];
-  const computed = computeSweep(bars, settings, request, points, {
+  const computed = computeSweep(bars, settings, { ...request, walkForward: walkForwardFolds }, points, {
     signal: new AbortController().signal,
     onProgress: (done, total) => progress.push([done, total]),
     finished,
     onFinished: (summary) => ran.push(describePoint(summary.point)),
+    finishedFolds,
+    onFoldFinished: (report) => foldsRan.push(report),
   });
-  return { computed, ran, progress };
+  return { computed, ran, foldsRan, progress };
 }
 
 describe('computeSweep', () => {
@@ -77,5 +82,39 @@ describe('computeSweep', () => {
     expect(result).toEqual({
       ranking: { ranked: rankByMetric([earlier[0]!, direct[1]!, earlier[1]!, direct[3]!], 'netPnl'), failed: [] },
     });
+  });
+});
+
+describe('computeSweep with a walk-forward of 3 folds', () => {
+  const folds = walkForwardFolds(settings, { windows: 4 });
+
+  it('keeps the folds an earlier attempt finished without error, runs the rest, and judges all of them', async () => {
+    const direct = await walkForward({
+      folds,
+      points,
+      metric: 'netPnl',
+      runSweep: async (window, windowPoints) =>
+        windowPoints.map((point, index) => ({
+          index,
+          point,
+          summary: runSweepPoint(bars, { ...settings, ...window }, point),
+          error: null,
+        })),
+    });
+    const [first, second, third] = direct.folds;
+    // Marked so that a recomputed fold would show; the second failed in the earlier attempt.
+    const earlier = { ...first!, inSampleMetric: -1e9 };
+    const failed = { ...second!, best: null, inSample: null, outOfSample: null, error: 'out of sample: thread died' };
+    const { computed, foldsRan, progress } = compute([], [earlier, failed], 3);
+    const { result, runs } = await computed;
+
+    expect(foldsRan).toEqual([second, third]);
+    // Counted from the kept fold's 5 runs: the first point run makes 6.
+    expect(progress[0]).toEqual([6, 15]);
+    expect(progress.at(-1)).toEqual([15, 15]);
+    expect(result).toEqual({
+      walkForward: { ...direct, folds: [earlier, second, third] },
+    });
+    expect(runs).toBe(15);
   });
 });
