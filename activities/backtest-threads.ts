@@ -4,6 +4,7 @@
 // backtests wait their turn (their activity keeps heartbeating meanwhile).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { ThreadShare } from '../backtest/sweep/pool.ts';
 import type { BacktestResult } from '../backtest/types.ts';
 import type { BarColumns } from '../trading/bar-columns.ts';
 import type { BacktestThreadData, BacktestThreadMessage } from './backtest-thread-messages.ts';
@@ -57,21 +58,61 @@ function giveThreadBack(): void {
 }
 
 /**
+ * The compute threads a sweep holds, shared point by point: when other backtests wait for a
+ * thread, the sweep hands one over between two points and queues for it again behind them, so a
+ * one-off backtest waits for a point to finish rather than for the whole sweep.
+ */
+export class ComputeLease implements ThreadShare {
+  readonly #signal: AbortSignal;
+  /** Threads held now. */
+  #held: number;
+  /** This lease's own requests among those waiting. */
+  #queued = 0;
+
+  constructor(held: number, signal: AbortSignal) {
+    this.#held = held;
+    this.#signal = signal;
+  }
+
+  contended(): boolean {
+    return waiting.length > this.#queued && this.#held > 0;
+  }
+
+  async handBack(): Promise<void> {
+    this.#held--;
+    giveThreadBack();
+    this.#queued++;
+    try {
+      await takeThread(this.#signal);
+    } finally {
+      this.#queued--;
+    }
+    this.#held++;
+  }
+
+  release(): void {
+    for (; this.#held > 0; this.#held--) giveThreadBack();
+  }
+}
+
+/**
  * Runs `work` on at least one of the compute threads and as many more of those free now as it
- * wants (a sweep spreads its points over them); they are given back when it ends.
+ * wants (a sweep spreads its points over them, handing them over between points while other
+ * backtests wait); they are given back when it ends.
  */
 export async function withComputeThreads<T>(
   wanted: number,
   signal: AbortSignal,
-  work: (threads: number) => Promise<T>,
+  work: (threads: number, lease: ComputeLease) => Promise<T>,
 ): Promise<T> {
   await takeThread(signal);
   const extra = Math.max(0, Math.min(freeThreads, wanted - 1));
   freeThreads -= extra;
+  const lease = new ComputeLease(1 + extra, signal);
   try {
-    return await work(1 + extra);
+    return await work(1 + extra, lease);
   } finally {
-    for (let i = 0; i <= extra; i++) giveThreadBack();
+    lease.release();
   }
 }
 

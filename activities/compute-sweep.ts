@@ -74,9 +74,10 @@ export function computeSweep(
     const kept = keptOf(points, options.finished);
     // A point that failed runs again: its thread may have died with the worker.
     const left = points.filter((point) => !kept.has(describePoint(point)));
-    return withComputeThreads(left.length, signal, async (threads) => {
+    return withComputeThreads(left.length, signal, async (threads, share) => {
       const outcomes = await runSweep(bars, settings, left, {
         threads,
+        share,
         signal,
         onProgress: (done) => onProgress(kept.size + done, points.length),
         onOutcome: (outcome) => {
@@ -95,12 +96,12 @@ export function computeSweep(
     });
   }
   const folds = walkForwardFolds(settings, { windows: request.walkForward + 1 });
-  return withComputeThreads(points.length, signal, async (threads) => {
+  return withComputeThreads(points.length, signal, async (threads, share) => {
     const report = await runWalkForward(
       bars,
       settings,
       { points, folds },
-      { threads, signal, metric, onProgress, finished: options.finishedFolds, onFold: options.onFoldFinished },
+      { threads, share, signal, metric, onProgress, finished: options.finishedFolds, onFold: options.onFoldFinished },
     );
     const best = report.folds.flatMap((fold) => (fold.best === null ? [] : [describePoint(fold.best)]));
     return { result: { walkForward: report }, runs: walkForwardRuns({ points, folds }), best };

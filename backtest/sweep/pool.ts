@@ -15,6 +15,19 @@ const WORKER_URL = new URL('./sweep-worker.ts', import.meta.url);
 export interface SweepPoolOptions {
   /** Worker threads; default os.availableParallelism(). */
   threads?: number;
+  /** The cores the threads run on, when other work shares them (the worker's backtests). */
+  share?: ThreadShare;
+}
+
+/**
+ * Cores a pool shares with other work: between two points, while others wait for a core, the
+ * pool hands one back and leaves one of its threads idle until it has the core again.
+ */
+export interface ThreadShare {
+  /** Whether other work waits for a core this pool holds. */
+  contended(): boolean;
+  /** Gives a core to the work waiting longest; resolves once this pool has one again. */
+  handBack(): Promise<void>;
 }
 
 export interface SweepRunHandlers {
@@ -54,6 +67,8 @@ export function createSweepPool(bars: BarColumns, options: SweepPoolOptions = {}
   const busy = new Map<Worker, number>();
   let active: ActiveRun | null = null;
   let closed = false;
+  /** Cores handed to other work, not yet back: as many threads stay idle. */
+  let handedBack = 0;
 
   function settle(outcome: PointOutcome): void {
     const run = active;
@@ -94,6 +109,7 @@ export function createSweepPool(bars: BarColumns, options: SweepPoolOptions = {}
       idle.push(worker);
       const point = active?.points[reply.index];
       if (point !== undefined) settle({ ...reply, point });
+      shareIfAsked();
       dispatch();
     });
     worker.on('messageerror', (error) => {
@@ -109,12 +125,28 @@ export function createSweepPool(bars: BarColumns, options: SweepPoolOptions = {}
     idle.push(worker);
   }
 
+  /** Between two points, a core handed to other work waiting for one; its thread idles till it is back. */
+  function shareIfAsked(): void {
+    const { share } = options;
+    if (share === undefined || closed || active === null || active.next >= active.points.length) return;
+    if (!share.contended()) return;
+    handedBack++;
+    share.handBack().then(
+      () => {
+        handedBack--;
+        dispatch();
+      },
+      // Only an abort rejects it, and the abort closes this pool: the core is not ours to run on.
+      () => undefined,
+    );
+  }
+
   /** Hands pending points to idle threads, starting threads as points need them (none after close). */
   function dispatch(): void {
     const run = active;
     if (run === null || closed) return;
     while (idle.length < run.points.length - run.next && idle.length + busy.size < threads) startWorker();
-    while (idle.length > 0 && run.next < run.points.length) {
+    while (idle.length > 0 && busy.size < threads - handedBack && run.next < run.points.length) {
       const worker = idle.pop()!;
       const index = run.next++;
       busy.set(worker, index);

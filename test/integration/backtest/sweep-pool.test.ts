@@ -163,4 +163,39 @@ describe('the sweep pool', () => {
       SLOW,
     );
   });
+
+  it(
+    'hands a core to other work between two points while it is asked to, idling a thread until the core is back',
+    async () => {
+      // Contended after the first point: the pool hands its one core back and runs nothing more
+      // until the other work gives it back (here, when the test says so).
+      let contended = true;
+      let giveBack = () => {};
+      const handedBack: number[] = [];
+      const progress: number[] = [];
+      const share = {
+        contended: () => contended,
+        handBack: () => {
+          handedBack.push(progress.length);
+          contended = false;
+          return new Promise<void>((resolve) => (giveBack = resolve));
+        },
+      };
+      const running = runSweep(bars, base, points, { threads: 1, share, onProgress: (done) => progress.push(done) });
+      const deadline = Date.now() + 60_000;
+      while (handedBack.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(handedBack).toEqual([1]);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // A point takes well under a second here: none ran while the core was away.
+      expect(progress).toEqual([1]);
+
+      giveBack();
+      const outcomes = await running;
+      expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(outcomes.map((outcome) => outcome.summary)).toEqual(
+        points.map((point) => runSweepPoint(bars, base, point)),
+      );
+    },
+    SLOW,
+  );
 });
