@@ -2,7 +2,12 @@
 // account, and the REST calls (post, get, poll to the end, count the rows) on a test API.
 import type { z } from 'zod';
 import type { backtestSchema } from '../../api/routes/backtest-schemas.ts';
+import type { SweepPoint } from '../../backtest/sweep/point.ts';
+import type { RankMetric } from '../../backtest/sweep/rank.ts';
+import { runSweepPoint } from '../../backtest/sweep/run-point.ts';
 import type { BacktestSettings } from '../../backtest/types.ts';
+import { walkForward, type WalkForwardFold } from '../../backtest/walk-forward.ts';
+import type { BarColumns } from '../../trading/bar-columns.ts';
 import { paperInstruments } from '../../brokers/paper/index.ts';
 import { riskSettingsSchema } from '../../trading/risk/index.ts';
 import { STRATEGY_NAMES, strategyParamsSchema } from '../../trading/strategies/index.ts';
@@ -15,6 +20,24 @@ export type BacktestDetail = z.output<typeof backtestSchema>;
 
 /** What the API's JSON carries of a value (no -0, no undefined). */
 export const asJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** A walk-forward computed directly, each point run in this thread: what a pool's or the worker's must equal. */
+export function directWalkForward(
+  bars: BarColumns,
+  settings: BacktestSettings,
+  grid: { folds: readonly WalkForwardFold[]; points: readonly SweepPoint[]; metric: RankMetric },
+) {
+  return walkForward({
+    ...grid,
+    runSweep: async (window, points) =>
+      points.map((point, index) => ({
+        index,
+        point,
+        summary: runSweepPoint(bars, { ...settings, ...window }, point),
+        error: null,
+      })),
+  });
+}
 
 /** The engine's settings for a request with every default, on paper gold (UTC epoch ms or ISO times). */
 export function defaultBacktestSettings(from: number | string, to: number | string, seed: number): BacktestSettings {

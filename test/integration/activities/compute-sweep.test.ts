@@ -8,10 +8,10 @@ import { describePoint } from '../../../backtest/sweep/point.ts';
 import { rankByMetric } from '../../../backtest/sweep/rank.ts';
 import { runSweepPoint } from '../../../backtest/sweep/run-point.ts';
 import type { SweepSummary } from '../../../backtest/sweep/summary.ts';
-import { walkForward, walkForwardFolds, type FoldReport } from '../../../backtest/walk-forward.ts';
+import { walkForwardFolds, type FoldReport } from '../../../backtest/walk-forward.ts';
 import { backtestRequestSchema } from '../../../bots/backtest-request.ts';
 import { syntheticBacktestBars } from '../../../bots/backtest-bars.ts';
-import { defaultBacktestSettings } from '../../support/backtests.ts';
+import { defaultBacktestSettings, directWalkForward } from '../../support/backtests.ts';
 
 const FROM = Date.UTC(2026, 2, 2);
 const TO = Date.UTC(2026, 2, 3);
@@ -89,18 +89,7 @@ describe('computeSweep with a walk-forward of 3 folds', () => {
   const folds = walkForwardFolds(settings, { windows: 4 });
 
   it('keeps the folds an earlier attempt finished without error, runs the rest, and judges all of them', async () => {
-    const direct = await walkForward({
-      folds,
-      points,
-      metric: 'netPnl',
-      runSweep: async (window, windowPoints) =>
-        windowPoints.map((point, index) => ({
-          index,
-          point,
-          summary: runSweepPoint(bars, { ...settings, ...window }, point),
-          error: null,
-        })),
-    });
+    const direct = await directWalkForward(bars, settings, { folds, points, metric: 'netPnl' });
     const [first, second, third] = direct.folds;
     // Marked so that a recomputed fold would show; the second failed in the earlier attempt.
     const earlier = { ...first!, inSampleMetric: -1e9 };

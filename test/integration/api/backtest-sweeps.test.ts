@@ -7,12 +7,18 @@ import type { SweepPoint } from '../../../backtest/sweep/point.ts';
 import { rankByMetric } from '../../../backtest/sweep/rank.ts';
 import { runSweepPoint } from '../../../backtest/sweep/run-point.ts';
 import type { BacktestSettings } from '../../../backtest/types.ts';
-import { walkForward, walkForwardFolds } from '../../../backtest/walk-forward.ts';
+import { walkForwardFolds } from '../../../backtest/walk-forward.ts';
 import { MINUTE_MS } from '../../../brokers/feeds/feed.ts';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { barColumnsOf } from '../../../trading/bar-columns.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
-import { asJson, backtestCalls, defaultBacktestSettings, type BacktestDetail } from '../../support/backtests.ts';
+import {
+  asJson,
+  backtestCalls,
+  defaultBacktestSettings,
+  directWalkForward,
+  type BacktestDetail,
+} from '../../support/backtests.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 
 const SEED = 42;
@@ -144,18 +150,8 @@ describe('a walk-forward', () => {
     const settings = defaultSettings(FROM, TO);
     const bars = barsFor(settings);
     const points: SweepPoint[] = sweepGrid(SPECS, settings);
-    const report = await walkForward({
-      folds: walkForwardFolds(settings, { windows: 2 }),
-      points,
-      metric: 'profitFactor',
-      runSweep: async (window, windowPoints) =>
-        windowPoints.map((point, index) => ({
-          index,
-          point,
-          summary: runSweepPoint(bars, { ...settings, ...window }, point),
-          error: null,
-        })),
-    });
+    const folds = walkForwardFolds(settings, { windows: 2 });
+    const report = await directWalkForward(bars, settings, { folds, points, metric: 'profitFactor' });
     expect(detail).toMatchObject({
       kind: 'walk_forward',
       status: 'completed',
