@@ -63,7 +63,9 @@ function giveThreadBack(): void {
  * one-off backtest waits for a point to finish rather than for the whole sweep.
  */
 export class ComputeLease implements ThreadShare {
+  /** The activity's signal, and the lease's end: a request still waiting then is withdrawn. */
   readonly #signal: AbortSignal;
+  readonly #ended = new AbortController();
   /** Threads held now. */
   #held: number;
   /** This lease's own requests among those waiting. */
@@ -71,7 +73,7 @@ export class ComputeLease implements ThreadShare {
 
   constructor(held: number, signal: AbortSignal) {
     this.#held = held;
-    this.#signal = signal;
+    this.#signal = AbortSignal.any([signal, this.#ended.signal]);
   }
 
   contended(): boolean {
@@ -90,7 +92,9 @@ export class ComputeLease implements ThreadShare {
     this.#held++;
   }
 
+  /** Gives back every thread held, and withdraws any request to get one back (handBack rejects). */
   release(): void {
+    this.#ended.abort(new Error('the computation holding this lease ended'));
     for (; this.#held > 0; this.#held--) giveThreadBack();
   }
 }
