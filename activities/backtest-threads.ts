@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ThreadShare } from '../backtest/sweep/pool.ts';
 import type { BacktestResult } from '../backtest/types.ts';
+import type { ComputeThreadCounts } from '../infra/metrics.ts';
 import type { BarColumns } from '../trading/bar-columns.ts';
 import type { BacktestThreadData, BacktestThreadMessage } from './backtest-thread-messages.ts';
 
@@ -28,8 +29,14 @@ export interface ThreadRunOptions {
   signal: AbortSignal;
 }
 
-let freeThreads = Math.max(1, availableParallelism() - 1);
+const COMPUTE_THREADS = Math.max(1, availableParallelism() - 1);
+let freeThreads = COMPUTE_THREADS;
 const waiting: Array<() => void> = [];
+
+/** What the compute threads are doing now, for the worker's metrics. */
+export function computeThreadCounts(): ComputeThreadCounts {
+  return { busy: COMPUTE_THREADS - freeThreads, free: freeThreads, waiting: waiting.length };
+}
 
 function takeThread(signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();

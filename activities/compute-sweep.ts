@@ -47,6 +47,8 @@ export interface SweepComputeOptions {
   finishedFolds: readonly FoldReport[];
   /** Each fold a walk-forward finishes, as it does. */
   onFoldFinished: (report: FoldReport) => void;
+  /** The bars each point replayed, as it finishes. */
+  onReplayed: (bars: number) => void;
 }
 
 /** The summaries an earlier attempt finished, by point, of the points of this grid. */
@@ -81,7 +83,9 @@ export function computeSweep(
         signal,
         onProgress: (done) => onProgress(kept.size + done, points.length),
         onOutcome: (outcome) => {
-          if (outcome.summary !== null) options.onFinished(outcome.summary);
+          if (outcome.summary === null) return;
+          options.onFinished(outcome.summary);
+          options.onReplayed(outcome.summary.bars);
         },
       });
       const ran = new Map(outcomes.map((outcome) => [describePoint(outcome.point), outcome]));
@@ -101,7 +105,16 @@ export function computeSweep(
       bars,
       settings,
       { points, folds },
-      { threads, share, signal, metric, onProgress, finished: options.finishedFolds, onFold: options.onFoldFinished },
+      {
+        threads,
+        share,
+        signal,
+        metric,
+        onProgress,
+        finished: options.finishedFolds,
+        onFold: options.onFoldFinished,
+        onOutcome: (outcome) => options.onReplayed(outcome.summary?.bars ?? 0),
+      },
     );
     const best = report.folds.flatMap((fold) => (fold.best === null ? [] : [describePoint(fold.best)]));
     return { result: { walkForward: report }, runs: walkForwardRuns({ points, folds }), best };

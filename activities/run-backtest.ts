@@ -5,7 +5,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { longestLookback } from '../backtest/sweep/lookback.ts';
 import type { BacktestResult, BacktestSettings } from '../backtest/types.ts';
-import { backtestRequestSchema, type BacktestRequest } from '../bots/backtest-request.ts';
+import { backtestKind, backtestRequestSchema, type BacktestRequest } from '../bots/backtest-request.ts';
 import { BacktestRecords } from '../db/backtests.ts';
 import type { BacktestSummary, IBacktest } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
@@ -89,6 +89,8 @@ export function runBacktestJobActivity(deps: ActivityDeps) {
     const records = new BacktestRecords(deps.orm.em);
     const row = await records.findWith(backtestId, 'sweepRanking');
     const request = requestOf(backtestId, row);
+    const kind = backtestKind(request);
+    const started = performance.now();
     const context = Context.current();
     const resume = new SweepResume(row, request.rankBy);
     // Bars for one backtest, points for a sweep (a walk-forward's in- and out-of-sample runs).
@@ -97,7 +99,17 @@ export function runBacktestJobActivity(deps: ActivityDeps) {
       if (progress.unit === 'bars') return records.progress(backtestId, progress.done, progress.total);
       return records.sweepProgress(backtestId, progress.done, progress.total, resume.unwritten());
     };
-    const onProgress = (done: number, total: number) => Object.assign(progress, { done, total });
+    let barsCounted = 0;
+    const onProgress = (done: number, total: number) => {
+      Object.assign(progress, { done, total });
+      if (progress.unit !== 'bars' || done <= barsCounted) return;
+      deps.metrics.backtestBars.inc({ kind }, done - barsCounted);
+      barsCounted = done;
+    };
+    const countCompleted = () => {
+      deps.metrics.backtests.inc({ kind, outcome: 'completed' });
+      deps.metrics.backtestDuration.observe({ kind }, (performance.now() - started) / 1000);
+    };
     // Heartbeats go on from here to the end: loading a year of bars, waiting for a thread, computing.
     const beat = setInterval(() => {
       context.heartbeat(progress);
@@ -130,8 +142,10 @@ export function runBacktestJobActivity(deps: ActivityDeps) {
           onFinished: (summary) => resume.points.push(summary),
           finishedFolds: [...resume.folds],
           onFoldFinished: (report) => resume.folds.push(report),
+          onReplayed: (replayed) => deps.metrics.backtestBars.inc({ kind }, replayed),
         });
         await records.sweepCompleted(backtestId, sweep.runs, sweep.result);
+        countCompleted();
         return { backtestId, bars: bars.traded, runs: sweep.runs, best: sweep.best };
       }
       progress.total = bars.traded;
@@ -144,6 +158,7 @@ export function runBacktestJobActivity(deps: ActivityDeps) {
         trades: result.trades,
         reportHtml,
       });
+      countCompleted();
       return {
         backtestId,
         bars: result.bars,
@@ -158,7 +173,12 @@ export function runBacktestJobActivity(deps: ActivityDeps) {
 }
 
 export function recordBacktestFailureActivity(deps: ActivityDeps) {
-  return async ({ backtestId, error }: BacktestFailure): Promise<void> => {
-    await new BacktestRecords(deps.orm.em).failed(backtestId, error);
+  return async ({ backtestId, error, cancelled }: BacktestFailure): Promise<void> => {
+    const records = new BacktestRecords(deps.orm.em);
+    // Counted when it marks the row: a retry of this activity, or a row that ended first, is not.
+    if (!(await records.failed(backtestId, error))) return;
+    const stored = ((await records.find(backtestId))?.request ?? {}) as Partial<BacktestRequest>;
+    const kind = backtestKind({ sweep: stored.sweep ?? null, walkForward: stored.walkForward ?? null });
+    deps.metrics.backtests.inc({ kind, outcome: cancelled === true ? 'cancelled' : 'failed' });
   };
 }

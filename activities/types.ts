@@ -115,6 +115,8 @@ export interface BacktestJob {
 
 export interface BacktestFailure extends BacktestJob {
   error: string;
+  /** Stopped by a cancel (absent from runs of an earlier build: counted as failed). */
+  cancelled?: boolean;
 }
 
 /** A completed backtest's headline, for the Web UI; GET /backtests/:id has the rest. */

@@ -17,12 +17,45 @@ export interface EngineMetrics {
   openPositions: Gauge<'bot'>;
   unrealizedPnl: Gauge<'bot'>;
   killSwitchTrips: Counter<'bot'>;
+  /** Backtests, sweeps and walk-forwards the worker ended, by kind and how they ended. */
+  backtests: Counter<'kind' | 'outcome'>;
+  /** How long a completed one computed (its activity's attempt, from its start). */
+  backtestDuration: Histogram<'kind'>;
+  /** Bars replayed, counted as they go (a sweep's every point): its rate is the backtester's throughput. */
+  backtestBars: Counter<'kind'>;
+  /** Read from `sources.computeThreads` at each scrape. */
+  computeThreads: Gauge<'state'>;
 }
 
-export function createEngineMetrics(registry = new Registry()): EngineMetrics {
+/** The worker's compute threads for backtests, read at each scrape. */
+export interface ComputeThreadCounts {
+  busy: number;
+  free: number;
+  /** Backtests (or a sweep wanting its thread back) waiting for one. */
+  waiting: number;
+}
+
+export interface EngineMetricSources {
+  computeThreads?: () => ComputeThreadCounts;
+}
+
+export function createEngineMetrics(registry = new Registry(), sources: EngineMetricSources = {}): EngineMetrics {
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const { computeThreads } = sources;
+  const computeThreadsGauge = new Gauge({
+    name: 'backtest_compute_threads',
+    help: "The worker's compute threads for backtests: busy, free, and backtests waiting for one",
+    labelNames: ['state'],
+    registers,
+    collect() {
+      if (computeThreads === undefined) return;
+      const counts = computeThreads();
+      for (const state of ['busy', 'free', 'waiting'] as const) this.set({ state }, counts[state]);
+    },
+  });
   return {
+    computeThreads: computeThreadsGauge,
     registry,
     signalsIngested: new Counter({
       name: 'signals_ingested_total',
@@ -77,6 +110,25 @@ export function createEngineMetrics(registry = new Registry()): EngineMetrics {
       name: 'kill_switch_trips_total',
       help: 'Automatic kill-switch trips, by bot',
       labelNames: ['bot'],
+      registers,
+    }),
+    backtests: new Counter({
+      name: 'backtests_total',
+      help: 'Backtests ended, by kind (backtest, sweep, walk_forward) and outcome (completed, failed, cancelled)',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    }),
+    backtestDuration: new Histogram({
+      name: 'backtest_duration_seconds',
+      help: 'How long a completed backtest, sweep or walk-forward computed, by kind',
+      labelNames: ['kind'],
+      buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600],
+      registers,
+    }),
+    backtestBars: new Counter({
+      name: 'backtest_bars_total',
+      help: "Bars replayed by backtests, counted as they go (every sweep point's), by kind",
+      labelNames: ['kind'],
       registers,
     }),
   };

@@ -11,6 +11,7 @@ import { exitOnStartupError, StartupError } from '../infra/startup-error.ts';
 import { connectWorkerTemporal } from '../infra/worker-connection.ts';
 import { engineBrokerDirectory } from '../bots/broker-directory.ts';
 import { forgetStartupReconciliations, liveAccountsTrading } from '../bots/broker-readiness.ts';
+import { computeThreadCounts } from '../activities/backtest-threads.ts';
 import { createWorker } from './create-worker.ts';
 import { sdkLogger } from './sdk-logger.ts';
 
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
       metrics: { prometheus: { bindAddress: `${config.WORKER_METRICS_HOST}:${config.TEMPORAL_SDK_METRICS_PORT}` } },
     },
   });
-  const metrics = createEngineMetrics();
+  const metrics = createEngineMetrics(undefined, { computeThreads: computeThreadCounts });
   const metricsServer = await serveMetrics(
     metrics.registry,
     config.WORKER_METRICS_HOST,

@@ -104,7 +104,7 @@ export async function backtest(input: BacktestJob): Promise<BacktestOutcome> {
     const cancelled = cancelledBecause !== null && isCancellation(error);
     const reason = cancelled ? `cancelled: ${cancelledBecause}` : reasonOf(error);
     // Recorded even when the workflow was cancelled: the row must not stay running.
-    await CancellationScope.nonCancellable(() => recordBacktestFailure({ ...input, error: reason }));
+    await CancellationScope.nonCancellable(() => recordBacktestFailure({ ...input, error: reason, cancelled }));
     ended = cancelled ? 'cancelled' : 'failed';
     await answered();
     // The Web UI shows the run failed with the caller's reason, not an SDK cancellation.

@@ -13,6 +13,7 @@ import {
 import type { SweepPoint } from './point.ts';
 import { withSweepPool, type SweepAbortOption, type SweepPoolOptions } from './pool.ts';
 import type { RankMetric } from './rank.ts';
+import type { PointOutcome } from './summary.ts';
 
 export interface WalkForwardGrid {
   points: readonly SweepPoint[];
@@ -30,6 +31,8 @@ export interface WalkForwardRunOptions {
   /** Folds an earlier run of this grid finished: kept, not run again (see walkForward). */
   finished?: readonly FoldReport[];
   onFold?: (report: FoldReport) => void;
+  /** Each backtest's outcome, in sample or out, as it arrives. */
+  onOutcome?: (outcome: PointOutcome) => void;
 }
 
 export function runWalkForward(
@@ -51,6 +54,7 @@ export function runWalkForward(
       runSweep: async (window: TimeWindow, points) => {
         const outcomes = await pool.run({ ...settings, from: window.from, to: window.to }, points, {
           onProgress: (done) => options.onProgress?.(finished + done, total),
+          onOutcome: options.onOutcome,
         });
         finished += points.length;
         return outcomes;

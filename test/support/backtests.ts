@@ -101,3 +101,21 @@ export function backtestCalls(servers: () => { api: TestApi; engine: TestEngine 
 
   return { post, get, rowCount, finished };
 }
+
+/** A series of the test worker's metrics by its labels (a histogram's `count`), 0 before it first moves. */
+export async function workerMetric(
+  engine: Pick<TestEngine, 'deps'>,
+  name: string,
+  labels: Record<string, string>,
+  part?: 'count',
+): Promise<number> {
+  const { values } = await engine.deps.metrics.registry.getSingleMetric(name)!.get();
+  const series = part === 'count' ? `${name}_count` : name;
+  const found = values.find(
+    (value) =>
+      // A histogram's values name their series (_bucket, _sum, _count); the type omits it.
+      ((value as { metricName?: string }).metricName ?? name) === series &&
+      Object.entries(labels).every(([label, wanted]) => value.labels[label] === wanted),
+  );
+  return found?.value ?? 0;
+}

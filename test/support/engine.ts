@@ -8,6 +8,7 @@ import { BotService, type NewBot } from '../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../brokers/symbol-catalog.ts';
 import type { IBot } from '../../db/entities/index.ts';
 import { createLogger } from '../../infra/logger.ts';
+import { computeThreadCounts } from '../../activities/backtest-threads.ts';
 import { createEngineMetrics } from '../../infra/metrics.ts';
 import type { TemporalConnections } from '../../infra/startup.ts';
 import { engineBrokerDirectory } from '../../bots/broker-directory.ts';
@@ -78,7 +79,7 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     brokerFor,
     schedules,
     logger: createLogger('warn', 'test-worker'),
-    metrics: createEngineMetrics(),
+    metrics: createEngineMetrics(undefined, { computeThreads: computeThreadCounts }),
     now,
   };
   const connection = await connectTestWorkerTemporal();

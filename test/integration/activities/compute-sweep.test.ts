@@ -44,6 +44,7 @@ function compute(finished: SweepSummary[], finishedFolds: FoldReport[] = [], wal
   const ran: string[] = [];
   const foldsRan: FoldReport[] = [];
   const progress: Array<[number, number]> = [];
+  const replayed: number[] = [];
   const computed = computeSweep(bars, settings, { ...request, walkForward: walkForwardFolds }, points, {
     signal: new AbortController().signal,
     onProgress: (done, total) => progress.push([done, total]),
@@ -51,17 +52,19 @@ function compute(finished: SweepSummary[], finishedFolds: FoldReport[] = [], wal
     onFinished: (summary) => ran.push(describePoint(summary.point)),
     finishedFolds,
     onFoldFinished: (report) => foldsRan.push(report),
+    onReplayed: (bars) => replayed.push(bars),
   });
-  return { computed, ran, foldsRan, progress };
+  return { computed, ran, foldsRan, progress, replayed };
 }
 
 describe('computeSweep', () => {
   const direct = points.map((point) => runSweepPoint(bars, settings, point));
 
   it('runs every point and ranks them as the points run directly rank', async () => {
-    const { computed, ran, progress } = compute([]);
+    const { computed, ran, progress, replayed } = compute([]);
     const { result, runs, best } = await computed;
     expect(ran.sort()).toEqual(points.map(describePoint).sort());
+    expect(replayed.sort()).toEqual(direct.map((summary) => summary.bars).sort());
     expect(progress.at(-1)).toEqual([4, 4]);
     expect(result).toEqual({ ranking: { ranked: rankByMetric(direct, 'netPnl'), failed: [] } });
     expect({ runs, best }).toEqual({ runs: 4, best: [describePoint(rankByMetric(direct, 'netPnl')[0]!.point)] });
@@ -75,9 +78,11 @@ describe('computeSweep', () => {
       overall: { ...summary.overall, netPnl: -1e9 },
     }));
     const stale = { ...direct[1]!, point: { 'pin_bar.maxBodyRatio': 0.9, 'risk.decisionMinScore': 0.3 } };
-    const { computed, ran, progress } = compute([...earlier, stale]);
+    const { computed, ran, progress, replayed } = compute([...earlier, stale]);
     const { result } = await computed;
     expect(ran.sort()).toEqual([points[1]!, points[3]!].map(describePoint).sort());
+    // Only the points run now replayed bars.
+    expect(replayed).toEqual([direct[1]!.bars, direct[3]!.bars]);
     expect(progress.at(-1)).toEqual([4, 4]);
     expect(result).toEqual({
       ranking: { ranked: rankByMetric([earlier[0]!, direct[1]!, earlier[1]!, direct[3]!], 'netPnl'), failed: [] },
@@ -94,8 +99,11 @@ describe('computeSweep with a walk-forward of 3 folds', () => {
     // Marked so that a recomputed fold would show; the second failed in the earlier attempt.
     const earlier = { ...first!, inSampleMetric: -1e9 };
     const failed = { ...second!, best: null, inSample: null, outOfSample: null, error: 'out of sample: thread died' };
-    const { computed, foldsRan, progress } = compute([], [earlier, failed], 3);
+    const { computed, foldsRan, progress, replayed } = compute([], [earlier, failed], 3);
     const { result, runs } = await computed;
+    // The folds run now: every point in sample, the best out of sample.
+    const foldBars = (fold: FoldReport) => points.length * fold.inSample!.bars + fold.outOfSample!.bars;
+    expect(replayed.reduce((sum, bars) => sum + bars, 0)).toBe(foldBars(second!) + foldBars(third!));
 
     expect(foldsRan).toEqual([second, third]);
     // Counted from the kept fold's 5 runs: the first point run makes 6.

@@ -17,6 +17,7 @@ import {
   backtestCalls,
   defaultBacktestSettings,
   directWalkForward,
+  workerMetric,
   type BacktestDetail,
 } from '../../support/backtests.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
@@ -43,6 +44,9 @@ afterAll(async () => {
 const { post, get, rowCount, finished } = backtestCalls(() => ({ api, engine }));
 
 const defaultSettings = (from: string, to: string) => defaultBacktestSettings(from, to, SEED);
+
+const metric = (name: string, labels: Record<string, string>, part?: 'count') =>
+  workerMetric(engine, name, labels, part);
 
 /** The bars the worker loads: the lookback before the period (the swept values keep it), the period, the next bar. */
 function barsFor(settings: BacktestSettings) {
@@ -129,6 +133,15 @@ describe('a sweep', () => {
     expect(single.items.map((item) => item.id)).not.toContain(id);
     const outcome = await engine.temporal.client.workflow.getHandle(detail.workflowId).result();
     expect(outcome).toEqual({ backtestId: id, bars: 2880, runs: 4, best: [expect.any(String)] });
+  });
+
+  it("counts in the worker's metrics: the sweep completed, every point's bars replayed, the threads free again", async () => {
+    expect(await metric('backtests_total', { kind: 'sweep', outcome: 'completed' })).toBeGreaterThanOrEqual(1);
+    expect(await metric('backtest_bars_total', { kind: 'sweep' })).toBeGreaterThanOrEqual(4 * 2880);
+    expect(await metric('backtest_duration_seconds', { kind: 'sweep' }, 'count')).toBeGreaterThanOrEqual(1);
+    expect(await metric('backtest_compute_threads', { state: 'busy' })).toBe(0);
+    expect(await metric('backtest_compute_threads', { state: 'waiting' })).toBe(0);
+    expect(await metric('backtest_compute_threads', { state: 'free' })).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -264,6 +277,7 @@ describe('a backtest submitted during a long sweep', () => {
 describe('cancelling', () => {
   it('stops a running sweep, frees its compute thread, and says who cancelled it and why', async () => {
     const { id, workflowId } = await longSweep();
+    const cancelledBefore = await metric('backtests_total', { kind: 'sweep', outcome: 'cancelled' });
     // The answer waits for the run to stop: the backtest it carries has failed already.
     const answer = await cancel(id, 'wrong grid');
     expect(answer.statusCode).toBe(200);
@@ -274,6 +288,7 @@ describe('cancelling', () => {
       cause: { message: expect.stringMatching(/^cancelled: wrong grid/) },
     });
     expect((await cancel(id, 'wrong grid')).statusCode).toBe(409);
+    expect(await metric('backtests_total', { kind: 'sweep', outcome: 'cancelled' })).toBe(cancelledBefore + 1);
 
     // The sweep's threads ended with it (the 200 came once they had): a short backtest runs at once.
     const started = Date.now();

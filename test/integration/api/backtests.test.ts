@@ -17,7 +17,13 @@ import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import { riskSettingsSchema } from '../../../trading/risk/index.ts';
 import { startTestApi, TEST_WEB_UI, type TestApi } from '../../support/api.ts';
-import { asJson, backtestCalls, defaultBacktestSettings, type BacktestDetail } from '../../support/backtests.ts';
+import {
+  asJson,
+  backtestCalls,
+  defaultBacktestSettings,
+  workerMetric,
+  type BacktestDetail,
+} from '../../support/backtests.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { uniqueTaskQueue } from '../../support/temporal.ts';
 
@@ -94,6 +100,17 @@ describe('POST /backtests, then GET /backtests/:id', () => {
     expect(response.headers.location).toBe(`/backtests/${id}`);
     detail = await finished(id);
     direct = directRun(defaultSettings(FROM, TO));
+  });
+
+  it("counts it in the worker's metrics: completed, its bars replayed, how long it took", async () => {
+    // Each backtest of this file counts too: at least this one's.
+    expect(
+      await workerMetric(engine, 'backtests_total', { kind: 'backtest', outcome: 'completed' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(await workerMetric(engine, 'backtest_bars_total', { kind: 'backtest' })).toBeGreaterThanOrEqual(direct.bars);
+    expect(
+      await workerMetric(engine, 'backtest_duration_seconds', { kind: 'backtest' }, 'count'),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('runs it to completion with the defaults filled in and the paper account instrument', () => {
@@ -236,10 +253,14 @@ describe('a backtest that cannot run', () => {
       spread: 10,
     }));
     await storeBars(engine.db.orm, broken, { symbol: 'EURUSDm', source: 'backtests.test' });
+    const failedBefore = await workerMetric(engine, 'backtests_total', { kind: 'backtest', outcome: 'failed' });
     const response = await post({ symbol: 'EURUSDm', from: '2026-05-04T10:00:00Z', to: '2026-05-04T10:03:00Z' });
     expect(response.statusCode).toBe(202);
     const detail = await finished(response.json().id);
     expect(detail).toMatchObject({ status: 'failed', result: null, error: expect.stringMatching(/invalid bars/) });
+    expect(await workerMetric(engine, 'backtests_total', { kind: 'backtest', outcome: 'failed' })).toBe(
+      failedBefore + 1,
+    );
     const report = await api.app.inject({ method: 'GET', url: `/backtests/${detail.id}/report`, headers: api.read });
     expect(report.statusCode).toBe(409);
     expect(report.json()).toMatchObject({ status: 409, detail: expect.stringContaining('invalid bars') });
