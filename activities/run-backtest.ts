@@ -106,6 +106,7 @@ export function runBacktestJobActivity(deps: ActivityDeps) {
       deps.metrics.backtestBars.inc({ kind }, done - barsCounted);
       barsCounted = done;
     };
+    // Counted when it marks the row, as a failure is.
     const countCompleted = () => {
       deps.metrics.backtests.inc({ kind, outcome: 'completed' });
       deps.metrics.backtestDuration.observe({ kind }, (performance.now() - started) / 1000);
@@ -144,21 +145,20 @@ export function runBacktestJobActivity(deps: ActivityDeps) {
           onFoldFinished: (report) => resume.folds.push(report),
           onReplayed: (replayed) => deps.metrics.backtestBars.inc({ kind }, replayed),
         });
-        await records.sweepCompleted(backtestId, sweep.runs, sweep.result);
-        countCompleted();
+        if (await records.sweepCompleted(backtestId, sweep.runs, sweep.result)) countCompleted();
         return { backtestId, bars: bars.traded, runs: sweep.runs, best: sweep.best };
       }
       progress.total = bars.traded;
       const { result, reportHtml } = await computed(
         computeInThread({ bars: bars.columns, settings }, { onProgress, signal: context.cancellationSignal }),
       );
-      await records.completed(backtestId, {
+      const stored = await records.completed(backtestId, {
         barsTotal: result.bars,
         summary: summaryOf(result),
         trades: result.trades,
         reportHtml,
       });
-      countCompleted();
+      if (stored) countCompleted();
       return {
         backtestId,
         bars: result.bars,

@@ -95,8 +95,9 @@ export class BacktestRecords {
     await this.#updateRunning(id, { points_done: pointsDone, points_total: pointsTotal, ...kept });
   }
 
-  async sweepCompleted(id: number, pointsTotal: number, result: CompletedSweep): Promise<void> {
-    await this.#updateRunning(id, {
+  /** Completed, unless it ended meanwhile (a cancel, say): true when it marked the row. */
+  sweepCompleted(id: number, pointsTotal: number, result: CompletedSweep): Promise<boolean> {
+    return this.#updateRunning(id, {
       status: 'completed',
       points_done: pointsTotal,
       points_total: pointsTotal,
@@ -105,8 +106,9 @@ export class BacktestRecords {
     });
   }
 
-  async completed(id: number, result: CompletedBacktest): Promise<void> {
-    await this.#updateRunning(id, {
+  /** Completed, unless it ended meanwhile (a cancel, say): true when it marked the row. */
+  completed(id: number, result: CompletedBacktest): Promise<boolean> {
+    return this.#updateRunning(id, {
       status: 'completed',
       bars_done: result.barsTotal,
       bars_total: result.barsTotal,
@@ -123,15 +125,16 @@ export class BacktestRecords {
    * characters) and its trades took well over 100 MB of the worker's 192 MB heap doing so, and
    * crashed it. Column names as in the table; JSON columns as JSON text.
    */
-  async #updateRunning(id: number, columns: Record<string, unknown>): Promise<void> {
-    await this.em
+  async #updateRunning(id: number, columns: Record<string, unknown>): Promise<boolean> {
+    const { numUpdatedRows } = await this.em
       .fork()
       .getKysely<{ backtest: Record<string, unknown> }>()
       .updateTable('backtest')
       .set(columns)
       .where('id', '=', id)
       .where('status', '=', 'running')
-      .execute();
+      .executeTakeFirst();
+    return numUpdatedRows > 0n;
   }
 
   /**
