@@ -136,7 +136,7 @@ export function createSweepPool(bars: BarColumns, options: SweepPoolOptions = {}
         handedBack--;
         dispatch();
       },
-      // Only an abort rejects it, and the abort closes this pool: the core is not ours to run on.
+      // Only an abort or the end of the work rejects it, and either closes this pool: nothing to run.
       () => undefined,
     );
   }
