@@ -29,6 +29,17 @@ function holder(wanted: number) {
   };
 }
 
+/** How many threads a holder wanting them all gets at once (none: it is left waiting). */
+async function threadsFree(): Promise<number> {
+  const probe = holder(64);
+  await turn();
+  const { threads } = probe;
+  if (threads === 0) return 0;
+  probe.end();
+  await probe.done;
+  return threads;
+}
+
 it('hands a thread to the backtest waiting, and is contended only while someone else waits', async () => {
   const sweep = holder(64);
   await turn();
@@ -51,11 +62,7 @@ it('hands a thread to the backtest waiting, and is contended only while someone 
   await back;
   sweep.end();
   await sweep.done;
-  const again = holder(64);
-  await turn();
-  expect(again.threads).toBe(COMPUTE_THREADS);
-  again.end();
-  await again.done;
+  expect(await threadsFree()).toBe(COMPUTE_THREADS);
 });
 
 it('withdraws a request to get a thread back when its holder ends first, leaving every thread free', async () => {
@@ -74,9 +81,5 @@ it('withdraws a request to get a thread back when its holder ends first, leaving
   await backtest.done;
 
   // The thread the backtest gives back is free, not taken by the ended sweep's request.
-  const again = holder(64);
-  await turn();
-  expect(again.threads).toBe(COMPUTE_THREADS);
-  again.end();
-  await again.done;
+  expect(await threadsFree()).toBe(COMPUTE_THREADS);
 });
