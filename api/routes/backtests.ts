@@ -1,6 +1,6 @@
 // /backtests: ask for one (it runs as a Temporal workflow on the worker, durable and visible in the
 // Web UI), follow it, read its statistics, its HTML report and its trades; list them.
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { sweepCsv, sweptPaths } from '../../backtest/sweep/ranking.ts';
@@ -33,6 +33,22 @@ const REPORT_POLICY =
 
 /** Unfinished backtests of a listed page whose runs are asked about at once. */
 const SETTLE_BATCH = 8;
+
+/** A CSV download of one backtest: the text, or why not (no such backtest, not completed). */
+const csvSchema = (summary: string) => ({
+  summary,
+  tags,
+  params: backtestIdParams,
+  produces: ['text/csv'],
+  response: { 200: z.string().describe('text/csv, a header row first'), ...problems(400, 401, 404, 409) },
+});
+
+function sendCsv(reply: FastifyReply, filename: string, text: string) {
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="${filename}"`)
+    .send(text);
+}
 
 export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const backtests = new BacktestService(deps.orm.em, deps.backtests, deps.symbols);
@@ -176,44 +192,26 @@ export function backtestRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
 
     app.get(
       '/backtests/:id/trades.csv',
-      {
-        schema: {
-          summary: "A completed backtest's trades as CSV, oldest first (409 before)",
-          tags,
-          params: backtestIdParams,
-          produces: ['text/csv'],
-          response: { 200: z.string().describe('text/csv, a header row first'), ...problems(400, 401, 404, 409) },
-        },
-      },
+      { schema: csvSchema("A completed backtest's trades as CSV, oldest first (409 before)") },
       async ({ params, log }, reply) => {
         const row = await found(params.id, log, 'trades');
         requireCompleted(row, 'backtest', 'trades');
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="backtest-${row.id}-trades.csv"`)
-          .send(tradesCsv(row.trades ?? []));
+        return sendCsv(reply, `backtest-${row.id}-trades.csv`, tradesCsv(row.trades ?? []));
       },
     );
 
     app.get(
       '/backtests/:id/points.csv',
       {
-        schema: {
-          summary: "A completed sweep's points as CSV: ranked ones first, failed ones after with why (409 before)",
-          tags,
-          params: backtestIdParams,
-          produces: ['text/csv'],
-          response: { 200: z.string().describe('text/csv, a header row first'), ...problems(400, 401, 404, 409) },
-        },
+        schema: csvSchema(
+          "A completed sweep's points as CSV: ranked ones first, failed ones after with why (409 before)",
+        ),
       },
       async ({ params, log }, reply) => {
         const row = await found(params.id, log, 'sweepRanking');
         requireCompleted(row, 'sweep', 'points');
         const ranking = row.sweepRanking ?? { ranked: [], failed: [] };
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="backtest-${row.id}-points.csv"`)
-          .send(sweepCsv(ranking, sweptPaths(ranking)));
+        return sendCsv(reply, `backtest-${row.id}-points.csv`, sweepCsv(ranking, sweptPaths(ranking)));
       },
     );
 

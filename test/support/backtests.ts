@@ -12,8 +12,8 @@ import { paperInstruments } from '../../brokers/paper/index.ts';
 import { riskSettingsSchema } from '../../trading/risk/index.ts';
 import { STRATEGY_NAMES, strategyParamsSchema } from '../../trading/strategies/index.ts';
 import { lookbackFor } from '../../trading/strategies/lookback.ts';
-import type { TestApi } from './api.ts';
-import type { TestEngine } from './engine.ts';
+import { startTestApi, type TestApi } from './api.ts';
+import { startTestEngine, type TestEngine } from './engine.ts';
 
 /** GET /backtests/:id as JSON. */
 export type BacktestDetail = z.output<typeof backtestSchema>;
@@ -118,4 +118,20 @@ export async function workerMetric(
       Object.entries(labels).every(([label, wanted]) => value.labels[label] === wanted),
   );
   return found?.value ?? 0;
+}
+
+/** The engine (a worker on the run's dev server, a database of its own) and the API over it, as the backtest tests run them. */
+export async function startBacktestStack(feedSeed: number): Promise<{ engine: TestEngine; api: TestApi }> {
+  const engine = await startTestEngine({ feedSeed, schedulesTo: 'nowhere' });
+  try {
+    return { engine, api: await startTestApi({ db: engine.db, workerQueue: engine.taskQueue }) };
+  } catch (error) {
+    await engine.stop();
+    throw error;
+  }
+}
+
+export async function stopBacktestStack(stack: { engine?: TestEngine; api?: TestApi }): Promise<void> {
+  await stack.api?.stop();
+  await stack.engine?.stop();
 }

@@ -11,16 +11,18 @@ import { walkForwardFolds } from '../../../backtest/walk-forward.ts';
 import { MINUTE_MS } from '../../../brokers/feeds/feed.ts';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { barColumnsOf } from '../../../trading/bar-columns.ts';
-import { startTestApi, type TestApi } from '../../support/api.ts';
+import type { TestApi } from '../../support/api.ts';
 import {
   asJson,
   backtestCalls,
   defaultBacktestSettings,
   directWalkForward,
+  startBacktestStack,
+  stopBacktestStack,
   workerMetric,
   type BacktestDetail,
 } from '../../support/backtests.ts';
-import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+import type { TestEngine } from '../../support/engine.ts';
 
 const SEED = 42;
 const FROM = '2026-03-02T00:00:00.000Z';
@@ -32,14 +34,10 @@ let engine: TestEngine;
 let api: TestApi;
 
 beforeAll(async () => {
-  engine = await startTestEngine({ feedSeed: SEED, schedulesTo: 'nowhere' });
-  api = await startTestApi({ db: engine.db, workerQueue: engine.taskQueue });
+  ({ engine, api } = await startBacktestStack(SEED));
 });
 
-afterAll(async () => {
-  await api?.stop();
-  await engine?.stop();
-});
+afterAll(() => stopBacktestStack({ engine, api }));
 
 const { post, get, rowCount, finished } = backtestCalls(() => ({ api, engine }));
 

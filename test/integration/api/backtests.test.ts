@@ -21,10 +21,12 @@ import {
   asJson,
   backtestCalls,
   defaultBacktestSettings,
+  startBacktestStack,
+  stopBacktestStack,
   workerMetric,
   type BacktestDetail,
 } from '../../support/backtests.ts';
-import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+import type { TestEngine } from '../../support/engine.ts';
 import { uniqueTaskQueue } from '../../support/temporal.ts';
 
 const SEED = 42;
@@ -36,14 +38,10 @@ let engine: TestEngine;
 let api: TestApi;
 
 beforeAll(async () => {
-  engine = await startTestEngine({ feedSeed: SEED, schedulesTo: 'nowhere' });
-  api = await startTestApi({ db: engine.db, workerQueue: engine.taskQueue });
+  ({ engine, api } = await startBacktestStack(SEED));
 });
 
-afterAll(async () => {
-  await api?.stop();
-  await engine?.stop();
-});
+afterAll(() => stopBacktestStack({ engine, api }));
 
 const { post, get, rowCount, finished } = backtestCalls(() => ({ api, engine }));
 
