@@ -3,12 +3,13 @@
 // MetaApi's shapes (mapping.ts, instrument.ts); trades are in trades.ts, the lookup of a lost order
 // in lookup.ts. Connecting is injectable: tests hand over a fake connection, never the SDK.
 import type { BrokerPort } from '../port.ts';
+import { type CandlePageReader, ClosedCandles } from './candles.ts';
 import { allDeals, allHistoryOrders } from './history.ts';
 import { type InstrumentOverrides, instrumentSpec, SPREAD_BASELINE_BARS } from './instrument.ts';
 import { findOrder } from './lookup.ts';
 import { accountInfo, bar, deal, historyOrder, position, quote } from './mapping.ts';
 import { connectWithSdk } from './sdk-connect.ts';
-import type { ConnectMetaApi, MetaApiCandle, MetaApiSession } from './sdk-types.ts';
+import type { ConnectMetaApi, MetaApiSession } from './sdk-types.ts';
 import { sessionKeeper } from './session.ts';
 import { closePosition, DEFAULT_DEAL_LOOKUP, type DealLookup, modifyPosition, placeMarketOrder } from './trades.ts';
 
@@ -43,23 +44,9 @@ export interface MetaApiBrokerOptions {
   now?: () => number;
 }
 
-const MINUTE_MS = 60_000;
-/** MetaApi's largest candle page. */
-const CANDLE_PAGE = 1000;
-
-/** The last `count` M1 candles that closed by `now`, oldest first, read backwards page by page. */
-async function closedCandles(session: MetaApiSession, symbol: string, count: number, now: number) {
-  const formingOpen = Math.floor(now / MINUTE_MS) * MINUTE_MS;
-  const byTime = new Map<number, MetaApiCandle>();
-  let before = formingOpen - 1;
-  while (byTime.size < count) {
-    const page = await session.account.getHistoricalCandles(symbol, '1m', new Date(before), CANDLE_PAGE);
-    const closed = page.filter((c) => c.time.getTime() < formingOpen);
-    for (const candle of closed) byTime.set(candle.time.getTime(), candle);
-    if (page.length < CANDLE_PAGE || closed.length === 0) break;
-    before = Math.min(...closed.map((c) => c.time.getTime())) - 1;
-  }
-  return [...byTime.values()].sort((a, b) => a.time.getTime() - b.time.getTime()).slice(-count);
+/** A page of candles through `session`: MetaApi loads `limit` backwards from `before`. */
+function candlePages(session: MetaApiSession): CandlePageReader {
+  return (symbol, before, limit) => session.account.getHistoricalCandles(symbol, '1m', before, limit);
 }
 
 export function createMetaApiBroker(options: MetaApiBrokerOptions): BrokerPort {
@@ -87,6 +74,7 @@ export function createMetaApiBroker(options: MetaApiBrokerOptions): BrokerPort {
     dealLookup: options.dealLookup ?? DEFAULT_DEAL_LOOKUP,
     now,
   };
+  const candles = new ClosedCandles();
 
   return {
     name,
@@ -101,13 +89,15 @@ export function createMetaApiBroker(options: MetaApiBrokerOptions): BrokerPort {
         ]);
         const [margin, recentBars] = await Promise.all([
           s.rpc.calculateMargin({ symbol, type: 'ORDER_TYPE_BUY', volume: 1, openPrice: price.ask }),
-          overrides.maxSpreadPoints === undefined ? closedCandles(s, symbol, SPREAD_BASELINE_BARS, now()) : [],
+          overrides.maxSpreadPoints === undefined
+            ? candles.read(candlePages(s), symbol, SPREAD_BASELINE_BARS, now())
+            : [],
         ]);
         return instrumentSpec({ spec, price, marginPerLot: margin.margin ?? 0, recentBars }, overrides);
       }),
     quote: (symbol) => read(`quote ${symbol}`, async (s) => quote(await s.rpc.getSymbolPrice(symbol, true))),
     closedBars: (symbol, count) =>
-      read(`bars ${symbol}`, async (s) => (await closedCandles(s, symbol, count, now())).map(bar)),
+      read(`bars ${symbol}`, async (s) => (await candles.read(candlePages(s), symbol, count, now())).map(bar)),
     placeMarketOrder: (request) => placeMarketOrder(context, request),
     modifyPosition: (ticket, sl, tp) => modifyPosition(context, ticket, sl, tp),
     closePosition: (ticket, volume, comment = '') => closePosition(context, ticket, volume, comment),
