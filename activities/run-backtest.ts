@@ -5,7 +5,12 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { longestLookback } from '../backtest/sweep/lookback.ts';
 import type { BacktestResult, BacktestSettings } from '../backtest/types.ts';
-import { backtestKind, backtestRequestSchema, type BacktestRequest } from '../bots/backtest-request.ts';
+import {
+  backtestKind,
+  backtestRequestSchema,
+  cycleScheduleOf,
+  type BacktestRequest,
+} from '../bots/backtest-request.ts';
 import { BacktestRecords } from '../db/backtests.ts';
 import type { BacktestSummary, IBacktest } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
@@ -46,7 +51,7 @@ function settingsOf(request: BacktestRequest, instrument: InstrumentSpec): Backt
     accountMode: request.accountMode,
     leverage: request.leverage,
     costs: { ...request.costs, commissionPerLot: request.costs.commissionPerLot ?? commissionPerLot },
-    cycleDelaySeconds: request.cycleDelaySeconds,
+    schedule: cycleScheduleOf(request),
     from: Date.parse(request.from),
     to: Date.parse(request.to),
     seed: request.seed,

@@ -1,15 +1,19 @@
-// The backtester: a bar-aligned bot replayed over history on the live engine's own code. After each
-// bar closes, a cycle runs `cycleDelaySeconds` into the next minute (or, after a gap, into the
-// first minute that has prices again): the strategies read the window the live cycle would read
-// (anchored-window.ts), decide() and the paper broker's fills, stops, trailing and kill-switch do
-// the rest. Synchronous and allocation-light: one year of M1 bars takes well under a second.
+// The backtester: a bot replayed over history on the live engine's own code. Its cycles run when
+// its schedule would start them (cycle-schedule.ts), in the minutes that have prices: after each
+// bar closes, `delaySeconds` into the next minute for a bar-aligned bot, or at each tick of an
+// interval bot's schedule. A cycle's strategies read the window the live cycle would read
+// (anchored-window.ts) on the last closed bar, once per bar (a later cycle on the same bar finds
+// its signals decided, as the live one does); decide() and the paper broker's fills, stops,
+// trailing and kill-switch do the rest. Synchronous and allocation-light: one year of M1 bars takes
+// well under a second.
 import { alwaysOpen } from '../brokers/paper/session.ts';
 import { newPaperState } from '../brokers/paper/state.ts';
 import { AnchoredWindows } from '../trading/indicators/anchored-window.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
-import { StrategySet, strategiesPlan } from '../trading/strategies/index.ts';
+import { StrategySet, strategiesPlan, type StrategySignal } from '../trading/strategies/index.ts';
 import { lookbackFor } from '../trading/strategies/lookback.ts';
 import { barColumnsProblems, columnsFeed, firstIndexAtOrAfter, quoteInBar } from './bar-columns.ts';
+import { firstCycleAtOrAfter, nextCycle } from './cycle-schedule.ts';
 import { closeAll, decideSignals, managePositions, placeOpens, settle, type BacktestAccount } from './cycle.ts';
 import { summarize } from './summary.ts';
 import { TradeBook } from './trade-book.ts';
@@ -18,6 +22,8 @@ import type { BarColumns } from '../trading/bar-columns.ts';
 
 /** Progress is reported every this many bars. */
 const PROGRESS_EVERY = 1 << 16;
+const MINUTE_MS = 60_000;
+const NO_SIGNALS: readonly StrategySignal[] = Object.freeze([]);
 
 export class BacktestInputError extends Error {}
 
@@ -73,7 +79,7 @@ export function runBacktest(
   const strategies = new StrategySet(enabled, params, instrument);
   const windows = new AnchoredWindows(strategiesPlan(enabled, params), instrument.point, lookback, bars);
   const { openTime } = bars;
-  const delayMs = settings.cycleDelaySeconds * 1000;
+  const { schedule } = settings;
   const firstTraded = firstIndexAtOrAfter(openTime, settings.from);
   const end = firstIndexAtOrAfter(openTime, settings.to);
   const exposure = { bars: 0, open: 0, byStrategy: new Map<string, number>() };
@@ -82,47 +88,56 @@ export function runBacktest(
   let killSwitch: BacktestResult['killSwitch'] = null;
   let lastCycle = openTime[firstTraded]!;
 
-  for (let i = 0; i < end; i++) {
+  bars: for (let i = 0; i < end; i++) {
     windows.push(i);
     if (i < firstTraded) continue;
     if (onProgress !== undefined && (i - firstTraded) % PROGRESS_EVERY === 0)
       onProgress(i - firstTraded, end - firstTraded);
-    // The cycle after bar i closes: in the next minute with prices (the next, or the first after a gap).
+    // The cycles after bar i closes: in the next minute with prices (the next, or the first after a gap).
     if (i + 1 >= openTime.length) break;
-    const now = openTime[i + 1]! + delayMs;
-    lastCycle = now;
-    settle(account, now);
-    const signals = strategies.evaluate(windows.current);
-    let tripped: string | null = null;
-    // Most cycles have no signal and no position: nothing then reads the quote.
-    if (signals.length > 0 || account.state.positions.length > 0) {
-      const quote = quoteInBar(bars, i + 1, delayMs, instrument.point, costs.spreadPoints);
-      signalCount += signals.length;
-      journal?.signals.push(...signals);
-      const decided = decideSignals(account, signals, quote, now);
-      for (const { outcome } of decided) {
-        if (outcome.action === 'open') decisions.opened++;
-        else {
-          decisions.ignored++;
-          for (const check of outcome.checks) {
-            if (!check.passed) decisions.ignoredBy[check.name] = (decisions.ignoredBy[check.name] ?? 0) + 1;
+    const minuteOpen = openTime[i + 1]!;
+    let firstOnBar = true;
+    for (
+      let now = firstCycleAtOrAfter(schedule, minuteOpen);
+      now < minuteOpen + MINUTE_MS;
+      now = nextCycle(schedule, now)
+    ) {
+      lastCycle = now;
+      settle(account, now);
+      // The first cycle on bar i decides its signals; a later one finds them decided.
+      const signals = firstOnBar ? strategies.evaluate(windows.current) : NO_SIGNALS;
+      firstOnBar = false;
+      let tripped: string | null = null;
+      // Most cycles have no signal and no position: nothing then reads the quote.
+      if (signals.length > 0 || account.state.positions.length > 0) {
+        const quote = quoteInBar(bars, i + 1, now - minuteOpen, instrument.point, costs.spreadPoints);
+        signalCount += signals.length;
+        journal?.signals.push(...signals);
+        const decided = decideSignals(account, signals, quote, now);
+        for (const { outcome } of decided) {
+          if (outcome.action === 'open') decisions.opened++;
+          else {
+            decisions.ignored++;
+            for (const check of outcome.checks) {
+              if (!check.passed) decisions.ignoredBy[check.name] = (decisions.ignoredBy[check.name] ?? 0) + 1;
+            }
           }
         }
+        placeOpens(account, decided, quote, now);
+        tripped = managePositions(account, quote, now);
       }
-      placeOpens(account, decided, quote, now);
-      tripped = managePositions(account, quote, now);
-    }
-    account.bookedUntil = now;
-    exposure.bars++;
-    if (tripped !== null) {
-      // The bot's schedule is paused: no cycle runs after this one.
-      killSwitch = { time: now, reason: tripped };
-      break;
-    }
-    if (account.book.openCount > 0) {
-      exposure.open++;
-      for (const [strategy, open] of account.book.openByStrategy) {
-        if (open > 0) exposure.byStrategy.set(strategy, (exposure.byStrategy.get(strategy) ?? 0) + 1);
+      account.bookedUntil = now;
+      exposure.bars++;
+      if (tripped !== null) {
+        // The bot's schedule is paused: no cycle runs after this one.
+        killSwitch = { time: now, reason: tripped };
+        break bars;
+      }
+      if (account.book.openCount > 0) {
+        exposure.open++;
+        for (const [strategy, open] of account.book.openByStrategy) {
+          if (open > 0) exposure.byStrategy.set(strategy, (exposure.byStrategy.get(strategy) ?? 0) + 1);
+        }
       }
     }
   }

@@ -1,5 +1,6 @@
 // What a backtest takes and what it gives back. The settings are a bot's (strategies, their
 // parameters, risk settings, lookback) plus the market it is replayed on (costs, account).
+import type { CycleSchedule } from './cycle-schedule.ts';
 import type { BrokerDeal, MarketOrderRequest, TradeResult } from '../brokers/port.ts';
 import type { InstrumentSpec, TradeSide } from '../trading/market.ts';
 import type { DecisionOutcome, RiskSettings } from '../trading/risk/index.ts';
@@ -30,8 +31,8 @@ export interface BacktestSettings {
   accountMode: 'hedging' | 'netting';
   leverage: number;
   costs: CostModel;
-  /** Each cycle runs this long after a bar closes (a bar-aligned bot's barCloseDelaySeconds). */
-  cycleDelaySeconds: number;
+  /** When the bot's cycles run: a bar-aligned bot's delay after each bar closes, or an interval bot's schedule. */
+  schedule: CycleSchedule;
   /** Bars opening in [from, to) are traded (UTC epoch ms); earlier bars only warm the indicators up. */
   from: number;
   to: number;

@@ -1,6 +1,7 @@
 // What a backtest runs: the request as stored, its defaults filled in and a bot's settings copied,
 // so that the row alone says how to run it again. The API's body schema is built from these fields.
 import { z } from 'zod';
+import type { CycleSchedule } from '../backtest/cycle-schedule.ts';
 import { RANK_METRICS } from '../backtest/sweep/rank.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
 import { strategyParamsSchema } from '../trading/strategies/index.ts';
@@ -17,15 +18,24 @@ const DAY_MS = 86_400_000;
 /** The paper feed's default seed (PAPER_FEED_SEED), so a synthetic backtest replays the paper market. */
 export const DEFAULT_BACKTEST_SEED = 42;
 
-/** The cycle delay of a bot that cycles on an interval rather than on bar closes. */
+/** The cycle delay of a backtest given no bot and no schedule: a bar-aligned bot's, 2 s after each close. */
 export const DEFAULT_CYCLE_DELAY_SECONDS = 2;
+
+/**
+ * When the backtested cycles run: a bar-aligned bot's delay after each close, or an interval bot's
+ * interval and offset (its phase; bots/cycle-timing.ts). A request holds one or the other.
+ */
+export const cycleShape = {
+  cycleDelaySeconds: z.number().int().min(0).max(59),
+  cycleIntervalSeconds: botSettingsShape.scheduleIntervalSeconds,
+  cycleOffsetMs: z.number().int().min(0).max(3_600_000),
+};
 
 /** How the market is replayed; each has a default (the API's body schema shows them). */
 export const replayShape = {
   startingBalance: z.number().positive().max(1e9),
   accountMode: z.enum(['hedging', 'netting']),
   leverage: z.number().int().min(1).max(5000),
-  cycleDelaySeconds: z.number().int().min(0).max(59),
   seed: z.number().int().min(0).max(2_147_483_647),
 };
 
@@ -53,29 +63,112 @@ export const sweepShape = {
   walkForward: z.number().int().min(1).max(MAX_WALK_FORWARD_FOLDS),
 };
 
-export const backtestRequestSchema = z.object({
-  symbol: placementShape.symbol,
-  /** ISO-8601 UTC; bars opening in [from, to) are traded. */
-  from: z.iso.datetime(),
-  to: z.iso.datetime(),
-  source: z.enum(BACKTEST_SOURCES),
-  /** The bot whose settings these are; null when the request gave them. */
-  botId: z.number().int().nullable(),
-  /** Whose instrument spec (and default commission) the backtest trades with. */
-  brokerAccount: placementShape.brokerAccount,
-  enabledStrategies: botSettingsShape.enabledStrategies,
-  strategyParams: strategyParamsSchema,
-  riskSettings: riskSettingsSchema,
-  /** Raised to what the strategies need (lookbackFor), as a bot's is. */
-  lookback: botSettingsShape.lookback,
-  ...replayShape,
-  costs: z.object(costsShape).describe("commissionPerLot null: the account's, as its instrument spec reports it"),
-  sweep: sweepShape.sweep.nullable().default(null).describe('The swept settings; null: one backtest'),
-  rankBy: sweepShape.rankBy.default('netPnl'),
-  walkForward: sweepShape.walkForward.nullable().default(null).describe('Walk-forward folds; null: a plain sweep'),
-});
+export const backtestRequestSchema = z
+  .object({
+    symbol: placementShape.symbol,
+    /** ISO-8601 UTC; bars opening in [from, to) are traded. */
+    from: z.iso.datetime(),
+    to: z.iso.datetime(),
+    source: z.enum(BACKTEST_SOURCES),
+    /** The bot whose settings these are; null when the request gave them. */
+    botId: z.number().int().nullable(),
+    /** Whose instrument spec (and default commission) the backtest trades with. */
+    brokerAccount: placementShape.brokerAccount,
+    enabledStrategies: botSettingsShape.enabledStrategies,
+    strategyParams: strategyParamsSchema,
+    riskSettings: riskSettingsSchema,
+    /** Raised to what the strategies need (lookbackFor), as a bot's is. */
+    lookback: botSettingsShape.lookback,
+    ...replayShape,
+    /** Null when the cycles run on an interval. */
+    cycleDelaySeconds: cycleShape.cycleDelaySeconds.nullable(),
+    cycleIntervalSeconds: cycleShape.cycleIntervalSeconds.nullable().default(null),
+    cycleOffsetMs: cycleShape.cycleOffsetMs.default(0),
+    costs: z.object(costsShape).describe("commissionPerLot null: the account's, as its instrument spec reports it"),
+    sweep: sweepShape.sweep.nullable().default(null).describe('The swept settings; null: one backtest'),
+    rankBy: sweepShape.rankBy.default('netPnl'),
+    walkForward: sweepShape.walkForward.nullable().default(null).describe('Walk-forward folds; null: a plain sweep'),
+  })
+  .superRefine((request, ctx) => {
+    for (const { field, message } of cycleProblems(request)) ctx.addIssue({ code: 'custom', path: [field], message });
+  });
 
 export type BacktestRequest = z.infer<typeof backtestRequestSchema>;
+
+interface CycleFields {
+  cycleDelaySeconds: number | null;
+  cycleIntervalSeconds: number | null;
+  cycleOffsetMs: number;
+}
+
+/** A problem with the cycle fields, by the field at fault: neither or both schedules, or an offset past the interval. */
+export function cycleProblems(fields: CycleFields): { field: keyof CycleFields; message: string }[] {
+  const { cycleDelaySeconds: delay, cycleIntervalSeconds: interval, cycleOffsetMs: offset } = fields;
+  if (delay === null && interval === null)
+    return [{ field: 'cycleDelaySeconds', message: 'required without cycleIntervalSeconds' }];
+  if (delay !== null && interval !== null) {
+    return [{ field: 'cycleIntervalSeconds', message: 'send cycleDelaySeconds or cycleIntervalSeconds, not both' }];
+  }
+  if (interval === null && offset !== 0) return [{ field: 'cycleOffsetMs', message: 'needs cycleIntervalSeconds' }];
+  if (interval !== null && offset >= interval * 1000) {
+    return [{ field: 'cycleOffsetMs', message: `must be below the interval, ${interval * 1000} ms` }];
+  }
+  return [];
+}
+
+/** The request's cycles as the backtester runs them; cycleProblems must find none. */
+export function cycleScheduleOf(fields: CycleFields): CycleSchedule {
+  const problems = cycleProblems(fields);
+  if (problems.length > 0) throw new Error(`${problems[0]!.field}: ${problems[0]!.message}`);
+  return fields.cycleIntervalSeconds === null
+    ? { kind: 'bar_close', delaySeconds: fields.cycleDelaySeconds! }
+    : { kind: 'interval', everySeconds: fields.cycleIntervalSeconds, offsetMs: fields.cycleOffsetMs };
+}
+
+/** A contradiction in the cycles asked for, naming the field at fault. */
+export class CycleRequestError extends Error {
+  readonly field: 'cycleIntervalSeconds' | 'cycleOffsetMs';
+
+  constructor(field: CycleRequestError['field'], message: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+/** Cycles as a request may ask for them: each field optional. */
+export interface RequestedCycles {
+  cycleDelaySeconds?: number | undefined;
+  cycleIntervalSeconds?: number | undefined;
+  cycleOffsetMs?: number | undefined;
+}
+
+/**
+ * The cycles asked for, else `otherwise` (a bot's own, or the default): a delay after each bar
+ * closes, or an interval at the given offset (else `otherwise`'s when it is the same interval, else 0).
+ */
+export function requestedCycles(requested: RequestedCycles, otherwise: CycleSchedule): CycleSchedule {
+  const { cycleDelaySeconds: delay, cycleIntervalSeconds: interval, cycleOffsetMs: offset } = requested;
+  if (delay !== undefined && interval !== undefined) {
+    throw new CycleRequestError('cycleIntervalSeconds', 'send cycleDelaySeconds or cycleIntervalSeconds, not both');
+  }
+  if (offset !== undefined && interval === undefined)
+    throw new CycleRequestError('cycleOffsetMs', 'needs cycleIntervalSeconds');
+  if (delay !== undefined) return { kind: 'bar_close', delaySeconds: delay };
+  if (interval === undefined) return otherwise;
+  const sameInterval = otherwise.kind === 'interval' && otherwise.everySeconds === interval;
+  const offsetMs = offset ?? (sameInterval ? otherwise.offsetMs : 0);
+  if (offsetMs >= interval * 1000) {
+    throw new CycleRequestError('cycleOffsetMs', `must be below the interval, ${interval * 1000} ms`);
+  }
+  return { kind: 'interval', everySeconds: interval, offsetMs };
+}
+
+/** A schedule as a request's cycle fields. */
+export function cycleFieldsOf(schedule: CycleSchedule): CycleFields {
+  return schedule.kind === 'bar_close'
+    ? { cycleDelaySeconds: schedule.delaySeconds, cycleIntervalSeconds: null, cycleOffsetMs: 0 }
+    : { cycleDelaySeconds: null, cycleIntervalSeconds: schedule.everySeconds, cycleOffsetMs: schedule.offsetMs };
+}
 
 export const BACKTEST_KINDS = ['backtest', 'sweep', 'walk_forward'] as const;
 export type BacktestKind = (typeof BACKTEST_KINDS)[number];

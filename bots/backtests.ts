@@ -14,13 +14,18 @@ import type { RankMetric } from '../backtest/sweep/rank.ts';
 import { walkForwardFolds } from '../backtest/walk-forward.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
 import { STRATEGY_NAMES, strategyParamsSchema, type StrategyName } from '../trading/strategies/index.ts';
+import type { CycleSchedule } from '../backtest/cycle-schedule.ts';
 import {
+  CycleRequestError,
+  cycleFieldsOf,
+  requestedCycles,
   DEFAULT_CYCLE_DELAY_SECONDS,
   MAX_API_SWEEP_POINTS,
   type BacktestRequest,
   type BacktestSource,
 } from './backtest-request.ts';
 import type { BacktestLauncher, CancelAnswer } from './backtest-launcher.ts';
+import { botCycleSchedule } from './cycle-timing.ts';
 import { UnknownSettingsError } from './errors.ts';
 import { botSettingsShape, lookbackFor, unknownSettings } from './settings.ts';
 
@@ -41,6 +46,8 @@ export interface BacktestInput {
   accountMode: BacktestRequest['accountMode'];
   leverage: number;
   cycleDelaySeconds?: number | undefined;
+  cycleIntervalSeconds?: number | undefined;
+  cycleOffsetMs?: number | undefined;
   costs: BacktestRequest['costs'];
   sweep?: string[] | undefined;
   rankBy?: RankMetric | undefined;
@@ -49,12 +56,29 @@ export interface BacktestInput {
 
 type TradingSettings = Pick<
   BacktestRequest,
-  'brokerAccount' | 'enabledStrategies' | 'strategyParams' | 'riskSettings' | 'lookback' | 'cycleDelaySeconds'
+  | 'brokerAccount'
+  | 'enabledStrategies'
+  | 'strategyParams'
+  | 'riskSettings'
+  | 'lookback'
+  | 'cycleDelaySeconds'
+  | 'cycleIntervalSeconds'
+  | 'cycleOffsetMs'
 >;
 
 /** A problem with the request's fields, answered as the body's fault (400 naming them). */
 function invalid(paths: (string | number)[][], message: string): z.ZodError {
   return new z.ZodError(paths.map((path) => ({ code: 'custom', path, message, input: undefined })));
+}
+
+/** The cycles the request asks for, else `otherwise`; a contradiction is the body's fault. */
+function cyclesOf(input: BacktestInput, otherwise: CycleSchedule): CycleSchedule {
+  try {
+    return requestedCycles(input, otherwise);
+  } catch (error) {
+    if (error instanceof CycleRequestError) throw invalid([[error.field]], error.message);
+    throw error;
+  }
 }
 
 /**
@@ -103,7 +127,7 @@ export class BacktestService {
       strategyParams: strategyParamsSchema.parse(bot.strategyParams),
       riskSettings: riskSettingsSchema.parse(bot.riskSettings),
       lookback: bot.lookback,
-      cycleDelaySeconds: input.cycleDelaySeconds ?? bot.barCloseDelaySeconds ?? DEFAULT_CYCLE_DELAY_SECONDS,
+      ...cycleFieldsOf(cyclesOf(input, botCycleSchedule(bot))),
     };
   }
 
@@ -120,7 +144,7 @@ export class BacktestService {
       strategyParams,
       riskSettings,
       lookback: lookbackFor(input.lookback, enabledStrategies, strategyParams),
-      cycleDelaySeconds: input.cycleDelaySeconds ?? DEFAULT_CYCLE_DELAY_SECONDS,
+      ...cycleFieldsOf(cyclesOf(input, { kind: 'bar_close', delaySeconds: DEFAULT_CYCLE_DELAY_SECONDS })),
     };
   }
 

@@ -9,6 +9,7 @@ import type { IBot } from '../db/entities/index.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { scalperCycle } from '../workflows/index.ts';
 import { runTimeoutSecondsFor } from '../workflows/cycle-timing.ts';
+import { botCycleSchedule } from './cycle-timing.ts';
 
 export function scheduleIdOf(botId: number): string {
   return `scalper-bot-${botId}`;
@@ -39,25 +40,12 @@ function cadenceSeconds(bot: ScheduledBot): number {
   return (bot.barCloseDelaySeconds ?? null) === null ? bot.scheduleIntervalSeconds : 60;
 }
 
-/**
- * Where in its interval a bot's cycles fire, in ms: spread over the interval by bot id, so a
- * fleet's cycles do not all start in the same second and queue behind each other on two cores
- * (npm run bench:fleet). 7919 is prime, so consecutive ids land far apart.
- */
-export function phaseOf(botId: number, intervalSeconds: number): number {
-  return (botId * 7919) % (intervalSeconds * 1000);
-}
-
-/** Every interval at the bot's phase, or a calendar firing `barCloseDelaySeconds` into each minute (a bar closed at :00). */
+/** The schedule's spec from the bot's cycles (cycle-timing.ts), which a backtest of the bot replays too. */
 function specOf(bot: ScheduledBot) {
-  const delay = bot.barCloseDelaySeconds ?? null;
-  return delay === null
-    ? {
-        intervals: [
-          { every: `${bot.scheduleIntervalSeconds} seconds`, offset: phaseOf(bot.id, bot.scheduleIntervalSeconds) },
-        ],
-      }
-    : { calendars: [{ second: delay, minute: '*' as const, hour: '*' as const }] };
+  const cycles = botCycleSchedule(bot);
+  return cycles.kind === 'interval'
+    ? { intervals: [{ every: `${cycles.everySeconds} seconds`, offset: cycles.offsetMs }] }
+    : { calendars: [{ second: cycles.delaySeconds, minute: '*' as const, hour: '*' as const }] };
 }
 
 export class BotSchedules {

@@ -176,7 +176,15 @@ export function addBacktestCommand(
     )
     .option(
       '--cycle-delay <seconds>',
-      `each cycle this long after its bar closes (default: the bot's bar-close delay, else ${DEFAULT_CYCLE_DELAY_SECONDS})`,
+      `cycles as a bar-aligned bot's, this long after each bar closes (default: the bot's schedule, else ${DEFAULT_CYCLE_DELAY_SECONDS})`,
+    )
+    .option(
+      '--cycle-interval <seconds>',
+      "cycles as an interval bot's, every this many seconds (a bot's scheduleIntervalSeconds)",
+    )
+    .option(
+      '--cycle-offset <ms>',
+      "with --cycle-interval: ms past each multiple of the interval since 1970 (default: the bot's phase, else 0)",
     )
     .option('--out <dir>', 'where the files go (default: backtests/<symbol>-<from>-<to>/)')
     .option('--json', 'print the summary as JSON instead of tables')

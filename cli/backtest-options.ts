@@ -4,7 +4,14 @@
 import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { RANK_METRICS, type RankMetric } from '../backtest/sweep/rank.ts';
-import { costsShape, DEFAULT_BACKTEST_SEED, periodProblems, replayShape } from '../bots/backtest-request.ts';
+import {
+  costsShape,
+  cycleShape,
+  DEFAULT_BACKTEST_SEED,
+  periodProblems,
+  replayShape,
+  type RequestedCycles,
+} from '../bots/backtest-request.ts';
 import { botSettingsShape } from '../bots/settings.ts';
 import type { CostModel } from '../backtest/types.ts';
 import { BacktestOptionError } from './backtest-option-error.ts';
@@ -48,6 +55,8 @@ export interface RawBacktestOptions {
   slippage?: string;
   slippageJitter?: string;
   cycleDelay?: string;
+  cycleInterval?: string;
+  cycleOffset?: string;
   out?: string;
   json?: boolean;
   sweep?: string[];
@@ -84,8 +93,8 @@ export interface BacktestOptions {
   startingBalance: number;
   accountMode: 'hedging' | 'netting';
   leverage: number;
-  /** Undefined: the bot's bar-close delay, else the API's default. */
-  cycleDelaySeconds: number | undefined;
+  /** The cycles asked for (--cycle-delay, or --cycle-interval and --cycle-offset); the rest: the bot's, else the default. */
+  cycles: RequestedCycles;
   /** commissionPerLot null: the instrument's. */
   costs: Omit<CostModel, 'commissionPerLot'> & { commissionPerLot: number | null };
   /** Undefined: backtests/<symbol>-<period>/. */
@@ -111,6 +120,24 @@ function numberOf<T>(option: string, text: string, schema: z.ZodType<T>): T {
 
 function optionalNumber<T>(option: string, text: string | undefined, schema: z.ZodType<T>): T | undefined {
   return text === undefined ? undefined : numberOf(option, text, schema);
+}
+
+/** The cycle flags; --cycle-delay and --cycle-interval exclude each other, --cycle-offset needs the interval. */
+function cyclesOf(raw: RawBacktestOptions): RequestedCycles {
+  if (raw.cycleDelay !== undefined && raw.cycleInterval !== undefined) {
+    refuse('--cycle-delay and --cycle-interval: give one or the other');
+  }
+  if (raw.cycleOffset !== undefined && raw.cycleInterval === undefined)
+    refuse('--cycle-offset: needs --cycle-interval');
+  const cycles = {
+    cycleDelaySeconds: optionalNumber('--cycle-delay', raw.cycleDelay, cycleShape.cycleDelaySeconds),
+    cycleIntervalSeconds: optionalNumber('--cycle-interval', raw.cycleInterval, cycleShape.cycleIntervalSeconds),
+    cycleOffsetMs: optionalNumber('--cycle-offset', raw.cycleOffset, cycleShape.cycleOffsetMs),
+  };
+  if (cycles.cycleIntervalSeconds !== undefined && (cycles.cycleOffsetMs ?? 0) >= cycles.cycleIntervalSeconds * 1000) {
+    refuse(`--cycle-offset ${raw.cycleOffset}: must be below the interval, ${cycles.cycleIntervalSeconds * 1000} ms`);
+  }
+  return cycles;
 }
 
 function oneOf<T extends string>(option: string, text: string, choices: readonly T[]): T {
@@ -216,7 +243,7 @@ export function parseBacktestOptions(raw: RawBacktestOptions, now: number): Back
       'netting',
     ] as const),
     leverage: numberOf('--leverage', raw.leverage ?? OPTION_DEFAULTS.leverage, replayShape.leverage),
-    cycleDelaySeconds: optionalNumber('--cycle-delay', raw.cycleDelay, replayShape.cycleDelaySeconds),
+    cycles: cyclesOf(raw),
     costs: {
       spreadPoints: optionalNumber('--spread', raw.spread, costsShape.spreadPoints) ?? null,
       commissionPerLot: optionalNumber('--commission', raw.commission, costsShape.commissionPerLot) ?? null,

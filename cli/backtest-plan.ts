@@ -6,7 +6,8 @@ import { longestLookback } from '../backtest/sweep/lookback.ts';
 import type { SweepPoint } from '../backtest/sweep/point.ts';
 import type { BacktestSettings } from '../backtest/types.ts';
 import { walkForwardFolds, type WalkForwardFold } from '../backtest/walk-forward.ts';
-import { DEFAULT_CYCLE_DELAY_SECONDS } from '../bots/backtest-request.ts';
+import { DEFAULT_CYCLE_DELAY_SECONDS, requestedCycles } from '../bots/backtest-request.ts';
+import { botCycleSchedule } from '../bots/cycle-timing.ts';
 import { PAPER_ACCOUNT_PREFIX } from '../brokers/accounts.ts';
 import { paperInstruments } from '../brokers/paper/instruments.ts';
 import { Bot, Instrument, type IBot } from '../db/entities/index.ts';
@@ -124,7 +125,10 @@ async function resolvePlan(options: BacktestOptions, engine: EngineConnection | 
     accountMode: options.accountMode,
     leverage: options.leverage,
     costs: { ...options.costs, commissionPerLot: options.costs.commissionPerLot ?? commissionPerLot },
-    cycleDelaySeconds: options.cycleDelaySeconds ?? bot?.barCloseDelaySeconds ?? DEFAULT_CYCLE_DELAY_SECONDS,
+    schedule: requestedCycles(
+      options.cycles,
+      bot ? botCycleSchedule(bot) : { kind: 'bar_close', delaySeconds: DEFAULT_CYCLE_DELAY_SECONDS },
+    ),
     from: options.period.from,
     to: options.period.to,
     seed: options.seed,

@@ -9,6 +9,7 @@ import {
   formatSignedMoney,
   formatUtcMinute,
 } from '../backtest/report/format.ts';
+import { describeCycleSchedule } from '../backtest/cycle-schedule.ts';
 import type { BacktestResult, BacktestSettings, BacktestTradeStats } from '../backtest/types.ts';
 import { STRATEGY_NAMES } from '../trading/strategies/index.ts';
 import { lookbackFor } from '../trading/strategies/lookback.ts';
@@ -78,7 +79,7 @@ export function backtestSummary(
   return [
     `${result.symbol}  ${formatUtcMinute(result.from)} → ${formatUtcMinute(result.to)}  (${about.barsFrom})`,
     `bars      ${formatCount(result.bars)} traded, ${formatCount(result.warmUpBars)} before them to warm up`,
-    `settings  ${about.settingsFrom}: ${settings.enabledStrategies.join(', ')}; lookback ${lookback}; cycle ${settings.cycleDelaySeconds} s after each bar closes`,
+    `settings  ${about.settingsFrom}: ${settings.enabledStrategies.join(', ')}; lookback ${lookback}; cycles ${describeCycleSchedule(settings.schedule)}`,
     `account   ${settings.accountMode}, leverage 1:${settings.leverage}; ${costsText(settings.costs)}`,
     `balance   ${formatMoney(result.startingBalance)} → ${formatMoney(result.finalBalance)} (${formatSignedMoney(change)})`,
     decisionsLine(result),

@@ -7,6 +7,7 @@ import {
   BACKTEST_SOURCES,
   backtestRequestSchema,
   costsShape,
+  cycleShape,
   DEFAULT_BACKTEST_SEED,
   DEFAULT_CYCLE_DELAY_SECONDS,
   MAX_API_SWEEP_POINTS,
@@ -71,7 +72,7 @@ export const backtestBody = z
       .max(MAX_ID)
       .optional()
       .describe(
-        `Trade this bot's settings as they are now (${BOT_SETTINGS.join(', ')}, and its bar-close delay); then send none of those`,
+        `Trade this bot's settings as they are now (${BOT_SETTINGS.join(', ')}) and its schedule (the cycle fields override it); then send none of those settings`,
       ),
     brokerAccount: placementShape.brokerAccount
       .optional()
@@ -87,10 +88,20 @@ export const backtestBody = z
     startingBalance: replayShape.startingBalance.default(10_000).describe('Account balance at from (default 10000)'),
     accountMode: replayShape.accountMode.default('hedging').describe('hedging (default) or netting'),
     leverage: replayShape.leverage.default(100).describe('Account leverage, 1:N (default 100)'),
-    cycleDelaySeconds: replayShape.cycleDelaySeconds
+    cycleDelaySeconds: cycleShape.cycleDelaySeconds
       .optional()
       .describe(
-        `Seconds after each bar's close that its cycle runs (default: the bot's barCloseDelaySeconds, else ${DEFAULT_CYCLE_DELAY_SECONDS})`,
+        `Cycles as a bar-aligned bot's: this many seconds after each bar closes (default: the bot's schedule, else ${DEFAULT_CYCLE_DELAY_SECONDS} s after each close)`,
+      ),
+    cycleIntervalSeconds: cycleShape.cycleIntervalSeconds
+      .optional()
+      .describe(
+        "Cycles as an interval bot's: every this many seconds, at cycleOffsetMs past each multiple of it since 1970 (a bot's schedule: its scheduleIntervalSeconds at its phase)",
+      ),
+    cycleOffsetMs: cycleShape.cycleOffsetMs
+      .optional()
+      .describe(
+        "With cycleIntervalSeconds: where in the interval the cycles run, in ms (default: the bot's phase, else 0)",
       ),
     costs: costsBody,
     sweep: sweepShape.sweep

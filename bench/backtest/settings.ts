@@ -25,7 +25,7 @@ export function benchSettings(from: number, to: number): BacktestSettings {
     accountMode: 'hedging',
     leverage: 100,
     costs: { spreadPoints: null, commissionPerLot, slippagePoints: 0, slippageJitterPoints: 0 },
-    cycleDelaySeconds: 5,
+    schedule: { kind: 'bar_close', delaySeconds: 5 },
     from,
     to,
     seed: 1,

@@ -54,7 +54,7 @@ export function defaultBacktestSettings(from: number | string, to: number | stri
     accountMode: 'hedging',
     leverage: 100,
     costs: { spreadPoints: null, commissionPerLot, slippagePoints: 0, slippageJitterPoints: 0 },
-    cycleDelaySeconds: 2,
+    schedule: { kind: 'bar_close', delaySeconds: 2 },
     from: typeof from === 'number' ? from : Date.parse(from),
     to: typeof to === 'number' ? to : Date.parse(to),
     seed,

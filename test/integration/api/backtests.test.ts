@@ -10,6 +10,7 @@ import { runBacktest } from '../../../backtest/run.ts';
 import type { BacktestResult, BacktestSettings } from '../../../backtest/types.ts';
 import { BacktestLauncher } from '../../../bots/backtest-launcher.ts';
 import { BacktestService } from '../../../bots/backtests.ts';
+import { phaseOf } from '../../../bots/cycle-timing.ts';
 import { MINUTE_MS } from '../../../brokers/feeds/feed.ts';
 import { freePort } from '../../../infra/ports.ts';
 import { storeBars } from '../../../brokers/feeds/market-bars.ts';
@@ -207,7 +208,10 @@ describe('POST /backtests, then GET /backtests/:id', () => {
 
 describe('the database source and a bot', () => {
   it("runs on imported bars, warm-up included, with the bot's settings, as on the same bars from the feed", async () => {
-    const settings = { ...defaultSettings('2026-04-07T00:00:00Z', '2026-04-08T00:00:00Z'), cycleDelaySeconds: 5 };
+    const settings = {
+      ...defaultSettings('2026-04-07T00:00:00Z', '2026-04-08T00:00:00Z'),
+      schedule: { kind: 'bar_close' as const, delaySeconds: 5 },
+    };
     // An hour more than the warm-up before, and the period's next bar after (then a gap).
     const bars = feed.barsBetween(
       'XAUUSDm',
@@ -234,6 +238,44 @@ describe('the database source and a bot', () => {
     expect(detail).toMatchObject({ status: 'completed', botId: bot.id, source: 'database' });
     expect(detail.settings).toEqual(asJson(settings));
     expectSameResult(detail.result, directRun(settings));
+  });
+});
+
+describe("a bot's schedule", () => {
+  it('backtests a bot cycling every 45 s on its own grid (its phase), as runBacktest does with that schedule', async () => {
+    const bot = await engine.createBot({ name: 'every-45', symbol: 'XAUUSDm', scheduleIntervalSeconds: 45 });
+    const [from, to] = ['2026-03-03T00:00:00.000Z', '2026-03-04T00:00:00.000Z'];
+    const response = await post({ symbol: 'XAUUSDm', from, to, source: 'synthetic', botId: bot.id, seed: SEED });
+    expect(response.statusCode).toBe(202);
+    const detail = await finished(response.json().id);
+    expect(detail.status).toBe('completed');
+    const offsetMs = phaseOf(bot.id, 45);
+    expect(detail.request).toMatchObject({
+      cycleDelaySeconds: null,
+      cycleIntervalSeconds: 45,
+      cycleOffsetMs: offsetMs,
+    });
+    const settings = {
+      ...defaultSettings(from, to),
+      schedule: { kind: 'interval' as const, everySeconds: 45, offsetMs },
+    };
+    expect(detail.settings).toEqual(asJson(settings));
+    expectSameResult(detail.result, directRun(settings));
+  });
+
+  it('takes an interval and offset in place of the bar-close delay', async () => {
+    const response = await post({
+      symbol: 'XAUUSDm',
+      from: FROM,
+      to: '2026-03-02T06:00:00.000Z',
+      source: 'synthetic',
+      cycleIntervalSeconds: 90,
+      cycleOffsetMs: 30_000,
+    });
+    expect(response.statusCode).toBe(202);
+    const detail = await finished(response.json().id);
+    expect(detail.request).toMatchObject({ cycleDelaySeconds: null, cycleIntervalSeconds: 90, cycleOffsetMs: 30_000 });
+    expect(detail.settings).toMatchObject({ schedule: { kind: 'interval', everySeconds: 90, offsetMs: 30_000 } });
   });
 });
 
@@ -361,6 +403,18 @@ describe('bad requests', () => {
     ['a bot and settings', { ...valid, botId: 1, enabledStrategies: ['pin_bar'] }, ['body.enabledStrategies']],
     ['a bot that does not exist', { ...valid, botId: 2_000_000_000 }, ['body.botId']],
     ['no imported bars in the period', { ...valid, source: 'database' }, ['body.from', 'body.to']],
+    [
+      'a bar-close delay and an interval',
+      { ...valid, cycleDelaySeconds: 5, cycleIntervalSeconds: 45 },
+      ['body.cycleIntervalSeconds'],
+    ],
+    ['a cycle offset without an interval', { ...valid, cycleOffsetMs: 100 }, ['body.cycleOffsetMs']],
+    [
+      'a cycle offset past the interval',
+      { ...valid, cycleIntervalSeconds: 45, cycleOffsetMs: 45_000 },
+      ['body.cycleOffsetMs'],
+    ],
+    ['an interval shorter than a bot may have', { ...valid, cycleIntervalSeconds: 10 }, ['body.cycleIntervalSeconds']],
   ])('refuses %s with 400 naming the field, writing nothing', async (_, body, fields) => {
     const before = await rowCount();
     const response = await post(body);

@@ -1,10 +1,14 @@
-// Parity: the real cycle workflow on the Temporal dev server, stepped bar by bar through a stretch
-// of the seeded synthetic market (PostgreSQL, the paper broker), and the backtester over the same
-// bars produce the same signals, decisions (every check's value), orders, fills and closes.
+// Parity: the real cycle workflow on the Temporal dev server, stepped through a stretch of the
+// seeded synthetic market at the times the bot's schedule starts it (PostgreSQL, the paper broker),
+// and the backtester over the same bars with the bot's schedule produce the same signals, decisions
+// (every check's value), orders, fills and closes: for a bar-aligned bot, and for one cycling every
+// 45 s at its phase (two cycles in some minutes, the second deciding nothing new).
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import type { BrokerDeal } from '../../../brokers/port.ts';
 import { barColumnsOf } from '../../../trading/bar-columns.ts';
+import { type CycleSchedule, firstCycleAtOrAfter, nextCycle } from '../../../backtest/cycle-schedule.ts';
 import { runBacktest } from '../../../backtest/run.ts';
+import { botCycleSchedule, phaseOf } from '../../../bots/cycle-timing.ts';
 import type { BacktestJournal } from '../../../backtest/types.ts';
 import { Decision, Order, Signal, type IBot } from '../../../db/entities/index.ts';
 import { riskSettingsSchema } from '../../../trading/risk/index.ts';
@@ -16,9 +20,6 @@ const SEED = 11;
 const SYMBOL = 'XAUUSDm';
 const ACCOUNT = 'paper-parity';
 const MINUTE = 60_000;
-/** Bars replayed: one cycle each, 5 s after the bar closes (a bar-aligned bot). */
-const BARS = 150;
-const DELAY_MS = 5_000;
 const START = Date.UTC(2026, 9, 14, 13, 0);
 
 let engine: TestEngine;
@@ -39,10 +40,20 @@ function dealFields(deal: BrokerDeal) {
   return { ...deal, magic: 'bot', comment: deal.comment.startsWith('[') ? deal.comment : 'engine' };
 }
 
-async function liveRun(bot: IBot) {
-  for (let bar = 0; bar < BARS; bar++) {
-    clock = START + bar * MINUTE + MINUTE + DELAY_MS;
-    await engine.runCycle(bot, `parity-${bar}`);
+/** The bot's cycles after each of `bars` bars from START closes, in the minute after it. */
+function cycleTimes(schedule: CycleSchedule, bars: number): number[] {
+  const times: number[] = [];
+  const end = START + (bars + 1) * MINUTE;
+  for (let time = firstCycleAtOrAfter(schedule, START + MINUTE); time < end; time = nextCycle(schedule, time)) {
+    times.push(time);
+  }
+  return times;
+}
+
+async function liveRun(bot: IBot, times: readonly number[]) {
+  for (const [cycle, time] of times.entries()) {
+    clock = time;
+    await engine.runCycle(bot, `parity-${cycle}`);
   }
   const em = engine.db.orm.em.fork();
   const signals = await em.find(Signal, { bot: bot.id }, { orderBy: { id: 'asc' } });
@@ -56,25 +67,27 @@ async function liveRun(bot: IBot) {
     { bot: bot.id, purpose: 'open' },
     { orderBy: { id: 'asc' }, populate: ['decision.signal'] },
   );
-  const deals = await engine.brokerFor(ACCOUNT).deals({ from: 0, to: clock });
+  const deals = await engine.brokerFor(bot.brokerAccount).deals({ from: 0, to: clock });
   return { signals, decisions, orders, deals };
 }
 
-function backtestRun(bot: IBot, instrument: Awaited<ReturnType<ReturnType<TestEngine['brokerFor']>['instrument']>>) {
+type Instrument = Awaited<ReturnType<ReturnType<TestEngine['brokerFor']>['instrument']>>;
+
+function backtestRun(bot: IBot, instrument: Instrument, bars: number) {
   const enabledStrategies = bot.enabledStrategies.filter((name): name is StrategyName =>
     (STRATEGY_NAMES as readonly string[]).includes(name),
   );
   const strategyParams = strategyParamsSchema.parse(bot.strategyParams);
   const lookback = lookbackFor(bot.lookback, enabledStrategies, strategyParams);
-  const bars = createSyntheticFeed({ seed: SEED }).barsBetween(
+  const history = createSyntheticFeed({ seed: SEED }).barsBetween(
     SYMBOL,
     START - 2 * lookback * MINUTE,
-    START + (BARS + 1) * MINUTE,
+    START + (bars + 1) * MINUTE,
   );
   const { commissionPerLot, ...spec } = instrument;
   const journal: BacktestJournal = { signals: [], decisions: [], orders: [], deals: [] };
   const result = runBacktest(
-    barColumnsOf(bars),
+    barColumnsOf(history),
     {
       symbol: SYMBOL,
       instrument: spec,
@@ -86,9 +99,9 @@ function backtestRun(bot: IBot, instrument: Awaited<ReturnType<ReturnType<TestEn
       accountMode: 'hedging',
       leverage: 100,
       costs: { spreadPoints: null, commissionPerLot, slippagePoints: 0, slippageJitterPoints: 0 },
-      cycleDelaySeconds: DELAY_MS / 1000,
+      schedule: botCycleSchedule(bot),
       from: START,
-      to: START + BARS * MINUTE,
+      to: START + bars * MINUTE,
       seed: 1,
     },
     undefined,
@@ -97,100 +110,129 @@ function backtestRun(bot: IBot, instrument: Awaited<ReturnType<ReturnType<TestEn
   return { result, journal };
 }
 
+/** The live run's records and the backtest's journal, field by field. */
+function expectSameTrading(live: Awaited<ReturnType<typeof liveRun>>, journal: BacktestJournal) {
+  expect(live.signals.map((s) => [s.strategy, s.barTime.getTime(), s.direction])).toEqual(
+    journal.signals.map((s) => [s.strategy, s.barOpenTime, s.direction]),
+  );
+  expect(
+    live.signals.map((s) => ({
+      score: s.score,
+      entryPrice: s.entryPrice,
+      stopLoss: s.stopLoss ?? null,
+      takeProfit: s.takeProfit ?? null,
+      features: s.payload,
+    })),
+  ).toEqual(
+    journal.signals.map((s) => ({
+      score: scaled(s.score, 4),
+      entryPrice: scaled(s.entryPrice, 8),
+      stopLoss: scaled(s.stopLoss, 8),
+      takeProfit: scaled(s.takeProfit, 8),
+      features: s.features,
+    })),
+  );
+
+  expect(
+    live.decisions.map((d) => ({
+      bar: d.signal.barTime.getTime(),
+      strategy: d.signal.strategy,
+      action: d.action,
+      reason: d.reason,
+      checks: d.checks,
+      volume: d.volume,
+      stopLoss: d.stopLoss ?? null,
+      takeProfit: d.takeProfit ?? null,
+    })),
+  ).toEqual(
+    journal.decisions.map(({ signal, outcome }) => ({
+      bar: signal.barOpenTime,
+      strategy: signal.strategy,
+      action: outcome.action,
+      reason: outcome.reason,
+      checks: outcome.checks,
+      volume: scaled(outcome.volume, 4),
+      stopLoss: scaled(outcome.stopLoss, 8),
+      takeProfit: scaled(outcome.takeProfit, 8),
+    })),
+  );
+
+  expect(
+    live.orders.map((o) => ({
+      bar: o.decision!.signal.barTime.getTime(),
+      side: o.side,
+      volume: o.volume,
+      requestedPrice: o.requestedPrice,
+      stopLoss: o.stopLoss ?? null,
+      takeProfit: o.takeProfit ?? null,
+      retcode: o.retcode,
+      ticket: o.brokerTicket,
+    })),
+  ).toEqual(
+    journal.orders.map(({ signal, request, result }) => ({
+      bar: signal.barOpenTime,
+      side: request.side,
+      volume: scaled(request.volume, 4),
+      requestedPrice: scaled(request.price, 8),
+      stopLoss: scaled(request.sl, 8),
+      takeProfit: scaled(request.tp, 8),
+      retcode: result.retcode,
+      ticket: result.order,
+    })),
+  );
+
+  // The backtest closes what is still open when it ends; the live bot keeps it.
+  const backtestDeals = journal.deals.filter((deal) => deal.comment !== 'end_of_test');
+  expect(live.deals.map(dealFields)).toEqual(backtestDeals.map(dealFields));
+
+  // The stretch must have exercised what it claims to compare.
+  const closes = live.deals.filter((deal) => deal.entry === 'out');
+  expect({
+    signals: live.signals.length >= 10,
+    opens: live.orders.length >= 3,
+    ignored: live.decisions.some((d) => d.action === 'ignore'),
+    stopOuts: closes.some((deal) => deal.reason === 'sl' || deal.reason === 'tp'),
+  }).toEqual({ signals: true, opens: true, ignored: true, stopOuts: true });
+}
+
+/** A low bar to entry, so that the stretch trades, trails and stops out often. */
+const EAGER = { decisionMinScore: 0.2, cooldownAfterLossMinutes: 3 };
+
 describe('backtest parity with the live cycle', () => {
-  it('signals, decisions, orders, fills and closes are the same, field by field', async () => {
+  it('a bar-aligned bot: signals, decisions, orders, fills and closes are the same, field by field', async () => {
     const bot = await engine.createBot({
       name: 'parity',
       symbol: SYMBOL,
       brokerAccount: ACCOUNT,
       autoTrade: true,
-      // A low bar to entry, so that the stretch trades, trails and stops out often.
-      riskSettings: { decisionMinScore: 0.2, cooldownAfterLossMinutes: 3 },
+      barCloseDelaySeconds: 5,
+      riskSettings: EAGER,
     });
     const instrument = await engine.brokerFor(ACCOUNT).instrument(SYMBOL);
-    const live = await liveRun(bot);
-    const { journal } = backtestRun(bot, instrument);
+    const bars = 150;
+    const live = await liveRun(bot, cycleTimes(botCycleSchedule(bot), bars));
+    expectSameTrading(live, backtestRun(bot, instrument, bars).journal);
+  }, 180_000);
 
-    expect(live.signals.map((s) => [s.strategy, s.barTime.getTime(), s.direction])).toEqual(
-      journal.signals.map((s) => [s.strategy, s.barOpenTime, s.direction]),
-    );
-    expect(
-      live.signals.map((s) => ({
-        score: s.score,
-        entryPrice: s.entryPrice,
-        stopLoss: s.stopLoss ?? null,
-        takeProfit: s.takeProfit ?? null,
-        features: s.payload,
-      })),
-    ).toEqual(
-      journal.signals.map((s) => ({
-        score: scaled(s.score, 4),
-        entryPrice: scaled(s.entryPrice, 8),
-        stopLoss: scaled(s.stopLoss, 8),
-        takeProfit: scaled(s.takeProfit, 8),
-        features: s.features,
-      })),
-    );
-
-    expect(
-      live.decisions.map((d) => ({
-        bar: d.signal.barTime.getTime(),
-        strategy: d.signal.strategy,
-        action: d.action,
-        reason: d.reason,
-        checks: d.checks,
-        volume: d.volume,
-        stopLoss: d.stopLoss ?? null,
-        takeProfit: d.takeProfit ?? null,
-      })),
-    ).toEqual(
-      journal.decisions.map(({ signal, outcome }) => ({
-        bar: signal.barOpenTime,
-        strategy: signal.strategy,
-        action: outcome.action,
-        reason: outcome.reason,
-        checks: outcome.checks,
-        volume: scaled(outcome.volume, 4),
-        stopLoss: scaled(outcome.stopLoss, 8),
-        takeProfit: scaled(outcome.takeProfit, 8),
-      })),
-    );
-
-    expect(
-      live.orders.map((o) => ({
-        bar: o.decision!.signal.barTime.getTime(),
-        side: o.side,
-        volume: o.volume,
-        requestedPrice: o.requestedPrice,
-        stopLoss: o.stopLoss ?? null,
-        takeProfit: o.takeProfit ?? null,
-        retcode: o.retcode,
-        ticket: o.brokerTicket,
-      })),
-    ).toEqual(
-      journal.orders.map(({ signal, request, result }) => ({
-        bar: signal.barOpenTime,
-        side: request.side,
-        volume: scaled(request.volume, 4),
-        requestedPrice: scaled(request.price, 8),
-        stopLoss: scaled(request.sl, 8),
-        takeProfit: scaled(request.tp, 8),
-        retcode: result.retcode,
-        ticket: result.order,
-      })),
-    );
-
-    // The backtest closes what is still open when it ends; the live bot keeps it.
-    const backtestDeals = journal.deals.filter((deal) => deal.comment !== 'end_of_test');
-    expect(live.deals.map(dealFields)).toEqual(backtestDeals.map(dealFields));
-
-    // The stretch must have exercised what it claims to compare.
-    const closes = live.deals.filter((deal) => deal.entry === 'out');
-    expect({
-      signals: live.signals.length >= 10,
-      opens: live.orders.length >= 3,
-      ignored: live.decisions.some((d) => d.action === 'ignore'),
-      stopOuts: closes.some((deal) => deal.reason === 'sl' || deal.reason === 'tp'),
-    }).toEqual({ signals: true, opens: true, ignored: true, stopOuts: true });
+  it('a bot every 45 s at its phase: the same, with some bars acted on 30–45 s after they close', async () => {
+    const bot = await engine.createBot({
+      name: 'parity-interval',
+      symbol: SYMBOL,
+      brokerAccount: 'paper-parity-interval',
+      autoTrade: true,
+      scheduleIntervalSeconds: 45,
+      riskSettings: EAGER,
+    });
+    const schedule = botCycleSchedule(bot);
+    expect(schedule).toEqual({ kind: 'interval', everySeconds: 45, offsetMs: phaseOf(bot.id, 45) });
+    const instrument = await engine.brokerFor('paper-parity-interval').instrument(SYMBOL);
+    const bars = 100;
+    const times = cycleTimes(schedule, bars);
+    expect(times.length).toBeGreaterThan(bars);
+    const live = await liveRun(bot, times);
+    const { journal } = backtestRun(bot, instrument, bars);
+    expectSameTrading(live, journal);
+    const lateness = journal.decisions.map(({ signal, time }) => time - signal.barOpenTime - MINUTE);
+    expect(Math.max(...lateness)).toBeGreaterThan(30_000);
   }, 180_000);
 });

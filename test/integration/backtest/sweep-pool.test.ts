@@ -35,7 +35,7 @@ const base: BacktestSettings = {
   accountMode: 'hedging',
   leverage: 100,
   costs: { spreadPoints: null, commissionPerLot, slippagePoints: 0, slippageJitterPoints: 3 },
-  cycleDelaySeconds: 2,
+  schedule: { kind: 'bar_close', delaySeconds: 2 },
   from: START + WARM_UP * MINUTE,
   to: START + BAR_COUNT * MINUTE,
   seed: 7,

@@ -124,7 +124,7 @@ describe('scalper backtest', () => {
       strategyParams: { pin_bar: { maxBodyRatio: 0.3 } },
       riskSettings: { riskPerTradePct: 1, maxConcurrentPositions: 1 },
       lookback: bot.lookback,
-      cycleDelaySeconds: 7,
+      schedule: { kind: 'bar_close', delaySeconds: 7 },
       costs: { commissionPerLot: 3.5, spreadPoints: null },
     });
     expect(Object.keys(summary.byStrategy).every((name) => ['pin_bar', 'range_reversion'].includes(name))).toBe(true);

@@ -6,7 +6,8 @@
 // kill cut its cycle short).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { BotSchedules, phaseOf } from '../../../bots/schedule.ts';
+import { phaseOf } from '../../../bots/cycle-timing.ts';
+import { BotSchedules } from '../../../bots/schedule.ts';
 import { BotService } from '../../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import { BrokerAccounts } from '../../../db/broker-accounts.ts';

@@ -27,7 +27,7 @@ function settings(overrides: { risk?: Record<string, unknown>; mode?: 'hedging' 
     accountMode: overrides.mode ?? 'hedging',
     leverage: 100,
     costs: { spreadPoints: null, commissionPerLot, slippagePoints: 0, slippageJitterPoints: 0 },
-    cycleDelaySeconds: 2,
+    schedule: { kind: 'bar_close', delaySeconds: 2 },
     from: FROM,
     to: TO,
     seed: 1,

@@ -68,7 +68,7 @@ describe('parseBacktestOptions', () => {
       startingBalance: 10_000,
       accountMode: 'hedging',
       leverage: 100,
-      cycleDelaySeconds: undefined,
+      cycles: { cycleDelaySeconds: undefined, cycleIntervalSeconds: undefined, cycleOffsetMs: undefined },
       costs: { spreadPoints: null, commissionPerLot: null, slippagePoints: 0, slippageJitterPoints: 0 },
       sweep: undefined,
       changes: { assignments: [] },
@@ -112,8 +112,18 @@ describe('parseBacktestOptions', () => {
     });
   });
 
+  it("reads an interval bot's cycles", () => {
+    const options = parseBacktestOptions(raw({ from: '2025-03-03', cycleInterval: '45', cycleOffset: '12500' }), NOW);
+    expect(options.cycles).toEqual({ cycleDelaySeconds: undefined, cycleIntervalSeconds: 45, cycleOffsetMs: 12_500 });
+  });
+
   it.each<[Partial<RawBacktestOptions>, string]>([
     [{ symbol: undefined }, '--symbol: required (or --bot <id> for its symbol)'],
+    [{ cycleDelay: '5', cycleInterval: '45' }, '--cycle-delay and --cycle-interval: give one or the other'],
+    [{ cycleOffset: '500' }, '--cycle-offset: needs --cycle-interval'],
+    [{ cycleInterval: '45', cycleOffset: '45000' }, '--cycle-offset 45000: must be below the interval, 45000 ms'],
+    [{ cycleInterval: '10' }, '--cycle-interval 10: Too small'],
+    [{ cycleDelay: '60' }, '--cycle-delay 60: Too big'],
     [{ from: '2025-03-05', to: '2025-03-01' }, '--to 2025-03-01: must be later than --from'],
     [{ from: '2020-01-01', to: '2025-01-01' }, '--to 2025-01-01: at most 731 days after --from'],
     [{ param: ['pin_bar.maxBodyRatoi=0.3'] }, '--param pin_bar.maxBodyRatoi=0.3: unknown parameter'],
