@@ -90,49 +90,21 @@ export const backtestRequestSchema = z
     walkForward: sweepShape.walkForward.nullable().default(null).describe('Walk-forward folds; null: a plain sweep'),
   })
   .superRefine((request, ctx) => {
-    for (const { field, message } of cycleProblems(request)) ctx.addIssue({ code: 'custom', path: [field], message });
+    try {
+      cycleScheduleOf(request);
+    } catch (error) {
+      if (!(error instanceof CycleRequestError)) throw error;
+      ctx.addIssue({ code: 'custom', path: [error.field], message: error.message });
+    }
   });
 
 export type BacktestRequest = z.infer<typeof backtestRequestSchema>;
 
+/** The cycle fields as a request stores them: a delay, or an interval and its offset (the other null). */
 interface CycleFields {
   cycleDelaySeconds: number | null;
   cycleIntervalSeconds: number | null;
   cycleOffsetMs: number;
-}
-
-/** A problem with the cycle fields, by the field at fault: neither or both schedules, or an offset past the interval. */
-export function cycleProblems(fields: CycleFields): { field: keyof CycleFields; message: string }[] {
-  const { cycleDelaySeconds: delay, cycleIntervalSeconds: interval, cycleOffsetMs: offset } = fields;
-  if (delay === null && interval === null)
-    return [{ field: 'cycleDelaySeconds', message: 'required without cycleIntervalSeconds' }];
-  if (delay !== null && interval !== null) {
-    return [{ field: 'cycleIntervalSeconds', message: 'send cycleDelaySeconds or cycleIntervalSeconds, not both' }];
-  }
-  if (interval === null && offset !== 0) return [{ field: 'cycleOffsetMs', message: 'needs cycleIntervalSeconds' }];
-  if (interval !== null && offset >= interval * 1000) {
-    return [{ field: 'cycleOffsetMs', message: `must be below the interval, ${interval * 1000} ms` }];
-  }
-  return [];
-}
-
-/** The request's cycles as the backtester runs them; cycleProblems must find none. */
-export function cycleScheduleOf(fields: CycleFields): CycleSchedule {
-  const problems = cycleProblems(fields);
-  if (problems.length > 0) throw new Error(`${problems[0]!.field}: ${problems[0]!.message}`);
-  return fields.cycleIntervalSeconds === null
-    ? { kind: 'bar_close', delaySeconds: fields.cycleDelaySeconds! }
-    : { kind: 'interval', everySeconds: fields.cycleIntervalSeconds, offsetMs: fields.cycleOffsetMs };
-}
-
-/** A contradiction in the cycles asked for, naming the field at fault. */
-export class CycleRequestError extends Error {
-  readonly field: 'cycleIntervalSeconds' | 'cycleOffsetMs';
-
-  constructor(field: CycleRequestError['field'], message: string) {
-    super(message);
-    this.field = field;
-  }
 }
 
 /** Cycles as a request may ask for them: each field optional. */
@@ -142,28 +114,62 @@ export interface RequestedCycles {
   cycleOffsetMs?: number | undefined;
 }
 
+/** A contradiction in the cycles asked for, naming the field at fault. */
+export class CycleRequestError extends Error {
+  readonly field: keyof RequestedCycles;
+
+  constructor(field: keyof RequestedCycles, message: string) {
+    super(message);
+    this.field = field;
+  }
+}
+
+/** The contradictions cycle fields can hold: a delay and an interval, or an offset without an interval or past it. */
+export function checkRequestedCycles(requested: RequestedCycles): void {
+  const { cycleDelaySeconds: delay, cycleIntervalSeconds: interval, cycleOffsetMs: offset } = requested;
+  if (delay !== undefined && interval !== undefined) {
+    throw new CycleRequestError('cycleIntervalSeconds', 'either a bar-close delay or an interval, not both');
+  }
+  if (offset === undefined) return;
+  if (interval === undefined) throw new CycleRequestError('cycleOffsetMs', 'only with an interval');
+  if (offset >= interval * 1000) {
+    throw new CycleRequestError('cycleOffsetMs', `must be below the interval (${interval * 1000} ms)`);
+  }
+}
+
 /**
  * The cycles asked for, else `otherwise` (a bot's own, or the default): a delay after each bar
  * closes, or an interval at the given offset (else `otherwise`'s when it is the same interval, else 0).
  */
-export function requestedCycles(requested: RequestedCycles, otherwise: CycleSchedule): CycleSchedule {
+export function requestedCycles(requested: RequestedCycles, otherwise: CycleSchedule | null): CycleSchedule {
+  checkRequestedCycles(requested);
   const { cycleDelaySeconds: delay, cycleIntervalSeconds: interval, cycleOffsetMs: offset } = requested;
-  if (delay !== undefined && interval !== undefined) {
-    throw new CycleRequestError('cycleIntervalSeconds', 'send cycleDelaySeconds or cycleIntervalSeconds, not both');
-  }
-  if (offset !== undefined && interval === undefined)
-    throw new CycleRequestError('cycleOffsetMs', 'needs cycleIntervalSeconds');
   if (delay !== undefined) return { kind: 'bar_close', delaySeconds: delay };
-  if (interval === undefined) return otherwise;
-  const sameInterval = otherwise.kind === 'interval' && otherwise.everySeconds === interval;
-  const offsetMs = offset ?? (sameInterval ? otherwise.offsetMs : 0);
-  if (offsetMs >= interval * 1000) {
-    throw new CycleRequestError('cycleOffsetMs', `must be below the interval, ${interval * 1000} ms`);
+  if (interval === undefined) {
+    return otherwise ?? refuseCycles('cycleDelaySeconds', 'a bar-close delay or an interval is needed');
   }
-  return { kind: 'interval', everySeconds: interval, offsetMs };
+  const sameInterval = otherwise?.kind === 'interval' && otherwise.everySeconds === interval;
+  return { kind: 'interval', everySeconds: interval, offsetMs: offset ?? (sameInterval ? otherwise.offsetMs : 0) };
 }
 
-/** A schedule as a request's cycle fields. */
+function refuseCycles(field: keyof RequestedCycles, message: string): never {
+  throw new CycleRequestError(field, message);
+}
+
+/** A stored request's cycles as the backtester runs them. */
+export function cycleScheduleOf(stored: CycleFields): CycleSchedule {
+  const interval = stored.cycleIntervalSeconds ?? undefined;
+  return requestedCycles(
+    {
+      cycleDelaySeconds: stored.cycleDelaySeconds ?? undefined,
+      cycleIntervalSeconds: interval,
+      cycleOffsetMs: interval === undefined ? undefined : stored.cycleOffsetMs,
+    },
+    null,
+  );
+}
+
+/** A schedule as a request stores it. */
 export function cycleFieldsOf(schedule: CycleSchedule): CycleFields {
   return schedule.kind === 'bar_close'
     ? { cycleDelaySeconds: schedule.delaySeconds, cycleIntervalSeconds: null, cycleOffsetMs: 0 }

@@ -5,7 +5,9 @@ import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { RANK_METRICS, type RankMetric } from '../backtest/sweep/rank.ts';
 import {
+  checkRequestedCycles,
   costsShape,
+  CycleRequestError,
   cycleShape,
   DEFAULT_BACKTEST_SEED,
   periodProblems,
@@ -122,20 +124,25 @@ function optionalNumber<T>(option: string, text: string | undefined, schema: z.Z
   return text === undefined ? undefined : numberOf(option, text, schema);
 }
 
-/** The cycle flags; --cycle-delay and --cycle-interval exclude each other, --cycle-offset needs the interval. */
+const CYCLE_FLAGS = {
+  cycleDelaySeconds: ['--cycle-delay', 'cycleDelay'],
+  cycleIntervalSeconds: ['--cycle-interval', 'cycleInterval'],
+  cycleOffsetMs: ['--cycle-offset', 'cycleOffset'],
+} as const;
+
+/** The cycle flags, as a request's cycle fields; a contradiction is refused naming its flag. */
 function cyclesOf(raw: RawBacktestOptions): RequestedCycles {
-  if (raw.cycleDelay !== undefined && raw.cycleInterval !== undefined) {
-    refuse('--cycle-delay and --cycle-interval: give one or the other');
-  }
-  if (raw.cycleOffset !== undefined && raw.cycleInterval === undefined)
-    refuse('--cycle-offset: needs --cycle-interval');
   const cycles = {
     cycleDelaySeconds: optionalNumber('--cycle-delay', raw.cycleDelay, cycleShape.cycleDelaySeconds),
     cycleIntervalSeconds: optionalNumber('--cycle-interval', raw.cycleInterval, cycleShape.cycleIntervalSeconds),
     cycleOffsetMs: optionalNumber('--cycle-offset', raw.cycleOffset, cycleShape.cycleOffsetMs),
   };
-  if (cycles.cycleIntervalSeconds !== undefined && (cycles.cycleOffsetMs ?? 0) >= cycles.cycleIntervalSeconds * 1000) {
-    refuse(`--cycle-offset ${raw.cycleOffset}: must be below the interval, ${cycles.cycleIntervalSeconds * 1000} ms`);
+  try {
+    checkRequestedCycles(cycles);
+  } catch (error) {
+    if (!(error instanceof CycleRequestError)) throw error;
+    const [flag, key] = CYCLE_FLAGS[error.field];
+    refuse(`${flag} ${raw[key]}: ${error.message}`);
   }
   return cycles;
 }

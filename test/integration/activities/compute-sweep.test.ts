@@ -32,7 +32,7 @@ const request = backtestRequestSchema.parse({
   startingBalance: 10_000,
   accountMode: 'hedging',
   leverage: 100,
-  schedule: { kind: 'bar_close', delaySeconds: 2 },
+  cycleDelaySeconds: 2,
   seed: 42,
   costs: { spreadPoints: null, commissionPerLot: null, slippagePoints: 0, slippageJitterPoints: 0 },
   sweep: SPECS,

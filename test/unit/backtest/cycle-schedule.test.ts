@@ -2,6 +2,7 @@
 // bot's on Temporal's grid (epoch + n × interval + offset); and a backtest on an interval runs its
 // cycles there, deciding each bar's signals once.
 import fc from 'fast-check';
+import { cycleScheduleOf, requestedCycles, type RequestedCycles } from '../../../bots/backtest-request.ts';
 import { botCycleSchedule, phaseOf } from '../../../bots/cycle-timing.ts';
 import { type CycleSchedule, firstCycleAtOrAfter, nextCycle } from '../../../backtest/cycle-schedule.ts';
 import { runBacktest } from '../../../backtest/run.ts';
@@ -58,6 +59,32 @@ describe('cycle schedules', () => {
       everySeconds: 45,
       offsetMs: phaseOf(7, 45),
     });
+  });
+});
+
+describe("a request's cycles", () => {
+  const bots: CycleSchedule = { kind: 'interval', everySeconds: 45, offsetMs: 7_919 };
+
+  it.each<[string, RequestedCycles, CycleSchedule]>([
+    ['nothing asked: the bot’s', {}, bots],
+    ['a delay', { cycleDelaySeconds: 5 }, { kind: 'bar_close', delaySeconds: 5 }],
+    ['the bot’s interval: at its phase', { cycleIntervalSeconds: 45 }, bots],
+    ['another interval: at 0', { cycleIntervalSeconds: 60 }, { kind: 'interval', everySeconds: 60, offsetMs: 0 }],
+    [
+      'an interval and an offset',
+      { cycleIntervalSeconds: 45, cycleOffsetMs: 100 },
+      { kind: 'interval', everySeconds: 45, offsetMs: 100 },
+    ],
+  ])('%s', (_case, requested, expected) => {
+    expect(requestedCycles(requested, bots)).toEqual(expected);
+  });
+
+  it.each<[string, Parameters<typeof cycleScheduleOf>[0], string]>([
+    ['neither', { cycleDelaySeconds: null, cycleIntervalSeconds: null, cycleOffsetMs: 0 }, 'cycleDelaySeconds'],
+    ['both', { cycleDelaySeconds: 2, cycleIntervalSeconds: 45, cycleOffsetMs: 0 }, 'cycleIntervalSeconds'],
+    ['an offset past', { cycleDelaySeconds: null, cycleIntervalSeconds: 45, cycleOffsetMs: 45_000 }, 'cycleOffsetMs'],
+  ])('refuses a stored request with %s, naming the field', (_case, stored, field) => {
+    expect(() => cycleScheduleOf(stored)).toThrow(expect.objectContaining({ field }));
   });
 });
 

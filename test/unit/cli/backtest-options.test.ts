@@ -119,9 +119,12 @@ describe('parseBacktestOptions', () => {
 
   it.each<[Partial<RawBacktestOptions>, string]>([
     [{ symbol: undefined }, '--symbol: required (or --bot <id> for its symbol)'],
-    [{ cycleDelay: '5', cycleInterval: '45' }, '--cycle-delay and --cycle-interval: give one or the other'],
-    [{ cycleOffset: '500' }, '--cycle-offset: needs --cycle-interval'],
-    [{ cycleInterval: '45', cycleOffset: '45000' }, '--cycle-offset 45000: must be below the interval, 45000 ms'],
+    [
+      { cycleDelay: '5', cycleInterval: '45' },
+      '--cycle-interval 45: either a bar-close delay or an interval, not both',
+    ],
+    [{ cycleOffset: '500' }, '--cycle-offset 500: only with an interval'],
+    [{ cycleInterval: '45', cycleOffset: '45000' }, '--cycle-offset 45000: must be below the interval (45000 ms)'],
     [{ cycleInterval: '10' }, '--cycle-interval 10: Too small'],
     [{ cycleDelay: '60' }, '--cycle-delay 60: Too big'],
     [{ from: '2025-03-05', to: '2025-03-01' }, '--to 2025-03-01: must be later than --from'],
