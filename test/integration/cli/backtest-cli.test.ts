@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { BacktestResult, BacktestSettings } from '../../../backtest/types.ts';
+import { phaseOf } from '../../../bots/cycle-timing.ts';
 import { BotSchedules } from '../../../bots/schedule.ts';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { Bot } from '../../../db/entities/index.ts';
@@ -153,6 +154,28 @@ describe('scalper backtest', () => {
       strategyParams: { pin_bar: { maxBodyRatio: 0.3 } },
       riskSettings: { riskPerTradePct: 1, maxConcurrentPositions: 3 },
       lookback: bot.lookback,
+    });
+  });
+
+  it("--bot runs an interval bot's cycles at its phase; --cycle-interval asks for another grid", async () => {
+    expect(await scalper('setup-bot', '--symbol', 'XAUUSDm', '--name', 'bt-every-45', '--paused')).toMatchObject({
+      code: 0,
+    });
+    const bot = await db.orm.em.fork().findOneOrFail(Bot, { name: 'bt-every-45' });
+    const scheduleOf = async (out: string, ...flags: string[]) => {
+      const args = ['--bot', String(bot.id), '--from', '2025-03-03', '--to', '2025-03-03', '--out', out, '--json'];
+      expect((await scalper('backtest', ...args, ...flags)).code).toBe(0);
+      return (await json<BacktestSettings>(join(out, 'settings.json'))).schedule;
+    };
+    expect(await scheduleOf(join(dir, 'every-45'))).toEqual({
+      kind: 'interval',
+      everySeconds: 45,
+      offsetMs: phaseOf(bot.id, 45),
+    });
+    expect(await scheduleOf(join(dir, 'every-60'), '--cycle-interval', '60')).toEqual({
+      kind: 'interval',
+      everySeconds: 60,
+      offsetMs: 0,
     });
   });
 
