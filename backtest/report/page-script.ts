@@ -60,6 +60,8 @@ export const PAGE_SCRIPT = String.raw`
     },
   });
   drawdown.setData(time.map((t, i) => ({ time: t, value: data.drawdownPct[i] })));
+  // Nothing lies above zero: no margin there, so the scale does not show a drawdown of +25 %.
+  drawdown.priceScale().applyOptions({ scaleMargins: { top: 0.05, bottom: 0.1 } });
 
   // Every series has one point per candle, so a logical range means the same candles on each chart.
   for (const chart of charts) {
