@@ -12,4 +12,4 @@ const { bars, settings } = workerData as BacktestThreadData;
 const post = (message: BacktestThreadMessage) => port.postMessage(message);
 
 const result = runBacktest(bars, settings, (barsDone, barsTotal) => post({ type: 'progress', barsDone, barsTotal }));
-post({ type: 'done', result, reportHtml: backtestReportHtml(result, bars) });
+post({ type: 'done', result, reportHtml: backtestReportHtml(result, settings, bars) });

@@ -32,7 +32,7 @@ export async function writeBacktestFiles(
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files: Array<[name: string, text: string]> = [
-    ['report.html', backtestReportHtml(result, bars)],
+    ['report.html', backtestReportHtml(result, settings, bars)],
     ['result.json', backtestReportJson(result)],
     ['trades.csv', tradesCsv(result.trades)],
     ['equity.csv', equityCsv(result)],

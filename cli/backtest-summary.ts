@@ -1,6 +1,7 @@
 // One backtest as a terminal shows it: what was tested, the balance, what the decisions did, and the
 // stats table a trader reads first (all strategies, then each strategy that traded).
 import {
+  costsText,
   formatCount,
   formatMoney,
   formatPercent,
@@ -60,12 +61,6 @@ function decisionsLine({ signals, decisions }: BacktestResult): string {
     .map(([check, times]) => `${check} ${formatCount(times)}`);
   const why = reasons.length > 0 ? ` (most by ${reasons.join(', ')})` : '';
   return `signals   ${formatCount(signals)}: opened ${formatCount(decisions.opened)}, ignored ${formatCount(decisions.ignored)}${why}`;
-}
-
-function costsText(costs: BacktestSettings['costs']): string {
-  const spread = costs.spreadPoints === null ? "each bar's own" : `${costs.spreadPoints} points`;
-  const jitter = costs.slippageJitterPoints > 0 ? ` + 0–${costs.slippageJitterPoints} (seeded)` : '';
-  return `commission ${formatMoney(costs.commissionPerLot)}/lot/side; spread ${spread}; slippage ${costs.slippagePoints}${jitter} points`;
 }
 
 /** The lines printed for one backtest: what ran, then the stats table. */

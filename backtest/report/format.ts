@@ -1,5 +1,7 @@
 // Numbers and times as a trader reads them. A null statistic (profit factor without a loss, a
 // win rate without trades) is undefined, not zero: it shows as a dash.
+import type { CostModel } from '../types.ts';
+
 const MISSING = '—';
 
 const money2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -37,4 +39,11 @@ export function formatCount(value: number): string {
 /** UTC epoch ms → "2026-01-05 14:30 UTC". */
 export function formatUtcMinute(time: number): string {
   return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** The cost model in words: commission, spread and slippage. */
+export function costsText(costs: CostModel): string {
+  const spread = costs.spreadPoints === null ? "each bar's own" : `${costs.spreadPoints} points`;
+  const jitter = costs.slippageJitterPoints > 0 ? ` + 0–${costs.slippageJitterPoints} (seeded)` : '';
+  return `commission ${formatMoney(costs.commissionPerLot)}/lot/side; spread ${spread}; slippage ${costs.slippagePoints}${jitter} points`;
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { BacktestResult } from '../types.ts';
+import type { BacktestResult, BacktestSettings } from '../types.ts';
 import type { BarColumns } from '../../trading/bar-columns.ts';
 import { aggregateCandles, chooseTimeframe } from './candles.ts';
 import { MARKER_COLOURS, reportChartData } from './chart-data.ts';
@@ -32,8 +32,8 @@ function legendHtml(): string {
   return `<p class="legend">${items.map(([colour, label]) => `<span style="color:${colour}">${label}</span>`).join(' ')} ${hint}</p>`;
 }
 
-/** The report for `result`, drawing the bars of `bars` that open in the tested period [from, to). */
-export function backtestReportHtml(result: BacktestResult, bars: BarColumns): string {
+/** The report for `result` of `settings`, drawing the bars of `bars` that open in the tested period [from, to). */
+export function backtestReportHtml(result: BacktestResult, settings: BacktestSettings, bars: BarColumns): string {
   const timeframe = chooseTimeframe(bars.openTime, result.from, result.to);
   const candles = aggregateCandles(bars, timeframe, result.from, result.to);
   const title = `Backtest ${result.symbol}, ${formatUtcMinute(result.from)} → ${formatUtcMinute(result.to)}`;
@@ -49,7 +49,7 @@ export function backtestReportHtml(result: BacktestResult, bars: BarColumns): st
 <h1>${escapeHtml(title)}</h1>
 <section>
 <h2>Summary</h2>
-${summaryHtml(result, candles)}
+${summaryHtml(result, settings, candles)}
 </section>
 <section>
 <h2>Statistics</h2>

@@ -1,8 +1,10 @@
 // The run at a glance: the period, the account, what the strategies proposed and what became of it.
-import type { BacktestResult } from '../types.ts';
+import { lookbackFor } from '../../trading/strategies/lookback.ts';
+import { describeCycleSchedule } from '../cycle-schedule.ts';
+import type { BacktestResult, BacktestSettings } from '../types.ts';
 import type { Candles } from './candles.ts';
 import { escapeHtml } from './escape.ts';
-import { formatCount, formatMoney, formatPercent, formatUtcMinute } from './format.ts';
+import { costsText, formatCount, formatMoney, formatPercent, formatUtcMinute } from './format.ts';
 
 const TOP_IGNORE_REASONS = 5;
 
@@ -15,7 +17,8 @@ function topIgnoreReasons(ignoredBy: Record<string, number>): string {
   return `<ol class="reasons">${items.join('')}</ol>`;
 }
 
-export function summaryHtml(result: BacktestResult, candles: Candles): string {
+export function summaryHtml(result: BacktestResult, settings: BacktestSettings, candles: Candles): string {
+  const lookback = lookbackFor(settings.lookback, settings.enabledStrategies, settings.strategyParams);
   const returnPct =
     result.startingBalance > 0 ? ((result.finalBalance - result.startingBalance) / result.startingBalance) * 100 : null;
   const { decisions, killSwitch } = result;
@@ -24,6 +27,10 @@ export function summaryHtml(result: BacktestResult, candles: Candles): string {
     ['Bars traded', formatCount(result.bars)],
     ['Warm-up bars', formatCount(result.warmUpBars)],
     ['Candles drawn', escapeHtml(`${formatCount(candles.time.length)} × ${candles.timeframe.name}`)],
+    ['Strategies', escapeHtml(`${settings.enabledStrategies.join(', ')}; lookback ${lookback}`)],
+    ['Cycles', escapeHtml(describeCycleSchedule(settings.schedule))],
+    ['Account', escapeHtml(`${settings.accountMode}, leverage 1:${settings.leverage}`)],
+    ['Costs', escapeHtml(costsText(settings.costs))],
     ['Starting balance', formatMoney(result.startingBalance)],
     ['Final balance', formatMoney(result.finalBalance)],
     ['Return', formatPercent(returnPct)],

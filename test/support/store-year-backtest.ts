@@ -24,7 +24,7 @@ const to = FROM + 365 * DAY_MS;
 const settings = benchSettings(FROM, to);
 const bars = syntheticBacktestBars(SYMBOL, SEED, { from: FROM, to }, WARM_UP_BARS);
 const result = runBacktest(bars, settings);
-const reportHtml = backtestReportHtml(result, bars);
+const reportHtml = backtestReportHtml(result, settings, bars);
 /** The row's summary: the result without its trades and equity curve, as the activity stores it. */
 function summaryOf({ trades: _trades, equity: _equity, ...rest }: BacktestResult): BacktestSummary {
   return rest;

@@ -14,6 +14,7 @@ import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import type { Bar } from '../../../trading/market.ts';
 import { tradeStats } from '../../../trading/stats.ts';
 import type { StrategyName } from '../../../trading/strategies/index.ts';
+import { defaultBacktestSettings } from '../../support/backtests.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const MINUTE = 60_000;
@@ -182,7 +183,7 @@ describe('backtest report in Chromium', () => {
     const overall = result.overall;
     expect([overall.wins > 0, overall.losses > 0]).toEqual([true, true]);
     const file = join(directory, 'report.html');
-    await writeFile(file, backtestReportHtml(result, bars));
+    await writeFile(file, backtestReportHtml(result, defaultBacktestSettings(FROM, TO, 11), bars));
     const fileUrl = pathToFileURL(file).href;
 
     const page = await browser.newPage();
@@ -233,7 +234,10 @@ describe('backtest report in Chromium', () => {
     // 5,760 candles in view: the exits show as dots; zoomed in to a few hundred, with their labels.
     const labels = () => page.evaluate('document.body.dataset.markerLabels');
     expect(await labels()).toBe('hidden');
-    const box = await (await page.$('[data-chart="price"]'))!.boundingBox();
+    // The wheel zooms the chart under the pointer, which must be in view.
+    const chart = (await page.$('[data-chart="price"]'))!;
+    await chart.scrollIntoView();
+    const box = await chart.boundingBox();
     await page.mouse.move(box!.x + box!.width / 2, box!.y + box!.height / 2);
     for (let zoom = 0; zoom < 60 && (await labels()) === 'hidden'; zoom++) {
       await page.mouse.wheel({ deltaY: -300 });

@@ -5,8 +5,11 @@ import { priceDecimals, reportChartData } from '../../../backtest/report/chart-d
 import { inlineScriptText, jsonScriptText } from '../../../backtest/report/escape.ts';
 import { backtestReportHtml } from '../../../backtest/report/html.ts';
 import { backtestReportJson } from '../../../backtest/report/json.ts';
-import type { BacktestResult, BacktestTrade, BacktestTradeStats } from '../../../backtest/types.ts';
+import type { BacktestResult, BacktestSettings, BacktestTrade, BacktestTradeStats } from '../../../backtest/types.ts';
 import type { BarColumns } from '../../../trading/bar-columns.ts';
+import { riskSettingsSchema } from '../../../trading/risk/index.ts';
+import { strategyParamsSchema } from '../../../trading/strategies/index.ts';
+import { XAUUSD } from '../trading/fixtures.ts';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 5); // a Monday, 00:00 UTC
@@ -203,12 +206,40 @@ describe('escaping', () => {
   });
 });
 
+/** What the report shows of the settings: strategies, cycles, account and costs. */
+const SETTINGS: BacktestSettings = {
+  symbol: 'XAUUSDm',
+  instrument: XAUUSD,
+  enabledStrategies: ['pin_bar', 'doji_breakout'],
+  strategyParams: strategyParamsSchema.parse({}),
+  riskSettings: riskSettingsSchema.parse({}),
+  lookback: 120,
+  startingBalance: 1000,
+  accountMode: 'netting',
+  leverage: 200,
+  costs: { spreadPoints: 25, commissionPerLot: 3.5, slippagePoints: 2, slippageJitterPoints: 3 },
+  schedule: { kind: 'interval', everySeconds: 45, offsetMs: 12_500 },
+  from: T0,
+  to: T0 + 20 * MINUTE,
+  seed: 1,
+};
+
 describe('report document', () => {
   const hostile = '</script><script>alert(1)</script>';
   const html = backtestReportHtml(
     result({ symbol: 'XAU<b>', killSwitch: { time: T0 + 10 * MINUTE, reason: hostile } }),
+    SETTINGS,
     barsAt(minutes(20)),
   );
+
+  it('says what was run: the strategies, when the cycles ran, the account and the costs', () => {
+    expect(html).toContain('<dt>Strategies</dt><dd>pin_bar, doji_breakout; lookback 120</dd>');
+    expect(html).toContain('<dt>Cycles</dt><dd>every 45 s, offset 12.5 s</dd>');
+    expect(html).toContain('<dt>Account</dt><dd>netting, leverage 1:200</dd>');
+    expect(html).toContain(
+      '<dt>Costs</dt><dd>commission 3.50/lot/side; spread 25 points; slippage 2 + 0–3 (seeded) points</dd>',
+    );
+  });
 
   it('has exactly its three script elements, whatever the data says', () => {
     expect(html.match(/<script/gi)).toHaveLength(3);
