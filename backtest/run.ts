@@ -88,7 +88,7 @@ export function runBacktest(
   let killSwitch: BacktestResult['killSwitch'] = null;
   let lastCycle = openTime[firstTraded]!;
 
-  bars: for (let i = 0; i < end; i++) {
+  replay: for (let i = 0; i < end; i++) {
     windows.push(i);
     if (i < firstTraded) continue;
     if (onProgress !== undefined && (i - firstTraded) % PROGRESS_EVERY === 0)
@@ -131,7 +131,7 @@ export function runBacktest(
       if (tripped !== null) {
         // The bot's schedule is paused: no cycle runs after this one.
         killSwitch = { time: now, reason: tripped };
-        break bars;
+        break replay;
       }
       if (account.book.openCount > 0) {
         exposure.open++;
