@@ -64,6 +64,11 @@ it('serves engine and SDK metrics on their ports and exits 0 on SIGTERM', async 
       deadline,
     );
     expect(sdk).toMatch(/^# TYPE temporal_\w+ (counter|gauge|histogram)$/m);
+    // The line was written before the worker polled, but the pipe's data may reach this process
+    // after the scrape's answer (both are I/O of the same event-loop turn under load).
+    while (!output.includes('worker running') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(output).toContain('worker running');
 
     child.kill('SIGTERM');
