@@ -82,7 +82,7 @@ export function runBacktest(
   const { schedule } = settings;
   const firstTraded = firstIndexAtOrAfter(openTime, settings.from);
   const end = firstIndexAtOrAfter(openTime, settings.to);
-  const exposure = { bars: 0, open: 0, byStrategy: new Map<string, number>() };
+  const exposure = { cycles: 0, open: 0, byStrategy: new Map<string, number>() };
   const decisions = { opened: 0, ignored: 0, ignoredBy: {} as Record<string, number> };
   let signalCount = 0;
   let killSwitch: BacktestResult['killSwitch'] = null;
@@ -127,7 +127,7 @@ export function runBacktest(
         tripped = managePositions(account, quote, now);
       }
       account.bookedUntil = now;
-      exposure.bars++;
+      exposure.cycles++;
       if (tripped !== null) {
         // The bot's schedule is paused: no cycle runs after this one.
         killSwitch = { time: now, reason: tripped };

@@ -5,8 +5,8 @@ import { tradeStats } from '../trading/stats.ts';
 import type { BacktestResult, BacktestTrade, BacktestTradeStats, EquityPoint } from './types.ts';
 
 export interface ExposureCount {
-  /** Cycles run (one per traded bar). */
-  bars: number;
+  /** Cycles run: one per traded bar for a bar-aligned bot, more or fewer on an interval. */
+  cycles: number;
   /** Cycles that ended with a position open, overall and by strategy. */
   open: number;
   byStrategy: ReadonlyMap<string, number>;
@@ -22,12 +22,12 @@ function longestLosingStreak(trades: readonly BacktestTrade[]): number {
   return longest;
 }
 
-function statsOf(trades: readonly BacktestTrade[], startingBalance: number, openBars: number, bars: number) {
+function statsOf(trades: readonly BacktestTrade[], startingBalance: number, openCycles: number, cycles: number) {
   const closed = trades.map((trade) => ({ strategy: trade.strategy, pnl: trade.pnl, closedAt: trade.closeTime }));
   return {
     ...tradeStats(closed, startingBalance),
     longestLosingStreak: longestLosingStreak(trades),
-    exposure: bars > 0 ? openBars / bars : 0,
+    exposure: cycles > 0 ? openCycles / cycles : 0,
   } satisfies BacktestTradeStats;
 }
 
@@ -60,11 +60,11 @@ export function summarize(
       own,
       startingBalance,
       exposure.byStrategy.get(strategy) ?? 0,
-      exposure.bars,
+      exposure.cycles,
     );
   }
   return {
-    overall: statsOf(inCloseOrder, startingBalance, exposure.open, exposure.bars),
+    overall: statsOf(inCloseOrder, startingBalance, exposure.open, exposure.cycles),
     byStrategy,
     equity: equityCurve(inCloseOrder, startingBalance, start),
   };

@@ -66,7 +66,7 @@ export interface BacktestTrade {
 export interface BacktestTradeStats extends TradeStats {
   /** Most losing trades in a row (by close time). */
   longestLosingStreak: number;
-  /** Share of the traded bars during which a position was open, 0–1. */
+  /** Share of the cycles that ended with a position open, 0–1. */
   exposure: number;
 }
 

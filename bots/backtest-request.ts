@@ -21,6 +21,9 @@ export const DEFAULT_BACKTEST_SEED = 42;
 /** The cycle delay of a backtest given no bot and no schedule: a bar-aligned bot's, 2 s after each close. */
 export const DEFAULT_CYCLE_DELAY_SECONDS = 2;
 
+/** The cycles of a backtest given no bot and no schedule. */
+export const DEFAULT_CYCLE_SCHEDULE: CycleSchedule = { kind: 'bar_close', delaySeconds: DEFAULT_CYCLE_DELAY_SECONDS };
+
 /**
  * When the backtested cycles run: a bar-aligned bot's delay after each close, or an interval bot's
  * interval and offset (its phase; bots/cycle-timing.ts). A request holds one or the other.

@@ -19,7 +19,7 @@ import {
   CycleRequestError,
   cycleFieldsOf,
   requestedCycles,
-  DEFAULT_CYCLE_DELAY_SECONDS,
+  DEFAULT_CYCLE_SCHEDULE,
   MAX_API_SWEEP_POINTS,
   type BacktestRequest,
   type BacktestSource,
@@ -144,7 +144,7 @@ export class BacktestService {
       strategyParams,
       riskSettings,
       lookback: lookbackFor(input.lookback, enabledStrategies, strategyParams),
-      ...cycleFieldsOf(cyclesOf(input, { kind: 'bar_close', delaySeconds: DEFAULT_CYCLE_DELAY_SECONDS })),
+      ...cycleFieldsOf(cyclesOf(input, DEFAULT_CYCLE_SCHEDULE)),
     };
   }
 

@@ -37,7 +37,8 @@ type ScheduledBot = Pick<IBot, 'id' | 'symbol' | 'scheduleIntervalSeconds' | 'st
 
 /** Seconds between two cycles of the bot: its interval, or a minute when it cycles on bar closes. */
 function cadenceSeconds(bot: ScheduledBot): number {
-  return (bot.barCloseDelaySeconds ?? null) === null ? bot.scheduleIntervalSeconds : 60;
+  const cycles = botCycleSchedule(bot);
+  return cycles.kind === 'interval' ? cycles.everySeconds : 60;
 }
 
 /** The schedule's spec from the bot's cycles (cycle-timing.ts), which a backtest of the bot replays too. */

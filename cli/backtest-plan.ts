@@ -6,7 +6,7 @@ import { longestLookback } from '../backtest/sweep/lookback.ts';
 import type { SweepPoint } from '../backtest/sweep/point.ts';
 import type { BacktestSettings } from '../backtest/types.ts';
 import { walkForwardFolds, type WalkForwardFold } from '../backtest/walk-forward.ts';
-import { DEFAULT_CYCLE_DELAY_SECONDS, requestedCycles } from '../bots/backtest-request.ts';
+import { DEFAULT_CYCLE_SCHEDULE, requestedCycles } from '../bots/backtest-request.ts';
 import { botCycleSchedule } from '../bots/cycle-timing.ts';
 import { PAPER_ACCOUNT_PREFIX } from '../brokers/accounts.ts';
 import { paperInstruments } from '../brokers/paper/instruments.ts';
@@ -125,10 +125,7 @@ async function resolvePlan(options: BacktestOptions, engine: EngineConnection | 
     accountMode: options.accountMode,
     leverage: options.leverage,
     costs: { ...options.costs, commissionPerLot: options.costs.commissionPerLot ?? commissionPerLot },
-    schedule: requestedCycles(
-      options.cycles,
-      bot ? botCycleSchedule(bot) : { kind: 'bar_close', delaySeconds: DEFAULT_CYCLE_DELAY_SECONDS },
-    ),
+    schedule: requestedCycles(options.cycles, bot ? botCycleSchedule(bot) : DEFAULT_CYCLE_SCHEDULE),
     from: options.period.from,
     to: options.period.to,
     seed: options.seed,

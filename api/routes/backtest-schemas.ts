@@ -202,7 +202,7 @@ export const backtestListItemSchema = z.object({
 const backtestStatsSchema = tradeStatsSchema.extend({
   count: z.number().int().describe('Trades closed (a position is one trade)'),
   longestLosingStreak: z.number().int().describe('Most losing trades in a row, by close time'),
-  exposure: z.number().describe('Share of the traded bars during which a position was open, 0..1'),
+  exposure: z.number().describe('Share of the cycles that ended with a position open, 0..1'),
 });
 
 const resultSchema = z
