@@ -3,14 +3,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerPort } from '../brokers/port.ts';
 import { Position } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
-import type { DecisionContext, OpenPosition } from '../trading/risk/index.ts';
+import { lossLookbackMs, type MarketContext, type OpenPosition } from '../trading/risk/index.ts';
 import type { TradingState } from '../trading/trading-state.ts';
 import type { BotContext } from './bot-context.ts';
 import { cachedInstrument } from './instrument-cache.ts';
-
-export type MarketContext = Omit<DecisionContext, 'signal'>;
-
-const LOSS_LOOKBACK_MS = 24 * 60 * 60_000;
 
 /** Every position on the account (other bots' too: the correlation and account checks need them). */
 async function accountPositions(em: EntityManager, broker: BrokerPort, account: string): Promise<OpenPosition[]> {
@@ -43,7 +39,7 @@ export async function marketContext(
     bot: bot.id,
     status: 'closed',
     realizedPnl: { $lt: 0 },
-    closedAt: { $gte: new Date(now - LOSS_LOOKBACK_MS) },
+    closedAt: { $gte: new Date(now - lossLookbackMs(risk)) },
   });
   return {
     settings: risk,

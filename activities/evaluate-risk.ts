@@ -1,12 +1,12 @@
 import { AuditLog, Decision, Signal, type ISignal } from '../db/entities/index.ts';
-import { decide } from '../trading/risk/index.ts';
+import { decide, withOpened } from '../trading/risk/index.ts';
 import type { StrategySignal } from '../trading/strategies/index.ts';
 import { currentTrace, loadBot } from './bot-context.ts';
 import { cachedInstrument } from './instrument-cache.ts';
 import { readTradingState } from '../bots/trading-state.ts';
 import { marketContext } from './decision-context.ts';
 import type { ActivityDeps } from './deps.ts';
-import { reconcileBeforeOpening } from './startup-reconciliation.ts';
+import { reconcileBeforeDeciding } from './startup-reconciliation.ts';
 import type { BotRef, DecisionSummary } from './types.ts';
 
 function strategySignalOf(signal: ISignal): StrategySignal {
@@ -31,18 +31,24 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
     if (signalIds.length === 0) return [];
     const em = deps.orm.em.fork();
     const context = await loadBot(em, botId);
-    // A real account's first decisions after a worker start wait for its reconciliation.
-    await reconcileBeforeOpening(deps, em, context);
+    // Stop-outs since the last cycle are booked first: the cooldown and the position counts read them.
+    await reconcileBeforeDeciding(deps, em, context);
     const broker = deps.brokerFor(context.bot.brokerAccount);
     const instrument = await cachedInstrument(em, broker, context.bot.brokerAccount, context.bot.symbol);
     const tradingState = await readTradingState(em, deps.schedules, context.bot);
-    const market = await marketContext(em, broker, context, instrument, tradingState, deps.now());
+    let market = await marketContext(em, broker, context, instrument, tradingState, deps.now());
     const trace = currentTrace();
     const signals = await em.find(Signal, { id: { $in: signalIds }, bot: botId }, { orderBy: { id: 'asc' } });
     const existing = await em.find(Decision, { signal: { $in: signalIds } });
     const decided = new Map(existing.map((d) => [d.signal.id, d]));
 
-    for (const signal of signals.filter((s) => !decided.has(s.id))) {
+    // In turn: each open decision (one an earlier attempt of this step made too) counts for the next.
+    for (const signal of signals) {
+      const earlier = decided.get(signal.id);
+      if (earlier !== undefined) {
+        if (earlier.action === 'open') market = withOpened(market, signal.direction, earlier.volume);
+        continue;
+      }
       const outcome = decide({ ...market, signal: strategySignalOf(signal) });
       await em.transactional(async (tx) => {
         const decision = tx.create(Decision, { signal: signal.id, ...outcome });
@@ -59,6 +65,7 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
         await tx.flush();
         decided.set(signal.id, decision);
       });
+      if (outcome.action === 'open') market = withOpened(market, signal.direction, outcome.volume);
       deps.metrics.decisionsCreated.inc({ action: outcome.action });
       deps.logger.info({ botId, signalId: signal.id, action: outcome.action, reason: outcome.reason }, 'decision');
     }

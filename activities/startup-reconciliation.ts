@@ -1,7 +1,7 @@
 // Before a bot on a real account opens anything after a worker start, its positions and orders
 // are reconciled with the broker and the account is checked to be what it was registered as.
-// The first reconcile of a cycle after the start does it (evaluateRisk asks for it first when a
-// signal is waiting); the outcome is kept on the bot, audited, and read by its trading state.
+// The first reconcile of a cycle after the start does it (evaluateRisk, which reconciles before it
+// decides, when a signal is waiting); the outcome is kept on the bot, audited, and read by its trading state.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { PAPER_ACCOUNT_PREFIX } from '../brokers/accounts.ts';
 import { accountsNamed, markStartupReconciliation } from '../bots/broker-readiness.ts';
@@ -69,14 +69,20 @@ export async function reconcileMarkingStartup(
 }
 
 /**
- * Before deciding on signals: reconciles first when the worker has not yet done so for this bot.
- * A failure is logged and recorded on the bot, whose trading state then opens nothing.
+ * Before deciding on signals the bot's audit trail is brought in line with its broker: a stop-out
+ * since the last cycle is a loss the cooldown must see, and a position gone is no longer counted.
+ * The first time after a worker start this is the start-up reconciliation, whose failure is logged
+ * and recorded on the bot (its trading state then opens nothing). Any other failure fails the step,
+ * to be retried: nothing is decided on a book that may miss a loss.
  */
-export async function reconcileBeforeOpening(
+export async function reconcileBeforeDeciding(
   deps: ActivityDeps,
   em: EntityManager,
   context: BotContext,
 ): Promise<void> {
-  if (!(await awaitingStartupReconciliation(em, context))) return;
+  if (!(await awaitingStartupReconciliation(em, context))) {
+    await reconcileBot(deps, em, context);
+    return;
+  }
   await reconcileMarkingStartup(deps, em, context, () => reconcileBot(deps, em, context)).catch(() => undefined);
 }

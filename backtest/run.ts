@@ -72,7 +72,6 @@ export function runBacktest(
     risk,
     book: new TradeBook(),
     journal,
-    bookedUntil: Number.NEGATIVE_INFINITY,
   };
   const enabled = settings.enabledStrategies;
   const params = settings.strategyParams;
@@ -126,7 +125,6 @@ export function runBacktest(
         placeOpens(account, decided, quote, now);
         tripped = managePositions(account, quote, now);
       }
-      account.bookedUntil = now;
       exposure.cycles++;
       if (tripped !== null) {
         // The bot's schedule is paused: no cycle runs after this one.

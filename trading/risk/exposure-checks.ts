@@ -1,7 +1,17 @@
 // Checks on what the account already holds and its recent losses.
 import type { RiskCheck } from './context.ts';
+import type { RiskSettings } from './settings.ts';
 
 const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+/**
+ * How far back a decision's context reads the bot's losing closes: the cooldown, and at least a
+ * day so that the check's value says how long ago the last loss was even once its cooldown is over.
+ */
+export function lossLookbackMs(settings: Pick<RiskSettings, 'cooldownAfterLossMinutes'>): number {
+  return Math.max(DAY_MS, settings.cooldownAfterLossMinutes * MINUTE_MS);
+}
 
 /** The bot's own positions (its magic): other bots on the same account do not count. */
 export const maxConcurrentPositions: RiskCheck = ({ openPositions, bot, settings }, _plan, explain) => {

@@ -1,0 +1,127 @@
+// evaluateRisk in MockActivityEnvironment on the real database and paper broker: a cycle's signals
+// are decided in turn (an open one counts for the next, also across a retry of the step), and the
+// bot's book is reconciled before deciding, so a stop-out since the last cycle starts its cooldown.
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../../activities/index.ts';
+import type { TradeSide } from '../../../trading/market.ts';
+import { Decision, Position, Signal, type IBot } from '../../../db/entities/index.ts';
+import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+import { openDecision } from '../../support/open-decision.ts';
+import type { StrategyName } from '../../../trading/strategies/index.ts';
+
+let engine: TestEngine;
+
+beforeAll(async () => {
+  engine = await startTestEngine({ feedSeed: 5, schedulesTo: 'nowhere' });
+});
+
+afterAll(() => engine?.stop());
+
+const run = <A, R>(step: (input: A) => Promise<R>, input: A): Promise<R> =>
+  new MockActivityEnvironment().run(step, input);
+
+/** Signals of `bot` on its last closed bar, one per strategy, each with SL and TP 3.00 / 4.50 from the quote. */
+async function signalsOnLastBar(bot: IBot, fired: Array<[StrategyName, TradeSide]>): Promise<number[]> {
+  const quote = await engine.brokerFor(bot.brokerAccount).quote(bot.symbol);
+  const em = engine.db.orm.em.fork();
+  const barTime = new Date(Math.floor(quote.time / 60_000) * 60_000 - 60_000);
+  const signals = fired.map(([strategy, direction]) =>
+    em.create(Signal, {
+      bot: bot.id,
+      strategy,
+      symbol: bot.symbol,
+      direction,
+      barTime,
+      score: 0.8,
+      entryPrice: direction === 'buy' ? quote.ask : quote.bid,
+      stopLoss: direction === 'buy' ? quote.bid - 3 : quote.ask + 3,
+      takeProfit: direction === 'buy' ? quote.ask + 4.5 : quote.bid - 4.5,
+      payload: {},
+    }),
+  );
+  await em.flush();
+  return signals.map((signal) => signal.id);
+}
+
+async function failedChecks(decisionId: number): Promise<string[]> {
+  const decision = await engine.db.orm.em.fork().findOneOrFail(Decision, decisionId);
+  return decision.checks.filter((check) => !check.passed).map((check) => check.name);
+}
+
+function paperBot(name: string, riskSettings: object = {}) {
+  return engine.createBot({
+    name,
+    symbol: 'XAUUSDm',
+    enabledStrategies: ['pin_bar', 'trend_pullback', 'doji_breakout'],
+    brokerAccount: `paper-${name}`,
+    autoTrade: true,
+    riskSettings,
+  });
+}
+
+describe('evaluateRisk decides a cycle’s signals in turn', () => {
+  it('with room for one position, the second signal of the bar is refused on max_positions', async () => {
+    const bot = await paperBot('in-turn-cap', { maxConcurrentPositions: 1 });
+    const steps = createActivities(engine.deps);
+    const signalIds = await signalsOnLastBar(bot, [
+      ['pin_bar', 'buy'],
+      ['doji_breakout', 'buy'],
+    ]);
+    const [first, second] = await run(steps.evaluateRisk, { botId: bot.id, signalIds });
+    expect([first!.action, second!.action]).toEqual(['open', 'ignore']);
+    expect(await failedChecks(second!.decisionId)).toEqual(['max_positions']);
+  });
+
+  it('a sell then a buy on the same bar: the buy is refused on correlation_block, no hedge opens', async () => {
+    const bot = await paperBot('in-turn-hedge');
+    const steps = createActivities(engine.deps);
+    const signalIds = await signalsOnLastBar(bot, [
+      ['pin_bar', 'sell'],
+      ['trend_pullback', 'buy'],
+    ]);
+    const [sell, buy] = await run(steps.evaluateRisk, { botId: bot.id, signalIds });
+    expect([sell!.action, buy!.action]).toEqual(['open', 'ignore']);
+    expect(await failedChecks(buy!.decisionId)).toEqual(['correlation_block']);
+  });
+
+  it('a retry of the step counts the open decision its first attempt stored', async () => {
+    const bot = await paperBot('in-turn-retry', { maxConcurrentPositions: 1 });
+    const steps = createActivities(engine.deps);
+    const signalIds = await signalsOnLastBar(bot, [
+      ['pin_bar', 'buy'],
+      ['doji_breakout', 'buy'],
+    ]);
+    // The first attempt stored the first decision and was lost before the second.
+    const [stored] = await run(steps.evaluateRisk, { botId: bot.id, signalIds: signalIds.slice(0, 1) });
+    expect(stored!.action).toBe('open');
+    const decided = await run(steps.evaluateRisk, { botId: bot.id, signalIds });
+    expect(decided.map((d) => [d.decisionId, d.action])).toEqual([
+      [stored!.decisionId, 'open'],
+      [expect.any(Number), 'ignore'],
+    ]);
+  });
+});
+
+describe('evaluateRisk reconciles before it decides', () => {
+  it('a position stopped out at a loss since the last cycle starts the cooldown of the next decision', async () => {
+    const bot = await paperBot('cooldown-unbooked', { cooldownAfterLossMinutes: 5 });
+    const broker = engine.brokerFor(bot.brokerAccount);
+    const steps = createActivities(engine.deps);
+    const order = await openDecision(engine.db.orm, broker, bot, 1);
+    await run(steps.placeOrders, { botId: bot.id, orders: [order] });
+    await run(steps.reconcile, { botId: bot.id });
+    // Closed at the broker between cycles, at a loss (the spread): no reconcile has seen it yet.
+    const [position] = await broker.positions({ magic: bot.magic });
+    await broker.closePosition(position!.ticket);
+
+    const [decision] = await run(steps.evaluateRisk, {
+      botId: bot.id,
+      signalIds: await signalsOnLastBar(bot, [['pin_bar', 'buy']]),
+    });
+    expect(decision!.action).toBe('ignore');
+    expect(await failedChecks(decision!.decisionId)).toEqual(['cooldown_after_loss']);
+    const booked = await engine.db.orm.em.fork().findOneOrFail(Position, { bot: bot.id });
+    expect(booked.status).toBe('closed');
+    expect(booked.realizedPnl).toBeLessThan(0);
+  });
+});

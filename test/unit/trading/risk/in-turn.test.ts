@@ -1,0 +1,106 @@
+import fc from 'fast-check';
+import { requiredMargin } from '../../../../trading/margin.ts';
+import {
+  decide,
+  lossLookbackMs,
+  type MarketContext,
+  riskSettingsSchema,
+  withOpened,
+} from '../../../../trading/risk/index.ts';
+import type { StrategySignal } from '../../../../trading/strategies/index.ts';
+import { T0, XAUUSD } from '../fixtures.ts';
+
+const BOT_MAGIC = 770_001;
+const market: MarketContext = {
+  settings: riskSettingsSchema.parse({ maxConcurrentPositions: 2 }),
+  bot: { autoTrade: true, magic: BOT_MAGIC },
+  tradingState: { state: 'active', reason: 'active' },
+  account: { balance: 10_000, freeMargin: 9_000, leverage: 100 },
+  openPositions: [],
+  instrument: XAUUSD,
+  quote: { bid: 2000, ask: 2000.2 },
+  now: T0,
+  recentLosses: [],
+};
+
+const signal = (direction: 'buy' | 'sell'): StrategySignal => ({
+  strategy: 'pin_bar',
+  direction,
+  barOpenTime: T0 - 60_000,
+  score: 0.8,
+  entryPrice: 2000,
+  stopLoss: direction === 'buy' ? 1997 : 2003.2,
+  takeProfit: direction === 'buy' ? 2004.5 : 1995.5,
+  features: {},
+});
+
+/** Signals decided as evaluateRisk and the backtester decide them: in turn. */
+function inTurn(start: MarketContext, signals: StrategySignal[]) {
+  let current = start;
+  return signals.map((next) => {
+    const outcome = decide({ ...current, signal: next }, { explain: false });
+    if (outcome.action === 'open') current = withOpened(current, next.direction, outcome.volume);
+    return outcome;
+  });
+}
+
+describe('withOpened', () => {
+  it('adds the bot’s position at the entry price and takes its margin and opening commission off the free margin', () => {
+    const after = withOpened(market, 'sell', 0.3);
+    expect(after.openPositions).toEqual([
+      { magic: BOT_MAGIC, symbol: 'XAUUSD', side: 'sell', volume: 0.3, openPrice: 2000, correlationGroup: 'metals' },
+    ]);
+    const taken = requiredMargin(0.3, 2000, XAUUSD, 100) + XAUUSD.commissionPerLot * 0.3;
+    expect(after.account.freeMargin).toBeCloseTo(9_000 - taken, 9);
+    expect(market.openPositions).toEqual([]);
+    expect(market.account.freeMargin).toBe(9_000);
+  });
+
+  it('a buy opens at the ask', () => {
+    expect(withOpened(market, 'buy', 0.1).openPositions[0]!.openPrice).toBe(2000.2);
+  });
+});
+
+describe('a cycle’s signals decided in turn', () => {
+  it.each([
+    ['three buys, room for two', ['buy', 'buy', 'buy'], ['open', 'open', 'ignore']],
+    ['a buy then a sell (correlation block)', ['buy', 'sell'], ['open', 'ignore']],
+    ['a sell then a buy (correlation block)', ['sell', 'buy'], ['open', 'ignore']],
+  ] as const)('%s', (_name, directions, actions) => {
+    expect(inTurn(market, directions.map(signal)).map((o) => o.action)).toEqual(actions);
+  });
+
+  it('the free margin left after the first open refuses the second on margin', () => {
+    const first = decide({ ...market, signal: signal('buy') }, { explain: false });
+    const needed = requiredMargin(first.volume, 2000.2, XAUUSD, 100) + XAUUSD.commissionPerLot * first.volume;
+    const tight = { ...market, account: { ...market.account, freeMargin: needed * 1.5 } };
+    const outcomes = inTurn(tight, [signal('buy'), signal('buy')]);
+    expect(outcomes.map((o) => o.action)).toEqual(['open', 'ignore']);
+    expect(outcomes[1]!.checks.filter((c) => !c.passed).map((c) => c.name)).toEqual(['margin']);
+  });
+
+  it('never opens more than maxConcurrentPositions, whatever the signals of a bar', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 4 }),
+        fc.array(fc.constantFrom('buy' as const, 'sell' as const), { maxLength: 4 }),
+        (cap, directions) => {
+          const capped = { ...market, settings: { ...market.settings, maxConcurrentPositions: cap } };
+          const opened = inTurn(capped, directions.map(signal)).filter((o) => o.action === 'open').length;
+          expect(opened).toBeLessThanOrEqual(cap);
+        },
+      ),
+    );
+  });
+});
+
+describe('lossLookbackMs', () => {
+  it.each([
+    [0, 24 * 60],
+    [5, 24 * 60],
+    [24 * 60, 24 * 60],
+    [2 * 24 * 60, 2 * 24 * 60],
+  ])('a cooldown of %i minutes reads the losses of the last %i minutes', (cooldown, minutes) => {
+    expect(lossLookbackMs({ cooldownAfterLossMinutes: cooldown })).toBe(minutes * 60_000);
+  });
+});
