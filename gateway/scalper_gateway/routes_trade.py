@@ -87,15 +87,20 @@ def _window(gw: Gateway, from_ms: int, to_ms: int) -> tuple[int, int]:
     return gw.server_time.to_server_seconds(from_ms), gw.server_time.to_server_seconds(to_ms) + 1
 
 
-def _open_positions(gw: Gateway, symbol: str | None = None, ticket: int | None = None):
-    kwargs = {"symbol": symbol} if symbol else {"ticket": ticket} if ticket is not None else {}
+def _open_positions(gw: Gateway, symbol: str | None = None):
+    kwargs = {"symbol": symbol} if symbol else {}
     return _rows(gw.terminal.read("positions_get", **kwargs), "positions_get")
 
 
 def _position(gw: Gateway, ticket: str):
+    """The open position the engine names: by its identifier (the engine's ticket, which never
+    changes), else by MT5's POSITION_TICKET. A request's `position` must carry the latter, which a
+    broker changes when it charges swap by re-opening, and a netting account on a reversal."""
     if not ticket.isdigit():
         raise GatewayError(422, f"ticket must be a number, got {ticket!r}")
-    found = [p for p in _open_positions(gw, ticket=int(ticket)) if p.ticket == int(ticket)]
+    wanted = int(ticket)
+    rows = _open_positions(gw)
+    found = [p for p in rows if p.identifier == wanted] or [p for p in rows if p.ticket == wanted]
     return found[0] if found else None
 
 
