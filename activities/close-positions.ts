@@ -94,19 +94,39 @@ export function failOnUnknownCloses(orders: OrderOutcome[], result: unknown): vo
   });
 }
 
-/** Activity: flattens one bot (the global kill-switch's optional step, an operator's close-all). */
+/** Positions still open after the closes (refused, partly filled) fail the attempt: the retry closes them. */
+async function failWhileOpen(broker: BrokerPort, context: BotContext, result: ClosedPositions): Promise<void> {
+  const open = await broker.positions({ magic: context.bot.magic });
+  if (open.length === 0) return;
+  const refused = result.failed.map((failure) => `${failure.ticket}: ${failure.retcode} ${failure.retcodeName}`);
+  throw ApplicationFailure.create({
+    message: `${open.length} position(s) of bot ${context.bot.id} still open (${open.map((p) => p.ticket).join(', ')})${refused.length > 0 ? `; refused: ${refused.join('; ')}` : ''}`,
+    type: 'PositionsStillOpen',
+    details: [result],
+  });
+}
+
+/**
+ * Activity: flattens one bot (the global kill-switch's optional step, an operator's close-all; with
+ * `untilFlat`, the automatic kill-switch's closes that did not go through, until none is left).
+ */
 export function closePositionsActivity(deps: ActivityDeps) {
-  return async function closePositions({ botId, reason, closeReason }: FlattenRequest): Promise<ClosedPositions> {
+  return async function closePositions({
+    botId,
+    reason,
+    closeReason,
+    untilFlat,
+  }: FlattenRequest): Promise<ClosedPositions> {
     const em = deps.orm.em.fork();
     const context = await loadBot(em, botId);
-    const result = await closeAllPositions(
-      deps,
-      orderStoreFor(deps),
-      context,
-      deps.brokerFor(context.bot.brokerAccount),
-      closeReason ?? 'kill_switch',
-    );
+    const broker = deps.brokerFor(context.bot.brokerAccount);
+    const result = await closeAllPositions(deps, orderStoreFor(deps), context, broker, closeReason ?? 'kill_switch');
     failOnUnknownCloses(result.orders, result);
+    if (untilFlat === true) {
+      await failWhileOpen(broker, context, result);
+      // Started after the cycle that tripped the kill-switch, whose own retries may have closed all.
+      if (result.orders.length === 0) return result;
+    }
     const trace = currentTrace();
     em.create(AuditLog, {
       bot: botId,

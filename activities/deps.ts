@@ -11,11 +11,23 @@ export interface BotScheduleControl {
   pause(botId: number, note: string): Promise<void>;
 }
 
+/** Closing a bot's positions outside its cycles, durably (bots/position-closer.ts). */
+export interface PositionFlattener {
+  /**
+   * Starts, `afterMs` from now, a flattenBot workflow that closes the bot's positions and tries
+   * again until it is flat, or finds the one already doing so; returns its workflow id. What the
+   * automatic kill-switch hands over when a close did not go through: the bot's schedule is
+   * paused, no cycle will.
+   */
+  untilFlat(botId: number, reason: string, afterMs: number): Promise<string>;
+}
+
 /** What the activities need from the outside world; the worker builds it, tests may build their own. */
 export interface ActivityDeps {
   orm: Orm;
   brokerFor(account: string): BrokerPort;
   schedules: BotScheduleControl;
+  positions: PositionFlattener;
   logger: Logger;
   metrics: EngineMetrics;
   now(): number;

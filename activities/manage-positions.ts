@@ -8,6 +8,7 @@ import { pipsToPrice } from '../trading/rounding.ts';
 import { trailingStop } from '../trading/trailing.ts';
 import { currentTrace, loadBot, orderStoreFor, type BotContext } from './bot-context.ts';
 import { closeAllPositions, failOnUnknownCloses, resumeUnsettledCloses } from './close-positions.ts';
+import { cycleCadenceSeconds } from '../bots/cycle-timing.ts';
 import { cachedInstrument } from './instrument-cache.ts';
 import type { ActivityDeps } from './deps.ts';
 import type { BotRef, ClosedPositions, ManagePositionsResult } from './types.ts';
@@ -35,7 +36,9 @@ async function trail(
 /**
  * The automatic kill-switch: pause the schedule first (no new cycle starts), record why, then
  * close every position with its own close order. A close whose outcome is unknown fails the
- * attempt; the retry looks it up before closing again.
+ * attempt; the retry looks it up before closing again. With the schedule paused no later cycle
+ * will close what is left (a close refused, partly filled, or unknown through every attempt): a
+ * flattenBot workflow takes over after this cycle and keeps closing until the bot is flat.
  */
 async function tripKillSwitch(
   deps: ActivityDeps,
@@ -58,10 +61,34 @@ async function tripKillSwitch(
   });
   await em.flush();
   const result = await closeAllPositions(deps, orderStoreFor(deps), context, broker, 'kill_switch');
-  deps.logger.warn(
-    { botId: context.bot.id, reason, closed: result.closed, failed: result.failed },
-    'automatic kill-switch tripped: schedule paused, positions closed',
+  const unknown = result.orders.filter((outcome) => outcome.status === 'unknown').length;
+  const open = (await broker.positions({ magic: context.bot.magic })).length;
+  const logged = { botId: context.bot.id, reason, closed: result.closed, failed: result.failed, unknown, open };
+  if (open === 0 && unknown === 0) {
+    deps.logger.warn(logged, 'automatic kill-switch tripped: schedule paused, positions closed');
+    return result;
+  }
+  // Once this cycle is over: its own retries settle a close without an outcome first.
+  const workflowId = await deps.positions.untilFlat(
+    context.bot.id,
+    `automatic kill-switch: ${reason}`,
+    cycleCadenceSeconds(context.bot) * 1000,
   );
+  deps.logger.error(
+    { ...logged, workflowId },
+    `automatic kill-switch tripped: schedule paused, ${open} position(s) still open, ${unknown} close(s) without an outcome; ${workflowId} closes until the bot is flat`,
+  );
+  em.create(AuditLog, {
+    bot: context.bot.id,
+    entity: 'bot',
+    entityId: String(context.bot.id),
+    event: 'kill_switch_flatten_started',
+    reason: `after the kill-switch's closes ${open} position(s) are still open (${result.failed.length} close(s) refused, ${unknown} without an outcome): ${workflowId} closes until the bot is flat`,
+    data: { workflowId, failed: result.failed },
+    workflowId: trace?.workflowId ?? null,
+    runId: trace?.runId ?? null,
+  });
+  await em.flush();
   failOnUnknownCloses(result.orders, result);
   return result;
 }

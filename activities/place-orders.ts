@@ -4,7 +4,8 @@
 // the broker before any resend.
 import { ApplicationFailure } from '@temporalio/activity';
 import { Decision } from '../db/entities/index.ts';
-import { InvalidOrderRequest, type OrderOutcome } from '../db/orders/index.ts';
+import { InvalidOrderRequest, type OrderOutcome, type OrderVenue } from '../db/orders/index.ts';
+import { readTradingState } from '../bots/trading-state.ts';
 import { BAR_MS } from '../trading/bar-validation.ts';
 import { loadBot, orderStoreFor, venueOf } from './bot-context.ts';
 import type { ActivityDeps } from './deps.ts';
@@ -16,11 +17,16 @@ export function placeOrdersActivity(deps: ActivityDeps) {
     const em = deps.orm.em.fork();
     const context = await loadBot(em, botId);
     const broker = deps.brokerFor(context.bot.brokerAccount);
-    const venue = venueOf(
-      context,
-      broker,
-      await cachedInstrument(em, broker, context.bot.brokerAccount, context.bot.symbol),
-    );
+    const venue: OrderVenue = {
+      ...venueOf(context, broker, await cachedInstrument(em, broker, context.bot.brokerAccount, context.bot.symbol)),
+      // Read again as each open goes out: an operator's pause or `reduce` since evaluateRisk (or
+      // between this step's attempts) stops it, as the README promises for a cycle already running.
+      openingRefusal: async () => {
+        const fresh = deps.orm.em.fork();
+        const state = await readTradingState(fresh, deps.schedules, (await loadBot(fresh, botId)).bot);
+        return state.state === 'active' ? null : `bot ${botId} is ${state.state}: ${state.reason}`;
+      },
+    };
     // When each decision's bar closed, to measure how long the engine took to act on it.
     const decisions = await em.find(
       Decision,

@@ -75,6 +75,8 @@ export interface FlattenRequest extends BotRef {
   reason: string;
   /** `kill_switch` when absent (the global halt); `manual` for an operator's close-all. */
   closeReason?: 'kill_switch' | 'manual';
+  /** Try again, without end, until the bot holds no position: the automatic kill-switch's flatten. */
+  untilFlat?: boolean;
 }
 
 export interface ClosedPositions {

@@ -24,3 +24,11 @@ export function botCycleSchedule(
     offsetMs: phaseOf(bot.id, bot.scheduleIntervalSeconds),
   };
 }
+
+/** Seconds between two of the bot's cycles: its interval, or a minute when it cycles on bar closes. */
+export function cycleCadenceSeconds(
+  bot: Pick<IBot, 'id' | 'scheduleIntervalSeconds'> & Partial<Pick<IBot, 'barCloseDelaySeconds'>>,
+): number {
+  const cycles = botCycleSchedule(bot);
+  return cycles.kind === 'interval' ? cycles.everySeconds : 60;
+}

@@ -3,12 +3,13 @@
 // its own clientOrderId, exactly once) and reconciles. The global halt's flatten and an operator's
 // close-all both come through here.
 import type { Client } from '@temporalio/client';
+import type { PositionFlattener } from '../activities/deps.ts';
 import type { ClosedPositions, FlattenRequest } from '../activities/types.ts';
 import { flattenBot } from '../workflows/index.ts';
 
 export type { ClosedPositions };
 
-export class PositionCloser {
+export class PositionCloser implements PositionFlattener {
   private readonly client: Client;
   private readonly taskQueue: string;
 
@@ -28,5 +29,18 @@ export class PositionCloser {
       workflowId: `scalper-flatten-${botId}-${Date.now()}`,
       args: [{ botId, reason, closeReason }],
     });
+  }
+
+  /** One such workflow per bot at a time: a second trip while it runs (or waits to) finds it. */
+  async untilFlat(botId: number, reason: string, afterMs: number): Promise<string> {
+    const workflowId = `scalper-flatten-${botId}-until-flat`;
+    await this.client.workflow.start(flattenBot, {
+      taskQueue: this.taskQueue,
+      workflowId,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      startDelay: afterMs,
+      args: [{ botId, reason, closeReason: 'kill_switch', untilFlat: true }],
+    });
+    return workflowId;
   }
 }

@@ -9,7 +9,7 @@ import type { IBot } from '../db/entities/index.ts';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { scalperCycle } from '../workflows/index.ts';
 import { runTimeoutSecondsFor } from '../workflows/cycle-timing.ts';
-import { botCycleSchedule } from './cycle-timing.ts';
+import { botCycleSchedule, cycleCadenceSeconds } from './cycle-timing.ts';
 
 export function scheduleIdOf(botId: number): string {
   return `scalper-bot-${botId}`;
@@ -34,12 +34,6 @@ export interface ScheduleState {
 
 type ScheduledBot = Pick<IBot, 'id' | 'symbol' | 'scheduleIntervalSeconds' | 'status'> &
   Partial<Pick<IBot, 'barCloseDelaySeconds'>>;
-
-/** Seconds between two cycles of the bot: its interval, or a minute when it cycles on bar closes. */
-function cadenceSeconds(bot: ScheduledBot): number {
-  const cycles = botCycleSchedule(bot);
-  return cycles.kind === 'interval' ? cycles.everySeconds : 60;
-}
 
 /** The schedule's spec from the bot's cycles (cycle-timing.ts), which a backtest of the bot replays too. */
 function specOf(bot: ScheduledBot) {
@@ -71,7 +65,7 @@ export class BotSchedules {
       args: [{ botId: bot.id }],
       // Below the interval, so a stuck cycle never eats the next one's slot; the cycle splits it
       // into its own deadlines and step timeouts (workflows/cycle-timing.ts).
-      workflowRunTimeout: `${runTimeoutSecondsFor(cadenceSeconds(bot))} seconds`,
+      workflowRunTimeout: `${runTimeoutSecondsFor(cycleCadenceSeconds(bot))} seconds`,
       typedSearchAttributes: [
         { key: SEARCH_ATTRIBUTES.botId, value: String(bot.id) },
         { key: SEARCH_ATTRIBUTES.symbol, value: bot.symbol },

@@ -1,6 +1,7 @@
 // Worker process: runs cycle workflows and activities on the `scalper` task queue.
 import { Runtime } from '@temporalio/worker';
 import { BotSchedules } from '../bots/schedule.ts';
+import { PositionCloser } from '../bots/position-closer.ts';
 import { BotService } from '../bots/service.ts';
 import { loadConfig } from '../infra/config.ts';
 import { createLogger } from '../infra/logger.ts';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
       orm,
       brokerFor: (account) => brokers.brokerFor(account),
       schedules,
+      positions: new PositionCloser(temporal.client, config.TEMPORAL_TASK_QUEUE),
       logger,
       metrics,
       now: () => Date.now(),

@@ -1,5 +1,5 @@
 // Finding an order the engine sent, after its reply was lost: among the history orders since
-// `since` and the open positions, by magic and by the engine's id (as MetaApi's clientId, or in the
+// `since`, the active orders and the open positions, by magic and by the engine's id (as MetaApi's clientId, or in the
 // comment). With a hint, an order whose comment the broker rewrote (and with it the clientId) is
 // matched by magic + symbol + side + volume shortly after `since`. Only "searched everything and
 // it is not there" answers null: a history still synchronizing, or a match still in flight, fails.
@@ -65,6 +65,9 @@ export async function findOrder(
   const byComment = orders.filter((o) => carriesComment(o, comment));
   const pending = byComment.find((o) => !isFinal(o));
   if (pending) throw stillPending(pending, comment);
+  // Accepted and not finished (in flight, or worked by a dealer or an exchange): in no history yet.
+  const active = (await rpc.getOrders()).find((o) => o.magic === magic && carriesComment(o, comment));
+  if (active) throw stillPending(active, comment);
   const latest = byComment.at(-1);
   if (latest) return settled(latest, comment);
   const position = positions.find((p) => carriesComment(p, comment));

@@ -157,6 +157,8 @@ export interface MetaApiRpc {
     margin?: number;
   }>;
   getPositions(): Promise<MetaApiPosition[]>;
+  /** The account's active orders: accepted by the trade server and not finished (not yet in history). */
+  getOrders(): Promise<MetaApiOrder[]>;
   getHistoryOrdersByTimeRange(
     startTime: Date,
     endTime: Date,

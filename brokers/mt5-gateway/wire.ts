@@ -115,7 +115,7 @@ export type HistoryOrderReply = z.infer<typeof historyOrderSchema>;
 export const historyOrdersSchema = z.object({ orders: z.array(historyOrderSchema) });
 
 export const lookupSchema = z.object({
-  found: z.enum(['history_order', 'position']).nullable(),
+  found: z.enum(['history_order', 'active_order', 'position']).nullable(),
   match: z.enum(['comment', 'fallback']).nullable(),
   order: historyOrderSchema.nullable(),
 });

@@ -53,3 +53,8 @@ export function outcomeOf(order: IOrder, error: string | null = order.error ?? n
     error,
   };
 }
+
+/** An order the broker answered with a success and a ticket (10008 PLACED), still waiting for its deal. */
+export function isAcknowledged(order: Pick<IOrder, 'status' | 'brokerTicket'>): boolean {
+  return order.status === 'sent' && order.brokerTicket != null;
+}

@@ -9,7 +9,7 @@ import { UNSETTLED_STATUSES } from '../../trading/orders/index.ts';
 import { roundPrice, roundVolumeDown } from '../../trading/rounding.ts';
 import type { IOrder } from '../entities/index.ts';
 import { passOrderGate } from './order-gate.ts';
-import { applyEvent, auditOrder, lockOrder, outcomeOf } from './order-records.ts';
+import { applyEvent, auditOrder, isAcknowledged, lockOrder, outcomeOf } from './order-records.ts';
 import { adoptIfAtBroker } from './settlement.ts';
 import type { OrderOutcome, OrderStoreOptions, OrderVenue } from './types.ts';
 import type { Orm } from '../orm.ts';
@@ -30,6 +30,9 @@ function claimSend(orm: Orm, options: OrderStoreOptions, orderId: number, venue:
   return orm.em.fork().transactional(async (tx) => {
     const order = await lockOrder(tx, orderId);
     if (!UNSETTLED_STATUSES.includes(order.status)) return { done: outcomeOf(order) };
+    // Acknowledged (10008 PLACED: accepted with a ticket, its deal still to come): it reached the
+    // broker, which may not list it in its history yet; its deal settles it, never a resend.
+    if (isAcknowledged(order)) return { done: outcomeOf(order) };
     // Anything but `new` may have reached the broker: look before sending again.
     if (
       order.status !== 'new' &&
@@ -99,8 +102,9 @@ function applyResult(
 
 /**
  * One broker send for the claim `claimed`: the Order row stays locked from the check that the claim
- * is still the latest until the broker's answer is recorded. Opens pass the order gate in that
- * same transaction; closes do not — a halt must never stop the engine from reducing risk.
+ * is still the latest until the broker's answer is recorded. Opens pass the order gate, then the
+ * bot's own trading state, in that same transaction; closes do not — a halt or a pause must never
+ * stop the engine from reducing risk.
  */
 function sendOnce(
   orm: Orm,
@@ -115,9 +119,10 @@ function sendOnce(
     if (order.status !== 'sent' || order.attempts !== claimed) return { kind: 'superseded' };
     if (order.purpose === 'open') {
       const gate = await passOrderGate(tx);
-      if (gate.halted) {
+      const refusal = gate.halted ? (gate.reason ?? 'global kill-switch') : ((await venue.openingRefusal?.()) ?? null);
+      if (refusal !== null) {
         applyEvent(order, { type: 'halted' });
-        order.error = `not sent: ${gate.reason ?? 'global kill-switch'}`;
+        order.error = `not sent: ${refusal}`;
         auditOrder(tx, options.trace, order, 'order_cancelled', order.error);
         await tx.flush();
         return { kind: 'done', outcome: outcomeOf(order) };

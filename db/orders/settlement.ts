@@ -5,7 +5,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { canTake, UNSETTLED_STATUSES } from '../../trading/orders/index.ts';
 import { Order, type IOrder } from '../entities/index.ts';
 import type { Orm } from '../orm.ts';
-import { applyEvent, auditOrder } from './order-records.ts';
+import { applyEvent, auditOrder, isAcknowledged } from './order-records.ts';
 import type { AuditTrace, OrderStoreOptions, OrderVenue } from './types.ts';
 
 /** How far before the first send the broker's history is searched for a lost order. */
@@ -59,7 +59,8 @@ export async function settleUnsettledOrders(
       }
       const since = order.sentAt ?? order.createdAt;
       const ageMs = options.now() - since.getTime();
-      if (ageMs < graceMs) return;
+      // Acknowledged with a ticket: it reached the broker, whatever its history says yet.
+      if (ageMs < graceMs || isAcknowledged(order)) return;
       const previousStatus = order.status;
       applyEvent(order, { type: 'never_reached_broker' });
       order.error = `never reached the broker: no order with magic ${venue.magic} and comment ${order.clientOrderId} ${Math.round(ageMs / 1000)} s after it was sent`;

@@ -11,6 +11,11 @@ export interface OrderVenue {
   deviationPoints: number;
   /** The bot's symbol: prices and volumes are rounded to it at the broker boundary. */
   instrument: InstrumentSpec;
+  /**
+   * Why the bot may not open now (paused, reducing, blocked), or null: asked just before each open
+   * is sent, so a pause acknowledged after the decision still stops it. Closes never ask.
+   */
+  openingRefusal?: () => Promise<string | null>;
 }
 
 /** The cycle an action belongs to, written on its audit rows so they link to the Web UI. */

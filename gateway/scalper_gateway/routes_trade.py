@@ -192,13 +192,17 @@ def close(ticket: str, body: CloseRequest, gw: Gateway = Depends(gateway)):
 def lookup(magic: int, comment: str = Query(min_length=1), since: int = Query(ge=0, le=MS_MAX),
            symbol: str | None = None, type: Literal["buy", "sell"] | None = None, volume: float | None = None,
            gw: Gateway = Depends(gateway)):
-    """Exact comment among history orders since `since`, then open positions; then, with a hint,
-    magic + symbol + side + volume inside the lookup window (a comment the broker rewrote)."""
+    """Exact comment among history orders since `since`, then active orders (accepted, not finished:
+    MT5 moves an order to history only once it is), then open positions; then, with a hint, magic +
+    symbol + side + volume inside the lookup window (a comment the broker rewrote)."""
     now = gw.server_time.utc_now_ms()
     orders = _history_orders(gw, since, max(now, since) + LOOKUP_CLOCK_SLACK_MS, magic)
     exact = [o for o in orders if o["comment"] == comment]
     if exact:
         return {"found": "history_order", "match": "comment", "order": exact[0]}
+    active = [o for o in _rows(gw.terminal.read("orders_get"), "orders_get") if o.magic == magic and o.comment == comment]
+    if active:
+        return {"found": "active_order", "match": "comment", "order": gw.views.order(active[0])}
     positions = [
         p for p in _open_positions(gw)
         if p.magic == magic and p.comment == comment and gw.server_time.to_utc_ms(p.time_msc) >= since

@@ -1,8 +1,10 @@
 """GET /orders/lookup, what the engine asks before any resend: magic + comment among history
-orders, then open positions; then, for a comment the broker rewrote, magic + symbol + side +
-volume inside the lookup window after `since`."""
+orders, then active orders, then open positions; then, for a comment the broker rewrote, magic +
+symbol + side + volume inside the lookup window after `since`."""
 import pytest
 
+from scalper_gateway.simulator import constants as C
+from scalper_gateway.simulator.records import TradeOrder
 from scenarios import MINUTE_MS, NOW, SYMBOL, scenario
 
 NOT_FOUND = {"found": None, "match": None, "order": None}
@@ -30,6 +32,26 @@ def test_found_among_open_positions_while_history_lags(gateway):
     assert {k: found["order"][k] for k in ("ticket", "position_id", "state", "volume_initial", "comment")} == {
         "ticket": sent["order"], "position_id": sent["order"], "state": "filled", "volume_initial": 0.1,
         "comment": "scalper-1",
+    }
+
+
+def test_found_among_active_orders_while_the_server_works_it(gateway):
+    """Accepted but not finished (after 10008 PLACED, or while a dealer or an exchange works it): MT5
+    keeps it among the active orders, not in history, and it opened no position yet. Not found would
+    invite a resend and two fills; its state says it is not final."""
+    server_now_ms = NOW + 2 * 3_600_000  # the scenario's server clock is UTC+2
+    in_flight = TradeOrder(
+        ticket=50_000_123, time_setup=server_now_ms // 1000, time_setup_msc=server_now_ms, time_done=0,
+        time_done_msc=0, time_expiration=0, type=C.ORDER_TYPE_BUY, type_time=C.ORDER_TIME_GTC,
+        type_filling=C.ORDER_FILLING_FOK, state=C.ORDER_STATE_PLACED, magic=7, position_id=0, position_by_id=0,
+        reason=0, volume_initial=0.1, volume_current=0.1, price_open=2000.2, sl=0.0, tp=0.0,
+        price_current=2000.2, price_stoplimit=0.0, symbol=SYMBOL, comment="scalper-1", external_id="",
+    )
+    gateway.mt5.orders_get = lambda *args, **kwargs: (in_flight,)
+    found = lookup(gateway, since=NOW - MINUTE_MS)
+    assert (found["found"], found["match"]) == ("active_order", "comment")
+    assert {k: found["order"][k] for k in ("ticket", "state", "magic", "comment")} == {
+        "ticket": "50000123", "state": "placed", "magic": 7, "comment": "scalper-1",
     }
 
 

@@ -7,6 +7,7 @@
 // optional CRASH_POINT and CRASH_STALL_MS.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { BotSchedules } from '../../bots/schedule.ts';
+import { PositionCloser } from '../../bots/position-closer.ts';
 import { createLogger } from '../../infra/logger.ts';
 import { createEngineMetrics } from '../../infra/metrics.ts';
 import { connectDatabase, connectTemporal } from '../../infra/startup.ts';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
       orm,
       brokerFor,
       schedules: new BotSchedules(temporal.client, env('CRASH_SCHEDULE_QUEUE')),
+      positions: new PositionCloser(temporal.client, env('CRASH_TASK_QUEUE')),
       logger: createLogger('warn', 'crash-worker'),
       metrics: createEngineMetrics(),
       now: () => clock,

@@ -4,6 +4,7 @@ import type { Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities/deps.ts';
 import type { BrokerPort } from '../../brokers/port.ts';
 import { BotSchedules } from '../../bots/schedule.ts';
+import { PositionCloser } from '../../bots/position-closer.ts';
 import { BotService, type NewBot } from '../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../brokers/symbol-catalog.ts';
 import type { IBot } from '../../db/entities/index.ts';
@@ -78,6 +79,7 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     orm: db.orm,
     brokerFor,
     schedules,
+    positions: new PositionCloser(temporal.client, taskQueue),
     logger: createLogger('warn', 'test-worker'),
     metrics: createEngineMetrics(undefined, { computeThreads: computeThreadCounts }),
     now,

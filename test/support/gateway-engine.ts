@@ -6,6 +6,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities/deps.ts';
 import { engineBrokerDirectory } from '../../bots/broker-directory.ts';
 import { BotSchedules } from '../../bots/schedule.ts';
+import { PositionCloser } from '../../bots/position-closer.ts';
 import { BotService, type NewBot } from '../../bots/service.ts';
 import type { AccountEnvironment } from '../../brokers/accounts.ts';
 import { BrokerAccounts } from '../../db/broker-accounts.ts';
@@ -54,15 +55,16 @@ export async function startGatewayEngine(options: { token: string; tokenEnv: str
   const directory = engineBrokerDirectory(db.orm, 1, now);
   const schedules = new BotSchedules(temporal.client, uniqueTaskQueue('unpolled'));
   const bots = new BotService(db.orm.em, schedules, directory);
+  const taskQueue = uniqueTaskQueue('gateway-engine');
   const deps: ActivityDeps = {
     orm: db.orm,
     brokerFor: (account) => directory.brokerFor(account),
     schedules,
+    positions: new PositionCloser(temporal.client, taskQueue),
     logger: createLogger('silent', 'gateway-engine'),
     metrics: createEngineMetrics(),
     now,
   };
-  const taskQueue = uniqueTaskQueue('gateway-engine');
   const connection: NativeConnection = await connectTestWorkerTemporal();
   const worker: Worker = await createWorker({ connection, namespace: 'default', taskQueue, deps });
   const running = worker.run();

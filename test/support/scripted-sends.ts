@@ -18,6 +18,8 @@ export type SendFault =
   | 'lost_reply_thrown'
   /** Executed, but answered 10008 PLACED (the deal comes later, as on an exchange). */
   | 'placed'
+  /** As `placed`, and the broker's lookups do not see it yet (an MT5 order in flight is in no history). */
+  | 'placed_in_flight'
   /** Refused outright with this retcode; nothing is executed. */
   | { reject: number }
   /** A close whose position is closed by hand just before it arrives: the broker answers it itself (10036). */
@@ -26,6 +28,7 @@ export type SendFault =
 export class ScriptedSends {
   private readonly scripts = new Map<string, SendFault[]>();
   private readonly counts = new Map<string, number>();
+  private readonly inFlight = new Set<string>();
 
   /** The next sends carrying `clientOrderId` meet `faults`, one each, in order. */
   script(clientOrderId: string, ...faults: SendFault[]): void {
@@ -62,13 +65,16 @@ export class ScriptedSends {
       const result = await execute();
       if (result.outcome !== 'success')
         throw new Error(`scripted ${fault} needs an executed send: ${result.retcodeName}`);
-      if (fault === 'placed')
+      if (fault === 'placed_in_flight') this.inFlight.add(comment);
+      if (fault === 'placed' || fault === 'placed_in_flight')
         return { ...tradeResult(RETCODE.PLACED, comment), order: result.order, volume: result.volume };
       if (fault === 'lost_reply_thrown') throw new BrokerTimeoutError(`scripted lost reply (${comment})`);
       return tradeResult(RETCODE.TIMEOUT, comment);
     };
     return {
       ...inner,
+      findOrderByComment: async (magic, comment, since, hint) =>
+        this.inFlight.has(comment) ? null : inner.findOrderByComment(magic, comment, since, hint),
       placeMarketOrder: (request) => send(request.comment, () => inner.placeMarketOrder(request)),
       closePosition: (ticket, volume, comment = '') =>
         send(

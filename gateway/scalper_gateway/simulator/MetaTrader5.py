@@ -20,6 +20,7 @@ copy_rates_from_pos = terminal.copy_rates_from_pos
 order_calc_margin = terminal.order_calc_margin
 positions_total = terminal.positions_total
 positions_get = terminal.positions_get
+orders_get = terminal.orders_get
 history_orders_get = terminal.history_orders_get
 history_deals_get = terminal.history_deals_get
 order_send = terminal.order_send

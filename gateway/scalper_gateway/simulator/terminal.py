@@ -146,6 +146,10 @@ class SimulatedTerminal:
             snapshots.position(w, p) for p in w.ledger.positions
             if (symbol is None or p.symbol == symbol) and (ticket is None or p.ticket == ticket)))
 
+    def orders_get(self, symbol: str | None = None, group: str | None = None, ticket: int | None = None):
+        # Market orders fill at once here: no order is ever active (pending or in flight).
+        return self._call(lambda w: ())
+
     def history_orders_get(self, date_from=None, date_to=None, group=None, ticket=None, position=None):
         return self._history(lambda w: w.ledger.orders, snapshots.order, date_from, date_to, ticket, position)
 

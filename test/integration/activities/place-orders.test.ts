@@ -184,6 +184,53 @@ describe('placeOrders: an unknown outcome fails the attempt', () => {
   });
 });
 
+describe('placeOrders: an order answered 10008 PLACED', () => {
+  it('is never sent again, though the lookup misses it: a retry of the step (for another order) leaves it to its deal', async () => {
+    const bot = await newBot('place-placed');
+    const broker = engine.brokerFor(bot.brokerAccount);
+    const placed = await openDecision(engine.db.orm, broker, bot, 10);
+    const other = await openDecision(engine.db.orm, broker, bot, 11);
+    sends.script(placed.clientOrderId, 'placed_in_flight');
+    sends.script(other.clientOrderId, 'timeout');
+    await expect(failureOf(placeOrders(bot, [placed, other]))).resolves.toMatchObject({
+      type: 'BrokerOutcomeUnknown',
+    });
+
+    const retried = await placeOrders(bot, [placed, other], 2);
+
+    expect(retried.map((outcome) => [outcome.clientOrderId, outcome.status, outcome.retcode])).toEqual([
+      [placed.clientOrderId, 'sent', 10008],
+      [other.clientOrderId, 'filled', 10009],
+    ]);
+    expect(sends.sends(placed.clientOrderId)).toBe(1);
+    expect(await atBroker(bot, placed.clientOrderId)).toBe(1);
+  });
+});
+
+describe('placeOrders: the bot stopped after its decision', () => {
+  it.each([
+    ['paused from a terminal', (bot: IBot) => engine.schedules.pause(bot.id, 'markets gone wild'), /is paused/],
+    ['set to reduce', (bot: IBot) => engine.bots.reduce(bot.id, 'end of session'), /is reducing/],
+  ])(
+    'an open whose first send timed out unsent is not sent again once the bot is %s: cancelled, naming why',
+    async (_how, stop, why) => {
+      const bot = await newBot(`place-stopped-${_how.split(' ')[0]}`);
+      const order = await openDecision(engine.db.orm, engine.brokerFor(bot.brokerAccount), bot, 9);
+      sends.script(order.clientOrderId, 'timeout');
+      await expect(failureOf(placeOrders(bot, [order]))).resolves.toMatchObject({ type: 'BrokerOutcomeUnknown' });
+
+      await stop(bot);
+      const [outcome] = await placeOrders(bot, [order], 2);
+
+      expect(outcome).toMatchObject({ status: 'cancelled', error: expect.stringMatching(why) });
+      expect(outcome!.error).toMatch(/^not sent: bot \d+ is /);
+      expect(sends.sends(order.clientOrderId)).toBe(1);
+      expect(await atBroker(bot, order.clientOrderId)).toBe(0);
+      expect(await engine.brokerFor(bot.brokerAccount).positions({ magic: bot.magic })).toEqual([]);
+    },
+  );
+});
+
 describe('placeOrders: a request that is not an open decision of the bot', () => {
   it('is refused without a retry (InvalidOrder) and sends nothing', async () => {
     const bot = await newBot('place-owner');

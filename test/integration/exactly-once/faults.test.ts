@@ -8,6 +8,7 @@ import { createPaperBroker, paperInstruments, type FaultOptions } from '../../..
 import { createPostgresStateStore } from '../../../brokers/paper/postgres-store.ts';
 import type { BrokerPort } from '../../../brokers/port.ts';
 import { BotSchedules } from '../../../bots/schedule.ts';
+import { PositionCloser } from '../../../bots/position-closer.ts';
 import { BotService } from '../../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import { AuditLog, CycleRun, Decision, Order, type IBot } from '../../../db/entities/index.ts';
@@ -114,6 +115,7 @@ beforeAll(async () => {
     orm: db.orm,
     brokerFor: faultyBrokers(db.orm),
     schedules,
+    positions: new PositionCloser(temporal.client, taskQueue),
     logger: createLogger('error', 'faults-worker'),
     metrics: createEngineMetrics(),
     now: () => clock,

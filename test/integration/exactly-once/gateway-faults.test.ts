@@ -9,6 +9,7 @@ import type { ActivityDeps } from '../../../activities/deps.ts';
 import { reconcileActivity } from '../../../activities/reconcile.ts';
 import { engineBrokerDirectory } from '../../../bots/broker-directory.ts';
 import { BotSchedules } from '../../../bots/schedule.ts';
+import { PositionCloser } from '../../../bots/position-closer.ts';
 import { BotService } from '../../../bots/service.ts';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { paperInstruments } from '../../../brokers/paper/index.ts';
@@ -108,6 +109,7 @@ beforeAll(async () => {
     orm: db.orm,
     brokerFor: (account) => directory.brokerFor(account),
     schedules,
+    positions: new PositionCloser(temporal.client, taskQueue),
     logger: createLogger('error', 'gateway-faults-worker'),
     metrics: createEngineMetrics(),
     now: () => clock,

@@ -7,7 +7,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import type { ClosedPositions, FlattenRequest, ManagePositionsResult } from '../../../activities/types.ts';
 import { PositionCloser } from '../../../bots/position-closer.ts';
-import { Position, type IBot } from '../../../db/entities/index.ts';
+import { AuditLog, Position, type IBot } from '../../../db/entities/index.ts';
 import { closeOrderIdFor } from '../../../trading/orders/index.ts';
 import { closeBookOf, openAtBroker } from '../../support/close-book.ts';
 import type { TestEngine } from '../../support/engine.ts';
@@ -217,4 +217,42 @@ describe('closes retried by Temporal itself', () => {
     await createActivities(engine.deps).reconcile({ botId: bot.id });
     await expectClosedOnce(bot, ticket, closeId, 'kill_switch');
   });
+
+  it('the automatic kill-switch whose closes are refused hands the bot to a flattenBot run that closes it once they stop', async () => {
+    const { bot, ticket, closeId } = await botWithPosition('kill-refused', {
+      killSwitchMaxUnrealizedPct: 0.0001,
+      trailingStopPips: 0,
+    });
+    await engine.bots.update(bot.id, { scheduleIntervalSeconds: 15 });
+    // Requotes: the cycle's close (a fresh price each of its three sends), then the flatten's first.
+    const requotes = Array.from({ length: 3 }, () => ({ reject: 10004 }));
+    sends.script(closeId, ...requotes);
+    const flattenFirst = closeOrderIdFor(bot.id, ticket, 2);
+    sends.script(flattenFirst, ...requotes);
+
+    const counts = await engine.runCycle(bot, 'kill-refused');
+    expect(counts).toMatchObject({ closes: 1 });
+    await expect(engine.schedules.state(bot.id)).resolves.toMatchObject({ paused: true });
+    expect(await engine.brokerFor(bot.brokerAccount).positions({ magic: bot.magic })).toHaveLength(1);
+    const [handedOver] = await engine.db.orm.em
+      .fork()
+      .find(AuditLog, { bot: bot.id, event: 'kill_switch_flatten_started' });
+    expect(handedOver!.reason).toMatch(/1 position\(s\) are still open \(1 close\(s\) refused, 0 without an outcome\)/);
+
+    // A cycle later (15 s), the flatten's first close is refused too; its retry closes the position.
+    const flatten = engine.temporal.client.workflow.getHandle(`scalper-flatten-${bot.id}-until-flat`);
+    const closed = (await flatten.result()) as ClosedPositions;
+    expect(closed).toMatchObject({ closed: [ticket], failed: [] });
+    expect(sends.sends(flattenFirst)).toBe(3);
+    const book = await closeBookOf(engine.db.orm, engine.brokerFor(bot.brokerAccount), bot, ticket);
+    expect(book.orders.map((order) => [order.clientOrderId, order.status])).toEqual([
+      [closeId, 'rejected'],
+      [flattenFirst, 'rejected'],
+      [closeOrderIdFor(bot.id, ticket, 3), 'filled'],
+    ]);
+    const position = await engine.db.orm.em
+      .fork()
+      .findOneOrFail(Position, { brokerAccount: bot.brokerAccount, brokerPositionId: ticket });
+    expect(position).toMatchObject({ status: 'closed', closeReason: 'kill_switch' });
+  }, 60_000);
 });

@@ -102,6 +102,8 @@ export class FakeMetaApiConnection implements MetaApiRpc, MetaApiAccount {
   readonly symbols = new Map<string, FakeSymbol>();
   readonly candles = new Map<string, MetaApiCandle[]>();
   positions: MetaApiPosition[] = [];
+  /** Active orders: the fake fills market orders at once, so only a test puts one here. */
+  orders: MetaApiOrder[] = [];
   historyOrders: MetaApiOrder[] = [];
   deals: MetaApiDeal[] = [];
   /** Faults of the next trade requests, consumed one per request. */
@@ -192,6 +194,11 @@ export class FakeMetaApiConnection implements MetaApiRpc, MetaApiAccount {
   async getPositions(): Promise<MetaApiPosition[]> {
     this.record('getPositions', []);
     return this.positions.map((p) => ({ ...p }));
+  }
+
+  async getOrders(): Promise<MetaApiOrder[]> {
+    this.record('getOrders', []);
+    return this.orders.map((o) => ({ ...o }));
   }
 
   /** Like MetaApi: [start, end), `offset` items skipped, at most `limit` (≤ 1000) returned. */

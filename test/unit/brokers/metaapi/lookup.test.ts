@@ -53,6 +53,14 @@ describe('metaapi adapter: findOrderByComment', () => {
     expect(fake.callsOf('getPositions')).toHaveLength(1);
   });
 
+  it('an order still active at the broker (accepted, not finished, in no history) fails the lookup, never null', async () => {
+    const { broker, fake } = setup();
+    fake.orders = [historyOrder({ state: 'ORDER_STATE_PLACED', positionId: undefined })];
+    await expect(broker.findOrderByComment(MAGIC, 'se1-2s', SINCE)).rejects.toBeInstanceOf(MetaApiOrderPendingError);
+    fake.orders = [historyOrder({ state: 'ORDER_STATE_PLACED', magic: MAGIC + 1 })];
+    await expect(broker.findOrderByComment(MAGIC, 'se1-2s', SINCE)).resolves.toBeNull();
+  });
+
   it('finds an order whose comment (not clientId) holds the id', async () => {
     const { broker, fake } = setup();
     const o = historyOrder({ comment: 'se1-2s' });
