@@ -45,7 +45,12 @@ export async function marketContext(
     settings: risk,
     bot: { autoTrade: bot.autoTrade, magic: bot.magic },
     tradingState: { state: tradingState.state, reason: tradingState.reason },
-    account: { balance: account.balance, freeMargin: account.freeMargin, leverage: account.leverage },
+    account: {
+      balance: account.balance,
+      freeMargin: account.freeMargin,
+      leverage: account.leverage,
+      mode: account.mode,
+    },
     openPositions: await accountPositions(em, broker, bot.brokerAccount),
     instrument,
     quote: { bid: quote.bid, ask: quote.ask },

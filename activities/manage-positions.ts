@@ -13,7 +13,14 @@ import { cachedInstrument } from './instrument-cache.ts';
 import type { ActivityDeps } from './deps.ts';
 import type { BotRef, ClosedPositions, ManagePositionsResult } from './types.ts';
 
+/**
+ * Moves each position's stop-loss behind the price. A move the broker refuses (or whose outcome is
+ * unknown) keeps the old stop, which still protects the position: it is logged with the retcode
+ * and audited, and the next cycle tries again from the price then.
+ */
 async function trail(
+  deps: ActivityDeps,
+  em: EntityManager,
   broker: BrokerPort,
   context: BotContext,
   positions: BrokerPosition[],
@@ -28,8 +35,26 @@ async function trail(
     const stopLoss = trailingStop(held, quote, distance, instrument);
     if (stopLoss === null) continue;
     const result = await broker.modifyPosition(position.ticket, stopLoss, position.tp);
-    if (result.outcome === 'success') trailed++;
+    if (result.outcome === 'success') {
+      trailed++;
+      continue;
+    }
+    const answer = `${result.retcode} ${result.retcodeName}`;
+    const reason = `trailing stop ${position.sl ?? 'none'} → ${stopLoss} of position ${position.ticket} not made: ${result.outcome} (${answer})`;
+    deps.logger.warn({ botId: context.bot.id, ticket: position.ticket, stopLoss, ...result }, reason);
+    const trace = currentTrace();
+    em.create(AuditLog, {
+      bot: context.bot.id,
+      entity: 'position',
+      entityId: position.ticket,
+      event: 'trailing_stop_refused',
+      reason,
+      data: { from: position.sl, to: stopLoss, retcode: result.retcode, retcodeName: result.retcodeName },
+      workflowId: trace?.workflowId ?? null,
+      runId: trace?.runId ?? null,
+    });
   }
+  await em.flush();
   return trailed;
 }
 
@@ -133,7 +158,7 @@ export function managePositionsActivity(deps: ActivityDeps) {
       return { trailed: 0, killSwitchTripped: true, closes: [...resumed.orders, ...result.orders] };
     }
     return {
-      trailed: await trail(broker, context, positions, quote, instrument),
+      trailed: await trail(deps, em, broker, context, positions, quote, instrument),
       killSwitchTripped: killSwitchResumed,
       closes: resumed.orders,
     };

@@ -97,7 +97,7 @@ export function decideSignals(
     settings: risk,
     bot: { autoTrade: true, magic: BACKTEST_MAGIC },
     tradingState: { state: 'active', reason: 'active' },
-    account: { balance: info.balance, freeMargin: info.freeMargin, leverage: info.leverage },
+    account: { balance: info.balance, freeMargin: info.freeMargin, leverage: info.leverage, mode: state.mode },
     openPositions: openPositionsOf(account, state.positions),
     instrument,
     quote: { bid: quote.bid, ask: quote.ask },

@@ -74,7 +74,11 @@ export async function findOrder(
   if (position) return openingOrder(position);
 
   if (hint === undefined) return null;
-  const order = orders.find((o) => matchesHint(o, orderSide(o), magic, since, hint));
+  // Only an order that opened a position (an open's, the only lookups that give a hint): never a
+  // close or an SL/TP exit of the same magic, symbol, side and volume.
+  const order = orders.find(
+    (o) => String(o.positionId ?? '') === String(o.id) && matchesHint(o, orderSide(o), magic, since, hint),
+  );
   if (order) return settled(order, comment);
   const held = positions.find((p) => matchesHint(p, positionSide(p), magic, since, hint));
   return held ? openingOrder(held) : null;

@@ -97,13 +97,25 @@ const DEAL_ENTRIES: Record<string, DealEntry> = {
   DEAL_ENTRY_OUT_BY: 'out',
 };
 
-/** Client, mobile, web and any other reason are the trader's own: `client`. */
+/**
+ * The trader's terminal, phone and browser (and a deal that names no reason) are `client`. Any
+ * other reason is the broker's own operation (rollover, variation margin, split, …): neither the
+ * trader nor a stop, it reads as `expert`, an external change, never as a manual close — as the
+ * gateway adapter reads it.
+ */
 const DEAL_REASONS: Record<string, DealReason> = {
+  DEAL_REASON_CLIENT: 'client',
+  DEAL_REASON_MOBILE: 'client',
+  DEAL_REASON_WEB: 'client',
   DEAL_REASON_EXPERT: 'expert',
   DEAL_REASON_SL: 'sl',
   DEAL_REASON_TP: 'tp',
   DEAL_REASON_SO: 'so',
 };
+
+function dealReason(reason: string | undefined): DealReason {
+  return reason === undefined ? 'client' : (DEAL_REASONS[reason] ?? 'expert');
+}
 
 /** Trading deals only: balance, credit, commission and other money movements are left out (null). */
 export function deal(d: MetaApiDeal): BrokerDeal | null {
@@ -116,7 +128,7 @@ export function deal(d: MetaApiDeal): BrokerDeal | null {
     symbol: d.symbol,
     side,
     entry: DEAL_ENTRIES[d.entryType ?? ''] ?? 'in',
-    reason: DEAL_REASONS[d.reason ?? ''] ?? 'client',
+    reason: dealReason(d.reason),
     volume: d.volume ?? 0,
     price: d.price ?? 0,
     commission: d.commission ?? 0,

@@ -3,6 +3,7 @@
 // acts on it therefore runs under the Order row's lock — the claim (look up, then mark `sent`) and
 // the send (broker call and its answer, in one transaction) — and a send goes out only if its claim
 // is still the latest. A retry waits for a send in flight and then sees its result.
+import { setTimeout } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MarketOrderRequest, TradeResult } from '../../brokers/port.ts';
 import { UNSETTLED_STATUSES } from '../../trading/orders/index.ts';
@@ -16,6 +17,11 @@ import type { Orm } from '../orm.ts';
 
 /** Requotes are retried with a fresh price this many times within one attempt. */
 export const FRESH_PRICE_TRIES = 3;
+/**
+ * Pause before a fresh-price try, times the tries so far: a server that answered 10024 (too many
+ * requests), or a gateway whose terminal was busy, is not asked again at once; the price moves on.
+ */
+const FRESH_PRICE_PAUSE_MS = 200;
 
 type Claim = { done: OrderOutcome } | { claimed: number };
 
@@ -165,6 +171,9 @@ export async function executeOrder(
       options.onSent?.(sent.outcome);
       return sent.outcome;
     }
-    if (sent.kind === 'requote') tries++;
+    if (sent.kind === 'requote') {
+      await setTimeout(FRESH_PRICE_PAUSE_MS * tries);
+      tries++;
+    }
   }
 }

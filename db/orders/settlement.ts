@@ -3,6 +3,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { canTake, UNSETTLED_STATUSES } from '../../trading/orders/index.ts';
+import { roundVolumeDown } from '../../trading/rounding.ts';
 import { Order, type IOrder } from '../entities/index.ts';
 import type { Orm } from '../orm.ts';
 import { applyEvent, auditOrder, isAcknowledged } from './order-records.ts';
@@ -20,7 +21,15 @@ export async function adoptIfAtBroker(
   why: string,
 ): Promise<boolean> {
   const since = (order.sentAt ?? order.createdAt).getTime() - LOOKUP_MARGIN_MS;
-  const found = await venue.broker.findOrderByComment(venue.magic, order.clientOrderId, since);
+  // An open whose comment the broker rewrote is still found by what was sent (the adapters take
+  // only an order that opened a position). A close is not: the close of another position, or its
+  // SL/TP exit, could pass for it, and a close taken for done would leave its position open; one
+  // resent instead is answered 10036 when the first went through.
+  const hint =
+    order.purpose === 'open'
+      ? { symbol: order.symbol, side: order.side, volume: roundVolumeDown(order.volume, venue.instrument) }
+      : undefined;
+  const found = await venue.broker.findOrderByComment(venue.magic, order.clientOrderId, since, hint);
   if (!found) return false;
   applyEvent(order, { type: 'adopted', brokerState: found.state });
   order.brokerTicket = found.ticket;

@@ -1,6 +1,7 @@
 """Positions, history filtered by magic, trades (send, modify, close) and the order lookup the
 engine makes before any resend. A read that cannot be answered is a 503, never an empty list:
 "not there" would invite the engine to send an order twice."""
+import re
 from typing import Literal
 
 from functools import wraps
@@ -139,6 +140,7 @@ def history_deals(from_ms: int = Query(alias="from", ge=0, le=MS_MAX), to_ms: in
 @router.post("/orders")
 @trade_route
 def send_order(body: OrderRequest, gw: Gateway = Depends(gateway)):
+    not_after = gw.terminal.send_deadline()
     mt5 = gw.terminal.mt5
     spec = gw.visible_symbol(body.symbol)
     request = {
@@ -147,12 +149,13 @@ def send_order(body: OrderRequest, gw: Gateway = Depends(gateway)):
         "deviation": body.deviation, "magic": body.magic, "comment": body.comment, "type_time": mt5.ORDER_TIME_GTC,
         **({"sl": body.sl} if body.sl is not None else {}), **({"tp": body.tp} if body.tp is not None else {}),
     }
-    return trading.send(gw.terminal, mt5, request, trading.filling_modes(mt5, spec.filling_mode))
+    return trading.send(gw.terminal, mt5, request, trading.filling_modes(mt5, spec.filling_mode), not_after)
 
 
 @router.post("/positions/{ticket}/modify")
 @trade_route
 def modify(ticket: str, body: ModifyRequest, gw: Gateway = Depends(gateway)):
+    not_after = gw.terminal.send_deadline()
     mt5 = gw.terminal.mt5
     position = _position(gw, ticket)
     if position is None:
@@ -161,12 +164,13 @@ def modify(ticket: str, body: ModifyRequest, gw: Gateway = Depends(gateway)):
         "action": mt5.TRADE_ACTION_SLTP, "position": position.ticket, "symbol": position.symbol,
         "sl": body.sl or 0.0, "tp": body.tp or 0.0, "magic": position.magic,
     }
-    return trading.send_once(gw.terminal, request)
+    return trading.send_once(gw.terminal, request, not_after)
 
 
 @router.post("/positions/{ticket}/close")
 @trade_route
 def close(ticket: str, body: CloseRequest, gw: Gateway = Depends(gateway)):
+    not_after = gw.terminal.send_deadline()
     mt5 = gw.terminal.mt5
     position = _position(gw, ticket)
     if position is None:
@@ -185,7 +189,12 @@ def close(ticket: str, body: CloseRequest, gw: Gateway = Depends(gateway)):
         "price": tick.ask if closing_buy else tick.bid, "deviation": body.deviation, "magic": position.magic,
         "comment": body.comment, "type_time": mt5.ORDER_TIME_GTC,
     }
-    return trading.send(gw.terminal, mt5, request, trading.filling_modes(mt5, spec.filling_mode))
+    return trading.send(gw.terminal, mt5, request, trading.filling_modes(mt5, spec.filling_mode), not_after)
+
+
+# The engine's clientOrderIds, as it writes them into the comment: `se<bot>-<decision>` for an open,
+# `sx<bot>-<position>-<attempt>` for a close (base 36; trading/orders/client-order-id.ts).
+ENGINE_ORDER_ID = re.compile(r"^s[ex][0-9a-z]+-[0-9a-z]+(-[0-9a-z]+)?$")
 
 
 @router.get("/orders/lookup")
@@ -211,10 +220,14 @@ def lookup(magic: int, comment: str = Query(min_length=1), since: int = Query(ge
         return {"found": "position", "match": "comment", "order": gw.views.order_from_position(positions[0])}
     if symbol is not None and type is not None and volume is not None:
         window_end = since + gw.settings.lookup_window_ms
+        # Only an order that opened a position (an open's, as the engine asks for opens alone) and
+        # whose comment is not another of the engine's ids: never a close, an SL/TP exit or another
+        # open the engine sent, any of which may share the magic, symbol, side and volume.
         similar = [
             o for o in orders
             if o["symbol"] == symbol and o["type"] == type and abs(o["volume_initial"] - volume) < 1e-9
-            and o["time_setup_msc"] <= window_end
+            and o["time_setup_msc"] <= window_end and o["position_id"] == o["ticket"]
+            and not ENGINE_ORDER_ID.match(o["comment"])
         ]
         if similar:
             return {"found": "history_order", "match": "fallback", "order": similar[0]}

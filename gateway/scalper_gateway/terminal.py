@@ -5,6 +5,7 @@ one that does not return in time may still complete (TerminalTimeout, the lock s
 until it does). A call that reports a lost IPC link makes the gateway initialize() again."""
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass
@@ -96,17 +97,27 @@ class Terminal:
             return answer
         return self._run(job, self.read_timeout_s)
 
-    def send(self, request: dict) -> Answer:
-        """order_send, never retried: a None answer is an unknown outcome for the caller."""
+    def send_deadline(self) -> float:
+        """When a trade request that arrives now must have started its order_send (a monotonic
+        instant): the trade timeout after its arrival. The engine gives up later than that (its
+        trade timeout is longer), and its lookup, which needs the terminal too, queues behind a
+        send that started: it never misses an order sent after it looked."""
+        return time.monotonic() + self.trade_timeout_s
+
+    def send(self, request: dict, not_after: float) -> Answer:
+        """order_send, never retried: a None answer is an unknown outcome for the caller. It never
+        starts after `not_after` (send_deadline): TerminalBusy, not sent."""
         def job() -> Answer:
+            if time.monotonic() >= not_after:
+                raise TerminalBusy("the terminal was not free before the request's deadline: not sent")
             answer = self._with_terminal("order_send", (request,), {})
             if answer.value is None and is_ipc_failure(answer.last_error):
                 self._initialized = False
             return answer
-        return self._run(job, self.trade_timeout_s)
+        return self._run(job, self.trade_timeout_s, lock_timeout_s=max(0.0, not_after - time.monotonic()))
 
-    def _run(self, job, timeout_s: float):
-        if not self._lock.acquire(timeout=timeout_s):
+    def _run(self, job, timeout_s: float, lock_timeout_s: float | None = None):
+        if not self._lock.acquire(timeout=timeout_s if lock_timeout_s is None else lock_timeout_s):
             raise TerminalBusy("terminal busy: not sent")
 
         def locked():

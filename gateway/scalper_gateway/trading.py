@@ -52,12 +52,13 @@ def reply(retcode: int, *, result=None, type_filling: str | None = None, last_er
     return body
 
 
-def send_once(terminal, request: dict, type_filling: str | None = None) -> dict:
-    """One order_send, never retried here: whatever happened comes back as a trade reply."""
+def send_once(terminal, request: dict, not_after: float, type_filling: str | None = None) -> dict:
+    """One order_send, never retried here and never started after `not_after`: whatever happened
+    comes back as a trade reply."""
     try:
-        answer: Answer = terminal.send(request)
-    except TerminalBusy:
-        return reply(retcodes.TOO_MANY_REQUESTS, type_filling=type_filling, gateway_error="terminal busy: not sent")
+        answer: Answer = terminal.send(request, not_after)
+    except TerminalBusy as exc:
+        return reply(retcodes.TOO_MANY_REQUESTS, type_filling=type_filling, gateway_error=str(exc))
     except TerminalTimeout as exc:
         log.warning("order_send did not answer in time (%s): outcome unknown, request %s", exc, request)
         return reply(retcodes.TIMEOUT, type_filling=type_filling, gateway_error=f"order_send: {exc}",
@@ -70,11 +71,12 @@ def send_once(terminal, request: dict, type_filling: str | None = None) -> dict:
                  last_error=answer.last_error)
 
 
-def send(terminal, mt5, request: dict, modes: list[int]) -> dict:
+def send(terminal, mt5, request: dict, modes: list[int], not_after: float) -> dict:
     """A deal with each allowed filling mode in turn while the broker answers 10030 (which
-    executes nothing), so 10030 reaches the caller only when no allowed mode is left."""
+    executes nothing), so 10030 reaches the caller only when no allowed mode is left; none
+    starts after `not_after`."""
     for attempt, mode in enumerate(modes, start=1):
-        body = send_once(terminal, {**request, "type_filling": mode}, filling_name(mt5, mode))
+        body = send_once(terminal, {**request, "type_filling": mode}, not_after, filling_name(mt5, mode))
         if body["retcode"] != retcodes.INVALID_FILL or attempt == len(modes):
             return body
         log.info("filling mode %s refused (10030) for %s: trying the next allowed mode", body["type_filling"],

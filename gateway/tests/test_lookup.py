@@ -123,6 +123,22 @@ def test_the_fallback_needs_every_hint_to_match_inside_the_window(rewritten, par
     assert lookup(gateway, **params) == NOT_FOUND
 
 
+def test_the_fallback_never_takes_a_close_for_an_open(rewritten):
+    """A close of the same size is a sell of the same magic and symbol: it opened no position."""
+    gateway, sent = rewritten
+    gateway.close_position(sent["order"], comment="sx1-abc-1")
+    assert lookup(gateway, **{**HINT, "type": "sell"}) == NOT_FOUND
+
+
+def test_the_fallback_never_takes_another_order_the_engine_sent(gateway):
+    """An open whose comment is another of the engine's ids is that decision's order, not this one."""
+    gateway.send(comment="se1-2a")
+    assert lookup(gateway, **HINT, comment="se1-2b") == NOT_FOUND
+    gateway.send(comment="by hand")
+    found = lookup(gateway, **HINT, comment="se1-2b")
+    assert (found["match"], found["order"]["comment"]) == ("fallback", "by hand")
+
+
 def test_the_fallback_window_is_the_configured_one(start_gateway):
     gateway = start_gateway({"SCALPER_GATEWAY_LOOKUP_WINDOW_MS": str(5 * MINUTE_MS)},
                             scenario=scenario(rewrite_comments=True))

@@ -29,10 +29,19 @@ export class ScriptedSends {
   private readonly scripts = new Map<string, SendFault[]>();
   private readonly counts = new Map<string, number>();
   private readonly inFlight = new Set<string>();
+  private readonly rewritten = new Set<string>();
 
   /** The next sends carrying `clientOrderId` meet `faults`, one each, in order. */
   script(clientOrderId: string, ...faults: SendFault[]): void {
     this.scripts.set(clientOrderId, [...faults]);
+  }
+
+  /**
+   * The broker rewrote `clientOrderId`'s comment: a lookup by comment alone misses it, one with a
+   * hint (symbol, side, volume: what the adapters fall back on) finds it.
+   */
+  rewriteComment(clientOrderId: string): void {
+    this.rewritten.add(clientOrderId);
   }
 
   /** How many sends carrying `clientOrderId` reached this broker wrapper. */
@@ -74,7 +83,9 @@ export class ScriptedSends {
     return {
       ...inner,
       findOrderByComment: async (magic, comment, since, hint) =>
-        this.inFlight.has(comment) ? null : inner.findOrderByComment(magic, comment, since, hint),
+        this.inFlight.has(comment) || (this.rewritten.has(comment) && hint === undefined)
+          ? null
+          : inner.findOrderByComment(magic, comment, since, hint),
       placeMarketOrder: (request) => send(request.comment, () => inner.placeMarketOrder(request)),
       closePosition: (ticket, volume, comment = '') =>
         send(

@@ -19,6 +19,8 @@ export interface AccountState {
   freeMargin: number;
   /** Used for margin only when the instrument reports no margin rate (MT5 often reports 0). */
   leverage: number;
+  /** A netting account holds one position per symbol, into which MT5 nets every order on it. */
+  mode: 'hedging' | 'netting';
 }
 
 export interface ClosedLoss {

@@ -7,6 +7,7 @@ import {
   cooldownAfterLoss,
   correlationGroupFree,
   maxConcurrentPositions,
+  nettingSymbolFree,
 } from './exposure-checks.ts';
 import { planOrder } from './order-plan.ts';
 import { marginAvailable, maxSpread, positionSized, stopsLevelRespected } from './order-checks.ts';
@@ -17,6 +18,7 @@ export const RISK_CHECKS: readonly RiskCheck[] = [
   minimumScore,
   maxConcurrentPositions,
   accountPositionsCap,
+  nettingSymbolFree,
   maxSpread,
   correlationGroupFree,
   cooldownAfterLoss,

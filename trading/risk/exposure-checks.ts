@@ -54,6 +54,37 @@ export const accountPositionsCap: RiskCheck = ({ openPositions, settings }, _pla
 };
 
 /**
+ * On a netting account MT5 nets every order into the symbol's one position: another open would add
+ * to it, sized at full risk on its own stop, and replace the whole position's stop — or cut into
+ * a position someone else holds there. A bot opens there only while nobody holds the symbol.
+ */
+export const nettingSymbolFree: RiskCheck = ({ account, openPositions, instrument }, _plan, explain) => {
+  let held = 0;
+  for (const position of openPositions) if (position.symbol === instrument.symbol) held++;
+  if (account.mode !== 'netting') {
+    return {
+      name: 'netting_position',
+      passed: true,
+      value: held,
+      limit: null,
+      reason: explain ? 'hedging account: each open is a position of its own' : '',
+    };
+  }
+  const passed = held === 0;
+  return {
+    name: 'netting_position',
+    passed,
+    value: held,
+    limit: 0,
+    reason: explain
+      ? passed
+        ? `netting account: nobody holds ${instrument.symbol}`
+        : `netting account: ${instrument.symbol} is held already, and an order would be netted into that position`
+      : '',
+  };
+};
+
+/**
  * With correlationBlock on, a trade is blocked by any open position on another symbol of the
  * same correlation group (either direction: stacking or hedging correlated exposure), or by one
  * in the opposite direction on this symbol. Same symbol, same direction is max_positions' job.

@@ -3,8 +3,9 @@
 // audit row linked to the calling cycle, one close order per position) and the trailing stop.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
+import { tradeResult } from '../../../brokers/paper/validation.ts';
 import type { BrokerPort } from '../../../brokers/port.ts';
-import { AuditLog, Order, type IBot } from '../../../db/entities/index.ts';
+import { AuditLog, Order, type IAuditLog, type IBot } from '../../../db/entities/index.ts';
 import { pipsToPrice } from '../../../trading/rounding.ts';
 import { trailingStop } from '../../../trading/trailing.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
@@ -139,5 +140,32 @@ describe('managePositions in an activity environment', () => {
     // Same price, same stop: nothing to move again.
     const again = await inCycle(managePositions, { botId: bot.id });
     expect(again.trailed).toBe(0);
+  });
+
+  it('a stop move the broker refuses keeps the old stop, logged and audited with its retcode', async () => {
+    clock = START;
+    const bot = await newBot('trail-refused', { killSwitchMaxUnrealizedPct: 100, trailingStopPips: 2 });
+    const broker = engine.brokerFor(bot.brokerAccount);
+    const ticket = await openPosition(broker, bot, 'buy', 'manual-trail-refused');
+    // The broker's trade server refuses every modification: 10029 TRADE_RETCODE_FROZEN.
+    broker.modifyPosition = async () => tradeResult(10029, '');
+    const { managePositions } = createActivities(engine.deps);
+
+    let refused: IAuditLog | null = null;
+    for (let minute = 1; minute <= 24 * 60 && refused === null; minute++) {
+      clock = START + minute * 60_000;
+      const result = await inCycle(managePositions, { botId: bot.id });
+      expect(result.trailed).toBe(0);
+      refused = await engine.db.orm.em.fork().findOne(AuditLog, { bot: bot.id, event: 'trailing_stop_refused' });
+    }
+
+    expect(refused).toMatchObject({ entity: 'position', entityId: ticket, workflowId: CYCLE.workflowId });
+    expect(refused!.reason).toMatch(
+      new RegExp(
+        `^trailing stop none → [\\d.]+ of position ${ticket} not made: rejected \\(10029 TRADE_RETCODE_FROZEN\\)$`,
+      ),
+    );
+    const [position] = await broker.positions({ magic: bot.magic });
+    expect(position!.sl).toBeNull();
   });
 });

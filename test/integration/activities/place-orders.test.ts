@@ -101,7 +101,7 @@ describe('placeOrders: a reject is data', () => {
     expect([sends.sends(refused.clientOrderId), sends.sends(fine.clientOrderId)]).toEqual([1, 1]);
   });
 
-  it('retries a requote with a fresh price within the attempt, and after three ends rejected with the retcode', async () => {
+  it('retries a requote with a fresh price within the attempt, a pause apart, and after three ends rejected with the retcode', async () => {
     const bot = await newBot('place-requote');
     const broker = engine.brokerFor(bot.brokerAccount);
     const twice = await openDecision(engine.db.orm, broker, bot, 3);
@@ -109,7 +109,10 @@ describe('placeOrders: a reject is data', () => {
     sends.script(twice.clientOrderId, { reject: 10004 }, { reject: 10004 });
     sends.script(thrice.clientOrderId, { reject: 10004 }, { reject: 10004 }, { reject: 10004 });
 
+    const started = performance.now();
     const outcomes = await placeOrders(bot, [twice, thrice]);
+    // Two pauses per order, 200 ms then 400 ms: never sent again at once (timers keep whole ms).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2 * (200 + 400) - 10);
 
     expect(outcomes).toEqual([
       expect.objectContaining({ clientOrderId: twice.clientOrderId, status: 'filled' }),
@@ -204,6 +207,20 @@ describe('placeOrders: an order answered 10008 PLACED', () => {
     ]);
     expect(sends.sends(placed.clientOrderId)).toBe(1);
     expect(await atBroker(bot, placed.clientOrderId)).toBe(1);
+  });
+});
+
+describe('placeOrders: a broker that rewrote the comment', () => {
+  it('an open whose reply was lost is found by what was sent (symbol, side, volume) and adopted, not resent', async () => {
+    const bot = await newBot('place-rewritten');
+    const order = await openDecision(engine.db.orm, engine.brokerFor(bot.brokerAccount), bot, 12);
+    sends.script(order.clientOrderId, 'lost_reply');
+    sends.rewriteComment(order.clientOrderId);
+    await expect(failureOf(placeOrders(bot, [order]))).resolves.toMatchObject({ type: 'BrokerOutcomeUnknown' });
+
+    await expect(placeOrders(bot, [order], 2)).resolves.toEqual([expect.objectContaining({ status: 'filled' })]);
+    expect(sends.sends(order.clientOrderId)).toBe(1);
+    expect(await atBroker(bot, order.clientOrderId)).toBe(1);
   });
 });
 

@@ -35,7 +35,7 @@ it("stores a year's report and trades within the worker's heap, equal when read 
     status: 'completed',
     reportEqual: true,
     reportChars: expect.any(Number),
-    trades: 5920,
+    trades: 6467,
     tradesEqual: true,
     netPnl: true,
     heldMb: WORKER_HEAP_MB,

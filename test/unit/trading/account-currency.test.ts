@@ -73,7 +73,7 @@ describe('an account whose currency is not the quote currency', () => {
       settings: riskSettingsSchema.parse({}),
       bot: { autoTrade: true, magic: 1 },
       tradingState: { state: 'active', reason: 'active' },
-      account: { balance: 10_000, freeMargin: 300, leverage: 100 },
+      account: { balance: 10_000, freeMargin: 300, leverage: 100, mode: 'hedging' },
       openPositions: [],
       instrument: GOLD_ON_EUR,
       quote: trade.quote,

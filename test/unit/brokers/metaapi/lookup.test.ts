@@ -207,6 +207,18 @@ describe('metaapi adapter: findOrderByComment', () => {
       expect(await broker.findOrderByComment(MAGIC, 'se1-2s', since, hint)).toBeNull();
     });
 
+    it('never takes a close (an order that opened no position) for the open looked for', async () => {
+      const { broker, fake } = await rewritten();
+      await broker.closePosition('70000001', undefined, 'sx1-1fpp1-1');
+      fake.positions = [];
+      const close = { ...HINT, side: 'sell' as const };
+      expect(fake.historyOrders.map((o) => [o.type, String(o.positionId) === String(o.id)])).toEqual([
+        ['ORDER_TYPE_BUY', true],
+        ['ORDER_TYPE_SELL', false],
+      ]);
+      expect(await broker.findOrderByComment(MAGIC, 'se1-2t', SINCE, close)).toBeNull();
+    });
+
     it('never matches an order that still carries some other id of the engine', async () => {
       const { broker } = setup();
       await broker.placeMarketOrder(order({ comment: 'se1-9z' }));

@@ -248,6 +248,10 @@ describe('metaapi adapter: deals', () => {
     ['DEAL_REASON_CLIENT', 'client'],
     ['DEAL_REASON_MOBILE', 'client'],
     ['DEAL_REASON_WEB', 'client'],
+    ['DEAL_REASON_ROLLOVER', 'expert'],
+    ['DEAL_REASON_VMARGIN', 'expert'],
+    ['DEAL_REASON_SPLIT', 'expert'],
+    ['DEAL_REASON_CORPORATE_ACTION', 'expert'],
     [undefined, 'client'],
   ])('reason %s is %s', async (reason, expected) => {
     const { broker, fake } = setup();

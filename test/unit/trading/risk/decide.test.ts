@@ -27,7 +27,7 @@ function context(overrides: Partial<DecisionContext> = {}): DecisionContext {
     settings: riskSettingsSchema.parse({}),
     bot: { autoTrade: true, magic: BOT_MAGIC },
     tradingState: { state: 'active', reason: 'active' },
-    account: { balance: 10_000, freeMargin: 9_000, leverage: 100 },
+    account: { balance: 10_000, freeMargin: 9_000, leverage: 100, mode: 'hedging' },
     openPositions: [],
     instrument: XAUUSD,
     quote: { bid: 2000, ask: 2000.2 },
@@ -89,6 +89,7 @@ describe('decide', () => {
       'min_score',
       'max_positions',
       'max_account_positions',
+      'netting_position',
       'max_spread',
       'correlation_block',
       'cooldown_after_loss',
@@ -107,15 +108,19 @@ describe('decide', () => {
       '0.15 lots lose 49.05 at the stop, within the 50.00 budget: ' +
         '48.00 price over 320 ticks from the ask, 20 of them spread, + 1.05 round-trip commission',
     );
-    // A sell opens at the bid and is stopped when the ask reaches 2003: 300 ticks, 20 of them spread.
+    // A sell's chart levels go up by the spread: stopped when the ask reaches 2003.20, the bid 2003,
+    // 320 ticks from the bid, 20 of them spread — the buy's mirror image.
     const sell = decide(context({ signal: { ...base.signal, direction: 'sell', stopLoss: 2003, takeProfit: 1995 } }));
-    expect(sell.volume).toBe(0.16);
-    expect(sized(sell)).toMatchObject({ passed: true, value: expect.closeTo(48 + 1.12, 9), limit: 50 });
+    expect([sell.stopLoss, sell.takeProfit, sell.volume]).toEqual([2003.2, 1995.2, 0.15]);
+    expect(sized(sell)).toMatchObject({ passed: true, value: expect.closeTo(48 + 1.05, 9), limit: 50 });
     expect(sized(sell).reason).toMatch(
-      /48.00 price over 300 ticks from the bid, 20 of them spread, \+ 1.12 round-trip/,
+      /48.00 price over 320 ticks from the bid, 20 of them spread, \+ 1.05 round-trip/,
     );
+    // The bot's default distances are from the entry price, either side: nothing to move.
+    const plain = decide(context({ signal: { ...base.signal, direction: 'sell', stopLoss: null, takeProfit: null } }));
+    expect([plain.stopLoss, plain.takeProfit]).toEqual([2003, 1995.5]);
     // Too small an account: what the minimum 0.01 lots would lose, over its 0.25 budget.
-    const small = sized(decide(context({ account: { balance: 50, freeMargin: 50, leverage: 100 } })));
+    const small = sized(decide(context({ account: { balance: 50, freeMargin: 50, leverage: 100, mode: 'hedging' } })));
     expect(small).toMatchObject({ passed: false, value: expect.closeTo(3.27, 9), limit: 0.25 });
   });
 
@@ -155,6 +160,15 @@ describe('decide', () => {
       'max_account_positions',
       /2 open positions on the account reach the account-wide maximum 2/,
     ],
+    [
+      'a netting account on which another bot holds the symbol',
+      {
+        account: { balance: 10_000, freeMargin: 9_000, leverage: 100, mode: 'netting' },
+        openPositions: [position({ magic: OTHER_BOT })],
+      },
+      'netting_position',
+      /netting account: XAUUSD is held already, and an order would be netted into that position/,
+    ],
     ['wide spread', { quote: { bid: 2000, ask: 2000.41 } }, 'max_spread', /spread 41 points exceeds the maximum 40/],
     [
       'a position on another metal',
@@ -183,19 +197,19 @@ describe('decide', () => {
     ['a stop above a buy', { signal: { ...base.signal, stopLoss: 2001 } }, 'stops_level', /wrong side/],
     [
       'a small account',
-      { account: { balance: 50, freeMargin: 50, leverage: 100 } },
+      { account: { balance: 50, freeMargin: 50, leverage: 100, mode: 'hedging' } },
       'position_size',
       /below the minimum 0.01/,
     ],
     [
       'little free margin',
-      { account: { balance: 10_000, freeMargin: 100, leverage: 100 } },
+      { account: { balance: 10_000, freeMargin: 100, leverage: 100, mode: 'hedging' } },
       'margin',
       /required margin 300.03 \+ 0.53 opening commission exceeds free margin 100.00/,
     ],
     [
       'free margin for the margin but not the opening commission',
-      { account: { balance: 10_000, freeMargin: 300.2, leverage: 100 } },
+      { account: { balance: 10_000, freeMargin: 300.2, leverage: 100, mode: 'hedging' } },
       'margin',
       /300.03 \+ 0.53 opening commission exceeds free margin 300.20/,
     ],
@@ -205,7 +219,7 @@ describe('decide', () => {
     expect(outcome.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual([failedCheck]);
     expect(outcome.reason).toMatch(new RegExp(`^failed ${failedCheck}: `));
     expect(outcome.reason).toMatch(reason);
-    expect(outcome.checks).toHaveLength(11);
+    expect(outcome.checks).toHaveLength(12);
     expectSameWithoutWords(overrides, outcome);
   });
 
@@ -272,7 +286,7 @@ describe('decide', () => {
     const outcome = decide(
       context({
         instrument: { ...XAUUSD, marginRate: 0 },
-        account: { balance: 10_000, freeMargin: 9_000, leverage: 500 },
+        account: { balance: 10_000, freeMargin: 9_000, leverage: 500, mode: 'hedging' },
       }),
     );
     const margin = outcome.checks.find((check) => check.name === 'margin')!;

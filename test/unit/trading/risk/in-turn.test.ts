@@ -15,7 +15,7 @@ const market: MarketContext = {
   settings: riskSettingsSchema.parse({ maxConcurrentPositions: 2 }),
   bot: { autoTrade: true, magic: BOT_MAGIC },
   tradingState: { state: 'active', reason: 'active' },
-  account: { balance: 10_000, freeMargin: 9_000, leverage: 100 },
+  account: { balance: 10_000, freeMargin: 9_000, leverage: 100, mode: 'hedging' },
   openPositions: [],
   instrument: XAUUSD,
   quote: { bid: 2000, ask: 2000.2 },
@@ -68,6 +68,13 @@ describe('a cycle’s signals decided in turn', () => {
     ['a sell then a buy (correlation block)', ['sell', 'buy'], ['open', 'ignore']],
   ] as const)('%s', (_name, directions, actions) => {
     expect(inTurn(market, directions.map(signal)).map((o) => o.action)).toEqual(actions);
+  });
+
+  it('on a netting account the first open leaves the symbol held: the second is refused on netting_position', () => {
+    const netting = { ...market, account: { ...market.account, mode: 'netting' as const } };
+    const outcomes = inTurn(netting, [signal('buy'), signal('buy')]);
+    expect(outcomes.map((o) => o.action)).toEqual(['open', 'ignore']);
+    expect(outcomes[1]!.checks.filter((c) => !c.passed).map((c) => c.name)).toEqual(['netting_position']);
   });
 
   it('the free margin left after the first open refuses the second on margin', () => {
