@@ -120,6 +120,12 @@ export function closePositionsActivity(deps: ActivityDeps) {
     const em = deps.orm.em.fork();
     const context = await loadBot(em, botId);
     const broker = deps.brokerFor(context.bot.brokerAccount);
+    // The automatic kill-switch paused the bot; an operator who resumed it since has taken over:
+    // its cycles manage its positions again, and this flatten must not close what they open.
+    if (untilFlat === true && !(await deps.schedules.state(botId)).paused) {
+      deps.logger.warn({ botId, reason }, 'bot resumed while its kill-switch flatten ran: the flatten ends');
+      return { closed: [], failed: [], orders: [] };
+    }
     const result = await closeAllPositions(deps, orderStoreFor(deps), context, broker, closeReason ?? 'kill_switch');
     failOnUnknownCloses(result.orders, result);
     if (untilFlat === true) {

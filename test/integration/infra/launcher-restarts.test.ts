@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { temporalPidFile } from '../../../infra/leftovers.ts';
-import { freePort, isListening } from '../../../infra/ports.ts';
+import { isListening } from '../../../infra/ports.ts';
+import { restartablePorts } from '../../support/restart-ports.ts';
 import { DEV_SERVER_DYNAMIC_CONFIG } from '../../../infra/temporal-server.ts';
 import { WORKER_MALLOC_ENV, WORKER_NODE_FLAGS } from '../../../infra/worker-process.ts';
 
@@ -70,7 +71,9 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'scalper-launcher-'));
   // Run as root, PostgreSQL runs as the postgres user, who must reach its directory inside this one.
   await chmod(dataDir, 0o755);
-  ports = { api: await freePort(), postgres: await freePort(), temporal: await freePort(), worker: await freePort() };
+  // Every process here is killed and started again on its ports: none from the ephemeral range.
+  const [api, postgres, temporal, worker, temporalUi, sdkMetrics] = await restartablePorts(6);
+  ports = { api: api!, postgres: postgres!, temporal: temporal!, worker: worker! };
   // The launcher starts its own servers: none of the test run's.
   const env = { ...process.env };
   delete env.DATABASE_URL;
@@ -85,9 +88,9 @@ beforeAll(async () => {
       API_PORT: String(ports.api),
       POSTGRES_PORT: String(ports.postgres),
       TEMPORAL_PORT: String(ports.temporal),
-      TEMPORAL_UI_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(temporalUi),
       WORKER_METRICS_PORT: String(ports.worker),
-      TEMPORAL_SDK_METRICS_PORT: String(await freePort()),
+      TEMPORAL_SDK_METRICS_PORT: String(sdkMetrics),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

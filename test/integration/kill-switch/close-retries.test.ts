@@ -255,4 +255,19 @@ describe('closes retried by Temporal itself', () => {
       .findOneOrFail(Position, { brokerAccount: bot.brokerAccount, brokerPositionId: ticket });
     expect(position).toMatchObject({ status: 'closed', closeReason: 'kill_switch' });
   }, 60_000);
+
+  it("the kill-switch's flatten ends without closing once an operator has resumed the bot", async () => {
+    const { bot } = await botWithPosition('kill-resumed');
+    const environment = new MockActivityEnvironment({ workflowType: 'flattenBot', activityType: 'closePositions' });
+    const { closePositions } = createActivities(engine.deps);
+    const request: FlattenRequest = { botId: bot.id, reason: 'automatic kill-switch', untilFlat: true };
+
+    // Its schedule runs: resumed (here: never paused). Nothing is closed.
+    await expect(environment.run(closePositions, request)).resolves.toEqual({ closed: [], failed: [], orders: [] });
+    expect(await engine.brokerFor(bot.brokerAccount).positions({ magic: bot.magic })).toHaveLength(1);
+
+    await engine.schedules.pause(bot.id, 'automatic kill-switch');
+    await expect(environment.run(closePositions, request)).resolves.toMatchObject({ failed: [] });
+    expect(await engine.brokerFor(bot.brokerAccount).positions({ magic: bot.magic })).toEqual([]);
+  });
 });

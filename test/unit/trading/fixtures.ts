@@ -1,4 +1,5 @@
 import type { Bar, InstrumentSpec } from '../../../trading/market.ts';
+import { type MarketContext, riskSettingsSchema } from '../../../trading/risk/index.ts';
 
 export const XAUUSD: InstrumentSpec = {
   symbol: 'XAUUSD',
@@ -92,4 +93,23 @@ export function randomWalkBars(count: number, seed: number, start = 2000, step =
     out.push({ openTime: T0 + i * 60_000, open, high, low, close, tickVolume: 50, spread: 20 });
   }
   return out;
+}
+
+/** The magic of the bot whose decisions the risk tests make. */
+export const BOT_MAGIC = 770_001;
+
+/** What a decision reads besides its signal: an active bot, a flat 10,000 account, gold at 2000.00/2000.20. */
+export function market(overrides: Partial<MarketContext> = {}): MarketContext {
+  return {
+    settings: riskSettingsSchema.parse({}),
+    bot: { autoTrade: true, magic: BOT_MAGIC },
+    tradingState: { state: 'active', reason: 'active' },
+    account: { balance: 10_000, freeMargin: 9_000, leverage: 100, mode: 'hedging' },
+    openPositions: [],
+    instrument: XAUUSD,
+    quote: { bid: 2000, ask: 2000.2 },
+    now: T0 + 2 * 60_000,
+    recentLosses: [],
+    ...overrides,
+  };
 }

@@ -6,10 +6,9 @@ import {
   type DecisionOutcome,
   type OpenPosition,
 } from '../../../../trading/risk/index.ts';
-import { T0, XAUUSD } from '../fixtures.ts';
+import { BOT_MAGIC, market, T0, XAUUSD } from '../fixtures.ts';
 
 const MINUTE = 60_000;
-const BOT_MAGIC = 770_001;
 const OTHER_BOT = 770_002;
 
 function context(overrides: Partial<DecisionContext> = {}): DecisionContext {
@@ -24,15 +23,7 @@ function context(overrides: Partial<DecisionContext> = {}): DecisionContext {
       takeProfit: 2004.5,
       features: {},
     },
-    settings: riskSettingsSchema.parse({}),
-    bot: { autoTrade: true, magic: BOT_MAGIC },
-    tradingState: { state: 'active', reason: 'active' },
-    account: { balance: 10_000, freeMargin: 9_000, leverage: 100, mode: 'hedging' },
-    openPositions: [],
-    instrument: XAUUSD,
-    quote: { bid: 2000, ask: 2000.2 },
-    now: T0 + 2 * MINUTE,
-    recentLosses: [],
+    ...market(),
     ...overrides,
   };
 }

@@ -8,20 +8,9 @@ import {
   withOpened,
 } from '../../../../trading/risk/index.ts';
 import type { StrategySignal } from '../../../../trading/strategies/index.ts';
-import { T0, XAUUSD } from '../fixtures.ts';
+import { BOT_MAGIC, market as marketWith, T0, XAUUSD } from '../fixtures.ts';
 
-const BOT_MAGIC = 770_001;
-const market: MarketContext = {
-  settings: riskSettingsSchema.parse({ maxConcurrentPositions: 2 }),
-  bot: { autoTrade: true, magic: BOT_MAGIC },
-  tradingState: { state: 'active', reason: 'active' },
-  account: { balance: 10_000, freeMargin: 9_000, leverage: 100, mode: 'hedging' },
-  openPositions: [],
-  instrument: XAUUSD,
-  quote: { bid: 2000, ask: 2000.2 },
-  now: T0,
-  recentLosses: [],
-};
+const market: MarketContext = marketWith({ settings: riskSettingsSchema.parse({ maxConcurrentPositions: 2 }) });
 
 const signal = (direction: 'buy' | 'sell'): StrategySignal => ({
   strategy: 'pin_bar',
