@@ -13,7 +13,15 @@ const HALT_NOTE = 'global halt: ';
 export interface HaltResult {
   pausedBots: number[];
   flattened: Array<{ botId: number } & Pick<ClosedPositions, 'closed' | 'failed'>>;
+  /**
+   * Bots whose pause or flatten failed (Temporal or their broker unreachable): the halt went on
+   * with the others. A flatten that failed or left a close refused is handed to a flattenBot run
+   * that tries again until the bot is flat (`untilFlat`, its workflow id; null if it could not start).
+   */
+  failures: Array<{ botId: number; step: 'pause' | 'flatten'; error: string; untilFlat: string | null }>;
 }
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export interface KillSwitchStatus {
   halted: boolean;
@@ -37,34 +45,53 @@ export class GlobalKillSwitch {
     return { halted: row.halted, reason: row.reason ?? null, updatedAt: row.updatedAt };
   }
 
-  /** Returns once no order can be sent any more; then pauses every running bot, and flattens if asked. */
+  /**
+   * Returns once no order can be sent any more; then pauses every running bot, and flattens if
+   * asked (every bot at once). One bot that fails (its broker down, a Temporal hiccup) stops
+   * neither the others nor the audit row: it is reported, and its flatten handed over.
+   */
   async halt(reason: string, options: { flatten?: boolean } = {}): Promise<HaltResult> {
     const em = this.orm.em.fork();
     await closeOrderGate(em, reason);
     const bots = await em.find(Bot, {}, { orderBy: { id: 'asc' } });
     const pausedBots: number[] = [];
+    const failures: HaltResult['failures'] = [];
     for (const bot of bots) {
-      const state = await this.schedules.state(bot.id);
-      if (state.exists && !state.paused) {
-        await this.schedules.pause(bot.id, `${HALT_NOTE}${reason}`);
-        pausedBots.push(bot.id);
+      try {
+        const state = await this.schedules.state(bot.id);
+        if (state.exists && !state.paused) {
+          await this.schedules.pause(bot.id, `${HALT_NOTE}${reason}`);
+          pausedBots.push(bot.id);
+        }
+      } catch (error) {
+        failures.push({ botId: bot.id, step: 'pause', error: messageOf(error), untilFlat: null });
       }
     }
     const flattened: HaltResult['flattened'] = [];
     if (options.flatten) {
-      for (const bot of bots) {
-        const result = await this.closer.closeAll(bot.id, `global halt: ${reason}`, 'kill_switch');
-        flattened.push({ botId: bot.id, closed: result.closed, failed: result.failed });
+      const why = `${HALT_NOTE}${reason}`;
+      const outcomes = await Promise.allSettled(bots.map((bot) => this.closer.closeAll(bot.id, why, 'kill_switch')));
+      for (const [index, outcome] of outcomes.entries()) {
+        const botId = bots[index]!.id;
+        if (outcome.status === 'fulfilled') {
+          const { closed, failed } = outcome.value;
+          flattened.push({ botId, closed, failed });
+          if (failed.length === 0) continue;
+        }
+        const untilFlat = await this.closer.untilFlat(botId, why, 0).catch(() => null);
+        const error =
+          outcome.status === 'rejected' ? messageOf(outcome.reason) : `${outcome.value.failed.length} close(s) refused`;
+        failures.push({ botId, step: 'flatten', error, untilFlat });
       }
     }
     em.create(AuditLog, {
       entity: 'engine',
       event: 'global_halt',
       reason,
-      data: { pausedBots, flatten: options.flatten ?? false },
+      data: { pausedBots, flatten: options.flatten ?? false, failures },
     });
     await em.flush();
-    return { pausedBots, flattened };
+    return { pausedBots, flattened, failures };
   }
 
   /** Clears the flag and unpauses the schedules the halt paused; bots paused for other reasons stay paused. */

@@ -3,7 +3,8 @@
 // SL/TP and profit + swap. The API and the CLI hold no broker connection, so unrealised P&L is the
 // broker's figure at the bot's last reconcile, dated, rather than a price the API would make up.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CycleRun, Position } from '../db/entities/index.ts';
+import { CycleRun, Order, Position } from '../db/entities/index.ts';
+import { UNSETTLED_STATUSES } from '../trading/orders/index.ts';
 
 export interface OpenPositionView {
   ticket: string;
@@ -48,4 +49,26 @@ export async function openPositionsOf(em: EntityManager, botId: number): Promise
 
 export async function openPositionCount(em: EntityManager, botId: number): Promise<number> {
   return em.count(Position, { bot: botId, status: 'open' });
+}
+
+/**
+ * The bot's opens that may hold a position no Position row shows yet: sent without an outcome
+ * (or answered 10008 PLACED, its deal to come), or filled and not yet booked by a reconcile. Its
+ * account and symbol must stay until they settle: reconcile looks for them only there.
+ */
+export async function unbookedOpenCount(em: EntityManager, botId: number): Promise<number> {
+  const unsettled = await em.count(Order, { bot: botId, purpose: 'open', status: { $in: [...UNSETTLED_STATUSES] } });
+  const filled = await em.find(
+    Order,
+    { bot: botId, purpose: 'open', status: { $in: ['filled', 'partially_filled'] }, brokerTicket: { $ne: null } },
+    { fields: ['brokerTicket'] },
+  );
+  if (filled.length === 0) return unsettled;
+  const booked = await em.find(
+    Position,
+    { bot: botId, brokerPositionId: { $in: filled.map((order) => order.brokerTicket!) } },
+    { fields: ['brokerPositionId'] },
+  );
+  const bookedIds = new Set(booked.map((position) => position.brokerPositionId));
+  return unsettled + filled.filter((order) => !bookedIds.has(order.brokerTicket!)).length;
 }

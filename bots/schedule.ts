@@ -136,8 +136,13 @@ export class BotSchedules {
     return (await this.state(botId)).paused;
   }
 
+  /** Stops the bot's cycles; a schedule that is missing (deleted from a terminal) starts none already. */
   async pause(botId: number, note: string): Promise<void> {
-    await this.client.schedule.getHandle(scheduleIdOf(botId)).pause(note);
+    try {
+      await this.client.schedule.getHandle(scheduleIdOf(botId)).pause(note);
+    } catch (error) {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+    }
   }
 
   async resume(botId: number, note: string): Promise<void> {

@@ -2,6 +2,7 @@
 // both call this, so every rule about bots lives here once.
 import { isDeepStrictEqual } from 'node:util';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ScheduleNotFoundError } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireSymbol, type SymbolCatalog } from '../brokers/symbol-catalog.ts';
 import { AuditLog, Bot, DELETED_BOTS_FILTER, type BotStatus, type IBot } from '../db/entities/index.ts';
@@ -9,7 +10,7 @@ import type { TradingState } from '../trading/trading-state.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
 import { strategyParamsSchema, type StrategyName } from '../trading/strategies/index.ts';
 import { BotConflictError, BotNotFoundError, StaleVersionError, UnknownSettingsError } from './errors.ts';
-import { openPositionCount, openPositionsOf, type OpenPositions } from './open-positions.ts';
+import { openPositionCount, openPositionsOf, unbookedOpenCount, type OpenPositions } from './open-positions.ts';
 import { scheduleIdOf, type BotSchedules, type ScheduleState } from './schedule.ts';
 import {
   botUpdateSchema,
@@ -64,6 +65,16 @@ function conflictOf(error: unknown, bot: Pick<IBot, 'name' | 'magic'>): BotConfl
 }
 
 type ChangeableField = keyof BotUpdate;
+
+/** Refuses while an open of the bot may hold a position no Position row shows yet (unbookedOpenCount). */
+async function requireBooked(em: EntityManager, botId: number, action: string, field?: string): Promise<void> {
+  const unbooked = await unbookedOpenCount(em, botId);
+  if (unbooked === 0) return;
+  throw new BotConflictError(
+    `bot ${botId} has ${unbooked} open order(s) not yet settled or booked as a position by its reconcile: let its cycles run (resume it if it is paused) until they are, then try ${action} again`,
+    field,
+  );
+}
 
 export class BotService {
   private readonly em: EntityManager;
@@ -172,16 +183,23 @@ export class BotService {
     const changed = Object.keys(values).filter(
       (field) => !isDeepStrictEqual(values[field as ChangeableField], record[field]),
     );
-    if (changed.length === 0) return { bot, changed };
+    // Nothing to write; the schedule is brought in line all the same (an earlier update may have
+    // written the row and then failed to reach Temporal).
+    if (changed.length === 0) {
+      await this.schedules.upsert(bot);
+      return { bot, changed };
+    }
     if (changed.includes('symbol') || changed.includes('brokerAccount')) {
       await requireSymbol(this.symbols, patch.brokerAccount ?? bot.brokerAccount, patch.symbol ?? bot.symbol);
+      const field = changed.includes('symbol') ? 'symbol' : 'brokerAccount';
       const open = await openPositionCount(em, botId);
       if (open > 0) {
         throw new BotConflictError(
           `bot ${botId} has ${open} open position(s) on ${bot.brokerAccount} ${bot.symbol}: close them before moving it`,
-          changed.includes('symbol') ? 'symbol' : 'brokerAccount',
+          field,
         );
       }
+      await requireBooked(em, botId, 'moving it', field);
     }
     const changes = Object.fromEntries(
       changed.map((field) => [field, { from: record[field], to: values[field as ChangeableField] }]),
@@ -236,18 +254,39 @@ export class BotService {
     return this.setStatus(botId, 'reducing', reason);
   }
 
+  /**
+   * A pause stops the schedule first: it holds even if writing the row then fails. A resume or a
+   * reduce writes the row first, so that a concurrent change refuses it (409) before any cycle
+   * starts; a schedule gone missing is made again, running.
+   */
   private async setStatus(botId: number, status: BotStatus, reason: string): Promise<IBot> {
     const em = this.em.fork();
     const bot = await this.find(em, botId);
-    // The schedule first: it is what stops or starts cycles.
-    if (status === 'paused') await this.schedules.pause(botId, reason);
-    else await this.schedules.resume(botId, reason);
     bot.status = status;
     // Marks the change even when the status stays: lists confirm a lagging listing for recent changes.
     bot.updatedAt = new Date();
     this.audit(em, bot, STATUS_EVENTS[status], reason);
-    await em.flush();
+    if (status === 'paused') await this.schedules.pause(botId, reason);
+    await this.flushLocked(em, botId);
+    if (status === 'paused') return bot;
+    try {
+      await this.schedules.resume(botId, reason);
+    } catch (error) {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+      await this.schedules.upsert(bot);
+    }
     return bot;
+  }
+
+  /** Writes the bot's row; one changed by someone else since it was read is a 409 to reload and retry. */
+  private async flushLocked(em: EntityManager, botId: number): Promise<void> {
+    try {
+      await em.flush();
+    } catch (error) {
+      if (error instanceof OptimisticLockError)
+        throw new BotConflictError(`bot ${botId} was changed concurrently: reload and retry`, 'version');
+      throw error;
+    }
   }
 
   /** Runs one cycle now through the bot's schedule; refused while its cycles do not run. */
@@ -266,6 +305,7 @@ export class BotService {
     const open = await openPositionCount(em, botId);
     if (open > 0)
       throw new BotConflictError(`bot ${botId} has ${open} open position(s): close them before deleting it`);
+    await requireBooked(em, botId, 'deleting it');
     await this.schedules.remove(botId);
     bot.deletedAt = new Date();
     bot.status = 'paused';

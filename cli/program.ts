@@ -242,6 +242,12 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
             print(`  position ${refused.ticket} still open: ${why}`);
           }
         }
+        for (const failure of result.failures) {
+          const handed = failure.untilFlat === null ? '' : `; ${failure.untilFlat} keeps closing until it is flat`;
+          print(`bot ${failure.botId}: ${failure.step} failed: ${failure.error}${handed}`);
+          // Halted, but not everything the operator asked for happened: a script must see it.
+          process.exitCode = 1;
+        }
       }),
     );
 

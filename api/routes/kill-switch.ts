@@ -39,6 +39,19 @@ export function killSwitchRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
               flattened: z
                 .array(closedPositionsSchema.omit({ orders: true }).extend({ botId: z.number().int() }))
                 .describe('Per bot, with flatten: the positions closed and those the broker refused'),
+              failures: z
+                .array(
+                  z.object({
+                    botId: z.number().int(),
+                    step: z.enum(['pause', 'flatten']),
+                    error: z.string(),
+                    untilFlat: z
+                      .string()
+                      .nullable()
+                      .describe('The flattenBot workflow that keeps closing this bot until it is flat'),
+                  }),
+                )
+                .describe('Bots whose pause or flatten failed; the halt went on with the others'),
             }),
             ...problems(400, 401, 403),
           },
@@ -51,6 +64,7 @@ export function killSwitchRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           halted: true as const,
           pausedBots: result.pausedBots,
           flattened: result.flattened.map(({ botId, closed, failed }) => ({ botId, closed, failed })),
+          failures: result.failures,
         };
       },
     );

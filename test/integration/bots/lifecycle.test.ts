@@ -5,9 +5,10 @@ import { BotConflictError, BotNotFoundError } from '../../../bots/errors.ts';
 import { BotSchedules, scheduleIdOf } from '../../../bots/schedule.ts';
 import { BotService } from '../../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
-import { AuditLog, Bot } from '../../../db/entities/index.ts';
+import { AuditLog, Bot, Order } from '../../../db/entities/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { pinBarMinute } from '../../support/firing-minute.ts';
+import { openDecision } from '../../support/open-decision.ts';
 import { connectTestTemporal } from '../../support/temporal.ts';
 
 const SEED = 5;
@@ -124,5 +125,64 @@ describe('bot life-cycle', () => {
     const cycle = engine.runCycle(bot, 'after-delete');
     await expect(cycle).rejects.toBeInstanceOf(WorkflowFailedError);
     await expect(cycle).rejects.toMatchObject({ cause: { cause: { type: 'BotNotFound' } } });
+  });
+
+  it('a bot whose schedule went missing is paused all the same, and resumed with a schedule made again', async () => {
+    const bot = await engine.createBot({ name: 'lifecycle-missing', symbol: 'XAUUSDm' });
+    await engine.temporal.client.schedule.getHandle(scheduleIdOf(bot.id)).delete();
+
+    await engine.bots.pause(bot.id, 'NFP in 5 minutes');
+    expect((await engine.db.orm.em.fork().findOneOrFail(Bot, bot.id)).status).toBe('paused');
+    await expect(engine.schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
+
+    await engine.bots.resume(bot.id, 'NFP out');
+    await expect(engine.schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: false });
+  });
+
+  it('moves or deletes no bot with an open not yet settled or booked: reconcile looks for it on its account only', async () => {
+    const bot = await engine.createBot({
+      name: 'lifecycle-unbooked',
+      symbol: 'XAUUSDm',
+      autoTrade: true,
+      brokerAccount: 'paper-lifecycle-unbooked',
+    });
+    const broker = engine.brokerFor(bot.brokerAccount);
+    const order = await openDecision(engine.db.orm, broker, bot, 1);
+    // Sent, the answer lost: no outcome, no Position row.
+    await engine.db.orm.em.fork().insert(Order, {
+      bot: bot.id,
+      decision: order.decisionId,
+      clientOrderId: order.clientOrderId,
+      symbol: bot.symbol,
+      side: 'buy',
+      volume: 0.1,
+      requestedPrice: 2000.2,
+      status: 'unknown',
+      attempts: 1,
+      createdAt: new Date(),
+      sentAt: new Date(),
+      updatedAt: new Date(),
+    });
+
+    await expect(engine.bots.update(bot.id, { brokerAccount: 'paper-elsewhere' })).rejects.toMatchObject({
+      name: 'BotConflictError',
+      field: 'brokerAccount',
+      message: expect.stringMatching(/1 open order\(s\) not yet settled or booked as a position/),
+    });
+    await expect(engine.bots.remove(bot.id, 'retired')).rejects.toBeInstanceOf(BotConflictError);
+
+    // Filled, and still not booked by a reconcile: the same.
+    await engine.db.orm.em
+      .fork()
+      .nativeUpdate(Order, { clientOrderId: order.clientOrderId }, { status: 'filled', brokerTicket: '990001' });
+    await expect(engine.bots.update(bot.id, { symbol: 'EURUSDm' })).rejects.toMatchObject({ field: 'symbol' });
+
+    // Booked: the position's own rule answers (close it first); once closed, the move goes through.
+    await engine.db.orm.em
+      .fork()
+      .nativeUpdate(Order, { clientOrderId: order.clientOrderId }, { status: 'cancelled', brokerTicket: null });
+    await expect(engine.bots.update(bot.id, { brokerAccount: 'paper-elsewhere' })).resolves.toMatchObject({
+      changed: ['brokerAccount'],
+    });
   });
 });

@@ -1,0 +1,138 @@
+// What the bot service and the global kill-switch do when a call fails half-way: a write that loses
+// its version lock, a schedule update Temporal refused, one bot's flatten failing in a halt. The
+// failures are injected at the database and Temporal boundaries, which cannot be made to fail on
+// cue otherwise; the happy paths run on the real servers (test/integration/bots, kill-switch).
+import { jest } from '@jest/globals';
+import { OptimisticLockError } from '@mikro-orm/core';
+import { WorkflowFailedError } from '@temporalio/client';
+import { BotConflictError } from '../../../bots/errors.ts';
+import { GlobalKillSwitch } from '../../../bots/kill-switch.ts';
+import { BotService } from '../../../bots/service.ts';
+import { lookbackFor, newBotSchema } from '../../../bots/settings.ts';
+import { Bot } from '../../../db/entities/index.ts';
+import type { StrategyName } from '../../../trading/strategies/index.ts';
+
+function storedBot(): Record<string, unknown> {
+  const parsed = newBotSchema.parse({ name: 'gold', symbol: 'XAUUSDm', brokerAccount: 'icm-demo' });
+  return {
+    id: 1,
+    name: parsed.name,
+    symbol: parsed.symbol,
+    timeframe: '1m',
+    lookback: lookbackFor(undefined, parsed.enabledStrategies as StrategyName[], parsed.strategyParams),
+    status: 'active',
+    autoTrade: true,
+    enabledStrategies: parsed.enabledStrategies,
+    strategyParams: parsed.strategyParams,
+    riskSettings: parsed.riskSettings,
+    brokerAccount: parsed.brokerAccount,
+    magic: 1001,
+    scheduleIntervalSeconds: 45,
+    barCloseDelaySeconds: null,
+    deletedAt: null,
+    version: 1,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  };
+}
+
+/** An entity manager holding one bot row; `flush` writes the loaded copy back, or throws `failure`. */
+function oneBotEm(row: Record<string, unknown>, failure?: Error) {
+  let loaded: Record<string, unknown> | null = null;
+  const em = {
+    fork: () => em,
+    findOne: async (entity: unknown) => {
+      if (entity !== Bot) throw new Error('only the bot is read here');
+      loaded = { ...row };
+      return loaded;
+    },
+    count: async () => 0,
+    create: () => ({}),
+    flush: async () => {
+      if (failure) throw failure;
+      if (loaded) Object.assign(row, loaded, { version: (row.version as number) + 1 });
+    },
+  };
+  return em;
+}
+
+const symbols = { symbolsOf: async () => ['XAUUSDm', 'EURUSDm'] };
+
+describe('BotService when a write or Temporal fails', () => {
+  it('a settings change whose schedule update failed reaches the schedule on the retry, which finds the row written', async () => {
+    const row = storedBot();
+    const upsert = jest
+      .fn<(bot: unknown) => Promise<void>>()
+      .mockRejectedValueOnce(new Error('14 UNAVAILABLE'))
+      .mockResolvedValue(undefined);
+    const service = new BotService(oneBotEm(row) as never, { upsert } as never, symbols);
+    await expect(service.update(1, { scheduleIntervalSeconds: 120 })).rejects.toThrow(/UNAVAILABLE/);
+    expect(row.scheduleIntervalSeconds).toBe(120);
+
+    await expect(service.update(1, { scheduleIntervalSeconds: 120 })).resolves.toMatchObject({ changed: [] });
+    expect(upsert).toHaveBeenCalledTimes(2);
+    expect(upsert.mock.calls[1]![0]).toMatchObject({ scheduleIntervalSeconds: 120 });
+  });
+
+  it.each(['resume', 'reduce'] as const)(
+    'a %s that loses the version lock is a conflict and leaves the schedule as it was',
+    async (action) => {
+      const schedules = { resume: jest.fn(async () => undefined), upsert: jest.fn(async () => undefined) };
+      const em = oneBotEm(storedBot(), OptimisticLockError.lockFailed('Bot'));
+      const service = new BotService(em as never, schedules as never, symbols);
+      await expect(service[action](1, 'end of session')).rejects.toBeInstanceOf(BotConflictError);
+      expect(schedules.resume).not.toHaveBeenCalled();
+    },
+  );
+
+  it('a pause that loses the version lock has paused the schedule all the same', async () => {
+    const schedules = { pause: jest.fn(async () => undefined) };
+    const service = new BotService(
+      oneBotEm(storedBot(), OptimisticLockError.lockFailed('Bot')) as never,
+      schedules as never,
+      symbols,
+    );
+    await expect(service.pause(1, 'NFP')).rejects.toBeInstanceOf(BotConflictError);
+    expect(schedules.pause).toHaveBeenCalledWith(1, 'NFP');
+  });
+});
+
+describe('GlobalKillSwitch.halt with flatten when one bot fails', () => {
+  it("flattens the others, writes the halt's audit row, and hands the failed bot to a run until flat", async () => {
+    const audited: Array<{ event?: string; data?: unknown }> = [];
+    const tx = { execute: async () => [], nativeUpdate: async () => 1 };
+    const em = {
+      fork: () => em,
+      transactional: async (work: (t: typeof tx) => Promise<void>) => work(tx),
+      find: async () => [{ id: 1 }, { id: 2 }, { id: 3 }],
+      create: (_entity: unknown, row: { event?: string; data?: unknown }) => {
+        audited.push(row);
+        return row;
+      },
+      flush: async () => undefined,
+    };
+    const schedules = {
+      state: async () => ({ exists: true, paused: false, note: null }),
+      pause: jest.fn(async () => undefined),
+    };
+    const execute = jest.fn(async (_workflow: unknown, options: { args: [{ botId: number }] }) => {
+      const { botId } = options.args[0];
+      if (botId === 1)
+        throw new WorkflowFailedError('flattenBot failed', new Error('ECONNREFUSED'), 'MAXIMUM_ATTEMPTS_REACHED');
+      return { closed: [`${botId}00`], failed: [], orders: [] };
+    });
+    const start = jest.fn(async () => undefined);
+    const client = { workflow: { execute, start } };
+    const killSwitch = new GlobalKillSwitch({ em } as never, schedules as never, client as never, 'scalper');
+
+    const result = await killSwitch.halt('flash crash', { flatten: true });
+
+    expect(execute.mock.calls.map(([, options]) => options.args[0].botId).sort()).toEqual([1, 2, 3]);
+    expect(result.flattened.map((flat) => flat.botId)).toEqual([2, 3]);
+    expect(result.failures).toEqual([
+      { botId: 1, step: 'flatten', error: 'flattenBot failed', untilFlat: 'scalper-flatten-1-until-flat' },
+    ]);
+    expect(start).toHaveBeenCalledTimes(1);
+    expect(audited).toEqual([expect.objectContaining({ event: 'global_halt' })]);
+  });
+});
