@@ -7,7 +7,7 @@ import type { PaperMarket } from '../brokers/paper/market.ts';
 import type { PaperState } from '../brokers/paper/state.ts';
 import { settleStops } from '../brokers/paper/stop-settlement.ts';
 import { accountInfo } from '../brokers/paper/valuation.ts';
-import type { BrokerPosition } from '../brokers/port.ts';
+import type { BrokerPosition, MarketOrderRequest } from '../brokers/port.ts';
 import { killSwitchState } from '../trading/kill-switch.ts';
 import type { InstrumentSpec, Quote } from '../trading/market.ts';
 import {
@@ -21,6 +21,7 @@ import {
   type RiskSettings,
   withOpened,
 } from '../trading/risk/index.ts';
+import { FRESH_PRICE_TRIES, freshPricePauseMs } from '../trading/orders/index.ts';
 import { pipsToPrice } from '../trading/rounding.ts';
 import type { StrategySignal } from '../trading/strategies/index.ts';
 import { trailingStop } from '../trading/trailing.ts';
@@ -129,15 +130,32 @@ export function decideSignals(
   return decided;
 }
 
+/**
+ * The order store's send: a requote executed nothing, and the order goes again at the quote then,
+ * a pause later, up to FRESH_PRICE_TRIES sends (none once the feed has no price for the moment).
+ */
+function sendOpen(account: BacktestAccount, request: MarketOrderRequest, now: number) {
+  let sentAt = now;
+  let result = placeOrder(account.state, account.market, request, sentAt);
+  for (let tries = 1; result.outcome === 'retry_fresh_price' && tries < FRESH_PRICE_TRIES; tries++) {
+    sentAt += freshPricePauseMs(tries);
+    const fresh = account.market.feed.quote(request.symbol, sentAt);
+    if (fresh === null) break;
+    request.price = request.side === 'buy' ? fresh.ask : fresh.bid;
+    result = placeOrder(account.state, account.market, request, sentAt);
+  }
+  return { result, sentAt };
+}
+
 /** placeOrders: each open decision sent at the current quote, as the order outbox sends it. */
 export function placeOpens(account: BacktestAccount, decided: readonly DecidedSignal[], quote: Quote, now: number) {
-  const { state, market, instrument, risk, book } = account;
+  const { state, instrument, risk, book } = account;
   let sent = 0;
   let filled = 0;
   for (const { signal, outcome } of decided) {
     if (outcome.action !== 'open' || outcome.stopLoss === null) continue;
     sent++;
-    const request = {
+    const request: MarketOrderRequest = {
       symbol: instrument.symbol,
       side: signal.direction,
       volume: outcome.volume,
@@ -148,8 +166,8 @@ export function placeOpens(account: BacktestAccount, decided: readonly DecidedSi
       magic: BACKTEST_MAGIC,
       comment: `bt-${signal.strategy}`,
     };
-    const result = placeOrder(state, market, request, now);
-    account.journal?.orders.push({ signal, request, result, time: now });
+    const { result, sentAt } = sendOpen(account, request, now);
+    account.journal?.orders.push({ signal, request, result, time: sentAt });
     if (result.outcome !== 'success' || result.order === null) continue;
     filled++;
     book.placed(result.order, {

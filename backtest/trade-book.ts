@@ -60,11 +60,16 @@ export class TradeBook {
       this.#orders.delete(deal.order);
     }
     if (this.#open.size === state.positions.length) return;
-    // A bot holds a handful of positions: a scan, not a set of them.
+    // A bot holds a handful of positions: a scan, not a set of them. Those gone are completed in
+    // the order they closed, not opened, so that the trade list stays in closing order (the
+    // cooldown's read of the latest loss walks it back from its end).
     const { positions } = state;
+    const gone: Array<[string, OpenTrade]> = [];
     this.#open.forEach((trade, positionId) => {
-      if (!positions.some((position) => position.ticket === positionId)) this.#complete(positionId, trade);
+      if (!positions.some((position) => position.ticket === positionId)) gone.push([positionId, trade]);
     });
+    gone.sort(([, a], [, b]) => a.closeTime - b.closeTime);
+    for (const [positionId, trade] of gone) this.#complete(positionId, trade);
   }
 
   #book(deal: BrokerDeal, clientReason: TradeCloseReason): void {

@@ -2,6 +2,7 @@
 // Price differences are taken in whole points first, so float noise never reaches the balance.
 import type { InstrumentSpec } from '../../trading/market.ts';
 import type { Side } from '../port.ts';
+import { requiredMargin } from '../../trading/margin.ts';
 
 export function toCents(amount: number): number {
   return Math.round(amount * 100);
@@ -24,9 +25,12 @@ export function profitCents(
   return toCents((side === 'buy' ? points : -points) * pointValue * volume);
 }
 
-/** Margin held by `volume` lots at `price`: notional × margin rate (1 / leverage for CFDs). */
-export function marginCents(instrument: InstrumentSpec, volume: number, price: number): number {
-  return toCents(volume * instrument.contractSize * price * instrument.marginRate);
+/**
+ * Margin held by `volume` lots at `price`: the margin the engine's risk check counts (notional ×
+ * margin rate, 1 / leverage when the spec has none, as a spec cached from a real broker may not).
+ */
+export function marginCents(instrument: InstrumentSpec, volume: number, price: number, leverage: number): number {
+  return toCents(requiredMargin(volume, price, instrument, leverage));
 }
 
 /** Commission charged on one deal (per side), negative as MT5 books it. */

@@ -49,8 +49,8 @@ export function placeOrder(
   const marginBefore = totalMarginCents(state, market);
   const marginAfter =
     marginBefore -
-    (existing === undefined ? 0 : positionMarginCents(market, existing)) +
-    resultingMarginCents(market, instrument, existing, request.side, volume, price);
+    (existing === undefined ? 0 : positionMarginCents(market, existing, state.leverage)) +
+    resultingMarginCents(market, instrument, existing, request.side, volume, price, state.leverage);
   const freeAfter = equityCents(state, market, now) + commissionCents(market.commissionPerLot, volume) - marginAfter;
   if (marginAfter > marginBefore && freeAfter < 0) return tradeResult(RETCODE.NO_MONEY, request.comment);
 

@@ -24,9 +24,10 @@ function floatingCents(
 export function positionMarginCents(
   market: PaperMarket,
   position: Pick<PaperPosition, 'symbol' | 'volume' | 'priceOpen'>,
+  leverage: number,
 ): number {
   const instrument = market.instruments.get(position.symbol);
-  return instrument === undefined ? 0 : marginCents(instrument, position.volume, position.priceOpen);
+  return instrument === undefined ? 0 : marginCents(instrument, position.volume, position.priceOpen, leverage);
 }
 
 export function equityCents(state: PaperState, market: PaperMarket, now: number): number {
@@ -37,7 +38,7 @@ export function equityCents(state: PaperState, market: PaperMarket, now: number)
 
 export function totalMarginCents(state: PaperState, market: PaperMarket): number {
   let margin = 0;
-  for (const position of state.positions) margin += positionMarginCents(market, position);
+  for (const position of state.positions) margin += positionMarginCents(market, position, state.leverage);
   return margin;
 }
 
@@ -49,12 +50,14 @@ export function resultingMarginCents(
   side: Side,
   volume: number,
   price: number,
+  leverage: number,
 ): number {
-  if (existing === undefined) return marginCents(instrument, volume, price);
-  if (existing.side === side) return positionMarginCents(market, existing) + marginCents(instrument, volume, price);
+  if (existing === undefined) return marginCents(instrument, volume, price, leverage);
+  if (existing.side === side)
+    return positionMarginCents(market, existing, leverage) + marginCents(instrument, volume, price, leverage);
   const net = roundToStep(volume - existing.volume, instrument.volumeStep);
-  if (net > 0) return marginCents(instrument, net, price);
-  return positionMarginCents(market, { ...existing, volume: -net });
+  if (net > 0) return marginCents(instrument, net, price, leverage);
+  return positionMarginCents(market, { ...existing, volume: -net }, leverage);
 }
 
 export function accountInfo(state: PaperState, market: PaperMarket, now: number): AccountInfo {

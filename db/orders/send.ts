@@ -6,7 +6,7 @@
 import { setTimeout } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MarketOrderRequest, TradeResult } from '../../brokers/port.ts';
-import { UNSETTLED_STATUSES } from '../../trading/orders/index.ts';
+import { FRESH_PRICE_TRIES, freshPricePauseMs, UNSETTLED_STATUSES } from '../../trading/orders/index.ts';
 import { roundPrice, roundVolumeDown } from '../../trading/rounding.ts';
 import type { IOrder } from '../entities/index.ts';
 import { passOrderGate } from './order-gate.ts';
@@ -14,14 +14,6 @@ import { applyEvent, auditOrder, isAcknowledged, lockOrder, outcomeOf } from './
 import { adoptIfAtBroker } from './settlement.ts';
 import type { OrderOutcome, OrderStoreOptions, OrderVenue } from './types.ts';
 import type { Orm } from '../orm.ts';
-
-/** Requotes are retried with a fresh price this many times within one attempt. */
-export const FRESH_PRICE_TRIES = 3;
-/**
- * Pause before a fresh-price try, times the tries so far: a server that answered 10024 (too many
- * requests), or a gateway whose terminal was busy, is not asked again at once; the price moves on.
- */
-const FRESH_PRICE_PAUSE_MS = 200;
 
 type Claim = { done: OrderOutcome } | { claimed: number };
 
@@ -172,7 +164,7 @@ export async function executeOrder(
       return sent.outcome;
     }
     if (sent.kind === 'requote') {
-      await setTimeout(FRESH_PRICE_PAUSE_MS * tries);
+      await setTimeout(freshPricePauseMs(tries));
       tries++;
     }
   }

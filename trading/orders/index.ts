@@ -1,4 +1,5 @@
 export { clientOrderIdFor, closeOrderIdFor, MAX_CLOSE_ATTEMPTS } from './client-order-id.ts';
+export { FRESH_PRICE_TRIES, freshPricePauseMs } from './fresh-price.ts';
 export {
   canTake,
   IllegalOrderTransition,

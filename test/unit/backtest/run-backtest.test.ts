@@ -119,6 +119,21 @@ describe('runBacktest', () => {
     expect(() => runBacktest(barColumnsOf(BARS), { ...settings(), ...change })).toThrow(BacktestInputError);
   });
 
+  it('sends a requoted open again at the price 200 then 400 ms later, as the live send does', () => {
+    // 5 points of slippage and 0–20 of jitter against a 20-point deviation: 4 draws in 21 requote.
+    const journal: BacktestJournal = { signals: [], decisions: [], orders: [], deals: [] };
+    const slipping = { ...settings(), costs: { ...settings().costs, slippagePoints: 5, slippageJitterPoints: 20 } };
+    runBacktest(barColumnsOf(BARS), slipping, undefined, journal);
+    const sent = journal.orders.length;
+    const requoted = journal.orders.filter((order) => order.result.retcode === 10004);
+    const retried = journal.orders.filter((order) => order.time % 1_000 !== 0);
+    expect(sent).toBeGreaterThan(50);
+    // One send in five requotes; three in a row, about one in a hundred.
+    expect(retried.length / sent).toBeGreaterThan(0.1);
+    expect(requoted.length / sent).toBeLessThan(0.03);
+    for (const order of retried) expect([200, 600]).toContain((order.time % 60_000) - 2_000);
+  });
+
   it('refuses broken bars, naming the bar', () => {
     const broken = BARS.map((bar, i) => (i === 7 ? { ...bar, high: bar.low - 1 } : bar));
     expect(() => runBacktest(barColumnsOf(broken), settings())).toThrow(

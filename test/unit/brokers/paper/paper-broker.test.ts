@@ -8,6 +8,7 @@ import {
   createMemoryStateStore,
   createPaperBroker,
   forexWeek,
+  paperInstruments,
   type PaperBrokerOptions,
   type PaperStateStore,
 } from '../../../../brokers/paper/index.ts';
@@ -87,6 +88,15 @@ describe('paper broker', () => {
     };
     expect(await fills(7)).toEqual(await fills(7));
     expect(await fills(7)).not.toEqual(await fills(8));
+  });
+
+  it('holds margin at 1 / leverage for a spec without a margin rate (as one cached from a real broker may be)', async () => {
+    const gold = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
+    const { broker } = setup({ account: { balance: 1_000, leverage: 100 }, instruments: [{ ...gold, marginRate: 0 }] });
+    // 5 lots × 100 oz × 2000.20 / 100 = 10,002 of margin on a 1,000 account.
+    await expect(broker.placeMarketOrder(buy({ volume: 5 }))).resolves.toMatchObject({ retcode: 10019 });
+    await expect(broker.placeMarketOrder(buy({ volume: 0.01 }))).resolves.toMatchObject({ retcode: 10009 });
+    expect((await broker.account()).margin).toBeCloseTo((0.01 * 100 * 2000.2) / 100, 2);
   });
 
   it('counts slippage against the deviation: beyond it, 10004', async () => {
