@@ -1,3 +1,6 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { IBot } from '../db/entities/index.ts';
+
 /** The bot does not exist (or was deleted). */
 export class BotNotFoundError extends Error {
   override name = 'BotNotFoundError';
@@ -33,4 +36,24 @@ export class UnknownSettingsError extends Error {
     super(`unknown setting(s): ${settings.join(', ')}`);
     this.settings = settings;
   }
+}
+
+/** The bot table's unique constraints, by the field each guards (see the migrations). */
+const UNIQUE_FIELDS: Record<string, 'name' | 'magic'> = {
+  bot_name_live_unique: 'name',
+  bot_magic_unique: 'magic',
+};
+
+/** The conflict a unique violation on the bot table stands for, named by its constraint. */
+export function conflictOf(error: unknown, bot: Pick<IBot, 'name' | 'magic'>): BotConflictError | null {
+  if (!(error instanceof UniqueConstraintViolationException)) return null;
+  const field = UNIQUE_FIELDS[(error as { constraint?: string }).constraint ?? ''];
+  if (field === 'name') return new BotConflictError(`a bot named ${bot.name} already exists`, 'name');
+  if (field === 'magic') {
+    return new BotConflictError(
+      `magic ${bot.magic} is already another bot's: the bot_magic_seq sequence is behind the bot table`,
+      'magic',
+    );
+  }
+  return null;
 }

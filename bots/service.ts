@@ -1,7 +1,7 @@
 // Bot life-cycle: the database row and its Temporal Schedule kept in step. The API and the CLI
 // both call this, so every rule about bots lives here once.
 import { isDeepStrictEqual } from 'node:util';
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { OptimisticLockError } from '@mikro-orm/core';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireSymbol, type SymbolCatalog } from '../brokers/symbol-catalog.ts';
@@ -9,8 +9,9 @@ import { AuditLog, Bot, DELETED_BOTS_FILTER, type BotStatus, type IBot } from '.
 import type { TradingState } from '../trading/trading-state.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
 import { strategyParamsSchema, type StrategyName } from '../trading/strategies/index.ts';
-import { BotConflictError, BotNotFoundError, StaleVersionError, UnknownSettingsError } from './errors.ts';
-import { openPositionCount, openPositionsOf, unbookedOpenCount, type OpenPositions } from './open-positions.ts';
+import { BotConflictError, BotNotFoundError, conflictOf, StaleVersionError, UnknownSettingsError } from './errors.ts';
+import { requireFlat } from './flat-bot.ts';
+import { openPositionsOf, type OpenPositions } from './open-positions.ts';
 import { scheduleIdOf, type BotSchedules, type ScheduleState } from './schedule.ts';
 import {
   botUpdateSchema,
@@ -44,37 +45,7 @@ const STATUS_EVENTS: Record<BotStatus, string> = {
   paused: 'bot_paused',
 };
 
-/** The bot table's unique constraints, by the field each guards (see the migrations). */
-const UNIQUE_FIELDS: Record<string, 'name' | 'magic'> = {
-  bot_name_live_unique: 'name',
-  bot_magic_unique: 'magic',
-};
-
-/** The conflict a unique violation on the bot table stands for, named by its constraint. */
-function conflictOf(error: unknown, bot: Pick<IBot, 'name' | 'magic'>): BotConflictError | null {
-  if (!(error instanceof UniqueConstraintViolationException)) return null;
-  const field = UNIQUE_FIELDS[(error as { constraint?: string }).constraint ?? ''];
-  if (field === 'name') return new BotConflictError(`a bot named ${bot.name} already exists`, 'name');
-  if (field === 'magic') {
-    return new BotConflictError(
-      `magic ${bot.magic} is already another bot's: the bot_magic_seq sequence is behind the bot table`,
-      'magic',
-    );
-  }
-  return null;
-}
-
 type ChangeableField = keyof BotUpdate;
-
-/** Refuses while an open of the bot may hold a position no Position row shows yet (unbookedOpenCount). */
-async function requireBooked(em: EntityManager, botId: number, action: string, field?: string): Promise<void> {
-  const unbooked = await unbookedOpenCount(em, botId);
-  if (unbooked === 0) return;
-  throw new BotConflictError(
-    `bot ${botId} has ${unbooked} open order(s) not yet settled or booked as a position by its reconcile: let its cycles run (resume it if it is paused) until they are, then try ${action} again`,
-    field,
-  );
-}
 
 export class BotService {
   private readonly em: EntityManager;
@@ -191,15 +162,7 @@ export class BotService {
     }
     if (changed.includes('symbol') || changed.includes('brokerAccount')) {
       await requireSymbol(this.symbols, patch.brokerAccount ?? bot.brokerAccount, patch.symbol ?? bot.symbol);
-      const field = changed.includes('symbol') ? 'symbol' : 'brokerAccount';
-      const open = await openPositionCount(em, botId);
-      if (open > 0) {
-        throw new BotConflictError(
-          `bot ${botId} has ${open} open position(s) on ${bot.brokerAccount} ${bot.symbol}: close them before moving it`,
-          field,
-        );
-      }
-      await requireBooked(em, botId, 'moving it', field);
+      await requireFlat(em, bot, 'moving it', changed.includes('symbol') ? 'symbol' : 'brokerAccount');
     }
     const changes = Object.fromEntries(
       changed.map((field) => [field, { from: record[field], to: values[field as ChangeableField] }]),
@@ -302,10 +265,7 @@ export class BotService {
   async remove(botId: number, reason: string): Promise<void> {
     const em = this.em.fork();
     const bot = await this.find(em, botId);
-    const open = await openPositionCount(em, botId);
-    if (open > 0)
-      throw new BotConflictError(`bot ${botId} has ${open} open position(s): close them before deleting it`);
-    await requireBooked(em, botId, 'deleting it');
+    await requireFlat(em, bot, 'deleting it');
     await this.schedules.remove(botId);
     bot.deletedAt = new Date();
     bot.status = 'paused';
