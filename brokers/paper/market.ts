@@ -29,6 +29,6 @@ export function opposite(side: Side): Side {
 }
 
 /** A position closes on the other side of the book: a buy at Bid, a sell at Ask. */
-export function closingPrice(side: Side, quote: Quote): number {
+export function closingPrice(side: Side, quote: Pick<Quote, 'bid' | 'ask'>): number {
   return side === 'buy' ? quote.bid : quote.ask;
 }

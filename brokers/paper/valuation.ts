@@ -1,10 +1,24 @@
 // Account valuation: floating P&L at the current quote, equity, margin, and the account and position views.
 import type { InstrumentSpec } from '../../trading/market.ts';
 import { roundToStep } from '../../trading/rounding.ts';
+import { askOf } from '../feeds/intrabar.ts';
 import type { AccountInfo, BrokerPosition, Side } from '../port.ts';
 import { closingPrice, type PaperMarket } from './market.ts';
 import { fromCents, marginCents, profitCents } from './money.ts';
 import type { PaperPosition, PaperState } from './state.ts';
+
+/**
+ * The quote a position is valued at: the current one, or in a minute without prices (a thin minute,
+ * a weekend of a replayed export) the last known, the close of the last bar before `now`, as MT5
+ * keeps showing it. Only a symbol with no price yet values at the open price.
+ */
+function valuationQuote(market: PaperMarket, instrument: InstrumentSpec, symbol: string, now: number) {
+  const quote = market.feed.quote(symbol, now);
+  if (quote !== null) return quote;
+  const [last] = market.feed.closedBars(symbol, 1, now);
+  if (last === undefined) return null;
+  return { bid: last.close, ask: askOf(last.close, last, instrument.point) };
+}
 
 function floatingCents(
   market: PaperMarket,
@@ -12,7 +26,7 @@ function floatingCents(
   now: number,
 ): { cents: number; priceCurrent: number } {
   const instrument = market.instruments.get(position.symbol);
-  const quote = market.feed.quote(position.symbol, now);
+  const quote = instrument === undefined ? null : valuationQuote(market, instrument, position.symbol, now);
   if (instrument === undefined || quote === null) return { cents: 0, priceCurrent: position.priceOpen };
   const priceCurrent = closingPrice(position.side, quote);
   return {

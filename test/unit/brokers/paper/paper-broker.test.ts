@@ -99,6 +99,22 @@ describe('paper broker', () => {
     expect((await broker.account()).margin).toBeCloseTo((0.01 * 100 * 2000.2) / 100, 2);
   });
 
+  it('values positions at the last known price in a minute without a bar, as MT5 keeps showing it', async () => {
+    const falling = { open: 2000, high: 2000, low: 1990, close: 1990 };
+    const quiet = { open: 1990, high: 1990, low: 1990, close: 1990 };
+    const [first, , third] = bars(falling, quiet, quiet);
+    // No bar in the second minute: no tick in the export for it.
+    const { broker, clock } = setup({ commissionPerLot: 0 }, [first!, third!]);
+    clock.time = START;
+    await broker.placeMarketOrder(buy({ volume: 1 }));
+    clock.time = START + MINUTE_MS + 30_000;
+    const account = await broker.account();
+    const [position] = await broker.positions();
+    // Bought at 2000.20, the last close 1990.00: 1,020 points × 1 lot.
+    expect(account.equity).toBeCloseTo(account.balance - 1_020, 2);
+    expect(position).toMatchObject({ profit: -1_020, priceCurrent: 1990 });
+  });
+
   it('counts slippage against the deviation: beyond it, 10004', async () => {
     const { broker } = setup({ slippage: { points: 30 } });
     expect((await broker.placeMarketOrder(buy({ deviationPoints: 20 }))).retcode).toBe(10004);
