@@ -121,6 +121,14 @@ export function addAccountCommands(
           connection: connectionOf(options),
         });
         print(`account ${added.name} added: ${added.environment} ${added.connection.kind}`);
+        const withCommission = Object.entries(options.instrument ?? {}).filter(
+          ([, spec]) => 'commissionPerLot' in spec,
+        );
+        if (added.connection.kind !== 'paper' && withCommission.length === 0)
+          print(
+            'no commissionPerLot given: sizing and the margin check count no commission on this account; ' +
+              'set it with --instrument <SYMBOL>:commissionPerLot=<per lot per side>',
+          );
         if (added.environment === 'live')
           print(`live trading is off until \`scalper account enable-live ${added.name}\``);
         print(`check it with \`scalper account check ${added.name}\``);

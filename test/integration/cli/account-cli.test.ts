@@ -60,6 +60,7 @@ describe('scalper account', () => {
       { ICM_GATEWAY_TOKEN: 'tok-very-secret' },
     );
     expect(added).toMatchObject({ code: 0, stderr: '' });
+    expect(added.stdout).not.toContain('no commissionPerLot');
     const row = await db.orm.em.fork().findOneOrFail(BrokerAccount, { name: 'icm-demo' });
     expect(row.connection).toEqual({
       url: 'http://10.0.0.5:8765',
@@ -116,6 +117,8 @@ describe('scalper account', () => {
     const add = ['account', 'add', '--name', 'icm-live', '--kind', 'metaapi', '--environment', 'live'];
     const added = await scalper([...add, '--token-env', 'METAAPI_TOKEN', '--account-id', 'acc-1']);
     expect(added.stdout).toContain('live trading is off until `scalper account enable-live icm-live`');
+    // No commission given: said, since sizing then counts none on this account.
+    expect(added.stdout).toContain('no commissionPerLot given: sizing and the margin check count no commission');
     const wrong = await scalper(['account', 'enable-live', 'icm-live', '--confirm', 'icm', '--reason', 'go']);
     expect(wrong).toMatchObject({ code: 1, stderr: 'scalper: --confirm must repeat the account name icm-live\n' });
     const enabled = await scalper([
