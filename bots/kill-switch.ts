@@ -78,10 +78,15 @@ export class GlobalKillSwitch {
           flattened.push({ botId, closed, failed });
           if (failed.length === 0) continue;
         }
-        const untilFlat = await this.closer.untilFlat(botId, why, 0).catch(() => null);
         const error =
           outcome.status === 'rejected' ? messageOf(outcome.reason) : `${outcome.value.failed.length} close(s) refused`;
-        failures.push({ botId, step: 'flatten', error, untilFlat });
+        try {
+          failures.push({ botId, step: 'flatten', error, untilFlat: await this.closer.untilFlat(botId, why, 0) });
+        } catch (handover) {
+          // Reported with the failure it was meant to cure: the operator must close this bot by hand.
+          const notHanded = `${error}; no run until flat could start: ${messageOf(handover)}`;
+          failures.push({ botId, step: 'flatten', error: notHanded, untilFlat: null });
+        }
       }
     }
     em.create(AuditLog, {

@@ -1,7 +1,8 @@
 // Closing all of one bot's positions from outside a workflow: the flattenBot workflow, run on the
 // worker's task queue, closes each position through the order store (a close order of its own with
 // its own clientOrderId, exactly once) and reconciles. The global halt's flatten and an operator's
-// close-all both come through here.
+// close-all come through here, and so does the automatic kill-switch's flatten until flat (started
+// by its activity, which cannot wait for it).
 import type { Client } from '@temporalio/client';
 import type { PositionFlattener } from '../activities/deps.ts';
 import type { ClosedPositions, FlattenRequest } from '../activities/types.ts';

@@ -22,7 +22,8 @@ const untilFlat = proxyActivities<CycleActivities>({
 });
 
 export async function flattenBot(input: FlattenRequest) {
-  const closed = await (input.untilFlat === true ? untilFlat : { closePositions }).closePositions(input);
+  const close = input.untilFlat === true ? untilFlat.closePositions : closePositions;
+  const closed = await close(input);
   await reconcile({ botId: input.botId });
   return closed;
 }

@@ -97,33 +97,39 @@ describe('BotService when a write or Temporal fails', () => {
   });
 });
 
+/** A halt over bots 1–3 whose flatten fails for bot 1; `start` is Temporal's workflow start. */
+function haltWithFailingBot(start: () => Promise<unknown>) {
+  const audited: Array<{ event?: string; data?: unknown }> = [];
+  const tx = { execute: async () => [], nativeUpdate: async () => 1 };
+  const em = {
+    fork: () => em,
+    transactional: async (work: (t: typeof tx) => Promise<void>) => work(tx),
+    find: async () => [{ id: 1 }, { id: 2 }, { id: 3 }],
+    create: (_entity: unknown, row: { event?: string; data?: unknown }) => {
+      audited.push(row);
+      return row;
+    },
+    flush: async () => undefined,
+  };
+  const schedules = {
+    state: async () => ({ exists: true, paused: false, note: null }),
+    pause: jest.fn(async () => undefined),
+  };
+  const execute = jest.fn(async (_workflow: unknown, options: { args: [{ botId: number }] }) => {
+    const { botId } = options.args[0];
+    if (botId === 1)
+      throw new WorkflowFailedError('flattenBot failed', new Error('ECONNREFUSED'), 'MAXIMUM_ATTEMPTS_REACHED');
+    return { closed: [`${botId}00`], failed: [], orders: [] };
+  });
+  const client = { workflow: { execute, start } };
+  const killSwitch = new GlobalKillSwitch({ em } as never, schedules as never, client as never, 'scalper');
+  return { killSwitch, execute, audited };
+}
+
 describe('GlobalKillSwitch.halt with flatten when one bot fails', () => {
   it("flattens the others, writes the halt's audit row, and hands the failed bot to a run until flat", async () => {
-    const audited: Array<{ event?: string; data?: unknown }> = [];
-    const tx = { execute: async () => [], nativeUpdate: async () => 1 };
-    const em = {
-      fork: () => em,
-      transactional: async (work: (t: typeof tx) => Promise<void>) => work(tx),
-      find: async () => [{ id: 1 }, { id: 2 }, { id: 3 }],
-      create: (_entity: unknown, row: { event?: string; data?: unknown }) => {
-        audited.push(row);
-        return row;
-      },
-      flush: async () => undefined,
-    };
-    const schedules = {
-      state: async () => ({ exists: true, paused: false, note: null }),
-      pause: jest.fn(async () => undefined),
-    };
-    const execute = jest.fn(async (_workflow: unknown, options: { args: [{ botId: number }] }) => {
-      const { botId } = options.args[0];
-      if (botId === 1)
-        throw new WorkflowFailedError('flattenBot failed', new Error('ECONNREFUSED'), 'MAXIMUM_ATTEMPTS_REACHED');
-      return { closed: [`${botId}00`], failed: [], orders: [] };
-    });
     const start = jest.fn(async () => undefined);
-    const client = { workflow: { execute, start } };
-    const killSwitch = new GlobalKillSwitch({ em } as never, schedules as never, client as never, 'scalper');
+    const { killSwitch, execute, audited } = haltWithFailingBot(start);
 
     const result = await killSwitch.halt('flash crash', { flatten: true });
 
@@ -133,6 +139,22 @@ describe('GlobalKillSwitch.halt with flatten when one bot fails', () => {
       { botId: 1, step: 'flatten', error: 'flattenBot failed', untilFlat: 'scalper-flatten-1-until-flat' },
     ]);
     expect(start).toHaveBeenCalledTimes(1);
+    expect(audited).toEqual([expect.objectContaining({ event: 'global_halt' })]);
+  });
+
+  it('says so when the failed bot could not be handed to a run until flat either', async () => {
+    const { killSwitch, audited } = haltWithFailingBot(async () => {
+      throw new Error('14 UNAVAILABLE');
+    });
+    const result = await killSwitch.halt('flash crash', { flatten: true });
+    expect(result.failures).toEqual([
+      {
+        botId: 1,
+        step: 'flatten',
+        error: 'flattenBot failed; no run until flat could start: 14 UNAVAILABLE',
+        untilFlat: null,
+      },
+    ]);
     expect(audited).toEqual([expect.objectContaining({ event: 'global_halt' })]);
   });
 });
