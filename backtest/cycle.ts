@@ -26,7 +26,7 @@ import { pipsToPrice } from '../trading/rounding.ts';
 import type { StrategySignal } from '../trading/strategies/index.ts';
 import { trailingStop } from '../trading/trailing.ts';
 import type { TradeBook } from './trade-book.ts';
-import type { BacktestJournal, BacktestTrade } from './types.ts';
+import type { BacktestJournal } from './types.ts';
 
 /** The magic the backtested bot's orders carry. */
 export const BACKTEST_MAGIC = 1;
@@ -66,13 +66,9 @@ function openPositionsOf(
  * loss, but cooldownAfterLoss, their only reader, looks at the latest alone.
  */
 function recentLosses(book: TradeBook, now: number, lookbackMs: number): ClosedLoss[] {
-  let latest: BacktestTrade | null = null;
-  for (let i = book.trades.length - 1; i >= 0; i--) {
-    const trade = book.trades[i]!;
-    if (trade.closeTime < now - lookbackMs) break;
-    if (trade.pnl < 0 && (latest === null || trade.closeTime > latest.closeTime)) latest = trade;
-  }
-  return latest === null ? [] : [{ closedAt: latest.closeTime, pnl: latest.pnl }];
+  const latest = book.latestLoss;
+  if (latest === null || latest.closeTime < now - lookbackMs) return [];
+  return [{ closedAt: latest.closeTime, pnl: latest.pnl }];
 }
 
 /** Stops hit since the last cycle are booked first: nothing looks at a position already stopped out. */
@@ -106,7 +102,7 @@ export function decideSignals(
     recentLosses: recentLosses(account.book, now, lossLookbackMs(risk)),
   };
   // In words only for a journal: the run's own counts read the checks' names and results.
-  const explain = account.journal !== undefined;
+  const options = { explain: account.journal !== undefined };
   const decided: DecidedSignal[] = [];
   for (const signal of signals) {
     // Field by field, not spread: a year decides ~100,000 times.
@@ -122,7 +118,7 @@ export function decideSignals(
       now: market.now,
       recentLosses: market.recentLosses,
     };
-    const outcome = decide(context, { explain });
+    const outcome = decide(context, options);
     decided.push({ signal, outcome });
     account.journal?.decisions.push({ signal, outcome, time: now });
     if (outcome.action === 'open') market = withOpened(market, signal.direction, outcome.volume);

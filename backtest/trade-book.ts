@@ -32,6 +32,8 @@ export interface PlacedOrder {
 
 export class TradeBook {
   readonly trades: BacktestTrade[] = [];
+  /** The losing trade that closed last: the cooldown reads it before every decision. */
+  latestLoss: BacktestTrade | null = null;
   readonly #open = new Map<string, OpenTrade>();
   readonly #orders = new Map<string, PlacedOrder>();
   #dealsSeen = 0;
@@ -126,7 +128,7 @@ export class TradeBook {
   #complete(positionId: string, trade: OpenTrade): void {
     this.#open.delete(positionId);
     this.openByStrategy.set(trade.strategy, this.openByStrategy.get(trade.strategy)! - 1);
-    this.trades.push({
+    const completed: BacktestTrade = {
       positionId,
       strategy: trade.strategy,
       side: trade.side,
@@ -141,7 +143,10 @@ export class TradeBook {
       commission: roundCents(trade.commission),
       profit: roundCents(trade.profit),
       pnl: roundCents(trade.profit + trade.commission),
-    });
+    };
+    this.trades.push(completed);
+    if (completed.pnl < 0 && (this.latestLoss === null || completed.closeTime >= this.latestLoss.closeTime))
+      this.latestLoss = completed;
   }
 }
 

@@ -88,6 +88,7 @@ it('a loss closed later but opened earlier is booked last, and the cooldown sees
   expect(closes).toHaveLength(2);
   expect(closes[0]!).toBeLessThan(MONDAY);
   expect(closes[1]).toBe(MONDAY);
+  expect(bot.book.latestLoss?.closeTime).toBe(MONDAY);
   const signal = {
     strategy: 'pin_bar' as const,
     direction: 'buy' as const,
