@@ -120,6 +120,7 @@ export class BrokerDirectory implements SymbolCatalog {
           accountId: connection.settings.accountId,
           ...(connection.settings.region ? { region: connection.settings.region } : {}),
           ...(connection.settings.timeouts ? { timeouts: connection.settings.timeouts } : {}),
+          ...(connection.settings.lateSendMs === undefined ? {} : { lateSendMs: connection.settings.lateSendMs }),
           ...(connection.settings.instruments ? { instruments: connection.settings.instruments } : {}),
         });
     }

@@ -18,5 +18,6 @@ export function lazyBroker(name: string, adapter: () => Promise<BrokerPort>): Br
     historyOrders: async (range, filter) => (await adapter()).historyOrders(range, filter),
     findOrderByComment: async (magic, comment, since, hint) =>
       (await adapter()).findOrderByComment(magic, comment, since, hint),
+    lateSendMs: async () => (await adapter()).lateSendMs(),
   };
 }

@@ -73,6 +73,15 @@ export const metaApiConnectionSchema = z
     accountId: z.string().min(1),
     region: z.string().min(1).optional(),
     timeouts: timeoutsSchema.optional(),
+    lateSendMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(3_600_000)
+      .optional()
+      .describe(
+        'How long after a trade began MetaApi may still execute it, its answer lost: no resend or cancel before then (120000 by default)',
+      ),
     instruments: instrumentOverridesSchema.optional(),
   })
   .strict();

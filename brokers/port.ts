@@ -143,4 +143,11 @@ export interface BrokerPort {
     since: number,
     hint?: OrderLookupHint,
   ): Promise<BrokerHistoryOrder | null>;
+  /**
+   * How long after a send began the broker may still execute it when its answer was lost (ms): a
+   * request the adapter gave up on may still be on its way. Until then a lookup that finds nothing
+   * proves nothing, and the engine neither resends nor cancels the order. 0 when a send the adapter
+   * gave up on can no longer start.
+   */
+  lateSendMs(): Promise<number>;
 }

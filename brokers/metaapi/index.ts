@@ -6,6 +6,8 @@ import type { BrokerPort } from '../port.ts';
 import { type CandlePageReader, ClosedCandles } from './candles.ts';
 import { allDeals, allHistoryOrders } from './history.ts';
 import { type InstrumentOverrides, instrumentSpec, SPREAD_BASELINE_BARS } from './instrument.ts';
+import { MetaApiOrderPendingError } from './errors.ts';
+import { InFlightTrades } from './in-flight.ts';
 import { findOrder } from './lookup.ts';
 import { accountInfo, bar, deal, historyOrder, position, quote } from './mapping.ts';
 import { connectWithSdk } from './sdk-connect.ts';
@@ -25,6 +27,14 @@ export interface MetaApiTimeouts {
 /** MetaApi relays every call through its cloud to the terminal: slower than a local gateway. */
 export const DEFAULT_TIMEOUTS: MetaApiTimeouts = { readMs: 15_000, tradeMs: 30_000, connectMs: 120_000 };
 
+/**
+ * How long after a trade began it may still execute, its answer lost: the SDK keeps a trade it has
+ * sent for its request timeout (60 s) after the adapter's 30 s are up, and MetaApi's cloud relays it
+ * to the terminal from there. Twice the SDK's timeout; a trade whose SDK call has not settled by
+ * then is still held back, by the adapter itself (in-flight.ts).
+ */
+export const DEFAULT_LATE_SEND_MS = 120_000;
+
 export interface MetaApiBrokerOptions {
   /** The engine's name for the account: the port's name and the subject of every error. */
   name: string;
@@ -41,6 +51,8 @@ export interface MetaApiBrokerOptions {
   connect?: ConnectMetaApi;
   /** How hard a successful trade's deal is looked for; DEFAULT_DEAL_LOOKUP by default. */
   dealLookup?: DealLookup;
+  /** The port's lateSendMs; DEFAULT_LATE_SEND_MS by default. */
+  lateSendMs?: number;
   now?: () => number;
 }
 
@@ -53,6 +65,7 @@ export function createMetaApiBroker(options: MetaApiBrokerOptions): BrokerPort {
   const { name } = options;
   const timeouts: MetaApiTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const now = options.now ?? Date.now;
+  const lateSendMs = options.lateSendMs ?? DEFAULT_LATE_SEND_MS;
   const connect = options.connect ?? connectWithSdk;
   const keeper = sessionKeeper(
     name,
@@ -67,8 +80,10 @@ export function createMetaApiBroker(options: MetaApiBrokerOptions): BrokerPort {
   );
   const read = <T>(what: string, call: (session: MetaApiSession) => Promise<T>) =>
     keeper.use(what, timeouts.readMs, call);
+  const inFlight = new InFlightTrades();
   const context = {
     keeper,
+    inFlight,
     readMs: timeouts.readMs,
     tradeMs: timeouts.tradeMs,
     dealLookup: options.dealLookup ?? DEFAULT_DEAL_LOOKUP,
@@ -130,7 +145,14 @@ export function createMetaApiBroker(options: MetaApiBrokerOptions): BrokerPort {
           .sort((a, b) => a.timeSetup - b.timeSetup),
       ),
     findOrderByComment: (magic, comment, since, hint) =>
-      read(`lookup of ${comment}`, (s) => findOrder(s.rpc, now(), magic, comment, since, hint)),
+      inFlight.has(comment)
+        ? Promise.reject(
+            new MetaApiOrderPendingError(
+              `metaapi ${name}: a trade carrying ${comment} still waits on MetaApi's answer: not final yet; ask again`,
+            ),
+          )
+        : read(`lookup of ${comment}`, (s) => findOrder(s.rpc, now(), magic, comment, since, hint)),
+    lateSendMs: async () => lateSendMs,
   };
 }
 

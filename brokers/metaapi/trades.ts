@@ -8,6 +8,7 @@ import { RETCODE } from '../retcodes.ts';
 import { tradeAnswer } from './codes.ts';
 import { sdkTradeError } from './errors.ts';
 import { allDeals } from './history.ts';
+import type { InFlightTrades } from './in-flight.ts';
 import { deal as portDeal } from './mapping.ts';
 import type { MetaApiRpc, MetaApiTradeOptions, MetaApiTradeResponse } from './sdk-types.ts';
 import type { SessionKeeper } from './session.ts';
@@ -31,6 +32,8 @@ const DEAL_SEARCH_AFTER_MS = 60_000;
 
 export interface TradeContext {
   keeper: SessionKeeper;
+  /** Trades sent and not yet settled in the SDK, whether or not the adapter still waits for them. */
+  inFlight: InFlightTrades;
   readMs: number;
   tradeMs: number;
   dealLookup: DealLookup;
@@ -83,7 +86,7 @@ async function trade(
 ): Promise<TradeResult> {
   let response: MetaApiTradeResponse;
   try {
-    response = await context.keeper.use(what, context.tradeMs, (s) => send(s.rpc));
+    response = await context.keeper.use(what, context.tradeMs, (s) => context.inFlight.track(comment, send(s.rpc)));
   } catch (error) {
     const refused = sdkTradeError(error);
     // No answer at all (timeouts are BrokerTimeoutError by now): the outcome is the engine's to find out.

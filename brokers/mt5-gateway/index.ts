@@ -139,6 +139,11 @@ export function createMt5GatewayBroker(options: Mt5GatewayBrokerOptions): Broker
       if (reply.order === null) throw new Error(`${options.name}: the lookup found a ${reply.found} but sent no order`);
       return foundOrder(reply.order);
     },
+
+    // The gateway starts no order_send later than its trade timeout after the request arrived, and
+    // a lookup waits on the terminal behind any send that started: one it answers after the engine
+    // gave up has settled, and what it does not find was never sent.
+    lateSendMs: async () => 0,
   };
 }
 

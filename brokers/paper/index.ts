@@ -178,6 +178,8 @@ export function createPaperBroker(options: PaperBrokerOptions): BrokerPort {
         (state) =>
           state.orders.findLast((o) => o.magic === magic && o.comment === comment && o.timeSetup >= since) ?? null,
       ),
+    // A send executes (or not) within its own call: a lost answer is never an order still coming.
+    lateSendMs: async () => 0,
   };
 }
 

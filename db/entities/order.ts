@@ -42,7 +42,13 @@ export const Order = defineEntity({
     workflowId: p.string().nullable(),
     runId: p.string().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
+    /** The first send's claim (engine clock): the broker's history is searched from a little before it. */
     sentAt: p.datetime().nullable(),
+    /**
+     * The latest send's claim, written before that send goes out: the broker may execute a send
+     * whose answer was lost until its lateSendMs after this, and nothing resends or cancels it before.
+     */
+    lastSentAt: p.datetime().nullable(),
     updatedAt: p
       .datetime()
       .onCreate(() => new Date())

@@ -9,6 +9,7 @@ import { Migration20261124120000_BrokerAccounts } from './Migration2026112412000
 import { Migration20261206000000_BarCloseCadence } from './Migration20261206000000_BarCloseCadence.ts';
 import { Migration20261206013321_Backtests } from './Migration20261206013321_Backtests.ts';
 import { Migration20261206160000_BacktestSweeps } from './Migration20261206160000_BacktestSweeps.ts';
+import { Migration20261207000000_OrderLastSentAt } from './Migration20261207000000_OrderLastSentAt.ts';
 
 /** Every migration, in order; new ones come from `npm run db:migration -- <Name>`. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261206000000_BarCloseCadence', class: Migration20261206000000_BarCloseCadence },
   { name: 'Migration20261206013321_Backtests', class: Migration20261206013321_Backtests },
   { name: 'Migration20261206160000_BacktestSweeps', class: Migration20261206160000_BacktestSweeps },
+  { name: 'Migration20261207000000_OrderLastSentAt', class: Migration20261207000000_OrderLastSentAt },
 ];

@@ -32,18 +32,43 @@ function claimSend(orm: Orm, options: OrderStoreOptions, orderId: number, venue:
     // broker, which may not list it in its history yet; its deal settles it, never a resend.
     if (isAcknowledged(order)) return { done: outcomeOf(order) };
     // Anything but `new` may have reached the broker: look before sending again.
-    if (
-      order.status !== 'new' &&
-      (await adoptIfAtBroker(tx, options.trace, order, venue, 'after an unknown outcome'))
-    ) {
-      await tx.flush();
-      return { done: outcomeOf(order) };
+    if (order.status !== 'new') {
+      if (await adoptIfAtBroker(tx, options.trace, order, venue, 'after an unknown outcome')) {
+        await tx.flush();
+        return { done: outcomeOf(order) };
+      }
+      const held = await stillMayExecute(options, order, venue);
+      if (held !== null) {
+        // A `sent` row here is a send whose attempt died before its answer was recorded.
+        if (order.status === 'sent') applyEvent(order, { type: 'outcome_unknown' });
+        await tx.flush();
+        return { done: outcomeOf(order, held) };
+      }
     }
     applyEvent(order, { type: 'claimed' });
-    order.sentAt ??= new Date(options.now());
+    const claimedAt = new Date(options.now());
+    order.sentAt ??= claimedAt;
+    order.lastSentAt = claimedAt;
     await tx.flush();
     return { claimed: order.attempts };
   });
+}
+
+/**
+ * Why a send of `order` that the broker does not show may still be on its way, or null: its latest
+ * send began less than the broker's lateSendMs ago. It is then not sent again, only looked up
+ * again later (by a retry of the step, or by reconcile).
+ */
+async function stillMayExecute(options: OrderStoreOptions, order: IOrder, venue: OrderVenue): Promise<string | null> {
+  if (order.lastSentAt == null) return null;
+  const lateSendMs = await venue.broker.lateSendMs();
+  const sentAgoMs = options.now() - order.lastSentAt.getTime();
+  if (sentAgoMs >= lateSendMs) return null;
+  const until = new Date(order.lastSentAt.getTime() + lateSendMs).toISOString();
+  return (
+    `outcome unknown: not at the broker ${Math.round(sentAgoMs / 1000)} s after its last send, which ` +
+    `${venue.broker.name} may still execute until ${until}: looked up again, never resent before then`
+  );
 }
 
 function openRequest(order: IOrder, venue: OrderVenue): MarketOrderRequest {

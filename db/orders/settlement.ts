@@ -39,7 +39,8 @@ export async function adoptIfAtBroker(
 
 /**
  * The bot's orders left without an outcome (attempts exhausted, worker gone): adopted if the
- * broker has them, cancelled once `graceMs` has passed since the send if not. An order whose row
+ * broker has them, cancelled if not once `graceMs` (at least the broker's lateSendMs) has passed
+ * since the latest send. An order whose row
  * lock is held has a send in flight: it is left alone.
  */
 export async function settleUnsettledOrders(
@@ -66,13 +67,15 @@ export async function settleUnsettledOrders(
         adopted++;
         return;
       }
-      const since = order.sentAt ?? order.createdAt;
+      // From the latest send: one the broker may still execute (its lateSendMs) is not given up on.
+      const since = order.lastSentAt ?? order.sentAt ?? order.createdAt;
       const ageMs = options.now() - since.getTime();
+      const waitMs = Math.max(graceMs, await venue.broker.lateSendMs());
       // Acknowledged with a ticket: it reached the broker, whatever its history says yet.
-      if (ageMs < graceMs || isAcknowledged(order)) return;
+      if (ageMs < waitMs || isAcknowledged(order)) return;
       const previousStatus = order.status;
       applyEvent(order, { type: 'never_reached_broker' });
-      order.error = `never reached the broker: no order with magic ${venue.magic} and comment ${order.clientOrderId} ${Math.round(ageMs / 1000)} s after it was sent`;
+      order.error = `never reached the broker: no order with magic ${venue.magic} and comment ${order.clientOrderId} ${Math.round(ageMs / 1000)} s after it was last sent`;
       auditOrder(tx, options.trace, order, 'order_cancelled', order.error, {
         previousStatus,
         retcode: order.retcode ?? null,

@@ -16,6 +16,11 @@ export type SendFault =
   /** As `timeout` and `lost_reply`, but the caller gets a thrown transport error. */
   | 'timeout_thrown'
   | 'lost_reply_thrown'
+  /**
+   * The caller gets a thrown transport error, and the request executes only when the test calls
+   * deliverLate: one the adapter stopped waiting for, still on its way (MetaApi's SDK).
+   */
+  | 'late'
   /** Executed, but answered 10008 PLACED (the deal comes later, as on an exchange). */
   | 'placed'
   /** As `placed`, and the broker's lookups do not see it yet (an MT5 order in flight is in no history). */
@@ -26,10 +31,25 @@ export type SendFault =
   | 'closed_by_hand_first';
 
 export class ScriptedSends {
+  /** The wrapped brokers' lateSendMs: their own unless given. */
+  private readonly lateSendMs: number | undefined;
+  private readonly late = new Map<string, () => Promise<TradeResult>>();
   private readonly scripts = new Map<string, SendFault[]>();
   private readonly counts = new Map<string, number>();
   private readonly inFlight = new Set<string>();
   private readonly rewritten = new Set<string>();
+
+  constructor(options: { lateSendMs?: number } = {}) {
+    this.lateSendMs = options.lateSendMs;
+  }
+
+  /** Executes the send of `clientOrderId` held back by a `late` fault, at the broker it was sent to. */
+  async deliverLate(clientOrderId: string): Promise<TradeResult> {
+    const execute = this.late.get(clientOrderId);
+    if (!execute) throw new Error(`no late send of ${clientOrderId} is waiting`);
+    this.late.delete(clientOrderId);
+    return execute();
+  }
 
   /** The next sends carrying `clientOrderId` meet `faults`, one each, in order. */
   script(clientOrderId: string, ...faults: SendFault[]): void {
@@ -71,6 +91,10 @@ export class ScriptedSends {
       if (typeof fault === 'object') return tradeResult(fault.reject, comment);
       if (fault === 'timeout') return tradeResult(RETCODE.TIMEOUT, comment);
       if (fault === 'timeout_thrown') throw new BrokerTimeoutError(`scripted timeout (${comment})`);
+      if (fault === 'late') {
+        this.late.set(comment, execute);
+        throw new BrokerTimeoutError(`scripted late send (${comment}): still on its way`);
+      }
       const result = await execute();
       if (result.outcome !== 'success')
         throw new Error(`scripted ${fault} needs an executed send: ${result.retcodeName}`);
@@ -87,6 +111,7 @@ export class ScriptedSends {
           ? null
           : inner.findOrderByComment(magic, comment, since, hint),
       placeMarketOrder: (request) => send(request.comment, () => inner.placeMarketOrder(request)),
+      lateSendMs: async () => this.lateSendMs ?? inner.lateSendMs(),
       closePosition: (ticket, volume, comment = '') =>
         send(
           comment,
@@ -100,11 +125,17 @@ export class ScriptedSends {
 /** The clock of an engine whose sends follow a script: 30 s into a minute of feed seed 11. */
 export const SCRIPTED_START = Date.UTC(2026, 10, 17, 9, 0, 30);
 
-/** A test engine at SCRIPTED_START whose brokers send as `sends` scripts; the test drives each step. */
-export function startScriptedEngine(sends: ScriptedSends): Promise<TestEngine> {
+/**
+ * A test engine whose brokers send as `sends` scripts; the test drives each step. Its clock stands
+ * at SCRIPTED_START unless the test brings its own (starting there).
+ */
+export function startScriptedEngine(
+  sends: ScriptedSends,
+  now: () => number = () => SCRIPTED_START,
+): Promise<TestEngine> {
   return startTestEngine({
     feedSeed: 11,
-    now: () => SCRIPTED_START,
+    now,
     schedulesTo: 'nowhere',
     wrapBroker: (broker) => sends.wrap(broker),
   });

@@ -62,7 +62,9 @@ export type TradeFault =
   /** The connection is gone: nothing executed. */
   | { kind: 'not_connected' }
   /** Never answers (for the adapter's own timeout). */
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** Reaches the server only once `release` resolves, then executes and answers: a late send. */
+  | { kind: 'late'; release: Promise<void> };
 
 export interface FakeSymbol {
   spec: MetaApiSymbolSpecification;
@@ -281,6 +283,9 @@ export class FakeMetaApiConnection implements MetaApiRpc, MetaApiAccount {
         throw new FakeNotConnectedError('MetaApi connection is closed');
       case 'hang':
         return new Promise<never>(() => undefined);
+      case 'late':
+        await fault.release;
+        break;
       default:
         break;
     }

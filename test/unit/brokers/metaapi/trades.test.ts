@@ -448,3 +448,32 @@ describe('metaapi adapter: close', () => {
     expect((await broker.closePosition('70000001')).outcome).toBe(outcome);
   });
 });
+
+describe('metaapi adapter: a trade it stopped waiting for', () => {
+  it('is still in flight in the SDK: its lookup fails (ask again) until the SDK settles, then finds what executed', async () => {
+    const { broker, fake } = setup({ timeouts: { tradeMs: 20 } });
+    let release = () => {};
+    fake.tradeFaults.push({ kind: 'late', release: new Promise<void>((resolve) => (release = resolve)) });
+
+    await expect(broker.placeMarketOrder(order())).rejects.toBeInstanceOf(BrokerTimeoutError);
+    // Nothing at MetaApi yet: "not found" now would invite a resend that the late trade doubles.
+    await expect(broker.findOrderByComment(MAGIC, 'se1-2s', START - 1_000)).rejects.toMatchObject({
+      name: 'MetaApiOrderPendingError',
+      message: "metaapi demo-1: a trade carrying se1-2s still waits on MetaApi's answer: not final yet; ask again",
+    });
+    // Another order's lookup is not held up.
+    await expect(broker.findOrderByComment(MAGIC, 'se9-2s', START - 1_000)).resolves.toBeNull();
+
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await expect(broker.findOrderByComment(MAGIC, 'se1-2s', START - 1_000)).resolves.toMatchObject({
+      ticket: '70000001',
+      state: 'filled',
+    });
+  });
+
+  it('may still execute for lateSendMs after it began: 120 s unless the account says otherwise', async () => {
+    await expect(setup().broker.lateSendMs()).resolves.toBe(120_000);
+    await expect(setup({ lateSendMs: 300_000 }).broker.lateSendMs()).resolves.toBe(300_000);
+  });
+});

@@ -1,0 +1,147 @@
+// A broker that may still execute a send after the engine stopped waiting for it (MetaApi: the SDK
+// cannot be cut short) says for how long after the send began (lateSendMs). Until then, a step
+// that does not find the order at the broker neither resends it nor lets reconcile cancel it; the
+// late execution is adopted when it shows up. After that, the order is looked up and resent (or
+// cancelled by reconcile) as on any broker. Real PostgreSQL and the paper broker, the activities
+// in MockActivityEnvironment, the engine's clock moved by the test.
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../../activities/index.ts';
+import type { OrderOutcome } from '../../../activities/types.ts';
+import { AuditLog, Order, type IBot } from '../../../db/entities/index.ts';
+import type { TestEngine } from '../../support/engine.ts';
+import { openDecision, type OpenRequest } from '../../support/open-decision.ts';
+import { SCRIPTED_START, ScriptedSends, startScriptedEngine } from '../../support/scripted-sends.ts';
+
+/** Longer than reconcile's own 2-minute grace, so that reconcile's wait is this one's. */
+const LATE_SEND_MS = 180_000;
+const SECOND = 1_000;
+
+const sends = new ScriptedSends({ lateSendMs: LATE_SEND_MS });
+let clock = SCRIPTED_START;
+let engine: TestEngine;
+
+beforeAll(async () => {
+  engine = await startScriptedEngine(sends, () => clock);
+});
+
+afterAll(() => engine?.stop());
+
+beforeEach(() => {
+  clock = SCRIPTED_START;
+});
+
+function newBot(name: string): Promise<IBot> {
+  return engine.createBot({
+    name,
+    symbol: 'XAUUSDm',
+    enabledStrategies: ['pin_bar'],
+    brokerAccount: `paper-${name}`,
+    autoTrade: true,
+    // Wide: a late send fills seconds after the price it was sent at.
+    riskSettings: { deviationPoints: 100_000 },
+  });
+}
+
+function placeOrders(bot: IBot, orders: OpenRequest[], attempt: number): Promise<OrderOutcome[]> {
+  const environment = new MockActivityEnvironment({ attempt, activityType: 'placeOrders' });
+  return environment.run(createActivities(engine.deps).placeOrders, { botId: bot.id, orders });
+}
+
+const reconcile = (bot: IBot) =>
+  new MockActivityEnvironment().run(createActivities(engine.deps).reconcile, { botId: bot.id });
+
+async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const error = await promise.then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(ApplicationFailure);
+  return error as ApplicationFailure;
+}
+
+/** How often the broker really executed `clientOrderId`. */
+async function atBroker(bot: IBot, clientOrderId: string): Promise<number> {
+  const history = await engine
+    .brokerFor(bot.brokerAccount)
+    .historyOrders({ from: 0, to: Number.MAX_SAFE_INTEGER }, { magic: bot.magic });
+  return history.filter((order) => order.comment === clientOrderId).length;
+}
+
+const orderRow = (clientOrderId: string) => engine.db.orm.em.fork().findOneOrFail(Order, { clientOrderId });
+
+const heldBack = (bot: IBot, order: OpenRequest, secondsAgo: number, sentAt: number) =>
+  `order ${order.clientOrderId}: outcome unknown: not at the broker ${secondsAgo} s after its last send, which ` +
+  `${bot.brokerAccount} may still execute until ${new Date(sentAt + LATE_SEND_MS).toISOString()}: ` +
+  'looked up again, never resent before then';
+
+describe('a send the broker may still execute', () => {
+  it('is not resent by a retry within lateSendMs; the late execution is adopted', async () => {
+    const bot = await newBot('late-adopted');
+    const order = await openDecision(engine.db.orm, engine.brokerFor(bot.brokerAccount), bot, 5);
+    sends.script(order.clientOrderId, 'late');
+
+    const first = await failureOf(placeOrders(bot, [order], 1));
+    expect(first.message).toContain('outcome unknown (transport error)');
+
+    clock += 20 * SECOND;
+    const second = await failureOf(placeOrders(bot, [order], 2));
+    expect(second).toMatchObject({ type: 'BrokerOutcomeUnknown', nonRetryable: false });
+    expect(second.message).toBe(heldBack(bot, order, 20, SCRIPTED_START));
+    expect(sends.sends(order.clientOrderId)).toBe(1);
+    await expect(orderRow(order.clientOrderId)).resolves.toMatchObject({ status: 'unknown', attempts: 1 });
+
+    await expect(sends.deliverLate(order.clientOrderId)).resolves.toMatchObject({ outcome: 'success' });
+    clock += 5 * SECOND;
+
+    await expect(placeOrders(bot, [order], 3)).resolves.toEqual([expect.objectContaining({ status: 'filled' })]);
+    expect(sends.sends(order.clientOrderId)).toBe(1);
+    expect(await atBroker(bot, order.clientOrderId)).toBe(1);
+    const adopted = await engine.db.orm.em
+      .fork()
+      .findOneOrFail(AuditLog, { entityId: order.clientOrderId, event: 'order_adopted' });
+    expect(adopted.reason).toMatch(/after an unknown outcome; not resent$/);
+  });
+
+  it('is looked up and sent once more after lateSendMs; the window then runs from that send', async () => {
+    const bot = await newBot('late-resent');
+    const order = await openDecision(engine.db.orm, engine.brokerFor(bot.brokerAccount), bot, 6);
+    sends.script(order.clientOrderId, 'late', 'late');
+
+    await failureOf(placeOrders(bot, [order], 1));
+    clock += LATE_SEND_MS;
+    const resent = await failureOf(placeOrders(bot, [order], 2));
+    expect(resent.message).toContain('outcome unknown (transport error)');
+    expect(sends.sends(order.clientOrderId)).toBe(2);
+    const resentAt = clock;
+    await expect(orderRow(order.clientOrderId)).resolves.toMatchObject({
+      sentAt: new Date(SCRIPTED_START),
+      lastSentAt: new Date(resentAt),
+      attempts: 2,
+    });
+
+    clock += 10 * SECOND;
+    const held = await failureOf(placeOrders(bot, [order], 3));
+    expect(held.message).toBe(heldBack(bot, order, 10, resentAt));
+    expect(sends.sends(order.clientOrderId)).toBe(2);
+  });
+
+  it('that never comes is cancelled by reconcile once lateSendMs has passed since the last send', async () => {
+    const bot = await newBot('late-never');
+    const order = await openDecision(engine.db.orm, engine.brokerFor(bot.brokerAccount), bot, 7);
+    sends.script(order.clientOrderId, 'late');
+    await failureOf(placeOrders(bot, [order], 1));
+
+    // Past reconcile's own 2-minute grace, within the broker's: not given up on yet.
+    clock += LATE_SEND_MS - SECOND;
+    await expect(reconcile(bot)).resolves.toMatchObject({ ordersCancelled: 0 });
+    clock += SECOND;
+    await expect(reconcile(bot)).resolves.toMatchObject({ ordersCancelled: 1 });
+
+    await expect(orderRow(order.clientOrderId)).resolves.toMatchObject({
+      status: 'cancelled',
+      error: `never reached the broker: no order with magic ${bot.magic} and comment ${order.clientOrderId} 180 s after it was last sent`,
+    });
+    expect(await atBroker(bot, order.clientOrderId)).toBe(0);
+  });
+});
