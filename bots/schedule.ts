@@ -10,6 +10,7 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { scalperCycle } from '../workflows/index.ts';
 import { runTimeoutSecondsFor } from '../workflows/cycle-timing.ts';
 import { botCycleSchedule, cycleCadenceSeconds } from './cycle-timing.ts';
+import { landedOver, writeOverDescribed } from './schedule-write.ts';
 
 export function scheduleIdOf(botId: number): string {
   return `scalper-bot-${botId}`;
@@ -22,6 +23,9 @@ function botIdOf(scheduleId: string): number | null {
 
 /** Schedules described at once: a describe is a query each schedule's workflow answers in turn. */
 const DESCRIBE_CONCURRENCY = 8;
+
+/** Updates sent before giving up when the schedule keeps changing under them (pauses, resumes). */
+const WRITE_TRIES = 5;
 
 /** Never replay stale cycles after an outage: a late scalping signal is worse than none. */
 const CATCHUP_WINDOW = '30 seconds';
@@ -73,14 +77,26 @@ export class BotSchedules {
     };
   }
 
-  /** Creates or updates the schedule. An update keeps the schedule's pause state as it is. */
+  /**
+   * Creates or updates the schedule. An update keeps the schedule's pause state as it is, even one
+   * that lands while the update is on its way (schedule-write.ts): it goes again over the fresh
+   * schedule until it lands.
+   */
   async upsert(bot: ScheduledBot): Promise<void> {
     const spec = specOf(bot);
     const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW };
-    const handle = this.client.schedule.getHandle(scheduleIdOf(bot.id));
+    const scheduleId = scheduleIdOf(bot.id);
+    const handle = this.client.schedule.getHandle(scheduleId);
     try {
-      // update() replaces `state` too: carry the current one over, or a paused bot would resume.
-      await handle.update((previous) => ({ spec, action: this.action(bot), policies, state: previous.state }));
+      for (let tries = 1; ; tries++) {
+        const current = await handle.describe();
+        await writeOverDescribed(this.client, scheduleId, current, { spec, action: this.action(bot), policies });
+        if (landedOver(current, await handle.describe())) return;
+        if (tries === WRITE_TRIES)
+          throw new Error(
+            `schedule ${scheduleId} changed under each of ${tries} updates: bot ${bot.id}'s update is not applied`,
+          );
+      }
     } catch (error) {
       if (!(error instanceof ScheduleNotFoundError)) throw error;
       await this.client.schedule.create({

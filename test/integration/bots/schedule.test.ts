@@ -2,6 +2,7 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { BotSchedules, scheduleIdOf } from '../../../bots/schedule.ts';
+import { landedOver, writeOverDescribed } from '../../../bots/schedule-write.ts';
 import { BotService } from '../../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
@@ -83,6 +84,53 @@ describe('bot schedules', () => {
     expect(schedule.state).toMatchObject({ paused: true, note: 'news spike' });
     expect(schedule.spec.intervals).toMatchObject([{ every: 60_000 }]);
     await expect(schedules.state(bot.id)).resolves.toEqual({ exists: true, paused: true, note: 'news spike' });
+  });
+
+  it("a pause that lands between an update's read and its write is kept: the stale write is dropped", async () => {
+    const bot = await bots.create({ name: 'paused-mid-update', symbol: 'XAUUSDm' });
+    const scheduleId = scheduleIdOf(bot.id);
+    const handle = temporal.client.schedule.getHandle(scheduleId);
+    const read = await handle.describe();
+    await handle.pause('kill-switch: news spike');
+    const change = { spec: { intervals: [{ every: '60 seconds' }] }, action: read.action, policies: {} };
+
+    await writeOverDescribed(temporal.client, scheduleId, read, change);
+
+    const after = await handle.describe();
+    expect(after.state).toMatchObject({ paused: true, note: 'kill-switch: news spike' });
+    expect(after.spec.intervals).toMatchObject([{ every: 45_000 }]);
+    expect(landedOver(read, after)).toBe(false);
+    // The same change over the fresh schedule lands, and keeps the pause.
+    await writeOverDescribed(temporal.client, scheduleId, after, change);
+    const landed = await handle.describe();
+    expect(landedOver(after, landed)).toBe(true);
+    expect(landed.state).toMatchObject({ paused: true, note: 'kill-switch: news spike' });
+    expect(landed.spec.intervals).toMatchObject([{ every: 60_000 }]);
+  });
+
+  it('an upsert goes again over a schedule paused under it, and keeps the pause', async () => {
+    const bot = await bots.create({ name: 'upsert-raced', symbol: 'XAUUSDm' });
+    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+    // The race, on cue: the schedule is paused just as the upsert's first write goes out.
+    const service = temporal.client.workflowService;
+    const updateSchedule = service.updateSchedule.bind(service);
+    let raced = false;
+    service.updateSchedule = (async (request: Parameters<typeof updateSchedule>[0]) => {
+      if (!raced) {
+        raced = true;
+        await handle.pause('paused from a terminal');
+      }
+      return updateSchedule(request);
+    }) as typeof service.updateSchedule;
+    try {
+      await schedules.upsert({ ...bot, scheduleIntervalSeconds: 90 });
+    } finally {
+      service.updateSchedule = updateSchedule;
+    }
+    const schedule = await handle.describe();
+    expect(raced).toBe(true);
+    expect(schedule.state).toMatchObject({ paused: true, note: 'paused from a terminal' });
+    expect(schedule.spec.intervals).toMatchObject([{ every: 90_000 }]);
   });
 
   it('start-up sync recreates a missing schedule, paused if the bot is paused', async () => {
