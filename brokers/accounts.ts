@@ -34,6 +34,9 @@ export const instrumentOverridesSchema = z.record(
 );
 export type InstrumentOverrides = z.infer<typeof instrumentOverridesSchema>;
 
+/** The MetaApi SDK's own request timeout: a trade it has sent may execute until then at least. */
+const METAAPI_SDK_REQUEST_MS = 60_000;
+
 const timeoutsSchema = z
   .object({
     readMs: z.number().int().min(100).max(60_000).optional(),
@@ -76,11 +79,11 @@ export const metaApiConnectionSchema = z
     lateSendMs: z
       .number()
       .int()
-      .min(0)
+      .min(METAAPI_SDK_REQUEST_MS)
       .max(3_600_000)
       .optional()
       .describe(
-        'How long after a trade began MetaApi may still execute it, its answer lost: no resend or cancel before then (120000 by default)',
+        'How long after the engine gave up on a trade MetaApi may still execute it: no open is resent or cancelled before then (120000 by default; at least the SDK request timeout, 60000)',
       ),
     instruments: instrumentOverridesSchema.optional(),
   })

@@ -1,5 +1,6 @@
 // Failures of MetaApi that are not trade answers, and how the SDK's own errors are recognised (it
 // does not export its error classes, so they are told apart by `name`, which each one sets).
+import { OrderLookupPendingError } from '../errors.ts';
 
 /**
  * MetaApi answered a history query with `synchronizing: true`: the terminal's history is still
@@ -14,7 +15,7 @@ export class MetaApiSynchronizingError extends Error {
  * The order looked up was found but is not final yet (started, placed, or a request in flight).
  * Neither "found" with a state nor "not found" would be true, so the lookup fails and is retried.
  */
-export class MetaApiOrderPendingError extends Error {
+export class MetaApiOrderPendingError extends OrderLookupPendingError {
   override readonly name = 'MetaApiOrderPendingError';
 }
 

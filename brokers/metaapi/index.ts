@@ -28,10 +28,10 @@ export interface MetaApiTimeouts {
 export const DEFAULT_TIMEOUTS: MetaApiTimeouts = { readMs: 15_000, tradeMs: 30_000, connectMs: 120_000 };
 
 /**
- * How long after a trade began it may still execute, its answer lost: the SDK keeps a trade it has
- * sent for its request timeout (60 s) after the adapter's 30 s are up, and MetaApi's cloud relays it
- * to the terminal from there. Twice the SDK's timeout; a trade whose SDK call has not settled by
- * then is still held back, by the adapter itself (in-flight.ts).
+ * How long after the engine gave up on a trade's answer it may still execute: the SDK keeps a trade
+ * it has sent for its request timeout (60 s) after the adapter's 30 s are up, and MetaApi's cloud
+ * relays it to the terminal from there. Twice the SDK's timeout: an estimate, not a bound (the SDK
+ * may first wait for a connection, with no limit), which the account's settings can raise.
  */
 export const DEFAULT_LATE_SEND_MS = 120_000;
 
@@ -80,7 +80,7 @@ export function createMetaApiBroker(options: MetaApiBrokerOptions): BrokerPort {
   );
   const read = <T>(what: string, call: (session: MetaApiSession) => Promise<T>) =>
     keeper.use(what, timeouts.readMs, call);
-  const inFlight = new InFlightTrades();
+  const inFlight = new InFlightTrades(now, lateSendMs);
   const context = {
     keeper,
     inFlight,

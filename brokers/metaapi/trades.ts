@@ -32,7 +32,7 @@ const DEAL_SEARCH_AFTER_MS = 60_000;
 
 export interface TradeContext {
   keeper: SessionKeeper;
-  /** Trades sent and not yet settled in the SDK, whether or not the adapter still waits for them. */
+  /** Opens sent and not yet settled in the SDK, whether or not the adapter still waits for them. */
   inFlight: InFlightTrades;
   readMs: number;
   tradeMs: number;
@@ -86,7 +86,7 @@ async function trade(
 ): Promise<TradeResult> {
   let response: MetaApiTradeResponse;
   try {
-    response = await context.keeper.use(what, context.tradeMs, (s) => context.inFlight.track(comment, send(s.rpc)));
+    response = await context.keeper.use(what, context.tradeMs, (s) => send(s.rpc));
   } catch (error) {
     const refused = sdkTradeError(error);
     // No answer at all (timeouts are BrokerTimeoutError by now): the outcome is the engine's to find out.
@@ -128,10 +128,15 @@ export function placeMarketOrder(context: TradeContext, request: MarketOrderRequ
     request.comment,
     request.volume,
     true,
+    // Tracked until the SDK settles it: a late open doubles the position. A close is not: one sent
+    // again finds its position gone (10036), and holding it would only keep a position open.
     (rpc) =>
-      request.side === 'buy'
-        ? rpc.createMarketBuyOrder(request.symbol, request.volume, sl, tp, options)
-        : rpc.createMarketSellOrder(request.symbol, request.volume, sl, tp, options),
+      context.inFlight.track(
+        request.comment,
+        request.side === 'buy'
+          ? rpc.createMarketBuyOrder(request.symbol, request.volume, sl, tp, options)
+          : rpc.createMarketSellOrder(request.symbol, request.volume, sl, tp, options),
+      ),
   );
 }
 

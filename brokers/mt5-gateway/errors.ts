@@ -1,5 +1,6 @@
 // Failures of the gateway that are not broker answers. A trade whose outcome cannot be known is
 // not one of these: it is the shared BrokerTimeoutError (see http.ts), so the engine looks it up.
+import { OrderLookupPendingError } from '../errors.ts';
 
 /** What a non-200 reply said: the gateway's `error` and the terminal's `last_error`, when given. */
 export interface GatewayErrorBody {
@@ -32,6 +33,6 @@ export class GatewayAuthError extends GatewayHttpError {
  * `placed`). Neither "found with a final state" nor "not found" would be true: not found invites a
  * duplicate resend. The lookup fails instead, so the caller's retry asks again a moment later.
  */
-export class OrderStillPendingError extends Error {
+export class OrderStillPendingError extends OrderLookupPendingError {
   override readonly name = 'OrderStillPendingError';
 }

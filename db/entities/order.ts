@@ -45,8 +45,9 @@ export const Order = defineEntity({
     /** The first send's claim (engine clock): the broker's history is searched from a little before it. */
     sentAt: p.datetime().nullable(),
     /**
-     * The latest send's claim, written before that send goes out: the broker may execute a send
-     * whose answer was lost until its lateSendMs after this, and nothing resends or cancels it before.
+     * The latest send: its claim, written before it goes out, then, if its answer was lost, when the
+     * engine gave up waiting. The broker may still execute such a send until its lateSendMs after
+     * this; until then nothing resends or cancels an open.
      */
     lastSentAt: p.datetime().nullable(),
     updatedAt: p

@@ -8,6 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MarketOrderRequest, TradeResult } from '../../brokers/port.ts';
 import { FRESH_PRICE_TRIES, freshPricePauseMs, UNSETTLED_STATUSES } from '../../trading/orders/index.ts';
 import { roundPrice, roundVolumeDown } from '../../trading/rounding.ts';
+import { OrderLookupPendingError } from '../../brokers/errors.ts';
 import type { IOrder } from '../entities/index.ts';
 import { passOrderGate } from './order-gate.ts';
 import { applyEvent, auditOrder, isAcknowledged, lockOrder, outcomeOf } from './order-records.ts';
@@ -33,17 +34,20 @@ function claimSend(orm: Orm, options: OrderStoreOptions, orderId: number, venue:
     if (isAcknowledged(order)) return { done: outcomeOf(order) };
     // Anything but `new` may have reached the broker: look before sending again.
     if (order.status !== 'new') {
-      if (await adoptIfAtBroker(tx, options.trace, order, venue, 'after an unknown outcome')) {
+      let found: boolean;
+      try {
+        found = await adoptIfAtBroker(tx, options.trace, order, venue, 'after an unknown outcome');
+      } catch (error) {
+        if (!(error instanceof OrderLookupPendingError)) throw error;
+        return { done: notYetKnown(order, `${error.message}: looked up again, never resent before then`) };
+      }
+      if (found) {
         await tx.flush();
         return { done: outcomeOf(order) };
       }
       const held = await stillMayExecute(options, order, venue);
-      if (held !== null) {
-        // A `sent` row here is a send whose attempt died before its answer was recorded.
-        if (order.status === 'sent') applyEvent(order, { type: 'outcome_unknown' });
-        await tx.flush();
-        return { done: outcomeOf(order, held) };
-      }
+      // The row stays as it is: a `sent` one may be another attempt's claim, its send on its way.
+      if (held !== null) return { done: notYetKnown(order, held) };
     }
     applyEvent(order, { type: 'claimed' });
     const claimedAt = new Date(options.now());
@@ -54,19 +58,25 @@ function claimSend(orm: Orm, options: OrderStoreOptions, orderId: number, venue:
   });
 }
 
+/** An unknown outcome for the step (it fails, to be retried), the row left as it is. */
+function notYetKnown(order: IOrder, why: string): OrderOutcome {
+  return { ...outcomeOf(order, `outcome unknown: ${why}`), status: 'unknown' };
+}
+
 /**
- * Why a send of `order` that the broker does not show may still be on its way, or null: its latest
- * send began less than the broker's lateSendMs ago. It is then not sent again, only looked up
- * again later (by a retry of the step, or by reconcile).
+ * Why an open that the broker does not show may still be on its way, or null: the engine gave up
+ * on its latest send less than the broker's lateSendMs ago. It is then not sent again, only
+ * looked up again later (by a retry of the step, or by reconcile). A close is sent again at once:
+ * one that went through leaves its position gone, and the broker answers the second 10036.
  */
 async function stillMayExecute(options: OrderStoreOptions, order: IOrder, venue: OrderVenue): Promise<string | null> {
-  if (order.lastSentAt == null) return null;
+  if (order.purpose !== 'open' || order.lastSentAt == null) return null;
   const lateSendMs = await venue.broker.lateSendMs();
   const sentAgoMs = options.now() - order.lastSentAt.getTime();
   if (sentAgoMs >= lateSendMs) return null;
   const until = new Date(order.lastSentAt.getTime() + lateSendMs).toISOString();
   return (
-    `outcome unknown: not at the broker ${Math.round(sentAgoMs / 1000)} s after its last send, which ` +
+    `not at the broker ${Math.round(sentAgoMs / 1000)} s after its last send, which ` +
     `${venue.broker.name} may still execute until ${until}: looked up again, never resent before then`
   );
 }
@@ -96,6 +106,8 @@ function applyResult(
 ): Sent {
   if (result === null || result.outcome === 'unknown') {
     applyEvent(order, { type: 'outcome_unknown' });
+    // The broker's lateSendMs runs from when the engine stopped waiting, not from the claim.
+    order.lastSentAt = new Date(options.now());
     if (result) Object.assign(order, { retcode: result.retcode, retcodeName: result.retcodeName });
     const why = result ? `${result.retcode} ${result.retcodeName}` : 'transport error';
     return {

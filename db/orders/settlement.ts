@@ -2,6 +2,7 @@
 // cancellation of one it never got, and fills learnt from the broker's deals. Never resends.
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { OrderLookupPendingError } from '../../brokers/errors.ts';
 import { canTake, UNSETTLED_STATUSES } from '../../trading/orders/index.ts';
 import { roundVolumeDown } from '../../trading/rounding.ts';
 import { Order, type IOrder } from '../entities/index.ts';
@@ -63,11 +64,23 @@ export async function settleUnsettledOrders(
         { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, refresh: true },
       );
       if (!order) return;
-      if (await adoptIfAtBroker(tx, options.trace, order, venue, 'by reconcile')) {
-        adopted++;
+      try {
+        if (await adoptIfAtBroker(tx, options.trace, order, venue, 'by reconcile')) {
+          adopted++;
+          return;
+        }
+      } catch (error) {
+        // Still in flight at the broker (or in its adapter): left for a later reconcile, as a
+        // locked row is, while the bot's other orders are settled.
+        if (!(error instanceof OrderLookupPendingError)) throw error;
+        options.logger.info(
+          { clientOrderId: order.clientOrderId, reason: error.message },
+          'order still pending at the broker',
+        );
         return;
       }
-      // From the latest send: one the broker may still execute (its lateSendMs) is not given up on.
+      // From the latest send (or the moment the engine gave up on its answer): one the broker may
+      // still execute (its lateSendMs) is not given up on.
       const since = order.lastSentAt ?? order.sentAt ?? order.createdAt;
       const ageMs = options.now() - since.getTime();
       const waitMs = Math.max(graceMs, await venue.broker.lateSendMs());

@@ -2,7 +2,7 @@
 // the engine sends as the comment: the first sends of a key take the script's faults in order,
 // later sends go through untouched. Every send is counted per key, so a test can tell how often
 // the engine called the broker from what the broker's own history holds.
-import { BrokerTimeoutError } from '../../brokers/errors.ts';
+import { BrokerTimeoutError, OrderLookupPendingError } from '../../brokers/errors.ts';
 import type { BrokerPort, TradeResult } from '../../brokers/port.ts';
 import { tradeResult } from '../../brokers/paper/validation.ts';
 import { RETCODE } from '../../brokers/retcodes.ts';
@@ -34,6 +34,7 @@ export class ScriptedSends {
   /** The wrapped brokers' lateSendMs: their own unless given. */
   private readonly lateSendMs: number | undefined;
   private readonly late = new Map<string, () => Promise<TradeResult>>();
+  private readonly pending = new Set<string>();
   private readonly scripts = new Map<string, SendFault[]>();
   private readonly counts = new Map<string, number>();
   private readonly inFlight = new Set<string>();
@@ -49,6 +50,12 @@ export class ScriptedSends {
     if (!execute) throw new Error(`no late send of ${clientOrderId} is waiting`);
     this.late.delete(clientOrderId);
     return execute();
+  }
+
+  /** Lookups of `clientOrderId` answer "still in flight" (OrderLookupPendingError) until `pending` is false. */
+  pendingLookup(clientOrderId: string, pending = true): void {
+    if (pending) this.pending.add(clientOrderId);
+    else this.pending.delete(clientOrderId);
   }
 
   /** The next sends carrying `clientOrderId` meet `faults`, one each, in order. */
@@ -106,10 +113,12 @@ export class ScriptedSends {
     };
     return {
       ...inner,
-      findOrderByComment: async (magic, comment, since, hint) =>
-        this.inFlight.has(comment) || (this.rewritten.has(comment) && hint === undefined)
+      findOrderByComment: async (magic, comment, since, hint) => {
+        if (this.pending.has(comment)) throw new OrderLookupPendingError(`scripted: ${comment} is still in flight`);
+        return this.inFlight.has(comment) || (this.rewritten.has(comment) && hint === undefined)
           ? null
-          : inner.findOrderByComment(magic, comment, since, hint),
+          : inner.findOrderByComment(magic, comment, since, hint);
+      },
       placeMarketOrder: (request) => send(request.comment, () => inner.placeMarketOrder(request)),
       lateSendMs: async () => this.lateSendMs ?? inner.lateSendMs(),
       closePosition: (ticket, volume, comment = '') =>

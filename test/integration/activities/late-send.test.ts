@@ -7,8 +7,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
-import type { OrderOutcome } from '../../../activities/types.ts';
+import type { ClosedPositions, FlattenRequest, OrderOutcome } from '../../../activities/types.ts';
 import { AuditLog, Order, type IBot } from '../../../db/entities/index.ts';
+import { closeOrderIdFor } from '../../../trading/orders/index.ts';
+import { closeBookOf, openAtBroker } from '../../support/close-book.ts';
 import type { TestEngine } from '../../support/engine.ts';
 import { openDecision, type OpenRequest } from '../../support/open-decision.ts';
 import { SCRIPTED_START, ScriptedSends, startScriptedEngine } from '../../support/scripted-sends.ts';
@@ -50,6 +52,13 @@ function placeOrders(bot: IBot, orders: OpenRequest[], attempt: number): Promise
 
 const reconcile = (bot: IBot) =>
   new MockActivityEnvironment().run(createActivities(engine.deps).reconcile, { botId: bot.id });
+
+/** Attempt `attempt` of an operator's close-all (the flattenBot workflow's step). */
+function closePositions(bot: IBot, attempt: number): Promise<ClosedPositions> {
+  const request: FlattenRequest = { botId: bot.id, reason: 'operator close-all', closeReason: 'manual' };
+  const environment = new MockActivityEnvironment({ attempt, activityType: 'closePositions' });
+  return environment.run(createActivities(engine.deps).closePositions, request);
+}
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
   const error = await promise.then(
@@ -143,5 +152,75 @@ describe('a send the broker may still execute', () => {
       error: `never reached the broker: no order with magic ${bot.magic} and comment ${order.clientOrderId} 180 s after it was last sent`,
     });
     expect(await atBroker(bot, order.clientOrderId)).toBe(0);
+  });
+});
+
+describe('while a send may still land', () => {
+  it("another attempt's claim, its send on its way, is left as it is (the claim still owns the send), and nothing else is sent", async () => {
+    const bot = await newBot('late-claimed');
+    const order = await openDecision(engine.db.orm, engine.brokerFor(bot.brokerAccount), bot, 8);
+    sends.script(order.clientOrderId, 'timeout_thrown');
+    await failureOf(placeOrders(bot, [order], 1));
+    clock += LATE_SEND_MS;
+    // Attempt A's claim, as it stands between its claim and its send (the row lock released).
+    const em = engine.db.orm.em.fork();
+    const row = await em.findOneOrFail(Order, { clientOrderId: order.clientOrderId });
+    Object.assign(row, { status: 'sent', attempts: 2, lastSentAt: new Date(clock) });
+    await em.flush();
+
+    const held = await failureOf(placeOrders(bot, [order], 3));
+
+    expect(held.message).toBe(heldBack(bot, order, 0, clock));
+    expect(sends.sends(order.clientOrderId)).toBe(1);
+    await expect(orderRow(order.clientOrderId)).resolves.toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('a close is sent again at once: the late one, if it lands, finds its position gone (10036)', async () => {
+    const bot = await newBot('late-close');
+    const broker = engine.brokerFor(bot.brokerAccount);
+    const ticket = await openAtBroker(broker, 'XAUUSDm', bot.magic, 'buy', 'by-hand-late-close');
+    await expect(reconcile(bot)).resolves.toMatchObject({ positionsOpened: 1 });
+    const closeId = closeOrderIdFor(bot.id, ticket, 1);
+    sends.script(closeId, 'late');
+
+    await failureOf(closePositions(bot, 1));
+    clock += 10 * SECOND;
+    await expect(closePositions(bot, 2)).resolves.toMatchObject({ closed: [ticket], failed: [] });
+
+    expect(sends.sends(closeId)).toBe(2);
+    await expect(sends.deliverLate(closeId)).resolves.toMatchObject({ retcode: 10036 });
+    expect((await closeBookOf(engine.db.orm, broker, bot, ticket)).brokerCloses).toHaveLength(1);
+  });
+
+  it("an order the broker reports still in flight is neither resent nor cancelled; the cycle's other orders go", async () => {
+    const bot = await newBot('late-pending');
+    const broker = engine.brokerFor(bot.brokerAccount);
+    const pending = await openDecision(engine.db.orm, broker, bot, 9);
+    const other = await openDecision(engine.db.orm, broker, bot, 10);
+    sends.script(pending.clientOrderId, 'timeout_thrown');
+    sends.script(other.clientOrderId, 'timeout_thrown');
+    await failureOf(placeOrders(bot, [pending, other], 1));
+    sends.pendingLookup(pending.clientOrderId);
+    clock += LATE_SEND_MS;
+
+    const failure = await failureOf(placeOrders(bot, [pending, other], 2));
+
+    expect(failure.message).toBe(
+      `order ${pending.clientOrderId}: outcome unknown: scripted: ${pending.clientOrderId} is still in flight: looked up again, never resent before then`,
+    );
+    expect(failure.details).toEqual([
+      [
+        expect.objectContaining({ clientOrderId: pending.clientOrderId, status: 'unknown' }),
+        expect.objectContaining({ clientOrderId: other.clientOrderId, status: 'filled' }),
+      ],
+    ]);
+    expect(sends.sends(pending.clientOrderId)).toBe(1);
+    // Reconcile settles the rest of the bot and leaves it, however long after its send.
+    clock += LATE_SEND_MS;
+    await expect(reconcile(bot)).resolves.toMatchObject({ ordersCancelled: 0 });
+    await expect(orderRow(pending.clientOrderId)).resolves.toMatchObject({ status: 'unknown' });
+
+    sends.pendingLookup(pending.clientOrderId, false);
+    await expect(reconcile(bot)).resolves.toMatchObject({ ordersCancelled: 1 });
   });
 });

@@ -26,6 +26,19 @@ describe('account connection settings', () => {
     ['MetaApi with its account id', 'metaapi', { tokenEnv: 'METAAPI_TOKEN', accountId: 'abc' }, []],
     ['MetaApi without its account id', 'metaapi', { tokenEnv: 'METAAPI_TOKEN' }, ['accountId']],
     [
+      'MetaApi with a longer wait for late trades',
+      'metaapi',
+      { tokenEnv: 'T', accountId: 'a', lateSendMs: 300_000 },
+      [],
+    ],
+    // Below the SDK's own 60 s a trade it still holds could land after the engine resent it.
+    [
+      'MetaApi with no wait for late trades',
+      'metaapi',
+      { tokenEnv: 'T', accountId: 'a', lateSendMs: 0 },
+      ['lateSendMs'],
+    ],
+    [
       'a pip size that is not positive',
       'metaapi',
       { tokenEnv: 'T', accountId: 'a', instruments: { XAUUSDm: { pipSize: 0 } } },

@@ -472,7 +472,29 @@ describe('metaapi adapter: a trade it stopped waiting for', () => {
     });
   });
 
-  it('may still execute for lateSendMs after it began: 120 s unless the account says otherwise', async () => {
+  it('holds its lookup for lateSendMs at most: an SDK call that never settles does not hold the order for good', async () => {
+    const { broker, fake } = setup({ timeouts: { tradeMs: 20 } });
+    fake.tradeFaults.push({ kind: 'hang' });
+    await expect(broker.placeMarketOrder(order())).rejects.toBeInstanceOf(BrokerTimeoutError);
+    fake.clock += 119_999;
+    await expect(broker.findOrderByComment(MAGIC, 'se1-2s', START - 1_000)).rejects.toMatchObject({
+      name: 'MetaApiOrderPendingError',
+    });
+    fake.clock += 1;
+    await expect(broker.findOrderByComment(MAGIC, 'se1-2s', START - 1_000)).resolves.toBeNull();
+  });
+
+  it('is not held when it is a close: sent again, it finds its position gone', async () => {
+    const { broker, fake } = setup({ timeouts: { tradeMs: 20 } });
+    const opened = await broker.placeMarketOrder(order());
+    const positionId = (await broker.positions())[0]!.ticket;
+    fake.tradeFaults.push({ kind: 'hang' });
+    await expect(broker.closePosition(positionId, undefined, 'se1-2s-c1')).rejects.toBeInstanceOf(BrokerTimeoutError);
+    expect(opened.outcome).toBe('success');
+    await expect(broker.findOrderByComment(MAGIC, 'se1-2s-c1', START - 1_000)).resolves.toBeNull();
+  });
+
+  it('may still execute for lateSendMs after the engine gave up on it: 120 s unless the account says otherwise', async () => {
     await expect(setup().broker.lateSendMs()).resolves.toBe(120_000);
     await expect(setup({ lateSendMs: 300_000 }).broker.lateSendMs()).resolves.toBe(300_000);
   });
