@@ -105,11 +105,9 @@ export class GlobalKillSwitch {
     await em.nativeUpdate(KillSwitch, { scope: GLOBAL_KILL_SWITCH }, { halted: false, reason, updatedAt: new Date() });
     const resumedBots: number[] = [];
     for (const bot of await em.find(Bot, { status: { $ne: 'paused' } }, { orderBy: { id: 'asc' } })) {
-      const state = await this.schedules.state(bot.id);
-      if (state.paused && state.note?.startsWith(HALT_NOTE)) {
-        await this.schedules.resume(bot.id, `global resume: ${reason}`);
+      // Only over the halt's own pause: one that lands meanwhile for another reason stays.
+      if (await this.schedules.resumeIfPausedAs(bot.id, HALT_NOTE, `global resume: ${reason}`))
         resumedBots.push(bot.id);
-      }
     }
     em.create(AuditLog, { entity: 'engine', event: 'global_resume', reason, data: { resumedBots } });
     await em.flush();

@@ -3,6 +3,7 @@ import {
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   type Client,
+  type ScheduleDescription,
   type ScheduleOptionsAction,
 } from '@temporalio/client';
 import type { IBot } from '../db/entities/index.ts';
@@ -10,7 +11,7 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { scalperCycle } from '../workflows/index.ts';
 import { runTimeoutSecondsFor } from '../workflows/cycle-timing.ts';
 import { botCycleSchedule, cycleCadenceSeconds } from './cycle-timing.ts';
-import { landedOver, writeOverDescribed } from './schedule-write.ts';
+import { landed, writeOverDescribed } from './schedule-write.ts';
 
 export function scheduleIdOf(botId: number): string {
   return `scalper-bot-${botId}`;
@@ -24,7 +25,7 @@ function botIdOf(scheduleId: string): number | null {
 /** Schedules described at once: a describe is a query each schedule's workflow answers in turn. */
 const DESCRIBE_CONCURRENCY = 8;
 
-/** Updates sent before giving up when the schedule keeps changing under them (pauses, resumes). */
+/** Writes sent before giving up when the schedule keeps changing under them (pauses, resumes). */
 const WRITE_TRIES = 5;
 
 /** Never replay stale cycles after an outage: a late scalping signal is worse than none. */
@@ -90,8 +91,12 @@ export class BotSchedules {
     try {
       for (let tries = 1; ; tries++) {
         const current = await handle.describe();
-        await writeOverDescribed(this.client, scheduleId, current, { spec, action: this.action(bot), policies });
-        if (landedOver(current, await handle.describe())) return;
+        const write = await writeOverDescribed(this.client, scheduleId, current, {
+          spec,
+          action: this.action(bot),
+          policies,
+        });
+        if (landed(write, await handle.describe())) return;
         if (tries === WRITE_TRIES)
           throw new Error(
             `schedule ${scheduleId} changed under each of ${tries} updates: bot ${bot.id}'s update is not applied`,
@@ -152,12 +157,55 @@ export class BotSchedules {
     return (await this.state(botId)).paused;
   }
 
-  /** Stops the bot's cycles; a schedule that is missing (deleted from a terminal) starts none already. */
+  /**
+   * Stops the bot's cycles, and reads the schedule back until it shows this pause, note included
+   * (a resume keys on it): the server keeps one pending change per schedule, so a trigger or
+   * another change arriving with the pause can overwrite it. A schedule that is missing (deleted
+   * from a terminal) starts none already.
+   */
   async pause(botId: number, note: string): Promise<void> {
+    const handle = this.client.schedule.getHandle(scheduleIdOf(botId));
     try {
-      await this.client.schedule.getHandle(scheduleIdOf(botId)).pause(note);
+      for (let tries = 1; ; tries++) {
+        await handle.pause(note);
+        const { state } = await handle.describe();
+        if (state.paused && state.note === note) return;
+        if (tries === WRITE_TRIES)
+          throw new Error(`schedule ${handle.scheduleId} still runs after ${tries} pauses: pause it from a terminal`);
+      }
     } catch (error) {
       if (!(error instanceof ScheduleNotFoundError)) throw error;
+    }
+  }
+
+  /**
+   * Unpauses the schedule only while its pause is one whose note starts with `pausedAs`, and only
+   * over the schedule as read: a pause for another reason landing meanwhile (the kill-switch, an
+   * operator) stays. Returns whether it unpaused.
+   */
+  async resumeIfPausedAs(botId: number, pausedAs: string, note: string): Promise<boolean> {
+    const scheduleId = scheduleIdOf(botId);
+    const handle = this.client.schedule.getHandle(scheduleId);
+    for (let tries = 1; ; tries++) {
+      let current: ScheduleDescription;
+      try {
+        current = await handle.describe();
+      } catch (error) {
+        if (error instanceof ScheduleNotFoundError) return false;
+        throw error;
+      }
+      if (!current.state.paused || !current.state.note?.startsWith(pausedAs)) return false;
+      const { spec, action, policies } = current;
+      const write = await writeOverDescribed(
+        this.client,
+        scheduleId,
+        current,
+        { spec, action, policies },
+        { ...current.state, paused: false, note },
+      );
+      if (landed(write, await handle.describe())) return true;
+      if (tries === WRITE_TRIES)
+        throw new Error(`schedule ${scheduleId} changed under each of ${tries} resumes: bot ${botId} is not resumed`);
     }
   }
 

@@ -2,15 +2,16 @@
 // both call this, so every rule about bots lives here once.
 import { isDeepStrictEqual } from 'node:util';
 import { OptimisticLockError } from '@mikro-orm/core';
-import { ScheduleNotFoundError } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { requireSymbol, type SymbolCatalog } from '../brokers/symbol-catalog.ts';
-import { AuditLog, Bot, DELETED_BOTS_FILTER, type BotStatus, type IBot } from '../db/entities/index.ts';
+import { AuditLog, Bot, DELETED_BOTS_FILTER, type IBot } from '../db/entities/index.ts';
 import type { TradingState } from '../trading/trading-state.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
 import { strategyParamsSchema, type StrategyName } from '../trading/strategies/index.ts';
-import { BotConflictError, BotNotFoundError, conflictOf, StaleVersionError, UnknownSettingsError } from './errors.ts';
+import { BotConflictError, conflictOf, StaleVersionError, UnknownSettingsError } from './errors.ts';
+import { auditBot, findBot } from './bot-rows.ts';
 import { requireFlat } from './flat-bot.ts';
+import { BotStatusChanges } from './status-changes.ts';
 import { openPositionsOf, type OpenPositions } from './open-positions.ts';
 import { scheduleIdOf, type BotSchedules, type ScheduleState } from './schedule.ts';
 import {
@@ -39,41 +40,19 @@ export interface UpdateResult {
   changed: string[];
 }
 
-const STATUS_EVENTS: Record<BotStatus, string> = {
-  active: 'bot_resumed',
-  reducing: 'bot_reducing',
-  paused: 'bot_paused',
-};
-
 type ChangeableField = keyof BotUpdate;
 
 export class BotService {
   private readonly em: EntityManager;
   private readonly schedules: BotSchedules;
   private readonly symbols: SymbolCatalog;
+  private readonly statuses: BotStatusChanges;
 
   constructor(em: EntityManager, schedules: BotSchedules, symbols: SymbolCatalog) {
     this.em = em;
     this.schedules = schedules;
     this.symbols = symbols;
-  }
-
-  private async find(em: EntityManager, botId: number): Promise<IBot> {
-    const bot = await em.findOne(Bot, botId);
-    if (!bot) throw new BotNotFoundError(botId);
-    return bot;
-  }
-
-  private audit(em: EntityManager, bot: IBot, event: string, reason: string, data?: Record<string, unknown>) {
-    // The entity, not its id: a new bot has no id until the flush that writes this row too.
-    em.create(AuditLog, {
-      bot,
-      entity: 'bot',
-      entityId: bot.id ? String(bot.id) : null,
-      event,
-      reason,
-      data: data ?? null,
-    });
+    this.statuses = new BotStatusChanges(em, schedules);
   }
 
   async create(input: NewBot): Promise<IBot> {
@@ -99,7 +78,7 @@ export class BotService {
       scheduleIntervalSeconds: bot.scheduleIntervalSeconds,
       barCloseDelaySeconds: bot.barCloseDelaySeconds,
     });
-    this.audit(em, row, 'bot_created', `created ${bot.paused ? 'paused' : 'active'}`, {
+    auditBot(em, row, 'bot_created', `created ${bot.paused ? 'paused' : 'active'}`, {
       symbol: bot.symbol,
       autoTrade: bot.autoTrade,
     });
@@ -145,7 +124,7 @@ export class BotService {
   async update(botId: number, input: BotUpdate, expectedVersion?: number): Promise<UpdateResult> {
     const patch = botUpdateSchema.parse(input);
     const em = this.em.fork();
-    const bot = await this.find(em, botId);
+    const bot = await findBot(em, botId);
     if (expectedVersion !== undefined && bot.version !== expectedVersion)
       throw new StaleVersionError(botId, bot.version, expectedVersion);
     if (Object.keys(patch).length === 0) return { bot, changed: [] };
@@ -168,7 +147,7 @@ export class BotService {
       changed.map((field) => [field, { from: record[field], to: values[field as ChangeableField] }]),
     );
     for (const field of changed) record[field] = values[field as ChangeableField];
-    this.audit(em, bot, 'bot_updated', `changed ${changed.join(', ')}`, changes);
+    auditBot(em, bot, 'bot_updated', `changed ${changed.join(', ')}`, changes);
     try {
       await em.flush();
     } catch (error) {
@@ -193,7 +172,7 @@ export class BotService {
   /** One bot, its schedule described by Temporal itself (no listing lag). */
   async view(botId: number): Promise<BotView> {
     const em = this.em.fork();
-    const bot = await this.find(em, botId);
+    const bot = await findBot(em, botId);
     return viewOf(bot, await readTradingState(em, this.schedules, bot));
   }
 
@@ -204,52 +183,17 @@ export class BotService {
   }
 
   /** No more cycles: open positions keep their SL/TP at the broker. */
-  async pause(botId: number, reason: string): Promise<IBot> {
-    return this.setStatus(botId, 'paused', reason);
+  pause(botId: number, reason: string): Promise<IBot> {
+    return this.statuses.pause(botId, reason);
   }
 
-  async resume(botId: number, reason: string): Promise<IBot> {
-    return this.setStatus(botId, 'active', reason);
+  resume(botId: number, reason: string): Promise<IBot> {
+    return this.statuses.run(botId, 'active', reason);
   }
 
   /** Cycles keep running to manage and close positions; nothing new opens. */
-  async reduce(botId: number, reason: string): Promise<IBot> {
-    return this.setStatus(botId, 'reducing', reason);
-  }
-
-  /**
-   * A pause stops the schedule first: it holds even if writing the row then fails. A resume or a
-   * reduce writes the row first, so that a concurrent change refuses it (409) before any cycle
-   * starts; a schedule gone missing is made again, running.
-   */
-  private async setStatus(botId: number, status: BotStatus, reason: string): Promise<IBot> {
-    const em = this.em.fork();
-    const bot = await this.find(em, botId);
-    bot.status = status;
-    // Marks the change even when the status stays: lists confirm a lagging listing for recent changes.
-    bot.updatedAt = new Date();
-    this.audit(em, bot, STATUS_EVENTS[status], reason);
-    if (status === 'paused') await this.schedules.pause(botId, reason);
-    await this.flushLocked(em, botId);
-    if (status === 'paused') return bot;
-    try {
-      await this.schedules.resume(botId, reason);
-    } catch (error) {
-      if (!(error instanceof ScheduleNotFoundError)) throw error;
-      await this.schedules.upsert(bot);
-    }
-    return bot;
-  }
-
-  /** Writes the bot's row; one changed by someone else since it was read is a 409 to reload and retry. */
-  private async flushLocked(em: EntityManager, botId: number): Promise<void> {
-    try {
-      await em.flush();
-    } catch (error) {
-      if (error instanceof OptimisticLockError)
-        throw new BotConflictError(`bot ${botId} was changed concurrently: reload and retry`, 'version');
-      throw error;
-    }
+  reduce(botId: number, reason: string): Promise<IBot> {
+    return this.statuses.run(botId, 'reducing', reason);
   }
 
   /** Runs one cycle now through the bot's schedule; refused while its cycles do not run. */
@@ -264,12 +208,12 @@ export class BotService {
   /** Deletes a flat bot: its schedule goes, its audit trail stays, its name is free again. */
   async remove(botId: number, reason: string): Promise<void> {
     const em = this.em.fork();
-    const bot = await this.find(em, botId);
+    const bot = await findBot(em, botId);
     await requireFlat(em, bot, 'deleting it');
     await this.schedules.remove(botId);
     bot.deletedAt = new Date();
     bot.status = 'paused';
-    this.audit(em, bot, 'bot_deleted', reason);
+    auditBot(em, bot, 'bot_deleted', reason);
     await em.flush();
   }
 

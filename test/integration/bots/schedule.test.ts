@@ -2,7 +2,7 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { BotSchedules, scheduleIdOf } from '../../../bots/schedule.ts';
-import { landedOver, writeOverDescribed } from '../../../bots/schedule-write.ts';
+import { landed, writeOverDescribed } from '../../../bots/schedule-write.ts';
 import { BotService } from '../../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
@@ -94,43 +94,108 @@ describe('bot schedules', () => {
     await handle.pause('kill-switch: news spike');
     const change = { spec: { intervals: [{ every: '60 seconds' }] }, action: read.action, policies: {} };
 
-    await writeOverDescribed(temporal.client, scheduleId, read, change);
+    const stale = await writeOverDescribed(temporal.client, scheduleId, read, change);
 
     const after = await handle.describe();
     expect(after.state).toMatchObject({ paused: true, note: 'kill-switch: news spike' });
     expect(after.spec.intervals).toMatchObject([{ every: 45_000 }]);
-    expect(landedOver(read, after)).toBe(false);
+    expect(landed(stale, after)).toBe(false);
     // The same change over the fresh schedule lands, and keeps the pause.
-    await writeOverDescribed(temporal.client, scheduleId, after, change);
-    const landed = await handle.describe();
-    expect(landedOver(after, landed)).toBe(true);
-    expect(landed.state).toMatchObject({ paused: true, note: 'kill-switch: news spike' });
-    expect(landed.spec.intervals).toMatchObject([{ every: 60_000 }]);
+    const fresh = await writeOverDescribed(temporal.client, scheduleId, after, change);
+    const now = await handle.describe();
+    expect(landed(fresh, now)).toBe(true);
+    expect(now.state).toMatchObject({ paused: true, note: 'kill-switch: news spike' });
+    expect(now.spec.intervals).toMatchObject([{ every: 60_000 }]);
   });
 
-  it('an upsert goes again over a schedule paused under it, and keeps the pause', async () => {
-    const bot = await bots.create({ name: 'upsert-raced', symbol: 'XAUUSDm' });
-    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
-    // The race, on cue: the schedule is paused just as the upsert's first write goes out.
+  it('a write dropped for a pause repeated with the same note is not taken for landed', async () => {
+    const bot = await bots.create({ name: 'repaused-mid-update', symbol: 'XAUUSDm', paused: true });
+    const scheduleId = scheduleIdOf(bot.id);
+    const handle = temporal.client.schedule.getHandle(scheduleId);
+    const read = await handle.describe();
+    // The kill-switch's pause again (its step retried): the state reads the same, the token moves.
+    await handle.pause(read.state.note);
+    const change = { spec: { intervals: [{ every: '60 seconds' }] }, action: read.action, policies: {} };
+
+    const dropped = await writeOverDescribed(temporal.client, scheduleId, read, change);
+
+    const after = await handle.describe();
+    expect(after.state).toEqual(read.state);
+    expect(landed(dropped, after)).toBe(false);
+  });
+
+  /** Runs `race` just as the next UpdateSchedule request goes out, once. */
+  async function racedOnce<T>(race: () => Promise<unknown>, work: () => Promise<T>): Promise<T> {
     const service = temporal.client.workflowService;
     const updateSchedule = service.updateSchedule.bind(service);
     let raced = false;
     service.updateSchedule = (async (request: Parameters<typeof updateSchedule>[0]) => {
       if (!raced) {
         raced = true;
-        await handle.pause('paused from a terminal');
+        await race();
       }
       return updateSchedule(request);
     }) as typeof service.updateSchedule;
     try {
-      await schedules.upsert({ ...bot, scheduleIntervalSeconds: 90 });
+      return await work();
     } finally {
       service.updateSchedule = updateSchedule;
+      expect(raced).toBe(true);
     }
+  }
+
+  it('an upsert goes again over a schedule paused under it, and keeps the pause', async () => {
+    const bot = await bots.create({ name: 'upsert-raced', symbol: 'XAUUSDm' });
+    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+
+    await racedOnce(
+      () => handle.pause('paused from a terminal'),
+      () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 90 }),
+    );
+
     const schedule = await handle.describe();
-    expect(raced).toBe(true);
     expect(schedule.state).toMatchObject({ paused: true, note: 'paused from a terminal' });
     expect(schedule.spec.intervals).toMatchObject([{ every: 90_000 }]);
+  });
+
+  it('of two upserts that read the same schedule, the later one lands too: the last settings win', async () => {
+    const bot = await bots.create({ name: 'upserts-raced', symbol: 'XAUUSDm' });
+
+    // The other process's upsert lands between this one's read and its write.
+    await racedOnce(
+      () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 60 }),
+      () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 120 }),
+    );
+
+    expect((await describeSchedule(bot.id)).spec.intervals).toMatchObject([{ every: 120_000 }]);
+  });
+
+  it("the global resume's unpause is dropped when a pause for another reason lands as it goes out", async () => {
+    const bot = await bots.create({ name: 'halted-then-killed', symbol: 'XAUUSDm' });
+    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+    await schedules.pause(bot.id, 'global halt: drill');
+
+    const resumed = await racedOnce(
+      () => handle.pause('automatic kill-switch: loss'),
+      () => schedules.resumeIfPausedAs(bot.id, 'global halt: ', 'global resume: drill over'),
+    );
+
+    expect(resumed).toBe(false);
+    expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'automatic kill-switch: loss' });
+    // Unraced, it unpauses the halt's own pause.
+    await schedules.pause(bot.id, 'global halt: drill');
+    await expect(schedules.resumeIfPausedAs(bot.id, 'global halt: ', 'global resume: drill over')).resolves.toBe(true);
+    expect((await handle.describe()).state).toMatchObject({ paused: false, note: 'global resume: drill over' });
+  });
+
+  it('a pause holds though a trigger arrives with it (the server keeps one pending change)', async () => {
+    const bot = await bots.create({ name: 'paused-with-trigger', symbol: 'XAUUSDm' });
+    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+    for (let round = 0; round < 10; round++) {
+      await Promise.all([schedules.pause(bot.id, `kill-switch ${round}`), handle.trigger()]);
+      expect((await handle.describe()).state).toMatchObject({ paused: true, note: `kill-switch ${round}` });
+      await handle.unpause('next round');
+    }
   });
 
   it('start-up sync recreates a missing schedule, paused if the bot is paused', async () => {

@@ -36,9 +36,13 @@ function storedBot(): Record<string, unknown> {
   };
 }
 
-/** An entity manager holding one bot row; `flush` writes the loaded copy back, or throws `failure`. */
-function oneBotEm(row: Record<string, unknown>, failure?: Error) {
+/**
+ * An entity manager holding one bot row; `flush` writes the loaded copy back, or throws `failure`
+ * (its first `failures` times).
+ */
+function oneBotEm(row: Record<string, unknown>, failure?: Error, failures = Infinity) {
   let loaded: Record<string, unknown> | null = null;
+  let failed = 0;
   const em = {
     fork: () => em,
     findOne: async (entity: unknown) => {
@@ -49,7 +53,10 @@ function oneBotEm(row: Record<string, unknown>, failure?: Error) {
     count: async () => 0,
     create: () => ({}),
     flush: async () => {
-      if (failure) throw failure;
+      if (failure && failed < failures) {
+        failed++;
+        throw failure;
+      }
       if (loaded) Object.assign(row, loaded, { version: (row.version as number) + 1 });
     },
   };
@@ -85,15 +92,34 @@ describe('BotService when a write or Temporal fails', () => {
     },
   );
 
-  it('a pause that loses the version lock has paused the schedule all the same', async () => {
+  it('a pause whose row keeps changing under it has paused the schedule all the same', async () => {
     const schedules = { pause: jest.fn(async () => undefined) };
     const service = new BotService(
       oneBotEm(storedBot(), OptimisticLockError.lockFailed('Bot')) as never,
       schedules as never,
       symbols,
     );
-    await expect(service.pause(1, 'NFP')).rejects.toBeInstanceOf(BotConflictError);
+    await expect(service.pause(1, 'NFP')).rejects.toThrow(
+      new BotConflictError('bot 1 was changed concurrently 3 times: its schedule is paused, its row not', 'version'),
+    );
     expect(schedules.pause).toHaveBeenCalledWith(1, 'NFP');
+  });
+
+  it('a pause that loses the version lock to a resume wins: the row is read again and written paused, the schedule paused again', async () => {
+    const row = storedBot();
+    const schedules = { pause: jest.fn(async () => undefined) };
+    // The resume saved first (the lock lost once), and may have unpaused the schedule since.
+    const service = new BotService(
+      oneBotEm(row, OptimisticLockError.lockFailed('Bot'), 1) as never,
+      schedules as never,
+      symbols,
+    );
+    await expect(service.pause(1, 'NFP')).resolves.toMatchObject({ status: 'paused' });
+    expect(row.status).toBe('paused');
+    expect(schedules.pause.mock.calls).toEqual([
+      [1, 'NFP'],
+      [1, 'NFP'],
+    ]);
   });
 });
 

@@ -1,0 +1,35 @@
+// A bot's row as the bot services read and write it: found or a 404, audited with why, and
+// written under its version lock.
+import { OptimisticLockError } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditLog, Bot, type IBot } from '../db/entities/index.ts';
+import { BotConflictError, BotNotFoundError } from './errors.ts';
+
+export async function findBot(em: EntityManager, botId: number): Promise<IBot> {
+  const bot = await em.findOne(Bot, botId);
+  if (!bot) throw new BotNotFoundError(botId);
+  return bot;
+}
+
+export function auditBot(em: EntityManager, bot: IBot, event: string, reason: string, data?: Record<string, unknown>) {
+  // The entity, not its id: a new bot has no id until the flush that writes this row too.
+  em.create(AuditLog, {
+    bot,
+    entity: 'bot',
+    entityId: bot.id ? String(bot.id) : null,
+    event,
+    reason,
+    data: data ?? null,
+  });
+}
+
+/** Writes the bot's row; one changed by someone else since it was read is a 409 to reload and retry. */
+export async function flushBotLocked(em: EntityManager, botId: number): Promise<void> {
+  try {
+    await em.flush();
+  } catch (error) {
+    if (error instanceof OptimisticLockError)
+      throw new BotConflictError(`bot ${botId} was changed concurrently: reload and retry`, 'version');
+    throw error;
+  }
+}
