@@ -9,7 +9,7 @@ from fastapi import Depends, FastAPI
 
 from . import routes_market, routes_trade
 from .auth import bearer_auth
-from .context import Gateway
+from .context import ArrivalStamp, Gateway
 from .errors import install_error_handlers
 from .server_time import ServerTime
 from .settings import Settings, SettingsError
@@ -52,6 +52,7 @@ def create_app(settings: Settings, mt5=None) -> FastAPI:
 
     app = FastAPI(title="scalper-gateway", version="1", lifespan=lifespan)
     app.state.gateway = state
+    app.add_middleware(ArrivalStamp)
     install_error_handlers(app)
     authenticated = [Depends(bearer_auth(settings.token))]
     app.include_router(routes_market.public)

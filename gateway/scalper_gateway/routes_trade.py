@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import retcodes, trading
-from .context import Gateway, gateway
+from .context import Gateway, arrived_at, gateway
 from .errors import GatewayError
 from .terminal import TerminalBusy, TerminalTimeout, TerminalUnavailable
 
@@ -139,8 +139,8 @@ def history_deals(from_ms: int = Query(alias="from", ge=0, le=MS_MAX), to_ms: in
 
 @router.post("/orders")
 @trade_route
-def send_order(body: OrderRequest, gw: Gateway = Depends(gateway)):
-    not_after = gw.terminal.send_deadline()
+def send_order(body: OrderRequest, gw: Gateway = Depends(gateway), arrived: float = Depends(arrived_at)):
+    not_after = gw.terminal.send_deadline(arrived)
     mt5 = gw.terminal.mt5
     spec = gw.visible_symbol(body.symbol)
     request = {
@@ -154,8 +154,9 @@ def send_order(body: OrderRequest, gw: Gateway = Depends(gateway)):
 
 @router.post("/positions/{ticket}/modify")
 @trade_route
-def modify(ticket: str, body: ModifyRequest, gw: Gateway = Depends(gateway)):
-    not_after = gw.terminal.send_deadline()
+def modify(ticket: str, body: ModifyRequest, gw: Gateway = Depends(gateway),
+           arrived: float = Depends(arrived_at)):
+    not_after = gw.terminal.send_deadline(arrived)
     mt5 = gw.terminal.mt5
     position = _position(gw, ticket)
     if position is None:
@@ -169,8 +170,8 @@ def modify(ticket: str, body: ModifyRequest, gw: Gateway = Depends(gateway)):
 
 @router.post("/positions/{ticket}/close")
 @trade_route
-def close(ticket: str, body: CloseRequest, gw: Gateway = Depends(gateway)):
-    not_after = gw.terminal.send_deadline()
+def close(ticket: str, body: CloseRequest, gw: Gateway = Depends(gateway), arrived: float = Depends(arrived_at)):
+    not_after = gw.terminal.send_deadline(arrived)
     mt5 = gw.terminal.mt5
     position = _position(gw, ticket)
     if position is None:

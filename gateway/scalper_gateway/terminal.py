@@ -97,12 +97,13 @@ class Terminal:
             return answer
         return self._run(job, self.read_timeout_s)
 
-    def send_deadline(self) -> float:
-        """When a trade request that arrives now must have started its order_send (a monotonic
-        instant): the trade timeout after its arrival. The engine gives up later than that (its
-        trade timeout is longer), and its lookup, which needs the terminal too, queues behind a
-        send that started: it never misses an order sent after it looked."""
-        return time.monotonic() + self.trade_timeout_s
+    def send_deadline(self, arrived_at: float) -> float:
+        """When a trade request that arrived at `arrived_at` (monotonic) must have started its
+        order_send: the trade timeout after its arrival, however long it then waited for a worker
+        thread. The engine gives up later than that (its trade timeout is longer), and its lookup,
+        which needs the terminal too, queues behind a send that started: it never misses an order
+        sent after it looked."""
+        return arrived_at + self.trade_timeout_s
 
     def send(self, request: dict, not_after: float) -> Answer:
         """order_send, never retried: a None answer is an unknown outcome for the caller. It never

@@ -66,3 +66,24 @@ def test_an_order_whose_terminal_frees_in_time_is_sent_within_its_deadline(start
     reply = gateway.send(volume=0.1)
     assert reply["outcome"] == "success", reply
     assert 0.4 < mt5.sent_at[0] - received < TRADE_S
+
+
+def test_the_deadline_runs_from_arrival_not_from_when_the_handler_got_a_thread(start_gateway):
+    # A request waits before its handler runs when every worker thread is taken (many bots on one
+    # terminal); here its dependencies take that long. Its send must not start after its deadline.
+    from scalper_gateway.context import gateway as gateway_dependency
+
+    mt5 = slow_terminal()
+    harness = start(start_gateway, mt5)
+
+    def waited_for_a_thread():
+        time.sleep(TRADE_S + 0.2)
+        return harness.app.state.gateway
+
+    harness.app.dependency_overrides[gateway_dependency] = waited_for_a_thread
+    reply = harness.send(volume=0.1)
+    harness.app.dependency_overrides.clear()
+    assert (reply["outcome"], reply["retcode"]) == ("retry_fresh_price", 10024), reply
+    assert reply["gateway_error"] == "the terminal was not free before the request's deadline: not sent"
+    assert mt5.sent_at == []
+    assert harness.positions() == []
