@@ -4,7 +4,6 @@
 // late execution is adopted when it shows up. After that, the order is looked up and resent (or
 // cancelled by reconcile) as on any broker. Real PostgreSQL and the paper broker, the activities
 // in MockActivityEnvironment, the engine's clock moved by the test.
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import type { ClosedPositions, FlattenRequest, OrderOutcome } from '../../../activities/types.ts';
@@ -14,6 +13,7 @@ import { closeBookOf, openAtBroker } from '../../support/close-book.ts';
 import type { TestEngine } from '../../support/engine.ts';
 import { openDecision, type OpenRequest } from '../../support/open-decision.ts';
 import { SCRIPTED_START, ScriptedSends, startScriptedEngine } from '../../support/scripted-sends.ts';
+import { executedAtBroker, failureOf } from '../../support/order-assertions.ts';
 
 /** Longer than reconcile's own 2-minute grace, so that reconcile's wait is this one's. */
 const LATE_SEND_MS = 180_000;
@@ -60,22 +60,9 @@ function closePositions(bot: IBot, attempt: number): Promise<ClosedPositions> {
   return environment.run(createActivities(engine.deps).closePositions, request);
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ApplicationFailure);
-  return error as ApplicationFailure;
-}
-
-/** How often the broker really executed `clientOrderId`. */
-async function atBroker(bot: IBot, clientOrderId: string): Promise<number> {
-  const history = await engine
-    .brokerFor(bot.brokerAccount)
-    .historyOrders({ from: 0, to: Number.MAX_SAFE_INTEGER }, { magic: bot.magic });
-  return history.filter((order) => order.comment === clientOrderId).length;
-}
+/** How often the broker really executed `clientOrderId` (its own history). */
+const atBroker = (bot: IBot, clientOrderId: string) =>
+  executedAtBroker(engine.brokerFor(bot.brokerAccount), bot.magic, clientOrderId);
 
 const orderRow = (clientOrderId: string) => engine.db.orm.em.fork().findOneOrFail(Order, { clientOrderId });
 

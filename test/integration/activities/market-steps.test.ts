@@ -1,7 +1,6 @@
 // fetchCandles and runStrategies run outside any workflow in MockActivityEnvironment, on the real
 // database and paper broker: what each validates, what a retry of each does, and which failures
 // are worth a retry.
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import type { BrokerPort } from '../../../brokers/port.ts';
@@ -9,6 +8,7 @@ import { Signal, type IBot } from '../../../db/entities/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { PAPER_GOLD, pinBarMinute } from '../../support/firing-minute.ts';
 import { barsToFetch } from '../../../trading/indicators/anchored-window.ts';
+import { failureOf } from '../../support/order-assertions.ts';
 
 const SEED = 5;
 const LOOKBACK = 120;
@@ -56,15 +56,6 @@ afterEach(() => {
 
 const run = <A, R>(step: (input: A) => Promise<R>, input: A): Promise<R> =>
   new MockActivityEnvironment().run(step, input);
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ApplicationFailure);
-  return error as ApplicationFailure;
-}
 
 describe('fetchCandles', () => {
   it('returns the lookback window up to the last closed bar, and the quote with its spread in points', async () => {

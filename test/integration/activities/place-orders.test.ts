@@ -2,7 +2,6 @@
 // broker: a broker's refusal is data in the step's result (status, MT5 retcode and its name), an
 // outcome nobody knows fails the attempt with a retryable BrokerOutcomeUnknown that carries the
 // outcomes so far, and the retry looks the order up before sending anything again.
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import type { OrderOutcome } from '../../../activities/types.ts';
@@ -10,6 +9,7 @@ import { AuditLog, Order, type IBot } from '../../../db/entities/index.ts';
 import type { TestEngine } from '../../support/engine.ts';
 import { openDecision, type OpenRequest } from '../../support/open-decision.ts';
 import { ScriptedSends, startScriptedEngine } from '../../support/scripted-sends.ts';
+import { executedAtBroker, failureOf } from '../../support/order-assertions.ts';
 
 const CYCLE = { workflowId: 'cycle-placing', runId: '0b7c6a55-5d3e-4a1e-9a8e-0000000000b2' };
 
@@ -43,22 +43,9 @@ function placeOrders(bot: IBot, orders: OpenRequest[], attempt = 1): Promise<Ord
   return environment.run(createActivities(engine.deps).placeOrders, { botId: bot.id, orders });
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ApplicationFailure);
-  return error as ApplicationFailure;
-}
-
-/** The broker's own history orders carrying `clientOrderId`: how often it really executed it. */
-async function atBroker(bot: IBot, clientOrderId: string): Promise<number> {
-  const history = await engine
-    .brokerFor(bot.brokerAccount)
-    .historyOrders({ from: 0, to: Number.MAX_SAFE_INTEGER }, { magic: bot.magic });
-  return history.filter((order) => order.comment === clientOrderId).length;
-}
+/** How often the broker really executed `clientOrderId` (its own history). */
+const atBroker = (bot: IBot, clientOrderId: string) =>
+  executedAtBroker(engine.brokerFor(bot.brokerAccount), bot.magic, clientOrderId);
 
 describe('placeOrders: a reject is data', () => {
   it("returns the broker's refusal with its retcode and name, sends the cycle's other orders, and a retry resends nothing", async () => {

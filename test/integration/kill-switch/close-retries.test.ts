@@ -2,7 +2,6 @@
 // the paper broker and the Temporal dev server: the attempt fails, the retry looks the close up at
 // the broker by magic + comment before any resend, and the broker's own history ends with exactly
 // one close of the position, the database with one close Order and one exit Execution.
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import type { ClosedPositions, FlattenRequest, ManagePositionsResult } from '../../../activities/types.ts';
@@ -12,6 +11,7 @@ import { closeOrderIdFor } from '../../../trading/orders/index.ts';
 import { closeBookOf, openAtBroker } from '../../support/close-book.ts';
 import type { TestEngine } from '../../support/engine.ts';
 import { ScriptedSends, startScriptedEngine } from '../../support/scripted-sends.ts';
+import { failureOf } from '../../support/order-assertions.ts';
 
 const FLATTEN = { workflowId: 'flatten-under-test', runId: '0b7c6a55-5d3e-4a1e-9a8e-0000000000f1' };
 
@@ -71,15 +71,6 @@ function managePositionsAttempt(bot: IBot, attempt: number): Promise<ManagePosit
     activityType: 'managePositions',
   });
   return environment.run(createActivities(engine.deps).managePositions, { botId: bot.id });
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => null,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(ApplicationFailure);
-  return error as ApplicationFailure;
 }
 
 /** Exactly one close of `ticket` at the broker and in the database, linked, and the position booked closed. */
