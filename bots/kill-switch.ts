@@ -5,10 +5,7 @@ import { AuditLog, Bot, GLOBAL_KILL_SWITCH, KillSwitch } from '../db/entities/in
 import { closeOrderGate } from '../db/orders/index.ts';
 import type { Orm } from '../db/orm.ts';
 import { PositionCloser, type ClosedPositions } from './position-closer.ts';
-import type { BotSchedules } from './schedule.ts';
-
-/** Schedules the halt paused carry this note, so resuming unpauses those and no others. */
-const HALT_NOTE = 'global halt: ';
+import { type BotSchedules, HALT_NOTE } from './schedule.ts';
 
 export interface HaltResult {
   pausedBots: number[];
@@ -19,6 +16,12 @@ export interface HaltResult {
    * that tries again until the bot is flat (`untilFlat`, its workflow id; null if it could not start).
    */
   failures: Array<{ botId: number; step: 'pause' | 'flatten'; error: string; untilFlat: string | null }>;
+}
+
+export interface ResumeResult {
+  resumedBots: number[];
+  /** Bots whose resume failed (Temporal unreachable): they stay paused, the others resumed. */
+  failures: Array<{ botId: number; error: string }>;
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -99,18 +102,27 @@ export class GlobalKillSwitch {
     return { pausedBots, flattened, failures };
   }
 
-  /** Clears the flag and unpauses the schedules the halt paused; bots paused for other reasons stay paused. */
-  async resume(reason: string): Promise<{ resumedBots: number[] }> {
+  /**
+   * Clears the flag and unpauses the schedules the halt paused; bots paused for other reasons stay
+   * paused. A bot whose resume fails (Temporal unreachable) stays paused and is reported; the
+   * others are resumed all the same.
+   */
+  async resume(reason: string): Promise<ResumeResult> {
     const em = this.orm.em.fork();
     await em.nativeUpdate(KillSwitch, { scope: GLOBAL_KILL_SWITCH }, { halted: false, reason, updatedAt: new Date() });
     const resumedBots: number[] = [];
+    const failures: ResumeResult['failures'] = [];
     for (const bot of await em.find(Bot, { status: { $ne: 'paused' } }, { orderBy: { id: 'asc' } })) {
-      // Only over the halt's own pause: one that lands meanwhile for another reason stays.
-      if (await this.schedules.resumeIfPausedAs(bot.id, HALT_NOTE, `global resume: ${reason}`))
-        resumedBots.push(bot.id);
+      try {
+        // Only over the halt's own pause: one that lands meanwhile for another reason stays.
+        if (await this.schedules.resumeIfPausedAs(bot.id, HALT_NOTE, `global resume: ${reason}`))
+          resumedBots.push(bot.id);
+      } catch (error) {
+        failures.push({ botId: bot.id, error: messageOf(error) });
+      }
     }
-    em.create(AuditLog, { entity: 'engine', event: 'global_resume', reason, data: { resumedBots } });
+    em.create(AuditLog, { entity: 'engine', event: 'global_resume', reason, data: { resumedBots, failures } });
     await em.flush();
-    return { resumedBots };
+    return { resumedBots, failures };
   }
 }

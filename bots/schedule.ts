@@ -11,7 +11,7 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { scalperCycle } from '../workflows/index.ts';
 import { runTimeoutSecondsFor } from '../workflows/cycle-timing.ts';
 import { botCycleSchedule, cycleCadenceSeconds } from './cycle-timing.ts';
-import { landed, writeOverDescribed } from './schedule-write.ts';
+import { landed, type ScheduleWrite, writeOverDescribed } from './schedule-write.ts';
 
 export function scheduleIdOf(botId: number): string {
   return `scalper-bot-${botId}`;
@@ -24,6 +24,9 @@ function botIdOf(scheduleId: string): number | null {
 
 /** Schedules described at once: a describe is a query each schedule's workflow answers in turn. */
 const DESCRIBE_CONCURRENCY = 8;
+
+/** The global halt's pauses carry this note, so that lifting it unpauses those and no others. */
+export const HALT_NOTE = 'global halt: ';
 
 /** Writes sent before giving up when the schedule keeps changing under them (pauses, resumes). */
 const WRITE_TRIES = 5;
@@ -158,18 +161,21 @@ export class BotSchedules {
   }
 
   /**
-   * Stops the bot's cycles, and reads the schedule back until it shows this pause, note included
-   * (a resume keys on it): the server keeps one pending change per schedule, so a trigger or
-   * another change arriving with the pause can overwrite it. A schedule that is missing (deleted
-   * from a terminal) starts none already.
+   * Stops the bot's cycles, and reads the schedule back until the pause holds: the server keeps
+   * one pending change per schedule, so a trigger or another change arriving with the pause can
+   * overwrite it. Another pause landing meanwhile holds as well, with its own note, unless it is
+   * the global halt's, which lifting the halt would undo: a bot's own pause (its kill-switch, its
+   * operator) is then written again. The halt's pause is content with any. A schedule that is
+   * missing (deleted from a terminal) starts none already.
    */
   async pause(botId: number, note: string): Promise<void> {
     const handle = this.client.schedule.getHandle(scheduleIdOf(botId));
+    const holds = ({ paused, note: current }: ScheduleDescription['state']) =>
+      paused && (current === note || note.startsWith(HALT_NOTE) || !(current ?? '').startsWith(HALT_NOTE));
     try {
       for (let tries = 1; ; tries++) {
         await handle.pause(note);
-        const { state } = await handle.describe();
-        if (state.paused && state.note === note) return;
+        if (holds((await handle.describe()).state)) return;
         if (tries === WRITE_TRIES)
           throw new Error(`schedule ${handle.scheduleId} still runs after ${tries} pauses: pause it from a terminal`);
       }
@@ -196,13 +202,19 @@ export class BotSchedules {
       }
       if (!current.state.paused || !current.state.note?.startsWith(pausedAs)) return false;
       const { spec, action, policies } = current;
-      const write = await writeOverDescribed(
-        this.client,
-        scheduleId,
-        current,
-        { spec, action, policies },
-        { ...current.state, paused: false, note },
-      );
+      let write: ScheduleWrite;
+      try {
+        write = await writeOverDescribed(
+          this.client,
+          scheduleId,
+          current,
+          { spec, action, policies },
+          { ...current.state, paused: false, note },
+        );
+      } catch (error) {
+        if (error instanceof ScheduleNotFoundError) return false;
+        throw error;
+      }
       if (landed(write, await handle.describe())) return true;
       if (tries === WRITE_TRIES)
         throw new Error(`schedule ${scheduleId} changed under each of ${tries} resumes: bot ${botId} is not resumed`);

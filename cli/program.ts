@@ -259,6 +259,10 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
       withEngine(async (engine, options: { reason: string }) => {
         const result = await engine.killSwitch.resume(options.reason);
         print(`resumed: ${options.reason}; bots ${result.resumedBots.join(', ') || 'none'}`);
+        for (const failure of result.failures) {
+          print(`bot ${failure.botId}: resume failed, it stays paused: ${failure.error}`);
+          process.exitCode = 1;
+        }
       }),
     );
 

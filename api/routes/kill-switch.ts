@@ -80,6 +80,9 @@ export function killSwitchRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             200: z.object({
               halted: z.literal(false),
               resumedBots: z.array(z.number().int()).describe('Bots paused for other reasons stay paused'),
+              failures: z
+                .array(z.object({ botId: z.number().int(), error: z.string() }))
+                .describe('Bots whose resume failed (Temporal unreachable): they stay paused; unhalt again'),
             }),
             ...problems(400, 401, 403),
           },
@@ -87,7 +90,7 @@ export function killSwitchRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (request) => {
         const result = await killSwitch.resume(attributed(request, request.body.reason));
-        return { halted: false as const, resumedBots: result.resumedBots };
+        return { halted: false as const, resumedBots: result.resumedBots, failures: result.failures };
       },
     );
   };

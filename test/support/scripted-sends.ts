@@ -21,6 +21,8 @@ export type SendFault =
    * deliverLate: one the adapter stopped waiting for, still on its way (MetaApi's SDK).
    */
   | 'late'
+  /** As `late`, after the caller waited `waitedMs` on it (the engine's clock moves that far). */
+  | { late: true; waitedMs: number }
   /** Executed, but answered 10008 PLACED (the deal comes later, as on an exchange). */
   | 'placed'
   /** As `placed`, and the broker's lookups do not see it yet (an MT5 order in flight is in no history). */
@@ -33,6 +35,8 @@ export type SendFault =
 export class ScriptedSends {
   /** The wrapped brokers' lateSendMs: their own unless given. */
   private readonly lateSendMs: number | undefined;
+  /** Moves the engine's clock, for a send the caller waits on. */
+  private readonly advanceClock: (ms: number) => void;
   private readonly late = new Map<string, () => Promise<TradeResult>>();
   private readonly pending = new Set<string>();
   private readonly scripts = new Map<string, SendFault[]>();
@@ -40,8 +44,13 @@ export class ScriptedSends {
   private readonly inFlight = new Set<string>();
   private readonly rewritten = new Set<string>();
 
-  constructor(options: { lateSendMs?: number } = {}) {
+  constructor(options: { lateSendMs?: number; advanceClock?: (ms: number) => void } = {}) {
     this.lateSendMs = options.lateSendMs;
+    this.advanceClock =
+      options.advanceClock ??
+      (() => {
+        throw new Error('a send that takes time needs ScriptedSends({ advanceClock })');
+      });
   }
 
   /** Executes the send of `clientOrderId` held back by a `late` fault, at the broker it was sent to. */
@@ -94,6 +103,11 @@ export class ScriptedSends {
         if (!closeByHand) throw new Error('closed_by_hand_first is a fault of closes');
         await closeByHand();
         return execute();
+      }
+      if (typeof fault === 'object' && 'late' in fault) {
+        this.advanceClock(fault.waitedMs);
+        this.late.set(comment, execute);
+        throw new BrokerTimeoutError(`scripted late send (${comment}): no answer in ${fault.waitedMs} ms`);
       }
       if (typeof fault === 'object') return tradeResult(fault.reject, comment);
       if (fault === 'timeout') return tradeResult(RETCODE.TIMEOUT, comment);

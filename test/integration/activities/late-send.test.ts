@@ -19,8 +19,8 @@ import { executedAtBroker, failureOf } from '../../support/order-assertions.ts';
 const LATE_SEND_MS = 180_000;
 const SECOND = 1_000;
 
-const sends = new ScriptedSends({ lateSendMs: LATE_SEND_MS });
 let clock = SCRIPTED_START;
+const sends = new ScriptedSends({ lateSendMs: LATE_SEND_MS, advanceClock: (ms) => (clock += ms) });
 let engine: TestEngine;
 
 beforeAll(async () => {
@@ -120,6 +120,21 @@ describe('a send the broker may still execute', () => {
     const held = await failureOf(placeOrders(bot, [order], 3));
     expect(held.message).toBe(heldBack(bot, order, 10, resentAt));
     expect(sends.sends(order.clientOrderId)).toBe(2);
+  });
+
+  it('is waited for from when the engine gave up on it, not from when it went out', async () => {
+    const bot = await newBot('late-slow');
+    const order = await openDecision(engine.db.orm, engine.brokerFor(bot.brokerAccount), bot, 11);
+    sends.script(order.clientOrderId, { late: true, waitedMs: 30 * SECOND });
+    await failureOf(placeOrders(bot, [order], 1));
+    const gaveUpAt = SCRIPTED_START + 30 * SECOND;
+
+    // Past lateSendMs from the send, within it from the moment the engine stopped waiting.
+    clock = SCRIPTED_START + LATE_SEND_MS + 10 * SECOND;
+    const held = await failureOf(placeOrders(bot, [order], 2));
+
+    expect(held.message).toBe(heldBack(bot, order, (LATE_SEND_MS - 20 * SECOND) / SECOND, gaveUpAt));
+    expect(sends.sends(order.clientOrderId)).toBe(1);
   });
 
   it('that never comes is cancelled by reconcile once lateSendMs has passed since the last send', async () => {

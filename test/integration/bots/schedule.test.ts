@@ -1,7 +1,7 @@
 // Bot schedules on the real Temporal dev server.
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
-import { BotSchedules, scheduleIdOf } from '../../../bots/schedule.ts';
+import { BotSchedules, HALT_NOTE, scheduleIdOf } from '../../../bots/schedule.ts';
 import { landed, writeOverDescribed } from '../../../bots/schedule-write.ts';
 import { BotService } from '../../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
@@ -124,22 +124,26 @@ describe('bot schedules', () => {
     expect(landed(dropped, after)).toBe(false);
   });
 
-  /** Runs `race` just as the next UpdateSchedule request goes out, once. */
-  async function racedOnce<T>(race: () => Promise<unknown>, work: () => Promise<T>): Promise<T> {
-    const service = temporal.client.workflowService;
-    const updateSchedule = service.updateSchedule.bind(service);
+  /** Runs `race` just as the next `call` to Temporal goes out, once: a race on cue. */
+  async function racedOnce<T>(
+    call: 'updateSchedule' | 'describeSchedule',
+    race: () => Promise<unknown>,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const service = temporal.client.workflowService as unknown as Record<string, (request: unknown) => unknown>;
+    const original = service[call]!;
     let raced = false;
-    service.updateSchedule = (async (request: Parameters<typeof updateSchedule>[0]) => {
+    service[call] = async (request: unknown) => {
       if (!raced) {
         raced = true;
         await race();
       }
-      return updateSchedule(request);
-    }) as typeof service.updateSchedule;
+      return original.call(service, request);
+    };
     try {
       return await work();
     } finally {
-      service.updateSchedule = updateSchedule;
+      service[call] = original;
       expect(raced).toBe(true);
     }
   }
@@ -149,6 +153,7 @@ describe('bot schedules', () => {
     const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
 
     await racedOnce(
+      'updateSchedule',
       () => handle.pause('paused from a terminal'),
       () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 90 }),
     );
@@ -163,6 +168,7 @@ describe('bot schedules', () => {
 
     // The other process's upsert lands between this one's read and its write.
     await racedOnce(
+      'updateSchedule',
       () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 60 }),
       () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 120 }),
     );
@@ -176,6 +182,7 @@ describe('bot schedules', () => {
     await schedules.pause(bot.id, 'global halt: drill');
 
     const resumed = await racedOnce(
+      'updateSchedule',
       () => handle.pause('automatic kill-switch: loss'),
       () => schedules.resumeIfPausedAs(bot.id, 'global halt: ', 'global resume: drill over'),
     );
@@ -188,13 +195,69 @@ describe('bot schedules', () => {
     expect((await handle.describe()).state).toMatchObject({ paused: false, note: 'global resume: drill over' });
   });
 
+  it('of two upserts that differ only in search attributes (a symbol change), the later lands too', async () => {
+    const bot = await bots.create({ name: 'symbols-raced', symbol: 'XAUUSDm' });
+
+    await racedOnce(
+      'updateSchedule',
+      () => schedules.upsert({ ...bot, symbol: 'EURUSDm' }),
+      () => schedules.upsert({ ...bot, symbol: 'BTCUSDm' }),
+    );
+
+    const attributes = (await describeSchedule(bot.id)).action.typedSearchAttributes as TypedSearchAttributes;
+    expect(attributes.getAll().find(({ key }) => key.name === 'Symbol')?.value).toBe('BTCUSDm');
+  });
+
+  it('an upsert over a schedule deleted under it makes the schedule again', async () => {
+    const bot = await bots.create({ name: 'deleted-mid-update', symbol: 'XAUUSDm' });
+    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+
+    await racedOnce(
+      'updateSchedule',
+      () => handle.delete(),
+      () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 75 }),
+    );
+
+    expect((await handle.describe()).spec.intervals).toMatchObject([{ every: 75_000 }]);
+  });
+
+  it("the halt's pause keeps a bot's own pause that lands with it, which lifting the halt then leaves", async () => {
+    const bot = await bots.create({ name: 'halt-meets-kill-switch', symbol: 'XAUUSDm' });
+    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+
+    // The automatic kill-switch pauses just before the halt reads its own pause back.
+    await racedOnce(
+      'describeSchedule',
+      () => handle.pause('automatic kill-switch: loss'),
+      () => schedules.pause(bot.id, `${HALT_NOTE}crash`),
+    );
+
+    expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'automatic kill-switch: loss' });
+    await expect(schedules.resumeIfPausedAs(bot.id, HALT_NOTE, 'global resume: calm')).resolves.toBe(false);
+    expect((await handle.describe()).state.paused).toBe(true);
+  });
+
+  it("a bot's own pause that finds the halt's note there writes its own again, so lifting the halt leaves it", async () => {
+    const bot = await bots.create({ name: 'kill-switch-meets-halt', symbol: 'XAUUSDm' });
+    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+
+    await racedOnce(
+      'describeSchedule',
+      () => handle.pause(`${HALT_NOTE}crash`),
+      () => schedules.pause(bot.id, 'automatic kill-switch: loss'),
+    );
+
+    expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'automatic kill-switch: loss' });
+  });
+
   it('a pause holds though a trigger arrives with it (the server keeps one pending change)', async () => {
     const bot = await bots.create({ name: 'paused-with-trigger', symbol: 'XAUUSDm' });
     const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
     for (let round = 0; round < 10; round++) {
       await Promise.all([schedules.pause(bot.id, `kill-switch ${round}`), handle.trigger()]);
       expect((await handle.describe()).state).toMatchObject({ paused: true, note: `kill-switch ${round}` });
-      await handle.unpause('next round');
+      // The next round starts running (a trigger can swallow an unpause too).
+      while ((await handle.describe()).state.paused) await handle.unpause('next round');
     }
   });
 

@@ -1,7 +1,8 @@
 // What the bot service and the global kill-switch do when a call fails half-way: a write that loses
-// its version lock, a schedule update Temporal refused, one bot's flatten failing in a halt. The
-// failures are injected at the database and Temporal boundaries, which cannot be made to fail on
-// cue otherwise; the happy paths run on the real servers (test/integration/bots, kill-switch).
+// its version lock, a schedule update Temporal refused, one bot's flatten failing in a halt, one
+// bot's unpause failing in a resume. The failures are injected at the database and Temporal
+// boundaries, which cannot be made to fail on cue otherwise; the happy paths run on the real
+// servers (test/integration/bots, kill-switch).
 import { jest } from '@jest/globals';
 import { OptimisticLockError } from '@mikro-orm/core';
 import { WorkflowFailedError } from '@temporalio/client';
@@ -182,5 +183,35 @@ describe('GlobalKillSwitch.halt with flatten when one bot fails', () => {
       },
     ]);
     expect(audited).toEqual([expect.objectContaining({ event: 'global_halt' })]);
+  });
+});
+
+describe('GlobalKillSwitch.resume when one bot fails', () => {
+  it("resumes the others, writes the resume's audit row, and reports the bot that stays paused", async () => {
+    const audited: Array<{ event?: string; data?: unknown }> = [];
+    const em = {
+      fork: () => em,
+      nativeUpdate: async () => 1,
+      find: async () => [{ id: 1 }, { id: 2 }, { id: 3 }],
+      create: (_entity: unknown, row: { event?: string; data?: unknown }) => {
+        audited.push(row);
+        return row;
+      },
+      flush: async () => undefined,
+    };
+    const schedules = {
+      resumeIfPausedAs: jest.fn(async (botId: number) => {
+        if (botId === 1) throw new Error('14 UNAVAILABLE');
+        return true;
+      }),
+    };
+    const killSwitch = new GlobalKillSwitch({ em } as never, schedules as never, {} as never, 'scalper');
+
+    const result = await killSwitch.resume('calm again');
+
+    expect(result).toEqual({ resumedBots: [2, 3], failures: [{ botId: 1, error: '14 UNAVAILABLE' }] });
+    expect(audited).toEqual([
+      expect.objectContaining({ event: 'global_resume', data: { resumedBots: [2, 3], failures: result.failures } }),
+    ]);
   });
 });
