@@ -72,7 +72,8 @@ export function tradeStats(trades: readonly ClosedTrade[], startingBalance: numb
   const winning = pnls.filter((pnl) => pnl > 0);
   const losing = pnls.filter((pnl) => pnl < 0);
   const grossProfit = preciseSum(winning);
-  const grossLoss = -preciseSum(losing);
+  // No losing trade is a gross loss of 0, not the −0 that negating an empty sum gives.
+  const grossLoss = losing.length > 0 ? -preciseSum(losing) : 0;
   const netPnl = preciseSum(pnls);
   const expectancy = pnls.length > 0 ? netPnl / pnls.length : null;
   const drawdown = drawdowns(pnls, startingBalance);

@@ -52,6 +52,8 @@ describe('performance stats', () => {
 
   it('is Infinity-safe: no loss → profit factor null; no trades → nulls and zeros', () => {
     expect(tradeStats([trade(10, 1), trade(5, 2)], 1000)).toMatchObject({
+      // +0 (toMatchObject tells it from −0, as a report's "−0.00" would)
+      grossLoss: 0,
       profitFactor: null,
       averageLoss: null,
       maxDrawdown: 0,
