@@ -39,7 +39,7 @@ function claimSend(orm: Orm, options: OrderStoreOptions, orderId: number, venue:
         found = await adoptIfAtBroker(tx, options.trace, order, venue, 'after an unknown outcome');
       } catch (error) {
         if (!(error instanceof OrderLookupPendingError)) throw error;
-        return { done: notYetKnown(order, `${error.message}: looked up again, never resent before then`) };
+        return { done: notYetKnown(order, `${error.message}: not sent again until the broker settles it`) };
       }
       if (found) {
         await tx.flush();

@@ -41,8 +41,8 @@ export async function adoptIfAtBroker(
 /**
  * The bot's orders left without an outcome (attempts exhausted, worker gone): adopted if the
  * broker has them, cancelled if not once `graceMs` (at least the broker's lateSendMs) has passed
- * since the latest send. An order whose row
- * lock is held has a send in flight: it is left alone.
+ * since the latest send. An order whose row lock is held has a send in flight, and one the broker
+ * reports still in flight is not final yet: both are left alone.
  */
 export async function settleUnsettledOrders(
   orm: Orm,

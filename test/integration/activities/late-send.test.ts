@@ -208,7 +208,7 @@ describe('while a send may still land', () => {
     const failure = await failureOf(placeOrders(bot, [pending, other], 2));
 
     expect(failure.message).toBe(
-      `order ${pending.clientOrderId}: outcome unknown: scripted: ${pending.clientOrderId} is still in flight: looked up again, never resent before then`,
+      `order ${pending.clientOrderId}: outcome unknown: scripted: ${pending.clientOrderId} is still in flight: not sent again until the broker settles it`,
     );
     expect(failure.details).toEqual([
       [
