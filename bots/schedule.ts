@@ -175,9 +175,14 @@ export class BotSchedules {
     try {
       for (let tries = 1; ; tries++) {
         await handle.pause(note);
-        if (holds((await handle.describe()).state)) return;
-        if (tries === WRITE_TRIES)
-          throw new Error(`schedule ${handle.scheduleId} still runs after ${tries} pauses: pause it from a terminal`);
+        const { state } = await handle.describe();
+        if (holds(state)) return;
+        if (tries === WRITE_TRIES) {
+          const reads = state.paused ? `paused as "${state.note ?? ''}"` : 'running';
+          throw new Error(
+            `schedule ${handle.scheduleId} still reads ${reads} after ${tries} pauses: pause it from a terminal`,
+          );
+        }
       }
     } catch (error) {
       if (!(error instanceof ScheduleNotFoundError)) throw error;
