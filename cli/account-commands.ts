@@ -8,6 +8,7 @@ import {
   type AccountEnvironment,
   type AccountKind,
 } from '../brokers/accounts.ts';
+import { DEFAULT_LATE_SEND_MS } from '../brokers/metaapi/index.ts';
 import type { AccountInfo } from '../brokers/port.ts';
 import { AccountUnreachableError } from '../brokers/symbol-catalog.ts';
 import { AccountConflictError, configOf } from '../db/broker-accounts.ts';
@@ -32,6 +33,7 @@ interface AddOptions {
   balance?: number;
   leverage?: number;
   latencyMs?: number;
+  lateSendMs?: number;
   instrument?: Record<string, Record<string, unknown>>;
 }
 
@@ -46,6 +48,7 @@ function connectionOf(options: AddOptions): Record<string, unknown> {
     balance: options.balance,
     leverage: options.leverage,
     latencyMs: options.latencyMs,
+    lateSendMs: options.lateSendMs,
     instruments: options.instrument,
   }).filter(([, value]) => value !== undefined);
   return Object.fromEntries(given);
@@ -59,7 +62,7 @@ function describeAccount(row: IBrokerAccount, env: NodeJS.ProcessEnv): string {
     connection.kind === 'mt5-gateway'
       ? `${connection.settings.url} token $${connection.settings.tokenEnv}${env[connection.settings.tokenEnv] ? '' : ' (unset here)'}`
       : connection.kind === 'metaapi'
-        ? `MetaApi account ${connection.settings.accountId} token $${connection.settings.tokenEnv}${env[connection.settings.tokenEnv] ? '' : ' (unset here)'}`
+        ? `MetaApi account ${connection.settings.accountId} token $${connection.settings.tokenEnv}${env[connection.settings.tokenEnv] ? '' : ' (unset here)'}, a lost open waited on ${(connection.settings.lateSendMs ?? DEFAULT_LATE_SEND_MS) / 1000} s`
         : `${connection.settings.mode}, ${connection.settings.balance} at 1:${connection.settings.leverage}${connection.settings.latencyMs > 0 ? `, ${connection.settings.latencyMs} ms latency` : ''}`;
   return `${row.name}\t${row.kind}\t${row.environment}${live}\t${where}`;
 }
@@ -103,6 +106,11 @@ export function addAccountCommands(
     .option('--token-env <variable>', 'mt5-gateway, metaapi: the environment variable holding the token')
     .option('--account-id <id>', 'metaapi: the MetaApi account id')
     .option('--region <region>', 'metaapi: the MetaApi region (default: the account’s)')
+    .option(
+      '--late-send-ms <ms>',
+      'metaapi: how long after the engine gave up on an open MetaApi may still execute it; no resend before (default 120000, at least 60000)',
+      Number,
+    )
     .option('--mode <mode>', 'paper: hedging | netting')
     .option('--balance <amount>', 'paper: starting balance', Number)
     .option('--leverage <n>', 'paper: leverage', Number)

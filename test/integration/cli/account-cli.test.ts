@@ -108,9 +108,13 @@ describe('scalper account', () => {
       'a',
     ]);
     expect(paperName).toMatchObject({ code: 1, stderr: 'scalper: names starting paper- are for paper accounts\n' });
-    expect(await db.orm.em.fork().count(BrokerAccount, { name: { $in: ['gw-x', 'gw-y', 'gw-z', 'paper-real'] } })).toBe(
-      0,
-    );
+    // Below the SDK's own 60 s, a lost open could land after the engine sent it again.
+    const lateSend = ['--token-env', 'T', '--account-id', 'a', '--late-send-ms', '1000'];
+    const noWait = await scalper(['account', 'add', '--name', 'mapi-x', '--kind', 'metaapi', ...lateSend]);
+    expect(noWait.code).toBe(2);
+    expect(noWait.stderr).toMatch(/invalid settings[\s\S]*lateSendMs/);
+    const refused = ['gw-x', 'gw-y', 'gw-z', 'paper-real', 'mapi-x'];
+    expect(await db.orm.em.fork().count(BrokerAccount, { name: { $in: refused } })).toBe(0);
   });
 
   it('needs the operator to opt a live account in, by name, and audits it', async () => {
@@ -131,8 +135,17 @@ describe('scalper account', () => {
       'signed off by risk',
     ]);
     expect(enabled).toMatchObject({ code: 0, stdout: expect.stringContaining('LIVE TRADING ENABLED on icm-live') });
+    expect((await scalper(['account', 'list'])).stdout).toMatch(
+      /icm-live\tmetaapi\tlive live trading ON\tMetaApi account acc-1 token \$METAAPI_TOKEN.*, a lost open waited on 120 s/,
+    );
+    const slow = ['--token-env', 'SLOW_TOKEN', '--account-id', 'acc-2', '--late-send-ms', '300000'];
+    await expect(
+      scalper(['account', 'add', '--name', 'mapi-slow', '--kind', 'metaapi', ...slow]),
+    ).resolves.toMatchObject({
+      code: 0,
+    });
     expect((await scalper(['account', 'list'])).stdout).toContain(
-      'icm-live\tmetaapi\tlive live trading ON\tMetaApi account acc-1',
+      'mapi-slow\tmetaapi\tdemo\tMetaApi account acc-2 token $SLOW_TOKEN (unset here), a lost open waited on 300 s',
     );
     await scalper(['account', 'disable-live', 'icm-live', '--reason', 'weekend']);
     const audits = await db.orm.em

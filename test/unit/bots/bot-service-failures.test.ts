@@ -124,13 +124,14 @@ describe('BotService when a write or Temporal fails', () => {
   });
 });
 
-/** A halt over bots 1–3 whose flatten fails for bot 1; `start` is Temporal's workflow start. */
-function haltWithFailingBot(start: () => Promise<unknown>) {
+/** The kill-switch's entity manager over bots 1–3: the audit rows it is given are kept in `audited`. */
+function threeBotsEm() {
   const audited: Array<{ event?: string; data?: unknown }> = [];
   const tx = { execute: async () => [], nativeUpdate: async () => 1 };
   const em = {
     fork: () => em,
     transactional: async (work: (t: typeof tx) => Promise<void>) => work(tx),
+    nativeUpdate: async () => 1,
     find: async () => [{ id: 1 }, { id: 2 }, { id: 3 }],
     create: (_entity: unknown, row: { event?: string; data?: unknown }) => {
       audited.push(row);
@@ -138,6 +139,12 @@ function haltWithFailingBot(start: () => Promise<unknown>) {
     },
     flush: async () => undefined,
   };
+  return { em, audited };
+}
+
+/** A halt over bots 1–3 whose flatten fails for bot 1; `start` is Temporal's workflow start. */
+function haltWithFailingBot(start: () => Promise<unknown>) {
+  const { em, audited } = threeBotsEm();
   const schedules = {
     state: async () => ({ exists: true, paused: false, note: null }),
     pause: jest.fn(async () => undefined),
@@ -188,17 +195,7 @@ describe('GlobalKillSwitch.halt with flatten when one bot fails', () => {
 
 describe('GlobalKillSwitch.resume when one bot fails', () => {
   it("resumes the others, writes the resume's audit row, and reports the bot that stays paused", async () => {
-    const audited: Array<{ event?: string; data?: unknown }> = [];
-    const em = {
-      fork: () => em,
-      nativeUpdate: async () => 1,
-      find: async () => [{ id: 1 }, { id: 2 }, { id: 3 }],
-      create: (_entity: unknown, row: { event?: string; data?: unknown }) => {
-        audited.push(row);
-        return row;
-      },
-      flush: async () => undefined,
-    };
+    const { em, audited } = threeBotsEm();
     const schedules = {
       resumeIfPausedAs: jest.fn(async (botId: number) => {
         if (botId === 1) throw new Error('14 UNAVAILABLE');
