@@ -112,6 +112,7 @@ export class BrokerDirectory implements SymbolCatalog {
           token: secretFrom(env, connection.settings.tokenEnv, name),
           ...(connection.settings.timeouts ? { timeouts: connection.settings.timeouts } : {}),
           ...(connection.settings.instruments ? { instruments: connection.settings.instruments } : {}),
+          ...(connection.settings.caCert ? { caCert: connection.settings.caCert } : {}),
         });
       case 'metaapi':
         return createMetaApiBroker({

@@ -2,6 +2,7 @@
 // it. Connection settings never hold a secret: they name the environment variable that holds it,
 // so the database, the API and the CLI never see one.
 import { z } from 'zod';
+import { caCertProblem } from './mt5-gateway/ca-cert.ts';
 
 export const ACCOUNT_KINDS = ['paper', 'mt5-gateway', 'metaapi'] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
@@ -67,8 +68,24 @@ export const mt5GatewayConnectionSchema = z
     tokenEnv: envVarName,
     timeouts: timeoutsSchema.optional(),
     instruments: instrumentOverridesSchema.optional(),
+    caCert: z
+      .string()
+      .superRefine((pem, context) => {
+        const problem = caCertProblem(pem);
+        if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+      })
+      .optional()
+      .describe("PEM certificates an https:// gateway is trusted by instead of the system's (its own certificate)"),
   })
-  .strict();
+  .strict()
+  .superRefine((settings, context) => {
+    if (settings.caCert !== undefined && !settings.url.startsWith('https://'))
+      context.addIssue({
+        code: 'custom',
+        path: ['caCert'],
+        message: 'a CA certificate is for an https:// gateway: the url is plain http',
+      });
+  });
 
 export const metaApiConnectionSchema = z
   .object({

@@ -1,6 +1,7 @@
 // `scalper account …`: the broker accounts bots trade on. Settings name the environment variable
 // that holds a token, never the token; `check` connects and prints what the broker says.
-import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError } from 'commander';
 import {
   ACCOUNT_ENVIRONMENTS,
   ACCOUNT_KINDS,
@@ -9,6 +10,7 @@ import {
   type AccountKind,
 } from '../brokers/accounts.ts';
 import { DEFAULT_LATE_SEND_MS } from '../brokers/metaapi/index.ts';
+import { describeCaCert } from '../brokers/mt5-gateway/ca-cert.ts';
 import type { AccountInfo } from '../brokers/port.ts';
 import { AccountUnreachableError } from '../brokers/symbol-catalog.ts';
 import { AccountConflictError, configOf } from '../db/broker-accounts.ts';
@@ -34,7 +36,17 @@ interface AddOptions {
   leverage?: number;
   latencyMs?: number;
   lateSendMs?: number;
+  caFile?: string;
   instrument?: Record<string, Record<string, unknown>>;
+}
+
+/** A certificate file's text; the account's schema then says whether it holds certificates. */
+function pemFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InvalidArgumentError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** The kind's connection settings from the flags given; the kind's schema says what is missing. */
@@ -49,6 +61,7 @@ function connectionOf(options: AddOptions): Record<string, unknown> {
     leverage: options.leverage,
     latencyMs: options.latencyMs,
     lateSendMs: options.lateSendMs,
+    caCert: options.caFile,
     instruments: options.instrument,
   }).filter(([, value]) => value !== undefined);
   return Object.fromEntries(given);
@@ -60,7 +73,7 @@ function describeAccount(row: IBrokerAccount, env: NodeJS.ProcessEnv): string {
   const live = row.environment === 'live' ? ` live trading ${row.liveTradingEnabled ? 'ON' : 'off'}` : '';
   const where =
     connection.kind === 'mt5-gateway'
-      ? `${connection.settings.url} token $${connection.settings.tokenEnv}${env[connection.settings.tokenEnv] ? '' : ' (unset here)'}`
+      ? `${connection.settings.url} token $${connection.settings.tokenEnv}${env[connection.settings.tokenEnv] ? '' : ' (unset here)'}${connection.settings.caCert ? `, trusting ${describeCaCert(connection.settings.caCert)}` : ''}`
       : connection.kind === 'metaapi'
         ? `MetaApi account ${connection.settings.accountId} token $${connection.settings.tokenEnv}${env[connection.settings.tokenEnv] ? '' : ' (unset here)'}, a lost open waited on ${(connection.settings.lateSendMs ?? DEFAULT_LATE_SEND_MS) / 1000} s`
         : `${connection.settings.mode}, ${connection.settings.balance} at 1:${connection.settings.leverage}${connection.settings.latencyMs > 0 ? `, ${connection.settings.latencyMs} ms latency` : ''}`;
@@ -102,7 +115,12 @@ export function addAccountCommands(
       oneOf(ACCOUNT_ENVIRONMENTS),
       'demo',
     )
-    .option('--url <url>', 'mt5-gateway: the gateway, e.g. http://10.0.0.5:8765')
+    .option('--url <url>', 'mt5-gateway: the gateway, e.g. https://10.0.0.5:8765')
+    .option(
+      '--ca-file <path>',
+      "mt5-gateway: the gateway's certificate (gateway-cert.pem from scalper-gateway make-cert), trusted for its https:// URL",
+      pemFile,
+    )
     .option('--token-env <variable>', 'mt5-gateway, metaapi: the environment variable holding the token')
     .option('--account-id <id>', 'metaapi: the MetaApi account id')
     .option('--region <region>', 'metaapi: the MetaApi region (default: the account’s)')
@@ -204,6 +222,21 @@ export function addAccountCommands(
       withEngine(async (engine, name: string, options: { reason: string }) => {
         await engine.accounts.setLiveTrading(name, false, options.reason);
         print(`live trading disabled on ${name}: its bots open nothing, and still manage what is open`);
+      }),
+    );
+
+  account
+    .command('trust-ca')
+    .argument('<name>', 'an mt5-gateway account')
+    .requiredOption('--ca-file <path>', "the gateway's new certificate (gateway-cert.pem)", pemFile)
+    .requiredOption('--reason <text>', 'why, for the audit log')
+    .description(
+      'Replace the certificate an https:// gateway is trusted by (a renewed one); workers pick it up within a minute',
+    )
+    .action(
+      withEngine(async (engine, name: string, options: { caFile: string; reason: string }) => {
+        await engine.accounts.setCaCert(name, options.caFile, options.reason);
+        print(`account ${name} now trusts ${describeCaCert(options.caFile)}`);
       }),
     );
 

@@ -1,5 +1,5 @@
-// Registered broker accounts: added, listed, removed, and the live opt-in turned on or off (each
-// change audited). Settings are validated by their kind's schema before anything is written.
+// Registered broker accounts: added, listed, removed, the live opt-in turned on or off, and a
+// gateway's CA certificate replaced (each change audited). Settings are validated by their kind's schema before anything is written.
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -7,9 +7,11 @@ import {
   PAPER_ACCOUNT_PREFIX,
   parseConnection,
   type AccountEnvironment,
+  type AccountConnection,
   type AccountKind,
   type BrokerAccountConfig,
 } from '../brokers/accounts.ts';
+import { expiredCaCert } from '../brokers/mt5-gateway/ca-cert.ts';
 import { UnknownAccountError } from '../brokers/symbol-catalog.ts';
 import { AuditLog, Bot, BrokerAccount, type IBrokerAccount } from './entities/index.ts';
 
@@ -46,6 +48,13 @@ export function configOf(row: IBrokerAccount): BrokerAccountConfig {
   };
 }
 
+/** A CA certificate that has expired would refuse every call: it is not registered. */
+function refuseExpiredCaCert(connection: AccountConnection): void {
+  if (connection.kind !== 'mt5-gateway' || connection.settings.caCert === undefined) return;
+  const expired = expiredCaCert(connection.settings.caCert, new Date());
+  if (expired !== null) throw new AccountConflictError(`caCert: ${expired}`, 'caCert');
+}
+
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export class BrokerAccounts {
@@ -63,6 +72,7 @@ export class BrokerAccounts {
     if (input.kind !== 'paper' && input.name.startsWith(PAPER_ACCOUNT_PREFIX))
       throw new AccountConflictError(`names starting ${PAPER_ACCOUNT_PREFIX} are for paper accounts`, 'name');
     const connection = parseConnection(input.kind, input.connection);
+    refuseExpiredCaCert(connection);
     const em = this.em.fork();
     const row = em.create(BrokerAccount, {
       name: input.name,
@@ -130,6 +140,24 @@ export class BrokerAccounts {
       event: enabled ? 'live_trading_enabled' : 'live_trading_disabled',
       reason,
     });
+    await em.flush();
+    return configOf(row);
+  }
+
+  /**
+   * The certificates a gateway account trusts, replaced (a renewed gateway certificate): audited,
+   * and picked up by running workers within a minute (bots/broker-directory.ts).
+   */
+  async setCaCert(name: string, caCert: string, reason: string): Promise<BrokerAccountConfig> {
+    const em = this.em.fork();
+    const row = await em.findOne(BrokerAccount, { name });
+    if (!row) throw new AccountNotFoundError(name);
+    if (row.kind !== 'mt5-gateway')
+      throw new AccountConflictError(`${name} is a ${row.kind} account: only mt5-gateway accounts take a CA`, 'caCert');
+    const connection = parseConnection(row.kind, { ...row.connection, caCert });
+    refuseExpiredCaCert(connection);
+    row.connection = connection.settings as Record<string, unknown>;
+    em.create(AuditLog, { entity: 'broker_account', entityId: name, event: 'ca_cert_replaced', reason });
     await em.flush();
     return configOf(row);
   }

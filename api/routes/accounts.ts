@@ -27,6 +27,11 @@ const accountSchema = z.object({
       leverage: z.number().optional().describe('paper'),
       latencyMs: z.number().optional().describe('paper: how long each call waits before it is served'),
       instruments: instrumentOverridesSchema.optional(),
+      caCert: z
+        .string()
+        .optional()
+        .describe('mt5-gateway: PEM certificates its https:// gateway is trusted by (public, not a secret)'),
+      lateSendMs: z.number().optional().describe('metaapi: how long a lost open is waited on before a resend'),
     })
     .describe('What the account connects to: the kind’s settings, secrets excluded by construction'),
   createdAt: z.string(),

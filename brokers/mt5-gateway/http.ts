@@ -1,7 +1,9 @@
 // One HTTP exchange with the gateway, and what each kind of failure means. Reads and trades differ
 // only when no answer arrives: a read simply failed (the activity retries it), while a trade may or
 // may not have been executed — that is the shared BrokerTimeoutError, and the engine looks the order
-// up by magic + comment before any resend. Connections are kept alive by Node's fetch (undici).
+// up by magic + comment before any resend. Connections are kept alive by undici's fetch, over
+// HTTPS trusting the account's own CA certificate when it has one (the gateway's self-signed one).
+import { Agent, fetch } from 'undici';
 import type { z } from 'zod';
 import { BrokerTimeoutError } from '../errors.ts';
 import { GatewayAuthError, type GatewayErrorBody, GatewayHttpError } from './errors.ts';
@@ -16,7 +18,8 @@ export interface GatewayClientOptions {
   token: string;
   readMs: number;
   tradeMs: number;
-  fetch: typeof fetch;
+  /** PEM certificates trusted for an https:// gateway instead of the system's (the gateway's own). */
+  caCert?: string;
 }
 
 export type Query = Record<string, string | number | undefined>;
@@ -57,18 +60,33 @@ function describeBody(body: GatewayErrorBody): string {
   return body.lastError === null ? body.error : `${body.error} (last_error ${body.lastError.join(' ')})`;
 }
 
+/** TLS codes that say the gateway's certificate is not the one the account trusts. */
+const UNTRUSTED_CERTIFICATE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/;
+
+/** What the operator does about a TLS failure of this code, or ''. */
+function certificateHint(code: unknown): string {
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return " (the gateway's certificate is not for the address in the account's URL: write one for it with `scalper-gateway make-cert --host`)";
+  if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.test(code))
+    return " (the gateway's certificate is not one this account trusts: give it with `scalper account trust-ca`)";
+  return '';
+}
+
 /** Why fetch threw: our own timeout, or the connection's failure with its system code. */
 function transportFailure(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && error.name === 'TimeoutError') return `no reply within ${timeoutMs} ms`;
   if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return `${error.message}${cause}`;
+    // Read by shape: undici's errors may come from another realm (a test's VM), where instanceof fails.
+    const { message, code } = (error.cause ?? {}) as { message?: unknown; code?: unknown };
+    const cause = typeof message === 'string' ? `: ${message}` : '';
+    return `${error.message}${cause}${certificateHint(code)}`;
   }
   return String(error);
 }
 
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const who = `mt5-gateway "${options.name}" at ${options.baseUrl}`;
+  const dispatcher = new Agent(options.caCert === undefined ? {} : { connect: { ca: options.caCert } });
 
   return async function call<T>(request: GatewayRequest<T>): Promise<T> {
     const url = new URL(request.path, options.baseUrl);
@@ -85,7 +103,8 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
     let status: number;
     let text: string;
     try {
-      const response = await options.fetch(url, {
+      const response = await fetch(url, {
+        dispatcher,
         method: request.method,
         headers: {
           authorization: `Bearer ${options.token}`,

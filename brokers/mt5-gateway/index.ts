@@ -35,14 +35,15 @@ export const DEFAULT_TIMEOUTS: Mt5GatewayTimeouts = { readMs: 5_000, tradeMs: 15
 export interface Mt5GatewayBrokerOptions {
   /** The account this gateway serves; the port's name and the subject of every error. */
   name: string;
-  /** Where the gateway listens, e.g. http://10.0.0.5:8765. */
+  /** Where the gateway listens, e.g. https://10.0.0.5:8765. */
   baseUrl: string;
   /** The gateway's SCALPER_GATEWAY_TOKEN. */
   token: string;
   timeouts?: Partial<Mt5GatewayTimeouts>;
   /** What MT5 does not report, by symbol (see InstrumentOverrides for the defaults). */
   instruments?: Record<string, InstrumentOverrides>;
-  fetch?: typeof fetch;
+  /** PEM certificates an https:// gateway is trusted by, instead of the system's: its own certificate. */
+  caCert?: string;
 }
 
 export function createMt5GatewayBroker(options: Mt5GatewayBrokerOptions): BrokerPort {
@@ -52,7 +53,7 @@ export function createMt5GatewayBroker(options: Mt5GatewayBrokerOptions): Broker
     token: options.token,
     ...DEFAULT_TIMEOUTS,
     ...options.timeouts,
-    fetch: options.fetch ?? fetch,
+    ...(options.caCert === undefined ? {} : { caCert: options.caCert }),
   });
   const get = <T>(path: string, reply: z.ZodType<T>, query?: Query) =>
     call({ kind: 'read', method: 'GET', path, reply, ...(query ? { query } : {}) });

@@ -1,7 +1,8 @@
-"""`scalper-gateway`: serve the gateway, write its settings file with a fresh token, and register
-it to start with the trader's Windows session. It is a scheduled task at logon, not a Windows
+"""`scalper-gateway`: serve the gateway, write its settings file with a fresh token (and a TLS
+certificate), and register it to start with the trader's Windows session. It is a scheduled task at logon, not a Windows
 service: a service runs in session 0, where it cannot reach the terminal the trader is logged in to."""
 import argparse
+import ipaddress
 import logging
 import os
 import secrets
@@ -10,9 +11,11 @@ import sys
 from pathlib import Path
 
 from .settings import SettingsError, load_env_file, load_settings
+from .tls import CertificateError, WrittenCertificate, write_certificate
 
 DEFAULT_PORT = 8765
 TASK_NAME = "scalper-gateway"
+log = logging.getLogger("scalper_gateway")
 
 
 def default_env_file() -> Path:
@@ -21,9 +24,9 @@ def default_env_file() -> Path:
 
 
 ENV_TEMPLATE = """# scalper-gateway settings (KEY=VALUE). Give the engine the same token:
-#   scalper account add <name> --kind mt5-gateway --url http://<this machine>:{port} --token-env <VAR>
+#   scalper account add <name> --kind mt5-gateway --url {scheme}://<this machine>:{port} --token-env <VAR>{ca_flag}
 SCALPER_GATEWAY_TOKEN={token}
-# Broker server time minus UTC, in hours, or auto (detected from the newest tick).
+{tls}# Broker server time minus UTC, in hours, or auto (detected from the newest tick).
 SCALPER_GATEWAY_SERVER_UTC_OFFSET=auto
 # Optional: the terminal to start and the account to log in to (else the running terminal's).
 # SCALPER_GATEWAY_TERMINAL_PATH=C:\\Program Files\\MetaTrader 5\\terminal64.exe
@@ -33,6 +36,33 @@ SCALPER_GATEWAY_SERVER_UTC_OFFSET=auto
 # How long a trade may hang before the gateway answers outcome "unknown" (ms).
 SCALPER_GATEWAY_TRADE_TIMEOUT_MS=10000
 """
+
+
+def tls_lines(written: WrittenCertificate | None) -> str:
+    if written is None:
+        return (
+            "# HTTPS: a certificate and its key (scalper-gateway make-cert --host <name or address> writes them).\n"
+            "# SCALPER_GATEWAY_TLS_CERT=\n# SCALPER_GATEWAY_TLS_KEY=\n"
+        )
+    return f"SCALPER_GATEWAY_TLS_CERT={written.cert_path}\nSCALPER_GATEWAY_TLS_KEY={written.key_path}\n"
+
+
+def print_certificate(written: WrittenCertificate, port: int) -> None:
+    print(f"wrote {written.cert_path} and {written.key_path} (the key stays on this machine)")
+    print(f"certificate SHA-256 {written.fingerprint}, valid until {written.not_after:%Y-%m-%d}")
+    print(
+        f"copy {written.cert_path.name} to the engine and register the account with "
+        f"--url https://<host>:{port} --ca-file {written.cert_path.name}"
+    )
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def serve(args) -> int:
@@ -48,7 +78,16 @@ def serve(args) -> int:
 
     app = create_app(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    tls = {}
+    if settings.tls_cert is not None:
+        tls = {"ssl_certfile": str(settings.tls_cert), "ssl_keyfile": str(settings.tls_key)}
+    elif not is_loopback(args.host):
+        log.warning(
+            "serving plain HTTP on %s: the token and every trade cross the network readable; "
+            "set SCALPER_GATEWAY_TLS_CERT and SCALPER_GATEWAY_TLS_KEY (scalper-gateway make-cert writes them)",
+            args.host,
+        )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False, **tls)
     return 0
 
 
@@ -57,12 +96,31 @@ def init(args) -> int:
     if path.exists() and not args.force:
         raise SettingsError(f"{path} exists: keep it, or pass --force to write a new token")
     token = secrets.token_urlsafe(32)
+    written = write_certificate(path.parent, args.tls_host, force=args.force) if args.tls_host else None
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(ENV_TEMPLATE.format(token=token, port=args.port), encoding="utf-8")
+    text = ENV_TEMPLATE.format(
+        token=token,
+        port=args.port,
+        scheme="http" if written is None else "https",
+        ca_flag="" if written is None else f" --ca-file {written.cert_path.name}",
+        tls=tls_lines(written),
+    )
+    path.write_text(text, encoding="utf-8")
     if os.name != "nt":
         path.chmod(0o600)
     print(f"wrote {path}")
     print(f"token (give it to the engine, shown once here): {token}")
+    if written is not None:
+        print_certificate(written, args.port)
+    return 0
+
+
+def make_cert(args) -> int:
+    directory = Path(args.dir) if args.dir else default_env_file().parent
+    written = write_certificate(directory, args.host, force=args.force)
+    print_certificate(written, args.port)
+    print("serve over HTTPS with these in the settings file (restart the gateway):")
+    print(tls_lines(written), end="")
     return 0
 
 
@@ -103,7 +161,22 @@ def parser() -> argparse.ArgumentParser:
     setup.add_argument("--env-file", help=f"where (default {default_env_file()})")
     setup.add_argument("--port", type=int, default=DEFAULT_PORT)
     setup.add_argument("--force", action="store_true", help="overwrite an existing file")
+    setup.add_argument(
+        "--tls-host",
+        action="append",
+        metavar="HOST",
+        help="serve HTTPS: write a certificate for this name or address the engine dials (repeatable)",
+    )
     setup.set_defaults(handler=init)
+
+    cert = commands.add_parser("make-cert", help="write a self-signed TLS certificate and key for HTTPS")
+    cert.add_argument(
+        "--host", action="append", required=True, help="a name or address the engine dials (repeatable)"
+    )
+    cert.add_argument("--dir", help=f"where (default {default_env_file().parent})")
+    cert.add_argument("--port", type=int, default=DEFAULT_PORT, help="the port the gateway serves, for the hint")
+    cert.add_argument("--force", action="store_true", help="overwrite an existing certificate and key")
+    cert.set_defaults(handler=make_cert)
 
     task = commands.add_parser("install-task", help="start the gateway at every Windows logon")
     task.add_argument("--env-file", help=f"settings file (default {default_env_file()})")
@@ -117,7 +190,7 @@ def main(argv=None) -> None:
     args = parser().parse_args(argv)
     try:
         code = args.handler(args)
-    except SettingsError as exc:
+    except (SettingsError, CertificateError) as exc:
         print(f"scalper-gateway: {exc}", file=sys.stderr)
         code = 2
     sys.exit(code)

@@ -23,6 +23,9 @@ class Settings:
     trade_timeout_ms: int
     read_timeout_ms: int
     lookup_window_ms: int
+    # Both or neither: with them the gateway serves HTTPS (tls.py writes a pair).
+    tls_cert: Path | None
+    tls_key: Path | None
 
 
 def _int(env, name: str, default: int | None) -> int | None:
@@ -48,6 +51,20 @@ def _offset(env) -> float | None:
     return hours
 
 
+def _tls_files(env) -> tuple[Path | None, Path | None]:
+    cert = env.get("SCALPER_GATEWAY_TLS_CERT", "").strip()
+    key = env.get("SCALPER_GATEWAY_TLS_KEY", "").strip()
+    if bool(cert) != bool(key):
+        missing = "SCALPER_GATEWAY_TLS_KEY" if cert else "SCALPER_GATEWAY_TLS_CERT"
+        raise SettingsError(f"{missing} is not set: HTTPS needs both the certificate and its key")
+    if not cert:
+        return None, None
+    for name, value in (("SCALPER_GATEWAY_TLS_CERT", cert), ("SCALPER_GATEWAY_TLS_KEY", key)):
+        if not Path(value).is_file():
+            raise SettingsError(f"{name} {value}: no such file (scalper-gateway make-cert writes one)")
+    return Path(cert), Path(key)
+
+
 def load_settings(env=None) -> Settings:
     env = os.environ if env is None else env
     token = env.get("SCALPER_GATEWAY_TOKEN", "").strip()
@@ -62,6 +79,7 @@ def load_settings(env=None) -> Settings:
     password_env = env.get("SCALPER_GATEWAY_PASSWORD_ENV", "").strip()
     if password_env and password_env not in env:
         raise SettingsError(f"SCALPER_GATEWAY_PASSWORD_ENV names {password_env}, which is not set")
+    tls_cert, tls_key = _tls_files(env)
     settings = Settings(
         token=token,
         simulated=terminal == "simulated",
@@ -74,7 +92,10 @@ def load_settings(env=None) -> Settings:
         trade_timeout_ms=_int(env, "SCALPER_GATEWAY_TRADE_TIMEOUT_MS", 10_000),
         read_timeout_ms=_int(env, "SCALPER_GATEWAY_READ_TIMEOUT_MS", 5_000),
         lookup_window_ms=_int(env, "SCALPER_GATEWAY_LOOKUP_WINDOW_MS", 120_000),
+        tls_cert=tls_cert,
+        tls_key=tls_key,
     )
+
     if min(settings.trade_timeout_ms, settings.read_timeout_ms, settings.lookup_window_ms) <= 0:
         raise SettingsError("timeouts and the lookup window must be positive")
     return settings

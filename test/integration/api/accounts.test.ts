@@ -1,12 +1,15 @@
 // GET /accounts and /accounts/:name on real PostgreSQL: every registered account with what it
 // connects to, and never a secret — the token an account's environment variable holds appears
 // nowhere in an answer, whichever token reads it.
+import { readFileSync } from 'node:fs';
 import { BrokerAccounts } from '../../../db/broker-accounts.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
 
 let api: TestApi;
 const SECRET = 'gateway-secret-7f3a9c-never-shown';
 const METAAPI_SECRET = 'metaapi-secret-55d1e0-never-shown';
+/** The gateway's certificate: public, shown so an operator can see what the account trusts. */
+const CA_CERT = readFileSync(new URL('../../fixtures/tls/gateway-cert.pem', import.meta.url), 'utf8');
 
 beforeAll(async () => {
   api = await startTestApi();
@@ -19,9 +22,10 @@ beforeAll(async () => {
     kind: 'mt5-gateway',
     environment: 'live',
     connection: {
-      url: 'http://10.0.0.7:8787/',
+      url: 'https://10.0.0.7:8787/',
       tokenEnv: 'ACCOUNTS_TEST_GATEWAY_TOKEN',
       instruments: { XAUUSDm: { pipSize: 0.1, commissionPerLot: 3.5 } },
+      caCert: CA_CERT,
     },
   });
   await accounts.add({
@@ -53,9 +57,10 @@ describe('GET /accounts', () => {
       environment: 'live',
       liveTradingEnabled: false,
       connection: {
-        url: 'http://10.0.0.7:8787',
+        url: 'https://10.0.0.7:8787',
         tokenEnv: 'ACCOUNTS_TEST_GATEWAY_TOKEN',
         instruments: { XAUUSDm: { pipSize: 0.1, commissionPerLot: 3.5 } },
+        caCert: CA_CERT,
       },
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });

@@ -132,7 +132,7 @@ export function gatewayInstruments(commissionPerLot: number) {
 /** The simulator's own routes (tests only), with the gateway's token. */
 export function simulator(gateway: GatewayProcess) {
   async function post(path: string, body: unknown): Promise<unknown> {
-    const response = await fetch(`${gateway.baseUrl}/simulator/${path}`, {
+    const response = await gateway.fetch(`${gateway.baseUrl}/simulator/${path}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${gateway.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -147,7 +147,7 @@ export function simulator(gateway: GatewayProcess) {
     faults: (script: TradeFault[]) => post('faults', { script }),
     connection: (connected: boolean) => post('connection', { connected }),
     async state(): Promise<{ orders: unknown[]; deals: unknown[]; faults_injected: Record<string, number> }> {
-      const response = await fetch(`${gateway.baseUrl}/simulator/state`, {
+      const response = await gateway.fetch(`${gateway.baseUrl}/simulator/state`, {
         headers: { authorization: `Bearer ${gateway.token}` },
       });
       if (!response.ok) throw new Error(`GET /simulator/state: HTTP ${response.status}: ${await response.text()}`);

@@ -1,6 +1,8 @@
 // `scalper account …` as an operator runs it: accounts registered with secrets named, never shown,
 // the live opt-in audited, and a broker that cannot be reached said plainly.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { AuditLog, BrokerAccount } from '../../../db/entities/index.ts';
 import { freePort } from '../../../infra/ports.ts';
@@ -115,6 +117,92 @@ describe('scalper account', () => {
     expect(noWait.stderr).toMatch(/invalid settings[\s\S]*lateSendMs/);
     const refused = ['gw-x', 'gw-y', 'gw-z', 'paper-real', 'mapi-x'];
     expect(await db.orm.em.fork().count(BrokerAccount, { name: { $in: refused } })).toBe(0);
+  });
+
+  it("trusts an https gateway's own certificate (--ca-file), refuses the wrong file, and replaces it audited (trust-ca)", async () => {
+    const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/tls/${name}`, import.meta.url));
+    const gateway = (name: string, url: string, caFile: string) =>
+      scalper([
+        'account',
+        'add',
+        '--name',
+        name,
+        '--kind',
+        'mt5-gateway',
+        '--url',
+        url,
+        '--token-env',
+        'GW_T',
+        '--ca-file',
+        caFile,
+      ]);
+
+    const plain = await gateway('tls-plain', 'http://10.0.0.5:8765', fixture('gateway-cert.pem'));
+    expect(plain.code).toBe(2);
+    expect(plain.stderr).toMatch(
+      /invalid settings[\s\S]*a CA certificate is for an https:\/\/ gateway[\s\S]*at caCert/,
+    );
+    const key = await gateway('tls-key', 'https://10.0.0.5:8765', fixture('gateway-key.pem'));
+    expect(key.code).toBe(2);
+    expect(key.stderr).toMatch(/holds a private key[\s\S]*at caCert/);
+    const expired = await gateway('tls-old', 'https://10.0.0.5:8765', fixture('expired-cert.pem'));
+    expect(expired).toMatchObject({ code: 1 });
+    expect(expired.stderr).toMatch(/caCert: the certificate for CN=scalper-gateway 10\.0\.0\.5 expired on Jan 31/);
+    const missing = await gateway('tls-none', 'https://10.0.0.5:8765', '/nonexistent/gateway-cert.pem');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/--ca-file[\s\S]*cannot read \/nonexistent\/gateway-cert\.pem/);
+    const refused = ['tls-plain', 'tls-key', 'tls-old', 'tls-none'];
+    expect(await db.orm.em.fork().count(BrokerAccount, { name: { $in: refused } })).toBe(0);
+
+    expect(await gateway('tls-gw', 'https://10.0.0.5:8765', fixture('gateway-cert.pem'))).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
+    const row = await db.orm.em.fork().findOneOrFail(BrokerAccount, { name: 'tls-gw' });
+    expect(row.connection.caCert).toBe(readFileSync(fixture('gateway-cert.pem'), 'utf8'));
+    expect((await scalper(['account', 'list'])).stdout).toContain(
+      'tls-gw\tmt5-gateway\tdemo\thttps://10.0.0.5:8765 token $GW_T (unset here), trusting CN=scalper-gateway 10.0.0.5 until 2125-12-08',
+    );
+
+    await scalper(['account', 'add', '--name', 'paper-tls', '--kind', 'paper']);
+    const onPaper = await scalper([
+      'account',
+      'trust-ca',
+      'paper-tls',
+      '--ca-file',
+      fixture('gateway-cert.pem'),
+      '--reason',
+      'x',
+    ]);
+    expect(onPaper).toMatchObject({
+      code: 1,
+      stderr: 'scalper: paper-tls is a paper account: only mt5-gateway accounts take a CA\n',
+    });
+    const lapsed = await scalper([
+      'account',
+      'trust-ca',
+      'tls-gw',
+      '--ca-file',
+      fixture('expired-cert.pem'),
+      '--reason',
+      'x',
+    ]);
+    expect(lapsed.code).toBe(1);
+    const renewed = await scalper([
+      'account',
+      'trust-ca',
+      'tls-gw',
+      '--ca-file',
+      fixture('gateway-cert.pem'),
+      '--reason',
+      'renewed on the gateway',
+    ]);
+    expect(renewed).toMatchObject({
+      code: 0,
+      stdout: 'account tls-gw now trusts CN=scalper-gateway 10.0.0.5 until 2125-12-08\n',
+    });
+    const audit = await db.orm.em.fork().find(AuditLog, { entityId: 'tls-gw', event: 'ca_cert_replaced' });
+    expect(audit.map((entry) => entry.reason)).toEqual(['renewed on the gateway']);
   });
 
   it('needs the operator to opt a live account in, by name, and audits it', async () => {

@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { ZodError } from 'zod';
 import { parseConnection, secretFrom, type AccountKind } from '../../../brokers/accounts.ts';
+
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/tls/${name}`, import.meta.url), 'utf8');
+const CERT = fixture('gateway-cert.pem');
+const KEY = fixture('gateway-key.pem');
 
 function fieldsOf(kind: AccountKind, settings: unknown): string[] {
   try {
@@ -23,6 +28,22 @@ describe('account connection settings', () => {
       ['tokenEnv'],
     ],
     ['a secret smuggled in as an unknown key', 'mt5-gateway', { url: 'http://h', tokenEnv: 'T', token: 's' }, ['keys']],
+    [
+      'an https gateway trusting its own certificate',
+      'mt5-gateway',
+      { url: 'https://h', tokenEnv: 'T', caCert: CERT },
+      [],
+    ],
+    // A CA for a plain-http gateway would read as protection it does not give.
+    [
+      'a CA certificate for a plain-http gateway',
+      'mt5-gateway',
+      { url: 'http://h', tokenEnv: 'T', caCert: CERT },
+      ['caCert'],
+    ],
+    ['a key given as the CA', 'mt5-gateway', { url: 'https://h', tokenEnv: 'T', caCert: KEY }, ['caCert']],
+    ['a certificate with its key', 'mt5-gateway', { url: 'https://h', tokenEnv: 'T', caCert: CERT + KEY }, ['caCert']],
+    ['a CA that is not PEM', 'mt5-gateway', { url: 'https://h', tokenEnv: 'T', caCert: 'hello' }, ['caCert']],
     ['MetaApi with its account id', 'metaapi', { tokenEnv: 'METAAPI_TOKEN', accountId: 'abc' }, []],
     ['MetaApi without its account id', 'metaapi', { tokenEnv: 'METAAPI_TOKEN' }, ['accountId']],
     [

@@ -1,0 +1,109 @@
+"""TLS for the gateway: a self-signed certificate for the names and addresses the engine dials,
+which the engine then trusts for this gateway alone (`scalper account add --ca-file`). The token
+and every trade travel encrypted, and nobody on the path can pose as the gateway."""
+import ipaddress
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+CERT_FILE = "gateway-cert.pem"
+KEY_FILE = "gateway-key.pem"
+# Long enough not to lapse under a running bot unnoticed, short enough that a lost key stops working.
+VALID_DAYS = 825
+
+
+class CertificateError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class WrittenCertificate:
+    cert_path: Path
+    key_path: Path
+    fingerprint: str
+    not_after: datetime
+
+
+def _subject_alternative_name(host: str) -> x509.GeneralName:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    if not host or any(c.isspace() or c in "/:@" for c in host):
+        raise CertificateError(f"--host {host!r} is neither an IP address nor a host name")
+    return x509.DNSName(host)
+
+
+def self_signed(hosts: list[str], now: datetime | None = None, days: int = VALID_DAYS) -> tuple[bytes, bytes]:
+    """A P-256 key and a certificate for `hosts` (names and IP addresses), signed by that key:
+    the certificate is its own trust anchor, so it is marked a CA that can sign nothing below it."""
+    if not hosts:
+        raise CertificateError("give at least one --host: the name or address the engine dials")
+    names = [_subject_alternative_name(host) for host in hosts]
+    now = now or datetime.now(timezone.utc)
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"scalper-gateway {hosts[0]}")])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=days))
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return cert.public_bytes(serialization.Encoding.PEM), key_pem
+
+
+def fingerprint(cert_pem: bytes) -> str:
+    """SHA-256 of the certificate, as `openssl x509 -fingerprint -sha256` and Node print it."""
+    digest = x509.load_pem_x509_certificate(cert_pem).fingerprint(hashes.SHA256())
+    return ":".join(f"{byte:02X}" for byte in digest)
+
+
+def write_certificate(directory: Path, hosts: list[str], force: bool = False) -> WrittenCertificate:
+    """Writes gateway-cert.pem and gateway-key.pem (readable by this user alone) into `directory`."""
+    cert_path, key_path = directory / CERT_FILE, directory / KEY_FILE
+    existing = [str(path) for path in (cert_path, key_path) if path.exists()]
+    if existing and not force:
+        raise CertificateError(f"{', '.join(existing)} exists: keep it, or pass --force to write a new one")
+    cert_pem, key_pem = self_signed(hosts)
+    directory.mkdir(parents=True, exist_ok=True)
+    # The key is created private, never readable by others for a moment.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    with os.fdopen(os.open(key_path, flags, 0o600), "wb") as out:
+        out.write(key_pem)
+    cert_path.write_bytes(cert_pem)
+    return WrittenCertificate(
+        cert_path=cert_path,
+        key_path=key_path,
+        fingerprint=fingerprint(cert_pem),
+        not_after=x509.load_pem_x509_certificate(cert_pem).not_valid_after_utc,
+    )
