@@ -40,7 +40,7 @@ export interface ScheduleState {
   note: string | null;
 }
 
-type ScheduledBot = Pick<IBot, 'id' | 'symbol' | 'scheduleIntervalSeconds' | 'status'> &
+export type ScheduledBot = Pick<IBot, 'id' | 'symbol' | 'scheduleIntervalSeconds' | 'status'> &
   Partial<Pick<IBot, 'barCloseDelaySeconds'>>;
 
 /** The schedule's spec from the bot's cycles (cycle-timing.ts), which a backtest of the bot replays too. */
@@ -84,9 +84,10 @@ export class BotSchedules {
   /**
    * Creates or updates the schedule. An update keeps the schedule's pause state as it is, even one
    * that lands while the update is on its way (schedule-write.ts): it goes again over the fresh
-   * schedule until it lands.
+   * schedule until it lands. Says which it did: a schedule made from a snapshot of the bot may
+   * outlive the bot (live-bot-schedule.ts).
    */
-  async upsert(bot: ScheduledBot): Promise<void> {
+  async upsert(bot: ScheduledBot): Promise<'created' | 'updated'> {
     const spec = specOf(bot);
     const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW };
     const scheduleId = scheduleIdOf(bot.id);
@@ -99,7 +100,7 @@ export class BotSchedules {
           action: this.action(bot),
           policies,
         });
-        if (landed(write, await handle.describe())) return;
+        if (landed(write, await handle.describe())) return 'updated';
         if (tries === WRITE_TRIES)
           throw new Error(
             `schedule ${scheduleId} changed under each of ${tries} updates: bot ${bot.id}'s update is not applied`,
@@ -117,6 +118,7 @@ export class BotSchedules {
           note: bot.status === 'paused' ? 'created paused' : 'created by scalper-engine',
         },
       });
+      return 'created';
     }
   }
 

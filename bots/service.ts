@@ -8,9 +8,10 @@ import { AuditLog, Bot, DELETED_BOTS_FILTER, type IBot } from '../db/entities/in
 import type { TradingState } from '../trading/trading-state.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
 import { strategyParamsSchema, type StrategyName } from '../trading/strategies/index.ts';
-import { BotConflictError, conflictOf, StaleVersionError, UnknownSettingsError } from './errors.ts';
+import { BotConflictError, BotNotFoundError, conflictOf, StaleVersionError, UnknownSettingsError } from './errors.ts';
 import { auditBot, findBot } from './bot-rows.ts';
 import { requireFlat } from './flat-bot.ts';
+import { upsertLiveBotSchedule } from './live-bot-schedule.ts';
 import { BotStatusChanges } from './status-changes.ts';
 import { openPositionsOf, type OpenPositions } from './open-positions.ts';
 import { scheduleIdOf, type BotSchedules, type ScheduleState } from './schedule.ts';
@@ -136,7 +137,7 @@ export class BotService {
     // Nothing to write; the schedule is brought in line all the same (an earlier update may have
     // written the row and then failed to reach Temporal).
     if (changed.length === 0) {
-      await this.schedules.upsert(bot);
+      await this.scheduleOrNotFound(bot);
       return { bot, changed };
     }
     if (changed.includes('symbol') || changed.includes('brokerAccount')) {
@@ -155,8 +156,13 @@ export class BotService {
         throw new BotConflictError(`bot ${botId} was changed concurrently: reload and retry`, 'version');
       throw conflictOf(error, bot) ?? error;
     }
-    await this.schedules.upsert(bot);
+    await this.scheduleOrNotFound(bot);
     return { bot, changed };
+  }
+
+  /** The bot's schedule brought in line with its row; a bot deleted meanwhile is not found. */
+  private async scheduleOrNotFound(bot: IBot): Promise<void> {
+    if (!(await upsertLiveBotSchedule(this.em, this.schedules, bot))) throw new BotNotFoundError(bot.id);
   }
 
   /**
@@ -215,6 +221,9 @@ export class BotService {
     bot.status = 'paused';
     auditBot(em, bot, 'bot_deleted', reason);
     await em.flush();
+    // Again, now that the row says deleted: a schedule made meanwhile from an older read of the
+    // row goes too (live-bot-schedule.ts).
+    await this.schedules.remove(botId);
   }
 
   /** The paper bot `npm start` trades unless told not to; created once, kept as the operator left it. */
@@ -230,11 +239,12 @@ export class BotService {
   /** Start-up upsert of every bot's schedule (a paused one stays paused); deleted bots have none. */
   async syncSchedules(): Promise<number> {
     const bots = await this.em.fork().find(Bot, {}, { filters: { [DELETED_BOTS_FILTER]: false } });
+    let scheduled = 0;
     for (const bot of bots) {
       if (bot.deletedAt) await this.schedules.remove(bot.id);
-      else await this.schedules.upsert(bot);
+      else if (await upsertLiveBotSchedule(this.em, this.schedules, bot)) scheduled++;
     }
-    return bots.filter((bot) => !bot.deletedAt).length;
+    return scheduled;
   }
 }
 

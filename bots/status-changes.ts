@@ -5,7 +5,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import type { BotStatus, IBot } from '../db/entities/index.ts';
 import { auditBot, findBot, flushBotLocked } from './bot-rows.ts';
-import { BotConflictError } from './errors.ts';
+import { BotConflictError, BotNotFoundError } from './errors.ts';
+import { upsertLiveBotSchedule } from './live-bot-schedule.ts';
 import type { BotSchedules } from './schedule.ts';
 
 /** Writes of a pause's row before it gives up on a row that keeps changing under it. */
@@ -63,7 +64,7 @@ export class BotStatusChanges {
       await this.schedules.resume(botId, reason);
     } catch (error) {
       if (!(error instanceof ScheduleNotFoundError)) throw error;
-      await this.schedules.upsert(bot);
+      if (!(await upsertLiveBotSchedule(this.em, this.schedules, bot))) throw new BotNotFoundError(botId);
     }
     return bot;
   }

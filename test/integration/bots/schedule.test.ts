@@ -3,6 +3,7 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { BotSchedules, HALT_NOTE, scheduleIdOf } from '../../../bots/schedule.ts';
 import { landed, writeOverDescribed } from '../../../bots/schedule-write.ts';
+import { BotNotFoundError } from '../../../bots/errors.ts';
 import { BotService } from '../../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
@@ -126,19 +127,22 @@ describe('bot schedules', () => {
 
   /** Runs `race` just as the next `call` to Temporal goes out, once: a race on cue. */
   async function racedOnce<T>(
-    call: 'updateSchedule' | 'describeSchedule',
+    call: 'updateSchedule' | 'describeSchedule' | 'createSchedule' | 'deleteSchedule',
     race: () => Promise<unknown>,
     work: () => Promise<T>,
+    { after = false, scheduleId }: { after?: boolean; scheduleId?: string } = {},
   ): Promise<T> {
     const service = temporal.client.workflowService as unknown as Record<string, (request: unknown) => unknown>;
     const original = service[call]!;
     let raced = false;
     service[call] = async (request: unknown) => {
-      if (!raced) {
-        raced = true;
-        await race();
-      }
-      return original.call(service, request);
+      const mine = scheduleId === undefined || (request as { scheduleId?: string }).scheduleId === scheduleId;
+      if (raced || !mine) return original.call(service, request);
+      raced = true;
+      if (!after) await race();
+      const answer = await original.call(service, request);
+      if (after) await race();
+      return answer;
     };
     try {
       return await work();
@@ -259,6 +263,53 @@ describe('bot schedules', () => {
       // The next round starts running (a trigger can swallow an unpause too).
       while ((await handle.describe()).state.paused) await handle.unpause('next round');
     }
+  });
+
+  it('a schedule made again from a read of a bot deleted meanwhile is removed again: the resume finds no bot', async () => {
+    const bot = await bots.create({ name: 'deleted-while-resumed', symbol: 'XAUUSDm', paused: true });
+    await schedules.remove(bot.id);
+
+    // The resume finds the schedule missing and makes it again; the deletion lands just before.
+    const resumed = racedOnce(
+      'createSchedule',
+      () => bots.remove(bot.id, 'retired'),
+      () => bots.resume(bot.id, 'back to work'),
+    );
+
+    await expect(resumed).rejects.toThrow(BotNotFoundError);
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
+  });
+
+  it('start-up sync makes no schedule for a bot deleted after it read the bots', async () => {
+    const bot = await bots.create({ name: 'deleted-while-synced', symbol: 'XAUUSDm' });
+    await schedules.remove(bot.id);
+
+    await racedOnce(
+      'createSchedule',
+      () => bots.remove(bot.id, 'retired'),
+      () => bots.syncSchedules(),
+      {
+        scheduleId: scheduleIdOf(bot.id),
+      },
+    );
+
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
+  });
+
+  it('a deletion removes a schedule made from an older read between its first removal and its row write', async () => {
+    const bot = await bots.create({ name: 'made-while-deleted', symbol: 'XAUUSDm' });
+
+    await racedOnce(
+      'deleteSchedule',
+      () => schedules.upsert(bot),
+      () => bots.remove(bot.id, 'retired'),
+      {
+        after: true,
+        scheduleId: scheduleIdOf(bot.id),
+      },
+    );
+
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
   });
 
   it('start-up sync recreates a missing schedule, paused if the bot is paused', async () => {
