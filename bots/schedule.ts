@@ -11,7 +11,7 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { scalperCycle } from '../workflows/index.ts';
 import { runTimeoutSecondsFor } from '../workflows/cycle-timing.ts';
 import { botCycleSchedule, cycleCadenceSeconds } from './cycle-timing.ts';
-import { landed, type ScheduleWrite, writeOverDescribed } from './schedule-write.ts';
+import { landed, writeOverDescribed } from './schedule-write.ts';
 
 export function scheduleIdOf(botId: number): string {
   return `scalper-bot-${botId}`;
@@ -49,6 +49,16 @@ function specOf(bot: ScheduledBot) {
   return cycles.kind === 'interval'
     ? { intervals: [{ every: `${cycles.everySeconds} seconds`, offset: cycles.offsetMs }] }
     : { calendars: [{ second: cycles.delaySeconds, minute: '*' as const, hour: '*' as const }] };
+}
+
+/** A pause with another note landed while an unpause went out: it stays. */
+export class SchedulePausedMeanwhileError extends Error {
+  override name = 'SchedulePausedMeanwhileError';
+  readonly note: string;
+  constructor(scheduleId: string, note: string) {
+    super(`schedule ${scheduleId} was paused ("${note}") while it was being resumed: it stays paused`);
+    this.note = note;
+  }
 }
 
 export class BotSchedules {
@@ -197,39 +207,55 @@ export class BotSchedules {
    * operator) stays. Returns whether it unpaused.
    */
   async resumeIfPausedAs(botId: number, pausedAs: string, note: string): Promise<boolean> {
-    const scheduleId = scheduleIdOf(botId);
-    const handle = this.client.schedule.getHandle(scheduleId);
-    for (let tries = 1; ; tries++) {
-      let current: ScheduleDescription;
-      try {
-        current = await handle.describe();
-      } catch (error) {
-        if (error instanceof ScheduleNotFoundError) return false;
-        throw error;
-      }
-      if (!current.state.paused || !current.state.note?.startsWith(pausedAs)) return false;
-      const { spec, action, policies } = current;
-      let write: ScheduleWrite;
-      try {
-        write = await writeOverDescribed(
-          this.client,
-          scheduleId,
-          current,
-          { spec, action, policies },
-          { ...current.state, paused: false, note },
-        );
-      } catch (error) {
-        if (error instanceof ScheduleNotFoundError) return false;
-        throw error;
-      }
-      if (landed(write, await handle.describe())) return true;
-      if (tries === WRITE_TRIES)
-        throw new Error(`schedule ${scheduleId} changed under each of ${tries} resumes: bot ${botId} is not resumed`);
+    try {
+      const outcome = await this.unpauseAsRead(botId, note, (state) => state.note?.startsWith(pausedAs) === true);
+      return outcome === 'unpaused';
+    } catch (error) {
+      if (error instanceof ScheduleNotFoundError || error instanceof SchedulePausedMeanwhileError) return false;
+      throw error;
     }
   }
 
+  /**
+   * The operator's resume: lifts the pause the schedule has when read, over that read alone. A
+   * pause that lands on its way (the automatic kill-switch tripping, a terminal) stays, and is
+   * SchedulePausedMeanwhileError; a missing schedule is ScheduleNotFoundError.
+   */
   async resume(botId: number, note: string): Promise<void> {
-    await this.client.schedule.getHandle(scheduleIdOf(botId)).unpause(note);
+    await this.unpauseAsRead(botId, note, () => true);
+  }
+
+  /**
+   * Unpauses over the schedule as read while `lifts` the pause read, and reads the schedule back
+   * until the unpause holds: a write that a trigger overwrote, or that a pause with the same note
+   * overtook, goes again; a pause with another note that landed meanwhile stays.
+   */
+  private async unpauseAsRead(
+    botId: number,
+    note: string,
+    lifts: (state: ScheduleDescription['state']) => boolean,
+  ): Promise<'unpaused' | 'running' | 'not_lifted'> {
+    const scheduleId = scheduleIdOf(botId);
+    const handle = this.client.schedule.getHandle(scheduleId);
+    for (let tries = 1; ; tries++) {
+      const current = await handle.describe();
+      if (!current.state.paused) return 'running';
+      if (!lifts(current.state)) return 'not_lifted';
+      const { spec, action, policies } = current;
+      const write = await writeOverDescribed(
+        this.client,
+        scheduleId,
+        current,
+        { spec, action, policies },
+        { ...current.state, paused: false, note },
+      );
+      const after = await handle.describe();
+      if (landed(write, after)) return 'unpaused';
+      if (after.state.paused && after.state.note !== current.state.note)
+        throw new SchedulePausedMeanwhileError(scheduleId, after.state.note ?? '');
+      if (tries === WRITE_TRIES)
+        throw new Error(`schedule ${scheduleId} changed under each of ${tries} resumes: bot ${botId} is not resumed`);
+    }
   }
 
   async trigger(botId: number): Promise<void> {

@@ -3,11 +3,11 @@
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ScheduleNotFoundError } from '@temporalio/client';
-import type { BotStatus, IBot } from '../db/entities/index.ts';
+import { AuditLog, type BotStatus, type IBot } from '../db/entities/index.ts';
 import { auditBot, findBot, flushBotLocked } from './bot-rows.ts';
 import { BotConflictError, BotNotFoundError } from './errors.ts';
 import { upsertLiveBotSchedule } from './live-bot-schedule.ts';
-import type { BotSchedules } from './schedule.ts';
+import { type BotSchedules, SchedulePausedMeanwhileError } from './schedule.ts';
 
 /** Writes of a pause's row before it gives up on a row that keeps changing under it. */
 const PAUSE_WRITE_TRIES = 3;
@@ -63,10 +63,28 @@ export class BotStatusChanges {
     try {
       await this.schedules.resume(botId, reason);
     } catch (error) {
+      if (error instanceof SchedulePausedMeanwhileError)
+        throw new BotConflictError(
+          `bot ${botId} was paused ("${error.note}") while it resumed: it stays paused; resume it again to lift that pause`,
+          'status',
+        );
       if (!(error instanceof ScheduleNotFoundError)) throw error;
       if (!(await upsertLiveBotSchedule(this.em, this.schedules, bot))) throw new BotNotFoundError(botId);
     }
+    await this.pauseWins(botId);
     return bot;
+  }
+
+  /**
+   * A pause whose row was written while this resume went out, with the note of the pause it
+   * lifted (so the schedule could not tell them apart), is paused again: pause wins.
+   */
+  private async pauseWins(botId: number): Promise<void> {
+    const em = this.em.fork();
+    if ((await findBot(em, botId)).status !== 'paused') return;
+    const pause = await em.findOne(AuditLog, { bot: botId, event: STATUS_EVENTS.paused }, { orderBy: { id: 'desc' } });
+    await this.schedules.pause(botId, pause?.reason ?? 'paused');
+    throw new BotConflictError(`bot ${botId} was paused while it resumed: it stays paused`, 'status');
   }
 
   /** The bot read into `em` with its new status and the audit row saying why, not yet flushed. */

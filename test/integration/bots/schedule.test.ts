@@ -265,6 +265,42 @@ describe('bot schedules', () => {
     }
   });
 
+  it('a kill-switch pause that lands as a resume goes out stays: the resume is refused, saying why', async () => {
+    const bot = await bots.create({ name: 'resumed-into-kill-switch', symbol: 'XAUUSDm', paused: true });
+    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+
+    const resumed = racedOnce(
+      'updateSchedule',
+      () => schedules.pause(bot.id, 'automatic kill-switch: loss 3.2%'),
+      () => bots.resume(bot.id, 'news is out'),
+    );
+
+    await expect(resumed).rejects.toThrow(
+      /was paused \("automatic kill-switch: loss 3\.2%"\) while it resumed: it stays paused/,
+    );
+    expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'automatic kill-switch: loss 3.2%' });
+    // Asked again, the operator lifts the kill-switch's pause knowingly.
+    await bots.resume(bot.id, 'loss reviewed');
+    expect((await handle.describe()).state).toMatchObject({ paused: false, note: 'loss reviewed' });
+  });
+
+  it("an operator's pause that lands as a resume goes out wins, though its note is the one lifted", async () => {
+    const bot = await bots.create({ name: 'paused-twice-alike', symbol: 'XAUUSDm' });
+    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+    await bots.pause(bot.id, 'news');
+
+    // The second pause, with the same words, writes its row and its schedule as the resume's unpause is sent.
+    const resumed = racedOnce(
+      'updateSchedule',
+      () => bots.pause(bot.id, 'news'),
+      () => bots.resume(bot.id, 'back'),
+    );
+
+    await expect(resumed).rejects.toThrow(/was paused while it resumed: it stays paused/);
+    expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'news' });
+    expect((await bots.view(bot.id)).tradingState.state).toBe('paused');
+  });
+
   it('a schedule made again from a read of a bot deleted meanwhile is removed again: the resume finds no bot', async () => {
     const bot = await bots.create({ name: 'deleted-while-resumed', symbol: 'XAUUSDm', paused: true });
     await schedules.remove(bot.id);
