@@ -8,9 +8,10 @@ import {
   MissingSecretError,
   type AccountEnvironment,
   type AccountKind,
+  type Mt5GatewayConnection,
 } from '../brokers/accounts.ts';
 import { DEFAULT_LATE_SEND_MS } from '../brokers/metaapi/index.ts';
-import { describeCaCert } from '../brokers/mt5-gateway/ca-cert.ts';
+import { caCertDaysLeft, describeCaCert } from '../brokers/mt5-gateway/ca-cert.ts';
 import type { AccountInfo } from '../brokers/port.ts';
 import { AccountUnreachableError } from '../brokers/symbol-catalog.ts';
 import { AccountConflictError, configOf } from '../db/broker-accounts.ts';
@@ -18,6 +19,9 @@ import { Bot, type IBrokerAccount } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
 import type { EngineConnection } from './engine-connection.ts';
 import { instrumentOverride, oneOf } from './options.ts';
+
+/** `account check` warns this many days before the certificate an account trusts expires. */
+const CA_CERT_WARN_DAYS = 30;
 
 type WithEngine = <A extends unknown[]>(
   action: (engine: EngineConnection, ...args: A) => Promise<void>,
@@ -67,13 +71,18 @@ function connectionOf(options: AddOptions): Record<string, unknown> {
   return Object.fromEntries(given);
 }
 
+function describeGateway(settings: Mt5GatewayConnection, env: NodeJS.ProcessEnv): string {
+  const token = `token $${settings.tokenEnv}${env[settings.tokenEnv] ? '' : ' (unset here)'}`;
+  return `${settings.url} ${token}${settings.caCert ? `, trusting ${describeCaCert(settings.caCert)}` : ''}`;
+}
+
 /** One line per account, with what it connects to and never a secret. */
 function describeAccount(row: IBrokerAccount, env: NodeJS.ProcessEnv): string {
   const { connection } = configOf(row);
   const live = row.environment === 'live' ? ` live trading ${row.liveTradingEnabled ? 'ON' : 'off'}` : '';
   const where =
     connection.kind === 'mt5-gateway'
-      ? `${connection.settings.url} token $${connection.settings.tokenEnv}${env[connection.settings.tokenEnv] ? '' : ' (unset here)'}${connection.settings.caCert ? `, trusting ${describeCaCert(connection.settings.caCert)}` : ''}`
+      ? describeGateway(connection.settings, env)
       : connection.kind === 'metaapi'
         ? `MetaApi account ${connection.settings.accountId} token $${connection.settings.tokenEnv}${env[connection.settings.tokenEnv] ? '' : ' (unset here)'}, a lost open waited on ${(connection.settings.lateSendMs ?? DEFAULT_LATE_SEND_MS) / 1000} s`
         : `${connection.settings.mode}, ${connection.settings.balance} at 1:${connection.settings.leverage}${connection.settings.latencyMs > 0 ? `, ${connection.settings.latencyMs} ms latency` : ''}`;
@@ -185,6 +194,12 @@ export function addAccountCommands(
           throw error instanceof MissingSecretError ? error : new AccountUnreachableError(name, error);
         });
         print(`account ${name} (${config.connection.kind}, registered ${config.environment})`);
+        const caCert = config.connection.kind === 'mt5-gateway' ? config.connection.settings.caCert : undefined;
+        const daysLeft = caCert === undefined ? Infinity : caCertDaysLeft(caCert, new Date());
+        if (daysLeft < CA_CERT_WARN_DAYS)
+          print(
+            `the gateway's certificate expires in ${daysLeft} day(s): renew it (scalper-gateway make-cert --force, then trust-ca) before calls stop`,
+          );
         for (const line of describeAccountInfo(info)) print(line);
         const bots = await engine.orm.em.fork().find(Bot, { brokerAccount: name }, { fields: ['symbol'] });
         const symbols = options.symbol ?? [...new Set(bots.map((bot) => bot.symbol))];
@@ -230,13 +245,17 @@ export function addAccountCommands(
     .argument('<name>', 'an mt5-gateway account')
     .requiredOption('--ca-file <path>', "the gateway's new certificate (gateway-cert.pem)", pemFile)
     .requiredOption('--reason <text>', 'why, for the audit log')
+    .option('--keep', 'trust it beside the current ones (while the gateway restarts with it), not instead')
     .description(
       'Replace the certificate an https:// gateway is trusted by (a renewed one); workers pick it up within a minute',
     )
     .action(
-      withEngine(async (engine, name: string, options: { caFile: string; reason: string }) => {
-        await engine.accounts.setCaCert(name, options.caFile, options.reason);
-        print(`account ${name} now trusts ${describeCaCert(options.caFile)}`);
+      withEngine(async (engine, name: string, options: { caFile: string; reason: string; keep?: boolean }) => {
+        const changed = await engine.accounts.setCaCert(name, options.caFile, options.reason, {
+          keep: options.keep === true,
+        });
+        if (changed.connection.kind === 'mt5-gateway')
+          print(`account ${name} now trusts ${describeCaCert(changed.connection.settings.caCert ?? '')}`);
       }),
     );
 

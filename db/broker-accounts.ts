@@ -11,7 +11,7 @@ import {
   type AccountKind,
   type BrokerAccountConfig,
 } from '../brokers/accounts.ts';
-import { expiredCaCert } from '../brokers/mt5-gateway/ca-cert.ts';
+import { caCertFingerprints, expiredCaCert } from '../brokers/mt5-gateway/ca-cert.ts';
 import { UnknownAccountError } from '../brokers/symbol-catalog.ts';
 import { AuditLog, Bot, BrokerAccount, type IBrokerAccount } from './entities/index.ts';
 
@@ -145,19 +145,29 @@ export class BrokerAccounts {
   }
 
   /**
-   * The certificates a gateway account trusts, replaced (a renewed gateway certificate): audited,
-   * and picked up by running workers within a minute (bots/broker-directory.ts).
+   * The certificates a gateway account trusts, replaced (a renewed gateway certificate) or, with
+   * `keep`, added beside the current ones (trust both while the gateway restarts with the new one):
+   * audited with both sets' fingerprints, and picked up by running workers within a minute
+   * (bots/broker-directory.ts).
    */
-  async setCaCert(name: string, caCert: string, reason: string): Promise<BrokerAccountConfig> {
+  async setCaCert(name: string, caCert: string, reason: string, { keep = false } = {}): Promise<BrokerAccountConfig> {
     const em = this.em.fork();
     const row = await em.findOne(BrokerAccount, { name });
     if (!row) throw new AccountNotFoundError(name);
     if (row.kind !== 'mt5-gateway')
       throw new AccountConflictError(`${name} is a ${row.kind} account: only mt5-gateway accounts take a CA`, 'caCert');
-    const connection = parseConnection(row.kind, { ...row.connection, caCert });
+    const current = typeof row.connection.caCert === 'string' ? row.connection.caCert : undefined;
+    const trusted = keep && current !== undefined ? `${current.trimEnd()}\n${caCert}` : caCert;
+    const connection = parseConnection(row.kind, { ...row.connection, caCert: trusted });
     refuseExpiredCaCert(connection);
     row.connection = connection.settings as Record<string, unknown>;
-    em.create(AuditLog, { entity: 'broker_account', entityId: name, event: 'ca_cert_replaced', reason });
+    em.create(AuditLog, {
+      entity: 'broker_account',
+      entityId: name,
+      event: 'ca_cert_replaced',
+      reason,
+      data: { from: current === undefined ? [] : caCertFingerprints(current), to: caCertFingerprints(trusted) },
+    });
     await em.flush();
     return configOf(row);
   }

@@ -1,12 +1,19 @@
 // The certificates an https:// gateway account trusts instead of the system's: usually the one
-// `scalper-gateway make-cert` wrote, which is its own CA. Checked when the account is registered,
-// so a wrong file is refused then, not found out by the first trade.
+// `scalper-gateway make-cert` wrote, which is its own CA. Checked when the account is registered
+// or its trust replaced — the file, the expiry and the address — so a wrong file is refused then,
+// not found out by the first trade.
+import { isIP } from 'node:net';
 import { X509Certificate } from 'node:crypto';
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const DAY_MS = 86_400_000;
 
 function certificatesIn(pem: string): X509Certificate[] {
   return (pem.match(PEM_CERTIFICATE) ?? []).map((block) => new X509Certificate(block));
+}
+
+function subjectOf(certificate: X509Certificate): string {
+  return certificate.subject.replace(/\n/g, ', ');
 }
 
 /** What is wrong with `pem` as CA certificates, or null. */
@@ -31,15 +38,44 @@ export function caCertProblem(pem: string): string | null {
  */
 export function expiredCaCert(pem: string, now: Date): string | null {
   const expired = certificatesIn(pem).find((certificate) => new Date(certificate.validTo) <= now);
-  return expired ? `the certificate for ${expired.subject.replace(/\n/g, ', ')} expired on ${expired.validTo}` : null;
+  return expired ? `the certificate for ${subjectOf(expired)} expired on ${expired.validTo}` : null;
 }
 
-/** "CN=scalper-gateway 10.0.0.5 until 2029-03-11" for each certificate, for listings. */
+/**
+ * Whether well-formed `pem` is for `url`'s host, in words when it is not: the certificates that
+ * name hosts (the gateway's own names its addresses) must include it. A bundle of CAs that name
+ * none (an organisation's own CA) is not judged here; the handshake checks the gateway's.
+ */
+export function caCertHostProblem(pem: string, url: string): string | null {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const naming = certificatesIn(pem).filter((certificate) => certificate.subjectAltName !== undefined);
+  if (naming.length === 0) return null;
+  const covers = (certificate: X509Certificate) =>
+    isIP(host) === 0 ? certificate.checkHost(host) !== undefined : certificate.checkIP(host) !== undefined;
+  if (naming.some(covers)) return null;
+  return `is for ${naming.map((certificate) => certificate.subjectAltName).join('; ')}, not ${host}: write one for ${host} with \`scalper-gateway make-cert --host ${host}\``;
+}
+
+/** Whole days until the first of `pem`'s certificates expires (negative once it has). */
+export function caCertDaysLeft(pem: string, now: Date): number {
+  const ends = certificatesIn(pem).map((certificate) => new Date(certificate.validTo).getTime());
+  return Math.floor((Math.min(...ends) - now.getTime()) / DAY_MS);
+}
+
+/** The SHA-256 fingerprints, as `scalper-gateway make-cert` prints them: what an audit row records. */
+export function caCertFingerprints(pem: string): string[] {
+  return certificatesIn(pem).map((certificate) => certificate.fingerprint256);
+}
+
+/**
+ * "CN=scalper-gateway 10.0.0.5 until 2029-03-11, SHA-256 5B:D1:…" for each certificate, for
+ * listings: the fingerprint is the one `scalper-gateway make-cert` printed, to check the file.
+ */
 export function describeCaCert(pem: string): string {
   return certificatesIn(pem)
     .map((certificate) => {
       const until = new Date(certificate.validTo).toISOString().slice(0, 10);
-      return `${certificate.subject.replace(/\n/g, ', ')} until ${until}`;
+      return `${subjectOf(certificate)} until ${until}, SHA-256 ${certificate.fingerprint256}`;
     })
     .join('; ');
 }

@@ -7,6 +7,7 @@ import { Agent, fetch } from 'undici';
 import type { z } from 'zod';
 import { BrokerTimeoutError } from '../errors.ts';
 import { GatewayAuthError, type GatewayErrorBody, GatewayHttpError } from './errors.ts';
+import { transportFailure } from './transport-failure.ts';
 import { errorBodySchema } from './wire.ts';
 
 export type CallKind = 'read' | 'trade';
@@ -60,33 +61,13 @@ function describeBody(body: GatewayErrorBody): string {
   return body.lastError === null ? body.error : `${body.error} (last_error ${body.lastError.join(' ')})`;
 }
 
-/** TLS codes that say the gateway's certificate is not the one the account trusts. */
-const UNTRUSTED_CERTIFICATE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/;
-
-/** What the operator does about a TLS failure of this code, or ''. */
-function certificateHint(code: unknown): string {
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
-    return " (the gateway's certificate is not for the address in the account's URL: write one for it with `scalper-gateway make-cert --host`)";
-  if (typeof code === 'string' && UNTRUSTED_CERTIFICATE.test(code))
-    return " (the gateway's certificate is not one this account trusts: give it with `scalper account trust-ca`)";
-  return '';
-}
-
-/** Why fetch threw: our own timeout, or the connection's failure with its system code. */
-function transportFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return `no reply within ${timeoutMs} ms`;
-  if (error instanceof Error) {
-    // Read by shape: undici's errors may come from another realm (a test's VM), where instanceof fails.
-    const { message, code } = (error.cause ?? {}) as { message?: unknown; code?: unknown };
-    const cause = typeof message === 'string' ? `: ${message}` : '';
-    return `${error.message}${cause}${certificateHint(code)}`;
-  }
-  return String(error);
-}
-
 export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const who = `mt5-gateway "${options.name}" at ${options.baseUrl}`;
-  const dispatcher = new Agent(options.caCert === undefined ? {} : { connect: { ca: options.caCert } });
+  // Certificates are checked even under NODE_TLS_REJECT_UNAUTHORIZED=0, which would otherwise turn
+  // the account's trust in its gateway alone off for the whole process, silently.
+  const dispatcher = new Agent({
+    connect: { rejectUnauthorized: true, ...(options.caCert === undefined ? {} : { ca: options.caCert }) },
+  });
 
   return async function call<T>(request: GatewayRequest<T>): Promise<T> {
     const url = new URL(request.path, options.baseUrl);
@@ -113,6 +94,8 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
         },
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
         signal: AbortSignal.timeout(timeoutMs),
+        // The protocol has no redirects: one would take the token elsewhere.
+        redirect: 'error',
       });
       status = response.status;
       text = await response.text();

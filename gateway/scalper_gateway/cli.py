@@ -11,10 +11,11 @@ import sys
 from pathlib import Path
 
 from .settings import SettingsError, load_env_file, load_settings
-from .tls import CertificateError, WrittenCertificate, write_certificate
+from .tls import CertificateError, WrittenCertificate, days_left, write_certificate
 
 DEFAULT_PORT = 8765
 TASK_NAME = "scalper-gateway"
+CERT_WARN_DAYS = 30
 log = logging.getLogger("scalper_gateway")
 
 
@@ -65,6 +66,17 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_certificate_lifetime(cert_path: Path) -> None:
+    """An expired certificate is refused by the engine on every call: the gateway does not start
+    with one, and warns a month ahead."""
+    left = days_left(cert_path)
+    renew = "write a new one with `scalper-gateway make-cert --force` and trust it with `scalper account trust-ca`"
+    if left < 0:
+        raise SettingsError(f"SCALPER_GATEWAY_TLS_CERT {cert_path} has expired: {renew}")
+    if left < CERT_WARN_DAYS:
+        log.warning("the TLS certificate %s expires in %d day(s): %s", cert_path, left, renew)
+
+
 def serve(args) -> int:
     if args.env_file:
         path = Path(args.env_file)
@@ -80,6 +92,7 @@ def serve(args) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     tls = {}
     if settings.tls_cert is not None:
+        check_certificate_lifetime(settings.tls_cert)
         tls = {"ssl_certfile": str(settings.tls_cert), "ssl_keyfile": str(settings.tls_key)}
     elif not is_loopback(args.host):
         log.warning(

@@ -35,14 +35,18 @@ def _subject_alternative_name(host: str) -> x509.GeneralName:
         return x509.IPAddress(ipaddress.ip_address(host))
     except ValueError:
         pass
-    if not host or any(c.isspace() or c in "/:@" for c in host):
-        raise CertificateError(f"--host {host!r} is neither an IP address nor a host name")
+    if not host or not host.isascii() or any(c.isspace() or c in "/:@" for c in host):
+        raise CertificateError(
+            f"--host {host!r} is neither an IP address nor a host name (give an international name in its xn-- form)"
+        )
     return x509.DNSName(host)
 
 
 def self_signed(hosts: list[str], now: datetime | None = None, days: int = VALID_DAYS) -> tuple[bytes, bytes]:
     """A P-256 key and a certificate for `hosts` (names and IP addresses), signed by that key:
-    the certificate is its own trust anchor, so it is marked a CA that can sign nothing below it."""
+    the certificate is its own trust anchor, so it is marked a CA (path length 0: no CA below it).
+    The key could still sign certificates for other names; the engine trusts it for this gateway's
+    account alone, so that is a key to keep on this machine, as any server's."""
     if not hosts:
         raise CertificateError("give at least one --host: the name or address the engine dials")
     names = [_subject_alternative_name(host) for host in hosts]
@@ -89,15 +93,21 @@ def fingerprint(cert_pem: bytes) -> str:
 
 
 def write_certificate(directory: Path, hosts: list[str], force: bool = False) -> WrittenCertificate:
-    """Writes gateway-cert.pem and gateway-key.pem (readable by this user alone) into `directory`."""
+    """Writes gateway-cert.pem and gateway-key.pem into `directory`, by absolute paths (the
+    settings name them, and a scheduled task does not start in the directory they were made in).
+    On POSIX the key is readable by this user alone; on Windows it has the directory's access
+    rights (%APPDATA% is the user's own)."""
+    directory = directory.resolve()
     cert_path, key_path = directory / CERT_FILE, directory / KEY_FILE
     existing = [str(path) for path in (cert_path, key_path) if path.exists()]
     if existing and not force:
         raise CertificateError(f"{', '.join(existing)} exists: keep it, or pass --force to write a new one")
     cert_pem, key_pem = self_signed(hosts)
     directory.mkdir(parents=True, exist_ok=True)
-    # The key is created private, never readable by others for a moment.
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    # The key is created private, never readable by others for a moment: a file that exists keeps
+    # its old mode through O_CREAT, so a replaced key's file is made anew.
+    key_path.unlink(missing_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     with os.fdopen(os.open(key_path, flags, 0o600), "wb") as out:
         out.write(key_pem)
     cert_path.write_bytes(cert_pem)
@@ -107,3 +117,9 @@ def write_certificate(directory: Path, hosts: list[str], force: bool = False) ->
         fingerprint=fingerprint(cert_pem),
         not_after=x509.load_pem_x509_certificate(cert_pem).not_valid_after_utc,
     )
+
+
+def days_left(cert_path: Path, now: datetime | None = None) -> int:
+    """Whole days until the certificate at `cert_path` expires (negative once it has)."""
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    return (cert.not_valid_after_utc - (now or datetime.now(timezone.utc))).days

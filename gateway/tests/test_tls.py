@@ -3,6 +3,7 @@ that turn it on (both files or neither), and the warning for plain HTTP off this
 with it, and the engine trusting it, run end to end in the engine's tests
 (test/integration/brokers/mt5-gateway-tls.test.ts)."""
 import logging
+import re
 import os
 import ssl
 import stat
@@ -64,21 +65,38 @@ def test_a_client_trusting_the_certificate_verifies_it_for_its_address(tmp_path)
     assert client_tls.getpeercert()["subjectAltName"] == (("IP Address", "127.0.0.1"),)
 
 
-@pytest.mark.parametrize("hosts", [[], ["gw example"], ["https://gw.example"], ["user@gw"]])
+@pytest.mark.parametrize("hosts", [[], ["gw example"], ["https://gw.example"], ["user@gw"], ["bücher.example"]])
 def test_a_host_that_is_no_name_or_address_is_refused(hosts):
     with pytest.raises(CertificateError, match="--host|at least one"):
         self_signed(hosts)
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
-def test_the_key_is_private_and_nothing_is_overwritten_without_force(tmp_path):
+def test_nothing_is_overwritten_without_force(tmp_path):
     written = write_certificate(tmp_path, ["gw.example"])
-    assert stat.S_IMODE(written.key_path.stat().st_mode) == 0o600
     before = written.cert_path.read_bytes()
     with pytest.raises(CertificateError, match="exists"):
         write_certificate(tmp_path, ["gw.example"])
     assert written.cert_path.read_bytes() == before
     assert write_certificate(tmp_path, ["gw.example"], force=True).cert_path.read_bytes() != before
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_the_key_is_private_even_over_a_key_file_that_was_not(tmp_path):
+    written = write_certificate(tmp_path, ["gw.example"])
+    assert stat.S_IMODE(written.key_path.stat().st_mode) == 0o600
+    written.key_path.chmod(0o644)
+    rewritten = write_certificate(tmp_path, ["gw.example"], force=True)
+    assert stat.S_IMODE(rewritten.key_path.stat().st_mode) == 0o600
+
+
+def test_the_files_are_named_by_absolute_paths(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["make-cert", "--dir", "certs", "--host", "gw.example"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert f"SCALPER_GATEWAY_TLS_CERT={tmp_path / 'certs' / 'gateway-cert.pem'}" in out
+    assert f"SCALPER_GATEWAY_TLS_KEY={tmp_path / 'certs' / 'gateway-key.pem'}" in out
 
 
 def base_env(**extra):
@@ -165,3 +183,30 @@ def test_serve_hands_the_certificate_to_uvicorn(tmp_path, monkeypatch):
     monkeypatch.setattr("uvicorn.run", lambda app, **options: served.update(options))
     assert cli.serve(cli.parser().parse_args(["serve", "--host", "0.0.0.0"])) == 0
     assert (served["ssl_certfile"], served["ssl_keyfile"]) == (str(written.cert_path), str(written.key_path))
+
+
+def serve_with(tmp_path, monkeypatch, cert_pem: bytes, key_pem: bytes) -> dict:
+    (tmp_path / "cert.pem").write_bytes(cert_pem)
+    (tmp_path / "key.pem").write_bytes(key_pem)
+    served = {}
+    monkeypatch.setenv("SCALPER_GATEWAY_TOKEN", "t")
+    monkeypatch.setenv("SCALPER_GATEWAY_TERMINAL", "simulated")
+    monkeypatch.setenv("SCALPER_GATEWAY_TLS_CERT", str(tmp_path / "cert.pem"))
+    monkeypatch.setenv("SCALPER_GATEWAY_TLS_KEY", str(tmp_path / "key.pem"))
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: served.update(options))
+    cli.serve(cli.parser().parse_args(["serve"]))
+    return served
+
+
+def test_an_expired_certificate_is_refused_at_start(tmp_path, monkeypatch):
+    cert, key = self_signed(["gw.example"], now=datetime(2024, 1, 1, tzinfo=timezone.utc), days=30)
+    with pytest.raises(SettingsError, match=r"cert\.pem has expired: write a new one with `scalper-gateway make-cert"):
+        serve_with(tmp_path, monkeypatch, cert, key)
+
+
+def test_a_certificate_near_its_end_is_warned_about(tmp_path, monkeypatch, caplog):
+    cert, key = self_signed(["gw.example"], days=10)
+    with caplog.at_level(logging.WARNING, logger="scalper_gateway"):
+        served = serve_with(tmp_path, monkeypatch, cert, key)
+    assert served["ssl_certfile"] == str(tmp_path / "cert.pem")
+    assert any(re.search(r"expires in (9|10) day\(s\)", record.getMessage()) for record in caplog.records)

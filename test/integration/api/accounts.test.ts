@@ -22,7 +22,7 @@ beforeAll(async () => {
     kind: 'mt5-gateway',
     environment: 'live',
     connection: {
-      url: 'https://10.0.0.7:8787/',
+      url: 'https://10.0.0.5:8787/',
       tokenEnv: 'ACCOUNTS_TEST_GATEWAY_TOKEN',
       instruments: { XAUUSDm: { pipSize: 0.1, commissionPerLot: 3.5 } },
       caCert: CA_CERT,
@@ -57,7 +57,7 @@ describe('GET /accounts', () => {
       environment: 'live',
       liveTradingEnabled: false,
       connection: {
-        url: 'https://10.0.0.7:8787',
+        url: 'https://10.0.0.5:8787',
         tokenEnv: 'ACCOUNTS_TEST_GATEWAY_TOKEN',
         instruments: { XAUUSDm: { pipSize: 0.1, commissionPerLot: 3.5 } },
         caCert: CA_CERT,

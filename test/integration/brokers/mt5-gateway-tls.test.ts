@@ -4,6 +4,8 @@
 // account does not trust is refused before anything is sent, and the refusal names the certificate.
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -122,6 +124,35 @@ describe('mt5-gateway over HTTPS', () => {
     expect(trade).toBeInstanceOf(BrokerTimeoutError);
     expect(trade.message).toMatch(reason);
     expect((await simulator(gateway).state()).orders).toEqual([]);
+  });
+
+  it('stays refused with NODE_TLS_REJECT_UNAUTHORIZED=0, which would turn every check off', async () => {
+    const before = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    try {
+      const broker = gatewayBroker(gateway, COMMISSION, { caCert: otherCertificate.caCert });
+      expect((await failureOf(broker.account())).message).toMatch(/nothing was sent/);
+    } finally {
+      if (before === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+      else process.env.NODE_TLS_REJECT_UNAUTHORIZED = before;
+    }
+  });
+
+  it('an https:// account whose gateway serves plain HTTP says so', async () => {
+    const plainServer = createServer((_, response) => response.end('{}'));
+    await new Promise<void>((resolve) => plainServer.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = plainServer.address() as AddressInfo;
+      const broker = gatewayBroker(gateway, COMMISSION, {
+        baseUrl: `https://127.0.0.1:${port}`,
+        caCert: certificate.caCert,
+      });
+      expect((await failureOf(broker.account())).message).toMatch(
+        /the gateway did not answer TLS: is it serving HTTPS/,
+      );
+    } finally {
+      await new Promise((resolve) => plainServer.close(resolve));
+    }
   });
 
   it('a certificate that is not for the address dialled is refused, though trusted', async () => {

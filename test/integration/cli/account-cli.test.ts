@@ -1,6 +1,7 @@
 // `scalper account …` as an operator runs it: accounts registered with secrets named, never shown,
 // the live opt-in audited, and a broker that cannot be reached said plainly.
 import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -188,21 +189,28 @@ describe('scalper account', () => {
       'x',
     ]);
     expect(lapsed.code).toBe(1);
-    const renewed = await scalper([
-      'account',
-      'trust-ca',
-      'tls-gw',
-      '--ca-file',
-      fixture('gateway-cert.pem'),
-      '--reason',
-      'renewed on the gateway',
+    // A renewal: trust the new certificate beside the old while the gateway restarts, then alone.
+    const trustCa = (file: string, ...rest: string[]) =>
+      scalper(['account', 'trust-ca', 'tls-gw', '--ca-file', fixture(file), '--reason', 'renewal', ...rest]);
+    const both = await trustCa('renewed-cert.pem', '--keep');
+    expect(both.code).toBe(0);
+    expect(both.stdout).toMatch(
+      /^account tls-gw now trusts CN=scalper-gateway 10\.0\.0\.5 until 2125-12-08, SHA-256 \S+; CN=scalper-gateway 10\.0\.0\.5 until 2126-05-08, SHA-256 \S+\n$/,
+    );
+    const renewed = await trustCa('renewed-cert.pem');
+    expect(renewed.stdout).toMatch(
+      /^account tls-gw now trusts CN=scalper-gateway 10\.0\.0\.5 until 2126-05-08, SHA-256 \S+\n$/,
+    );
+    const [original, renewal] = [fixture('gateway-cert.pem'), fixture('renewed-cert.pem')].map(
+      (file) => new X509Certificate(readFileSync(file)).fingerprint256,
+    );
+    const audit = await db.orm.em
+      .fork()
+      .find(AuditLog, { entityId: 'tls-gw', event: 'ca_cert_replaced' }, { orderBy: { id: 'asc' } });
+    expect(audit.map((entry) => entry.data)).toEqual([
+      { from: [original], to: [original, renewal] },
+      { from: [original, renewal], to: [renewal] },
     ]);
-    expect(renewed).toMatchObject({
-      code: 0,
-      stdout: 'account tls-gw now trusts CN=scalper-gateway 10.0.0.5 until 2125-12-08\n',
-    });
-    const audit = await db.orm.em.fork().find(AuditLog, { entityId: 'tls-gw', event: 'ca_cert_replaced' });
-    expect(audit.map((entry) => entry.reason)).toEqual(['renewed on the gateway']);
   });
 
   it('needs the operator to opt a live account in, by name, and audits it', async () => {

@@ -31,7 +31,7 @@ describe('account connection settings', () => {
     [
       'an https gateway trusting its own certificate',
       'mt5-gateway',
-      { url: 'https://h', tokenEnv: 'T', caCert: CERT },
+      { url: 'https://gw.example', tokenEnv: 'T', caCert: CERT },
       [],
     ],
     // A CA for a plain-http gateway would read as protection it does not give.
@@ -44,6 +44,14 @@ describe('account connection settings', () => {
     ['a key given as the CA', 'mt5-gateway', { url: 'https://h', tokenEnv: 'T', caCert: KEY }, ['caCert']],
     ['a certificate with its key', 'mt5-gateway', { url: 'https://h', tokenEnv: 'T', caCert: CERT + KEY }, ['caCert']],
     ['a CA that is not PEM', 'mt5-gateway', { url: 'https://h', tokenEnv: 'T', caCert: 'hello' }, ['caCert']],
+    ['an https URL in capitals', 'mt5-gateway', { url: 'HTTPS://10.0.0.5', tokenEnv: 'T', caCert: CERT }, []],
+    // Refused when registered, not found out by the first trade: the certificate names 10.0.0.5.
+    [
+      'a certificate for another address',
+      'mt5-gateway',
+      { url: 'https://10.0.0.9', tokenEnv: 'T', caCert: CERT },
+      ['caCert'],
+    ],
     ['MetaApi with its account id', 'metaapi', { tokenEnv: 'METAAPI_TOKEN', accountId: 'abc' }, []],
     ['MetaApi without its account id', 'metaapi', { tokenEnv: 'METAAPI_TOKEN' }, ['accountId']],
     [

@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { caCertProblem, describeCaCert, expiredCaCert } from '../../../brokers/mt5-gateway/ca-cert.ts';
+import {
+  caCertDaysLeft,
+  caCertFingerprints,
+  caCertHostProblem,
+  caCertProblem,
+  describeCaCert,
+  expiredCaCert,
+} from '../../../brokers/mt5-gateway/ca-cert.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/tls/${name}`, import.meta.url), 'utf8');
 const CERT = fixture('gateway-cert.pem');
@@ -30,10 +37,34 @@ describe('an https gateway account’s CA certificates', () => {
     );
   });
 
-  it('is described by subject and last day, each certificate of a bundle', () => {
-    expect(describeCaCert(CERT)).toBe('CN=scalper-gateway 10.0.0.5 until 2125-12-08');
+  it.each<[string, string, RegExp | null]>([
+    ['its address', 'https://10.0.0.5:8765', null],
+    ['its name', 'https://gw.example:8765', null],
+    ['its name in capitals', 'https://GW.EXAMPLE:8765', null],
+    ['another address', 'https://10.0.0.6:8765', /is for IP Address:10\.0\.0\.5, DNS:gw\.example, not 10\.0\.0\.6/],
+    [
+      'another name',
+      'https://gw2.example',
+      /not gw2\.example: write one for gw2\.example with `scalper-gateway make-cert --host gw2\.example`/,
+    ],
+  ])('the gateway’s certificate dialled at %s', (_, url, problem) => {
+    const found = caCertHostProblem(CERT, url);
+    if (problem === null) expect(found).toBeNull();
+    else expect(found).toMatch(problem);
+  });
+
+  it('counts the days left to the first expiry of a bundle', () => {
+    expect(caCertDaysLeft(CERT, new Date('2125-12-01T00:00:00Z'))).toBe(7);
+    expect(caCertDaysLeft(CERT + EXPIRED, new Date('2024-01-29T12:00:00Z'))).toBe(1);
+    expect(caCertDaysLeft(EXPIRED, new Date('2026-12-07T00:00:00Z'))).toBeLessThan(0);
+  });
+
+  it('is described by subject, last day and fingerprint, each certificate of a bundle', () => {
+    const [certPrint, expiredPrint] = caCertFingerprints(CERT + EXPIRED);
+    expect(certPrint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    expect(describeCaCert(CERT)).toBe(`CN=scalper-gateway 10.0.0.5 until 2125-12-08, SHA-256 ${certPrint}`);
     expect(describeCaCert(CERT + EXPIRED)).toBe(
-      'CN=scalper-gateway 10.0.0.5 until 2125-12-08; CN=scalper-gateway 10.0.0.5 until 2024-01-31',
+      `CN=scalper-gateway 10.0.0.5 until 2125-12-08, SHA-256 ${certPrint}; CN=scalper-gateway 10.0.0.5 until 2024-01-31, SHA-256 ${expiredPrint}`,
     );
   });
 });
