@@ -33,3 +33,9 @@ export async function flushBotLocked(em: EntityManager, botId: number): Promise<
     throw error;
   }
 }
+
+/** The reason the bot was last paused for, from its audit trail: the note a pause put back carries. */
+export async function lastPauseReason(em: EntityManager, botId: number): Promise<string> {
+  const pause = await em.findOne(AuditLog, { bot: botId, event: 'bot_paused' }, { orderBy: { id: 'desc' } });
+  return pause?.reason || 'paused';
+}

@@ -1,5 +1,6 @@
 // A bot's Temporal Schedule: the engine's only clock and, paused, its manual kill-switch.
 import {
+  ScheduleAlreadyRunning,
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   type Client,
@@ -33,6 +34,7 @@ const WRITE_TRIES = 5;
 
 /** Never replay stale cycles after an outage: a late scalping signal is worse than none. */
 const CATCHUP_WINDOW = '30 seconds';
+const POLICIES = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW };
 
 export interface ScheduleState {
   exists: boolean;
@@ -94,41 +96,48 @@ export class BotSchedules {
   /**
    * Creates or updates the schedule. An update keeps the schedule's pause state as it is, even one
    * that lands while the update is on its way (schedule-write.ts): it goes again over the fresh
-   * schedule until it lands. Says which it did: a schedule made from a snapshot of the bot may
-   * outlive the bot (live-bot-schedule.ts).
+   * schedule until it lands. A schedule another process makes between this one's read and its
+   * create is updated instead. Says which it did: a schedule made from a snapshot of the bot may
+   * outlive the bot, or run under a pause written since (live-bot-schedule.ts).
    */
   async upsert(bot: ScheduledBot): Promise<'created' | 'updated'> {
-    const spec = specOf(bot);
-    const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW };
+    for (let round = 1; ; round++) {
+      try {
+        await this.updateExisting(bot);
+        return 'updated';
+      } catch (error) {
+        if (!(error instanceof ScheduleNotFoundError)) throw error;
+      }
+      try {
+        await this.client.schedule.create({
+          scheduleId: scheduleIdOf(bot.id),
+          spec: specOf(bot),
+          action: this.action(bot),
+          policies: POLICIES,
+          state: {
+            paused: bot.status === 'paused',
+            note: bot.status === 'paused' ? 'created paused' : 'created by scalper-engine',
+          },
+        });
+        return 'created';
+      } catch (error) {
+        if (!(error instanceof ScheduleAlreadyRunning) || round === 2) throw error;
+      }
+    }
+  }
+
+  /** Writes the bot's settings over its schedule as read, until they land; ScheduleNotFoundError if it has none. */
+  private async updateExisting(bot: ScheduledBot): Promise<void> {
     const scheduleId = scheduleIdOf(bot.id);
     const handle = this.client.schedule.getHandle(scheduleId);
-    try {
-      for (let tries = 1; ; tries++) {
-        const current = await handle.describe();
-        const write = await writeOverDescribed(this.client, scheduleId, current, {
-          spec,
-          action: this.action(bot),
-          policies,
-        });
-        if (landed(write, await handle.describe())) return 'updated';
-        if (tries === WRITE_TRIES)
-          throw new Error(
-            `schedule ${scheduleId} changed under each of ${tries} updates: bot ${bot.id}'s update is not applied`,
-          );
-      }
-    } catch (error) {
-      if (!(error instanceof ScheduleNotFoundError)) throw error;
-      await this.client.schedule.create({
-        scheduleId: scheduleIdOf(bot.id),
-        spec,
-        action: this.action(bot),
-        policies,
-        state: {
-          paused: bot.status === 'paused',
-          note: bot.status === 'paused' ? 'created paused' : 'created by scalper-engine',
-        },
-      });
-      return 'created';
+    const change = { spec: specOf(bot), action: this.action(bot), policies: POLICIES };
+    for (let tries = 1; ; tries++) {
+      const write = await writeOverDescribed(this.client, scheduleId, await handle.describe(), change);
+      if (landed(write, await handle.describe())) return;
+      if (tries === WRITE_TRIES)
+        throw new Error(
+          `schedule ${scheduleId} changed under each of ${tries} updates: bot ${bot.id}'s update is not applied`,
+        );
     }
   }
 

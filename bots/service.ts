@@ -9,7 +9,7 @@ import type { TradingState } from '../trading/trading-state.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
 import { strategyParamsSchema, type StrategyName } from '../trading/strategies/index.ts';
 import { BotConflictError, BotNotFoundError, conflictOf, StaleVersionError, UnknownSettingsError } from './errors.ts';
-import { auditBot, findBot } from './bot-rows.ts';
+import { auditBot, findBot, flushBotLocked } from './bot-rows.ts';
 import { requireFlat } from './flat-bot.ts';
 import { upsertLiveBotSchedule } from './live-bot-schedule.ts';
 import { BotStatusChanges } from './status-changes.ts';
@@ -89,7 +89,7 @@ export class BotService {
       throw conflictOf(error, row) ?? error;
     }
     try {
-      await this.schedules.upsert(row);
+      await this.scheduleOrNotFound(row);
     } catch (error) {
       // A bot without its schedule is half-made: undo the row, so the same command can be retried.
       await em.nativeDelete(AuditLog, { bot: row.id });
@@ -162,7 +162,7 @@ export class BotService {
 
   /** The bot's schedule brought in line with its row; a bot deleted meanwhile is not found. */
   private async scheduleOrNotFound(bot: IBot): Promise<void> {
-    if (!(await upsertLiveBotSchedule(this.em, this.schedules, bot))) throw new BotNotFoundError(bot.id);
+    if ((await upsertLiveBotSchedule(this.em, this.schedules, bot)) === null) throw new BotNotFoundError(bot.id);
   }
 
   /**
@@ -220,7 +220,13 @@ export class BotService {
     bot.deletedAt = new Date();
     bot.status = 'paused';
     auditBot(em, bot, 'bot_deleted', reason);
-    await em.flush();
+    try {
+      await flushBotLocked(em, botId);
+    } catch (error) {
+      // Not deleted after all (changed meanwhile): the bot gets its schedule back, as its row now reads.
+      await this.scheduleOrNotFound(await findBot(this.em.fork(), botId));
+      throw error;
+    }
     // Again, now that the row says deleted: a schedule made meanwhile from an older read of the
     // row goes too (live-bot-schedule.ts).
     await this.schedules.remove(botId);
@@ -242,7 +248,7 @@ export class BotService {
     let scheduled = 0;
     for (const bot of bots) {
       if (bot.deletedAt) await this.schedules.remove(bot.id);
-      else if (await upsertLiveBotSchedule(this.em, this.schedules, bot)) scheduled++;
+      else if ((await upsertLiveBotSchedule(this.em, this.schedules, bot)) !== null) scheduled++;
     }
     return scheduled;
   }

@@ -3,11 +3,11 @@
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { AuditLog, type BotStatus, type IBot } from '../db/entities/index.ts';
-import { auditBot, findBot, flushBotLocked } from './bot-rows.ts';
+import { Bot, type BotStatus, type IBot } from '../db/entities/index.ts';
+import { auditBot, findBot, flushBotLocked, lastPauseReason } from './bot-rows.ts';
 import { BotConflictError, BotNotFoundError } from './errors.ts';
 import { upsertLiveBotSchedule } from './live-bot-schedule.ts';
-import { type BotSchedules, SchedulePausedMeanwhileError } from './schedule.ts';
+import { type BotSchedules, HALT_NOTE, SchedulePausedMeanwhileError } from './schedule.ts';
 
 /** Writes of a pause's row before it gives up on a row that keeps changing under it. */
 const PAUSE_WRITE_TRIES = 3;
@@ -54,37 +54,60 @@ export class BotStatusChanges {
 
   /**
    * A resume or a reduce writes the row first, so that a concurrent change refuses it (409) before
-   * any cycle starts; a schedule gone missing is made again, running.
+   * any cycle starts; a schedule gone missing is made again, running (one another process made
+   * meanwhile, from an older read, is unpaused as found).
    */
   async run(botId: number, status: Exclude<BotStatus, 'paused'>, reason: string): Promise<IBot> {
     const em = this.em.fork();
     const bot = await this.statusWritten(em, botId, status, reason);
     await flushBotLocked(em, botId);
     try {
-      await this.schedules.resume(botId, reason);
+      try {
+        await this.schedules.resume(botId, reason);
+      } catch (error) {
+        if (!(error instanceof ScheduleNotFoundError)) throw error;
+        const written = await upsertLiveBotSchedule(this.em, this.schedules, bot);
+        if (written === null) throw new BotNotFoundError(botId);
+        if (written === 'updated') await this.schedules.resume(botId, reason);
+      }
     } catch (error) {
-      if (error instanceof SchedulePausedMeanwhileError)
-        throw new BotConflictError(
-          `bot ${botId} was paused ("${error.note}") while it resumed: it stays paused; resume it again to lift that pause`,
-          'status',
-        );
-      if (!(error instanceof ScheduleNotFoundError)) throw error;
-      if (!(await upsertLiveBotSchedule(this.em, this.schedules, bot))) throw new BotNotFoundError(botId);
+      if (error instanceof SchedulePausedMeanwhileError) await this.refused(bot, status, error.note);
+      throw error;
     }
-    await this.pauseWins(botId);
+    await this.repauseIfPausedMeanwhile(bot, status);
     return bot;
   }
 
   /**
-   * A pause whose row was written while this resume went out, with the note of the pause it
-   * lifted (so the schedule could not tell them apart), is paused again: pause wins.
+   * After the unpause: a bot whose row a pause wrote meanwhile is paused again. The pause's own
+   * second pause of the schedule usually did that already; not when its note was the one this
+   * resume lifted, or when it landed before the unpause was read back.
    */
-  private async pauseWins(botId: number): Promise<void> {
+  private async repauseIfPausedMeanwhile(bot: IBot, status: BotStatus): Promise<void> {
     const em = this.em.fork();
-    if ((await findBot(em, botId)).status !== 'paused') return;
-    const pause = await em.findOne(AuditLog, { bot: botId, event: STATUS_EVENTS.paused }, { orderBy: { id: 'desc' } });
-    await this.schedules.pause(botId, pause?.reason ?? 'paused');
-    throw new BotConflictError(`bot ${botId} was paused while it resumed: it stays paused`, 'status');
+    if ((await findBot(em, bot.id)).status !== 'paused') return;
+    const note = await lastPauseReason(em, bot.id);
+    await this.schedules.pause(bot.id, note);
+    await this.refused(bot, status, note);
+  }
+
+  /**
+   * A pause landed while the schedule was being unpaused, and it stays: the audit says so beside
+   * the status change the row keeps (the trading state reads the schedule's pause first).
+   */
+  private async refused(bot: IBot, status: BotStatus, note: string): Promise<never> {
+    const em = this.em.fork();
+    const pausedBy = note || 'no note';
+    const verb = status === 'active' ? 'resumed' : 'set reducing';
+    auditBot(em, em.getReference(Bot, bot.id), 'bot_resume_refused', `paused meanwhile: ${pausedBy}`, { status });
+    await em.flush();
+    const lift = note.startsWith(HALT_NOTE)
+      ? '`scalper unhalt` lifts that pause'
+      : `${status === 'active' ? 'resume' : 'reduce'} it again to lift that pause`;
+    throw new BotConflictError(
+      `bot ${bot.id} was paused ("${pausedBy}") while it was ${verb}: its schedule stays paused (intent ${status} is stored); ${lift}`,
+      'status',
+    );
   }
 
   /** The bot read into `em` with its new status and the audit row saying why, not yet flushed. */

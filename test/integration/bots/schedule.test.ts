@@ -3,11 +3,11 @@ import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import { BotSchedules, HALT_NOTE, scheduleIdOf } from '../../../bots/schedule.ts';
 import { landed, writeOverDescribed } from '../../../bots/schedule-write.ts';
-import { BotNotFoundError } from '../../../bots/errors.ts';
 import { BotService } from '../../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { racedOnce } from '../../support/raced-grpc.ts';
 import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
 
 let db: TestDatabase;
@@ -125,38 +125,12 @@ describe('bot schedules', () => {
     expect(landed(dropped, after)).toBe(false);
   });
 
-  /** Runs `race` just as the next `call` to Temporal goes out, once: a race on cue. */
-  async function racedOnce<T>(
-    call: 'updateSchedule' | 'describeSchedule' | 'createSchedule' | 'deleteSchedule',
-    race: () => Promise<unknown>,
-    work: () => Promise<T>,
-    { after = false, scheduleId }: { after?: boolean; scheduleId?: string } = {},
-  ): Promise<T> {
-    const service = temporal.client.workflowService as unknown as Record<string, (request: unknown) => unknown>;
-    const original = service[call]!;
-    let raced = false;
-    service[call] = async (request: unknown) => {
-      const mine = scheduleId === undefined || (request as { scheduleId?: string }).scheduleId === scheduleId;
-      if (raced || !mine) return original.call(service, request);
-      raced = true;
-      if (!after) await race();
-      const answer = await original.call(service, request);
-      if (after) await race();
-      return answer;
-    };
-    try {
-      return await work();
-    } finally {
-      service[call] = original;
-      expect(raced).toBe(true);
-    }
-  }
-
   it('an upsert goes again over a schedule paused under it, and keeps the pause', async () => {
     const bot = await bots.create({ name: 'upsert-raced', symbol: 'XAUUSDm' });
     const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
 
     await racedOnce(
+      temporal.client,
       'updateSchedule',
       () => handle.pause('paused from a terminal'),
       () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 90 }),
@@ -172,6 +146,7 @@ describe('bot schedules', () => {
 
     // The other process's upsert lands between this one's read and its write.
     await racedOnce(
+      temporal.client,
       'updateSchedule',
       () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 60 }),
       () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 120 }),
@@ -186,6 +161,7 @@ describe('bot schedules', () => {
     await schedules.pause(bot.id, 'global halt: drill');
 
     const resumed = await racedOnce(
+      temporal.client,
       'updateSchedule',
       () => handle.pause('automatic kill-switch: loss'),
       () => schedules.resumeIfPausedAs(bot.id, 'global halt: ', 'global resume: drill over'),
@@ -203,6 +179,7 @@ describe('bot schedules', () => {
     const bot = await bots.create({ name: 'symbols-raced', symbol: 'XAUUSDm' });
 
     await racedOnce(
+      temporal.client,
       'updateSchedule',
       () => schedules.upsert({ ...bot, symbol: 'EURUSDm' }),
       () => schedules.upsert({ ...bot, symbol: 'BTCUSDm' }),
@@ -217,6 +194,7 @@ describe('bot schedules', () => {
     const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
 
     await racedOnce(
+      temporal.client,
       'updateSchedule',
       () => handle.delete(),
       () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 75 }),
@@ -231,6 +209,7 @@ describe('bot schedules', () => {
 
     // The automatic kill-switch pauses just before the halt reads its own pause back.
     await racedOnce(
+      temporal.client,
       'describeSchedule',
       () => handle.pause('automatic kill-switch: loss'),
       () => schedules.pause(bot.id, `${HALT_NOTE}crash`),
@@ -246,6 +225,7 @@ describe('bot schedules', () => {
     const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
 
     await racedOnce(
+      temporal.client,
       'describeSchedule',
       () => handle.pause(`${HALT_NOTE}crash`),
       () => schedules.pause(bot.id, 'automatic kill-switch: loss'),
@@ -263,89 +243,6 @@ describe('bot schedules', () => {
       // The next round starts running (a trigger can swallow an unpause too).
       while ((await handle.describe()).state.paused) await handle.unpause('next round');
     }
-  });
-
-  it('a kill-switch pause that lands as a resume goes out stays: the resume is refused, saying why', async () => {
-    const bot = await bots.create({ name: 'resumed-into-kill-switch', symbol: 'XAUUSDm', paused: true });
-    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
-
-    const resumed = racedOnce(
-      'updateSchedule',
-      () => schedules.pause(bot.id, 'automatic kill-switch: loss 3.2%'),
-      () => bots.resume(bot.id, 'news is out'),
-    );
-
-    await expect(resumed).rejects.toThrow(
-      /was paused \("automatic kill-switch: loss 3\.2%"\) while it resumed: it stays paused/,
-    );
-    expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'automatic kill-switch: loss 3.2%' });
-    // Asked again, the operator lifts the kill-switch's pause knowingly.
-    await bots.resume(bot.id, 'loss reviewed');
-    expect((await handle.describe()).state).toMatchObject({ paused: false, note: 'loss reviewed' });
-  });
-
-  it("an operator's pause that lands as a resume goes out wins, though its note is the one lifted", async () => {
-    const bot = await bots.create({ name: 'paused-twice-alike', symbol: 'XAUUSDm' });
-    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
-    await bots.pause(bot.id, 'news');
-
-    // The second pause, with the same words, writes its row and its schedule as the resume's unpause is sent.
-    const resumed = racedOnce(
-      'updateSchedule',
-      () => bots.pause(bot.id, 'news'),
-      () => bots.resume(bot.id, 'back'),
-    );
-
-    await expect(resumed).rejects.toThrow(/was paused while it resumed: it stays paused/);
-    expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'news' });
-    expect((await bots.view(bot.id)).tradingState.state).toBe('paused');
-  });
-
-  it('a schedule made again from a read of a bot deleted meanwhile is removed again: the resume finds no bot', async () => {
-    const bot = await bots.create({ name: 'deleted-while-resumed', symbol: 'XAUUSDm', paused: true });
-    await schedules.remove(bot.id);
-
-    // The resume finds the schedule missing and makes it again; the deletion lands just before.
-    const resumed = racedOnce(
-      'createSchedule',
-      () => bots.remove(bot.id, 'retired'),
-      () => bots.resume(bot.id, 'back to work'),
-    );
-
-    await expect(resumed).rejects.toThrow(BotNotFoundError);
-    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
-  });
-
-  it('start-up sync makes no schedule for a bot deleted after it read the bots', async () => {
-    const bot = await bots.create({ name: 'deleted-while-synced', symbol: 'XAUUSDm' });
-    await schedules.remove(bot.id);
-
-    await racedOnce(
-      'createSchedule',
-      () => bots.remove(bot.id, 'retired'),
-      () => bots.syncSchedules(),
-      {
-        scheduleId: scheduleIdOf(bot.id),
-      },
-    );
-
-    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
-  });
-
-  it('a deletion removes a schedule made from an older read between its first removal and its row write', async () => {
-    const bot = await bots.create({ name: 'made-while-deleted', symbol: 'XAUUSDm' });
-
-    await racedOnce(
-      'deleteSchedule',
-      () => schedules.upsert(bot),
-      () => bots.remove(bot.id, 'retired'),
-      {
-        after: true,
-        scheduleId: scheduleIdOf(bot.id),
-      },
-    );
-
-    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
   });
 
   it('start-up sync recreates a missing schedule, paused if the bot is paused', async () => {

@@ -12,13 +12,15 @@ beforeAll(async () => {
 });
 afterAll(() => db?.drop());
 
+const MIGRATION = 'Migration20261207000000_OrderLastSentAt';
+const BEFORE = MIGRATIONS[MIGRATIONS.findIndex((migration) => migration.name === MIGRATION) - 1]!.name;
 const SENT = '2026-12-06T10:00:00.000Z';
 const WRITTEN = '2026-12-06T10:03:30.000Z';
 
 describe('Migration20261207000000_OrderLastSentAt', () => {
   it('fills each existing order’s latest send from what its row says', async () => {
-    expect(MIGRATIONS.at(-1)?.name).toBe('Migration20261207000000_OrderLastSentAt');
-    await db.orm.migrator.down();
+    // Back to the schema the rows were written under; the migrations after it come back at the end.
+    await db.orm.migrator.down({ to: BEFORE });
     const sql = db.orm.em.getConnection();
     const columns = await sql.execute(
       `select column_name from information_schema.columns where table_name = 'order' and column_name = 'last_sent_at'`,
@@ -55,7 +57,7 @@ describe('Migration20261207000000_OrderLastSentAt', () => {
       );
     }
 
-    await db.orm.migrator.up();
+    await db.orm.migrator.up({ to: MIGRATION });
     const filled = await sql.execute<Array<{ client_order_id: string; last_sent_at: string | Date | null }>>(
       `select "client_order_id", "last_sent_at" from "order" order by "id"`,
     );
@@ -75,5 +77,7 @@ describe('Migration20261207000000_OrderLastSentAt', () => {
       rejected: SENT,
       'never-sent': null,
     });
+    await db.orm.migrator.up();
+    expect(await db.orm.migrator.getPending()).toEqual([]);
   });
 });

@@ -1,0 +1,191 @@
+// Bot status changes and deletions raced on cue against the real Temporal dev server (a held
+// gRPC call): a pause that lands while a resume, a re-creation or a deletion is on its way holds,
+// and a deleted bot keeps no schedule, whichever lands first.
+import { BotNotFoundError } from '../../../bots/errors.ts';
+import { BotSchedules, scheduleIdOf } from '../../../bots/schedule.ts';
+import { BotService } from '../../../bots/service.ts';
+import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
+import { AuditLog, Bot } from '../../../db/entities/index.ts';
+import type { TemporalConnections } from '../../../infra/startup.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { racedOnce } from '../../support/raced-grpc.ts';
+import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
+
+let db: TestDatabase;
+let temporal: TemporalConnections;
+let schedules: BotSchedules;
+let bots: BotService;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  temporal = await connectTestTemporal();
+  // Nobody polls this queue: the schedules are real, their cycles never run.
+  schedules = new BotSchedules(temporal.client, uniqueTaskQueue('unpolled'));
+  bots = new BotService(db.orm.em, schedules, brokerSymbolCatalog());
+});
+
+afterAll(async () => {
+  await temporal.close();
+  await db.drop();
+});
+
+/** The bot's audit events, oldest first. */
+async function eventsOf(botId: number): Promise<string[]> {
+  const rows = await db.orm.em.fork().find(AuditLog, { bot: botId }, { orderBy: { id: 'asc' } });
+  return rows.map((row) => row.event);
+}
+
+async function statusOf(botId: number): Promise<string> {
+  return (await db.orm.em.fork().findOneOrFail(Bot, botId)).status;
+}
+
+describe('resumes raced by pauses', () => {
+  it('a kill-switch pause that lands as a resume goes out stays: the resume is refused, saying why', async () => {
+    const bot = await bots.create({ name: 'resumed-into-kill-switch', symbol: 'XAUUSDm', paused: true });
+    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+
+    const resumed = racedOnce(
+      temporal.client,
+      'updateSchedule',
+      () => schedules.pause(bot.id, 'automatic kill-switch: loss 3.2%'),
+      () => bots.resume(bot.id, 'news is out'),
+    );
+
+    await expect(resumed).rejects.toThrow(
+      /was paused \("automatic kill-switch: loss 3\.2%"\) while it was resumed: its schedule stays paused \(intent active is stored\); resume it again/,
+    );
+    expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'automatic kill-switch: loss 3.2%' });
+    // The row keeps the operator's intent, as after any kill-switch trip; the audit says the resume did not take.
+    expect(await statusOf(bot.id)).toBe('active');
+    expect((await bots.view(bot.id)).tradingState.state).toBe('paused');
+    expect((await eventsOf(bot.id)).slice(-2)).toEqual(['bot_resumed', 'bot_resume_refused']);
+    // Asked again, the operator lifts the kill-switch's pause knowingly.
+    await bots.resume(bot.id, 'loss reviewed');
+    expect((await handle.describe()).state).toMatchObject({ paused: false, note: 'loss reviewed' });
+  });
+
+  it("an operator's pause that lands as a resume goes out wins, though its note is the one lifted", async () => {
+    const bot = await bots.create({ name: 'paused-twice-alike', symbol: 'XAUUSDm' });
+    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+    await bots.pause(bot.id, 'news');
+
+    // The second pause, with the same words, writes its row and its schedule as the resume's unpause is sent.
+    const resumed = racedOnce(
+      temporal.client,
+      'updateSchedule',
+      () => bots.pause(bot.id, 'news'),
+      () => bots.resume(bot.id, 'back'),
+    );
+
+    await expect(resumed).rejects.toThrow(/was paused \("news"\) while it was resumed: its schedule stays paused/);
+    expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'news' });
+    expect(await statusOf(bot.id)).toBe('paused');
+    expect((await bots.view(bot.id)).tradingState.state).toBe('paused');
+    expect((await eventsOf(bot.id)).slice(-3)).toEqual(['bot_resumed', 'bot_paused', 'bot_resume_refused']);
+  });
+
+  it('a resume that finds the schedule made paused by another process from an older read lifts that pause', async () => {
+    const bot = await bots.create({ name: 'resumed-into-recreation', symbol: 'XAUUSDm', paused: true });
+    await schedules.remove(bot.id);
+
+    // Start-up sync elsewhere makes the schedule from a read of the bot still paused, just after
+    // this resume found it missing.
+    await racedOnce(
+      temporal.client,
+      'describeSchedule',
+      () => schedules.upsert({ ...bot, status: 'paused' }),
+      () => bots.resume(bot.id, 'back'),
+      { after: true, scheduleId: scheduleIdOf(bot.id) },
+    );
+
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: false });
+    expect(await statusOf(bot.id)).toBe('active');
+  });
+});
+
+describe('schedules made again from an older read', () => {
+  it('start-up sync pauses the schedule it makes for a bot paused after it read the bots', async () => {
+    const bot = await bots.create({ name: 'paused-while-synced', symbol: 'XAUUSDm' });
+    await schedules.remove(bot.id);
+
+    // The pause finds no schedule to pause, and writes the row, as the sync makes one running.
+    await racedOnce(
+      temporal.client,
+      'createSchedule',
+      () => bots.pause(bot.id, 'news'),
+      () => bots.syncSchedules(),
+      {
+        scheduleId: scheduleIdOf(bot.id),
+      },
+    );
+
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: true, note: 'news' });
+  });
+
+  it('of two makers of a missing schedule, the later updates what the earlier made', async () => {
+    const bot = await bots.create({ name: 'made-twice', symbol: 'XAUUSDm' });
+    await schedules.remove(bot.id);
+
+    const written = await racedOnce(
+      temporal.client,
+      'createSchedule',
+      () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 60 }),
+      () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 120 }),
+      { scheduleId: scheduleIdOf(bot.id) },
+    );
+
+    expect(written).toBe('updated');
+    const { spec } = await temporal.client.schedule.getHandle(scheduleIdOf(bot.id)).describe();
+    expect(spec.intervals).toMatchObject([{ every: 120_000 }]);
+  });
+
+  it('a schedule made again from a read of a bot deleted meanwhile is removed again: the resume finds no bot', async () => {
+    const bot = await bots.create({ name: 'deleted-while-resumed', symbol: 'XAUUSDm', paused: true });
+    await schedules.remove(bot.id);
+
+    // The resume finds the schedule missing and makes it again; the deletion lands just before.
+    const resumed = racedOnce(
+      temporal.client,
+      'createSchedule',
+      () => bots.remove(bot.id, 'retired'),
+      () => bots.resume(bot.id, 'back to work'),
+    );
+
+    await expect(resumed).rejects.toThrow(BotNotFoundError);
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
+  });
+
+  it('start-up sync makes no schedule for a bot deleted after it read the bots', async () => {
+    const bot = await bots.create({ name: 'deleted-while-synced', symbol: 'XAUUSDm' });
+    await schedules.remove(bot.id);
+
+    await racedOnce(
+      temporal.client,
+      'createSchedule',
+      () => bots.remove(bot.id, 'retired'),
+      () => bots.syncSchedules(),
+      {
+        scheduleId: scheduleIdOf(bot.id),
+      },
+    );
+
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
+  });
+
+  it('a deletion removes a schedule made from an older read between its first removal and its row write', async () => {
+    const bot = await bots.create({ name: 'made-while-deleted', symbol: 'XAUUSDm' });
+
+    await racedOnce(
+      temporal.client,
+      'deleteSchedule',
+      () => schedules.upsert(bot),
+      () => bots.remove(bot.id, 'retired'),
+      {
+        after: true,
+        scheduleId: scheduleIdOf(bot.id),
+      },
+    );
+
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
+  });
+});
