@@ -5,6 +5,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditLog, Bot, type IBot } from '../db/entities/index.ts';
 import { BotConflictError, BotNotFoundError } from './errors.ts';
 
+/** The audit event of a bot's pause (by its operator or a status change). */
+export const BOT_PAUSED_EVENT = 'bot_paused';
+
 export async function findBot(em: EntityManager, botId: number): Promise<IBot> {
   const bot = await em.findOne(Bot, botId);
   if (!bot) throw new BotNotFoundError(botId);
@@ -36,6 +39,6 @@ export async function flushBotLocked(em: EntityManager, botId: number): Promise<
 
 /** The reason the bot was last paused for, from its audit trail: the note a pause put back carries. */
 export async function lastPauseReason(em: EntityManager, botId: number): Promise<string> {
-  const pause = await em.findOne(AuditLog, { bot: botId, event: 'bot_paused' }, { orderBy: { id: 'desc' } });
+  const pause = await em.findOne(AuditLog, { bot: botId, event: BOT_PAUSED_EVENT }, { orderBy: { id: 'desc' } });
   return pause?.reason || 'paused';
 }

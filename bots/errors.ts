@@ -57,3 +57,8 @@ export function conflictOf(error: unknown, bot: Pick<IBot, 'name' | 'magic'>): B
   }
   return null;
 }
+
+/** An error's message, for a message of our own about it. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { AuditLog, Bot, GLOBAL_KILL_SWITCH, KillSwitch } from '../db/entities/index.ts';
 import { closeOrderGate } from '../db/orders/index.ts';
 import type { Orm } from '../db/orm.ts';
+import { messageOf } from './errors.ts';
 import { PositionCloser, type ClosedPositions } from './position-closer.ts';
 import { type BotSchedules, HALT_NOTE } from './schedule.ts';
 
@@ -23,8 +24,6 @@ export interface ResumeResult {
   /** Bots whose resume failed (Temporal unreachable): they stay paused, the others resumed. */
   failures: Array<{ botId: number; error: string }>;
 }
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export interface KillSwitchStatus {
   halted: boolean;

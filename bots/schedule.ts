@@ -28,6 +28,8 @@ const DESCRIBE_CONCURRENCY = 8;
 
 /** The global halt's pauses carry this note, so that lifting it unpauses those and no others. */
 export const HALT_NOTE = 'global halt: ';
+/** The note of a schedule made for a paused bot: a resume that finds it made so, meanwhile, lifts it. */
+export const CREATED_PAUSED_NOTE = 'created paused';
 
 /** Writes sent before giving up when the schedule keeps changing under them (pauses, resumes). */
 const WRITE_TRIES = 5;
@@ -116,7 +118,7 @@ export class BotSchedules {
           policies: POLICIES,
           state: {
             paused: bot.status === 'paused',
-            note: bot.status === 'paused' ? 'created paused' : 'created by scalper-engine',
+            note: bot.status === 'paused' ? CREATED_PAUSED_NOTE : 'created by scalper-engine',
           },
         });
         return 'created';

@@ -8,7 +8,14 @@ import { AuditLog, Bot, DELETED_BOTS_FILTER, type IBot } from '../db/entities/in
 import type { TradingState } from '../trading/trading-state.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
 import { strategyParamsSchema, type StrategyName } from '../trading/strategies/index.ts';
-import { BotConflictError, BotNotFoundError, conflictOf, StaleVersionError, UnknownSettingsError } from './errors.ts';
+import {
+  BotConflictError,
+  BotNotFoundError,
+  conflictOf,
+  messageOf,
+  StaleVersionError,
+  UnknownSettingsError,
+} from './errors.ts';
 import { auditBot, findBot, flushBotLocked } from './bot-rows.ts';
 import { requireFlat } from './flat-bot.ts';
 import { upsertLiveBotSchedule } from './live-bot-schedule.ts';
@@ -91,12 +98,37 @@ export class BotService {
     try {
       await this.scheduleOrNotFound(row);
     } catch (error) {
-      // A bot without its schedule is half-made: undo the row, so the same command can be retried.
-      await em.nativeDelete(AuditLog, { bot: row.id });
-      await em.nativeDelete(Bot, { id: row.id });
+      // Deleted as it was made: the deletion is its record.
+      if (error instanceof BotNotFoundError) throw error;
+      await this.undoHalfMade(row, error);
       throw error;
     }
     return row;
+  }
+
+  /**
+   * A bot whose schedule could not be set up is undone, schedule and row, so the same command can
+   * be retried; a row someone changed meanwhile (a pause) is theirs now, and stays. A schedule that
+   * cannot be removed (Temporal unreachable: usually none was made) is named in the error.
+   */
+  private async undoHalfMade(row: IBot, failure: unknown): Promise<void> {
+    let removal: unknown = null;
+    try {
+      await this.schedules.remove(row.id);
+    } catch (error) {
+      removal = error;
+    }
+    const em = this.em.fork();
+    const current = await em.findOne(Bot, row.id);
+    if (current !== null && current.version === row.version) {
+      await em.nativeDelete(AuditLog, { bot: row.id });
+      await em.nativeDelete(Bot, { id: row.id, version: row.version });
+    }
+    if (removal !== null)
+      throw new Error(
+        `bot ${row.id} was not set up (${messageOf(failure)}); its schedule ${this.schedules.idOf(row.id)}, if it was made, could not be removed (${messageOf(removal)}): delete it with \`temporal schedule delete\``,
+        { cause: removal },
+      );
   }
 
   /** The values `patch` gives the fields it changes (and the lookback they imply), validated. */
@@ -224,7 +256,14 @@ export class BotService {
       await flushBotLocked(em, botId);
     } catch (error) {
       // Not deleted after all (changed meanwhile): the bot gets its schedule back, as its row now reads.
-      await this.scheduleOrNotFound(await findBot(this.em.fork(), botId));
+      try {
+        await this.scheduleOrNotFound(await findBot(this.em.fork(), botId));
+      } catch (restore) {
+        throw new BotConflictError(
+          `${messageOf(error)}; and its schedule could not be made again (${messageOf(restore)}): start-up sync makes it`,
+          'version',
+        );
+      }
       throw error;
     }
     // Again, now that the row says deleted: a schedule made meanwhile from an older read of the

@@ -4,10 +4,10 @@ import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { Bot, type BotStatus, type IBot } from '../db/entities/index.ts';
-import { auditBot, findBot, flushBotLocked, lastPauseReason } from './bot-rows.ts';
+import { auditBot, BOT_PAUSED_EVENT, findBot, flushBotLocked, lastPauseReason } from './bot-rows.ts';
 import { BotConflictError, BotNotFoundError } from './errors.ts';
 import { upsertLiveBotSchedule } from './live-bot-schedule.ts';
-import { type BotSchedules, HALT_NOTE, SchedulePausedMeanwhileError } from './schedule.ts';
+import { type BotSchedules, CREATED_PAUSED_NOTE, HALT_NOTE, SchedulePausedMeanwhileError } from './schedule.ts';
 
 /** Writes of a pause's row before it gives up on a row that keeps changing under it. */
 const PAUSE_WRITE_TRIES = 3;
@@ -15,7 +15,7 @@ const PAUSE_WRITE_TRIES = 3;
 const STATUS_EVENTS: Record<BotStatus, string> = {
   active: 'bot_resumed',
   reducing: 'bot_reducing',
-  paused: 'bot_paused',
+  paused: BOT_PAUSED_EVENT,
 };
 
 export class BotStatusChanges {
@@ -66,16 +66,29 @@ export class BotStatusChanges {
         await this.schedules.resume(botId, reason);
       } catch (error) {
         if (!(error instanceof ScheduleNotFoundError)) throw error;
-        const written = await upsertLiveBotSchedule(this.em, this.schedules, bot);
-        if (written === null) throw new BotNotFoundError(botId);
-        if (written === 'updated') await this.schedules.resume(botId, reason);
+        await this.madeAgain(bot, reason);
       }
     } catch (error) {
-      if (error instanceof SchedulePausedMeanwhileError) await this.refused(bot, status, error.note);
+      if (error instanceof SchedulePausedMeanwhileError) await this.refuseResume(bot, status, error.note, true);
       throw error;
     }
     await this.repauseIfPausedMeanwhile(bot, status);
     return bot;
+  }
+
+  /**
+   * The missing schedule made again, running. Another process may have made it first, from an
+   * older read of a paused bot: that pause ("created paused") is lifted; any other one landed
+   * since, and stays.
+   */
+  private async madeAgain(bot: IBot, reason: string): Promise<void> {
+    const written = await upsertLiveBotSchedule(this.em, this.schedules, bot);
+    if (written === null) throw new BotNotFoundError(bot.id);
+    if (written === 'created') return;
+    if (await this.schedules.resumeIfPausedAs(bot.id, CREATED_PAUSED_NOTE, reason)) return;
+    const state = await this.schedules.state(bot.id);
+    if (!state.exists) throw new BotNotFoundError(bot.id);
+    if (state.paused) throw new SchedulePausedMeanwhileError(this.schedules.idOf(bot.id), state.note ?? '');
   }
 
   /**
@@ -88,24 +101,26 @@ export class BotStatusChanges {
     if ((await findBot(em, bot.id)).status !== 'paused') return;
     const note = await lastPauseReason(em, bot.id);
     await this.schedules.pause(bot.id, note);
-    await this.refused(bot, status, note);
+    await this.refuseResume(bot, status, note, false);
   }
 
   /**
    * A pause landed while the schedule was being unpaused, and it stays: the audit says so beside
-   * the status change the row keeps (the trading state reads the schedule's pause first).
+   * the status change. `intentKept`: the row still holds this change's status (the trading state
+   * reads the schedule's pause first), or a pause has written its own since.
    */
-  private async refused(bot: IBot, status: BotStatus, note: string): Promise<never> {
+  private async refuseResume(bot: IBot, status: BotStatus, note: string, intentKept: boolean): Promise<never> {
     const em = this.em.fork();
     const pausedBy = note || 'no note';
     const verb = status === 'active' ? 'resumed' : 'set reducing';
     auditBot(em, em.getReference(Bot, bot.id), 'bot_resume_refused', `paused meanwhile: ${pausedBy}`, { status });
     await em.flush();
+    const row = intentKept ? `intent ${status} is stored` : 'its row reads paused too';
     const lift = note.startsWith(HALT_NOTE)
       ? '`scalper unhalt` lifts that pause'
       : `${status === 'active' ? 'resume' : 'reduce'} it again to lift that pause`;
     throw new BotConflictError(
-      `bot ${bot.id} was paused ("${pausedBy}") while it was ${verb}: its schedule stays paused (intent ${status} is stored); ${lift}`,
+      `bot ${bot.id} was paused ("${pausedBy}") while it was ${verb}: its schedule stays paused (${row}); ${lift}`,
       'status',
     );
   }

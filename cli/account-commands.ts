@@ -196,10 +196,12 @@ export function addAccountCommands(
         print(`account ${name} (${config.connection.kind}, registered ${config.environment})`);
         const caCert = config.connection.kind === 'mt5-gateway' ? config.connection.settings.caCert : undefined;
         const daysLeft = caCert === undefined ? Infinity : caCertDaysLeft(caCert, new Date());
-        if (daysLeft < CA_CERT_WARN_DAYS)
+        if (daysLeft < CA_CERT_WARN_DAYS) {
+          const when = daysLeft < 0 ? 'has expired' : `expires in ${daysLeft} day(s)`;
           print(
-            `the gateway's certificate expires in ${daysLeft} day(s): renew it (scalper-gateway make-cert --force, then trust-ca) before calls stop`,
+            `a certificate this account trusts ${when}: renew it (scalper-gateway make-cert --host … --force, then trust-ca) before calls stop`,
           );
+        }
         for (const line of describeAccountInfo(info)) print(line);
         const bots = await engine.orm.em.fork().find(Bot, { brokerAccount: name }, { fields: ['symbol'] });
         const symbols = options.symbol ?? [...new Set(bots.map((bot) => bot.symbol))];
@@ -251,11 +253,10 @@ export function addAccountCommands(
     )
     .action(
       withEngine(async (engine, name: string, options: { caFile: string; reason: string; keep?: boolean }) => {
-        const changed = await engine.accounts.setCaCert(name, options.caFile, options.reason, {
+        const trusted = await engine.accounts.setCaCert(name, options.caFile, options.reason, {
           keep: options.keep === true,
         });
-        if (changed.connection.kind === 'mt5-gateway')
-          print(`account ${name} now trusts ${describeCaCert(changed.connection.settings.caCert ?? '')}`);
+        print(`account ${name} now trusts ${describeCaCert(trusted)}`);
       }),
     );
 

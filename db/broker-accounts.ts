@@ -11,7 +11,13 @@ import {
   type AccountKind,
   type BrokerAccountConfig,
 } from '../brokers/accounts.ts';
-import { caCertFingerprints, expiredCaCert } from '../brokers/mt5-gateway/ca-cert.ts';
+import {
+  caCertFingerprints,
+  caCertHostProblem,
+  caCertProblem,
+  caCertsBeside,
+  expiredCaCert,
+} from '../brokers/mt5-gateway/ca-cert.ts';
 import { UnknownAccountError } from '../brokers/symbol-catalog.ts';
 import { AuditLog, Bot, BrokerAccount, type IBrokerAccount } from './entities/index.ts';
 
@@ -48,11 +54,16 @@ export function configOf(row: IBrokerAccount): BrokerAccountConfig {
   };
 }
 
-/** A CA certificate that has expired would refuse every call: it is not registered. */
-function refuseExpiredCaCert(connection: AccountConnection): void {
+/**
+ * A CA certificate that has expired, or that is for another address than the URL's, would refuse
+ * every call: it is not registered. Checked here, when given, not by the schema, which also reads
+ * stored accounts.
+ */
+function refuseUnusableCaCert(connection: AccountConnection): void {
   if (connection.kind !== 'mt5-gateway' || connection.settings.caCert === undefined) return;
-  const expired = expiredCaCert(connection.settings.caCert, new Date());
-  if (expired !== null) throw new AccountConflictError(`caCert: ${expired}`, 'caCert');
+  const { caCert, url } = connection.settings;
+  const problem = expiredCaCert(caCert, new Date()) ?? caCertHostProblem(caCert, url);
+  if (problem !== null) throw new AccountConflictError(`caCert: ${problem}`, 'caCert');
 }
 
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -72,7 +83,7 @@ export class BrokerAccounts {
     if (input.kind !== 'paper' && input.name.startsWith(PAPER_ACCOUNT_PREFIX))
       throw new AccountConflictError(`names starting ${PAPER_ACCOUNT_PREFIX} are for paper accounts`, 'name');
     const connection = parseConnection(input.kind, input.connection);
-    refuseExpiredCaCert(connection);
+    refuseUnusableCaCert(connection);
     const em = this.em.fork();
     const row = em.create(BrokerAccount, {
       name: input.name,
@@ -148,18 +159,25 @@ export class BrokerAccounts {
    * The certificates a gateway account trusts, replaced (a renewed gateway certificate) or, with
    * `keep`, added beside the current ones (trust both while the gateway restarts with the new one):
    * audited with both sets' fingerprints, and picked up by running workers within a minute
-   * (bots/broker-directory.ts).
+   * (bots/broker-directory.ts). Returns the certificates the account now trusts.
    */
-  async setCaCert(name: string, caCert: string, reason: string, { keep = false } = {}): Promise<BrokerAccountConfig> {
+  async setCaCert(name: string, caCert: string, reason: string, { keep = false } = {}): Promise<string> {
     const em = this.em.fork();
     const row = await em.findOne(BrokerAccount, { name });
     if (!row) throw new AccountNotFoundError(name);
     if (row.kind !== 'mt5-gateway')
       throw new AccountConflictError(`${name} is a ${row.kind} account: only mt5-gateway accounts take a CA`, 'caCert');
     const current = typeof row.connection.caCert === 'string' ? row.connection.caCert : undefined;
-    const trusted = keep && current !== undefined ? `${current.trimEnd()}\n${caCert}` : caCert;
+    if (keep && current === undefined)
+      throw new AccountConflictError(
+        `${name} trusts no certificate of its own yet (the system's CAs): give --ca-file without --keep`,
+        'caCert',
+      );
+    const problem = caCertProblem(caCert);
+    if (problem !== null) throw new AccountConflictError(`caCert: ${problem}`, 'caCert');
+    const trusted = keep && current !== undefined ? caCertsBeside(current, caCert, new Date()) : caCert;
     const connection = parseConnection(row.kind, { ...row.connection, caCert: trusted });
-    refuseExpiredCaCert(connection);
+    refuseUnusableCaCert(connection);
     row.connection = connection.settings as Record<string, unknown>;
     em.create(AuditLog, {
       entity: 'broker_account',
@@ -169,6 +187,6 @@ export class BrokerAccounts {
       data: { from: current === undefined ? [] : caCertFingerprints(current), to: caCertFingerprints(trusted) },
     });
     await em.flush();
-    return configOf(row);
+    return trusted;
   }
 }

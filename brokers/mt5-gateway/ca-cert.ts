@@ -1,7 +1,8 @@
 // The certificates an https:// gateway account trusts instead of the system's: usually the one
-// `scalper-gateway make-cert` wrote, which is its own CA. Checked when the account is registered
-// or its trust replaced — the file, the expiry and the address — so a wrong file is refused then,
-// not found out by the first trade.
+// `scalper-gateway make-cert` wrote, which is its own CA. The file is checked whenever the account
+// is read; its expiry and its address only when it is given (db/broker-accounts.ts), so a wrong
+// file is refused then, not found out by the first trade, and an account stored under older rules
+// still loads.
 import { isIP } from 'node:net';
 import { X509Certificate } from 'node:crypto';
 
@@ -41,25 +42,46 @@ export function expiredCaCert(pem: string, now: Date): string | null {
   return expired ? `the certificate for ${subjectOf(expired)} expired on ${expired.validTo}` : null;
 }
 
+/** The host names and addresses a certificate is for (its DNS and IP subject alternative names). */
+function namedHosts(certificate: X509Certificate): string[] {
+  return (certificate.subjectAltName ?? '')
+    .split(', ')
+    .filter((entry) => entry.startsWith('DNS:') || entry.startsWith('IP Address:'));
+}
+
 /**
- * Whether well-formed `pem` is for `url`'s host, in words when it is not: the certificates that
- * name hosts (the gateway's own names its addresses) must include it. A bundle of CAs that name
- * none (an organisation's own CA) is not judged here; the handshake checks the gateway's.
+ * Whether well-formed `pem` is for `url`'s host, in words when it is not. Judged only when every
+ * certificate names hosts (the gateway's own names its addresses): a bundle holding a CA that names
+ * none (an organisation's own) may issue the gateway's certificate, which the handshake checks.
  */
 export function caCertHostProblem(pem: string, url: string): string | null {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  const naming = certificatesIn(pem).filter((certificate) => certificate.subjectAltName !== undefined);
-  if (naming.length === 0) return null;
+  // As the handshake reads it: no brackets around an IPv6 address, no root dot after a name.
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const certificates = certificatesIn(pem);
+  if (certificates.some((certificate) => namedHosts(certificate).length === 0)) return null;
   const covers = (certificate: X509Certificate) =>
     isIP(host) === 0 ? certificate.checkHost(host) !== undefined : certificate.checkIP(host) !== undefined;
-  if (naming.some(covers)) return null;
-  return `is for ${naming.map((certificate) => certificate.subjectAltName).join('; ')}, not ${host}: write one for ${host} with \`scalper-gateway make-cert --host ${host}\``;
+  if (certificates.some(covers)) return null;
+  const named = certificates.flatMap(namedHosts).join(', ');
+  return `is for ${named}, not ${host}: write one for ${host} with \`scalper-gateway make-cert --host ${host}\``;
 }
 
 /** Whole days until the first of `pem`'s certificates expires (negative once it has). */
 export function caCertDaysLeft(pem: string, now: Date): number {
   const ends = certificatesIn(pem).map((certificate) => new Date(certificate.validTo).getTime());
   return Math.floor((Math.min(...ends) - now.getTime()) / DAY_MS);
+}
+
+/**
+ * `added` trusted beside `current`'s certificates, less those of them that have expired by `now` or
+ * that `added` holds already: a renewal's overlap, without dead or repeated certificates.
+ */
+export function caCertsBeside(current: string, added: string, now: Date): string {
+  const adding = new Set(caCertFingerprints(added));
+  const kept = certificatesIn(current).filter(
+    (certificate) => new Date(certificate.validTo) > now && !adding.has(certificate.fingerprint256),
+  );
+  return [...kept.map((certificate) => certificate.toString().trimEnd()), added.trim()].join('\n') + '\n';
 }
 
 /** The SHA-256 fingerprints, as `scalper-gateway make-cert` prints them: what an audit row records. */

@@ -100,7 +100,13 @@ export function createGatewayClient(options: GatewayClientOptions): GatewayClien
       status = response.status;
       text = await response.text();
     } catch (error) {
-      const detail = transportFailure(error, timeoutMs);
+      const { detail, notSent } = transportFailure(error, timeoutMs, url.protocol === 'https:');
+      // Refused in the handshake, a trade never left; the engine still looks it up before any
+      // resend, as for every failed send, so it goes the same way, said as it is.
+      if (request.kind === 'trade' && notSent)
+        throw new BrokerTimeoutError(`${who}: ${what}: ${detail}; it is looked up before any resend all the same`, {
+          cause: error,
+        });
       if (request.kind === 'trade') throw unknownOutcome(detail, error);
       throw new Error(`${who}: ${what}: ${detail}`, { cause: error });
     }

@@ -69,7 +69,10 @@ def is_loopback(host: str) -> bool:
 def check_certificate_lifetime(cert_path: Path) -> None:
     """An expired certificate is refused by the engine on every call: the gateway does not start
     with one, and warns a month ahead."""
-    left = days_left(cert_path)
+    try:
+        left = days_left(cert_path)
+    except ValueError as exc:
+        raise SettingsError(f"SCALPER_GATEWAY_TLS_CERT {cert_path} is not a PEM certificate ({exc})") from None
     renew = "write a new one with `scalper-gateway make-cert --force` and trust it with `scalper account trust-ca`"
     if left < 0:
         raise SettingsError(f"SCALPER_GATEWAY_TLS_CERT {cert_path} has expired: {renew}")

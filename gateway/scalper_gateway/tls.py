@@ -104,12 +104,14 @@ def write_certificate(directory: Path, hosts: list[str], force: bool = False) ->
         raise CertificateError(f"{', '.join(existing)} exists: keep it, or pass --force to write a new one")
     cert_pem, key_pem = self_signed(hosts)
     directory.mkdir(parents=True, exist_ok=True)
-    # The key is created private, never readable by others for a moment: a file that exists keeps
-    # its old mode through O_CREAT, so a replaced key's file is made anew.
-    key_path.unlink(missing_ok=True)
+    # The key is written private to a file of its own, never readable by others for a moment, then
+    # put in place whole: a failed write leaves the old pair as it was.
+    new_key = key_path.with_name(f".{KEY_FILE}.{os.getpid()}.tmp")
+    new_key.unlink(missing_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    with os.fdopen(os.open(key_path, flags, 0o600), "wb") as out:
+    with os.fdopen(os.open(new_key, flags, 0o600), "wb") as out:
         out.write(key_pem)
+    os.replace(new_key, key_path)
     cert_path.write_bytes(cert_pem)
     return WrittenCertificate(
         cert_path=cert_path,

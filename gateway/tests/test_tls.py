@@ -210,3 +210,8 @@ def test_a_certificate_near_its_end_is_warned_about(tmp_path, monkeypatch, caplo
         served = serve_with(tmp_path, monkeypatch, cert, key)
     assert served["ssl_certfile"] == str(tmp_path / "cert.pem")
     assert any(re.search(r"expires in (9|10) day\(s\)", record.getMessage()) for record in caplog.records)
+
+
+def test_a_certificate_setting_that_is_no_certificate_is_refused_by_name(tmp_path, monkeypatch):
+    with pytest.raises(SettingsError, match=r"SCALPER_GATEWAY_TLS_CERT .*cert\.pem is not a PEM certificate"):
+        serve_with(tmp_path, monkeypatch, b"not a certificate", b"not a key")

@@ -77,7 +77,9 @@ describe('resumes raced by pauses', () => {
       () => bots.resume(bot.id, 'back'),
     );
 
-    await expect(resumed).rejects.toThrow(/was paused \("news"\) while it was resumed: its schedule stays paused/);
+    await expect(resumed).rejects.toThrow(
+      /was paused \("news"\) while it was resumed: its schedule stays paused \(its row reads paused too\)/,
+    );
     expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'news' });
     expect(await statusOf(bot.id)).toBe('paused');
     expect((await bots.view(bot.id)).tradingState.state).toBe('paused');
@@ -100,6 +102,26 @@ describe('resumes raced by pauses', () => {
 
     await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: false });
     expect(await statusOf(bot.id)).toBe('active');
+  });
+  it('a resume that finds the schedule made again and paused by the kill-switch meanwhile keeps that pause', async () => {
+    const bot = await bots.create({ name: 'recreated-then-killed', symbol: 'XAUUSDm', paused: true });
+    await schedules.remove(bot.id);
+
+    // Made again running elsewhere, then its kill-switch trips, just after this resume found it missing.
+    const resumed = racedOnce(
+      temporal.client,
+      'describeSchedule',
+      async () => {
+        await schedules.upsert({ ...bot, status: 'active' });
+        await schedules.pause(bot.id, 'automatic kill-switch: loss');
+      },
+      () => bots.resume(bot.id, 'back'),
+      { after: true, scheduleId: scheduleIdOf(bot.id) },
+    );
+
+    await expect(resumed).rejects.toThrow(/was paused \("automatic kill-switch: loss"\) while it was resumed/);
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: true, note: 'automatic kill-switch: loss' });
+    expect((await eventsOf(bot.id)).at(-1)).toBe('bot_resume_refused');
   });
 });
 

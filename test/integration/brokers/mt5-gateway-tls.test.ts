@@ -162,7 +162,7 @@ describe('mt5-gateway over HTTPS', () => {
     });
     const read = await failureOf(byName.account());
     expect(read.message).toMatch(/does not match certificate's altnames: Host: localhost\./);
-    expect(read.message).toContain('write one for it with `scalper-gateway make-cert --host`');
+    expect(read.message).toContain('write one for it with `scalper-gateway make-cert --host <that address>`');
   });
 
   it('is registered and checked from the CLI with --ca-file, and a renewed certificate is trusted with trust-ca', async () => {

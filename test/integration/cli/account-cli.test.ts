@@ -152,7 +152,11 @@ describe('scalper account', () => {
     const missing = await gateway('tls-none', 'https://10.0.0.5:8765', '/nonexistent/gateway-cert.pem');
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/--ca-file[\s\S]*cannot read \/nonexistent\/gateway-cert\.pem/);
-    const refused = ['tls-plain', 'tls-key', 'tls-old', 'tls-none'];
+    // Found out now, not by the first trade: the certificate names 10.0.0.5.
+    const elsewhere = await gateway('tls-where', 'https://10.0.0.9:8765', fixture('gateway-cert.pem'));
+    expect(elsewhere).toMatchObject({ code: 1 });
+    expect(elsewhere.stderr).toMatch(/caCert: is for IP Address:10\.0\.0\.5, DNS:gw\.example, not 10\.0\.0\.9/);
+    const refused = ['tls-plain', 'tls-key', 'tls-old', 'tls-none', 'tls-where'];
     expect(await db.orm.em.fork().count(BrokerAccount, { name: { $in: refused } })).toBe(0);
 
     expect(await gateway('tls-gw', 'https://10.0.0.5:8765', fixture('gateway-cert.pem'))).toMatchObject({
@@ -192,6 +196,33 @@ describe('scalper account', () => {
     // A renewal: trust the new certificate beside the old while the gateway restarts, then alone.
     const trustCa = (file: string, ...rest: string[]) =>
       scalper(['account', 'trust-ca', 'tls-gw', '--ca-file', fixture(file), '--reason', 'renewal', ...rest]);
+    // --keep keeps the account's own certificates: one trusting the system's CAs has none to keep.
+    await scalper([
+      'account',
+      'add',
+      '--name',
+      'tls-system',
+      '--kind',
+      'mt5-gateway',
+      '--url',
+      'https://10.0.0.5:8765',
+      '--token-env',
+      'GW_T',
+    ]);
+    const nothingToKeep = await scalper([
+      'account',
+      'trust-ca',
+      'tls-system',
+      '--ca-file',
+      fixture('renewed-cert.pem'),
+      '--keep',
+      '--reason',
+      'x',
+    ]);
+    expect(nothingToKeep).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('tls-system trusts no certificate of its own yet'),
+    });
     const both = await trustCa('renewed-cert.pem', '--keep');
     expect(both.code).toBe(0);
     expect(both.stdout).toMatch(

@@ -4,6 +4,7 @@ import {
   caCertFingerprints,
   caCertHostProblem,
   caCertProblem,
+  caCertsBeside,
   describeCaCert,
   expiredCaCert,
 } from '../../../brokers/mt5-gateway/ca-cert.ts';
@@ -12,6 +13,9 @@ const fixture = (name: string) => readFileSync(new URL(`../../fixtures/tls/${nam
 const CERT = fixture('gateway-cert.pem');
 const EXPIRED = fixture('expired-cert.pem');
 const KEY = fixture('gateway-key.pem');
+const RENEWED = fixture('renewed-cert.pem');
+/** An organisation's root CA: it names no host, and may issue the gateway's certificate. */
+const ORGANISATION_CA = fixture('organisation-ca.pem');
 /** The certificate with one character of its body changed. */
 const DAMAGED = CERT.replace(/\n(.)/, (_, c: string) => `\n${c === 'A' ? 'B' : 'A'}`);
 
@@ -42,6 +46,7 @@ describe('an https gateway account’s CA certificates', () => {
     ['its name', 'https://gw.example:8765', null],
     ['its name in capitals', 'https://GW.EXAMPLE:8765', null],
     ['another address', 'https://10.0.0.6:8765', /is for IP Address:10\.0\.0\.5, DNS:gw\.example, not 10\.0\.0\.6/],
+    ['its name with the root dot', 'https://gw.example.:8765', null],
     [
       'another name',
       'https://gw2.example',
@@ -51,6 +56,21 @@ describe('an https gateway account’s CA certificates', () => {
     const found = caCertHostProblem(CERT, url);
     if (problem === null) expect(found).toBeNull();
     else expect(found).toMatch(problem);
+  });
+
+  it('leaves a bundle holding a CA that names no host to the handshake, and reads IPv6 URLs', () => {
+    expect(caCertHostProblem(ORGANISATION_CA, 'https://10.0.0.9:8765')).toBeNull();
+    expect(caCertHostProblem(CERT + ORGANISATION_CA, 'https://10.0.0.9:8765')).toBeNull();
+    expect(caCertHostProblem(CERT, 'https://[::1]:8765')).toMatch(/not ::1: write one for ::1/);
+  });
+
+  it('keeps, beside a renewed certificate, the current ones that still hold, once each', () => {
+    const now = new Date('2026-12-07T00:00:00Z');
+    const prints = (pem: string) => caCertFingerprints(pem);
+    expect(prints(caCertsBeside(CERT, RENEWED, now))).toEqual(prints(CERT + RENEWED));
+    expect(prints(caCertsBeside(CERT + EXPIRED, RENEWED, now))).toEqual(prints(CERT + RENEWED));
+    expect(prints(caCertsBeside(CERT + RENEWED, RENEWED, now))).toEqual(prints(CERT + RENEWED));
+    expect(caCertProblem(caCertsBeside(CERT, RENEWED, now))).toBeNull();
   });
 
   it('counts the days left to the first expiry of a bundle', () => {
