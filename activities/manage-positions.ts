@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerPort, BrokerPosition } from '../brokers/port.ts';
 import { AuditLog } from '../db/entities/index.ts';
-import { killSwitchState } from '../trading/kill-switch.ts';
+import { AUTOMATIC_KILL_SWITCH_NOTE, killSwitchState } from '../trading/kill-switch.ts';
 import type { InstrumentSpec, Quote } from '../trading/market.ts';
 import { pipsToPrice } from '../trading/rounding.ts';
 import { trailingStop } from '../trading/trailing.ts';
@@ -72,7 +72,7 @@ async function tripKillSwitch(
   context: BotContext,
   reason: string,
 ) {
-  await deps.schedules.pause(context.bot.id, `automatic kill-switch: ${reason}`);
+  await deps.schedules.pause(context.bot.id, `${AUTOMATIC_KILL_SWITCH_NOTE}${reason}`);
   const trace = currentTrace();
   em.create(AuditLog, {
     bot: context.bot.id,
@@ -96,7 +96,7 @@ async function tripKillSwitch(
   // Once this cycle is over: its own retries settle a close without an outcome first.
   const workflowId = await deps.positions.untilFlat(
     context.bot.id,
-    `automatic kill-switch: ${reason}`,
+    `${AUTOMATIC_KILL_SWITCH_NOTE}${reason}`,
     cycleCadenceSeconds(context.bot) * 1000,
   );
   deps.logger.error(

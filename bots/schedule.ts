@@ -12,6 +12,7 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
 import { scalperCycle } from '../workflows/index.ts';
 import { runTimeoutSecondsFor } from '../workflows/cycle-timing.ts';
 import { botCycleSchedule, cycleCadenceSeconds } from './cycle-timing.ts';
+import { isKillSwitchPause, KillSwitchPausedError, SchedulePausedMeanwhileError } from './schedule-pauses.ts';
 import { landed, writeOverDescribed } from './schedule-write.ts';
 
 export function scheduleIdOf(botId: number): string {
@@ -53,16 +54,6 @@ function specOf(bot: ScheduledBot) {
   return cycles.kind === 'interval'
     ? { intervals: [{ every: `${cycles.everySeconds} seconds`, offset: cycles.offsetMs }] }
     : { calendars: [{ second: cycles.delaySeconds, minute: '*' as const, hour: '*' as const }] };
-}
-
-/** A pause with another note landed while an unpause went out: it stays. */
-export class SchedulePausedMeanwhileError extends Error {
-  override name = 'SchedulePausedMeanwhileError';
-  readonly note: string;
-  constructor(scheduleId: string, note: string) {
-    super(`schedule ${scheduleId} was paused ("${note}") while it was being resumed: it stays paused`);
-    this.note = note;
-  }
 }
 
 export class BotSchedules {
@@ -228,12 +219,18 @@ export class BotSchedules {
   }
 
   /**
-   * The operator's resume: lifts the pause the schedule has when read, over that read alone. A
-   * pause that lands on its way (the automatic kill-switch tripping, a terminal) stays, and is
+   * The operator's resume: lifts the pause the schedule has when read, over that read alone; the
+   * automatic kill-switch's only with `liftKillSwitch` (else KillSwitchPausedError). A pause that
+   * lands on its way (the kill-switch tripping, a terminal) stays, and is
    * SchedulePausedMeanwhileError; a missing schedule is ScheduleNotFoundError.
    */
-  async resume(botId: number, note: string): Promise<void> {
-    await this.unpauseAsRead(botId, note, () => true);
+  async resume(botId: number, note: string, { liftKillSwitch = false } = {}): Promise<void> {
+    const lifts = (state: ScheduleDescription['state']) => liftKillSwitch || !isKillSwitchPause(state.note);
+    const outcome = await this.unpauseAsRead(botId, note, lifts);
+    if (outcome === 'not_lifted') {
+      const { note: pausedAs } = await this.state(botId);
+      throw new KillSwitchPausedError(scheduleIdOf(botId), pausedAs ?? '');
+    }
   }
 
   /**

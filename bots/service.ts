@@ -19,7 +19,7 @@ import {
 import { auditBot, findBot, flushBotLocked } from './bot-rows.ts';
 import { requireFlat } from './flat-bot.ts';
 import { upsertLiveBotSchedule } from './live-bot-schedule.ts';
-import { BotStatusChanges } from './status-changes.ts';
+import { BotStatusChanges, type RunOptions } from './status-changes.ts';
 import { openPositionsOf, type OpenPositions } from './open-positions.ts';
 import { scheduleIdOf, type BotSchedules, type ScheduleState } from './schedule.ts';
 import {
@@ -225,13 +225,14 @@ export class BotService {
     return this.statuses.pause(botId, reason);
   }
 
-  resume(botId: number, reason: string): Promise<IBot> {
-    return this.statuses.run(botId, 'active', reason);
+  /** Cycles run and may open positions; a pause of the automatic kill-switch is lifted only when asked. */
+  resume(botId: number, reason: string, options?: RunOptions): Promise<IBot> {
+    return this.statuses.run(botId, 'active', reason, options);
   }
 
   /** Cycles keep running to manage and close positions; nothing new opens. */
-  reduce(botId: number, reason: string): Promise<IBot> {
-    return this.statuses.run(botId, 'reducing', reason);
+  reduce(botId: number, reason: string, options?: RunOptions): Promise<IBot> {
+    return this.statuses.run(botId, 'reducing', reason, options);
   }
 
   /** Runs one cycle now through the bot's schedule; refused while its cycles do not run. */

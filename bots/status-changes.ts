@@ -7,7 +7,13 @@ import { Bot, type BotStatus, type IBot } from '../db/entities/index.ts';
 import { auditBot, BOT_PAUSED_EVENT, findBot, flushBotLocked, lastPauseReason } from './bot-rows.ts';
 import { BotConflictError, BotNotFoundError } from './errors.ts';
 import { upsertLiveBotSchedule } from './live-bot-schedule.ts';
-import { type BotSchedules, CREATED_PAUSED_NOTE, HALT_NOTE, SchedulePausedMeanwhileError } from './schedule.ts';
+import { type BotSchedules, CREATED_PAUSED_NOTE, HALT_NOTE } from './schedule.ts';
+import { isKillSwitchPause, KillSwitchPausedError, SchedulePausedMeanwhileError } from './schedule-pauses.ts';
+
+export interface RunOptions {
+  /** Lift the automatic kill-switch's pause too (an operator who has looked at why it tripped). */
+  liftKillSwitch?: boolean;
+}
 
 /** Writes of a pause's row before it gives up on a row that keeps changing under it. */
 const PAUSE_WRITE_TRIES = 3;
@@ -57,19 +63,29 @@ export class BotStatusChanges {
    * any cycle starts; a schedule gone missing is made again, running (one another process made
    * meanwhile, from an older read, is unpaused as found).
    */
-  async run(botId: number, status: Exclude<BotStatus, 'paused'>, reason: string): Promise<IBot> {
+  async run(
+    botId: number,
+    status: Exclude<BotStatus, 'paused'>,
+    reason: string,
+    { liftKillSwitch = false }: RunOptions = {},
+  ): Promise<IBot> {
+    // The kill-switch's pause is lifted only when asked: refused here, nothing is written.
+    const schedule = await this.schedules.state(botId);
+    if (schedule.exists && schedule.paused && isKillSwitchPause(schedule.note) && !liftKillSwitch)
+      await this.refuseResume(await findBot(this.em.fork(), botId), status, schedule.note ?? '', 'unchanged');
     const em = this.em.fork();
     const bot = await this.statusWritten(em, botId, status, reason);
     await flushBotLocked(em, botId);
     try {
       try {
-        await this.schedules.resume(botId, reason);
+        await this.schedules.resume(botId, reason, { liftKillSwitch });
       } catch (error) {
         if (!(error instanceof ScheduleNotFoundError)) throw error;
         await this.madeAgain(bot, reason);
       }
     } catch (error) {
-      if (error instanceof SchedulePausedMeanwhileError) await this.refuseResume(bot, status, error.note, true);
+      if (error instanceof SchedulePausedMeanwhileError || error instanceof KillSwitchPausedError)
+        await this.refuseResume(bot, status, error.note, 'kept');
       throw error;
     }
     await this.repauseIfPausedMeanwhile(bot, status);
@@ -101,27 +117,43 @@ export class BotStatusChanges {
     if ((await findBot(em, bot.id)).status !== 'paused') return;
     const note = await lastPauseReason(em, bot.id);
     await this.schedules.pause(bot.id, note);
-    await this.refuseResume(bot, status, note, false);
+    await this.refuseResume(bot, status, note, 'paused');
   }
 
   /**
-   * A pause landed while the schedule was being unpaused, and it stays: the audit says so beside
-   * the status change. `intentKept`: the row still holds this change's status (the trading state
-   * reads the schedule's pause first), or a pause has written its own since.
+   * The schedule's pause stays (the kill-switch's, not asked to be lifted, or one that landed while
+   * it was being unpaused): the audit says so. `row`: the bot's row as the refusal leaves it —
+   * `unchanged` (refused before any write), `kept` (it holds this change's status; the trading
+   * state reads the schedule's pause first) or `paused` (a pause wrote its own since).
    */
-  private async refuseResume(bot: IBot, status: BotStatus, note: string, intentKept: boolean): Promise<never> {
+  private async refuseResume(
+    bot: IBot,
+    status: BotStatus,
+    note: string,
+    row: 'unchanged' | 'kept' | 'paused',
+  ): Promise<never> {
     const em = this.em.fork();
     const pausedBy = note || 'no note';
     const verb = status === 'active' ? 'resumed' : 'set reducing';
-    auditBot(em, em.getReference(Bot, bot.id), 'bot_resume_refused', `paused meanwhile: ${pausedBy}`, { status });
+    auditBot(em, em.getReference(Bot, bot.id), 'bot_resume_refused', `paused: ${pausedBy}`, { status, row });
     await em.flush();
-    const row = intentKept ? `intent ${status} is stored` : 'its row reads paused too';
+    const command = status === 'active' ? 'resume' : 'reduce';
     const lift = note.startsWith(HALT_NOTE)
       ? '`scalper unhalt` lifts that pause'
-      : `${status === 'active' ? 'resume' : 'reduce'} it again to lift that pause`;
+      : isKillSwitchPause(note)
+        ? `look at why, then ${command} it with --lift-kill-switch (API: "liftKillSwitch": true)`
+        : `${command} it again to lift that pause`;
+    // The field to change: the request's flag for the kill-switch's pause, else the bot's status.
+    const field = isKillSwitchPause(note) ? 'liftKillSwitch' : 'status';
+    if (row === 'unchanged')
+      throw new BotConflictError(
+        `bot ${bot.id} is paused by the automatic kill-switch ("${pausedBy}"): ${lift}`,
+        field,
+      );
+    const rowReads = row === 'kept' ? `intent ${status} is stored` : 'its row reads paused too';
     throw new BotConflictError(
-      `bot ${bot.id} was paused ("${pausedBy}") while it was ${verb}: its schedule stays paused (${row}); ${lift}`,
-      'status',
+      `bot ${bot.id} was paused ("${pausedBy}") while it was ${verb}: its schedule stays paused (${rowReads}); ${lift}`,
+      field,
     );
   }
 

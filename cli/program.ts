@@ -208,7 +208,7 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     ['resume', 'Resume a bot: cycles run and may open positions'],
     ['reduce', 'Reduce a bot: cycles run and manage its positions, nothing new opens'],
   ] as const) {
-    program
+    const command = program
       .command(name)
       .argument('<botId>', 'bot id', integer)
       .description(verb)
@@ -216,13 +216,18 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
         '--reason <text>',
         'note kept on the schedule and in the audit log',
         `${name.replace(/e$/, '')}ed from the CLI`,
-      )
-      .action(
-        withEngine(async (engine, botId: number, options: { reason: string }) => {
-          const bot = await engine.bots[name](botId, options.reason);
-          print(`bot ${bot.id} ${bot.status}: ${options.reason}`);
-        }),
       );
+    if (name !== 'pause')
+      command.option(
+        '--lift-kill-switch',
+        'also lift a pause of the automatic kill-switch (look at why it tripped first)',
+      );
+    command.action(
+      withEngine(async (engine, botId: number, options: { reason: string; liftKillSwitch?: boolean }) => {
+        const bot = await engine.bots[name](botId, options.reason, { liftKillSwitch: options.liftKillSwitch === true });
+        print(`bot ${bot.id} ${bot.status}: ${options.reason}`);
+      }),
+    );
   }
 
   program

@@ -3,6 +3,9 @@
 import type { InstrumentSpec, Quote, TradeSide } from './market.ts';
 import { CompensatedSum } from './compensated-sum.ts';
 
+/** How the automatic kill-switch's pause of a bot's schedule begins: only a resume that says so lifts it. */
+export const AUTOMATIC_KILL_SWITCH_NOTE = 'automatic kill-switch: ';
+
 export interface MarkedPosition {
   side: TradeSide;
   volume: number;

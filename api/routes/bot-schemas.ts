@@ -99,6 +99,16 @@ export const reasonBody = z.strictObject({
     .describe('Why: kept in the audit log (with the token name) and on the schedule'),
 });
 
+/** A resume's or a reduce's body: the automatic kill-switch's pause is lifted only when asked. */
+export const runBody = reasonBody.extend({
+  liftKillSwitch: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Lift a pause of the automatic kill-switch too (after looking at why it tripped); without it such a pause stays and the answer is 409',
+    ),
+});
+
 export const deleteQuery = z.object({
   reason: z
     .string()

@@ -19,6 +19,7 @@ import {
   newBotBody,
   problems,
   reasonBody,
+  runBody,
 } from './bot-schemas.ts';
 
 const tags = ['bots'];
@@ -173,12 +174,29 @@ export function botRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
     );
 
-    const statusChanges = [
-      ['pause', 'Pause: no more cycles; open positions keep their SL/TP at the broker'],
+    app.post(
+      '/bots/:id/pause',
+      {
+        schema: {
+          summary: 'Pause: no more cycles; open positions keep their SL/TP at the broker',
+          tags,
+          params: idParams,
+          body: reasonBody,
+          response: { 200: botDetailSchema, ...problems(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        await bots.pause(request.params.id, attributed(request, request.body.reason));
+        const detail = await bots.detail(request.params.id);
+        return withEtag(reply, detail).send(detailOf(detail));
+      },
+    );
+
+    const runs = [
       ['resume', 'Resume: cycles run and may open positions'],
       ['reduce', 'Reduce: cycles run and manage positions, nothing new opens'],
     ] as const;
-    for (const [action, summary] of statusChanges) {
+    for (const [action, summary] of runs) {
       app.post(
         `/bots/:id/${action}`,
         {
@@ -186,12 +204,13 @@ export function botRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             summary,
             tags,
             params: idParams,
-            body: reasonBody,
-            response: { 200: botDetailSchema, ...problems(400, 401, 403, 404) },
+            body: runBody,
+            response: { 200: botDetailSchema, ...problems(400, 401, 403, 404, 409) },
           },
         },
         async (request, reply) => {
-          await bots[action](request.params.id, attributed(request, request.body.reason));
+          const { reason, liftKillSwitch } = request.body;
+          await bots[action](request.params.id, attributed(request, reason), { liftKillSwitch });
           const detail = await bots.detail(request.params.id);
           return withEtag(reply, detail).send(detailOf(detail));
         },

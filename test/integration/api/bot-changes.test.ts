@@ -171,6 +171,34 @@ describe('POST /bots/:id/pause, /resume, /reduce', () => {
     ]);
   });
 
+  it("lift the automatic kill-switch's pause only when asked: else 409, nothing changed, the refusal audited", async () => {
+    const bot = await createBot('status-kill-switch');
+    await api.schedules.pause(bot.id, 'automatic kill-switch: unrealised loss 5.10% of the balance');
+    const refused = await action(bot.id, 'resume', { reason: 'looks fine' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({
+      detail: expect.stringMatching(
+        /paused by the automatic kill-switch .*resume it with --lift-kill-switch \(API: "liftKillSwitch": true\)/,
+      ),
+    });
+    expect(fieldsOf(refused)).toEqual(['body.liftKillSwitch']);
+    await expect(api.schedules.state(bot.id)).resolves.toMatchObject({ paused: true });
+    const stored = await api.db.orm.em.fork().findOneOrFail(Bot, bot.id);
+    expect(stored.version).toBe(bot.version);
+    expect((await action(bot.id, 'reduce', { reason: 'manage it' })).statusCode).toBe(409);
+    const lifted = await action(bot.id, 'resume', { reason: 'loss reviewed', liftKillSwitch: true });
+    expect(lifted.statusCode).toBe(200);
+    expect(lifted.json()).toMatchObject({ tradingState: { state: 'active' }, schedule: { paused: false } });
+    const audit = await api.db.orm.em
+      .fork()
+      .find(AuditLog, { bot: bot.id, event: { $ne: 'bot_created' } }, { orderBy: { id: 'asc' } });
+    expect(audit.map((row) => [row.event, row.data?.['row'] ?? null])).toEqual([
+      ['bot_resume_refused', 'unchanged'],
+      ['bot_resume_refused', 'unchanged'],
+      ['bot_resumed', null],
+    ]);
+  });
+
   it('need a non-empty reason (400 naming body.reason); 404 for an unknown bot', async () => {
     const bot = await createBot('status-refuse');
     for (const payload of [{}, { reason: '   ' }]) {

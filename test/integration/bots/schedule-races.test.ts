@@ -52,15 +52,16 @@ describe('resumes raced by pauses', () => {
     );
 
     await expect(resumed).rejects.toThrow(
-      /was paused \("automatic kill-switch: loss 3\.2%"\) while it was resumed: its schedule stays paused \(intent active is stored\); resume it again/,
+      /was paused \("automatic kill-switch: loss 3\.2%"\) while it was resumed: its schedule stays paused \(intent active is stored\); look at why, then resume it with --lift-kill-switch/,
     );
     expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'automatic kill-switch: loss 3.2%' });
     // The row keeps the operator's intent, as after any kill-switch trip; the audit says the resume did not take.
     expect(await statusOf(bot.id)).toBe('active');
     expect((await bots.view(bot.id)).tradingState.state).toBe('paused');
     expect((await eventsOf(bot.id)).slice(-2)).toEqual(['bot_resumed', 'bot_resume_refused']);
-    // Asked again, the operator lifts the kill-switch's pause knowingly.
-    await bots.resume(bot.id, 'loss reviewed');
+    // Asked again, saying so, the operator lifts the kill-switch's pause knowingly.
+    await expect(bots.resume(bot.id, 'loss reviewed')).rejects.toThrow(/--lift-kill-switch/);
+    await bots.resume(bot.id, 'loss reviewed', { liftKillSwitch: true });
     expect((await handle.describe()).state).toMatchObject({ paused: false, note: 'loss reviewed' });
   });
 

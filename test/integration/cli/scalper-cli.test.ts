@@ -84,6 +84,15 @@ describe('scalper CLI', () => {
     expect(Object.keys(shown)[0]).toBe('tradingState');
     expect((await scalper('resume', String(bot.id))).code).toBe(0);
     expect(await line()).toMatch(new RegExp(`\tactive\t.*scalper-bot-${bot.id}: running$`));
+
+    // The automatic kill-switch's pause is lifted only by a resume that says so.
+    await schedules.pause(bot.id, 'automatic kill-switch: unrealised loss 5.10% of the balance');
+    const refused = await scalper('resume', String(bot.id));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('resume it with --lift-kill-switch');
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: true });
+    expect((await scalper('resume', String(bot.id), '--lift-kill-switch', '--reason', 'loss reviewed')).code).toBe(0);
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: false, note: 'loss reviewed' });
   });
 
   it('configure changes strategies, risk settings and parameters; show lists them', async () => {

@@ -85,7 +85,11 @@ describe('BotService when a write or Temporal fails', () => {
   it.each(['resume', 'reduce'] as const)(
     'a %s that loses the version lock is a conflict and leaves the schedule as it was',
     async (action) => {
-      const schedules = { resume: jest.fn(async () => undefined), upsert: jest.fn(async () => undefined) };
+      const schedules = {
+        state: jest.fn(async () => ({ exists: true, paused: true, note: 'NFP' })),
+        resume: jest.fn(async () => undefined),
+        upsert: jest.fn(async () => undefined),
+      };
       const em = oneBotEm(storedBot(), OptimisticLockError.lockFailed('Bot'));
       const service = new BotService(em as never, schedules as never, symbols);
       await expect(service[action](1, 'end of session')).rejects.toBeInstanceOf(BotConflictError);
