@@ -56,6 +56,10 @@ function specOf(bot: ScheduledBot) {
     : { calendars: [{ second: cycles.delaySeconds, minute: '*' as const, hour: '*' as const }] };
 }
 
+/** What an unpause found: the schedule running, or paused as `pausedAs`, and lifted that pause or not. */
+export type UnpauseOutcome =
+  { kind: 'running'; pausedAs: null } | { kind: 'unpaused' | 'not_lifted'; pausedAs: string };
+
 export class BotSchedules {
   private readonly client: Client;
   private readonly taskQueue: string;
@@ -175,26 +179,39 @@ export class BotSchedules {
   }
 
   /**
-   * Stops the bot's cycles, and reads the schedule back until the pause holds: the server keeps
-   * one pending change per schedule, so a trigger or another change arriving with the pause can
-   * overwrite it. Another pause landing meanwhile holds as well, with its own note, unless it is
-   * the global halt's, which lifting the halt would undo: a bot's own pause (its kill-switch, its
-   * operator) is then written again. The halt's pause is content with any. A schedule that is
-   * missing (deleted from a terminal) starts none already.
+   * Stops the bot's cycles: writes the pause over the schedule as read, and reads it back until the
+   * pause holds (the server keeps one pending change per schedule, so a trigger arriving with the
+   * pause can overwrite it). Another pause landing meanwhile holds as well, with its own note,
+   * unless it is the global halt's, which lifting the halt would undo: a bot's own pause (its
+   * kill-switch, its operator) is then written again. The automatic kill-switch's pause is never
+   * written over but by another trip: its note is what asks a resume to say `--lift-kill-switch`.
+   * A schedule that is missing (deleted from a terminal) starts none already.
    */
   async pause(botId: number, note: string): Promise<void> {
-    const handle = this.client.schedule.getHandle(scheduleIdOf(botId));
+    const scheduleId = scheduleIdOf(botId);
+    const handle = this.client.schedule.getHandle(scheduleId);
+    const tripped = (current: string | null | undefined) => isKillSwitchPause(current) && !isKillSwitchPause(note);
     const holds = ({ paused, note: current }: ScheduleDescription['state']) =>
-      paused && (current === note || note.startsWith(HALT_NOTE) || !(current ?? '').startsWith(HALT_NOTE));
+      paused &&
+      (current === note || tripped(current) || note.startsWith(HALT_NOTE) || !(current ?? '').startsWith(HALT_NOTE));
     try {
       for (let tries = 1; ; tries++) {
-        await handle.pause(note);
-        const { state } = await handle.describe();
-        if (holds(state)) return;
+        const current = await handle.describe();
+        if (current.state.paused && tripped(current.state.note)) return;
+        const { spec, action, policies } = current;
+        const write = await writeOverDescribed(
+          this.client,
+          scheduleId,
+          current,
+          { spec, action, policies },
+          { ...current.state, paused: true, note },
+        );
+        const after = await handle.describe();
+        if (landed(write, after) || holds(after.state)) return;
         if (tries === WRITE_TRIES) {
-          const reads = state.paused ? `paused as "${state.note ?? ''}"` : 'running';
+          const reads = after.state.paused ? `paused as "${after.state.note ?? ''}"` : 'running';
           throw new Error(
-            `schedule ${handle.scheduleId} still reads ${reads} after ${tries} pauses: pause it from a terminal`,
+            `schedule ${scheduleId} still reads ${reads} after ${tries} pauses: pause it from a terminal`,
           );
         }
       }
@@ -211,7 +228,7 @@ export class BotSchedules {
   async resumeIfPausedAs(botId: number, pausedAs: string, note: string): Promise<boolean> {
     try {
       const outcome = await this.unpauseAsRead(botId, note, (state) => state.note?.startsWith(pausedAs) === true);
-      return outcome === 'unpaused';
+      return outcome.kind === 'unpaused';
     } catch (error) {
       if (error instanceof ScheduleNotFoundError || error instanceof SchedulePausedMeanwhileError) return false;
       throw error;
@@ -224,13 +241,11 @@ export class BotSchedules {
    * lands on its way (the kill-switch tripping, a terminal) stays, and is
    * SchedulePausedMeanwhileError; a missing schedule is ScheduleNotFoundError.
    */
-  async resume(botId: number, note: string, { liftKillSwitch = false } = {}): Promise<void> {
+  async resume(botId: number, note: string, { liftKillSwitch = false } = {}): Promise<UnpauseOutcome> {
     const lifts = (state: ScheduleDescription['state']) => liftKillSwitch || !isKillSwitchPause(state.note);
     const outcome = await this.unpauseAsRead(botId, note, lifts);
-    if (outcome === 'not_lifted') {
-      const { note: pausedAs } = await this.state(botId);
-      throw new KillSwitchPausedError(scheduleIdOf(botId), pausedAs ?? '');
-    }
+    if (outcome.kind === 'not_lifted') throw new KillSwitchPausedError(scheduleIdOf(botId), outcome.pausedAs);
+    return outcome;
   }
 
   /**
@@ -242,13 +257,14 @@ export class BotSchedules {
     botId: number,
     note: string,
     lifts: (state: ScheduleDescription['state']) => boolean,
-  ): Promise<'unpaused' | 'running' | 'not_lifted'> {
+  ): Promise<UnpauseOutcome> {
     const scheduleId = scheduleIdOf(botId);
     const handle = this.client.schedule.getHandle(scheduleId);
     for (let tries = 1; ; tries++) {
       const current = await handle.describe();
-      if (!current.state.paused) return 'running';
-      if (!lifts(current.state)) return 'not_lifted';
+      const pausedAs = current.state.note ?? '';
+      if (!current.state.paused) return { kind: 'running', pausedAs: null };
+      if (!lifts(current.state)) return { kind: 'not_lifted', pausedAs };
       const { spec, action, policies } = current;
       const write = await writeOverDescribed(
         this.client,
@@ -258,7 +274,7 @@ export class BotSchedules {
         { ...current.state, paused: false, note },
       );
       const after = await handle.describe();
-      if (landed(write, after)) return 'unpaused';
+      if (landed(write, after)) return { kind: 'unpaused', pausedAs };
       if (after.state.paused && after.state.note !== current.state.note)
         throw new SchedulePausedMeanwhileError(scheduleId, after.state.note ?? '');
       if (tries === WRITE_TRIES)

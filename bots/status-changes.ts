@@ -10,6 +10,13 @@ import { upsertLiveBotSchedule } from './live-bot-schedule.ts';
 import { type BotSchedules, CREATED_PAUSED_NOTE, HALT_NOTE } from './schedule.ts';
 import { isKillSwitchPause, KillSwitchPausedError, SchedulePausedMeanwhileError } from './schedule-pauses.ts';
 
+/** What a refused resume or reduce asked for, for its audit row and its message. */
+interface Refusal {
+  status: BotStatus;
+  reason: string;
+  liftKillSwitch: boolean;
+}
+
 export interface RunOptions {
   /** Lift the automatic kill-switch's pause too (an operator who has looked at why it tripped). */
   liftKillSwitch?: boolean;
@@ -69,27 +76,37 @@ export class BotStatusChanges {
     reason: string,
     { liftKillSwitch = false }: RunOptions = {},
   ): Promise<IBot> {
+    const refusal = { status, reason, liftKillSwitch };
     // The kill-switch's pause is lifted only when asked: refused here, nothing is written.
     const schedule = await this.schedules.state(botId);
     if (schedule.exists && schedule.paused && isKillSwitchPause(schedule.note) && !liftKillSwitch)
-      await this.refuseResume(await findBot(this.em.fork(), botId), status, schedule.note ?? '', 'unchanged');
+      return this.refuseResume(await findBot(this.em.fork(), botId), schedule.note ?? '', 'unchanged', refusal);
     const em = this.em.fork();
     const bot = await this.statusWritten(em, botId, status, reason);
     await flushBotLocked(em, botId);
     try {
       try {
-        await this.schedules.resume(botId, reason, { liftKillSwitch });
+        const outcome = await this.schedules.resume(botId, reason, { liftKillSwitch });
+        if (outcome.kind === 'unpaused' && isKillSwitchPause(outcome.pausedAs))
+          await this.auditLift(bot, outcome.pausedAs, reason);
       } catch (error) {
         if (!(error instanceof ScheduleNotFoundError)) throw error;
         await this.madeAgain(bot, reason);
       }
     } catch (error) {
       if (error instanceof SchedulePausedMeanwhileError || error instanceof KillSwitchPausedError)
-        await this.refuseResume(bot, status, error.note, 'kept');
+        return this.refuseResume(bot, error.note, 'kept', refusal);
       throw error;
     }
-    await this.repauseIfPausedMeanwhile(bot, status);
+    await this.repauseIfPausedMeanwhile(bot, refusal);
     return bot;
+  }
+
+  /** A safety stop overridden: its own audit row, beside the status change's. */
+  private async auditLift(bot: IBot, note: string, reason: string): Promise<void> {
+    const em = this.em.fork();
+    auditBot(em, em.getReference(Bot, bot.id), 'kill_switch_lifted', reason, { pausedAs: note });
+    await em.flush();
   }
 
   /**
@@ -112,44 +129,40 @@ export class BotStatusChanges {
    * second pause of the schedule usually did that already; not when its note was the one this
    * resume lifted, or when it landed before the unpause was read back.
    */
-  private async repauseIfPausedMeanwhile(bot: IBot, status: BotStatus): Promise<void> {
+  private async repauseIfPausedMeanwhile(bot: IBot, refusal: Refusal): Promise<void> {
     const em = this.em.fork();
     if ((await findBot(em, bot.id)).status !== 'paused') return;
     const note = await lastPauseReason(em, bot.id);
     await this.schedules.pause(bot.id, note);
-    await this.refuseResume(bot, status, note, 'paused');
+    await this.refuseResume(bot, note, 'paused', refusal);
   }
 
   /**
    * The schedule's pause stays (the kill-switch's, not asked to be lifted, or one that landed while
-   * it was being unpaused): the audit says so. `row`: the bot's row as the refusal leaves it —
-   * `unchanged` (refused before any write), `kept` (it holds this change's status; the trading
-   * state reads the schedule's pause first) or `paused` (a pause wrote its own since).
+   * it was being unpaused): the audit says so, with who asked and why. `row`: the bot's row as the
+   * refusal leaves it — `unchanged` (refused before any write), `kept` (it holds the asked status;
+   * the trading state reads the schedule's pause first) or `paused` (a pause wrote its own since).
    */
   private async refuseResume(
     bot: IBot,
-    status: BotStatus,
     note: string,
     row: 'unchanged' | 'kept' | 'paused',
+    { status, reason, liftKillSwitch }: Refusal,
   ): Promise<never> {
     const em = this.em.fork();
     const pausedBy = note || 'no note';
-    const verb = status === 'active' ? 'resumed' : 'set reducing';
-    auditBot(em, em.getReference(Bot, bot.id), 'bot_resume_refused', `paused: ${pausedBy}`, { status, row });
+    auditBot(em, em.getReference(Bot, bot.id), 'bot_resume_refused', reason, { status, row, pausedAs: pausedBy });
     await em.flush();
     const command = status === 'active' ? 'resume' : 'reduce';
     const lift = note.startsWith(HALT_NOTE)
       ? '`scalper unhalt` lifts that pause'
       : isKillSwitchPause(note)
-        ? `look at why, then ${command} it with --lift-kill-switch (API: "liftKillSwitch": true)`
+        ? `look at why${liftKillSwitch ? ' (it tripped again meanwhile)' : ''}, then ${command} it with --lift-kill-switch (API: "liftKillSwitch": true), which also ends the kill-switch's flatten`
         : `${command} it again to lift that pause`;
     // The field to change: the request's flag for the kill-switch's pause, else the bot's status.
     const field = isKillSwitchPause(note) ? 'liftKillSwitch' : 'status';
-    if (row === 'unchanged')
-      throw new BotConflictError(
-        `bot ${bot.id} is paused by the automatic kill-switch ("${pausedBy}"): ${lift}`,
-        field,
-      );
+    if (row === 'unchanged') throw new BotConflictError(`bot ${bot.id} is paused ("${pausedBy}"): ${lift}`, field);
+    const verb = status === 'active' ? 'resumed' : 'set reducing';
     const rowReads = row === 'kept' ? `intent ${status} is stored` : 'its row reads paused too';
     throw new BotConflictError(
       `bot ${bot.id} was paused ("${pausedBy}") while it was ${verb}: its schedule stays paused (${rowReads}); ${lift}`,

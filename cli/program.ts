@@ -220,7 +220,7 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     if (name !== 'pause')
       command.option(
         '--lift-kill-switch',
-        'also lift a pause of the automatic kill-switch (look at why it tripped first)',
+        'also lift a pause of the automatic kill-switch (look at why it tripped first; its flatten then ends)',
       );
     command.action(
       withEngine(async (engine, botId: number, options: { reason: string; liftKillSwitch?: boolean }) => {

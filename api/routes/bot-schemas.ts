@@ -105,7 +105,7 @@ export const runBody = reasonBody.extend({
     .boolean()
     .default(false)
     .describe(
-      'Lift a pause of the automatic kill-switch too (after looking at why it tripped); without it such a pause stays and the answer is 409',
+      'Lift a pause of the automatic kill-switch too (after looking at why it tripped; its flatten then ends); without it such a pause stays and the answer is 409',
     ),
 });
 

@@ -10,22 +10,25 @@ export interface RaceOptions {
   after?: boolean;
   /** Race only the call for this schedule. */
   scheduleId?: string;
+  /** Race the nth matching call (1 = the first). */
+  nth?: number;
 }
 
-/** Runs `work`, and `race` at its first `call` to Temporal (matching `scheduleId`); fails if that call never came. */
+/** Runs `work`, and `race` at its nth `call` to Temporal (matching `scheduleId`); fails if that call never came. */
 export async function racedOnce<T>(
   client: Client,
   call: RacedCall,
   race: () => Promise<unknown>,
   work: () => Promise<T>,
-  { after = false, scheduleId }: RaceOptions = {},
+  { after = false, scheduleId, nth = 1 }: RaceOptions = {},
 ): Promise<T> {
   const service = client.workflowService as unknown as Record<string, (request: unknown) => Promise<unknown>>;
   const original = service[call]!;
   let raced = false;
+  let seen = 0;
   service[call] = async (request: unknown) => {
     const mine = scheduleId === undefined || (request as { scheduleId?: string }).scheduleId === scheduleId;
-    if (raced || !mine) return original.call(service, request);
+    if (raced || !mine || ++seen < nth) return original.call(service, request);
     raced = true;
     if (!after) await race();
     try {

@@ -178,11 +178,14 @@ describe('POST /bots/:id/pause, /resume, /reduce', () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toMatchObject({
       detail: expect.stringMatching(
-        /paused by the automatic kill-switch .*resume it with --lift-kill-switch \(API: "liftKillSwitch": true\)/,
+        /is paused \("automatic kill-switch: .*"\): look at why, then resume it with --lift-kill-switch \(API: "liftKillSwitch": true\), which also ends the kill-switch's flatten/,
       ),
     });
     expect(fieldsOf(refused)).toEqual(['body.liftKillSwitch']);
-    await expect(api.schedules.state(bot.id)).resolves.toMatchObject({ paused: true });
+    await expect(api.schedules.state(bot.id)).resolves.toMatchObject({
+      paused: true,
+      note: 'automatic kill-switch: unrealised loss 5.10% of the balance',
+    });
     const stored = await api.db.orm.em.fork().findOneOrFail(Bot, bot.id);
     expect(stored.version).toBe(bot.version);
     expect((await action(bot.id, 'reduce', { reason: 'manage it' })).statusCode).toBe(409);
@@ -192,10 +195,11 @@ describe('POST /bots/:id/pause, /resume, /reduce', () => {
     const audit = await api.db.orm.em
       .fork()
       .find(AuditLog, { bot: bot.id, event: { $ne: 'bot_created' } }, { orderBy: { id: 'asc' } });
-    expect(audit.map((row) => [row.event, row.data?.['row'] ?? null])).toEqual([
-      ['bot_resume_refused', 'unchanged'],
-      ['bot_resume_refused', 'unchanged'],
-      ['bot_resumed', null],
+    expect(audit.map((row) => [row.event, row.reason, row.data?.['row'] ?? null])).toEqual([
+      ['bot_resume_refused', 'looks fine (by test-trade)', 'unchanged'],
+      ['bot_resume_refused', 'manage it (by test-trade)', 'unchanged'],
+      ['bot_resumed', 'loss reviewed (by test-trade)', null],
+      ['kill_switch_lifted', 'loss reviewed (by test-trade)', null],
     ]);
   });
 

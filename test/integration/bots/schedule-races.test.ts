@@ -2,7 +2,7 @@
 // gRPC call): a pause that lands while a resume, a re-creation or a deletion is on its way holds,
 // and a deleted bot keeps no schedule, whichever lands first.
 import { BotNotFoundError } from '../../../bots/errors.ts';
-import { BotSchedules, scheduleIdOf } from '../../../bots/schedule.ts';
+import { BotSchedules, HALT_NOTE, scheduleIdOf } from '../../../bots/schedule.ts';
 import { BotService } from '../../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
 import { AuditLog, Bot } from '../../../db/entities/index.ts';
@@ -98,7 +98,7 @@ describe('resumes raced by pauses', () => {
       'describeSchedule',
       () => schedules.upsert({ ...bot, status: 'paused' }),
       () => bots.resume(bot.id, 'back'),
-      { after: true, scheduleId: scheduleIdOf(bot.id) },
+      { after: true, scheduleId: scheduleIdOf(bot.id), nth: 2 },
     );
 
     await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: false });
@@ -117,12 +117,71 @@ describe('resumes raced by pauses', () => {
         await schedules.pause(bot.id, 'automatic kill-switch: loss');
       },
       () => bots.resume(bot.id, 'back'),
-      { after: true, scheduleId: scheduleIdOf(bot.id) },
+      { after: true, scheduleId: scheduleIdOf(bot.id), nth: 2 },
     );
 
     await expect(resumed).rejects.toThrow(/was paused \("automatic kill-switch: loss"\) while it was resumed/);
     await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: true, note: 'automatic kill-switch: loss' });
     expect((await eventsOf(bot.id)).at(-1)).toBe('bot_resume_refused');
+  });
+});
+
+describe("the automatic kill-switch's pause", () => {
+  it('a trip that lands after the resume looked, before it unpauses, stays: the resume is refused', async () => {
+    const bot = await bots.create({ name: 'tripped-between', symbol: 'XAUUSDm', paused: true });
+
+    // After the resume's first look at the schedule (operator-paused, no flag needed), the kill-switch trips.
+    const resumed = racedOnce(
+      temporal.client,
+      'describeSchedule',
+      () => schedules.pause(bot.id, 'automatic kill-switch: loss 4%'),
+      () => bots.resume(bot.id, 'news out'),
+      { after: true, scheduleId: scheduleIdOf(bot.id) },
+    );
+
+    await expect(resumed).rejects.toThrow(
+      /while it was resumed: .*\(intent active is stored\); look at why, then resume it with --lift-kill-switch/,
+    );
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({
+      paused: true,
+      note: 'automatic kill-switch: loss 4%',
+    });
+  });
+
+  it("stays the schedule's note through an operator's pause, so a plain resume still cannot lift it", async () => {
+    const bot = await bots.create({ name: 'tripped-then-paused', symbol: 'XAUUSDm' });
+    await schedules.pause(bot.id, 'automatic kill-switch: loss 5%');
+
+    await bots.pause(bot.id, 'looking at it');
+
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({
+      paused: true,
+      note: 'automatic kill-switch: loss 5%',
+    });
+    await expect(bots.resume(bot.id, 'routine resume')).rejects.toThrow(/--lift-kill-switch/);
+    await bots.resume(bot.id, 'loss reviewed', { liftKillSwitch: true });
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: false });
+    expect((await eventsOf(bot.id)).slice(-3)).toEqual(['bot_resume_refused', 'bot_resumed', 'kill_switch_lifted']);
+  });
+
+  it('stays through a global halt that read the schedule running just before the trip, and unhalt leaves it', async () => {
+    const bot = await bots.create({ name: 'tripped-under-halt', symbol: 'XAUUSDm' });
+
+    // The halt's pause reads the schedule running; the kill-switch trips before the halt writes.
+    await racedOnce(
+      temporal.client,
+      'describeSchedule',
+      () => schedules.pause(bot.id, 'automatic kill-switch: loss 6%'),
+      () => schedules.pause(bot.id, `${HALT_NOTE}crash`),
+      { after: true, scheduleId: scheduleIdOf(bot.id) },
+    );
+
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({
+      paused: true,
+      note: 'automatic kill-switch: loss 6%',
+    });
+    await expect(schedules.resumeIfPausedAs(bot.id, HALT_NOTE, 'global resume: calm')).resolves.toBe(false);
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: true });
   });
 });
 

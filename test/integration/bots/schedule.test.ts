@@ -169,10 +169,20 @@ describe('bot schedules', () => {
 
     expect(resumed).toBe(false);
     expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'automatic kill-switch: loss' });
-    // Unraced, it unpauses the halt's own pause.
+    // A halt after the trip keeps the trip's note, which the global resume then leaves.
     await schedules.pause(bot.id, 'global halt: drill');
-    await expect(schedules.resumeIfPausedAs(bot.id, 'global halt: ', 'global resume: drill over')).resolves.toBe(true);
-    expect((await handle.describe()).state).toMatchObject({ paused: false, note: 'global resume: drill over' });
+    await expect(schedules.resumeIfPausedAs(bot.id, 'global halt: ', 'global resume: drill over')).resolves.toBe(false);
+    expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'automatic kill-switch: loss' });
+    // Unraced, it unpauses the halt's own pause.
+    const halted = await bots.create({ name: 'halted-only', symbol: 'XAUUSDm' });
+    await schedules.pause(halted.id, 'global halt: drill');
+    await expect(schedules.resumeIfPausedAs(halted.id, 'global halt: ', 'global resume: drill over')).resolves.toBe(
+      true,
+    );
+    await expect(schedules.state(halted.id)).resolves.toMatchObject({
+      paused: false,
+      note: 'global resume: drill over',
+    });
   });
 
   it('of two upserts that differ only in search attributes (a symbol change), the later lands too', async () => {
