@@ -110,3 +110,19 @@ export function landed(write: ScheduleWrite, after: ScheduleDescription): boolea
     fingerprintOf(after.spec, after.action) === write.fingerprint
   );
 }
+
+/**
+ * Sets the pause state alone over the schedule as read (its settings as they are), and reads the
+ * schedule back: whether the write landed, and the schedule after it.
+ */
+export async function writeStateOverDescribed(
+  client: Client,
+  scheduleId: string,
+  current: ScheduleDescription,
+  state: ScheduleState,
+): Promise<{ landed: boolean; after: ScheduleDescription }> {
+  const { spec, action, policies } = current;
+  const write = await writeOverDescribed(client, scheduleId, current, { spec, action, policies }, state);
+  const after = await client.schedule.getHandle(scheduleId).describe();
+  return { landed: landed(write, after), after };
+}

@@ -13,7 +13,7 @@ import { scalperCycle } from '../workflows/index.ts';
 import { runTimeoutSecondsFor } from '../workflows/cycle-timing.ts';
 import { botCycleSchedule, cycleCadenceSeconds } from './cycle-timing.ts';
 import { isKillSwitchPause, KillSwitchPausedError, SchedulePausedMeanwhileError } from './schedule-pauses.ts';
-import { landed, writeOverDescribed } from './schedule-write.ts';
+import { landed, writeOverDescribed, writeStateOverDescribed } from './schedule-write.ts';
 
 export function scheduleIdOf(botId: number): string {
   return `scalper-bot-${botId}`;
@@ -198,16 +198,9 @@ export class BotSchedules {
       for (let tries = 1; ; tries++) {
         const current = await handle.describe();
         if (current.state.paused && tripped(current.state.note)) return;
-        const { spec, action, policies } = current;
-        const write = await writeOverDescribed(
-          this.client,
-          scheduleId,
-          current,
-          { spec, action, policies },
-          { ...current.state, paused: true, note },
-        );
-        const after = await handle.describe();
-        if (landed(write, after) || holds(after.state)) return;
+        const paused = { ...current.state, paused: true, note };
+        const { landed: done, after } = await writeStateOverDescribed(this.client, scheduleId, current, paused);
+        if (done || holds(after.state)) return;
         if (tries === WRITE_TRIES) {
           const reads = after.state.paused ? `paused as "${after.state.note ?? ''}"` : 'running';
           throw new Error(
@@ -265,16 +258,9 @@ export class BotSchedules {
       const pausedAs = current.state.note ?? '';
       if (!current.state.paused) return { kind: 'running', pausedAs: null };
       if (!lifts(current.state)) return { kind: 'not_lifted', pausedAs };
-      const { spec, action, policies } = current;
-      const write = await writeOverDescribed(
-        this.client,
-        scheduleId,
-        current,
-        { spec, action, policies },
-        { ...current.state, paused: false, note },
-      );
-      const after = await handle.describe();
-      if (landed(write, after)) return { kind: 'unpaused', pausedAs };
+      const running = { ...current.state, paused: false, note };
+      const { landed: done, after } = await writeStateOverDescribed(this.client, scheduleId, current, running);
+      if (done) return { kind: 'unpaused', pausedAs };
       if (after.state.paused && after.state.note !== current.state.note)
         throw new SchedulePausedMeanwhileError(scheduleId, after.state.note ?? '');
       if (tries === WRITE_TRIES)

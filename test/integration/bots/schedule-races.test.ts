@@ -2,53 +2,33 @@
 // gRPC call): a pause that lands while a resume, a re-creation or a deletion is on its way holds,
 // and a deleted bot keeps no schedule, whichever lands first.
 import { BotNotFoundError } from '../../../bots/errors.ts';
-import { BotSchedules, HALT_NOTE, scheduleIdOf } from '../../../bots/schedule.ts';
-import { BotService } from '../../../bots/service.ts';
-import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
+import { HALT_NOTE, scheduleIdOf } from '../../../bots/schedule.ts';
 import { AuditLog, Bot } from '../../../db/entities/index.ts';
-import type { TemporalConnections } from '../../../infra/startup.ts';
-import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { racedOnce } from '../../support/raced-grpc.ts';
-import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
+import { scheduleRig } from '../../support/schedule-rig.ts';
 
-let db: TestDatabase;
-let temporal: TemporalConnections;
-let schedules: BotSchedules;
-let bots: BotService;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  temporal = await connectTestTemporal();
-  // Nobody polls this queue: the schedules are real, their cycles never run.
-  schedules = new BotSchedules(temporal.client, uniqueTaskQueue('unpolled'));
-  bots = new BotService(db.orm.em, schedules, brokerSymbolCatalog());
-});
-
-afterAll(async () => {
-  await temporal.close();
-  await db.drop();
-});
+const rig = scheduleRig();
 
 /** The bot's audit events, oldest first. */
 async function eventsOf(botId: number): Promise<string[]> {
-  const rows = await db.orm.em.fork().find(AuditLog, { bot: botId }, { orderBy: { id: 'asc' } });
+  const rows = await rig.db.orm.em.fork().find(AuditLog, { bot: botId }, { orderBy: { id: 'asc' } });
   return rows.map((row) => row.event);
 }
 
 async function statusOf(botId: number): Promise<string> {
-  return (await db.orm.em.fork().findOneOrFail(Bot, botId)).status;
+  return (await rig.db.orm.em.fork().findOneOrFail(Bot, botId)).status;
 }
 
 describe('resumes raced by pauses', () => {
   it('a kill-switch pause that lands as a resume goes out stays: the resume is refused, saying why', async () => {
-    const bot = await bots.create({ name: 'resumed-into-kill-switch', symbol: 'XAUUSDm', paused: true });
-    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+    const bot = await rig.bots.create({ name: 'resumed-into-kill-switch', symbol: 'XAUUSDm', paused: true });
+    const handle = rig.temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
 
     const resumed = racedOnce(
-      temporal.client,
+      rig.temporal.client,
       'updateSchedule',
-      () => schedules.pause(bot.id, 'automatic kill-switch: loss 3.2%'),
-      () => bots.resume(bot.id, 'news is out'),
+      () => rig.schedules.pause(bot.id, 'automatic kill-switch: loss 3.2%'),
+      () => rig.bots.resume(bot.id, 'news is out'),
     );
 
     await expect(resumed).rejects.toThrow(
@@ -57,25 +37,25 @@ describe('resumes raced by pauses', () => {
     expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'automatic kill-switch: loss 3.2%' });
     // The row keeps the operator's intent, as after any kill-switch trip; the audit says the resume did not take.
     expect(await statusOf(bot.id)).toBe('active');
-    expect((await bots.view(bot.id)).tradingState.state).toBe('paused');
+    expect((await rig.bots.view(bot.id)).tradingState.state).toBe('paused');
     expect((await eventsOf(bot.id)).slice(-2)).toEqual(['bot_resumed', 'bot_resume_refused']);
     // Asked again, saying so, the operator lifts the kill-switch's pause knowingly.
-    await expect(bots.resume(bot.id, 'loss reviewed')).rejects.toThrow(/--lift-kill-switch/);
-    await bots.resume(bot.id, 'loss reviewed', { liftKillSwitch: true });
+    await expect(rig.bots.resume(bot.id, 'loss reviewed')).rejects.toThrow(/--lift-kill-switch/);
+    await rig.bots.resume(bot.id, 'loss reviewed', { liftKillSwitch: true });
     expect((await handle.describe()).state).toMatchObject({ paused: false, note: 'loss reviewed' });
   });
 
   it("an operator's pause that lands as a resume goes out wins, though its note is the one lifted", async () => {
-    const bot = await bots.create({ name: 'paused-twice-alike', symbol: 'XAUUSDm' });
-    const handle = temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
-    await bots.pause(bot.id, 'news');
+    const bot = await rig.bots.create({ name: 'paused-twice-alike', symbol: 'XAUUSDm' });
+    const handle = rig.temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+    await rig.bots.pause(bot.id, 'news');
 
     // The second pause, with the same words, writes its row and its schedule as the resume's unpause is sent.
     const resumed = racedOnce(
-      temporal.client,
+      rig.temporal.client,
       'updateSchedule',
-      () => bots.pause(bot.id, 'news'),
-      () => bots.resume(bot.id, 'back'),
+      () => rig.bots.pause(bot.id, 'news'),
+      () => rig.bots.resume(bot.id, 'back'),
     );
 
     await expect(resumed).rejects.toThrow(
@@ -83,191 +63,194 @@ describe('resumes raced by pauses', () => {
     );
     expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'news' });
     expect(await statusOf(bot.id)).toBe('paused');
-    expect((await bots.view(bot.id)).tradingState.state).toBe('paused');
+    expect((await rig.bots.view(bot.id)).tradingState.state).toBe('paused');
     expect((await eventsOf(bot.id)).slice(-3)).toEqual(['bot_resumed', 'bot_paused', 'bot_resume_refused']);
   });
 
   it('a resume that finds the schedule made paused by another process from an older read lifts that pause', async () => {
-    const bot = await bots.create({ name: 'resumed-into-recreation', symbol: 'XAUUSDm', paused: true });
-    await schedules.remove(bot.id);
+    const bot = await rig.bots.create({ name: 'resumed-into-recreation', symbol: 'XAUUSDm', paused: true });
+    await rig.schedules.remove(bot.id);
 
     // Start-up sync elsewhere makes the schedule from a read of the bot still paused, just after
     // this resume found it missing.
     await racedOnce(
-      temporal.client,
+      rig.temporal.client,
       'describeSchedule',
-      () => schedules.upsert({ ...bot, status: 'paused' }),
-      () => bots.resume(bot.id, 'back'),
+      () => rig.schedules.upsert({ ...bot, status: 'paused' }),
+      () => rig.bots.resume(bot.id, 'back'),
       { after: true, scheduleId: scheduleIdOf(bot.id), nth: 2 },
     );
 
-    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: false });
+    await expect(rig.schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: false });
     expect(await statusOf(bot.id)).toBe('active');
   });
   it('a resume that finds the schedule made again and paused by the kill-switch meanwhile keeps that pause', async () => {
-    const bot = await bots.create({ name: 'recreated-then-killed', symbol: 'XAUUSDm', paused: true });
-    await schedules.remove(bot.id);
+    const bot = await rig.bots.create({ name: 'recreated-then-killed', symbol: 'XAUUSDm', paused: true });
+    await rig.schedules.remove(bot.id);
 
     // Made again running elsewhere, then its kill-switch trips, just after this resume found it missing.
     const resumed = racedOnce(
-      temporal.client,
+      rig.temporal.client,
       'describeSchedule',
       async () => {
-        await schedules.upsert({ ...bot, status: 'active' });
-        await schedules.pause(bot.id, 'automatic kill-switch: loss');
+        await rig.schedules.upsert({ ...bot, status: 'active' });
+        await rig.schedules.pause(bot.id, 'automatic kill-switch: loss');
       },
-      () => bots.resume(bot.id, 'back'),
+      () => rig.bots.resume(bot.id, 'back'),
       { after: true, scheduleId: scheduleIdOf(bot.id), nth: 2 },
     );
 
     await expect(resumed).rejects.toThrow(/was paused \("automatic kill-switch: loss"\) while it was resumed/);
-    await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: true, note: 'automatic kill-switch: loss' });
+    await expect(rig.schedules.state(bot.id)).resolves.toMatchObject({
+      paused: true,
+      note: 'automatic kill-switch: loss',
+    });
     expect((await eventsOf(bot.id)).at(-1)).toBe('bot_resume_refused');
   });
 });
 
 describe("the automatic kill-switch's pause", () => {
   it('a trip that lands after the resume looked, before it unpauses, stays: the resume is refused', async () => {
-    const bot = await bots.create({ name: 'tripped-between', symbol: 'XAUUSDm', paused: true });
+    const bot = await rig.bots.create({ name: 'tripped-between', symbol: 'XAUUSDm', paused: true });
 
     // After the resume's first look at the schedule (operator-paused, no flag needed), the kill-switch trips.
     const resumed = racedOnce(
-      temporal.client,
+      rig.temporal.client,
       'describeSchedule',
-      () => schedules.pause(bot.id, 'automatic kill-switch: loss 4%'),
-      () => bots.resume(bot.id, 'news out'),
+      () => rig.schedules.pause(bot.id, 'automatic kill-switch: loss 4%'),
+      () => rig.bots.resume(bot.id, 'news out'),
       { after: true, scheduleId: scheduleIdOf(bot.id) },
     );
 
     await expect(resumed).rejects.toThrow(
       /while it was resumed: .*\(intent active is stored\); look at why, then resume it with --lift-kill-switch/,
     );
-    await expect(schedules.state(bot.id)).resolves.toMatchObject({
+    await expect(rig.schedules.state(bot.id)).resolves.toMatchObject({
       paused: true,
       note: 'automatic kill-switch: loss 4%',
     });
   });
 
   it("stays the schedule's note through an operator's pause, so a plain resume still cannot lift it", async () => {
-    const bot = await bots.create({ name: 'tripped-then-paused', symbol: 'XAUUSDm' });
-    await schedules.pause(bot.id, 'automatic kill-switch: loss 5%');
+    const bot = await rig.bots.create({ name: 'tripped-then-paused', symbol: 'XAUUSDm' });
+    await rig.schedules.pause(bot.id, 'automatic kill-switch: loss 5%');
 
-    await bots.pause(bot.id, 'looking at it');
+    await rig.bots.pause(bot.id, 'looking at it');
 
-    await expect(schedules.state(bot.id)).resolves.toMatchObject({
+    await expect(rig.schedules.state(bot.id)).resolves.toMatchObject({
       paused: true,
       note: 'automatic kill-switch: loss 5%',
     });
-    await expect(bots.resume(bot.id, 'routine resume')).rejects.toThrow(/--lift-kill-switch/);
-    await bots.resume(bot.id, 'loss reviewed', { liftKillSwitch: true });
-    await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: false });
+    await expect(rig.bots.resume(bot.id, 'routine resume')).rejects.toThrow(/--lift-kill-switch/);
+    await rig.bots.resume(bot.id, 'loss reviewed', { liftKillSwitch: true });
+    await expect(rig.schedules.state(bot.id)).resolves.toMatchObject({ paused: false });
     expect((await eventsOf(bot.id)).slice(-3)).toEqual(['bot_resume_refused', 'bot_resumed', 'kill_switch_lifted']);
   });
 
   it('stays through a global halt that read the schedule running just before the trip, and unhalt leaves it', async () => {
-    const bot = await bots.create({ name: 'tripped-under-halt', symbol: 'XAUUSDm' });
+    const bot = await rig.bots.create({ name: 'tripped-under-halt', symbol: 'XAUUSDm' });
 
     // The halt's pause reads the schedule running; the kill-switch trips before the halt writes.
     await racedOnce(
-      temporal.client,
+      rig.temporal.client,
       'describeSchedule',
-      () => schedules.pause(bot.id, 'automatic kill-switch: loss 6%'),
-      () => schedules.pause(bot.id, `${HALT_NOTE}crash`),
+      () => rig.schedules.pause(bot.id, 'automatic kill-switch: loss 6%'),
+      () => rig.schedules.pause(bot.id, `${HALT_NOTE}crash`),
       { after: true, scheduleId: scheduleIdOf(bot.id) },
     );
 
-    await expect(schedules.state(bot.id)).resolves.toMatchObject({
+    await expect(rig.schedules.state(bot.id)).resolves.toMatchObject({
       paused: true,
       note: 'automatic kill-switch: loss 6%',
     });
-    await expect(schedules.resumeIfPausedAs(bot.id, HALT_NOTE, 'global resume: calm')).resolves.toBe(false);
-    await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: true });
+    await expect(rig.schedules.resumeIfPausedAs(bot.id, HALT_NOTE, 'global resume: calm')).resolves.toBe(false);
+    await expect(rig.schedules.state(bot.id)).resolves.toMatchObject({ paused: true });
   });
 });
 
 describe('schedules made again from an older read', () => {
   it('start-up sync pauses the schedule it makes for a bot paused after it read the bots', async () => {
-    const bot = await bots.create({ name: 'paused-while-synced', symbol: 'XAUUSDm' });
-    await schedules.remove(bot.id);
+    const bot = await rig.bots.create({ name: 'paused-while-synced', symbol: 'XAUUSDm' });
+    await rig.schedules.remove(bot.id);
 
     // The pause finds no schedule to pause, and writes the row, as the sync makes one running.
     await racedOnce(
-      temporal.client,
+      rig.temporal.client,
       'createSchedule',
-      () => bots.pause(bot.id, 'news'),
-      () => bots.syncSchedules(),
+      () => rig.bots.pause(bot.id, 'news'),
+      () => rig.bots.syncSchedules(),
       {
         scheduleId: scheduleIdOf(bot.id),
       },
     );
 
-    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: true, note: 'news' });
+    await expect(rig.schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: true, note: 'news' });
   });
 
   it('of two makers of a missing schedule, the later updates what the earlier made', async () => {
-    const bot = await bots.create({ name: 'made-twice', symbol: 'XAUUSDm' });
-    await schedules.remove(bot.id);
+    const bot = await rig.bots.create({ name: 'made-twice', symbol: 'XAUUSDm' });
+    await rig.schedules.remove(bot.id);
 
     const written = await racedOnce(
-      temporal.client,
+      rig.temporal.client,
       'createSchedule',
-      () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 60 }),
-      () => schedules.upsert({ ...bot, scheduleIntervalSeconds: 120 }),
+      () => rig.schedules.upsert({ ...bot, scheduleIntervalSeconds: 60 }),
+      () => rig.schedules.upsert({ ...bot, scheduleIntervalSeconds: 120 }),
       { scheduleId: scheduleIdOf(bot.id) },
     );
 
     expect(written).toBe('updated');
-    const { spec } = await temporal.client.schedule.getHandle(scheduleIdOf(bot.id)).describe();
+    const { spec } = await rig.temporal.client.schedule.getHandle(scheduleIdOf(bot.id)).describe();
     expect(spec.intervals).toMatchObject([{ every: 120_000 }]);
   });
 
   it('a schedule made again from a read of a bot deleted meanwhile is removed again: the resume finds no bot', async () => {
-    const bot = await bots.create({ name: 'deleted-while-resumed', symbol: 'XAUUSDm', paused: true });
-    await schedules.remove(bot.id);
+    const bot = await rig.bots.create({ name: 'deleted-while-resumed', symbol: 'XAUUSDm', paused: true });
+    await rig.schedules.remove(bot.id);
 
     // The resume finds the schedule missing and makes it again; the deletion lands just before.
     const resumed = racedOnce(
-      temporal.client,
+      rig.temporal.client,
       'createSchedule',
-      () => bots.remove(bot.id, 'retired'),
-      () => bots.resume(bot.id, 'back to work'),
+      () => rig.bots.remove(bot.id, 'retired'),
+      () => rig.bots.resume(bot.id, 'back to work'),
     );
 
     await expect(resumed).rejects.toThrow(BotNotFoundError);
-    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
+    await expect(rig.schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
   });
 
   it('start-up sync makes no schedule for a bot deleted after it read the bots', async () => {
-    const bot = await bots.create({ name: 'deleted-while-synced', symbol: 'XAUUSDm' });
-    await schedules.remove(bot.id);
+    const bot = await rig.bots.create({ name: 'deleted-while-synced', symbol: 'XAUUSDm' });
+    await rig.schedules.remove(bot.id);
 
     await racedOnce(
-      temporal.client,
+      rig.temporal.client,
       'createSchedule',
-      () => bots.remove(bot.id, 'retired'),
-      () => bots.syncSchedules(),
+      () => rig.bots.remove(bot.id, 'retired'),
+      () => rig.bots.syncSchedules(),
       {
         scheduleId: scheduleIdOf(bot.id),
       },
     );
 
-    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
+    await expect(rig.schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
   });
 
   it('a deletion removes a schedule made from an older read between its first removal and its row write', async () => {
-    const bot = await bots.create({ name: 'made-while-deleted', symbol: 'XAUUSDm' });
+    const bot = await rig.bots.create({ name: 'made-while-deleted', symbol: 'XAUUSDm' });
 
     await racedOnce(
-      temporal.client,
+      rig.temporal.client,
       'deleteSchedule',
-      () => schedules.upsert(bot),
-      () => bots.remove(bot.id, 'retired'),
+      () => rig.schedules.upsert(bot),
+      () => rig.bots.remove(bot.id, 'retired'),
       {
         after: true,
         scheduleId: scheduleIdOf(bot.id),
       },
     );
 
-    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
+    await expect(rig.schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
   });
 });
