@@ -8,6 +8,7 @@ import { pipsToPrice } from '../trading/rounding.ts';
 import { trailingStop } from '../trading/trailing.ts';
 import { currentTrace, loadBot, orderStoreFor, type BotContext } from './bot-context.ts';
 import { closeAllPositions, failOnUnknownCloses, resumeUnsettledCloses } from './close-positions.ts';
+import { markKillSwitchTripped } from '../bots/bot-rows.ts';
 import { cycleCadenceSeconds } from '../bots/cycle-timing.ts';
 import { cachedInstrument } from './instrument-cache.ts';
 import type { ActivityDeps } from './deps.ts';
@@ -59,9 +60,10 @@ async function trail(
 }
 
 /**
- * The automatic kill-switch: pause the schedule first (no new cycle starts), record why, then
- * close every position with its own close order. A close whose outcome is unknown fails the
- * attempt; the retry looks it up before closing again. With the schedule paused no later cycle
+ * The automatic kill-switch: pause the schedule first (no new cycle starts), record why (on the
+ * bot's row too: nothing opens until a resume lifts it), then close every position with its own
+ * close order. A close whose outcome is unknown fails the attempt; the retry looks it up before
+ * closing again. With the schedule paused no later cycle
  * will close what is left (a close refused, partly filled, or unknown through every attempt): a
  * flattenBot workflow takes over after this cycle and keeps closing until the bot is flat.
  */
@@ -74,17 +76,20 @@ async function tripKillSwitch(
 ) {
   await deps.schedules.pause(context.bot.id, `${AUTOMATIC_KILL_SWITCH_NOTE}${reason}`);
   const trace = currentTrace();
-  em.create(AuditLog, {
-    bot: context.bot.id,
-    entity: 'bot',
-    entityId: String(context.bot.id),
-    event: 'kill_switch_tripped',
-    reason,
-    data: {},
-    workflowId: trace?.workflowId ?? null,
-    runId: trace?.runId ?? null,
+  // The trip on the bot's row with its audit row: it holds whatever later happens to the schedule.
+  await em.transactional(async (tx) => {
+    await markKillSwitchTripped(tx, context.bot.id, reason);
+    tx.create(AuditLog, {
+      bot: context.bot.id,
+      entity: 'bot',
+      entityId: String(context.bot.id),
+      event: 'kill_switch_tripped',
+      reason,
+      data: {},
+      workflowId: trace?.workflowId ?? null,
+      runId: trace?.runId ?? null,
+    });
   });
-  await em.flush();
   const result = await closeAllPositions(deps, orderStoreFor(deps), context, broker, 'kill_switch');
   const unknown = result.orders.filter((outcome) => outcome.status === 'unknown').length;
   const open = (await broker.positions({ magic: context.bot.magic })).length;

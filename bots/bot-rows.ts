@@ -1,6 +1,6 @@
 // A bot's row as the bot services read and write it: found or a 404, audited with why, and
 // written under its version lock.
-import { OptimisticLockError } from '@mikro-orm/core';
+import { OptimisticLockError, raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditLog, Bot, type IBot } from '../db/entities/index.ts';
 import { BotConflictError, BotNotFoundError } from './errors.ts';
@@ -41,4 +41,17 @@ export async function flushBotLocked(em: EntityManager, botId: number): Promise<
 export async function lastPauseReason(em: EntityManager, botId: number): Promise<string> {
   const pause = await em.findOne(AuditLog, { bot: botId, event: BOT_PAUSED_EVENT }, { orderBy: { id: 'desc' } });
   return pause?.reason || 'paused';
+}
+
+/**
+ * Records the automatic kill-switch's trip on the bot's row. Its version goes up: a resume or a
+ * reduce that read the row before the trip fails its write (409) rather than clear a trip it never saw.
+ */
+export async function markKillSwitchTripped(em: EntityManager, botId: number, reason: string): Promise<void> {
+  const now = new Date();
+  await em.nativeUpdate(
+    Bot,
+    { id: botId },
+    { killSwitchTrippedAt: now, killSwitchReason: reason, updatedAt: now, version: raw<number>('version + 1') },
+  );
 }

@@ -9,6 +9,8 @@ import { BotConflictError, BotNotFoundError } from './errors.ts';
 import { upsertLiveBotSchedule } from './live-bot-schedule.ts';
 import { type BotSchedules, CREATED_PAUSED_NOTE, HALT_NOTE } from './schedule.ts';
 import { isKillSwitchPause, KillSwitchPausedError, SchedulePausedMeanwhileError } from './schedule-pauses.ts';
+import { killSwitchTripOf } from './trading-state.ts';
+import { AUTOMATIC_KILL_SWITCH_NOTE } from '../trading/kill-switch.ts';
 
 /** What a refused resume or reduce asked for, for its audit row and its message. */
 interface Refusal {
@@ -68,7 +70,8 @@ export class BotStatusChanges {
   /**
    * A resume or a reduce writes the row first, so that a concurrent change refuses it (409) before
    * any cycle starts; a schedule gone missing is made again, running (one another process made
-   * meanwhile, from an older read, is unpaused as found).
+   * meanwhile, from an older read, is unpaused as found). The automatic kill-switch's trip is
+   * lifted, and cleared from the row, only with `liftKillSwitch`.
    */
   async run(
     botId: number,
@@ -77,17 +80,37 @@ export class BotStatusChanges {
     { liftKillSwitch = false }: RunOptions = {},
   ): Promise<IBot> {
     const refusal = { status, reason, liftKillSwitch };
-    // The kill-switch's pause is lifted only when asked: refused here, nothing is written.
     const schedule = await this.schedules.state(botId);
-    if (schedule.exists && schedule.paused && isKillSwitchPause(schedule.note) && !liftKillSwitch)
-      return this.refuseResume(await findBot(this.em.fork(), botId), schedule.note ?? '', 'unchanged', refusal);
     const em = this.em.fork();
-    const bot = await this.statusWritten(em, botId, status, reason);
+    const bot = await findBot(em, botId);
+    // The kill-switch's trip (on the row; or, from before the row kept it, the schedule's pause) is
+    // lifted only when asked: refused here, nothing is written.
+    const trip = killSwitchTripOf(bot);
+    if (!liftKillSwitch && trip)
+      return this.refuseResume(
+        bot,
+        `${AUTOMATIC_KILL_SWITCH_NOTE}${trip.reason}`,
+        'unchanged',
+        refusal,
+        trip.trippedAt,
+      );
+    if (!liftKillSwitch && schedule.exists && schedule.paused && isKillSwitchPause(schedule.note))
+      return this.refuseResume(bot, schedule.note ?? '', 'unchanged', refusal);
+    await this.statusWritten(em, botId, status, reason);
+    if (trip) {
+      // Written with the status under the row's version: a trip landing since makes this a 409.
+      bot.killSwitchTrippedAt = null;
+      bot.killSwitchReason = null;
+      auditBot(em, bot, 'kill_switch_lifted', reason, {
+        pausedAs: `${AUTOMATIC_KILL_SWITCH_NOTE}${trip.reason}`,
+        trippedAt: trip.trippedAt.toISOString(),
+      });
+    }
     await flushBotLocked(em, botId);
     try {
       try {
         const outcome = await this.schedules.resume(botId, reason, { liftKillSwitch });
-        if (outcome.kind === 'unpaused' && isKillSwitchPause(outcome.pausedAs))
+        if (outcome.kind === 'unpaused' && isKillSwitchPause(outcome.pausedAs) && !trip)
           await this.auditLift(bot, outcome.pausedAs, reason);
       } catch (error) {
         if (!(error instanceof ScheduleNotFoundError)) throw error;
@@ -102,7 +125,7 @@ export class BotStatusChanges {
     return bot;
   }
 
-  /** A safety stop overridden: its own audit row, beside the status change's. */
+  /** A safety stop overridden (a trip the row did not record): its own audit row, beside the status change's. */
   private async auditLift(bot: IBot, note: string, reason: string): Promise<void> {
     const em = this.em.fork();
     auditBot(em, em.getReference(Bot, bot.id), 'kill_switch_lifted', reason, { pausedAs: note });
@@ -148,10 +171,17 @@ export class BotStatusChanges {
     note: string,
     row: 'unchanged' | 'kept' | 'paused',
     { status, reason, liftKillSwitch }: Refusal,
+    trippedAt?: Date,
   ): Promise<never> {
     const em = this.em.fork();
     const pausedBy = note || 'no note';
-    auditBot(em, em.getReference(Bot, bot.id), 'bot_resume_refused', reason, { status, row, pausedAs: pausedBy });
+    const tripped = trippedAt === undefined ? {} : { trippedAt: trippedAt.toISOString() };
+    auditBot(em, em.getReference(Bot, bot.id), 'bot_resume_refused', reason, {
+      status,
+      row,
+      pausedAs: pausedBy,
+      ...tripped,
+    });
     await em.flush();
     const command = status === 'active' ? 'resume' : 'reduce';
     const lift = note.startsWith(HALT_NOTE)
@@ -161,6 +191,12 @@ export class BotStatusChanges {
         : `${command} it again to lift that pause`;
     // The field to change: the request's flag for the kill-switch's pause, else the bot's status.
     const field = isKillSwitchPause(note) ? 'liftKillSwitch' : 'status';
+    // The trip holds on the row, whatever a terminal did to the schedule since: it may even run.
+    if (trippedAt !== undefined)
+      throw new BotConflictError(
+        `bot ${bot.id}'s automatic kill-switch tripped at ${trippedAt.toISOString()} ("${pausedBy}"): ${lift}`,
+        field,
+      );
     if (row === 'unchanged') throw new BotConflictError(`bot ${bot.id} is paused ("${pausedBy}"): ${lift}`, field);
     const verb = status === 'active' ? 'resumed' : 'set reducing';
     const rowReads = row === 'kept' ? `intent ${status} is stored` : 'its row reads paused too';

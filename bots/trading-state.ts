@@ -24,7 +24,14 @@ export async function globalHaltOf(
   return { halted: row.halted, reason: row.reason ?? null, updatedAt: row.updatedAt };
 }
 
-type StateBot = Pick<IBot, 'id' | 'status' | 'brokerAccount'> & ReconciliationMark;
+type StateBot = Pick<IBot, 'id' | 'status' | 'brokerAccount' | 'killSwitchTrippedAt' | 'killSwitchReason'> &
+  ReconciliationMark;
+
+/** The automatic kill-switch's trip the bot's row records, if any. */
+export function killSwitchTripOf(bot: Pick<IBot, 'killSwitchTrippedAt' | 'killSwitchReason'>) {
+  const trippedAt = bot.killSwitchTrippedAt;
+  return trippedAt ? { trippedAt, reason: bot.killSwitchReason ?? 'no reason recorded' } : null;
+}
 
 export async function readTradingState(
   em: EntityManager,
@@ -37,7 +44,8 @@ export async function readTradingState(
     accountsNamed(em.fork(), [bot.brokerAccount]),
   ]);
   const brokerBlock = brokerBlockOf(bot.brokerAccount, accounts.get(bot.brokerAccount) ?? null, bot);
-  return { ...tradingStateOf({ intent: bot.status, schedule, globalHalt, brokerBlock }), schedule };
+  const killSwitchTrip = killSwitchTripOf(bot);
+  return { ...tradingStateOf({ intent: bot.status, schedule, globalHalt, brokerBlock, killSwitchTrip }), schedule };
 }
 
 /** How long after the engine changed a bot (or the kill-switch) a lagging listing is not trusted. */
@@ -74,6 +82,8 @@ export async function readTradingStates<Bot extends StateBot & Pick<IBot, 'updat
   return bots.map((bot) => {
     const schedule = described.get(bot.id) ?? listed.get(bot.id)!;
     const brokerBlock = brokerBlockOf(bot.brokerAccount, accounts.get(bot.brokerAccount) ?? null, bot);
-    return { bot, state: { ...tradingStateOf({ intent: bot.status, schedule, globalHalt, brokerBlock }), schedule } };
+    const killSwitchTrip = killSwitchTripOf(bot);
+    const state = tradingStateOf({ intent: bot.status, schedule, globalHalt, brokerBlock, killSwitchTrip });
+    return { bot, state: { ...state, schedule } };
   });
 }

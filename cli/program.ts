@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { decodeMt5File } from '../brokers/feeds/mt5-csv.ts';
 import { importMt5Csv } from '../brokers/feeds/market-bars.ts';
 import { requireSymbol } from '../brokers/symbol-catalog.ts';
+import { killSwitchTripOf } from '../bots/trading-state.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../trading/strategies/index.ts';
 import type { EngineConnection } from './engine-connection.ts';
 import { afterBarClose, integer, onOff, setting, strategies, strategyParamsOf } from './options.ts';
@@ -104,9 +105,11 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
             : schedule.paused
               ? `paused (${schedule.note ?? 'no note'})`
               : 'running';
+          const trip = killSwitchTripOf(bot);
+          const tripped = trip ? `\tkill-switch tripped ${trip.trippedAt.toISOString()}` : '';
           // The trading state first: it is what the bot does, whatever its status says was asked.
           print(
-            `${bot.id}\t${tradingState.state}\t${bot.name}\t${bot.symbol}\tauto-trade ${bot.autoTrade ? 'on' : 'off'}\tscalper-bot-${bot.id}: ${state}`,
+            `${bot.id}\t${tradingState.state}\t${bot.name}\t${bot.symbol}\tauto-trade ${bot.autoTrade ? 'on' : 'off'}\tscalper-bot-${bot.id}: ${state}${tripped}`,
           );
         }
       }),
@@ -122,6 +125,7 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
         const settings = Object.fromEntries(SHOWN_SETTINGS.map((field) => [field, bot[field]]));
         const shown = {
           tradingState: { state: tradingState.state, reason: tradingState.reason },
+          killSwitch: killSwitchTripOf(bot),
           ...settings,
           schedule,
           openPositions,

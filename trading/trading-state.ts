@@ -9,6 +9,10 @@
 //   paused    no cycles: open positions keep the SL/TP they have at the broker, nothing trails them
 //   halted    the global kill-switch is on: nothing opens anywhere (the order gate is closed)
 //
+// A bot whose automatic kill-switch tripped opens nothing until its operator lifts the trip through
+// the engine (`scalper resume <id> --lift-kill-switch`): its schedule is paused by the trip, and if
+// a terminal unpauses it the bot is `reducing`, its positions managed.
+//
 // A bot whose broker account is not ready to trade — a live account without the operator's
 // opt-in, or a real account not yet reconciled since the worker started — is `reducing`: its
 // cycles run (the next one retries the reconciliation) and manage positions, but nothing opens.
@@ -24,6 +28,8 @@ export interface TradingStateInputs {
   globalHalt: { halted: boolean; reason: string | null };
   /** Why the bot's broker account may not open positions now; null when it may. */
   brokerBlock?: string | null;
+  /** The automatic kill-switch's trip recorded on the bot, until a resume lifts it. */
+  killSwitchTrip?: { trippedAt: Date; reason: string } | null;
 }
 
 export interface TradingState {
@@ -35,7 +41,13 @@ export interface TradingState {
   opens: boolean;
 }
 
-export function tradingStateOf({ intent, schedule, globalHalt, brokerBlock }: TradingStateInputs): TradingState {
+export function tradingStateOf({
+  intent,
+  schedule,
+  globalHalt,
+  brokerBlock,
+  killSwitchTrip,
+}: TradingStateInputs): TradingState {
   const cyclesRun = schedule.exists && !schedule.paused;
   if (globalHalt.halted) {
     return { state: 'halted', reason: `global kill-switch: ${globalHalt.reason ?? 'halted'}`, cyclesRun, opens: false };
@@ -50,6 +62,15 @@ export function tradingStateOf({ intent, schedule, globalHalt, brokerBlock }: Tr
     return {
       state: 'reducing',
       reason: 'the bot is paused but its schedule runs in Temporal',
+      cyclesRun,
+      opens: false,
+    };
+  }
+  if (killSwitchTrip) {
+    const tripped = `automatic kill-switch tripped at ${killSwitchTrip.trippedAt.toISOString()} (${killSwitchTrip.reason})`;
+    return {
+      state: 'reducing',
+      reason: `${tripped}: positions are managed, none opened until a resume lifts it`,
       cyclesRun,
       opens: false,
     };

@@ -136,10 +136,18 @@ const scheduleSchema = z
   })
   .describe("The bot's Temporal Schedule");
 
+const killSwitchTripSchema = z
+  .object({ trippedAt: timestamp, reason: z.string() })
+  .nullable()
+  .describe(
+    'The automatic kill-switch\'s last trip, until a resume or reduce with "liftKillSwitch": true lifts it; nothing opens meanwhile',
+  );
+
 export const botSchema = z.object({
   id: z.number().int(),
   name: z.string(),
   tradingState: tradingStateSchema,
+  killSwitch: killSwitchTripSchema,
   status: z.enum(BOT_STATUSES).describe('What the operator asked for; tradingState says what happens'),
   schedule: scheduleSchema,
   symbol: z.string(),

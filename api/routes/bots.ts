@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { BotService, type BotDetail, type BotUpdate, type BotView, type NewBot } from '../../bots/service.ts';
+import { killSwitchTripOf } from '../../bots/trading-state.ts';
 import type { ApiDeps } from '../deps.ts';
 import { HttpProblem } from '../problems.ts';
 import {
@@ -24,11 +25,17 @@ import {
 
 const tags = ['bots'];
 
+function tripView(bot: BotView['bot']) {
+  const trip = killSwitchTripOf(bot);
+  return trip && { trippedAt: trip.trippedAt.toISOString(), reason: trip.reason };
+}
+
 function summaryOf({ bot, schedule, tradingState }: BotView): z.input<typeof botSchema> {
   return {
     id: bot.id,
     name: bot.name,
     tradingState: { state: tradingState.state, reason: tradingState.reason },
+    killSwitch: tripView(bot),
     status: bot.status,
     schedule,
     symbol: bot.symbol,

@@ -43,6 +43,13 @@ export const Bot = defineEntity({
     startupReconciledAt: p.datetime().nullable(),
     /** Why the last start-up reconciliation failed; null once one succeeds. */
     startupReconcileError: p.text().nullable(),
+    /**
+     * When the automatic kill-switch last tripped, and why: set with its pause, cleared only by a
+     * resume or reduce that asks to lift it. While set nothing opens, whatever the schedule says (a
+     * pause from a terminal may have replaced the trip's note, an unpause lifted it).
+     */
+    killSwitchTrippedAt: p.datetime().nullable(),
+    killSwitchReason: p.text().nullable(),
     /** Deleted bots keep their audit trail; their schedule is gone and their magic stays reserved. */
     deletedAt: p.datetime().nullable(),
     version: p.integer().version(),

@@ -10,6 +10,7 @@ import { Migration20261206000000_BarCloseCadence } from './Migration202612060000
 import { Migration20261206013321_Backtests } from './Migration20261206013321_Backtests.ts';
 import { Migration20261206160000_BacktestSweeps } from './Migration20261206160000_BacktestSweeps.ts';
 import { Migration20261207000000_OrderLastSentAt } from './Migration20261207000000_OrderLastSentAt.ts';
+import { Migration20261207120000_BotKillSwitchTrip } from './Migration20261207120000_BotKillSwitchTrip.ts';
 
 /** Every migration, in order; new ones come from `npm run db:migration -- <Name>`. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261206013321_Backtests', class: Migration20261206013321_Backtests },
   { name: 'Migration20261206160000_BacktestSweeps', class: Migration20261206160000_BacktestSweeps },
   { name: 'Migration20261207000000_OrderLastSentAt', class: Migration20261207000000_OrderLastSentAt },
+  { name: 'Migration20261207120000_BotKillSwitchTrip', class: Migration20261207120000_BotKillSwitchTrip },
 ];

@@ -1,5 +1,6 @@
 // PATCH /bots/:id (optimistic concurrency by If-Match), pause/resume/reduce, trigger and the list,
 // on real PostgreSQL and Temporal.
+import { flushBotLocked, markKillSwitchTripped } from '../../../bots/bot-rows.ts';
 import { scheduleIdOf } from '../../../bots/schedule.ts';
 import { AuditLog, Bot, Position } from '../../../db/entities/index.ts';
 import { startTestApi, type TestApi } from '../../support/api.ts';
@@ -201,6 +202,66 @@ describe('POST /bots/:id/pause, /resume, /reduce', () => {
       ['bot_resumed', 'loss reviewed (by test-trade)', null],
       ['kill_switch_lifted', 'loss reviewed (by test-trade)', null],
     ]);
+  });
+
+  it("hold the kill-switch's trip on the bot's row: a terminal's pause and unpause do not lift it, a flagged resume does", async () => {
+    const bot = await createBot('status-trip-row');
+    const tripReason = 'unrealised loss -510.00 USD is 5.10% of the balance (limit 5%)';
+    // As the automatic kill-switch trips: the schedule paused with its note, the trip on the row.
+    await api.schedules.pause(bot.id, `automatic kill-switch: ${tripReason}`);
+    await markKillSwitchTripped(api.db.orm.em.fork(), bot.id, tripReason);
+    const terminal = api.temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+    // A terminal's pause replaces the trip's note: the row still says tripped.
+    await terminal.pause('news in 5 minutes');
+    const refused = await action(bot.id, 'resume', { reason: 'news passed' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toMatch(
+      /^bot \d+'s automatic kill-switch tripped at \S+ \("automatic kill-switch: unrealised loss -510\.00 USD .*"\): look at why, then resume it with --lift-kill-switch/,
+    );
+    expect(fieldsOf(refused)).toEqual(['body.liftKillSwitch']);
+    await expect(api.schedules.state(bot.id)).resolves.toMatchObject({ paused: true, note: 'news in 5 minutes' });
+
+    // A terminal's unpause runs the cycles; nothing opens, and the bot says why.
+    await terminal.unpause('from the terminal');
+    const shown = await api.app.inject({ method: 'GET', url: `/bots/${bot.id}`, headers: api.read });
+    expect(shown.json()).toMatchObject({
+      tradingState: { state: 'reducing', reason: expect.stringMatching(/^automatic kill-switch tripped at /) },
+      killSwitch: { trippedAt: expect.any(String), reason: tripReason },
+      schedule: { paused: false },
+    });
+    expect((await action(bot.id, 'reduce', { reason: 'manage it' })).statusCode).toBe(409);
+    const stored = await api.db.orm.em.fork().findOneOrFail(Bot, bot.id);
+    expect(stored.killSwitchReason).toBe(tripReason);
+
+    const lifted = await action(bot.id, 'resume', { reason: 'loss reviewed', liftKillSwitch: true });
+    expect(lifted.statusCode).toBe(200);
+    expect(lifted.json()).toMatchObject({ tradingState: { state: 'active' }, killSwitch: null });
+    const cleared = await api.db.orm.em.fork().findOneOrFail(Bot, bot.id);
+    expect(cleared).toMatchObject({ killSwitchTrippedAt: null, killSwitchReason: null, status: 'active' });
+    const audit = await api.db.orm.em
+      .fork()
+      .find(AuditLog, { bot: bot.id, event: { $ne: 'bot_created' } }, { orderBy: { id: 'asc' } });
+    expect(audit.map((row) => [row.event, row.data?.['row'] ?? null, row.data?.['pausedAs'] ?? null])).toEqual([
+      ['bot_resume_refused', 'unchanged', `automatic kill-switch: ${tripReason}`],
+      ['bot_resume_refused', 'unchanged', `automatic kill-switch: ${tripReason}`],
+      ['bot_resumed', null, null],
+      ['kill_switch_lifted', null, `automatic kill-switch: ${tripReason}`],
+    ]);
+    expect(audit[3]!.data?.['trippedAt']).toBe(stored.killSwitchTrippedAt!.toISOString());
+  });
+
+  it('refuse to clear a trip that landed after the resume read the row: 409, the trip kept', async () => {
+    const bot = await createBot('status-trip-race');
+    await markKillSwitchTripped(api.db.orm.em.fork(), bot.id, 'the first trip');
+    // The resume's read, then a second trip before its write: the row's version has moved on.
+    const em = api.db.orm.em.fork();
+    const read = await em.findOneOrFail(Bot, bot.id);
+    await markKillSwitchTripped(api.db.orm.em.fork(), bot.id, 'the second trip');
+    read.killSwitchTrippedAt = null;
+    read.killSwitchReason = null;
+    await expect(flushBotLocked(em, bot.id)).rejects.toMatchObject({ field: 'version' });
+    const stored = await api.db.orm.em.fork().findOneOrFail(Bot, bot.id);
+    expect(stored).toMatchObject({ killSwitchReason: 'the second trip', version: bot.version + 2 });
   });
 
   it('need a non-empty reason (400 naming body.reason); 404 for an unknown bot', async () => {

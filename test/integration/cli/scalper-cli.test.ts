@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { markKillSwitchTripped } from '../../../bots/bot-rows.ts';
 import { BotSchedules } from '../../../bots/schedule.ts';
 import { AuditLog, Bot, MarketBar } from '../../../db/entities/index.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
@@ -87,12 +88,19 @@ describe('scalper CLI', () => {
 
     // The automatic kill-switch's pause is lifted only by a resume that says so.
     await schedules.pause(bot.id, 'automatic kill-switch: unrealised loss 5.10% of the balance');
+    await markKillSwitchTripped(db.orm.em.fork(), bot.id, 'unrealised loss 5.10% of the balance');
+    expect(await line()).toMatch(new RegExp(`\tkill-switch tripped \\d{4}-\\d\\d-\\d\\dT\\S+Z$`));
+    expect(JSON.parse((await scalper('show', String(bot.id))).stdout)).toMatchObject({
+      killSwitch: { reason: 'unrealised loss 5.10% of the balance' },
+    });
     const refused = await scalper('resume', String(bot.id));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('resume it with --lift-kill-switch');
     await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: true });
     expect((await scalper('resume', String(bot.id), '--lift-kill-switch', '--reason', 'loss reviewed')).code).toBe(0);
     await expect(schedules.state(bot.id)).resolves.toMatchObject({ paused: false, note: 'loss reviewed' });
+    expect(await line()).toMatch(new RegExp(`\tactive\t.*scalper-bot-${bot.id}: running$`));
+    expect(JSON.parse((await scalper('show', String(bot.id))).stdout)).toMatchObject({ killSwitch: null });
   });
 
   it('configure changes strategies, risk settings and parameters; show lists them', async () => {

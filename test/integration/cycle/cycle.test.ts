@@ -1,7 +1,9 @@
 // The cycle workflow on the real Temporal dev server, against real PostgreSQL and the paper broker.
 import { Worker } from '@temporalio/worker';
+import { markKillSwitchTripped } from '../../../bots/bot-rows.ts';
 import {
   AuditLog,
+  Bot,
   CycleRun,
   Decision,
   Execution,
@@ -149,6 +151,33 @@ describe('scalper cycle', () => {
     const schedule = await engine.schedules.state(bot.id);
     expect(schedule.paused).toBe(true);
     expect(schedule.note).toMatch(/^automatic kill-switch: unrealised loss/);
+    // The trip is on the bot's row too, its version raised: it holds whatever happens to the schedule.
+    const row = await em.findOneOrFail(Bot, bot.id, { refresh: true });
+    expect(row).toMatchObject({ killSwitchReason: audit.reason, version: bot.version + 1 });
+    expect(row.killSwitchTrippedAt).toBeInstanceOf(Date);
+  });
+
+  it("opens nothing while the bot's row records a trip, though its schedule runs (unpaused from a terminal)", async () => {
+    clock = firing.now;
+    const bot = await newBot('tripped-running', { autoTrade: true });
+    await markKillSwitchTripped(engine.db.orm.em.fork(), bot.id, 'unrealised loss 5.00% of the balance');
+    expect((await engine.schedules.state(bot.id)).paused).toBe(false);
+    const counts = await runCycle(bot, 'first');
+    expect(counts).toMatchObject({ signals: 1, decisions: 0, orders: 0 });
+
+    const em = engine.db.orm.em.fork();
+    const decision = await em.findOneOrFail(Decision, { signal: { bot: bot.id } });
+    expect(decision.action).toBe('ignore');
+    expect(decision.checks.filter((check) => !check.passed)).toEqual([
+      expect.objectContaining({
+        name: 'trading_state',
+        value: 'reducing',
+        reason: expect.stringMatching(
+          /^bot is reducing: automatic kill-switch tripped at \S+ \(unrealised loss 5\.00% of the balance\): positions are managed, none opened until a resume lifts it$/,
+        ),
+      }),
+    ]);
+    expect(await em.count(Order, { bot: bot.id })).toBe(0);
   });
 
   it('replays every recorded cycle history without a determinism error', async () => {

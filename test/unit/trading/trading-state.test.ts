@@ -2,6 +2,7 @@ import { tradingStateOf, type TradingStateInputs } from '../../../trading/tradin
 
 const running = { exists: true, paused: false, note: null };
 const calm = { halted: false, reason: null };
+const trip = { trippedAt: new Date('2026-12-07T10:00:00Z'), reason: 'unrealised loss 5%' };
 
 describe('tradingStateOf', () => {
   it.each<[string, TradingStateInputs, string, boolean, boolean, RegExp]>([
@@ -34,6 +35,43 @@ describe('tradingStateOf', () => {
       /automatic kill-switch/,
     ],
     ['reducing', { intent: 'reducing', schedule: running, globalHalt: calm }, 'reducing', true, false, /none opened/],
+    [
+      "the automatic kill-switch's trip on the row, the schedule unpaused from a terminal",
+      { intent: 'active', schedule: running, globalHalt: calm, killSwitchTrip: trip },
+      'reducing',
+      true,
+      false,
+      /^automatic kill-switch tripped at 2026-12-07T10:00:00.000Z \(unrealised loss 5%\): positions are managed, none opened until a resume lifts it$/,
+    ],
+    [
+      'a trip outranks reducing and a broker account not ready',
+      { intent: 'reducing', schedule: running, globalHalt: calm, brokerBlock: 'x', killSwitchTrip: trip },
+      'reducing',
+      true,
+      false,
+      /^automatic kill-switch tripped at/,
+    ],
+    [
+      "a trip whose pause note a terminal replaced: the schedule's pause shows",
+      {
+        intent: 'active',
+        schedule: { exists: true, paused: true, note: 'news' },
+        globalHalt: calm,
+        killSwitchTrip: trip,
+      },
+      'paused',
+      false,
+      false,
+      /^schedule paused: news$/,
+    ],
+    [
+      'halted outranks a trip',
+      { intent: 'active', schedule: running, globalHalt: { halted: true, reason: 'news' }, killSwitchTrip: trip },
+      'halted',
+      true,
+      false,
+      /global kill-switch: news/,
+    ],
     [
       'active on a broker account not ready to trade',
       { intent: 'active', schedule: running, globalHalt: calm, brokerBlock: 'live trading is off' },
