@@ -1,6 +1,7 @@
 // Closing every position of a bot at market, each through the order store (its own close order,
 // exactly once): the automatic kill-switch and the global flatten.
 import { ApplicationFailure } from '@temporalio/activity';
+import { killSwitchTripOf } from '../bots/trading-state.ts';
 import type { BrokerPort } from '../brokers/port.ts';
 import { RETCODE } from '../brokers/retcodes.ts';
 import { AuditLog, type IOrder } from '../db/entities/index.ts';
@@ -120,9 +121,12 @@ export function closePositionsActivity(deps: ActivityDeps) {
     const em = deps.orm.em.fork();
     const context = await loadBot(em, botId);
     const broker = deps.brokerFor(context.bot.brokerAccount);
-    // The automatic kill-switch paused the bot; an operator who resumed it since has taken over:
-    // its cycles manage its positions again, and this flatten must not close what they open.
-    if (untilFlat === true && !(await deps.schedules.state(botId)).paused) {
+    // A kill-switch paused the bot; an operator who resumed it since has taken over: its cycles
+    // manage its positions again, and this flatten must not close what they open. Not while the
+    // automatic kill-switch's trip is on its row (a terminal unpaused it): it opens nothing, and
+    // what the trip left open is still to close.
+    const tripped = killSwitchTripOf(context.bot) !== null;
+    if (untilFlat === true && !tripped && !(await deps.schedules.state(botId)).paused) {
       deps.logger.warn({ botId, reason }, 'bot resumed while its kill-switch flatten ran: the flatten ends');
       return { closed: [], failed: [], orders: [] };
     }

@@ -60,12 +60,13 @@ async function trail(
 }
 
 /**
- * The automatic kill-switch: pause the schedule first (no new cycle starts), record why (on the
- * bot's row too: nothing opens until a resume lifts it), then close every position with its own
- * close order. A close whose outcome is unknown fails the attempt; the retry looks it up before
- * closing again. With the schedule paused no later cycle
- * will close what is left (a close refused, partly filled, or unknown through every attempt): a
- * flattenBot workflow takes over after this cycle and keeps closing until the bot is flat.
+ * The automatic kill-switch: record the trip on the bot's row first (from then on nothing opens,
+ * whatever happens to the schedule, until a resume lifts it), with its audit row; then pause the
+ * schedule (no new cycle starts) and close every position with its own close order. A close whose
+ * outcome is unknown fails the attempt; the retry looks it up before closing again. With the
+ * schedule paused no later cycle will close what is left (a close refused, partly filled, or
+ * unknown through every attempt): a flattenBot workflow takes over after this cycle and keeps
+ * closing until the bot is flat.
  */
 async function tripKillSwitch(
   deps: ActivityDeps,
@@ -74,9 +75,7 @@ async function tripKillSwitch(
   context: BotContext,
   reason: string,
 ) {
-  await deps.schedules.pause(context.bot.id, `${AUTOMATIC_KILL_SWITCH_NOTE}${reason}`);
   const trace = currentTrace();
-  // The trip on the bot's row with its audit row: it holds whatever later happens to the schedule.
   await em.transactional(async (tx) => {
     await markKillSwitchTripped(tx, context.bot.id, reason);
     tx.create(AuditLog, {
@@ -90,6 +89,9 @@ async function tripKillSwitch(
       runId: trace?.runId ?? null,
     });
   });
+  // The row's version moved on: the bot as read here would not write any more.
+  await em.refresh(context.bot);
+  await deps.schedules.pause(context.bot.id, `${AUTOMATIC_KILL_SWITCH_NOTE}${reason}`);
   const result = await closeAllPositions(deps, orderStoreFor(deps), context, broker, 'kill_switch');
   const unknown = result.orders.filter((outcome) => outcome.status === 'unknown').length;
   const open = (await broker.positions({ magic: context.bot.magic })).length;

@@ -17,6 +17,8 @@ interface Refusal {
   status: BotStatus;
   reason: string;
   liftKillSwitch: boolean;
+  /** The kill-switch's trip it cleared from the row before the refusal, if any: that stays lifted. */
+  tripLifted?: boolean;
 }
 
 export interface RunOptions {
@@ -79,21 +81,14 @@ export class BotStatusChanges {
     reason: string,
     { liftKillSwitch = false }: RunOptions = {},
   ): Promise<IBot> {
-    const refusal = { status, reason, liftKillSwitch };
+    const refusal: Refusal = { status, reason, liftKillSwitch };
     const schedule = await this.schedules.state(botId);
     const em = this.em.fork();
     const bot = await findBot(em, botId);
     // The kill-switch's trip (on the row; or, from before the row kept it, the schedule's pause) is
     // lifted only when asked: refused here, nothing is written.
     const trip = killSwitchTripOf(bot);
-    if (!liftKillSwitch && trip)
-      return this.refuseResume(
-        bot,
-        `${AUTOMATIC_KILL_SWITCH_NOTE}${trip.reason}`,
-        'unchanged',
-        refusal,
-        trip.trippedAt,
-      );
+    if (!liftKillSwitch && trip) return this.refuseTripped(bot, 'unchanged', refusal);
     if (!liftKillSwitch && schedule.exists && schedule.paused && isKillSwitchPause(schedule.note))
       return this.refuseResume(bot, schedule.note ?? '', 'unchanged', refusal);
     await this.statusWritten(em, botId, status, reason);
@@ -106,7 +101,17 @@ export class BotStatusChanges {
         trippedAt: trip.trippedAt.toISOString(),
       });
     }
-    await flushBotLocked(em, botId);
+    try {
+      await flushBotLocked(em, botId);
+    } catch (error) {
+      // Lost to a trip written since the read: refused as one, nothing written.
+      const now = await findBot(this.em.fork(), botId);
+      const newTrip = killSwitchTripOf(now);
+      const tripped = newTrip !== null && newTrip.trippedAt.getTime() !== trip?.trippedAt.getTime();
+      if (error instanceof BotConflictError && tripped) return this.refuseTripped(now, 'unchanged', refusal);
+      throw error;
+    }
+    refusal.tripLifted = trip !== null;
     try {
       try {
         const outcome = await this.schedules.resume(botId, reason, { liftKillSwitch });
@@ -150,14 +155,29 @@ export class BotStatusChanges {
   /**
    * After the unpause: a bot whose row a pause wrote meanwhile is paused again. The pause's own
    * second pause of the schedule usually did that already; not when its note was the one this
-   * resume lifted, or when it landed before the unpause was read back.
+   * resume lifted, or when it landed before the unpause was read back. So is a bot the automatic
+   * kill-switch tripped meanwhile: a resume that lifts a trip would otherwise lift the pause of one
+   * written since, whose trip it never saw.
    */
   private async repauseIfPausedMeanwhile(bot: IBot, refusal: Refusal): Promise<void> {
     const em = this.em.fork();
-    if ((await findBot(em, bot.id)).status !== 'paused') return;
+    const now = await findBot(em, bot.id);
+    const trip = killSwitchTripOf(now);
+    if (trip) {
+      await this.schedules.pause(bot.id, `${AUTOMATIC_KILL_SWITCH_NOTE}${trip.reason}`);
+      await this.refuseTripped(now, 'kept', refusal);
+    }
+    if (now.status !== 'paused') return;
     const note = await lastPauseReason(em, bot.id);
     await this.schedules.pause(bot.id, note);
     await this.refuseResume(bot, note, 'paused', refusal);
+  }
+
+  /** Refused for the automatic kill-switch's trip on the bot's row. */
+  private refuseTripped(bot: IBot, row: 'unchanged' | 'kept', refusal: Refusal): Promise<never> {
+    const trip = killSwitchTripOf(bot)!;
+    const note = `${AUTOMATIC_KILL_SWITCH_NOTE}${trip.reason}`;
+    return this.refuseResume(bot, note, row, refusal, trip.trippedAt);
   }
 
   /**
@@ -170,7 +190,7 @@ export class BotStatusChanges {
     bot: IBot,
     note: string,
     row: 'unchanged' | 'kept' | 'paused',
-    { status, reason, liftKillSwitch }: Refusal,
+    { status, reason, liftKillSwitch, tripLifted = false }: Refusal,
     trippedAt?: Date,
   ): Promise<never> {
     const em = this.em.fork();
@@ -191,17 +211,22 @@ export class BotStatusChanges {
         : `${command} it again to lift that pause`;
     // The field to change: the request's flag for the kill-switch's pause, else the bot's status.
     const field = isKillSwitchPause(note) ? 'liftKillSwitch' : 'status';
+    const verb = status === 'active' ? 'resumed' : 'set reducing';
     // The trip holds on the row, whatever a terminal did to the schedule since: it may even run.
-    if (trippedAt !== undefined)
+    if (trippedAt !== undefined) {
+      const when = `automatic kill-switch tripped at ${trippedAt.toISOString()} ("${pausedBy}")`;
+      if (row === 'unchanged') throw new BotConflictError(`bot ${bot.id}'s ${when}: ${lift}`, field);
       throw new BotConflictError(
-        `bot ${bot.id}'s automatic kill-switch tripped at ${trippedAt.toISOString()} ("${pausedBy}"): ${lift}`,
+        `bot ${bot.id}'s ${when} while it was ${verb}: its schedule stays paused (intent ${status} is stored); ${lift}`,
         field,
       );
+    }
     if (row === 'unchanged') throw new BotConflictError(`bot ${bot.id} is paused ("${pausedBy}"): ${lift}`, field);
-    const verb = status === 'active' ? 'resumed' : 'set reducing';
     const rowReads = row === 'kept' ? `intent ${status} is stored` : 'its row reads paused too';
+    // A trip this resume cleared stays cleared: the pause that refused it is another's.
+    const lifted = tripLifted ? "; the kill-switch's trip it lifted stays lifted" : '';
     throw new BotConflictError(
-      `bot ${bot.id} was paused ("${pausedBy}") while it was ${verb}: its schedule stays paused (${rowReads}); ${lift}`,
+      `bot ${bot.id} was paused ("${pausedBy}") while it was ${verb}: its schedule stays paused (${rowReads}${lifted}); ${lift}`,
       field,
     );
   }

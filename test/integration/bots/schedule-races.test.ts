@@ -1,7 +1,9 @@
 // Bot status changes and deletions raced on cue against the real Temporal dev server (a held
 // gRPC call): a pause that lands while a resume, a re-creation or a deletion is on its way holds,
 // and a deleted bot keeps no schedule, whichever lands first.
+import { markKillSwitchTripped } from '../../../bots/bot-rows.ts';
 import { BotNotFoundError } from '../../../bots/errors.ts';
+import { BotStatusChanges } from '../../../bots/status-changes.ts';
 import { HALT_NOTE, scheduleIdOf } from '../../../bots/schedule.ts';
 import { AuditLog, Bot } from '../../../db/entities/index.ts';
 import { racedOnce } from '../../support/raced-grpc.ts';
@@ -252,5 +254,78 @@ describe('schedules made again from an older read', () => {
     );
 
     await expect(rig.schedules.state(bot.id)).resolves.toMatchObject({ exists: false });
+  });
+});
+
+describe("the automatic kill-switch's trip on the row, raced", () => {
+  /** A bot its kill-switch tripped, as tripKillSwitch leaves it: the trip on the row, the schedule paused. */
+  async function trippedBot(name: string) {
+    const bot = await rig.bots.create({ name, symbol: 'XAUUSDm' });
+    await markKillSwitchTripped(rig.db.orm.em.fork(), bot.id, 'first loss');
+    await rig.schedules.pause(bot.id, 'automatic kill-switch: first loss');
+    return bot;
+  }
+
+  it('a lift does not lift the pause of a second trip landing as it goes out: paused again, refused', async () => {
+    const bot = await trippedBot('lift-raced-by-trip');
+    const handle = rig.temporal.client.schedule.getHandle(scheduleIdOf(bot.id));
+
+    // The second trip pauses the schedule just before the lift's unpause reads it, and writes the
+    // row after the lift wrote its own.
+    const lifted = racedOnce(
+      rig.temporal.client,
+      'describeSchedule',
+      async () => {
+        await rig.schedules.pause(bot.id, 'automatic kill-switch: second loss');
+        await markKillSwitchTripped(rig.db.orm.em.fork(), bot.id, 'second loss');
+      },
+      () => rig.bots.resume(bot.id, 'loss reviewed', { liftKillSwitch: true }),
+      { scheduleId: scheduleIdOf(bot.id), nth: 2 },
+    );
+
+    await expect(lifted).rejects.toThrow(
+      /automatic kill-switch tripped at \S+ \("automatic kill-switch: second loss"\) while it was resumed: its schedule stays paused \(intent active is stored\); look at why \(it tripped again meanwhile\)/,
+    );
+    expect((await handle.describe()).state).toMatchObject({ paused: true, note: 'automatic kill-switch: second loss' });
+    const row = await rig.db.orm.em.fork().findOneOrFail(Bot, bot.id);
+    expect(row.killSwitchReason).toBe('second loss');
+    expect((await rig.bots.view(bot.id)).tradingState.state).toBe('paused');
+    expect((await eventsOf(bot.id)).slice(-3)).toEqual(['bot_resumed', 'kill_switch_lifted', 'bot_resume_refused']);
+  });
+
+  it('a lift whose row write loses to a second trip is refused as that trip, and writes nothing', async () => {
+    const bot = await trippedBot('lift-lost-to-trip');
+    const versionBefore = (await rig.db.orm.em.fork().findOneOrFail(Bot, bot.id)).version;
+    // The second trip lands between the lift's read of the row and its write.
+    const base = rig.db.orm.em.fork();
+    const fork = base.fork.bind(base);
+    let armed = true;
+    base.fork = ((options) => {
+      const em = fork(options);
+      if (!armed) return em;
+      armed = false;
+      const flush = em.flush.bind(em);
+      em.flush = async () => {
+        await markKillSwitchTripped(rig.db.orm.em.fork(), bot.id, 'second loss');
+        return flush();
+      };
+      return em;
+    }) as typeof base.fork;
+
+    const lifted = new BotStatusChanges(base, rig.schedules).run(bot.id, 'active', 'loss reviewed', {
+      liftKillSwitch: true,
+    });
+
+    await expect(lifted).rejects.toMatchObject({
+      field: 'liftKillSwitch',
+      message: expect.stringMatching(
+        /^bot \d+'s automatic kill-switch tripped at \S+ \("automatic kill-switch: second loss"\): look at why \(it tripped again meanwhile\)/,
+      ),
+    });
+    const row = await rig.db.orm.em.fork().findOneOrFail(Bot, bot.id);
+    expect(row).toMatchObject({ killSwitchReason: 'second loss', version: versionBefore + 1 });
+    expect((await rig.schedules.state(bot.id)).paused).toBe(true);
+    expect((await eventsOf(bot.id)).at(-1)).toBe('bot_resume_refused');
+    expect(await eventsOf(bot.id)).not.toContain('kill_switch_lifted');
   });
 });

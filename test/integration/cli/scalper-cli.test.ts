@@ -86,8 +86,9 @@ describe('scalper CLI', () => {
     expect((await scalper('resume', String(bot.id))).code).toBe(0);
     expect(await line()).toMatch(new RegExp(`\tactive\t.*scalper-bot-${bot.id}: running$`));
 
-    // The automatic kill-switch's pause is lifted only by a resume that says so.
-    await schedules.pause(bot.id, 'automatic kill-switch: unrealised loss 5.10% of the balance');
+    // The automatic kill-switch's trip is lifted only by a resume that says so, though a terminal's
+    // pause has replaced its note.
+    await schedules.pause(bot.id, 'news in 5 minutes');
     await markKillSwitchTripped(db.orm.em.fork(), bot.id, 'unrealised loss 5.10% of the balance');
     expect(await line()).toMatch(new RegExp(`\tkill-switch tripped \\d{4}-\\d\\d-\\d\\dT\\S+Z$`));
     expect(JSON.parse((await scalper('show', String(bot.id))).stdout)).toMatchObject({

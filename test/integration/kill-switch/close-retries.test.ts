@@ -5,6 +5,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import type { ClosedPositions, FlattenRequest, ManagePositionsResult } from '../../../activities/types.ts';
+import { markKillSwitchTripped } from '../../../bots/bot-rows.ts';
 import { PositionCloser } from '../../../bots/position-closer.ts';
 import { AuditLog, Position, type IBot } from '../../../db/entities/index.ts';
 import { closeOrderIdFor } from '../../../trading/orders/index.ts';
@@ -258,6 +259,19 @@ describe('closes retried by Temporal itself', () => {
     expect(await engine.brokerFor(bot.brokerAccount).positions({ magic: bot.magic })).toHaveLength(1);
 
     await engine.schedules.pause(bot.id, 'automatic kill-switch');
+    await expect(environment.run(closePositions, request)).resolves.toMatchObject({ failed: [] });
+    expect(await engine.brokerFor(bot.brokerAccount).positions({ magic: bot.magic })).toEqual([]);
+  });
+
+  it("the kill-switch's flatten goes on though a terminal unpaused the bot, while its trip is on the row", async () => {
+    const { bot } = await botWithPosition('kill-terminal-unpaused');
+    await markKillSwitchTripped(engine.db.orm.em.fork(), bot.id, 'unrealised loss 5.10% of the balance');
+    const environment = new MockActivityEnvironment({ workflowType: 'flattenBot', activityType: 'closePositions' });
+    const { closePositions } = createActivities(engine.deps);
+    const request: FlattenRequest = { botId: bot.id, reason: 'automatic kill-switch', untilFlat: true };
+
+    // Its schedule runs (unpaused from a terminal, here never paused): the trip still closes.
+    expect((await engine.schedules.state(bot.id)).paused).toBe(false);
     await expect(environment.run(closePositions, request)).resolves.toMatchObject({ failed: [] });
     expect(await engine.brokerFor(bot.brokerAccount).positions({ magic: bot.magic })).toEqual([]);
   });
