@@ -78,6 +78,7 @@ interface ScrapeConfig {
 
 interface PrometheusConfig {
   global?: { scrape_interval?: string };
+  rule_files?: string[];
   scrape_configs: ScrapeConfig[];
 }
 
@@ -183,6 +184,14 @@ describe('docker-compose.yml monitoring', () => {
   it('gives Prometheus its configuration at the path the image reads', () => {
     expect(prometheusConfigPath).toBe(join('infra', 'prometheus', 'prometheus.yml'));
     expect(compose.services.prometheus?.command).toBeUndefined();
+  });
+
+  it('loads the alert rules from the file it mounts beside its configuration', () => {
+    // A relative rule file is read from the configuration's directory.
+    const ruleFiles = (prometheus.rule_files ?? []).map((file) =>
+      hostPath('prometheus', posix.join('/etc/prometheus', file)),
+    );
+    expect(ruleFiles).toEqual([join('infra', 'prometheus', 'alerts.yml')]);
   });
 
   it("scrapes every metrics endpoint of the worker and the API, by service name and the port it's set to", () => {

@@ -1,13 +1,10 @@
 // The Grafana dashboard compose provisions (infra/grafana/dashboards) queries only metrics the
 // engine exports, under the names and units they have: the worker's from infra/metrics.ts, the
 // API's from its /metrics route, and the Temporal SDK's from the sdk-core sources the SDK ships.
-import { globSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Fastify from 'fastify';
-import { collectDefaultMetrics, Registry } from 'prom-client';
 import { parse } from 'yaml';
-import { registerMetrics } from '../../../api/routes/metrics.ts';
-import { createEngineMetrics } from '../../../infra/metrics.ts';
+import { engineSeries, metricNames, unexportedMetrics } from '../../support/exported-metrics.ts';
 
 interface Target {
   expr: string;
@@ -39,56 +36,6 @@ const [datasource] = readdirSync(datasourcesDir).flatMap(
   (file) => (parse(readFileSync(join(datasourcesDir, file), 'utf8')) as { datasources: { uid: string }[] }).datasources,
 );
 
-const PROMQL_KEYWORDS = new Set('and or unless bool offset by without on ignoring group_left group_right'.split(' '));
-
-/** The metric names a PromQL expression selects (not its functions, labels, strings or variables). */
-function metricNames(expr: string): string[] {
-  const bare = expr
-    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
-    .replace(/\{[^}]*\}/g, '')
-    .replace(/\[[^\]]*\]/g, '')
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '')
-    .replace(/\$\w+/g, '');
-  return [...bare.matchAll(/(?<![\w.])[a-zA-Z_][\w:]*/g)]
-    .filter((match) => !/^\s*\(/.test(bare.slice(match.index + match[0].length)))
-    .map(([name]) => name)
-    .filter((name) => !PROMQL_KEYWORDS.has(name));
-}
-
-/** The series names a registry exposes: a histogram's are its _bucket, _sum and _count. */
-function seriesNames(exposition: string): string[] {
-  return [...exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)].flatMap(([, name, type]) =>
-    type === 'histogram' || type === 'summary' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name!],
-  );
-}
-
-async function engineSeries(): Promise<{ all: string[]; own: string[] }> {
-  const all = seriesNames(await createEngineMetrics().registry.metrics());
-  const defaults = new Registry();
-  collectDefaultMetrics({ register: defaults });
-  const processSeries = new Set(seriesNames(await defaults.metrics()));
-  return { all, own: all.filter((name) => !processSeries.has(name)) };
-}
-
-async function apiSeries(): Promise<string[]> {
-  const app = Fastify();
-  registerMetrics(app);
-  try {
-    return seriesNames((await app.inject({ method: 'GET', url: '/metrics' })).body);
-  } finally {
-    await app.close();
-  }
-}
-
-/** Every metric name sdk-core declares (its telemetry modules), without the `temporal_` prefix. */
-function temporalSdkMetricNames(): Set<string> {
-  const sources = globSync('node_modules/@temporalio/core-bridge/sdk-core/crates/*/src/telemetry/metrics.rs');
-  expect(sources.length).toBeGreaterThan(0);
-  return new Set(
-    sources.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/"([a-z_]+)"/g)].map(([, n]) => n!)),
-  );
-}
-
 describe('Grafana dashboard', () => {
   it('has a uid, unique panel ids, and panels inside the 24-column grid', () => {
     expect(dashboard.uid).toBe('scalper-engine');
@@ -119,19 +66,12 @@ describe('Grafana dashboard', () => {
   });
 
   it('queries only metrics the worker, the API and the Temporal SDK export', async () => {
-    const known = new Set([...(await engineSeries()).all, ...(await apiSeries())]);
-    const sdk = temporalSdkMetricNames();
-    const unknown = queries.flatMap(({ panel, target }) => {
+    const unknown: string[] = [];
+    for (const { panel, target } of queries) {
       const names = metricNames(target.expr);
       expect(names.length).toBeGreaterThan(0);
-      return names
-        .filter((name) =>
-          name.startsWith('temporal_')
-            ? !sdk.has(name.replace(/^temporal_/, '').replace(/_(bucket|sum|count)$/, ''))
-            : !known.has(name),
-        )
-        .map((name) => `${panel.title}: ${name}`);
-    });
+      for (const name of await unexportedMetrics(names)) unknown.push(`${panel.title}: ${name}`);
+    }
     expect(unknown).toEqual([]);
   });
 

@@ -1,0 +1,66 @@
+// promtool checks the Prometheus configuration docker-compose.yml mounts, lints its alert rules and
+// runs their tests (infra/prometheus/alerts.test.yml): each alert fires, with its words, when the
+// series say it should, and stays quiet otherwise. promtool is built once from the Go module proxy
+// (`npm run provision` and .ci/run do it ahead of time).
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { loadConfig } from '../../../infra/config.ts';
+import { ensurePromtool } from '../../../infra/promtool.ts';
+
+const run = promisify(execFile);
+const DIR = join('infra', 'prometheus');
+let promtool: string;
+
+beforeAll(async () => {
+  const found = await ensurePromtool(loadConfig().cacheDir, (line) => console.log(line));
+  if (!found)
+    throw new Error('no promtool on PATH or in the cache, and no Go toolchain to build it: `npm run provision`');
+  promtool = found;
+}, 30 * 60_000);
+
+async function promtoolIn(dir: string, ...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(promtool, args, { cwd: dir });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+    return { code, output: stdout + stderr };
+  }
+}
+
+describe('Prometheus configuration and alerts (promtool)', () => {
+  it('accepts the configuration with its rule file, and the rules pass its lint', async () => {
+    const config = await promtoolIn(DIR, 'check', 'config', 'prometheus.yml');
+    expect(config).toMatchObject({ code: 0, output: expect.stringMatching(/SUCCESS: 1 rule files found/) });
+    const rules = await promtoolIn(DIR, 'check', 'rules', '--lint=all', '--lint-fatal', 'alerts.yml');
+    expect(rules).toMatchObject({ code: 0, output: expect.stringMatching(/SUCCESS: \d+ rules found/) });
+  });
+
+  it('fires each alert when its tests say, with its labels and words', async () => {
+    const tests = await promtoolIn(DIR, 'test', 'rules', 'alerts.test.yml');
+    expect(tests.output).toMatch(/SUCCESS/);
+    expect(tests.code).toBe(0);
+  });
+
+  it('fails those tests when a rule is wrong: a trip counted only from the second', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scalper-alerts-'));
+    try {
+      await cp(DIR, dir, { recursive: true });
+      const rules = await readFile(join(dir, 'alerts.yml'), 'utf8');
+      const broken = rules.replace(
+        '(increase(kill_switch_trips_total[10m])) > 0',
+        '(increase(kill_switch_trips_total[10m])) > 1',
+      );
+      expect(broken).not.toBe(rules);
+      await writeFile(join(dir, 'alerts.yml'), broken);
+      const tests = await promtoolIn(dir, 'test', 'rules', 'alerts.test.yml');
+      expect(tests.code).not.toBe(0);
+      expect(tests.output).toMatch(/alertname: ScalperKillSwitchTripped/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
