@@ -3,7 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerPort } from '../brokers/port.ts';
 import { Position } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
-import { lossLookbackMs, type MarketContext, type OpenPosition } from '../trading/risk/index.ts';
+import { lossLookbackMs, type MarketContext, type OpenPosition, utcDayStart } from '../trading/risk/index.ts';
+import { sumOfCents } from '../trading/rounding.ts';
 import type { TradingState } from '../trading/trading-state.ts';
 import type { BotContext } from './bot-context.ts';
 import { cachedInstrument } from './instrument-cache.ts';
@@ -35,12 +36,15 @@ export async function marketContext(
 ): Promise<MarketContext> {
   const { bot, risk } = context;
   const [account, quote] = await Promise.all([broker.account(), broker.quote(bot.symbol)]);
-  const losses = await em.find(Position, {
-    bot: bot.id,
-    status: 'closed',
-    realizedPnl: { $lt: 0 },
-    closedAt: { $gte: new Date(now - lossLookbackMs(risk)) },
-  });
+  const [losses, closedToday] = await Promise.all([
+    em.find(Position, {
+      bot: bot.id,
+      status: 'closed',
+      realizedPnl: { $lt: 0 },
+      closedAt: { $gte: new Date(now - lossLookbackMs(risk)) },
+    }),
+    em.find(Position, { bot: bot.id, status: 'closed', closedAt: { $gte: new Date(utcDayStart(now)) } }),
+  ]);
   return {
     settings: risk,
     bot: { autoTrade: bot.autoTrade, magic: bot.magic },
@@ -56,5 +60,6 @@ export async function marketContext(
     quote: { bid: quote.bid, ask: quote.ask },
     now,
     recentLosses: losses.map((p) => ({ closedAt: p.closedAt?.getTime() ?? now, pnl: p.realizedPnl ?? 0 })),
+    dayRealizedPnl: sumOfCents(closedToday.map((p) => p.realizedPnl ?? 0)),
   };
 }

@@ -100,6 +100,7 @@ export function decideSignals(
     quote: { bid: quote.bid, ask: quote.ask },
     now,
     recentLosses: recentLosses(account.book, now, lossLookbackMs(risk)),
+    dayRealizedPnl: account.book.realizedOnDayOf(now),
   };
   // In words only for a journal: the run's own counts read the checks' names and results.
   const options = { explain: account.journal !== undefined };
@@ -117,6 +118,7 @@ export function decideSignals(
       quote: market.quote,
       now: market.now,
       recentLosses: market.recentLosses,
+      dayRealizedPnl: market.dayRealizedPnl,
     };
     const outcome = decide(context, options);
     decided.push({ signal, outcome });

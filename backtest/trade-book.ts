@@ -4,6 +4,7 @@
 import type { BrokerDeal } from '../brokers/port.ts';
 import type { PaperState } from '../brokers/paper/state.ts';
 import type { TradeSide } from '../trading/market.ts';
+import { utcDayStart } from '../trading/risk/index.ts';
 import type { StrategyName } from '../trading/strategies/index.ts';
 import type { BacktestTrade, TradeCloseReason } from './types.ts';
 
@@ -37,12 +38,23 @@ export class TradeBook {
   readonly #open = new Map<string, OpenTrade>();
   readonly #orders = new Map<string, PlacedOrder>();
   #dealsSeen = 0;
+  /** 00:00 UTC of the day the last trade closed on, and the day's realised P&L so far in cents. */
+  #day = Number.NaN;
+  #dayPnlCents = 0;
 
   /** Open trades per strategy (0 once all of a strategy's closed), for exposure. */
   readonly openByStrategy = new Map<StrategyName, number>();
 
   get openCount(): number {
     return this.#open.size;
+  }
+
+  /**
+   * The realised P&L of the trades closed since 00:00 UTC of `now`'s day (the daily loss limit reads
+   * it before every decision), summed in cents as the live context sums its positions.
+   */
+  realizedOnDayOf(now: number): number {
+    return utcDayStart(now) === this.#day ? this.#dayPnlCents / 100 : 0;
   }
 
   placed(orderTicket: string, order: PlacedOrder): void {
@@ -145,6 +157,13 @@ export class TradeBook {
       pnl: roundCents(trade.profit + trade.commission),
     };
     this.trades.push(completed);
+    // Trades complete in closing order: a trade on a later day starts that day's sum.
+    const day = utcDayStart(completed.closeTime);
+    if (day !== this.#day) {
+      this.#day = day;
+      this.#dayPnlCents = 0;
+    }
+    this.#dayPnlCents += Math.round(completed.pnl * 100);
     if (completed.pnl < 0 && (this.latestLoss === null || completed.closeTime >= this.latestLoss.closeTime))
       this.latestLoss = completed;
   }

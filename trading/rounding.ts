@@ -111,3 +111,10 @@ export function spreadPoints(bid: number, ask: number, instrument: Pick<Instrume
 export function ticksBetween(from: number, to: number, instrument: Pick<InstrumentSpec, 'tickSize'>): number {
   return Math.round(Math.abs(to - from) / instrument.tickSize);
 }
+
+/** Money amounts added in whole cents: one total, whatever their order or their float noise. */
+export function sumOfCents(amounts: Iterable<number>): number {
+  let cents = 0;
+  for (const amount of amounts) cents += Math.round(amount * 100);
+  return cents / 100;
+}

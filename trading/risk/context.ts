@@ -43,6 +43,8 @@ export interface DecisionContext {
   /** UTC epoch ms. */
   now: number;
   recentLosses: readonly ClosedLoss[];
+  /** The bot's realised P&L from its positions closed since 00:00 UTC of `now`'s day, to the cent. */
+  dayRealizedPnl: number;
 }
 
 /** The order the decision would send. */

@@ -6,6 +6,7 @@ import {
   accountPositionsCap,
   cooldownAfterLoss,
   correlationGroupFree,
+  dailyLossLimit,
   maxConcurrentPositions,
   nettingSymbolFree,
 } from './exposure-checks.ts';
@@ -19,7 +20,7 @@ import { marginAvailable, maxSpread, positionSized, stopsLevelRespected } from '
 export function decide(context: DecisionContext, { explain = true }: { explain?: boolean } = {}): DecisionOutcome {
   const plan = planOrder(context);
   // Every check, in the order the audit lists them, each called at a site of its own: V8 inlines
-  // these where a loop over a list of them would make one call site with twelve targets.
+  // these where a loop over a list of them would make one call site with thirteen targets.
   const checks: CheckResult[] = [
     tradingStateAllowsOpening(context, plan, explain),
     autoTradeOn(context, plan, explain),
@@ -30,6 +31,7 @@ export function decide(context: DecisionContext, { explain = true }: { explain?:
     maxSpread(context, plan, explain),
     correlationGroupFree(context, plan, explain),
     cooldownAfterLoss(context, plan, explain),
+    dailyLossLimit(context, plan, explain),
     stopsLevelRespected(context, plan, explain),
     positionSized(context, plan, explain),
     marginAvailable(context, plan, explain),

@@ -141,3 +141,37 @@ export const cooldownAfterLoss: RiskCheck = ({ recentLosses, now, settings }, _p
       : '',
   };
 };
+
+/** 00:00 UTC of the day holding `time` (UTC epoch ms): where the daily loss limit starts counting. */
+export function utcDayStart(time: number): number {
+  return Math.floor(time / DAY_MS) * DAY_MS;
+}
+
+const money = (amount: number): string => amount.toFixed(2);
+const cents = (amount: number): number => Math.round(amount * 100) / 100;
+
+/**
+ * The day's net loss if this trade is stopped out — the bot's realised P&L since 00:00 UTC, less
+ * this trade's loss at its stop (spread and commission included) — within maxDailyLossPct of the
+ * balance the day started with (the balance less the day's realised P&L). Value: that loss; limit:
+ * the money it may reach. A profitable day leaves room for its profit's worth of loss.
+ */
+export const dailyLossLimit: RiskCheck = ({ dayRealizedPnl, account, settings }, plan, explain) => {
+  const atStop = plan.size.tradable ? (plan.size.lossAtStop?.total ?? 0) : 0;
+  const loss = cents(atStop - dayRealizedPnl);
+  if (settings.maxDailyLossPct === 0) {
+    return { name: 'daily_loss', passed: true, value: loss, limit: null, reason: explain ? 'no daily loss limit' : '' };
+  }
+  const dayStartBalance = account.balance - dayRealizedPnl;
+  const limit = cents((dayStartBalance * settings.maxDailyLossPct) / 100);
+  const passed = loss <= limit;
+  return {
+    name: 'daily_loss',
+    passed,
+    value: loss,
+    limit,
+    reason: explain
+      ? `today's realised ${money(dayRealizedPnl)} and ${money(atStop)} lost at this trade's stop make a day's loss of ${money(loss)}, ${passed ? 'within' : 'beyond'} ${settings.maxDailyLossPct}% of the day's opening balance ${money(dayStartBalance)} (${money(limit)})`
+      : '',
+  };
+};

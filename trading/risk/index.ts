@@ -1,5 +1,5 @@
 export { decide } from './decide.ts';
-export { lossLookbackMs } from './exposure-checks.ts';
+export { lossLookbackMs, utcDayStart } from './exposure-checks.ts';
 export { type MarketContext, withOpened } from './in-turn.ts';
 export { planOrder } from './order-plan.ts';
 export { riskSettingsSchema, type RiskSettings } from './settings.ts';

@@ -47,6 +47,14 @@ export const riskSettingsSchema = z.object({
     .min(0)
     .default(5)
     .describe('Minutes after a losing trade closes during which no trade opens'),
+  maxDailyLossPct: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(0)
+    .describe(
+      "The bot's net loss in a UTC day, this trade's loss at its stop included, in percent of the balance the day started with, beyond which it opens nothing until the next day; 0 = no limit",
+    ),
   deviationPoints: z
     .number()
     .int()

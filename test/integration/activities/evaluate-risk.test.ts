@@ -124,4 +124,41 @@ describe('evaluateRisk reconciles before it decides', () => {
     expect(booked.status).toBe('closed');
     expect(booked.realizedPnl).toBeLessThan(0);
   });
+
+  it('a loss booked today counts against the daily loss limit, one closed on an earlier day does not', async () => {
+    const bot = await paperBot('daily-loss', { cooldownAfterLossMinutes: 0, maxDailyLossPct: 0.001 });
+    const broker = engine.brokerFor(bot.brokerAccount);
+    const steps = createActivities(engine.deps);
+    const order = await openDecision(engine.db.orm, broker, bot, 1);
+    await run(steps.placeOrders, { botId: bot.id, orders: [order] });
+    await run(steps.reconcile, { botId: bot.id });
+    const [position] = await broker.positions({ magic: bot.magic });
+    await broker.closePosition(position!.ticket);
+
+    const check = async (strategy: StrategyName) => {
+      const [decision] = await run(steps.evaluateRisk, {
+        botId: bot.id,
+        signalIds: await signalsOnLastBar(bot, [[strategy, 'buy']]),
+      });
+      const stored = await engine.db.orm.em.fork().findOneOrFail(Decision, decision!.decisionId);
+      const named = (name: string) => stored.checks.find((c) => c.name === name)!;
+      return {
+        failed: await failedChecks(stored.id),
+        daily: named('daily_loss'),
+        atStop: named('position_size').value,
+      };
+    };
+    const today = await check('pin_bar');
+    const booked = await engine.db.orm.em.fork().findOneOrFail(Position, { bot: bot.id });
+    expect(booked.realizedPnl).toBeLessThan(0);
+    // 0.001 % of ~10,000 is a dime: this trade's stop alone is beyond it.
+    expect(today.failed).toEqual(['daily_loss']);
+    expect(today.daily.value).toBeCloseTo((today.atStop as number) - booked.realizedPnl!, 9);
+
+    await engine.db.orm.em
+      .fork()
+      .nativeUpdate(Position, { id: booked.id }, { closedAt: new Date(Date.now() - 2 * 86_400_000) });
+    const later = await check('doji_breakout');
+    expect(later.daily.value).toBeCloseTo(later.atStop as number, 9);
+  });
 });

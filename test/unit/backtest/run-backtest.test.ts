@@ -134,6 +134,37 @@ describe('runBacktest', () => {
     for (const order of retried) expect([200, 600]).toContain((order.time % 60_000) - 2_000);
   });
 
+  it('opens nothing for the rest of a UTC day once its losses reach maxDailyLossPct, and trades again the next', () => {
+    const journal: BacktestJournal = { signals: [], decisions: [], orders: [], deals: [] };
+    const limited = runBacktest(barColumnsOf(BARS), settings({ risk: { maxDailyLossPct: 1 } }), undefined, journal);
+    expect(limited.decisions.ignoredBy['daily_loss']).toBeGreaterThan(0);
+    const dayOf = (time: number) => Math.floor(time / DAY);
+    /** Each trade's day, and the day's realised P&L and balance before it opened. */
+    const before = (trades: typeof result.trades) => {
+      let balance = 10_000;
+      return trades
+        .map((trade) => ({ trade, day: dayOf(trade.openTime) }))
+        .map(({ trade, day }) => {
+          const closedBefore = trades.filter((t) => dayOf(t.closeTime) === day && t.closeTime <= trade.openTime);
+          const dayPnl = closedBefore.reduce((sum, t) => sum + t.pnl, 0);
+          const earlier = trades.filter((t) => t.closeTime <= trade.openTime);
+          balance = 10_000 + earlier.reduce((sum, t) => sum + t.pnl, 0);
+          return { trade, day, dayPnl, dayStartBalance: balance - dayPnl };
+        });
+    };
+    // No trade opened once the day had lost 1 % of the balance it started with.
+    for (const { dayPnl, dayStartBalance } of before(limited.trades))
+      expect(-dayPnl).toBeLessThan(dayStartBalance / 100);
+    // Without the limit, some did: the limit is what kept them out.
+    expect(before(result.trades).some(({ dayPnl, dayStartBalance }) => -dayPnl >= dayStartBalance / 100)).toBe(true);
+    // The day after the first one the limit stopped, the bot trades again.
+    const stopped = journal.decisions.find(({ outcome }) =>
+      outcome.checks.some((check) => check.name === 'daily_loss' && !check.passed),
+    )!;
+    expect(stopped.outcome.reason).toMatch(/beyond 1% of the day's opening balance/);
+    expect(limited.trades.some((trade) => dayOf(trade.openTime) === dayOf(stopped.time) + 1)).toBe(true);
+  });
+
   it('refuses broken bars, naming the bar', () => {
     const broken = BARS.map((bar, i) => (i === 7 ? { ...bar, high: bar.low - 1 } : bar));
     expect(() => runBacktest(barColumnsOf(broken), settings())).toThrow(

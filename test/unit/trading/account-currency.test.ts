@@ -79,6 +79,7 @@ describe('an account whose currency is not the quote currency', () => {
       quote: trade.quote,
       now: T0 + 120_000,
       recentLosses: [],
+      dayRealizedPnl: 0,
     };
     const outcome = decide(context);
     const margin = outcome.checks.find((check) => check.name === 'margin')!;

@@ -110,6 +110,7 @@ export function market(overrides: Partial<MarketContext> = {}): MarketContext {
     quote: { bid: 2000, ask: 2000.2 },
     now: T0 + 2 * 60_000,
     recentLosses: [],
+    dayRealizedPnl: 0,
     ...overrides,
   };
 }

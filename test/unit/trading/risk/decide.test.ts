@@ -61,6 +61,7 @@ describe('decide', () => {
       killSwitchMaxUnrealizedPct: 3,
       correlationBlock: true,
       cooldownAfterLossMinutes: 5,
+      maxDailyLossPct: 0,
       deviationPoints: 20,
     });
   });
@@ -84,6 +85,7 @@ describe('decide', () => {
       'max_spread',
       'correlation_block',
       'cooldown_after_loss',
+      'daily_loss',
       'stops_level',
       'position_size',
       'margin',
@@ -180,6 +182,12 @@ describe('decide', () => {
       /4.0 min ago, cooldown 5 min still running/,
     ],
     [
+      "a day's losses that this trade's stop would take past the daily limit",
+      { settings: { ...base.settings, maxDailyLossPct: 2 }, dayRealizedPnl: -160 },
+      'daily_loss',
+      /today's realised -160.00 and 49.05 lost at this trade's stop make a day's loss of 209.05, beyond 2% of the day's opening balance 10160.00 \(203.20\)/,
+    ],
+    [
       'a stop inside the stops level',
       { signal: { ...base.signal, stopLoss: 1999.95 } },
       'stops_level',
@@ -210,7 +218,7 @@ describe('decide', () => {
     expect(outcome.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual([failedCheck]);
     expect(outcome.reason).toMatch(new RegExp(`^failed ${failedCheck}: `));
     expect(outcome.reason).toMatch(reason);
-    expect(outcome.checks).toHaveLength(12);
+    expect(outcome.checks).toHaveLength(13);
     expectSameWithoutWords(overrides, outcome);
   });
 
@@ -283,5 +291,56 @@ describe('decide', () => {
     const margin = outcome.checks.find((check) => check.name === 'margin')!;
     // Margin at 1:500 plus the opening deal's commission, 0.15 × 3.5.
     expect(margin.value).toBeCloseTo((0.15 * 100 * 2000.2) / 500 + 0.525, 9);
+  });
+});
+
+describe('the daily loss limit', () => {
+  const daily = (overrides: Partial<DecisionContext>): CheckResult =>
+    decide(context(overrides)).checks.find((check) => check.name === 'daily_loss')!;
+  const limited = (maxDailyLossPct: number) => ({ ...base.settings, maxDailyLossPct });
+
+  // This trade loses 49.05 at its stop (0.15 lots; see above).
+  it.each<[string, Partial<DecisionContext>, boolean, number, number | null]>([
+    ['off (0): passes, the loss still shown', { dayRealizedPnl: -5_000 }, true, 5_049.05, null],
+    ['a fresh day within 2%', { settings: limited(2) }, true, 49.05, 200],
+    [
+      'a loss so far, the stop still within 2% of the opening balance',
+      { settings: limited(2), dayRealizedPnl: -150 },
+      true,
+      199.05,
+      203,
+    ],
+    ['exactly at the limit: passes', { settings: limited(0.4905) }, true, 49.05, 49.05],
+    ['a cent beyond it: refused', { settings: limited(0.4904) }, false, 49.05, 49.04],
+    [
+      "a profitable day leaves its profit's worth of room",
+      { settings: limited(0.1), dayRealizedPnl: 100 },
+      true,
+      -50.95,
+      9.9,
+    ],
+    [
+      'a loss alone past the limit, whatever the trade',
+      { settings: limited(1), dayRealizedPnl: -101 },
+      false,
+      150.05,
+      101.01,
+    ],
+  ])('%s', (_name, overrides, passed, value, limit) => {
+    expect(daily(overrides)).toMatchObject({ passed, value, limit });
+  });
+
+  it("counts an unsized trade's stop as nothing: the size check refuses it already", () => {
+    const small = { account: { balance: 50, freeMargin: 50, leverage: 100, mode: 'hedging' as const } };
+    expect(daily({ ...small, settings: limited(50), dayRealizedPnl: -20 })).toMatchObject({ passed: true, value: 20 });
+  });
+
+  it('never opens once the day has lost the limit, whatever the trade (property)', () => {
+    for (let i = 0; i < 500; i++) {
+      const pct = 0.1 + ((i * 7) % 50) / 10;
+      const lost = 10_000 * (pct / 100) * (1 + (i % 5) / 10);
+      const outcome = decide(context({ settings: limited(pct), dayRealizedPnl: -lost }));
+      expect([pct, lost, outcome.action]).toEqual([pct, lost, 'ignore']);
+    }
   });
 });
