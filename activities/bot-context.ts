@@ -58,7 +58,7 @@ export function orderStoreFor(deps: ActivityDeps, onSent?: (outcome: OrderOutcom
     logger: deps.logger,
     trace: currentTrace(),
     onSent: (outcome) => {
-      deps.metrics.ordersCreated.inc({ status: outcome.status });
+      deps.metrics.ordersCreated.inc({ status: outcome.status, purpose: outcome.purpose });
       onSent?.(outcome);
     },
   });

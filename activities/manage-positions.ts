@@ -89,6 +89,8 @@ async function tripKillSwitch(
       runId: trace?.runId ?? null,
     });
   });
+  // Counted once the trip is on the row, before closes that may fail this attempt.
+  deps.metrics.killSwitchTrips.inc({ bot: String(context.bot.id) });
   // The row's version moved on: the bot as read here would not write any more.
   await em.refresh(context.bot);
   await deps.schedules.pause(context.bot.id, `${AUTOMATIC_KILL_SWITCH_NOTE}${reason}`);
@@ -161,7 +163,6 @@ export function managePositionsActivity(deps: ActivityDeps) {
     if (exposure.breached) {
       const reason = `unrealised loss ${exposure.unrealizedPnl.toFixed(2)} ${account.currency} is ${exposure.lossPct.toFixed(2)}% of the balance (limit ${exposure.limitPct}%)`;
       const result = await tripKillSwitch(deps, em, broker, context, reason);
-      deps.metrics.killSwitchTrips.inc({ bot });
       return { trailed: 0, killSwitchTripped: true, closes: [...resumed.orders, ...result.orders] };
     }
     return {

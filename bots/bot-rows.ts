@@ -55,3 +55,9 @@ export async function markKillSwitchTripped(em: EntityManager, botId: number, re
     { killSwitchTrippedAt: now, killSwitchReason: reason, updatedAt: now, version: raw<number>('version + 1') },
   );
 }
+
+/** The live bots whose automatic kill-switch's trip is on their row (not lifted yet). */
+export async function trippedBotIds(em: EntityManager): Promise<number[]> {
+  const bots = await em.find(Bot, { killSwitchTrippedAt: { $ne: null } }, { fields: ['id'], orderBy: { id: 'asc' } });
+  return bots.map((bot) => bot.id);
+}

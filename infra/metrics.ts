@@ -2,13 +2,14 @@
 // decision_created_total, orders_created_total, task_failures_total) so its dashboards and alerts
 // still work. Each process has its own registry: the worker's carries the trading metrics.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ORDER_STATUSES } from '../trading/orders/index.ts';
 
 export interface EngineMetrics {
   registry: Registry;
   signalsIngested: Counter<'source' | 'strategy'>;
   decisionsCreated: Counter<'action'>;
-  /** One per order the engine sent (opens and closes), by the status its send ended in. */
-  ordersCreated: Counter<'status'>;
+  /** One per order the engine sent, by purpose (open, close) and the status its send ended in. */
+  ordersCreated: Counter<'status' | 'purpose'>;
   /** Activity attempts and cycles that failed, by task (the activity's name, or `cycle`). */
   taskFailures: Counter<'task'>;
   cycleDuration: Histogram<'outcome'>;
@@ -17,6 +18,8 @@ export interface EngineMetrics {
   openPositions: Gauge<'bot'>;
   unrealizedPnl: Gauge<'bot'>;
   killSwitchTrips: Counter<'bot'>;
+  /** 1 per bot whose automatic kill-switch's trip is on its row, read from `sources.trippedBots` at each scrape. */
+  killSwitchTripped: Gauge<'bot'>;
   /** Backtests, sweeps and walk-forwards the worker ended, by kind and how they ended. */
   backtests: Counter<'kind' | 'outcome'>;
   /** How long a completed one computed (its activity's attempt, from its start). */
@@ -37,12 +40,14 @@ export interface ComputeThreadCounts {
 
 export interface EngineMetricSources {
   computeThreads?: () => ComputeThreadCounts;
+  /** The bots whose automatic kill-switch's trip is not lifted; null when they cannot be read now. */
+  trippedBots?: () => Promise<number[] | null>;
 }
 
 export function createEngineMetrics(registry = new Registry(), sources: EngineMetricSources = {}): EngineMetrics {
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  const { computeThreads } = sources;
+  const { computeThreads, trippedBots } = sources;
   const computeThreadsGauge = new Gauge({
     name: 'backtest_compute_threads',
     help: "The worker's compute threads for backtests: busy, free, and backtests waiting for one",
@@ -54,8 +59,31 @@ export function createEngineMetrics(registry = new Registry(), sources: EngineMe
       for (const state of ['busy', 'free', 'waiting'] as const) this.set({ state }, counts[state]);
     },
   });
+  const ordersCreated = new Counter({
+    name: 'orders_created_total',
+    help: 'Orders sent to the broker, by purpose (open, close) and the status the send ended in',
+    labelNames: ['status', 'purpose'],
+    registers,
+  });
+  // Every series from 0: an alert's increase() sees the first order of a status, not only the second.
+  for (const purpose of ['open', 'close'])
+    for (const status of ORDER_STATUSES) ordersCreated.inc({ status, purpose }, 0);
+  const killSwitchTripped = new Gauge({
+    name: 'kill_switch_tripped',
+    help: "1 for each bot whose automatic kill-switch tripped and is not lifted yet (on the bot's row)",
+    labelNames: ['bot'],
+    registers,
+    async collect() {
+      const bots = trippedBots === undefined ? null : await trippedBots();
+      // Unknown now (the database unreachable): the last scrape's values stand.
+      if (bots === null) return;
+      this.reset();
+      for (const bot of bots) this.set({ bot: String(bot) }, 1);
+    },
+  });
   return {
     computeThreads: computeThreadsGauge,
+    killSwitchTripped,
     registry,
     signalsIngested: new Counter({
       name: 'signals_ingested_total',
@@ -69,12 +97,7 @@ export function createEngineMetrics(registry = new Registry(), sources: EngineMe
       labelNames: ['action'],
       registers,
     }),
-    ordersCreated: new Counter({
-      name: 'orders_created_total',
-      help: 'Orders sent to the broker, by the status the send ended in',
-      labelNames: ['status'],
-      registers,
-    }),
+    ordersCreated,
     taskFailures: new Counter({
       name: 'task_failures_total',
       help: 'Failed activity attempts and failed cycles, by task',

@@ -33,6 +33,9 @@ function countingFailures(metrics: EngineMetrics, task: string): ActivityInbound
 const WORKFLOW_CACHE_SIZE = 500;
 
 export function createWorker(options: WorkerOptions): Promise<Worker> {
+  const activities = createActivities(options.deps);
+  // Every task's series from 0: an alert's increase() sees a task's first failure, not only its second.
+  for (const task of [...Object.keys(activities), 'cycle']) options.deps.metrics.taskFailures.inc({ task }, 0);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -40,7 +43,7 @@ export function createWorker(options: WorkerOptions): Promise<Worker> {
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities(options.deps),
+    activities,
     // A cycle's next step waits on the sticky queue of the worker that ran its last one; if that
     // worker died, the SDK's 10 s default would eat most of a cycle's budget before another worker
     // takes over (workflows/cycle-timing.ts). 3 s loses the tick of no cycle at a 15 s interval.

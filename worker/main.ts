@@ -12,6 +12,7 @@ import { exitOnStartupError, StartupError } from '../infra/startup-error.ts';
 import { connectWorkerTemporal } from '../infra/worker-connection.ts';
 import { engineBrokerDirectory } from '../bots/broker-directory.ts';
 import { forgetStartupReconciliations, liveAccountsTrading } from '../bots/broker-readiness.ts';
+import { trippedBotIds } from '../bots/bot-rows.ts';
 import { computeThreadCounts } from '../activities/backtest-threads.ts';
 import { createWorker } from './create-worker.ts';
 import { sdkLogger } from './sdk-logger.ts';
@@ -28,16 +29,6 @@ async function main(): Promise<void> {
       metrics: { prometheus: { bindAddress: `${config.WORKER_METRICS_HOST}:${config.TEMPORAL_SDK_METRICS_PORT}` } },
     },
   });
-  const metrics = createEngineMetrics(undefined, { computeThreads: computeThreadCounts });
-  const metricsServer = await serveMetrics(
-    metrics.registry,
-    config.WORKER_METRICS_HOST,
-    config.WORKER_METRICS_PORT,
-  ).catch((error: unknown) => {
-    throw new StartupError(
-      `cannot serve metrics on WORKER_METRICS_HOST=${config.WORKER_METRICS_HOST} WORKER_METRICS_PORT=${config.WORKER_METRICS_PORT}: ${(error as Error).message}`,
-    );
-  });
   const orm = await connectDatabase(required(config.DATABASE_URL, 'DATABASE_URL'));
   const temporalAddress = required(config.TEMPORAL_ADDRESS, 'TEMPORAL_ADDRESS');
   const temporal = await connectTemporal(temporalAddress, config.TEMPORAL_NAMESPACE);
@@ -47,6 +38,27 @@ async function main(): Promise<void> {
   const bots = await new BotService(orm.em, schedules, brokers).syncSchedules();
   const unreconciled = await forgetStartupReconciliations(orm.em.fork());
   const live = await liveAccountsTrading(orm.em.fork());
+  // Served once the worker reaches its database and Temporal: a worker that cannot reads as down.
+  const metrics = createEngineMetrics(undefined, {
+    computeThreads: computeThreadCounts,
+    trippedBots: async () => {
+      try {
+        return await trippedBotIds(orm.em.fork());
+      } catch (error) {
+        logger.error({ err: error }, 'cannot read the bots whose kill-switch tripped, for kill_switch_tripped');
+        return null;
+      }
+    },
+  });
+  const metricsServer = await serveMetrics(
+    metrics.registry,
+    config.WORKER_METRICS_HOST,
+    config.WORKER_METRICS_PORT,
+  ).catch((error: unknown) => {
+    throw new StartupError(
+      `cannot serve metrics on WORKER_METRICS_HOST=${config.WORKER_METRICS_HOST} WORKER_METRICS_PORT=${config.WORKER_METRICS_PORT}: ${(error as Error).message}`,
+    );
+  });
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,

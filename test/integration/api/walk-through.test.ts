@@ -109,7 +109,7 @@ it('takes a newcomer from a new bot to a halted engine, through the API alone', 
   const text = await (await fetch(metrics.url)).text();
   expect(text).toMatch(/^signals_ingested_total\{source="scalper_engine",strategy="pin_bar"\} [1-9]/m);
   expect(text).toMatch(/^decision_created_total\{action="open"\} [1-9]/m);
-  expect(text).toMatch(/^orders_created_total\{status="filled"\} [1-9]/m);
+  expect(text).toMatch(/^orders_created_total\{status="filled",purpose="open"\} [1-9]/m);
   const apiMetrics = await api.app.inject({ method: 'GET', url: '/metrics' });
   expect(apiMetrics.statusCode).toBe(200);
   expect(apiMetrics.body).toMatch(

@@ -115,7 +115,7 @@ describe('a cycle that traded, on the worker /metrics', () => {
 
       expect(moved('signals_ingested_total{source="scalper_engine",strategy="pin_bar"}')).toBe(1);
       expect(moved('decision_created_total{action="open"}')).toBe(1);
-      expect(moved('orders_created_total{status="filled"}')).toBe(1);
+      expect(moved('orders_created_total{status="filled",purpose="open"}')).toBe(1);
       expect(moved('cycle_duration_seconds_count{outcome="completed"}')).toBe(1);
       expect(moved('bar_close_to_order_seconds_count')).toBe(1);
       // The clock sits 30 s into the minute after the signal's bar: the order went out 30 s after its close.

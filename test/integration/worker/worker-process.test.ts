@@ -1,9 +1,11 @@
 // The production worker entry point (worker/main.ts) as its own process, on the run's PostgreSQL and
 // Temporal: it starts, serves the engine's metrics on WORKER_METRICS_PORT and the Temporal SDK's own
-// worker metrics on TEMPORAL_SDK_METRICS_PORT (what docker-compose's Prometheus scrapes), and drains
-// and exits 0 on SIGTERM.
+// worker metrics on TEMPORAL_SDK_METRICS_PORT (what docker-compose's Prometheus scrapes) — the bots
+// whose kill-switch tripped among them, read from the database — and drains and exits 0 on SIGTERM.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { markKillSwitchTripped } from '../../../bots/bot-rows.ts';
+import { Bot } from '../../../db/entities/index.ts';
 import { freePort } from '../../../infra/ports.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { uniqueTaskQueue } from '../../support/temporal.ts';
@@ -37,6 +39,21 @@ async function scrapeUntil(url: string, pattern: RegExp, deadline: number): Prom
 it('serves engine and SDK metrics on their ports and exits 0 on SIGTERM', async () => {
   const taskQueue = uniqueTaskQueue('worker-process');
   const [enginePort, sdkPort] = [await freePort(), await freePort()];
+  // A paused bot (its schedule made paused: no cycle runs) whose automatic kill-switch tripped.
+  const em = db.orm.em.fork();
+  const tripped = em.create(Bot, {
+    name: 'tripped-for-metrics',
+    symbol: 'XAUUSDm',
+    lookback: 100,
+    status: 'paused',
+    enabledStrategies: ['pin_bar'],
+    strategyParams: {},
+    riskSettings: {},
+    brokerAccount: 'paper-worker-process',
+    magic: 880_001,
+  });
+  await em.flush();
+  await markKillSwitchTripped(db.orm.em.fork(), tripped.id, 'unrealised loss 5.00% of the balance');
   const child = spawn(process.execPath, [WORKER_MAIN], {
     env: {
       ...process.env,
@@ -57,6 +74,11 @@ it('serves engine and SDK metrics on their ports and exits 0 on SIGTERM', async 
     const deadline = Date.now() + 60_000;
     const engine = await scrapeUntil(`http://127.0.0.1:${enginePort}/metrics`, /cycle_duration_seconds/, deadline);
     expect(engine).toMatch(/^# TYPE \w*cycle_duration_seconds histogram$/m);
+    // Read from the bots' rows at each scrape; counters exposed from 0 for each status and task.
+    expect(engine).toContain(`kill_switch_tripped{bot="${tripped.id}"} 1`);
+    expect(engine).toContain('orders_created_total{status="unknown",purpose="open"} 0');
+    expect(engine).toContain('task_failures_total{task="fetchCandles"} 0');
+    expect(engine).toContain('task_failures_total{task="cycle"} 0');
     // The SDK reports its pollers and slots once the worker polls its task queue.
     const sdk = await scrapeUntil(
       `http://127.0.0.1:${sdkPort}/metrics`,
