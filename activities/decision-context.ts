@@ -1,7 +1,7 @@
 // Gathers everything a risk decision depends on, from the broker and the database, at one moment.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerPort } from '../brokers/port.ts';
-import { Position } from '../db/entities/index.ts';
+import { Execution, Position } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
 import { lossLookbackMs, type MarketContext, type OpenPosition, utcDayStart } from '../trading/risk/index.ts';
 import { sumOfCents } from '../trading/rounding.ts';
@@ -23,6 +23,7 @@ async function accountPositions(em: EntityManager, broker: BrokerPort, account: 
     volume: p.volume,
     openPrice: p.priceOpen,
     correlationGroup: groups.get(p.symbol) ?? p.symbol,
+    stopLoss: p.sl,
   }));
 }
 
@@ -36,14 +37,14 @@ export async function marketContext(
 ): Promise<MarketContext> {
   const { bot, risk } = context;
   const [account, quote] = await Promise.all([broker.account(), broker.quote(bot.symbol)]);
-  const [losses, closedToday] = await Promise.all([
+  const [losses, dealsToday] = await Promise.all([
     em.find(Position, {
       bot: bot.id,
       status: 'closed',
       realizedPnl: { $lt: 0 },
       closedAt: { $gte: new Date(now - lossLookbackMs(risk)) },
     }),
-    em.find(Position, { bot: bot.id, status: 'closed', closedAt: { $gte: new Date(utcDayStart(now)) } }),
+    em.find(Execution, { bot: bot.id, executedAt: { $gte: new Date(utcDayStart(now)), $lte: new Date(now) } }),
   ]);
   return {
     settings: risk,
@@ -60,6 +61,6 @@ export async function marketContext(
     quote: { bid: quote.bid, ask: quote.ask },
     now,
     recentLosses: losses.map((p) => ({ closedAt: p.closedAt?.getTime() ?? now, pnl: p.realizedPnl ?? 0 })),
-    dayRealizedPnl: sumOfCents(closedToday.map((p) => p.realizedPnl ?? 0)),
+    dayRealizedPnl: sumOfCents(dealsToday.map((deal) => deal.profit + deal.commission + deal.swap)),
   };
 }

@@ -46,7 +46,8 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
     for (const signal of signals) {
       const earlier = decided.get(signal.id);
       if (earlier !== undefined) {
-        if (earlier.action === 'open') market = withOpened(market, signal.direction, earlier.volume);
+        if (earlier.action === 'open')
+          market = withOpened(market, signal.direction, earlier.volume, earlier.stopLoss ?? null);
         continue;
       }
       const outcome = decide({ ...market, signal: strategySignalOf(signal) });
@@ -65,7 +66,7 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
         await tx.flush();
         decided.set(signal.id, decision);
       });
-      if (outcome.action === 'open') market = withOpened(market, signal.direction, outcome.volume);
+      if (outcome.action === 'open') market = withOpened(market, signal.direction, outcome.volume, outcome.stopLoss);
       deps.metrics.decisionsCreated.inc({ action: outcome.action });
       deps.logger.info({ botId, signalId: signal.id, action: outcome.action, reason: outcome.reason }, 'decision');
     }

@@ -48,7 +48,7 @@ export interface DecidedSignal {
 /** The account's positions as the live context reads them (the paper state's are the broker's view). */
 function openPositionsOf(
   account: BacktestAccount,
-  positions: readonly Pick<BrokerPosition, 'magic' | 'symbol' | 'side' | 'volume' | 'priceOpen'>[],
+  positions: readonly Pick<BrokerPosition, 'magic' | 'symbol' | 'side' | 'volume' | 'priceOpen' | 'sl'>[],
 ): OpenPosition[] {
   return positions.map((p) => ({
     magic: p.magic,
@@ -57,6 +57,7 @@ function openPositionsOf(
     volume: p.volume,
     openPrice: p.priceOpen,
     correlationGroup: account.instrument.correlationGroup,
+    stopLoss: p.sl,
   }));
 }
 
@@ -123,7 +124,7 @@ export function decideSignals(
     const outcome = decide(context, options);
     decided.push({ signal, outcome });
     account.journal?.decisions.push({ signal, outcome, time: now });
-    if (outcome.action === 'open') market = withOpened(market, signal.direction, outcome.volume);
+    if (outcome.action === 'open') market = withOpened(market, signal.direction, outcome.volume, outcome.stopLoss);
   }
   return decided;
 }

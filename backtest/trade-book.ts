@@ -38,7 +38,7 @@ export class TradeBook {
   readonly #open = new Map<string, OpenTrade>();
   readonly #orders = new Map<string, PlacedOrder>();
   #dealsSeen = 0;
-  /** 00:00 UTC of the day the last trade closed on, and the day's realised P&L so far in cents. */
+  /** 00:00 UTC of the day of the last deal booked, and the day's realised P&L so far in cents. */
   #day = Number.NaN;
   #dayPnlCents = 0;
 
@@ -50,8 +50,9 @@ export class TradeBook {
   }
 
   /**
-   * The realised P&L of the trades closed since 00:00 UTC of `now`'s day (the daily loss limit reads
-   * it before every decision), summed in cents as the live context sums its positions.
+   * The realised P&L since 00:00 UTC of `now`'s day: the profit, commission and swap of the deals
+   * booked since then (the daily loss limit reads it before every decision), summed in cents as the
+   * live context sums its executions.
    */
   realizedOnDayOf(now: number): number {
     return utcDayStart(now) === this.#day ? this.#dayPnlCents / 100 : 0;
@@ -68,6 +69,7 @@ export class TradeBook {
   sync(state: PaperState, clientReason: TradeCloseReason): void {
     for (; this.#dealsSeen < state.deals.length; this.#dealsSeen++) {
       const deal = state.deals[this.#dealsSeen]!;
+      this.#addToDay(deal);
       this.#book(deal, clientReason);
       // An order fills at once, in one deal: once booked, it is not asked about again (a netting
       // order that adds to or reduces a position starts no trade, and would otherwise stay here).
@@ -84,6 +86,16 @@ export class TradeBook {
     });
     gone.sort(([, a], [, b]) => a.closeTime - b.closeTime);
     for (const [positionId, trade] of gone) this.#complete(positionId, trade);
+  }
+
+  /** Deals are booked in time order: one on a later day starts that day's sum. */
+  #addToDay(deal: BrokerDeal): void {
+    const day = utcDayStart(deal.time);
+    if (day !== this.#day) {
+      this.#day = day;
+      this.#dayPnlCents = 0;
+    }
+    this.#dayPnlCents += Math.round((deal.profit + deal.commission + deal.swap) * 100);
   }
 
   #book(deal: BrokerDeal, clientReason: TradeCloseReason): void {
@@ -157,13 +169,6 @@ export class TradeBook {
       pnl: roundCents(trade.profit + trade.commission),
     };
     this.trades.push(completed);
-    // Trades complete in closing order: a trade on a later day starts that day's sum.
-    const day = utcDayStart(completed.closeTime);
-    if (day !== this.#day) {
-      this.#day = day;
-      this.#dayPnlCents = 0;
-    }
-    this.#dayPnlCents += Math.round(completed.pnl * 100);
     if (completed.pnl < 0 && (this.latestLoss === null || completed.closeTime >= this.latestLoss.closeTime))
       this.latestLoss = completed;
   }

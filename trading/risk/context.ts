@@ -12,6 +12,8 @@ export interface OpenPosition {
   volume: number;
   correlationGroup: string;
   openPrice: number;
+  /** Its stop-loss; null when it has none. */
+  stopLoss: number | null;
 }
 
 export interface AccountState {
@@ -43,7 +45,10 @@ export interface DecisionContext {
   /** UTC epoch ms. */
   now: number;
   recentLosses: readonly ClosedLoss[];
-  /** The bot's realised P&L from its positions closed since 00:00 UTC of `now`'s day, to the cent. */
+  /**
+   * The bot's realised P&L since 00:00 UTC of `now`'s day, to the cent: the profit, commission and
+   * swap of its deals from then to `now` (what they took from or added to the balance).
+   */
   dayRealizedPnl: number;
 }
 

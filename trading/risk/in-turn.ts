@@ -10,8 +10,13 @@ import type { DecisionContext } from './context.ts';
 /** What a decision reads besides its signal: one snapshot of the bot, its account and the market. */
 export type MarketContext = Omit<DecisionContext, 'signal'>;
 
-/** The market after the bot opens `volume` lots on `side` at the current quote. */
-export function withOpened(market: MarketContext, side: TradeSide, volume: number): MarketContext {
+/** The market after the bot opens `volume` lots on `side` at the current quote, with `stopLoss`. */
+export function withOpened(
+  market: MarketContext,
+  side: TradeSide,
+  volume: number,
+  stopLoss: number | null,
+): MarketContext {
   const { account, bot, instrument, quote } = market;
   const openPrice = entryPriceOf(side, quote);
   // What marginAvailable counts: the margin and the opening deal's commission.
@@ -28,6 +33,7 @@ export function withOpened(market: MarketContext, side: TradeSide, volume: numbe
         volume,
         openPrice,
         correlationGroup: instrument.correlationGroup,
+        stopLoss,
       },
     ],
   };

@@ -4,7 +4,8 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import type { TradeSide } from '../../../trading/market.ts';
-import { Decision, Position, Signal, type IBot } from '../../../db/entities/index.ts';
+import { Decision, Execution, Position, Signal, type IBot } from '../../../db/entities/index.ts';
+import { utcDayStart } from '../../../trading/risk/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { openDecision } from '../../support/open-decision.ts';
 import type { StrategyName } from '../../../trading/strategies/index.ts';
@@ -125,8 +126,8 @@ describe('evaluateRisk reconciles before it decides', () => {
     expect(booked.realizedPnl).toBeLessThan(0);
   });
 
-  it('a loss booked today counts against the daily loss limit, one closed on an earlier day does not', async () => {
-    const bot = await paperBot('daily-loss', { cooldownAfterLossMinutes: 0, maxDailyLossPct: 0.001 });
+  it("the day's deals count against the daily loss limit; those before 00:00 UTC do not", async () => {
+    const bot = await paperBot('daily-loss', { cooldownAfterLossMinutes: 0, maxDailyLossPct: 0.5 });
     const broker = engine.brokerFor(bot.brokerAccount);
     const steps = createActivities(engine.deps);
     const order = await openDecision(engine.db.orm, broker, bot, 1);
@@ -142,23 +143,23 @@ describe('evaluateRisk reconciles before it decides', () => {
       });
       const stored = await engine.db.orm.em.fork().findOneOrFail(Decision, decision!.decisionId);
       const named = (name: string) => stored.checks.find((c) => c.name === name)!;
-      return {
-        failed: await failedChecks(stored.id),
-        daily: named('daily_loss'),
-        atStop: named('position_size').value,
-      };
+      return { daily: named('daily_loss'), atStop: named('position_size').value as number };
     };
     const today = await check('pin_bar');
-    const booked = await engine.db.orm.em.fork().findOneOrFail(Position, { bot: bot.id });
+    const em = engine.db.orm.em.fork();
+    const booked = await em.findOneOrFail(Position, { bot: bot.id });
+    const deals = await em.find(Execution, { bot: bot.id });
+    expect(deals.map((deal) => deal.entry).sort()).toEqual(['in', 'out']);
+    // The position's deals (its opening commission, its close) are the day's realised P&L.
     expect(booked.realizedPnl).toBeLessThan(0);
-    // 0.001 % of ~10,000 is a dime: this trade's stop alone is beyond it.
-    expect(today.failed).toEqual(['daily_loss']);
-    expect(today.daily.value).toBeCloseTo((today.atStop as number) - booked.realizedPnl!, 9);
+    expect(today.daily.value).toBeCloseTo(today.atStop - booked.realizedPnl!, 9);
+    const account = await broker.account();
+    expect(today.daily.limit).toBeCloseTo(Math.round((account.balance - booked.realizedPnl!) * 0.5) / 100, 9);
 
-    await engine.db.orm.em
-      .fork()
-      .nativeUpdate(Position, { id: booked.id }, { closedAt: new Date(Date.now() - 2 * 86_400_000) });
+    // The same deals a second before today's 00:00 UTC: a day of their own, not this one.
+    const beforeMidnight = new Date(utcDayStart(Date.now()) - 1_000);
+    await em.nativeUpdate(Execution, { bot: bot.id }, { executedAt: beforeMidnight });
     const later = await check('doji_breakout');
-    expect(later.daily.value).toBeCloseTo(later.atStop as number, 9);
+    expect(later.daily.value).toBeCloseTo(later.atStop, 9);
   });
 });

@@ -36,6 +36,7 @@ const position = (overrides: Partial<OpenPosition> = {}): OpenPosition => ({
   volume: 0.1,
   correlationGroup: 'metals',
   openPrice: 1990,
+  stopLoss: 1985,
   ...overrides,
 });
 
@@ -185,7 +186,7 @@ describe('decide', () => {
       "a day's losses that this trade's stop would take past the daily limit",
       { settings: { ...base.settings, maxDailyLossPct: 2 }, dayRealizedPnl: -160 },
       'daily_loss',
-      /today's realised -160.00 and 49.05 lost at this trade's stop make a day's loss of 209.05, beyond 2% of the day's opening balance 10160.00 \(203.20\)/,
+      /today's realised -160.00, 0.00 lost at the open positions' stops and 49.05 at this trade's make a day's loss of 209.05, beyond 2% of the day's opening balance 10160.00 \(203.20\)/,
     ],
     [
       'a stop inside the stops level',
@@ -328,6 +329,23 @@ describe('the daily loss limit', () => {
     ],
   ])('%s', (_name, overrides, passed, value, limit) => {
     expect(daily(overrides)).toMatchObject({ passed, value, limit });
+  });
+
+  // The bot's buy of 0.1 lot at 1990.00 stopped at 1985.00 loses 500 ticks × 1 + 3.5 closing commission per lot: 50.35.
+  it.each<[string, OpenPosition, number]>([
+    ["the bot's position, at its stop", position({ volume: 0.1 }), 99.4],
+    ["another bot's position: not counted", position({ volume: 0.1, magic: OTHER_BOT }), 49.05],
+    ['a stop that locks in profit: counts as a gain', position({ volume: 0.1, stopLoss: 1995 }), -0.6],
+    ['no stop: its loss at the quote now (here a gain)', position({ volume: 0.1, stopLoss: null }), -50.6],
+    ['a sell, stopped above', position({ volume: 0.1, side: 'sell', openPrice: 2000, stopLoss: 2002 }), 69.4],
+  ])('counts what the open positions lose at their stops: %s', (_name, open, value) => {
+    expect(daily({ settings: limited(1), openPositions: [open] })).toMatchObject({ value, passed: value <= 100 });
+  });
+
+  it('refuses the trade that would, stopped out with what is open, pass the limit; not one a cent inside it', () => {
+    const open = { openPositions: [position({ volume: 0.1 })] };
+    expect(daily({ ...open, settings: limited(0.994) })).toMatchObject({ passed: true, value: 99.4, limit: 99.4 });
+    expect(daily({ ...open, settings: limited(0.993) })).toMatchObject({ passed: false, value: 99.4, limit: 99.3 });
   });
 
   it("counts an unsized trade's stop as nothing: the size check refuses it already", () => {

@@ -28,16 +28,24 @@ function inTurn(start: MarketContext, signals: StrategySignal[]) {
   let current = start;
   return signals.map((next) => {
     const outcome = decide({ ...current, signal: next }, { explain: false });
-    if (outcome.action === 'open') current = withOpened(current, next.direction, outcome.volume);
+    if (outcome.action === 'open') current = withOpened(current, next.direction, outcome.volume, outcome.stopLoss);
     return outcome;
   });
 }
 
 describe('withOpened', () => {
-  it('adds the bot’s position at the entry price and takes its margin and opening commission off the free margin', () => {
-    const after = withOpened(market, 'sell', 0.3);
+  it('adds the bot’s position at the entry price with its stop, and takes its margin and opening commission off the free margin', () => {
+    const after = withOpened(market, 'sell', 0.3, 2003);
     expect(after.openPositions).toEqual([
-      { magic: BOT_MAGIC, symbol: 'XAUUSD', side: 'sell', volume: 0.3, openPrice: 2000, correlationGroup: 'metals' },
+      {
+        magic: BOT_MAGIC,
+        symbol: 'XAUUSD',
+        side: 'sell',
+        volume: 0.3,
+        openPrice: 2000,
+        correlationGroup: 'metals',
+        stopLoss: 2003,
+      },
     ]);
     const taken = requiredMargin(0.3, 2000, XAUUSD, 100) + XAUUSD.commissionPerLot * 0.3;
     expect(after.account.freeMargin).toBeCloseTo(9_000 - taken, 9);
@@ -46,7 +54,7 @@ describe('withOpened', () => {
   });
 
   it('a buy opens at the ask', () => {
-    expect(withOpened(market, 'buy', 0.1).openPositions[0]!.openPrice).toBe(2000.2);
+    expect(withOpened(market, 'buy', 0.1, 1997).openPositions[0]!.openPrice).toBe(2000.2);
   });
 });
 
@@ -64,6 +72,14 @@ describe('a cycle’s signals decided in turn', () => {
     const outcomes = inTurn(netting, [signal('buy'), signal('buy')]);
     expect(outcomes.map((o) => o.action)).toEqual(['open', 'ignore']);
     expect(outcomes[1]!.checks.filter((c) => !c.passed).map((c) => c.name)).toEqual(['netting_position']);
+  });
+
+  it("the first open's loss at its stop counts for the second against the daily loss limit", () => {
+    const limited = { ...market, settings: { ...market.settings, maxDailyLossPct: 0.6 } };
+    const [first, second] = inTurn(limited, [signal('buy'), signal('buy')]);
+    expect(first!.action).toBe('open');
+    expect(second!.action).toBe('ignore');
+    expect(second!.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual(['daily_loss']);
   });
 
   it('the free margin left after the first open refuses the second on margin', () => {
