@@ -296,6 +296,15 @@ describe('decide', () => {
 });
 
 describe('the daily loss limit', () => {
+  it("is 0 (off) or at least one trade's risk, refused naming maxDailyLossPct otherwise", () => {
+    const issues = riskSettingsSchema.safeParse({ maxDailyLossPct: 0.4 }).error?.issues ?? [];
+    expect(issues.map((issue) => [issue.path, issue.message])).toEqual([
+      [['maxDailyLossPct'], expect.stringMatching(/^must be 0 \(no limit\) or at least riskPerTradePct/)],
+    ]);
+    expect(riskSettingsSchema.parse({ maxDailyLossPct: 0.5 }).maxDailyLossPct).toBe(0.5);
+    expect(riskSettingsSchema.parse({ maxDailyLossPct: 0 }).maxDailyLossPct).toBe(0);
+  });
+
   const daily = (overrides: Partial<DecisionContext>): CheckResult =>
     decide(context(overrides)).checks.find((check) => check.name === 'daily_loss')!;
   const limited = (maxDailyLossPct: number) => ({ ...base.settings, maxDailyLossPct });
