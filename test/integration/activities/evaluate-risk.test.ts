@@ -104,16 +104,24 @@ describe('evaluateRisk decides a cycle’s signals in turn', () => {
 });
 
 describe('evaluateRisk reconciles before it decides', () => {
-  it('a position stopped out at a loss since the last cycle starts the cooldown of the next decision', async () => {
-    const bot = await paperBot('cooldown-unbooked', { cooldownAfterLossMinutes: 5 });
+  /**
+   * A position of the bot's, opened and booked, then closed at the broker between cycles at a loss
+   * (the spread): no reconcile has seen the close yet. Returns the activities.
+   */
+  async function closedAtALossUnseen(bot: IBot) {
     const broker = engine.brokerFor(bot.brokerAccount);
     const steps = createActivities(engine.deps);
     const order = await openDecision(engine.db.orm, broker, bot, 1);
     await run(steps.placeOrders, { botId: bot.id, orders: [order] });
     await run(steps.reconcile, { botId: bot.id });
-    // Closed at the broker between cycles, at a loss (the spread): no reconcile has seen it yet.
     const [position] = await broker.positions({ magic: bot.magic });
     await broker.closePosition(position!.ticket);
+    return steps;
+  }
+
+  it('a position stopped out at a loss since the last cycle starts the cooldown of the next decision', async () => {
+    const bot = await paperBot('cooldown-unbooked', { cooldownAfterLossMinutes: 5 });
+    const steps = await closedAtALossUnseen(bot);
 
     const [decision] = await run(steps.evaluateRisk, {
       botId: bot.id,
@@ -129,12 +137,7 @@ describe('evaluateRisk reconciles before it decides', () => {
   it("the day's deals count against the daily loss limit; those before 00:00 UTC do not", async () => {
     const bot = await paperBot('daily-loss', { cooldownAfterLossMinutes: 0, maxDailyLossPct: 0.5 });
     const broker = engine.brokerFor(bot.brokerAccount);
-    const steps = createActivities(engine.deps);
-    const order = await openDecision(engine.db.orm, broker, bot, 1);
-    await run(steps.placeOrders, { botId: bot.id, orders: [order] });
-    await run(steps.reconcile, { botId: bot.id });
-    const [position] = await broker.positions({ magic: bot.magic });
-    await broker.closePosition(position!.ticket);
+    const steps = await closedAtALossUnseen(bot);
 
     const check = async (strategy: StrategyName) => {
       const [decision] = await run(steps.evaluateRisk, {
