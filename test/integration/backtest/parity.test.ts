@@ -1,8 +1,9 @@
 // Parity: the real cycle workflow on the Temporal dev server, stepped through a stretch of the
 // seeded synthetic market at the times the bot's schedule starts it (PostgreSQL, the paper broker),
 // and the backtester over the same bars with the bot's schedule produce the same signals, decisions
-// (every check's value), orders, fills and closes: for a bar-aligned bot, and for one cycling every
-// 45 s at its phase (two cycles in some minutes, the second deciding nothing new).
+// (every check's value), orders, fills and closes: for a bar-aligned bot, for one with a daily loss
+// limit across 00:00 UTC, and for one cycling every 45 s at its phase (two cycles in some minutes,
+// the second deciding nothing new).
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import type { BrokerDeal } from '../../../brokers/port.ts';
 import { barColumnsOf } from '../../../trading/bar-columns.ts';
@@ -40,11 +41,11 @@ function dealFields(deal: BrokerDeal) {
   return { ...deal, magic: 'bot', comment: deal.comment.startsWith('[') ? deal.comment : 'engine' };
 }
 
-/** The bot's cycles after each of `bars` bars from START closes, in the minute after it. */
-function cycleTimes(schedule: CycleSchedule, bars: number): number[] {
+/** The bot's cycles after each of `bars` bars from `start` closes, in the minute after it. */
+function cycleTimes(schedule: CycleSchedule, bars: number, start = START): number[] {
   const times: number[] = [];
-  const end = START + (bars + 1) * MINUTE;
-  for (let time = firstCycleAtOrAfter(schedule, START + MINUTE); time < end; time = nextCycle(schedule, time)) {
+  const end = start + (bars + 1) * MINUTE;
+  for (let time = firstCycleAtOrAfter(schedule, start + MINUTE); time < end; time = nextCycle(schedule, time)) {
     times.push(time);
   }
   return times;
@@ -73,7 +74,7 @@ async function liveRun(bot: IBot, times: readonly number[]) {
 
 type Instrument = Awaited<ReturnType<ReturnType<TestEngine['brokerFor']>['instrument']>>;
 
-function backtestRun(bot: IBot, instrument: Instrument, bars: number) {
+function backtestRun(bot: IBot, instrument: Instrument, bars: number, start = START) {
   const enabledStrategies = bot.enabledStrategies.filter((name): name is StrategyName =>
     (STRATEGY_NAMES as readonly string[]).includes(name),
   );
@@ -81,8 +82,8 @@ function backtestRun(bot: IBot, instrument: Instrument, bars: number) {
   const lookback = lookbackFor(bot.lookback, enabledStrategies, strategyParams);
   const history = createSyntheticFeed({ seed: SEED }).barsBetween(
     SYMBOL,
-    START - 2 * lookback * MINUTE,
-    START + (bars + 1) * MINUTE,
+    start - 2 * lookback * MINUTE,
+    start + (bars + 1) * MINUTE,
   );
   const { commissionPerLot, ...spec } = instrument;
   const journal: BacktestJournal = { signals: [], decisions: [], orders: [], deals: [] };
@@ -100,8 +101,8 @@ function backtestRun(bot: IBot, instrument: Instrument, bars: number) {
       leverage: 100,
       costs: { spreadPoints: null, commissionPerLot, slippagePoints: 0, slippageJitterPoints: 0 },
       schedule: botCycleSchedule(bot),
-      from: START,
-      to: START + bars * MINUTE,
+      from: start,
+      to: start + bars * MINUTE,
       seed: 1,
     },
     undefined,
@@ -212,6 +213,28 @@ describe('backtest parity with the live cycle', () => {
     const bars = 150;
     const live = await liveRun(bot, cycleTimes(botCycleSchedule(bot), bars));
     expectSameTrading(live, backtestRun(bot, instrument, bars).journal);
+  }, 180_000);
+
+  it('a bot with a daily loss limit, across 00:00 UTC: the same, refused on the day before and trading after', async () => {
+    const bot = await engine.createBot({
+      name: 'parity-midnight',
+      symbol: SYMBOL,
+      brokerAccount: 'paper-parity-midnight',
+      autoTrade: true,
+      barCloseDelaySeconds: 5,
+      riskSettings: { ...EAGER, maxDailyLossPct: 1 },
+    });
+    const instrument = await engine.brokerFor('paper-parity-midnight').instrument(SYMBOL);
+    const start = Date.UTC(2026, 9, 14, 23, 0);
+    const bars = 120;
+    const live = await liveRun(bot, cycleTimes(botCycleSchedule(bot), bars, start));
+    expectSameTrading(live, backtestRun(bot, instrument, bars, start).journal);
+    const midnight = Date.UTC(2026, 9, 15);
+    // Refused on the limit alone late on the first day; the second starts again from zero.
+    const failed = (d: (typeof live.decisions)[number]) => d.checks.filter((c) => !c.passed).map((c) => c.name);
+    const refused = live.decisions.filter((d) => failed(d).join() === 'daily_loss');
+    expect(refused.some((d) => d.signal.barTime.getTime() < midnight)).toBe(true);
+    expect(live.orders.some((o) => o.decision!.signal.barTime.getTime() >= midnight)).toBe(true);
   }, 180_000);
 
   it('a bot every 45 s at its phase: the same, with some bars acted on 30–45 s after they close', async () => {
