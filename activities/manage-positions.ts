@@ -140,10 +140,7 @@ export function managePositionsActivity(deps: ActivityDeps) {
     failOnUnknownCloses(resumed.orders, resumed);
     const killSwitchResumed = resumedOrders.some((order) => order.closeReason === 'kill_switch');
     const positions = await broker.positions({ magic: context.bot.magic });
-    const bot = String(context.bot.id);
-    deps.metrics.openPositions.set({ bot }, positions.length);
     if (positions.length === 0) {
-      deps.metrics.unrealizedPnl.set({ bot }, 0);
       return { trailed: 0, killSwitchTripped: killSwitchResumed, closes: resumed.orders };
     }
     const [account, instrument, quote] = await Promise.all([
@@ -159,7 +156,6 @@ export function managePositionsActivity(deps: ActivityDeps) {
       instrument,
     }));
     const exposure = killSwitchState(marked, account.balance, context.risk.killSwitchMaxUnrealizedPct);
-    deps.metrics.unrealizedPnl.set({ bot }, exposure.unrealizedPnl);
     if (exposure.breached) {
       const reason = `unrealised loss ${exposure.unrealizedPnl.toFixed(2)} ${account.currency} is ${exposure.lossPct.toFixed(2)}% of the balance (limit ${exposure.limitPct}%)`;
       const result = await tripKillSwitch(deps, em, broker, context, reason);

@@ -38,16 +38,44 @@ export interface ComputeThreadCounts {
   waiting: number;
 }
 
+/** A bot's open positions as the book holds them. */
+export interface OpenBook {
+  bot: number;
+  open: number;
+  unrealizedPnl: number;
+}
+
 export interface EngineMetricSources {
   computeThreads?: () => ComputeThreadCounts;
+  /** Each bot's open positions; null when they cannot be read now. */
+  openBook?: () => Promise<OpenBook[] | null>;
   /** The bots whose automatic kill-switch's trip is not lifted; null when they cannot be read now. */
   trippedBots?: () => Promise<number[] | null>;
+}
+
+/**
+ * One read shared by the callers of one scrape (the registry collects every metric at once), so
+ * that the gauges drawn from it agree; the next scrape reads again.
+ */
+function onePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  // Every metric of a scrape asks before the read settles; a scrape after it reads again.
+  const clear = () => {
+    pending = null;
+  };
+  return () => {
+    if (pending === null) {
+      pending = read();
+      pending.then(clear, clear);
+    }
+    return pending;
+  };
 }
 
 export function createEngineMetrics(registry = new Registry(), sources: EngineMetricSources = {}): EngineMetrics {
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  const { computeThreads, trippedBots } = sources;
+  const { computeThreads, trippedBots, openBook } = sources;
   const computeThreadsGauge = new Gauge({
     name: 'backtest_compute_threads',
     help: "The worker's compute threads for backtests: busy, free, and backtests waiting for one",
@@ -68,6 +96,15 @@ export function createEngineMetrics(registry = new Registry(), sources: EngineMe
   // Every series from 0: an alert's increase() sees the first order of a status, not only the second.
   for (const purpose of ['open', 'close'])
     for (const status of ORDER_STATUSES) ordersCreated.inc({ status, purpose }, 0);
+  const readBook = openBook === undefined ? undefined : onePerScrape(openBook);
+  /** A gauge set per bot from the book; a bot without open positions leaves it. */
+  const fromBook = async (gauge: Gauge<'bot'>, value: (book: OpenBook) => number) => {
+    const books = readBook === undefined ? null : await readBook();
+    // Unknown now (the database unreachable): the last scrape's values stand.
+    if (books === null) return;
+    gauge.reset();
+    for (const book of books) gauge.set({ bot: String(book.bot) }, value(book));
+  };
   const killSwitchTripped = new Gauge({
     name: 'kill_switch_tripped',
     help: "1 for each bot whose automatic kill-switch tripped and is not lifted yet (on the bot's row)",
@@ -119,15 +156,21 @@ export function createEngineMetrics(registry = new Registry(), sources: EngineMe
     }),
     openPositions: new Gauge({
       name: 'open_positions',
-      help: "The bot's open positions at the broker, as its last cycle saw them",
+      help: "The bot's open positions, as the engine's book holds them (its last reconcile), read at each scrape",
       labelNames: ['bot'],
       registers,
+      async collect() {
+        await fromBook(this, (book) => book.open);
+      },
     }),
     unrealizedPnl: new Gauge({
       name: 'unrealized_pnl',
-      help: "Unrealised P&L of the bot's open positions in account currency, as its last cycle saw it",
+      help: "Unrealised P&L of the bot's open positions in account currency, as its last reconcile saw it, read at each scrape",
       labelNames: ['bot'],
       registers,
+      async collect() {
+        await fromBook(this, (book) => book.unrealizedPnl);
+      },
     }),
     killSwitchTrips: new Counter({
       name: 'kill_switch_trips_total',

@@ -12,7 +12,7 @@ import { exitOnStartupError, StartupError } from '../infra/startup-error.ts';
 import { connectWorkerTemporal } from '../infra/worker-connection.ts';
 import { engineBrokerDirectory } from '../bots/broker-directory.ts';
 import { forgetStartupReconciliations, liveAccountsTrading } from '../bots/broker-readiness.ts';
-import { trippedBotIds } from '../bots/bot-rows.ts';
+import { databaseMetricSources } from '../bots/metric-sources.ts';
 import { computeThreadCounts } from '../activities/backtest-threads.ts';
 import { createWorker } from './create-worker.ts';
 import { sdkLogger } from './sdk-logger.ts';
@@ -41,14 +41,7 @@ async function main(): Promise<void> {
   // Served once the worker reaches its database and Temporal: a worker that cannot reads as down.
   const metrics = createEngineMetrics(undefined, {
     computeThreads: computeThreadCounts,
-    trippedBots: async () => {
-      try {
-        return await trippedBotIds(orm.em.fork());
-      } catch (error) {
-        logger.error({ err: error }, 'cannot read the bots whose kill-switch tripped, for kill_switch_tripped');
-        return null;
-      }
-    },
+    ...databaseMetricSources(orm, logger),
   });
   const metricsServer = await serveMetrics(
     metrics.registry,

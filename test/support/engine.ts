@@ -11,6 +11,7 @@ import type { IBot } from '../../db/entities/index.ts';
 import { createLogger } from '../../infra/logger.ts';
 import { computeThreadCounts } from '../../activities/backtest-threads.ts';
 import { createEngineMetrics } from '../../infra/metrics.ts';
+import { databaseMetricSources } from '../../bots/metric-sources.ts';
 import type { TemporalConnections } from '../../infra/startup.ts';
 import { engineBrokerDirectory } from '../../bots/broker-directory.ts';
 import { createWorker } from '../../worker/create-worker.ts';
@@ -75,13 +76,17 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     }
     return broker;
   };
+  const logger = createLogger('warn', 'test-worker');
   const deps: ActivityDeps = {
     orm: db.orm,
     brokerFor,
     schedules,
     positions: new PositionCloser(temporal.client, taskQueue),
-    logger: createLogger('warn', 'test-worker'),
-    metrics: createEngineMetrics(undefined, { computeThreads: computeThreadCounts }),
+    logger,
+    metrics: createEngineMetrics(undefined, {
+      computeThreads: computeThreadCounts,
+      ...databaseMetricSources(db.orm, logger),
+    }),
     now,
   };
   const connection = await connectTestWorkerTemporal();

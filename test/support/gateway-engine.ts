@@ -13,6 +13,7 @@ import { BrokerAccounts } from '../../db/broker-accounts.ts';
 import type { IBot } from '../../db/entities/index.ts';
 import { createLogger } from '../../infra/logger.ts';
 import { createEngineMetrics } from '../../infra/metrics.ts';
+import { databaseMetricSources } from '../../bots/metric-sources.ts';
 import type { TemporalConnections } from '../../infra/startup.ts';
 import { createWorker } from '../../worker/create-worker.ts';
 import { scalperCycle } from '../../workflows/index.ts';
@@ -56,13 +57,14 @@ export async function startGatewayEngine(options: { token: string; tokenEnv: str
   const schedules = new BotSchedules(temporal.client, uniqueTaskQueue('unpolled'));
   const bots = new BotService(db.orm.em, schedules, directory);
   const taskQueue = uniqueTaskQueue('gateway-engine');
+  const logger = createLogger('silent', 'gateway-engine');
   const deps: ActivityDeps = {
     orm: db.orm,
     brokerFor: (account) => directory.brokerFor(account),
     schedules,
     positions: new PositionCloser(temporal.client, taskQueue),
-    logger: createLogger('silent', 'gateway-engine'),
-    metrics: createEngineMetrics(),
+    logger,
+    metrics: createEngineMetrics(undefined, databaseMetricSources(db.orm, logger)),
     now,
   };
   const connection: NativeConnection = await connectTestWorkerTemporal();

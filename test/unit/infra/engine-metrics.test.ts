@@ -26,4 +26,20 @@ describe('engine metrics', () => {
     expect(await tripped()).toEqual(['7']);
     expect(await tripped()).toEqual([]);
   });
+
+  it("reads each bot's open positions and unrealised P&L from the book at each scrape: a flat bot leaves", async () => {
+    const answers = [[{ bot: 3, open: 2, unrealizedPnl: -12.5 }], null, []];
+    const metrics = createEngineMetrics(undefined, {
+      openBook: async () => (answers.length > 0 ? answers.shift()! : []),
+    });
+    const read = async () => {
+      const text = await metrics.registry.metrics();
+      return [...text.matchAll(/^(open_positions|unrealized_pnl)\{bot="(\d+)"\} (\S+)$/gm)].map(
+        ([, name, bot, value]) => `${name} ${bot} ${value}`,
+      );
+    };
+    expect(await read()).toEqual(['open_positions 3 2', 'unrealized_pnl 3 -12.5']);
+    expect(await read()).toEqual(['open_positions 3 2', 'unrealized_pnl 3 -12.5']);
+    expect(await read()).toEqual([]);
+  });
 });
