@@ -37,7 +37,8 @@ export function spawnCrashWorker(vars: Record<string, string>): CrashWorkerProce
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
-  const exited = new Promise<ChildExit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': a process that writes a line and kills itself may exit before its output is read.
+  const exited = new Promise<ChildExit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
   return {
     waitForLine(line) {
       if (output.includes(line)) return Promise.resolve();
