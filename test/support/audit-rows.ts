@@ -1,9 +1,9 @@
 // Audit-trail rows written straight through the ORM, at the times a test chooses, for the API's
 // list, paging and stats tests (a real cycle writes them in test/integration/api/order-detail).
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { newBotRow } from './bot-row.ts';
 import {
   AuditLog,
-  Bot,
   CycleRun,
   Decision,
   Execution,
@@ -39,18 +39,7 @@ export class AuditRows {
   }
 
   bot(name = `audit-bot-${nextSerial()}`): Promise<IBot> {
-    return this.save(
-      this.em.create(Bot, {
-        name,
-        symbol: 'XAUUSDm',
-        lookback: 100,
-        enabledStrategies: ['pin_bar'],
-        strategyParams: {},
-        riskSettings: {},
-        brokerAccount: `paper-${name}`,
-        magic: 880_000 + nextSerial(),
-      }),
-    );
+    return this.save(newBotRow(this.em, { name, magic: 880_000 + nextSerial() }));
   }
 
   signal(bot: IBot, fields: Partial<ISignal> & { receivedAt: Date }): Promise<ISignal> {

@@ -17,6 +17,7 @@ import {
   CONTRACT_SYMBOL,
   type ContractBar,
   type ContractSetup,
+  contractSetup,
 } from '../../unit/brokers/contract/broker-contract.ts';
 import {
   GATEWAY_TRADE_TIMEOUT_MS,
@@ -54,18 +55,7 @@ beforeAll(async () => {
 afterAll(() => gateway?.stop());
 
 async function scenario(setup: Partial<ContractSetup> = {}, extras: ScenarioExtras = {}): Promise<BrokerPort> {
-  const full: ContractSetup = {
-    mode: 'hedging',
-    balance: CONTRACT_BALANCE,
-    start: CONTRACT_START,
-    bars: BARS,
-    spreadPoints: CONTRACT_SPREAD_POINTS,
-    faults: [],
-    marketOpen: true,
-    commissionPerLot: COMMISSION,
-    ...setup,
-  };
-  await sim.scenario(scenarioBody(full, extras));
+  await sim.scenario(scenarioBody(contractSetup({ bars: BARS, commissionPerLot: COMMISSION, ...setup }), extras));
   return gatewayBroker(gateway, COMMISSION);
 }
 

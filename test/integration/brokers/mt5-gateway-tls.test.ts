@@ -14,12 +14,7 @@ import type { MarketOrderRequest } from '../../../brokers/port.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { type GatewayCertificate, makeGatewayCertificate } from '../../support/gateway-certificates.ts';
 import { type GatewayProcess, startGateway } from '../../support/gateway-process.ts';
-import {
-  CONTRACT_BALANCE,
-  CONTRACT_SPREAD_POINTS,
-  CONTRACT_START,
-  CONTRACT_SYMBOL,
-} from '../../unit/brokers/contract/broker-contract.ts';
+import { CONTRACT_BALANCE, CONTRACT_SYMBOL, contractSetup } from '../../unit/brokers/contract/broker-contract.ts';
 import { gatewayBroker, scenarioBody, SERVER_UTC_OFFSET_HOURS, simulator } from './mt5-gateway-harness.ts';
 
 const run = promisify(execFile);
@@ -58,18 +53,7 @@ afterAll(async () => {
 });
 
 beforeEach(() =>
-  simulator(gateway).scenario(
-    scenarioBody({
-      mode: 'hedging',
-      balance: CONTRACT_BALANCE,
-      start: CONTRACT_START,
-      bars: BARS,
-      spreadPoints: CONTRACT_SPREAD_POINTS,
-      faults: [],
-      marketOpen: true,
-      commissionPerLot: COMMISSION,
-    }),
-  ),
+  simulator(gateway).scenario(scenarioBody(contractSetup({ bars: BARS, commissionPerLot: COMMISSION }))),
 );
 
 function order(comment: string, price: number): MarketOrderRequest {

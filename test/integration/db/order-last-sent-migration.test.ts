@@ -2,8 +2,8 @@
 // over rows written before it: an unsettled order waits from the latest its row was written (a
 // resend, or the answer it lost), so a MetaApi trade that may still land is not sent again early;
 // a settled one keeps its first send; one never sent has none.
-import { Bot } from '../../../db/entities/index.ts';
 import { MIGRATIONS } from '../../../db/migrations/index.ts';
+import { newBotRow } from '../../support/bot-row.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 let db: TestDatabase;
@@ -27,16 +27,7 @@ describe('Migration20261207000000_OrderLastSentAt', () => {
     );
     expect(columns).toEqual([]);
 
-    const bot = db.orm.em.fork().create(Bot, {
-      name: 'before-migration',
-      symbol: 'XAUUSDm',
-      lookback: 100,
-      enabledStrategies: ['pin_bar'],
-      strategyParams: {},
-      riskSettings: {},
-      brokerAccount: 'paper-1',
-      magic: 4711,
-    });
+    const bot = newBotRow(db.orm.em.fork(), { name: 'before-migration', magic: 4711 });
     await db.orm.em.fork().persist(bot).flush();
     const rows: Array<[string, string, string | null, string]> = [
       ['new-resent', 'new', SENT, WRITTEN],

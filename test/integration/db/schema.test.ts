@@ -1,6 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Bot, Signal } from '../../../db/entities/index.ts';
 import { MIGRATIONS } from '../../../db/migrations/index.ts';
+import { newBotRow } from '../../support/bot-row.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 let db: TestDatabase;
@@ -10,16 +11,7 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 function newBot(name: string, magic: number) {
-  return db.orm.em.fork().create(Bot, {
-    name,
-    symbol: 'XAUUSDm',
-    lookback: 100,
-    enabledStrategies: ['pin_bar'],
-    strategyParams: {},
-    riskSettings: {},
-    brokerAccount: 'paper-1',
-    magic,
-  });
+  return newBotRow(db.orm.em.fork(), { name, magic });
 }
 
 describe('schema', () => {

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { markKillSwitchTripped } from '../../../bots/bot-rows.ts';
-import { Bot } from '../../../db/entities/index.ts';
+import { newBotRow } from '../../support/bot-row.ts';
 import { freePort } from '../../../infra/ports.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { uniqueTaskQueue } from '../../support/temporal.ts';
@@ -41,17 +41,7 @@ it('serves engine and SDK metrics on their ports and exits 0 on SIGTERM', async 
   const [enginePort, sdkPort] = [await freePort(), await freePort()];
   // A paused bot (its schedule made paused: no cycle runs) whose automatic kill-switch tripped.
   const em = db.orm.em.fork();
-  const tripped = em.create(Bot, {
-    name: 'tripped-for-metrics',
-    symbol: 'XAUUSDm',
-    lookback: 100,
-    status: 'paused',
-    enabledStrategies: ['pin_bar'],
-    strategyParams: {},
-    riskSettings: {},
-    brokerAccount: 'paper-worker-process',
-    magic: 880_001,
-  });
+  const tripped = newBotRow(em, { name: 'tripped-for-metrics', magic: 880_001, status: 'paused' });
   await em.flush();
   await markKillSwitchTripped(db.orm.em.fork(), tripped.id, 'unrealised loss 5.00% of the balance');
   const child = spawn(process.execPath, [WORKER_MAIN], {

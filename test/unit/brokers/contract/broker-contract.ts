@@ -83,19 +83,24 @@ function cents(amount: number): number {
   return Math.round(amount * 100) + 0;
 }
 
+/** The contract's market: a hedging USD account, eight flat minutes, open, no faults; overrides on top. */
+export function contractSetup(overrides: Partial<ContractSetup> = {}): ContractSetup {
+  return {
+    mode: 'hedging',
+    balance: CONTRACT_BALANCE,
+    start: CONTRACT_START,
+    bars: flat(8),
+    spreadPoints: CONTRACT_SPREAD_POINTS,
+    faults: [],
+    marketOpen: true,
+    commissionPerLot: 3.5,
+    ...overrides,
+  };
+}
+
 export function describeBrokerContract(name: string, makeBroker: MakeContractBroker): void {
   async function start(overrides: Partial<ContractSetup> = {}): Promise<ContractHarness> {
-    return makeBroker({
-      mode: 'hedging',
-      balance: CONTRACT_BALANCE,
-      start: CONTRACT_START,
-      bars: flat(8),
-      spreadPoints: CONTRACT_SPREAD_POINTS,
-      faults: [],
-      marketOpen: true,
-      commissionPerLot: 3.5,
-      ...overrides,
-    });
+    return makeBroker(contractSetup(overrides));
   }
 
   async function expectDone(result: Promise<TradeResult>): Promise<TradeResult> {
