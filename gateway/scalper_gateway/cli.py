@@ -5,12 +5,13 @@ import argparse
 import ipaddress
 import logging
 import os
+import ssl
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
-from .settings import SettingsError, load_env_file, load_settings
+from .settings import SettingsError, env_file_values, load_env_file, load_settings
 from .tls import CertificateError, WrittenCertificate, days_left, write_certificate
 
 DEFAULT_PORT = 8765
@@ -66,6 +67,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_certificate_pair(cert_path: Path, key_path: Path) -> None:
+    """The key must be the certificate's: a mismatched pair (one replaced without the other) would
+    stop the server with a bare SSL error."""
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(str(cert_path), str(key_path))
+    except (ssl.SSLError, OSError) as exc:
+        raise SettingsError(
+            f"SCALPER_GATEWAY_TLS_KEY {key_path} is not the key of SCALPER_GATEWAY_TLS_CERT {cert_path} ({exc}): "
+            "write both again with `scalper-gateway make-cert --force`"
+        ) from None
+
+
 def check_certificate_lifetime(cert_path: Path) -> None:
     """An expired certificate is refused by the engine on every call: the gateway does not start
     with one, and warns a month ahead."""
@@ -96,6 +109,7 @@ def serve(args) -> int:
     tls = {}
     if settings.tls_cert is not None:
         check_certificate_lifetime(settings.tls_cert)
+        check_certificate_pair(settings.tls_cert, settings.tls_key)
         tls = {"ssl_certfile": str(settings.tls_cert), "ssl_keyfile": str(settings.tls_key)}
     elif not is_loopback(args.host):
         log.warning(
@@ -131,8 +145,18 @@ def init(args) -> int:
     return 0
 
 
+def certificate_directory(args) -> Path:
+    """--dir; else where the settings file's certificate already is (a renewal replaces the pair the
+    gateway serves); else the settings file's folder."""
+    if args.dir:
+        return Path(args.dir)
+    env_file = Path(args.env_file) if args.env_file else default_env_file()
+    configured = env_file_values(env_file).get("SCALPER_GATEWAY_TLS_CERT", "") if env_file.is_file() else ""
+    return Path(configured).parent if configured else env_file.parent
+
+
 def make_cert(args) -> int:
-    directory = Path(args.dir) if args.dir else default_env_file().parent
+    directory = certificate_directory(args)
     written = write_certificate(directory, args.host, force=args.force)
     print_certificate(written, args.port)
     print("serve over HTTPS with these in the settings file (restart the gateway):")
@@ -189,7 +213,10 @@ def parser() -> argparse.ArgumentParser:
     cert.add_argument(
         "--host", action="append", required=True, help="a name or address the engine dials (repeatable)"
     )
-    cert.add_argument("--dir", help=f"where (default {default_env_file().parent})")
+    cert.add_argument(
+        "--dir", help="where (default: beside the settings file's SCALPER_GATEWAY_TLS_CERT, else the settings file's folder)"
+    )
+    cert.add_argument("--env-file", help=f"the gateway's settings file (default {default_env_file()})")
     cert.add_argument("--port", type=int, default=DEFAULT_PORT, help="the port the gateway serves, for the hint")
     cert.add_argument("--force", action="store_true", help="overwrite an existing certificate and key")
     cert.set_defaults(handler=make_cert)

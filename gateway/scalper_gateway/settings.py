@@ -101,11 +101,19 @@ def load_settings(env=None) -> Settings:
     return settings
 
 
-def load_env_file(path: Path) -> None:
-    """KEY=VALUE lines (# comments); variables already in the environment win."""
+def env_file_values(path: Path) -> dict[str, str]:
+    """The KEY=VALUE lines of a settings file (# comments skipped)."""
+    values = {}
     for line in path.read_text(encoding="utf-8-sig").splitlines():
         line = line.strip()
         if not line or line.startswith("#") or "=" not in line:
             continue
         key, _, value = line.partition("=")
-        os.environ.setdefault(key.strip(), value.strip())
+        values[key.strip()] = value.strip()
+    return values
+
+
+def load_env_file(path: Path) -> None:
+    """KEY=VALUE lines (# comments); variables already in the environment win."""
+    for key, value in env_file_values(path).items():
+        os.environ.setdefault(key, value)

@@ -104,15 +104,23 @@ def write_certificate(directory: Path, hosts: list[str], force: bool = False) ->
         raise CertificateError(f"{', '.join(existing)} exists: keep it, or pass --force to write a new one")
     cert_pem, key_pem = self_signed(hosts)
     directory.mkdir(parents=True, exist_ok=True)
-    # The key is written private to a file of its own, never readable by others for a moment, then
-    # put in place whole: a failed write leaves the old pair as it was.
+    # Both are written to files of their own first (the key private from its first byte), then put
+    # in place by renames: a failed write leaves the old pair as it was, never a key and another's
+    # certificate.
     new_key = key_path.with_name(f".{KEY_FILE}.{os.getpid()}.tmp")
-    new_key.unlink(missing_ok=True)
+    new_cert = cert_path.with_name(f".{CERT_FILE}.{os.getpid()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    with os.fdopen(os.open(new_key, flags, 0o600), "wb") as out:
-        out.write(key_pem)
+    try:
+        for path, pem, mode in ((new_key, key_pem, 0o600), (new_cert, cert_pem, 0o644)):
+            path.unlink(missing_ok=True)
+            with os.fdopen(os.open(path, flags, mode), "wb") as out:
+                out.write(pem)
+    except OSError:
+        new_key.unlink(missing_ok=True)
+        new_cert.unlink(missing_ok=True)
+        raise
     os.replace(new_key, key_path)
-    cert_path.write_bytes(cert_pem)
+    os.replace(new_cert, cert_path)
     return WrittenCertificate(
         cert_path=cert_path,
         key_path=key_path,

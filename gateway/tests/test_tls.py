@@ -215,3 +215,27 @@ def test_a_certificate_near_its_end_is_warned_about(tmp_path, monkeypatch, caplo
 def test_a_certificate_setting_that_is_no_certificate_is_refused_by_name(tmp_path, monkeypatch):
     with pytest.raises(SettingsError, match=r"SCALPER_GATEWAY_TLS_CERT .*cert\.pem is not a PEM certificate"):
         serve_with(tmp_path, monkeypatch, b"not a certificate", b"not a key")
+
+
+def test_a_key_that_is_not_the_certificates_is_refused_at_start_naming_both(tmp_path, monkeypatch):
+    cert, _ = self_signed(["gw.example"])
+    _, other_key = self_signed(["gw.example"])
+    with pytest.raises(SettingsError, match=r"key\.pem is not the key of SCALPER_GATEWAY_TLS_CERT .*cert\.pem"):
+        serve_with(tmp_path, monkeypatch, cert, other_key)
+
+
+def test_make_cert_renews_the_pair_the_settings_file_names(tmp_path, capsys):
+    served = tmp_path / "served"
+    first = write_certificate(served, ["gw.example"])
+    env_file = tmp_path / "gateway.env"
+    env_file.write_text(
+        f"SCALPER_GATEWAY_TOKEN=t\nSCALPER_GATEWAY_TLS_CERT={first.cert_path}\nSCALPER_GATEWAY_TLS_KEY={first.key_path}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["make-cert", "--env-file", str(env_file), "--host", "gw.example", "--force"])
+    assert exited.value.code == 0
+    assert f"SCALPER_GATEWAY_TLS_CERT={first.cert_path}" in capsys.readouterr().out
+    assert fingerprint(first.cert_path.read_bytes()) != first.fingerprint
+    assert sorted(path.name for path in served.iterdir()) == ["gateway-cert.pem", "gateway-key.pem"]
+    cli.check_certificate_pair(first.cert_path, first.key_path)
