@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerPort, BrokerPosition } from '../brokers/port.ts';
 import { AuditLog } from '../db/entities/index.ts';
-import { AUTOMATIC_KILL_SWITCH_NOTE, killSwitchState } from '../trading/kill-switch.ts';
+import { killSwitchNote, killSwitchState } from '../trading/kill-switch.ts';
 import type { InstrumentSpec, Quote } from '../trading/market.ts';
 import { pipsToPrice } from '../trading/rounding.ts';
 import { trailingStop } from '../trading/trailing.ts';
@@ -93,7 +93,7 @@ async function tripKillSwitch(
   deps.metrics.killSwitchTrips.inc({ bot: String(context.bot.id) });
   // The row's version moved on: the bot as read here would not write any more.
   await em.refresh(context.bot);
-  await deps.schedules.pause(context.bot.id, `${AUTOMATIC_KILL_SWITCH_NOTE}${reason}`);
+  await deps.schedules.pause(context.bot.id, killSwitchNote(reason));
   const result = await closeAllPositions(deps, orderStoreFor(deps), context, broker, 'kill_switch');
   const unknown = result.orders.filter((outcome) => outcome.status === 'unknown').length;
   const open = (await broker.positions({ magic: context.bot.magic })).length;
@@ -105,7 +105,7 @@ async function tripKillSwitch(
   // Once this cycle is over: its own retries settle a close without an outcome first.
   const workflowId = await deps.positions.untilFlat(
     context.bot.id,
-    `${AUTOMATIC_KILL_SWITCH_NOTE}${reason}`,
+    killSwitchNote(reason),
     cycleCadenceSeconds(context.bot) * 1000,
   );
   deps.logger.error(

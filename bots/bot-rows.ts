@@ -47,12 +47,21 @@ export async function lastPauseReason(em: EntityManager, botId: number): Promise
  * Records the automatic kill-switch's trip on the bot's row. Its version goes up: a resume or a
  * reduce that read the row before the trip fails its write (409) rather than clear a trip it never saw.
  */
-export async function markKillSwitchTripped(em: EntityManager, botId: number, reason: string): Promise<void> {
-  const now = new Date();
+export async function markKillSwitchTripped(
+  em: EntityManager,
+  botId: number,
+  reason: string,
+  trippedAt = new Date(),
+): Promise<void> {
   await em.nativeUpdate(
     Bot,
     { id: botId },
-    { killSwitchTrippedAt: now, killSwitchReason: reason, updatedAt: now, version: raw<number>('version + 1') },
+    {
+      killSwitchTrippedAt: trippedAt,
+      killSwitchReason: reason,
+      updatedAt: new Date(),
+      version: raw<number>('version + 1'),
+    },
   );
 }
 

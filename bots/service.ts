@@ -1,5 +1,6 @@
 // Bot life-cycle: the database row and its Temporal Schedule kept in step. The API and the CLI
 // both call this, so every rule about bots lives here once.
+import { z } from 'zod';
 import { isDeepStrictEqual } from 'node:util';
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -49,6 +50,13 @@ export interface UpdateResult {
 }
 
 type ChangeableField = keyof BotUpdate;
+
+/** `value` parsed as the patch's `field` merged over the bot's: a refusal names the field's path. */
+function parsedAt<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new z.ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: [field, ...issue.path] })));
+}
 
 export class BotService {
   private readonly em: EntityManager;
@@ -137,8 +145,8 @@ export class BotService {
     const merged = { ...current } as Record<string, Record<string, unknown>>;
     for (const [name, params] of Object.entries(patch.strategyParams ?? {}))
       merged[name] = { ...merged[name], ...params };
-    const strategyParams = strategyParamsSchema.parse(merged);
-    const riskSettings = riskSettingsSchema.parse({ ...bot.riskSettings, ...patch.riskSettings });
+    const strategyParams = parsedAt(strategyParamsSchema, merged, 'strategyParams');
+    const riskSettings = parsedAt(riskSettingsSchema, { ...bot.riskSettings, ...patch.riskSettings }, 'riskSettings');
     const unknown = unknownSettings(patch, strategyParams, riskSettings);
     if (unknown.length > 0) throw new UnknownSettingsError(unknown);
     const enabledStrategies = patch.enabledStrategies ?? (bot.enabledStrategies as StrategyName[]);

@@ -4,13 +4,22 @@ import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { Bot, type BotStatus, type IBot } from '../db/entities/index.ts';
-import { auditBot, BOT_PAUSED_EVENT, findBot, flushBotLocked, lastPauseReason } from './bot-rows.ts';
+import {
+  auditBot,
+  BOT_PAUSED_EVENT,
+  findBot,
+  flushBotLocked,
+  lastPauseReason,
+  markKillSwitchTripped,
+} from './bot-rows.ts';
+import { messageOf } from './errors.ts';
 import { BotConflictError, BotNotFoundError } from './errors.ts';
 import { upsertLiveBotSchedule } from './live-bot-schedule.ts';
 import { type BotSchedules, CREATED_PAUSED_NOTE, HALT_NOTE } from './schedule.ts';
 import { isKillSwitchPause, KillSwitchPausedError, SchedulePausedMeanwhileError } from './schedule-pauses.ts';
-import { killSwitchTripOf } from './trading-state.ts';
-import { AUTOMATIC_KILL_SWITCH_NOTE } from '../trading/kill-switch.ts';
+import { type KillSwitchTrip, killSwitchTripOf } from './trading-state.ts';
+import { z } from 'zod';
+import { AUTOMATIC_KILL_SWITCH_NOTE, killSwitchNote } from '../trading/kill-switch.ts';
 
 /** What a refused resume or reduce asked for, for its audit row and its message. */
 interface Refusal {
@@ -35,6 +44,25 @@ const STATUS_EVENTS: Record<BotStatus, string> = {
   paused: BOT_PAUSED_EVENT,
 };
 
+/**
+ * An operator's pause note may not begin as the engine's own do: one read as the kill-switch's would
+ * need --lift-kill-switch and write over a real trip's note; one read as the halt's, `unhalt` would lift.
+ */
+function refuseReservedNote(reason: string): void {
+  const reserved = [AUTOMATIC_KILL_SWITCH_NOTE, HALT_NOTE, CREATED_PAUSED_NOTE].find((note) =>
+    reason.toLowerCase().startsWith(note.trim().toLowerCase()),
+  );
+  if (reserved === undefined) return;
+  throw new z.ZodError([
+    {
+      code: 'custom',
+      path: ['reason'],
+      message: `may not begin with "${reserved.trim()}": the engine's own pauses begin so`,
+      input: reason,
+    },
+  ]);
+}
+
 export class BotStatusChanges {
   private readonly em: EntityManager;
   private readonly schedules: BotSchedules;
@@ -50,6 +78,7 @@ export class BotStatusChanges {
    * the schedule is paused again once the row is — that resume may have unpaused it in between.
    */
   async pause(botId: number, reason: string): Promise<IBot> {
+    refuseReservedNote(reason);
     await this.schedules.pause(botId, reason);
     for (let tries = 1; ; tries++) {
       const em = this.em.fork();
@@ -97,7 +126,7 @@ export class BotStatusChanges {
       bot.killSwitchTrippedAt = null;
       bot.killSwitchReason = null;
       auditBot(em, bot, 'kill_switch_lifted', reason, {
-        pausedAs: `${AUTOMATIC_KILL_SWITCH_NOTE}${trip.reason}`,
+        pausedAs: killSwitchNote(trip.reason),
         trippedAt: trip.trippedAt.toISOString(),
       });
     }
@@ -124,10 +153,24 @@ export class BotStatusChanges {
     } catch (error) {
       if (error instanceof SchedulePausedMeanwhileError || error instanceof KillSwitchPausedError)
         return this.refuseResume(bot, error.note, 'kept', refusal);
+      // The schedule could not be unpaused (Temporal unreachable): a trip this lift cleared goes back
+      // on the row, which would otherwise read lifted under a schedule still paused by it.
+      if (trip) await this.tripPutBack(bot, trip, reason, error);
       throw error;
     }
     await this.repauseIfPausedMeanwhile(bot, refusal);
     return bot;
+  }
+
+  /** The trip a failed lift had cleared, back on the row as it was, audited with why. */
+  private async tripPutBack(bot: IBot, trip: KillSwitchTrip, reason: string, error: unknown): Promise<void> {
+    await markKillSwitchTripped(this.em.fork(), bot.id, trip.reason, trip.trippedAt);
+    const em = this.em.fork();
+    auditBot(em, em.getReference(Bot, bot.id), 'kill_switch_lift_undone', reason, {
+      pausedAs: killSwitchNote(trip.reason),
+      error: messageOf(error),
+    });
+    await em.flush();
   }
 
   /** A safety stop overridden (a trip the row did not record): its own audit row, beside the status change's. */
@@ -164,7 +207,7 @@ export class BotStatusChanges {
     const now = await findBot(em, bot.id);
     const trip = killSwitchTripOf(now);
     if (trip) {
-      await this.schedules.pause(bot.id, `${AUTOMATIC_KILL_SWITCH_NOTE}${trip.reason}`);
+      await this.schedules.pause(bot.id, killSwitchNote(trip.reason));
       await this.refuseTripped(now, 'kept', refusal);
     }
     if (now.status !== 'paused') return;
@@ -176,7 +219,7 @@ export class BotStatusChanges {
   /** Refused for the automatic kill-switch's trip on the bot's row. */
   private refuseTripped(bot: IBot, row: 'unchanged' | 'kept', refusal: Refusal): Promise<never> {
     const trip = killSwitchTripOf(bot)!;
-    const note = `${AUTOMATIC_KILL_SWITCH_NOTE}${trip.reason}`;
+    const note = killSwitchNote(trip.reason);
     return this.refuseResume(bot, note, row, refusal, trip.trippedAt);
   }
 

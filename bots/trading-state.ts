@@ -27,8 +27,13 @@ export async function globalHaltOf(
 type StateBot = Pick<IBot, 'id' | 'status' | 'brokerAccount' | 'killSwitchTrippedAt' | 'killSwitchReason'> &
   ReconciliationMark;
 
+export interface KillSwitchTrip {
+  trippedAt: Date;
+  reason: string;
+}
+
 /** The automatic kill-switch's trip the bot's row records, if any. */
-export function killSwitchTripOf(bot: Pick<IBot, 'killSwitchTrippedAt' | 'killSwitchReason'>) {
+export function killSwitchTripOf(bot: Pick<IBot, 'killSwitchTrippedAt' | 'killSwitchReason'>): KillSwitchTrip | null {
   const trippedAt = bot.killSwitchTrippedAt;
   return trippedAt ? { trippedAt, reason: bot.killSwitchReason ?? 'no reason recorded' } : null;
 }

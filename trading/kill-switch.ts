@@ -6,6 +6,11 @@ import { CompensatedSum } from './compensated-sum.ts';
 /** How the automatic kill-switch's pause of a bot's schedule begins: only a resume that says so lifts it. */
 export const AUTOMATIC_KILL_SWITCH_NOTE = 'automatic kill-switch: ';
 
+/** The automatic kill-switch's note for a trip, as its pause and its audit carry it. */
+export function killSwitchNote(reason: string): string {
+  return `${AUTOMATIC_KILL_SWITCH_NOTE}${reason}`;
+}
+
 export interface MarkedPosition {
   side: TradeSide;
   volume: number;

@@ -112,6 +112,17 @@ describe('PATCH /bots/:id', () => {
     expect(fieldsOf(unknown).sort()).toEqual(['body.colour', 'body.strategyParams.pin_bar.maxBodyRatoi']);
     const bad = await patch(bot.id, { scheduleIntervalSeconds: 5 }, '"1"');
     expect(fieldsOf(bad)).toEqual(['body.scheduleIntervalSeconds']);
+    // A rule across two risk settings, checked on the settings merged: named at its path too.
+    const daily = await patch(bot.id, { riskSettings: { maxDailyLossPct: 0.2 } }, '"1"');
+    expect(daily.statusCode).toBe(400);
+    expect(fieldsOf(daily)).toEqual(['body.riskSettings.maxDailyLossPct']);
+    const created = await api.app.inject({
+      method: 'POST',
+      url: '/bots',
+      headers: api.trade,
+      payload: { name: 'daily-refused', symbol: 'XAUUSDm', riskSettings: { maxDailyLossPct: 0.2 } },
+    });
+    expect(fieldsOf(created)).toEqual(['body.riskSettings.maxDailyLossPct']);
     const symbol = await patch(bot.id, { symbol: 'NOPE' }, '"1"');
     expect(symbol.statusCode).toBe(400);
     expect(symbol.json()).toMatchObject({
@@ -266,7 +277,13 @@ describe('POST /bots/:id/pause, /resume, /reduce', () => {
 
   it('need a non-empty reason (400 naming body.reason); 404 for an unknown bot', async () => {
     const bot = await createBot('status-refuse');
-    for (const payload of [{}, { reason: '   ' }]) {
+    // Nor may a pause's reason begin as the engine's own pauses do (read as a trip, or as the halt's).
+    for (const payload of [
+      {},
+      { reason: '   ' },
+      { reason: 'Automatic kill-switch: mine' },
+      { reason: 'global halt: x' },
+    ]) {
       const response = await action(bot.id, 'pause', payload);
       expect(response.statusCode).toBe(400);
       expect(fieldsOf(response)).toEqual(['body.reason']);

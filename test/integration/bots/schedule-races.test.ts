@@ -328,4 +328,30 @@ describe("the automatic kill-switch's trip on the row, raced", () => {
     expect((await eventsOf(bot.id)).at(-1)).toBe('bot_resume_refused');
     expect(await eventsOf(bot.id)).not.toContain('kill_switch_lifted');
   });
+
+  it('a lift whose unpause fails (Temporal unreachable) puts the trip back on the row, audited', async () => {
+    const bot = await trippedBot('lift-unpause-fails');
+    const before = await rig.db.orm.em.fork().findOneOrFail(Bot, bot.id);
+    const unreachable = new Proxy(rig.schedules, {
+      get(target, property) {
+        if (property === 'resume') return () => Promise.reject(new Error('14 UNAVAILABLE: connection refused'));
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+
+    const lifted = new BotStatusChanges(rig.db.orm.em.fork(), unreachable).run(bot.id, 'active', 'loss reviewed', {
+      liftKillSwitch: true,
+    });
+
+    await expect(lifted).rejects.toThrow('14 UNAVAILABLE: connection refused');
+    const row = await rig.db.orm.em.fork().findOneOrFail(Bot, bot.id);
+    expect(row).toMatchObject({ killSwitchReason: 'first loss', killSwitchTrippedAt: before.killSwitchTrippedAt });
+    expect((await rig.schedules.state(bot.id)).note).toBe('automatic kill-switch: first loss');
+    expect((await eventsOf(bot.id)).slice(-3)).toEqual([
+      'bot_resumed',
+      'kill_switch_lifted',
+      'kill_switch_lift_undone',
+    ]);
+  });
 });
