@@ -83,7 +83,7 @@ export const mt5GatewayConnectionSchema = z
       context.addIssue({
         code: 'custom',
         path: ['caCert'],
-        message: 'a CA certificate is for an https:// gateway: the url is plain http',
+        message: 'a CA certificate is for an https:// gateway: the url is plain http (trust-ca takes --url https://…)',
       });
   });
 

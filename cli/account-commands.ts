@@ -248,16 +248,21 @@ export function addAccountCommands(
     .requiredOption('--ca-file <path>', "the gateway's new certificate (gateway-cert.pem)", pemFile)
     .requiredOption('--reason <text>', 'why, for the audit log')
     .option('--keep', 'trust it beside the current ones (while the gateway restarts with it), not instead')
+    .option('--url <url>', "the gateway's https:// address, for an account registered with http:// (moved to HTTPS)")
     .description(
       'Replace the certificate an https:// gateway is trusted by (a renewed one); workers pick it up within a minute',
     )
     .action(
-      withEngine(async (engine, name: string, options: { caFile: string; reason: string; keep?: boolean }) => {
-        const trusted = await engine.accounts.setCaCert(name, options.caFile, options.reason, {
-          keep: options.keep === true,
-        });
-        print(`account ${name} now trusts ${describeCaCert(trusted)}`);
-      }),
+      withEngine(
+        async (engine, name: string, options: { caFile: string; reason: string; keep?: boolean; url?: string }) => {
+          const trusted = await engine.accounts.setCaCert(name, options.caFile, options.reason, {
+            keep: options.keep === true,
+            ...(options.url === undefined ? {} : { url: options.url }),
+          });
+          const at = options.url === undefined ? '' : ` at ${options.url}`;
+          print(`account ${name} now trusts ${describeCaCert(trusted)}${at}`);
+        },
+      ),
     );
 
   account

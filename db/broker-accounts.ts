@@ -161,7 +161,12 @@ export class BrokerAccounts {
    * audited with both sets' fingerprints, and picked up by running workers within a minute
    * (bots/broker-directory.ts). Returns the certificates the account now trusts.
    */
-  async setCaCert(name: string, caCert: string, reason: string, { keep = false } = {}): Promise<string> {
+  async setCaCert(
+    name: string,
+    caCert: string,
+    reason: string,
+    { keep = false, url }: { keep?: boolean; url?: string } = {},
+  ): Promise<string> {
     const em = this.em.fork();
     const row = await em.findOne(BrokerAccount, { name });
     if (!row) throw new AccountNotFoundError(name);
@@ -176,15 +181,21 @@ export class BrokerAccounts {
     const problem = caCertProblem(caCert);
     if (problem !== null) throw new AccountConflictError(`caCert: ${problem}`, 'caCert');
     const trusted = keep && current !== undefined ? caCertsBeside(current, caCert, new Date()) : caCert;
-    const connection = parseConnection(row.kind, { ...row.connection, caCert: trusted });
+    // A new URL with it: an install moved from http:// to https:// (the certificate checked against it).
+    const connection = parseConnection(row.kind, { ...row.connection, caCert: trusted, ...(url ? { url } : {}) });
     refuseUnusableCaCert(connection);
+    const previousUrl = row.connection.url;
     row.connection = connection.settings as Record<string, unknown>;
     em.create(AuditLog, {
       entity: 'broker_account',
       entityId: name,
       event: 'ca_cert_replaced',
       reason,
-      data: { from: current === undefined ? [] : caCertFingerprints(current), to: caCertFingerprints(trusted) },
+      data: {
+        from: current === undefined ? [] : caCertFingerprints(current),
+        to: caCertFingerprints(trusted),
+        ...(url ? { url: { from: previousUrl, to: row.connection.url } } : {}),
+      },
     });
     await em.flush();
     return trusted;

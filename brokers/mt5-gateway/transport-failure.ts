@@ -38,7 +38,7 @@ function schemeHint(code: unknown, message: string, https: boolean): string {
   if (https && (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(message)))
     return ' (the gateway did not answer TLS: is it serving HTTPS (SCALPER_GATEWAY_TLS_CERT and _KEY), or is the URL meant to be http://?)';
   if (!https && code === 'UND_ERR_SOCKET')
-    return " (if the gateway serves HTTPS, the account's URL must be https://, with its certificate)";
+    return " (if the gateway serves HTTPS, the account's URL must be https://, with its certificate: scalper account trust-ca <name> --url https://… --ca-file gateway-cert.pem)";
   return '';
 }
 

@@ -183,6 +183,49 @@ describe('scalper account', () => {
       code: 1,
       stderr: 'scalper: paper-tls is a paper account: only mt5-gateway accounts take a CA\n',
     });
+    // An install moved from plain HTTP to HTTPS: the new address and its certificate in one audited write.
+    expect(
+      await scalper([
+        'account',
+        'add',
+        '--name',
+        'tls-moved',
+        '--kind',
+        'mt5-gateway',
+        '--url',
+        'http://10.0.0.5:8765',
+        '--token-env',
+        'GW_T',
+      ]),
+    ).toMatchObject({ code: 0 });
+    const moveTo = (url: string) =>
+      scalper([
+        'account',
+        'trust-ca',
+        'tls-moved',
+        '--ca-file',
+        fixture('gateway-cert.pem'),
+        '--url',
+        url,
+        '--reason',
+        'https now',
+      ]);
+    const wrongHost = await moveTo('https://10.0.0.9:8765');
+    expect(wrongHost).toMatchObject({ code: 1 });
+    expect(wrongHost.stderr).toMatch(/caCert: is for IP Address:10\.0\.0\.5, DNS:gw\.example, not 10\.0\.0\.9/);
+    expect((await db.orm.em.fork().findOneOrFail(BrokerAccount, { name: 'tls-moved' })).connection.url).toBe(
+      'http://10.0.0.5:8765',
+    );
+    expect(await moveTo('https://10.0.0.5:8765')).toMatchObject({ code: 0 });
+    const moved = await db.orm.em.fork().findOneOrFail(BrokerAccount, { name: 'tls-moved' });
+    expect(moved.connection).toMatchObject({
+      url: 'https://10.0.0.5:8765',
+      caCert: expect.stringContaining('BEGIN CERTIFICATE'),
+    });
+    const movedAudit = await db.orm.em
+      .fork()
+      .findOneOrFail(AuditLog, { entityId: 'tls-moved', event: 'ca_cert_replaced' });
+    expect(movedAudit.data).toMatchObject({ url: { from: 'http://10.0.0.5:8765', to: 'https://10.0.0.5:8765' } });
     const lapsed = await scalper([
       'account',
       'trust-ca',
