@@ -53,9 +53,7 @@ type ChangeableField = keyof BotUpdate;
 
 /** `value` parsed as the patch's `field` merged over the bot's: a refusal names the field's path. */
 function parsedAt<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new z.ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: [field, ...issue.path] })));
+  return z.object({ [field]: schema }).parse({ [field]: value })[field] as z.output<S>;
 }
 
 export class BotService {

@@ -49,18 +49,16 @@ const STATUS_EVENTS: Record<BotStatus, string> = {
  * need --lift-kill-switch and write over a real trip's note; one read as the halt's, `unhalt` would lift.
  */
 function refuseReservedNote(reason: string): void {
-  const reserved = [AUTOMATIC_KILL_SWITCH_NOTE, HALT_NOTE, CREATED_PAUSED_NOTE].find((note) =>
-    reason.toLowerCase().startsWith(note.trim().toLowerCase()),
-  );
-  if (reserved === undefined) return;
-  throw new z.ZodError([
-    {
-      code: 'custom',
-      path: ['reason'],
-      message: `may not begin with "${reserved.trim()}": the engine's own pauses begin so`,
-      input: reason,
-    },
-  ]);
+  const reservedIn = (text: string) =>
+    [AUTOMATIC_KILL_SWITCH_NOTE, HALT_NOTE, CREATED_PAUSED_NOTE].find((note) =>
+      text.toLowerCase().startsWith(note.trim().toLowerCase()),
+    );
+  z.object({
+    reason: z.string().refine((text) => reservedIn(text) === undefined, {
+      error: (issue) =>
+        `may not begin with "${reservedIn(String(issue.input))?.trim()}": the engine's own pauses begin so`,
+    }),
+  }).parse({ reason });
 }
 
 export class BotStatusChanges {
