@@ -65,6 +65,16 @@ describe('Prometheus configuration and alerts (promtool)', () => {
     ['ScalperWorkflowTasksFailing', '> 0\n        for: 15m', '> 0\n        for: 14m'],
     ['ScalperWorkflowTasksFailing', 'execution_failed[5m]', 'execution_failed[15m]'],
     ['ScalperApiErrors', 'status=~"5.."}[10m])) > 5', 'status=~"5.."}[10m])) > 6'],
+    [
+      'ScalperAlertsUndelivered',
+      'failed_total{job="alertmanager"}[1h])) > 0',
+      'failed_total{job="alertmanager"}[30m])) > 0',
+    ],
+    [
+      'ScalperAlertsUndelivered',
+      'alertmanager_notifications_failed_total',
+      'alertmanager_notification_requests_failed_total',
+    ],
   ])('fails the tests of %s when %j becomes %j', async (alert, from, to) => {
     const dir = await mkdtemp(join(tmpdir(), 'scalper-alerts-'));
     try {

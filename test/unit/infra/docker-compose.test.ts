@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, posix, relative } from 'node:path';
 import { parse } from 'yaml';
+import { ALERTMANAGER_VERSION } from '../../../infra/alertmanager.ts';
 import { loadConfig } from '../../../infra/config.ts';
 import { DEFAULT_BUNDLE_PATH } from '../../../scripts/bundle-workflows.ts';
 import { ENGINE_DYNAMIC_CONFIG } from '../../../infra/temporal-server.ts';
@@ -15,6 +16,7 @@ interface Service {
   volumes?: string[];
   build?: string;
   container_name?: string;
+  depends_on?: string[] | Record<string, unknown>;
 }
 
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
@@ -62,6 +64,8 @@ function metricsEndpoints(service: string): { host: string; port: number; path: 
       ];
     case 'api':
       return [{ host: config.API_HOST, port: config.API_PORT, path: '/metrics' }];
+    case 'alertmanager':
+      return [{ host: '0.0.0.0', port: ALERTMANAGER_PORT, path: '/metrics' }];
     default:
       return [];
   }
@@ -79,15 +83,20 @@ interface ScrapeConfig {
 interface PrometheusConfig {
   global?: { scrape_interval?: string };
   rule_files?: string[];
+  alerting?: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
   scrape_configs: ScrapeConfig[];
 }
 
-// The official image reads its configuration from here (no `command` overrides it).
+// The official images read their configurations from here (no `command` overrides them).
 const PROMETHEUS_CONFIG = '/etc/prometheus/prometheus.yml';
+const ALERTMANAGER_CONFIG = '/etc/alertmanager/alertmanager.yml';
+/** Where Alertmanager's image listens: its API, web page and metrics. */
+const ALERTMANAGER_PORT = 9093;
 
 describe('docker-compose.yml', () => {
-  it('runs PostgreSQL, Temporal with its Web UI, the worker, the API, Prometheus and Grafana', () => {
+  it('runs PostgreSQL, Temporal with its Web UI, the worker, the API, Prometheus, Grafana and Alertmanager', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
+      'alertmanager',
       'api',
       'grafana',
       'postgresql',
@@ -173,8 +182,13 @@ describe('docker-compose.yml monitoring', () => {
     expect(compose.services[name]?.image).toMatch(image);
   });
 
-  it('publishes Prometheus on 9090 and Grafana on 3001, each host port once', () => {
+  it('runs the Alertmanager that `npm test` runs its configuration in', () => {
+    expect(compose.services.alertmanager?.image).toBe(`prom/alertmanager:${ALERTMANAGER_VERSION}`);
+  });
+
+  it('publishes Prometheus on 9090, Grafana on 3001 and Alertmanager on 9093, each host port once', () => {
     expect(compose.services.prometheus?.ports).toEqual(['9090:9090']);
+    expect(compose.services.alertmanager?.ports).toEqual([`${ALERTMANAGER_PORT}:${ALERTMANAGER_PORT}`]);
     // Grafana listens on 3000 in its container; the API has 3000 on the host.
     expect(compose.services.grafana?.ports).toEqual(['3001:3000']);
     const hostPorts = Object.values(compose.services).flatMap((s) => (s.ports ?? []).map((p) => p.split(':')[0]));
@@ -194,7 +208,7 @@ describe('docker-compose.yml monitoring', () => {
     expect(ruleFiles).toEqual([join('infra', 'prometheus', 'alerts.yml')]);
   });
 
-  it("scrapes every metrics endpoint of the worker and the API, by service name and the port it's set to", () => {
+  it("scrapes every metrics endpoint of the worker, the API and Alertmanager, by service name and the port it's set to", () => {
     const scraped = prometheus.scrape_configs.flatMap((job) =>
       [
         ...(job.static_configs ?? []).flatMap((group) => group.targets),
@@ -204,7 +218,7 @@ describe('docker-compose.yml monitoring', () => {
     const served = Object.keys(compose.services).flatMap((service) =>
       metricsEndpoints(service).map(({ port, path }) => `http://${service}:${port}${path}`),
     );
-    expect(served).toHaveLength(3);
+    expect(served).toHaveLength(4);
     expect(scraped.sort()).toEqual(served.sort());
     expect(new Set(prometheus.scrape_configs.map((job) => job.job_name)).size).toBe(prometheus.scrape_configs.length);
   });
@@ -240,8 +254,39 @@ describe('docker-compose.yml monitoring', () => {
     expect(existsSync(hostPath('grafana', home) ?? 'missing')).toBe(true);
   });
 
+  it('sends the alerts to the alertmanager service', () => {
+    expect(prometheus.alerting?.alertmanagers).toEqual([
+      { static_configs: [{ targets: [`alertmanager:${ALERTMANAGER_PORT}`] }] },
+    ]);
+    expect(compose.services.prometheus?.depends_on).toContain('alertmanager');
+  });
+
+  it('gives Alertmanager its configuration, and every file it names, from infra/alertmanager', () => {
+    expect(hostPath('alertmanager', ALERTMANAGER_CONFIG)).toBe(join('infra', 'alertmanager', 'alertmanager.yml'));
+    expect(compose.services.alertmanager?.command).toBeUndefined();
+    const config = readYaml<{
+      templates: string[];
+      receivers: { telegram_configs?: { bot_token_file: string; chat_id_file: string }[] }[];
+    }>(join('infra', 'alertmanager', 'alertmanager.yml'));
+    const [templates = ''] = config.templates;
+    expect(hostPath('alertmanager', posix.dirname(templates))).toBe(join('infra', 'alertmanager', 'templates'));
+    expect(readdirSync(join('infra', 'alertmanager', 'templates')).some((file) => file.endsWith('.tmpl'))).toBe(true);
+    const secrets = config.receivers.flatMap((receiver) =>
+      (receiver.telegram_configs ?? []).flatMap((telegram) => [telegram.bot_token_file, telegram.chat_id_file]),
+    );
+    expect(secrets.map((file) => hostPath('alertmanager', file))).toEqual([
+      join('infra', 'alertmanager', 'secrets', 'telegram-bot-token'),
+      join('infra', 'alertmanager', 'secrets', 'telegram-chat-id'),
+    ]);
+  });
+
+  it('keeps the Telegram secrets out of git: their folder ignores all but its .gitignore', () => {
+    const ignored = readFileSync(join('infra', 'alertmanager', 'secrets', '.gitignore'), 'utf8').split('\n');
+    expect(ignored.filter(Boolean)).toEqual(['*', '!.gitignore']);
+  });
+
   it('mounts only files of this repository, read-only', () => {
-    for (const service of ['prometheus', 'grafana']) {
+    for (const service of ['prometheus', 'grafana', 'alertmanager']) {
       for (const volume of compose.services[service]?.volumes ?? []) {
         const [source = '', , mode] = volume.split(':');
         if (!source.startsWith('./')) continue;

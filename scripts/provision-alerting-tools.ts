@@ -1,0 +1,25 @@
+// Makes sure promtool, Alertmanager and amtool are at hand (PATH or the cache — built once with
+// `go install` when missing): `npm test` checks the Prometheus configuration and runs the alert
+// rules' tests with promtool, and runs infra/alertmanager's configuration in a real Alertmanager.
+import { ensureAlertmanagerTools } from '../infra/alertmanager.ts';
+import { loadConfig } from '../infra/config.ts';
+import { ensurePromtool } from '../infra/promtool.ts';
+import { exitOnStartupError } from '../infra/startup-error.ts';
+
+const NO_GO = 'on PATH or in the cache, and no Go toolchain to build it with';
+
+try {
+  const { cacheDir } = loadConfig();
+  const log = (line: string) => console.log(line);
+  let started = Date.now();
+  const promtool = await ensurePromtool(cacheDir, log);
+  if (!promtool) throw new Error(`no promtool ${NO_GO}`);
+  console.log(`promtool: ${promtool} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  started = Date.now();
+  const alertmanager = await ensureAlertmanagerTools(cacheDir, log);
+  if (!alertmanager) throw new Error(`no alertmanager or amtool ${NO_GO}`);
+  const took = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`alertmanager: ${alertmanager.alertmanager}, amtool: ${alertmanager.amtool} (${took} s)`);
+} catch (error) {
+  exitOnStartupError(error);
+}
