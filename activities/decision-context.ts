@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerPort } from '../brokers/port.ts';
 import { Execution, Position } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
-import { lossLookbackMs, type MarketContext, type OpenPosition, utcDayStart } from '../trading/risk/index.ts';
+import { lossLookbackMs, type MarketContext, type OpenPosition, tradingDaysOf } from '../trading/risk/index.ts';
 import { sumOfCents } from '../trading/rounding.ts';
 import type { TradingState } from '../trading/trading-state.ts';
 import type { BotContext } from './bot-context.ts';
@@ -37,6 +37,7 @@ export async function marketContext(
 ): Promise<MarketContext> {
   const { bot, risk } = context;
   const [account, quote] = await Promise.all([broker.account(), broker.quote(bot.symbol)]);
+  const dayStart = tradingDaysOf(risk).startOf(now);
   const [losses, dealsToday] = await Promise.all([
     em.find(Position, {
       bot: bot.id,
@@ -44,7 +45,7 @@ export async function marketContext(
       realizedPnl: { $lt: 0 },
       closedAt: { $gte: new Date(now - lossLookbackMs(risk)) },
     }),
-    em.find(Execution, { bot: bot.id, executedAt: { $gte: new Date(utcDayStart(now)), $lte: new Date(now) } }),
+    em.find(Execution, { bot: bot.id, executedAt: { $gte: new Date(dayStart), $lte: new Date(now) } }),
   ]);
   return {
     settings: risk,

@@ -12,6 +12,7 @@ import { AnchoredWindows } from '../trading/indicators/anchored-window.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
 import { StrategySet, strategiesPlan, type StrategySignal } from '../trading/strategies/index.ts';
 import { lookbackFor } from '../trading/strategies/lookback.ts';
+import { tradingDaysOf } from '../trading/risk/index.ts';
 import { barColumnsProblems, columnsFeed, firstIndexAtOrAfter, quoteInBar } from './bar-columns.ts';
 import { firstCycleAtOrAfter, nextCycle } from './cycle-schedule.ts';
 import { closeAll, decideSignals, managePositions, placeOpens, settle, type BacktestAccount } from './cycle.ts';
@@ -70,7 +71,7 @@ export function runBacktest(
     },
     instrument,
     risk,
-    book: new TradeBook(),
+    book: new TradeBook(tradingDaysOf(risk)),
     journal,
   };
   const enabled = settings.enabledStrategies;

@@ -4,7 +4,7 @@
 import type { BrokerDeal } from '../brokers/port.ts';
 import type { PaperState } from '../brokers/paper/state.ts';
 import type { TradeSide } from '../trading/market.ts';
-import { utcDayStart } from '../trading/risk/index.ts';
+import type { TradingDays } from '../trading/trading-day.ts';
 import type { StrategyName } from '../trading/strategies/index.ts';
 import type { BacktestTrade, TradeCloseReason } from './types.ts';
 
@@ -38,24 +38,30 @@ export class TradeBook {
   readonly #open = new Map<string, OpenTrade>();
   readonly #orders = new Map<string, PlacedOrder>();
   #dealsSeen = 0;
-  /** 00:00 UTC of the day of the last deal booked, and the day's realised P&L so far in cents. */
+  /** The days the daily loss limit counts in (the bot's settings). */
+  readonly #days: TradingDays;
+  /** The start of the day of the last deal booked, and the day's realised P&L so far in cents. */
   #day = Number.NaN;
   #dayPnlCents = 0;
 
   /** Open trades per strategy (0 once all of a strategy's closed), for exposure. */
   readonly openByStrategy = new Map<StrategyName, number>();
 
+  constructor(days: TradingDays) {
+    this.#days = days;
+  }
+
   get openCount(): number {
     return this.#open.size;
   }
 
   /**
-   * The realised P&L since 00:00 UTC of `now`'s day: the profit, commission and swap of the deals
+   * The realised P&L since `now`'s trading day started: the profit, commission and swap of the deals
    * booked since then (the daily loss limit reads it before every decision), summed in cents as the
    * live context sums its executions.
    */
   realizedOnDayOf(now: number): number {
-    return utcDayStart(now) === this.#day ? this.#dayPnlCents / 100 : 0;
+    return this.#days.startOf(now) === this.#day ? this.#dayPnlCents / 100 : 0;
   }
 
   placed(orderTicket: string, order: PlacedOrder): void {
@@ -90,7 +96,7 @@ export class TradeBook {
 
   /** Deals are booked in time order: one on a later day starts that day's sum. */
   #addToDay(deal: BrokerDeal): void {
-    const day = utcDayStart(deal.time);
+    const day = this.#days.startOf(deal.time);
     if (day !== this.#day) {
       this.#day = day;
       this.#dayPnlCents = 0;

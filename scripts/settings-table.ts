@@ -20,9 +20,12 @@ interface JsonProperty {
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
   enum?: unknown[];
+  /** In words, where no bound says it (the schema's `.meta({ 'x-allowed': … })`, an OpenAPI extension). */
+  'x-allowed'?: string;
 }
 
 function allowedValues(property: JsonProperty): string {
+  if (property['x-allowed']) return property['x-allowed'];
   if (property.enum) return property.enum.map((value) => JSON.stringify(value)).join(', ');
   if (property.type === 'boolean') return 'true, false';
   const bounds: string[] = [];

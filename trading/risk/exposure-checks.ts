@@ -142,11 +142,6 @@ export const cooldownAfterLoss: RiskCheck = ({ recentLosses, now, settings }, _p
   };
 };
 
-/** 00:00 UTC of the day holding `time` (UTC epoch ms): where the daily loss limit starts counting. */
-export function utcDayStart(time: number): number {
-  return Math.floor(time / DAY_MS) * DAY_MS;
-}
-
 const money = (amount: number): string => amount.toFixed(2);
 const cents = (amount: number): number => Math.round(amount * 100) / 100;
 
@@ -168,7 +163,7 @@ function openLossAtStops({ openPositions, bot, instrument, quote }: DecisionCont
 
 /**
  * The day's net loss if everything the bot holds, this trade included, is stopped out: its
- * realised P&L since 00:00 UTC, less what its open positions and this trade lose at their stops
+ * realised P&L since the trading day started (tradingDaysOf), less what its open positions and this trade lose at their stops
  * (spread and commission included). It must stay within maxDailyLossPct of the balance the day
  * started with (the balance less the day's realised P&L). Value: that loss; limit: the money it
  * may reach. A profitable day leaves room for its profit's worth of loss.

@@ -1,8 +1,8 @@
 export { decide } from './decide.ts';
-export { lossLookbackMs, utcDayStart } from './exposure-checks.ts';
+export { lossLookbackMs } from './exposure-checks.ts';
 export { type MarketContext, withOpened } from './in-turn.ts';
 export { planOrder } from './order-plan.ts';
-export { riskSettingsSchema, type RiskSettings } from './settings.ts';
+export { riskSettingsSchema, type RiskSettings, tradingDaysOf } from './settings.ts';
 export type {
   AccountState,
   CheckResult,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isResetTime, isTimeZone, TradingDays } from '../trading-day.ts';
 
 /** A bot's risk settings; `parse({})` yields every default. */
 export const riskSettingsSchema = z
@@ -56,7 +57,21 @@ export const riskSettingsSchema = z
       .max(100)
       .default(0)
       .describe(
-        "Most the bot may lose in a UTC day, in percent of the balance the day started with: a trade opens only if the day's realised P&L, less what its open positions and this trade lose at their stops, stays within it; 0 = no limit",
+        "Most the bot may lose in a trading day (from dailyLossResetTime in dailyLossTimeZone), in percent of the balance the day started with: a trade opens only if the day's realised P&L, less what its open positions and this trade lose at their stops, stays within it; 0 = no limit",
+      ),
+    dailyLossResetTime: z
+      .string()
+      .default('00:00')
+      .refine(isResetTime, { message: 'must be a time of day HH:MM, 00:00 to 23:59' })
+      .meta({ 'x-allowed': 'HH:MM, 00:00–23:59' })
+      .describe("Wall-clock time (HH:MM) in dailyLossTimeZone at which the daily loss limit's day starts"),
+    dailyLossTimeZone: z
+      .string()
+      .default('UTC')
+      .refine(isTimeZone, { message: 'must be an IANA time zone name, such as UTC, Europe/Prague or America/New_York' })
+      .meta({ 'x-allowed': 'IANA time zone name' })
+      .describe(
+        "Time zone of dailyLossResetTime, an IANA name: a prop firm's (Europe/Prague for CE(S)T midnight), or America/New_York with 17:00 for the forex day most MT5 servers keep; its daylight saving time moves the day",
       ),
     deviationPoints: z
       .number()
@@ -72,3 +87,8 @@ export const riskSettingsSchema = z
   });
 
 export type RiskSettings = z.output<typeof riskSettingsSchema>;
+
+/** The days the bot's daily loss limit counts in. */
+export function tradingDaysOf(settings: Pick<RiskSettings, 'dailyLossResetTime' | 'dailyLossTimeZone'>): TradingDays {
+  return new TradingDays({ resetTime: settings.dailyLossResetTime, timeZone: settings.dailyLossTimeZone });
+}

@@ -5,7 +5,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import type { TradeSide } from '../../../trading/market.ts';
 import { Decision, Execution, Position, Signal, type IBot } from '../../../db/entities/index.ts';
-import { utcDayStart } from '../../../trading/risk/index.ts';
+import { riskSettingsSchema, tradingDaysOf } from '../../../trading/risk/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { openDecision } from '../../support/open-decision.ts';
 import type { StrategyName } from '../../../trading/strategies/index.ts';
@@ -134,21 +134,23 @@ describe('evaluateRisk reconciles before it decides', () => {
     expect(booked.realizedPnl).toBeLessThan(0);
   });
 
+  /** The daily loss check of a decision on a new signal of `strategy`, and the trade's loss at its stop. */
+  async function dailyLossCheck(bot: IBot, strategy: StrategyName) {
+    const [decision] = await run(createActivities(engine.deps).evaluateRisk, {
+      botId: bot.id,
+      signalIds: await signalsOnLastBar(bot, [[strategy, 'buy']]),
+    });
+    const stored = await engine.db.orm.em.fork().findOneOrFail(Decision, decision!.decisionId);
+    const named = (name: string) => stored.checks.find((c) => c.name === name)!;
+    return { daily: named('daily_loss'), atStop: named('position_size').value as number };
+  }
+
   it("the day's deals count against the daily loss limit; those before 00:00 UTC do not", async () => {
     const bot = await paperBot('daily-loss', { cooldownAfterLossMinutes: 0, maxDailyLossPct: 0.5 });
     const broker = engine.brokerFor(bot.brokerAccount);
-    const steps = await closedAtALossUnseen(bot);
+    await closedAtALossUnseen(bot);
 
-    const check = async (strategy: StrategyName) => {
-      const [decision] = await run(steps.evaluateRisk, {
-        botId: bot.id,
-        signalIds: await signalsOnLastBar(bot, [[strategy, 'buy']]),
-      });
-      const stored = await engine.db.orm.em.fork().findOneOrFail(Decision, decision!.decisionId);
-      const named = (name: string) => stored.checks.find((c) => c.name === name)!;
-      return { daily: named('daily_loss'), atStop: named('position_size').value as number };
-    };
-    const today = await check('pin_bar');
+    const today = await dailyLossCheck(bot, 'pin_bar');
     const em = engine.db.orm.em.fork();
     const booked = await em.findOneOrFail(Position, { bot: bot.id });
     const deals = await em.find(Execution, { bot: bot.id });
@@ -160,9 +162,33 @@ describe('evaluateRisk reconciles before it decides', () => {
     expect(today.daily.limit).toBeCloseTo(Math.round((account.balance - booked.realizedPnl!) * 0.5) / 100, 9);
 
     // The same deals a second before today's 00:00 UTC: a day of their own, not this one.
-    const beforeMidnight = new Date(utcDayStart(Date.now()) - 1_000);
-    await em.nativeUpdate(Execution, { bot: bot.id }, { executedAt: beforeMidnight });
-    const later = await check('doji_breakout');
+    const utcMidnight = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    await em.nativeUpdate(Execution, { bot: bot.id }, { executedAt: new Date(utcMidnight - 1_000) });
+    const later = await dailyLossCheck(bot, 'doji_breakout');
     expect(later.daily.value).toBeCloseTo(later.atStop, 9);
+  });
+
+  it("a bot's day starts at its reset time in its time zone: the deals just before it do not count, those after do", async () => {
+    const settings = { dailyLossResetTime: '17:00', dailyLossTimeZone: 'America/New_York' };
+    const bot = await paperBot('daily-loss-new-york', {
+      cooldownAfterLossMinutes: 0,
+      maxDailyLossPct: 0.5,
+      ...settings,
+    });
+    await closedAtALossUnseen(bot);
+    await dailyLossCheck(bot, 'pin_bar');
+    const em = engine.db.orm.em.fork();
+    const booked = await em.findOneOrFail(Position, { bot: bot.id });
+    expect(booked.realizedPnl).toBeLessThan(0);
+    // 17:00 in New York: 21:00 or 22:00 UTC, by daylight saving time.
+    const dayStart = tradingDaysOf(riskSettingsSchema.parse(settings)).startOf(Date.now());
+    expect([21, 22]).toContain(new Date(dayStart).getUTCHours());
+
+    await em.nativeUpdate(Execution, { bot: bot.id }, { executedAt: new Date(dayStart - 1_000) });
+    const before = await dailyLossCheck(bot, 'doji_breakout');
+    expect(before.daily.value).toBeCloseTo(before.atStop, 9);
+    await em.nativeUpdate(Execution, { bot: bot.id }, { executedAt: new Date(dayStart + 1_000) });
+    const after = await dailyLossCheck(bot, 'trend_pullback');
+    expect(after.daily.value).toBeCloseTo(after.atStop - booked.realizedPnl!, 9);
   });
 });

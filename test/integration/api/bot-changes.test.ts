@@ -123,6 +123,16 @@ describe('PATCH /bots/:id', () => {
       payload: { name: 'daily-refused', symbol: 'XAUUSDm', riskSettings: { maxDailyLossPct: 0.2 } },
     });
     expect(fieldsOf(created)).toEqual(['body.riskSettings.maxDailyLossPct']);
+    const day = await patch(
+      bot.id,
+      { riskSettings: { dailyLossResetTime: '24:00', dailyLossTimeZone: 'CET+1' } },
+      '"1"',
+    );
+    expect(day.statusCode).toBe(400);
+    expect(fieldsOf(day).sort()).toEqual([
+      'body.riskSettings.dailyLossResetTime',
+      'body.riskSettings.dailyLossTimeZone',
+    ]);
     const symbol = await patch(bot.id, { symbol: 'NOPE' }, '"1"');
     expect(symbol.statusCode).toBe(400);
     expect(symbol.json()).toMatchObject({

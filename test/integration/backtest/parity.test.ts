@@ -215,26 +215,28 @@ describe('backtest parity with the live cycle', () => {
     expectSameTrading(live, backtestRun(bot, instrument, bars).journal);
   }, 180_000);
 
-  it('a bot with a daily loss limit, across 00:00 UTC: the same, refused on the day before and trading after', async () => {
+  // Its day starts at 00:30 in London (BST in October: 23:30 UTC), so a day counted from 00:00 UTC
+  // on either side would decide differently.
+  it('a bot with a daily loss limit on its own day, across its start: the same, refused on the day before and trading after', async () => {
     const bot = await engine.createBot({
       name: 'parity-midnight',
       symbol: SYMBOL,
       brokerAccount: 'paper-parity-midnight',
       autoTrade: true,
       barCloseDelaySeconds: 5,
-      riskSettings: { ...EAGER, maxDailyLossPct: 1 },
+      riskSettings: { ...EAGER, maxDailyLossPct: 1, dailyLossResetTime: '00:30', dailyLossTimeZone: 'Europe/London' },
     });
     const instrument = await engine.brokerFor('paper-parity-midnight').instrument(SYMBOL);
-    const start = Date.UTC(2026, 9, 14, 23, 0);
+    const start = Date.UTC(2026, 9, 14, 22, 30);
     const bars = 120;
     const live = await liveRun(bot, cycleTimes(botCycleSchedule(bot), bars, start));
     expectSameTrading(live, backtestRun(bot, instrument, bars, start).journal);
-    const midnight = Date.UTC(2026, 9, 15);
+    const dayStart = Date.UTC(2026, 9, 14, 23, 30);
     // Refused on the limit alone late on the first day; the second starts again from zero.
     const failed = (d: (typeof live.decisions)[number]) => d.checks.filter((c) => !c.passed).map((c) => c.name);
     const refused = live.decisions.filter((d) => failed(d).join() === 'daily_loss');
-    expect(refused.some((d) => d.signal.barTime.getTime() < midnight)).toBe(true);
-    expect(live.orders.some((o) => o.decision!.signal.barTime.getTime() >= midnight)).toBe(true);
+    expect(refused.some((d) => d.signal.barTime.getTime() < dayStart)).toBe(true);
+    expect(live.orders.some((o) => o.decision!.signal.barTime.getTime() >= dayStart)).toBe(true);
   }, 180_000);
 
   it('a bot every 45 s at its phase: the same, with some bars acted on 30–45 s after they close', async () => {

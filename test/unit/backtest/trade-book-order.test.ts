@@ -10,7 +10,7 @@ import { columnsFeed } from '../../../backtest/bar-columns.ts';
 import { decideSignals, settle, type BacktestAccount } from '../../../backtest/cycle.ts';
 import { TradeBook } from '../../../backtest/trade-book.ts';
 import { barColumnsOf } from '../../../trading/bar-columns.ts';
-import { riskSettingsSchema } from '../../../trading/risk/index.ts';
+import { riskSettingsSchema, tradingDaysOf } from '../../../trading/risk/index.ts';
 
 const GOLD = { ...paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!, commissionPerLot: 0 };
 const FRIDAY = Date.UTC(2026, 2, 13, 20, 58);
@@ -53,7 +53,7 @@ function account(): BacktestAccount {
     },
     instrument: GOLD,
     risk,
-    book: new TradeBook(),
+    book: new TradeBook(tradingDaysOf(riskSettingsSchema.parse({}))),
     journal: undefined,
   };
 }

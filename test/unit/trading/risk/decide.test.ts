@@ -63,6 +63,8 @@ describe('decide', () => {
       correlationBlock: true,
       cooldownAfterLossMinutes: 5,
       maxDailyLossPct: 0,
+      dailyLossResetTime: '00:00',
+      dailyLossTimeZone: 'UTC',
       deviationPoints: 20,
     });
   });

@@ -1,0 +1,106 @@
+// The day the daily loss limit counts in: from a wall-clock time in a time zone to the same time
+// the next day there — 00:00 UTC by default, a prop firm's midnight in Prague, or the forex day
+// that starts at 17:00 in New York (the day of most MT5 servers, on GMT+2/+3). Daylight saving
+// time moves it with the zone: such a day lasts 23 or 25 hours. A reset time the clock skips
+// (a spring-forward gap) falls as far after the gap as it was into it, and one the clock passes
+// twice (a fall-back overlap) is its first pass, as JavaScript's Temporal resolves them.
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+const RESET_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+export interface TradingDaySpec {
+  /** Wall-clock time the day starts at, `HH:MM` (24-hour). */
+  resetTime: string;
+  /** IANA time zone name of that wall clock: `UTC`, `Europe/Prague`, `America/New_York`. */
+  timeZone: string;
+}
+
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isResetTime(text: string): boolean {
+  return RESET_TIME.test(text);
+}
+
+/** A zone's wall clock at an instant, as the UTC epoch ms that shows the same date and time. */
+function wallClock(timeZone: string): (time: number) => number {
+  if (timeZone === 'UTC') return (time) => time;
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  return (time) => {
+    const part: Record<string, number> = {};
+    for (const { type, value } of format.formatToParts(time)) part[type] = Number(value);
+    const wall = Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!);
+    // Years before 100 aside, which Date.UTC maps to 19xx: not a trading date.
+    return wall + (time - Math.floor(time / 1000) * 1000);
+  };
+}
+
+/**
+ * The trading days of one reset time in one zone. Each start is found once: the cycles and the
+ * backtester ask again and again within the same day, and get its bounds from a cache.
+ */
+export class TradingDays {
+  readonly #wallAt: (time: number) => number;
+  readonly #resetMs: number;
+  #start = Number.NaN;
+  #end = Number.NaN;
+
+  constructor(spec: TradingDaySpec) {
+    const reset = RESET_TIME.exec(spec.resetTime);
+    if (reset === null)
+      throw new Error(`reset time must be HH:MM (00:00–23:59), not ${JSON.stringify(spec.resetTime)}`);
+    if (!isTimeZone(spec.timeZone)) throw new Error(`unknown time zone ${JSON.stringify(spec.timeZone)}`);
+    this.#wallAt = wallClock(spec.timeZone);
+    this.#resetMs = (Number(reset[1]) * 60 + Number(reset[2])) * MINUTE_MS;
+  }
+
+  /** Where the day holding `time` (UTC epoch ms) started. */
+  startOf(time: number): number {
+    if (!(time >= this.#start && time < this.#end)) this.#find(time);
+    return this.#start;
+  }
+
+  #find(time: number): void {
+    const wall = this.#wallAt(time);
+    let dayWall = Math.floor((wall - this.#resetMs) / DAY_MS) * DAY_MS + this.#resetMs;
+    let start = this.#instantOf(dayWall);
+    while (start > time) {
+      dayWall -= DAY_MS;
+      start = this.#instantOf(dayWall);
+    }
+    let end = this.#instantOf(dayWall + DAY_MS);
+    while (end <= time) {
+      dayWall += DAY_MS;
+      start = end;
+      end = this.#instantOf(dayWall + DAY_MS);
+    }
+    this.#start = start;
+    this.#end = end;
+  }
+
+  /** The first instant whose wall clock reads `wall`; in a gap, the gap's length after it. */
+  #instantOf(wall: number): number {
+    // The zone's offsets a day either side: a wall time has at most these two.
+    const before = this.#wallAt(wall - DAY_MS) - (wall - DAY_MS);
+    const after = this.#wallAt(wall + DAY_MS) - (wall + DAY_MS);
+    const fits = [wall - before, wall - after].filter((time) => this.#wallAt(time) === wall);
+    if (fits.length > 0) return Math.min(...fits);
+    return wall - before;
+  }
+}
