@@ -7,7 +7,7 @@
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
-const RESET_TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 export interface TradingDaySpec {
   /** Wall-clock time the day starts at, `HH:MM` (24-hour). */
@@ -25,8 +25,8 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-export function isResetTime(text: string): boolean {
-  return RESET_TIME.test(text);
+export function isTimeOfDay(text: string): boolean {
+  return TIME_OF_DAY.test(text);
 }
 
 /** A zone's wall clock at an instant, as the UTC epoch ms that shows the same date and time. */
@@ -62,7 +62,7 @@ export class TradingDays {
   #end = Number.NaN;
 
   constructor(spec: TradingDaySpec) {
-    const reset = RESET_TIME.exec(spec.resetTime);
+    const reset = TIME_OF_DAY.exec(spec.resetTime);
     if (reset === null)
       throw new Error(`reset time must be HH:MM (00:00–23:59), not ${JSON.stringify(spec.resetTime)}`);
     if (!isTimeZone(spec.timeZone)) throw new Error(`unknown time zone ${JSON.stringify(spec.timeZone)}`);
@@ -74,6 +74,12 @@ export class TradingDays {
   startOf(time: number): number {
     if (!(time >= this.#start && time < this.#end)) this.#find(time);
     return this.#start;
+  }
+
+  /** Where the day holding `time` ends: where the next one starts. */
+  endOf(time: number): number {
+    if (!(time >= this.#start && time < this.#end)) this.#find(time);
+    return this.#end;
   }
 
   #find(time: number): void {
@@ -103,4 +109,28 @@ export class TradingDays {
     if (fits.length > 0) return Math.min(...fits);
     return wall - before;
   }
+}
+
+/** Each zone's midnights and wall clock, for wallMinuteOf: one of each per zone a process reads. */
+const zoneClocks = new Map<string, { midnights: TradingDays; wallAt: (time: number) => number }>();
+
+/**
+ * Minutes since 00:00 on the wall clock of `timeZone` at `time`: the time since the day's midnight
+ * on a day of 24 hours, the clock itself read on a day it changes on (a checked zone name).
+ */
+export function wallMinuteOf(time: number, timeZone: string): number {
+  let clock = zoneClocks.get(timeZone);
+  if (clock === undefined) {
+    clock = { midnights: new TradingDays({ resetTime: '00:00', timeZone }), wallAt: wallClock(timeZone) };
+    zoneClocks.set(timeZone, clock);
+  }
+  const start = clock.midnights.startOf(time);
+  if (clock.midnights.endOf(time) - start === DAY_MS) return Math.floor((time - start) / MINUTE_MS);
+  const wall = clock.wallAt(time);
+  return Math.floor((wall - Math.floor(wall / DAY_MS) * DAY_MS) / MINUTE_MS);
+}
+
+/** `HH:MM` as minutes since 00:00 (a checked reset time). */
+export function minuteOfDay(text: string): number {
+  return Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5));
 }

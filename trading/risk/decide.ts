@@ -12,6 +12,7 @@ import {
 } from './exposure-checks.ts';
 import { planOrder } from './order-plan.ts';
 import { marginAvailable, maxSpread, positionSized, stopsLevelRespected } from './order-checks.ts';
+import { tradingHours } from './session-checks.ts';
 
 /**
  * `explain: false` leaves every reason empty: the same checks on the same numbers, without the
@@ -20,11 +21,12 @@ import { marginAvailable, maxSpread, positionSized, stopsLevelRespected } from '
 export function decide(context: DecisionContext, { explain = true }: { explain?: boolean } = {}): DecisionOutcome {
   const plan = planOrder(context);
   // Every check, in the order the audit lists them, each called at a site of its own: V8 inlines
-  // these where a loop over a list of them would make one call site with thirteen targets.
+  // these where a loop over a list of them would make one call site with fourteen targets.
   const checks: CheckResult[] = [
     tradingStateAllowsOpening(context, plan, explain),
     autoTradeOn(context, plan, explain),
     minimumScore(context, plan, explain),
+    tradingHours(context, plan, explain),
     maxConcurrentPositions(context, plan, explain),
     accountPositionsCap(context, plan, explain),
     nettingSymbolFree(context, plan, explain),

@@ -1,5 +1,23 @@
 import { z } from 'zod';
-import { isResetTime, isTimeZone, TradingDays } from '../trading-day.ts';
+import { isTimeOfDay, isTimeZone, TradingDays } from '../trading-day.ts';
+
+/** A wall-clock time of day, `HH:MM`. */
+function timeOfDay(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .refine(isTimeOfDay, { message: 'must be a time of day HH:MM, 00:00 to 23:59' })
+    .meta({ 'x-allowed': 'HH:MM, 00:00–23:59' });
+}
+
+/** An IANA time zone name, UTC unless set. */
+function timeZone() {
+  return z
+    .string()
+    .default('UTC')
+    .refine(isTimeZone, { message: 'must be an IANA time zone name, such as UTC, Europe/Prague or America/New_York' })
+    .meta({ 'x-allowed': 'IANA time zone name' });
+}
 
 /** A bot's risk settings; `parse({})` yields every default. */
 export const riskSettingsSchema = z
@@ -59,20 +77,21 @@ export const riskSettingsSchema = z
       .describe(
         "Most the bot may lose in a trading day (from dailyLossResetTime in dailyLossTimeZone), in percent of the balance the day started with: a trade opens only if the day's realised P&L, less what its open positions and this trade lose at their stops, stays within it; 0 = no limit",
       ),
-    dailyLossResetTime: z
-      .string()
-      .default('00:00')
-      .refine(isResetTime, { message: 'must be a time of day HH:MM, 00:00 to 23:59' })
-      .meta({ 'x-allowed': 'HH:MM, 00:00–23:59' })
-      .describe("Wall-clock time (HH:MM) in dailyLossTimeZone at which the daily loss limit's day starts"),
-    dailyLossTimeZone: z
-      .string()
-      .default('UTC')
-      .refine(isTimeZone, { message: 'must be an IANA time zone name, such as UTC, Europe/Prague or America/New_York' })
-      .meta({ 'x-allowed': 'IANA time zone name' })
-      .describe(
-        "Time zone of dailyLossResetTime, an IANA name: a prop firm's (Europe/Prague for CE(S)T midnight), or America/New_York with 17:00 for the forex day most MT5 servers keep; its daylight saving time moves the day",
-      ),
+    tradingHoursStart: timeOfDay('00:00').describe(
+      'Wall-clock time (HH:MM) in tradingHoursTimeZone from which trades may open; equal to tradingHoursEnd = at any time',
+    ),
+    tradingHoursEnd: timeOfDay('00:00').describe(
+      'Wall-clock time (HH:MM) in tradingHoursTimeZone at which trades stop opening until the next tradingHoursStart; earlier than tradingHoursStart = a window across midnight. Open positions are managed as ever',
+    ),
+    tradingHoursTimeZone: timeZone().describe(
+      'Time zone of the trading hours, an IANA name (Europe/London for the London session, America/New_York); its daylight saving time moves them',
+    ),
+    dailyLossResetTime: timeOfDay('00:00').describe(
+      "Wall-clock time (HH:MM) in dailyLossTimeZone at which the daily loss limit's day starts",
+    ),
+    dailyLossTimeZone: timeZone().describe(
+      "Time zone of dailyLossResetTime, an IANA name: a prop firm's (Europe/Prague for CE(S)T midnight), or America/New_York with 17:00 for the forex day most MT5 servers keep; its daylight saving time moves the day",
+    ),
     deviationPoints: z
       .number()
       .int()

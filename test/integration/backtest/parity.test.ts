@@ -239,14 +239,20 @@ describe('backtest parity with the live cycle', () => {
     expect(live.orders.some((o) => o.decision!.signal.barTime.getTime() >= dayStart)).toBe(true);
   }, 180_000);
 
-  it('a bot every 45 s at its phase: the same, with some bars acted on 30–45 s after they close', async () => {
+  // Its trading hours, 09:30–10:15 in New York (13:30–14:15 UTC in October), cover part of its bars.
+  it('a bot every 45 s at its phase, with trading hours: the same, with some bars acted on 30–45 s after they close', async () => {
     const bot = await engine.createBot({
       name: 'parity-interval',
       symbol: SYMBOL,
       brokerAccount: 'paper-parity-interval',
       autoTrade: true,
       scheduleIntervalSeconds: 45,
-      riskSettings: EAGER,
+      riskSettings: {
+        ...EAGER,
+        tradingHoursStart: '09:30',
+        tradingHoursEnd: '10:15',
+        tradingHoursTimeZone: 'America/New_York',
+      },
     });
     const schedule = botCycleSchedule(bot);
     expect(schedule).toEqual({ kind: 'interval', everySeconds: 45, offsetMs: phaseOf(bot.id, 45) });
@@ -259,5 +265,13 @@ describe('backtest parity with the live cycle', () => {
     expectSameTrading(live, journal);
     const lateness = journal.decisions.map(({ signal, time }) => time - signal.barOpenTime - MINUTE);
     expect(Math.max(...lateness)).toBeGreaterThan(30_000);
+    // Opened within the hours alone; refused outside them on the hours alone too.
+    const [opens, closes] = [Date.UTC(2026, 9, 14, 13, 30), Date.UTC(2026, 9, 14, 14, 15)];
+    const within = (time: number) => time >= opens && time < closes;
+    expect(journal.orders.length).toBeGreaterThan(0);
+    for (const { time } of journal.orders) expect(within(time)).toBe(true);
+    const failed = (d: (typeof live.decisions)[number]) => d.checks.filter((c) => !c.passed).map((c) => c.name);
+    expect(live.decisions.some((d) => failed(d).join() === 'trading_hours')).toBe(true);
+    expect(journal.decisions.some(({ time }) => !within(time))).toBe(true);
   }, 180_000);
 });

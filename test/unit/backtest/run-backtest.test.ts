@@ -165,6 +165,28 @@ describe('runBacktest', () => {
     expect(limited.trades.some((trade) => dayOf(trade.openTime) === dayOf(stopped.time) + 1)).toBe(true);
   });
 
+  it('opens trades only within its trading hours, in their zone; refused signals outside them are counted', () => {
+    const london = { tradingHoursStart: '08:00', tradingHoursEnd: '12:00', tradingHoursTimeZone: 'Europe/London' };
+    const journal: BacktestJournal = { signals: [], decisions: [], orders: [], deals: [] };
+    const session = runBacktest(barColumnsOf(BARS), settings({ risk: london }), undefined, journal);
+    const londonClock = (time: number) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', timeStyle: 'short' }).format(time);
+    expect(session.trades.length).toBeGreaterThan(0);
+    // Opened in the cycle after the signal's bar closed: within 08:00–12:00 in London.
+    for (const order of journal.orders)
+      expect(londonClock(order.time) >= '08:00' && londonClock(order.time) < '12:00').toBe(true);
+    expect(session.decisions.ignoredBy['trading_hours']).toBeGreaterThan(0);
+    const outside = journal.decisions.filter(({ outcome }) =>
+      outcome.checks.some((check) => check.name === 'trading_hours' && !check.passed),
+    );
+    for (const { time } of outside) expect(londonClock(time) >= '08:00' && londonClock(time) < '12:00').toBe(false);
+    expect(outside[0]!.outcome.reason).toMatch(/is outside the trading hours 08:00–12:00 Europe\/London/);
+    // Without the hours the bot trades at other times too.
+    expect(
+      result.trades.some((trade) => londonClock(trade.openTime) < '08:00' || londonClock(trade.openTime) >= '12:00'),
+    ).toBe(true);
+  });
+
   it('refuses broken bars, naming the bar', () => {
     const broken = BARS.map((bar, i) => (i === 7 ? { ...bar, high: bar.low - 1 } : bar));
     expect(() => runBacktest(barColumnsOf(broken), settings())).toThrow(

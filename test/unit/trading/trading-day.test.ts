@@ -1,7 +1,7 @@
 // The daily loss limit's day: from a wall-clock time in a time zone to the same time the next day,
 // through daylight saving time's changes, gaps and overlaps.
 import fc from 'fast-check';
-import { isResetTime, isTimeZone, TradingDays } from '../../../trading/trading-day.ts';
+import { isTimeOfDay, isTimeZone, TradingDays, wallMinuteOf } from '../../../trading/trading-day.ts';
 
 const HOUR = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -111,6 +111,40 @@ describe('TradingDays.startOf', () => {
   });
 });
 
+describe('wallMinuteOf', () => {
+  const zones = [
+    'UTC',
+    'Europe/London',
+    'America/New_York',
+    'Australia/Lord_Howe',
+    'Asia/Kathmandu',
+    'America/Santiago',
+  ];
+
+  it("reads the zone's wall clock, on days its clocks change too", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: at('2020-01-01T00:00:00Z'), max: at('2032-01-01T00:00:00Z') }),
+        (timeZone, time) => {
+          const [hour = '', minute = ''] = wall(timeZone, time).slice(11).split(':');
+          expect(wallMinuteOf(time, timeZone)).toBe(Number(hour) * 60 + Number(minute));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it.each([
+    ['London, the minute before it springs forward', '2026-03-29T00:59:00Z', 'Europe/London', 59],
+    ['London, the minute after', '2026-03-29T01:00:00Z', 'Europe/London', 120],
+    ['London, the second pass of 01:30', '2026-10-25T01:30:00Z', 'Europe/London', 90],
+    ['Santiago, whose midnight the clock skips', '2026-09-06T04:00:00Z', 'America/Santiago', 60],
+  ])('%s', (_name, time, timeZone, minute) => {
+    expect(wallMinuteOf(at(time), timeZone)).toBe(minute);
+  });
+});
+
 describe('the settings of a trading day', () => {
   it.each([
     ['00:00', true],
@@ -121,8 +155,8 @@ describe('the settings of a trading day', () => {
     ['17:60', false],
     ['17:00:00', false],
     ['', false],
-  ])('reset time %j is valid: %s', (text, valid) => {
-    expect(isResetTime(text)).toBe(valid);
+  ])('time of day %j is valid: %s', (text, valid) => {
+    expect(isTimeOfDay(text)).toBe(valid);
   });
 
   it.each([

@@ -29,6 +29,8 @@ function context(overrides: Partial<DecisionContext> = {}): DecisionContext {
 }
 
 const base = context();
+const hours = (tradingHoursStart: string, tradingHoursEnd: string, tradingHoursTimeZone: string) =>
+  riskSettingsSchema.parse({ tradingHoursStart, tradingHoursEnd, tradingHoursTimeZone });
 const position = (overrides: Partial<OpenPosition> = {}): OpenPosition => ({
   magic: BOT_MAGIC,
   symbol: 'XAUUSD',
@@ -63,6 +65,9 @@ describe('decide', () => {
       correlationBlock: true,
       cooldownAfterLossMinutes: 5,
       maxDailyLossPct: 0,
+      tradingHoursStart: '00:00',
+      tradingHoursEnd: '00:00',
+      tradingHoursTimeZone: 'UTC',
       dailyLossResetTime: '00:00',
       dailyLossTimeZone: 'UTC',
       deviationPoints: 20,
@@ -82,6 +87,7 @@ describe('decide', () => {
       'trading_state',
       'auto_trade',
       'min_score',
+      'trading_hours',
       'max_positions',
       'max_account_positions',
       'netting_position',
@@ -141,6 +147,18 @@ describe('decide', () => {
     ],
     ['auto-trade off', { bot: { autoTrade: false, magic: BOT_MAGIC } }, 'auto_trade', /auto-trade is off/],
     ['low score', { signal: { ...base.signal, score: 0.49 } }, 'min_score', /0.49 is below the minimum 0.5/],
+    [
+      'a signal before the London session (09:02 in London in January)',
+      { settings: hours('10:00', '16:00', 'Europe/London') },
+      'trading_hours',
+      /09:02 is outside the trading hours 10:00–16:00 Europe\/London$/,
+    ],
+    [
+      "a signal after a window across New York's midnight (04:02 there)",
+      { settings: hours('22:00', '03:00', 'America/New_York') },
+      'trading_hours',
+      /04:02 is outside the trading hours 22:00–03:00 America\/New_York$/,
+    ],
     [
       'three positions open',
       { openPositions: [position(), position(), position()] },
@@ -221,7 +239,7 @@ describe('decide', () => {
     expect(outcome.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual([failedCheck]);
     expect(outcome.reason).toMatch(new RegExp(`^failed ${failedCheck}: `));
     expect(outcome.reason).toMatch(reason);
-    expect(outcome.checks).toHaveLength(13);
+    expect(outcome.checks).toHaveLength(14);
     expectSameWithoutWords(overrides, outcome);
   });
 
@@ -249,6 +267,8 @@ describe('decide', () => {
     ],
     ['a loss 5 minutes ago', { recentLosses: [{ closedAt: T0 - 3 * MINUTE, pnl: -12 }] }],
     ['a recent win', { recentLosses: [{ closedAt: T0 + MINUTE, pnl: 5 }] }],
+    ['a signal in the London session', { settings: hours('09:00', '16:00', 'Europe/London') }],
+    ["a signal in a window across New York's midnight", { settings: hours('22:00', '06:00', 'America/New_York') }],
     [
       'correlation block off',
       {
@@ -371,5 +391,45 @@ describe('the daily loss limit', () => {
       const outcome = decide(context({ settings: limited(pct), dayRealizedPnl: -lost }));
       expect([pct, lost, outcome.action]).toEqual([pct, lost, 'ignore']);
     }
+  });
+});
+
+describe('trading hours', () => {
+  const at = (iso: string, settings: ReturnType<typeof hours>) =>
+    decide(context({ settings, now: Date.parse(iso) })).checks.find((check) => check.name === 'trading_hours')!;
+
+  it.each([
+    ['at its start', '2026-01-12T08:00:00Z', true, '08:00'],
+    ['a minute before it', '2026-01-12T07:59:59Z', false, '07:59'],
+    ['a minute before its end', '2026-01-12T15:59:00Z', true, '15:59'],
+    ['at its end', '2026-01-12T16:00:00Z', false, '16:00'],
+    ['on summer time: 07:00 UTC is 08:00 in London', '2026-07-13T07:00:00Z', true, '08:00'],
+    ['the morning London springs forward: 07:30 UTC is 08:30', '2026-03-29T07:30:00Z', true, '08:30'],
+    ['the morning London falls back: 07:30 UTC is 07:30', '2026-10-25T07:30:00Z', false, '07:30'],
+  ])('London 08:00–16:00, %s', (_name, time, passed, value) => {
+    expect(at(time, hours('08:00', '16:00', 'Europe/London'))).toMatchObject({
+      passed,
+      value,
+      limit: '08:00–16:00 Europe/London',
+    });
+  });
+
+  it('is off by default: every time passes, with nothing to compare', () => {
+    expect(at('2026-01-12T03:00:00Z', riskSettingsSchema.parse({}))).toEqual({
+      name: 'trading_hours',
+      passed: true,
+      value: null,
+      limit: null,
+      reason: 'no trading hours set',
+    });
+  });
+
+  it('refuses hours it cannot read, naming the setting', () => {
+    const refused = riskSettingsSchema.safeParse({ tradingHoursStart: '8:00', tradingHoursTimeZone: 'London' });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues.map((issue) => issue.path.join('.')).sort()).toEqual([
+      'tradingHoursStart',
+      'tradingHoursTimeZone',
+    ]);
   });
 });
