@@ -68,7 +68,7 @@ type TradingSettings = Pick<
 
 /** A problem with the request's fields, answered as the body's fault (400 naming them). */
 function invalid(paths: (string | number)[][], message: string): z.ZodError {
-  return new z.ZodError(paths.map((path) => ({ code: 'custom', path, message, input: undefined })));
+  return new z.ZodRealError(paths.map((path) => ({ code: 'custom', path, message, input: undefined })));
 }
 
 /** The cycles the request asks for, else `otherwise`; a contradiction is the body's fault. */

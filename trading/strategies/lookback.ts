@@ -38,7 +38,7 @@ export function lookbackFor(
   const tooLong = windows.find(({ bars }) => bars > maximum);
   if (tooLong) {
     const { name, bars } = tooLong;
-    throw new z.ZodError([
+    throw new z.ZodRealError([
       {
         code: 'custom',
         path: ['strategyParams', name],

@@ -98,6 +98,8 @@ describe('lookbackFor', () => {
     const params = strategyParamsSchema.parse({ trend_pullback: { slowEmaPeriod: 1500 } });
     expect(() => lookbackFor(undefined, ['pin_bar'], params)).not.toThrow();
     expect(() => lookbackFor(undefined, ['trend_pullback'], params)).toThrow(z.ZodError);
+    // An Error too, with a stack: a Temporal activity or a logger reads it as one.
+    expect(() => lookbackFor(undefined, ['trend_pullback'], params)).toThrow(Error);
     expect(() => lookbackFor(undefined, ['trend_pullback'], params)).toThrow(
       /trend_pullback needs 5\d{3} closed bars .* more than a bot's 5000/,
     );
