@@ -46,8 +46,9 @@ export interface DecisionContext {
   now: number;
   recentLosses: readonly ClosedLoss[];
   /**
-   * The bot's realised P&L since 00:00 UTC of `now`'s day, to the cent: the profit, commission and
-   * swap of its deals from then to `now` (what they took from or added to the balance).
+   * The bot's realised P&L since its trading day holding `now` started (tradingDaysOf: 00:00 UTC
+   * unless its settings say otherwise), to the cent: the profit, commission and swap of its deals
+   * from then to `now` (what they took from or added to the balance).
    */
   dayRealizedPnl: number;
 }
