@@ -68,6 +68,7 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
       });
       if (outcome.action === 'open') market = withOpened(market, signal.direction, outcome.volume, outcome.stopLoss);
       deps.metrics.decisionsCreated.inc({ action: outcome.action });
+      for (const check of outcome.checks) if (!check.passed) deps.metrics.signalsRefused.inc({ check: check.name });
       deps.logger.info({ botId, signalId: signal.id, action: outcome.action, reason: outcome.reason }, 'decision');
     }
     return signals.flatMap((signal) => {

@@ -8,6 +8,8 @@ export interface EngineMetrics {
   registry: Registry;
   signalsIngested: Counter<'source' | 'strategy'>;
   decisionsCreated: Counter<'action'>;
+  /** Each check that refused a signal (a signal two checks refused counts under both). */
+  signalsRefused: Counter<'check'>;
   /** One per order the engine sent, by purpose (open, close) and the status its send ended in. */
   ordersCreated: Counter<'status' | 'purpose'>;
   /** Activity attempts and cycles that failed, by task (the activity's name, or `cycle`). */
@@ -132,6 +134,12 @@ export function createEngineMetrics(registry = new Registry(), sources: EngineMe
       name: 'decision_created_total',
       help: 'Risk decisions made, by action (open or ignore)',
       labelNames: ['action'],
+      registers,
+    }),
+    signalsRefused: new Counter({
+      name: 'signals_refused_total',
+      help: 'Signals a decision ignored, by each risk check that refused them',
+      labelNames: ['check'],
       registers,
     }),
     ordersCreated,

@@ -127,4 +127,30 @@ describe('a cycle that traded, on the worker /metrics', () => {
       await server.close();
     }
   });
+
+  it('counts a refused signal under the check that refused it', async () => {
+    const server = await serveMetrics(engine.deps.metrics.registry, '127.0.0.1', 0);
+    try {
+      const before = samples(await (await fetch(server.url)).text());
+      const bot = await engine.createBot({
+        name: 'metered-refused',
+        symbol: 'XAUUSDm',
+        enabledStrategies: ['pin_bar'],
+        lookback: LOOKBACK,
+        brokerAccount: 'paper-metered-refused',
+        autoTrade: false,
+        riskSettings: { decisionMinScore: 0 },
+      });
+      await expect(engine.runCycle(bot, 'metered-refused')).resolves.toMatchObject({ signals: 1, orders: 0 });
+      const after = samples(await (await fetch(server.url)).text());
+      const moved = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+      expect(moved('decision_created_total{action="ignore"}')).toBe(1);
+      expect(moved('signals_refused_total{check="auto_trade"}')).toBe(1);
+      expect([...after.keys()].filter((key) => key.startsWith('signals_refused_total') && moved(key) > 0)).toEqual([
+        'signals_refused_total{check="auto_trade"}',
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
 });
