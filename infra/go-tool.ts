@@ -32,9 +32,33 @@ export function locateGoTool(binary: string, cacheDir: string): string | null {
 }
 
 /**
+ * Runs the go command; if the checksum database is unreachable, runs it again with it disabled
+ * for this one command. Fails naming the command and the last lines go printed.
+ */
+export async function runGo(
+  go: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string },
+  log: (line: string) => void,
+): Promise<string> {
+  const settings = { ...options, maxBuffer: 64 * 1024 * 1024, timeout: 30 * 60_000 };
+  try {
+    return (await run(go, args, settings)).stdout;
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+    if (!/sum\.golang\.org|checksum database|verifying module/.test(stderr)) {
+      throw new Error(`go ${args.join(' ')} failed: ${stderr.trim().split('\n').slice(-3).join(' | ')}`, {
+        cause: error,
+      });
+    }
+    log(`the Go checksum database is unreachable; running \`go ${args[0]}\` once with GOSUMDB=off`);
+    return (await run(go, args, { ...settings, env: { ...options.env, GOSUMDB: 'off' } })).stdout;
+  }
+}
+
+/**
  * Builds `module` (`path@version`) with `go install` into `<cacheDir>/bin` and returns the path of
- * `binary` there; null where there is no Go toolchain. If the checksum database is unreachable, it
- * is disabled for this one install only.
+ * `binary` there; null where there is no Go toolchain.
  */
 export async function installGoTool(
   module: string,
@@ -47,19 +71,6 @@ export async function installGoTool(
   const binDir = join(cacheDir, 'bin');
   await mkdir(binDir, { recursive: true });
   log(`building ${binary} once with \`go install ${module}\` into ${binDir} (takes minutes)`);
-  const env = { ...process.env, GOBIN: binDir, GOFLAGS: '-buildvcs=false' };
-  const options = { env, maxBuffer: 64 * 1024 * 1024, timeout: 30 * 60_000 };
-  try {
-    await run(go, ['install', module], options);
-  } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '');
-    if (!/sum\.golang\.org|checksum database|verifying module/.test(stderr)) {
-      throw new Error(`go install ${module} failed: ${stderr.trim().split('\n').slice(-3).join(' | ')}`, {
-        cause: error,
-      });
-    }
-    log('the Go checksum database is unreachable; installing once with GOSUMDB=off');
-    await run(go, ['install', module], { ...options, env: { ...env, GOSUMDB: 'off' } });
-  }
+  await runGo(go, ['install', module], { env: { ...process.env, GOBIN: binDir, GOFLAGS: '-buildvcs=false' } }, log);
   return join(binDir, binary);
 }

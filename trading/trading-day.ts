@@ -1,13 +1,15 @@
 // The day the daily loss limit counts in: from a wall-clock time in a time zone to the same time
 // the next day there — 00:00 UTC by default, a prop firm's midnight in Prague, or the forex day
 // that starts at 17:00 in New York (the day of most MT5 servers, on GMT+2/+3). Daylight saving
-// time moves it with the zone: such a day lasts 23 or 25 hours. A reset time the clock skips
+// time moves it with the zone: such a day is shorter or longer by the change (an hour mostly, 30
+// minutes on Lord Howe Island). A reset time the clock skips
 // (a spring-forward gap) falls as far after the gap as it was into it, and one the clock passes
 // twice (a fall-back overlap) is its first pass, as JavaScript's Temporal resolves them.
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
-const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/** `HH:MM`, 00:00 to 23:59. */
+export const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 export interface TradingDaySpec {
   /** Wall-clock time the day starts at, `HH:MM` (24-hour). */
@@ -23,10 +25,6 @@ export function isTimeZone(name: string): boolean {
   } catch {
     return false;
   }
-}
-
-export function isTimeOfDay(text: string): boolean {
-  return TIME_OF_DAY.test(text);
 }
 
 /** A zone's wall clock at an instant, as the UTC epoch ms that shows the same date and time. */
@@ -102,10 +100,11 @@ export class TradingDays {
 
   /** The first instant whose wall clock reads `wall`; in a gap, the gap's length after it. */
   #instantOf(wall: number): number {
-    // The zone's offsets a day either side: a wall time has at most these two.
+    // The zone's offsets a day before, at and a day after `wall` read as UTC: those it can have.
     const before = this.#wallAt(wall - DAY_MS) - (wall - DAY_MS);
+    const near = this.#wallAt(wall) - wall;
     const after = this.#wallAt(wall + DAY_MS) - (wall + DAY_MS);
-    const fits = [wall - before, wall - after].filter((time) => this.#wallAt(time) === wall);
+    const fits = [wall - before, wall - near, wall - after].filter((time) => this.#wallAt(time) === wall);
     if (fits.length > 0) return Math.min(...fits);
     return wall - before;
   }

@@ -1,22 +1,25 @@
 import { z } from 'zod';
-import { isTimeOfDay, isTimeZone, TradingDays } from '../trading-day.ts';
+import { isTimeZone, TIME_OF_DAY, TradingDays } from '../trading-day.ts';
+
+// The checks sit inside the default: a request's schema is the settings' with the defaults
+// unwrapped (api/routes/bot-schemas.ts), and must keep them.
 
 /** A wall-clock time of day, `HH:MM`. */
 function timeOfDay(fallback: string) {
   return z
     .string()
-    .default(fallback)
-    .refine(isTimeOfDay, { message: 'must be a time of day HH:MM, 00:00 to 23:59' })
-    .meta({ 'x-allowed': 'HH:MM, 00:00–23:59' });
+    .regex(TIME_OF_DAY, { message: 'must be a time of day HH:MM, 00:00 to 23:59' })
+    .meta({ 'x-allowed': 'HH:MM, 00:00–23:59' })
+    .default(fallback);
 }
 
 /** An IANA time zone name, UTC unless set. */
 function timeZone() {
   return z
     .string()
-    .default('UTC')
     .refine(isTimeZone, { message: 'must be an IANA time zone name, such as UTC, Europe/Prague or America/New_York' })
-    .meta({ 'x-allowed': 'IANA time zone name' });
+    .meta({ 'x-allowed': 'IANA time zone name' })
+    .default('UTC');
 }
 
 /** A bot's risk settings; `parse({})` yields every default. */

@@ -6,6 +6,7 @@ import { createActivities } from '../../../activities/index.ts';
 import type { TradeSide } from '../../../trading/market.ts';
 import { Decision, Execution, Position, Signal, type IBot } from '../../../db/entities/index.ts';
 import { riskSettingsSchema, tradingDaysOf } from '../../../trading/risk/index.ts';
+import type { TradingDays } from '../../../trading/trading-day.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { openDecision } from '../../support/open-decision.ts';
 import type { StrategyName } from '../../../trading/strategies/index.ts';
@@ -145,7 +146,23 @@ describe('evaluateRisk reconciles before it decides', () => {
     return { daily: named('daily_loss'), atStop: named('position_size').value as number };
   }
 
+  /**
+   * The start of the trading day of now, once now is at least a minute after it and two before the
+   * next (waiting there if need be): the deals these tests move around a day's start, and the
+   * activity's clock, must not see the day change under them.
+   */
+  async function dayStartWellInside(days: TradingDays): Promise<number> {
+    for (;;) {
+      const now = Date.now();
+      const [start, end] = [days.startOf(now), days.endOf(now)];
+      if (now - start >= 60_000 && end - now >= 120_000) return start;
+      const until = now - start < 60_000 ? start + 61_000 : end + 61_000;
+      await new Promise((resolve) => setTimeout(resolve, until - now));
+    }
+  }
+
   it("the day's deals count against the daily loss limit; those before 00:00 UTC do not", async () => {
+    const utcMidnight = await dayStartWellInside(tradingDaysOf(riskSettingsSchema.parse({})));
     const bot = await paperBot('daily-loss', { cooldownAfterLossMinutes: 0, maxDailyLossPct: 0.5 });
     const broker = engine.brokerFor(bot.brokerAccount);
     await closedAtALossUnseen(bot);
@@ -162,14 +179,14 @@ describe('evaluateRisk reconciles before it decides', () => {
     expect(today.daily.limit).toBeCloseTo(Math.round((account.balance - booked.realizedPnl!) * 0.5) / 100, 9);
 
     // The same deals a second before today's 00:00 UTC: a day of their own, not this one.
-    const utcMidnight = Math.floor(Date.now() / 86_400_000) * 86_400_000;
     await em.nativeUpdate(Execution, { bot: bot.id }, { executedAt: new Date(utcMidnight - 1_000) });
     const later = await dailyLossCheck(bot, 'doji_breakout');
     expect(later.daily.value).toBeCloseTo(later.atStop, 9);
-  });
+  }, 300_000);
 
   it("a bot's day starts at its reset time in its time zone: the deals just before it do not count, those after do", async () => {
     const settings = { dailyLossResetTime: '17:00', dailyLossTimeZone: 'America/New_York' };
+    const dayStart = await dayStartWellInside(tradingDaysOf(riskSettingsSchema.parse(settings)));
     const bot = await paperBot('daily-loss-new-york', {
       cooldownAfterLossMinutes: 0,
       maxDailyLossPct: 0.5,
@@ -181,7 +198,6 @@ describe('evaluateRisk reconciles before it decides', () => {
     const booked = await em.findOneOrFail(Position, { bot: bot.id });
     expect(booked.realizedPnl).toBeLessThan(0);
     // 17:00 in New York: 21:00 or 22:00 UTC, by daylight saving time.
-    const dayStart = tradingDaysOf(riskSettingsSchema.parse(settings)).startOf(Date.now());
     expect([21, 22]).toContain(new Date(dayStart).getUTCHours());
 
     await em.nativeUpdate(Execution, { bot: bot.id }, { executedAt: new Date(dayStart - 1_000) });
@@ -190,5 +206,5 @@ describe('evaluateRisk reconciles before it decides', () => {
     await em.nativeUpdate(Execution, { bot: bot.id }, { executedAt: new Date(dayStart + 1_000) });
     const after = await dailyLossCheck(bot, 'trend_pullback');
     expect(after.daily.value).toBeCloseTo(after.atStop - booked.realizedPnl!, 9);
-  });
+  }, 300_000);
 });

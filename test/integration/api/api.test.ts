@@ -83,5 +83,9 @@ describe('GET /bots', () => {
     const backtestBody = document.paths['/backtests'].post.requestBody.content['application/json'].schema;
     expect(Object.keys(backtestBody.properties)).toEqual(expect.arrayContaining(['sweep', 'rankBy', 'walkForward']));
     expect(document.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
+    // A request's settings carry their checks: the times of day their pattern.
+    const risk = document.paths['/bots'].post.requestBody.content['application/json'].schema.properties.riskSettings;
+    expect(risk.properties.tradingHoursStart).toMatchObject({ type: 'string', pattern: expect.any(String) });
+    expect(risk.properties.dailyLossTimeZone).toMatchObject({ type: 'string', 'x-allowed': 'IANA time zone name' });
   });
 });

@@ -395,6 +395,11 @@ describe('bad requests', () => {
     ['a symbol the account does not offer', { ...valid, symbol: 'XAUUSD' }, ['body.symbol']],
     ['an unknown risk setting', { ...valid, riskSettings: { martingale: true } }, ['body.riskSettings.martingale']],
     [
+      'trading hours and a day that are not times and zones',
+      { ...valid, riskSettings: { tradingHoursEnd: '24:00', dailyLossTimeZone: 'Mars/Base' } },
+      ['body.riskSettings.tradingHoursEnd', 'body.riskSettings.dailyLossTimeZone'],
+    ],
+    [
       'an unknown strategy parameter',
       { ...valid, strategyParams: { pin_bar: { nose: 1 } } },
       ['body.strategyParams.pin_bar.nose'],

@@ -236,7 +236,10 @@ describe('backtest parity with the live cycle', () => {
     const failed = (d: (typeof live.decisions)[number]) => d.checks.filter((c) => !c.passed).map((c) => c.name);
     const refused = live.decisions.filter((d) => failed(d).join() === 'daily_loss');
     expect(refused.some((d) => d.signal.barTime.getTime() < dayStart)).toBe(true);
-    expect(live.orders.some((o) => o.decision!.signal.barTime.getTime() >= dayStart)).toBe(true);
+    // Opened again from 23:30 UTC, before 00:00: on the bot's own day, not UTC's.
+    const utcMidnight = Date.UTC(2026, 9, 15);
+    const barTimes = live.orders.map((o) => o.decision!.signal.barTime.getTime());
+    expect(barTimes.some((time) => time >= dayStart && time < utcMidnight)).toBe(true);
   }, 180_000);
 
   // Its trading hours, 09:30–10:15 in New York (13:30–14:15 UTC in October), cover part of its bars.

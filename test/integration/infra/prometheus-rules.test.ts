@@ -75,6 +75,11 @@ describe('Prometheus configuration and alerts (promtool)', () => {
       'alertmanager_notifications_failed_total',
       'alertmanager_notification_requests_failed_total',
     ],
+    [
+      'ScalperAlertmanagerDown',
+      'absent(up{job="alertmanager"} == 1)\n        for: 2m',
+      'absent(up{job="alertmanager"} == 1)\n        for: 3m',
+    ],
   ])('fails the tests of %s when %j becomes %j', async (alert, from, to) => {
     const dir = await mkdtemp(join(tmpdir(), 'scalper-alerts-'));
     try {

@@ -280,9 +280,12 @@ describe('docker-compose.yml monitoring', () => {
     ]);
   });
 
-  it('keeps the Telegram secrets out of git: their folder ignores all but its .gitignore', () => {
+  it("keeps the Telegram secrets out of git and out of the engine's image", () => {
     const ignored = readFileSync(join('infra', 'alertmanager', 'secrets', '.gitignore'), 'utf8').split('\n');
     expect(ignored.filter(Boolean)).toEqual(['*', '!.gitignore']);
+    // The image copies infra/ whole (Dockerfile): the build context must not hold the folder.
+    expect(readFileSync('Dockerfile', 'utf8')).toMatch(/^COPY infra infra$/m);
+    expect(readFileSync('.dockerignore', 'utf8').split('\n')).toContain('infra/alertmanager/secrets');
   });
 
   it('mounts only files of this repository, read-only', () => {
