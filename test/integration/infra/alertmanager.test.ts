@@ -5,6 +5,7 @@
 // folder, and the critical route's wait before a resolved message (1 minute, 2 s here).
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,10 +59,28 @@ let tools: AlertmanagerTools;
 let dir: string;
 let telegram: Server;
 const messages: TelegramMessage[] = [];
-let alertmanager: ChildProcess;
+/** Takes a message and never answers, as a stalled Telegram (or a proxy before it) would. */
+let silentTelegram: NetServer;
+const alertmanagers: AlertmanagerRun[] = [];
+let main: AlertmanagerRun;
 let alertmanagerUrl: string;
-let alertmanagerLog = '';
 let configFile: string;
+
+interface AlertmanagerRun {
+  url: string;
+  configFile: string;
+  process: ChildProcess;
+  log: () => string;
+}
+
+function listening(server: Server | NetServer): Promise<string> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '');
+    }),
+  );
+}
 
 /** Telegram's sendMessage, as the Bot API answers it. */
 function startTelegram(): Promise<string> {
@@ -75,43 +94,79 @@ function startTelegram(): Promise<string> {
       response.end(JSON.stringify({ ok: true, result: message }));
     });
   });
-  return new Promise((resolve) =>
-    telegram.listen(0, '127.0.0.1', () => {
-      const address = telegram.address();
-      resolve(typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '');
-    }),
-  );
+  return listening(telegram);
 }
 
-/** The shipped configuration, its files in `dir` and its Telegram at `telegramUrl`. */
-async function testCopy(telegramUrl: string): Promise<string> {
+/**
+ * The shipped configuration, its files in `dir` and its Telegram at `telegramUrl`; with
+ * `quickResolve`, a critical group's next message (its resolution) 2 s after the last, not 1 min.
+ */
+async function testCopy(name: string, telegramUrl: string, quickResolve: boolean): Promise<string> {
   const text = (await readFile(join(DIR, 'alertmanager.yml'), 'utf8')).replaceAll('/etc/alertmanager/', `${dir}/`);
   const config = parse(text) as {
     route: { routes: { matchers: string[]; group_interval: string }[] };
     receivers: { telegram_configs: Record<string, string>[] }[];
   };
   const critical = config.route.routes.find((route) => route.matchers.includes('severity="critical"'));
-  critical!.group_interval = '2s';
+  if (quickResolve) critical!.group_interval = '2s';
   for (const receiver of config.receivers) {
     for (const telegramConfig of receiver.telegram_configs) telegramConfig.api_url = telegramUrl;
   }
-  const path = join(dir, 'alertmanager.yml');
+  const path = join(dir, `${name}.yml`);
   await writeFile(path, stringify(config));
   return path;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number) {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  run: AlertmanagerRun = main,
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const found = await probe();
     if (found !== undefined) return found;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${what} within ${timeoutMs} ms; Alertmanager's log:\n${alertmanagerLog}`);
+  throw new Error(`${what} within ${timeoutMs} ms; Alertmanager's log:\n${run.log()}`);
 }
 
-async function postAlerts(alerts: object[]): Promise<void> {
-  const response = await fetch(`${alertmanagerUrl}/api/v2/alerts`, {
+async function startAlertmanager(name: string, telegramUrl: string, quickResolve = true): Promise<AlertmanagerRun> {
+  const file = await testCopy(name, telegramUrl, quickResolve);
+  const port = await freePort();
+  let log = '';
+  const child = spawn(
+    tools.alertmanager,
+    [
+      `--config.file=${file}`,
+      `--storage.path=${join(dir, `data-${name}`)}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      // One instance, no gossip port.
+      '--cluster.listen-address=',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const collect = (chunk: Buffer) => (log += chunk.toString());
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const run: AlertmanagerRun = { url: `http://127.0.0.1:${port}`, configFile: file, process: child, log: () => log };
+  alertmanagers.push(run);
+  await waitFor(
+    'Alertmanager was not ready',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`Alertmanager exited:\n${log}`);
+      const ready = await fetch(`${run.url}/-/ready`).catch(() => null);
+      return ready?.ok ? true : undefined;
+    },
+    30_000,
+    run,
+  );
+  return run;
+}
+
+async function postAlerts(alerts: object[], url = alertmanagerUrl): Promise<void> {
+  const response = await fetch(`${url}/api/v2/alerts`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(alerts),
@@ -128,37 +183,16 @@ beforeAll(async () => {
   await mkdir(join(dir, 'secrets'));
   await writeFile(join(dir, 'secrets', 'telegram-bot-token'), `${BOT_TOKEN}\n`);
   await writeFile(join(dir, 'secrets', 'telegram-chat-id'), `${CHAT_ID}\n`);
-  configFile = await testCopy(await startTelegram());
-  const port = await freePort();
-  alertmanagerUrl = `http://127.0.0.1:${port}`;
-  alertmanager = spawn(
-    tools.alertmanager,
-    [
-      `--config.file=${configFile}`,
-      `--storage.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      // One instance, no gossip port.
-      '--cluster.listen-address=',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const collect = (chunk: Buffer) => (alertmanagerLog += chunk.toString());
-  alertmanager.stdout?.on('data', collect);
-  alertmanager.stderr?.on('data', collect);
-  await waitFor(
-    'Alertmanager was not ready',
-    async () => {
-      if (alertmanager.exitCode !== null) throw new Error(`Alertmanager exited:\n${alertmanagerLog}`);
-      const ready = await fetch(`${alertmanagerUrl}/-/ready`).catch(() => null);
-      return ready?.ok ? true : undefined;
-    },
-    30_000,
-  );
+  main = await startAlertmanager('main', await startTelegram());
+  alertmanagerUrl = main.url;
+  configFile = main.configFile;
+  silentTelegram = createNetServer(() => undefined);
 }, 30 * 60_000);
 
 afterAll(async () => {
-  alertmanager?.kill('SIGKILL');
+  for (const run of alertmanagers) run.process.kill('SIGKILL');
   telegram?.close();
+  silentTelegram?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -239,4 +273,30 @@ describe('Alertmanager (infra/alertmanager)', () => {
       /^alertmanager_notifications_failed_total\{integration="telegram",reason="[a-zA-Z]+"\} 0$/m,
     );
   });
+
+  it('gives up on a Telegram that takes the message and never answers, after its 10 s timeout, and retries', async () => {
+    // The shipped timing: a send's own timeout, not the group's next flush, ends the attempt.
+    const stalled = await startAlertmanager('stalled', await listening(silentTelegram), false);
+    const failedRequests = async () => {
+      const exposition = await (await fetch(`${stalled.url}/metrics`)).text();
+      const match = /^alertmanager_notification_requests_failed_total\{integration="telegram"\} (\d+)$/m.exec(
+        exposition,
+      );
+      return Number(match?.[1] ?? 0);
+    };
+    await postAlerts([await firing('ScalperKillSwitchTripped', { bot: '9' })], stalled.url);
+    const started = Date.now();
+    await waitFor('no failed request', async () => ((await failedRequests()) > 0 ? true : undefined), 40_000, stalled);
+    // The critical route's 5 s wait, then the send's 10 s timeout.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);
+    await waitFor(
+      'no retry logged',
+      () => (/Notify attempt failed, will retry/.test(stalled.log()) ? true : undefined),
+      5_000,
+      stalled,
+    );
+    expect(stalled.log()).toMatch(/Client.Timeout exceeded|context deadline exceeded|timeout/i);
+    // The request's address carries the token: redacted.
+    expect(stalled.log()).not.toContain(BOT_TOKEN);
+  }, 60_000);
 });
