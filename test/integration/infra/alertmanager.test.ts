@@ -1,8 +1,11 @@
 // The Alertmanager configuration docker-compose.yml mounts (infra/alertmanager), run in a real
-// Alertmanager: amtool accepts it, and alerts posted as Prometheus posts them (their words rendered
-// from infra/prometheus/alerts.yml) reach the operator through its Telegram receiver. Telegram's
-// Bot API is a local server here. The copy the test runs changes only that address, the files'
-// folder, and the critical route's wait before a resolved message (1 minute, 2 s here).
+// Alertmanager: amtool accepts it; alerts posted as Prometheus posts them (their words rendered
+// from infra/prometheus/alerts.yml) reach the operator through its Telegram receiver, escaped,
+// then resolve; no worker holds back the replica alert; a Telegram that never answers times out;
+// the undelivered alert reads metrics it exports. Telegram's Bot API is a local server here; the
+// copy the test runs changes only its address, the files' folder and, but for the stalled case,
+// the critical route's wait before a resolved message (1 minute, 2 s here). One file of ~300
+// lines: its cases share the Alertmanager and the Telegram it starts.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
