@@ -6,11 +6,11 @@
 // module's source is copied and built with a placeholder page; the tests use the API alone, and
 // compose's image serves the real page.
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { isExecutable, onPath, runGo } from './go-tool.ts';
+import { isExecutable, onPath, runGo, withBuildVcsOff } from './go-tool.ts';
 
 export const ALERTMANAGER_VERSION = 'v0.35.0';
 const MODULE = 'github.com/prometheus/alertmanager';
@@ -37,7 +37,7 @@ export async function ensureAlertmanagerTools(
   const go = onPath('go');
   if (!go) return null;
   log(`building alertmanager and amtool ${ALERTMANAGER_VERSION} once into ${join(cacheDir, 'bin')} (takes minutes)`);
-  const env = { ...process.env, GOFLAGS: '-buildvcs=false', GO111MODULE: 'on' };
+  const env = { ...process.env, GOFLAGS: withBuildVcsOff(process.env.GOFLAGS), GO111MODULE: 'on' };
   const downloaded = JSON.parse(
     await runGo(go, ['mod', 'download', '-json', `${MODULE}@${ALERTMANAGER_VERSION}`], { env }, log),
   ) as { Dir?: string };
@@ -54,8 +54,12 @@ export async function ensureAlertmanagerTools(
       '<!doctype html><title>Alertmanager (built for tests: API only)</title>\n',
     );
     await mkdir(join(cacheDir, 'bin'), { recursive: true });
+    // Each built beside its name, then renamed: a build cut short, or another one at once,
+    // never leaves a partial binary under the name the cache check trusts.
     for (const binary of BINARIES) {
-      await runGo(go, ['build', '-o', tools[binary], `./cmd/${binary}`], { env, cwd: source }, log);
+      const partial = `${tools[binary]}.${process.pid}.partial`;
+      await runGo(go, ['build', '-o', partial, `./cmd/${binary}`], { env, cwd: source }, log);
+      await rename(partial, tools[binary]);
     }
   } finally {
     // Where it cannot, rm says so.

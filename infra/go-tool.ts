@@ -31,6 +31,11 @@ export function locateGoTool(binary: string, cacheDir: string): string | null {
   return onPath(binary) ?? (isExecutable(cached) ? cached : null);
 }
 
+/** The user's GOFLAGS, and no VCS stamping: a copied or cached source has no repository to read. */
+export function withBuildVcsOff(goflags: string | undefined): string {
+  return [goflags, '-buildvcs=false'].filter(Boolean).join(' ');
+}
+
 /**
  * Runs the go command; if the checksum database is unreachable, runs it again with it disabled
  * for this one command. Fails naming the command and the last lines go printed.
@@ -71,6 +76,11 @@ export async function installGoTool(
   const binDir = join(cacheDir, 'bin');
   await mkdir(binDir, { recursive: true });
   log(`building ${binary} once with \`go install ${module}\` into ${binDir} (takes minutes)`);
-  await runGo(go, ['install', module], { env: { ...process.env, GOBIN: binDir, GOFLAGS: '-buildvcs=false' } }, log);
+  await runGo(
+    go,
+    ['install', module],
+    { env: { ...process.env, GOBIN: binDir, GOFLAGS: withBuildVcsOff(process.env.GOFLAGS) } },
+    log,
+  );
   return join(binDir, binary);
 }

@@ -3,6 +3,7 @@
 // still work. Each process has its own registry: the worker's carries the trading metrics.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ORDER_STATUSES } from '../trading/orders/index.ts';
+import { RISK_CHECK_NAMES } from '../trading/risk/index.ts';
 
 export interface EngineMetrics {
   registry: Registry;
@@ -120,6 +121,14 @@ export function createEngineMetrics(registry = new Registry(), sources: EngineMe
       for (const bot of bots) this.set({ bot: String(bot) }, 1);
     },
   });
+  const signalsRefused = new Counter({
+    name: 'signals_refused_total',
+    help: 'Signals a decision ignored, by each risk check that refused them',
+    labelNames: ['check'],
+    registers,
+  });
+  // From 0, so that rate() and increase() see a check's first refusal.
+  for (const check of RISK_CHECK_NAMES) signalsRefused.inc({ check }, 0);
   return {
     computeThreads: computeThreadsGauge,
     killSwitchTripped,
@@ -136,12 +145,7 @@ export function createEngineMetrics(registry = new Registry(), sources: EngineMe
       labelNames: ['action'],
       registers,
     }),
-    signalsRefused: new Counter({
-      name: 'signals_refused_total',
-      help: 'Signals a decision ignored, by each risk check that refused them',
-      labelNames: ['check'],
-      registers,
-    }),
+    signalsRefused,
     ordersCreated,
     taskFailures: new Counter({
       name: 'task_failures_total',

@@ -1,6 +1,7 @@
-// Makes sure promtool, Alertmanager and amtool are at hand (PATH or the cache — built once with
-// `go install` when missing): `npm test` checks the Prometheus configuration and runs the alert
-// rules' tests with promtool, and runs infra/alertmanager's configuration in a real Alertmanager.
+// Makes sure promtool, Alertmanager and amtool are at hand, each built once into the cache when
+// missing (promtool with `go install`, Alertmanager from its module's source: infra/alertmanager.ts):
+// `npm test` checks the Prometheus configuration and runs the alert rules' tests with promtool, and
+// runs infra/alertmanager's configuration in a real Alertmanager.
 import { ensureAlertmanagerTools } from '../infra/alertmanager.ts';
 import { loadConfig } from '../infra/config.ts';
 import { ensurePromtool } from '../infra/promtool.ts';

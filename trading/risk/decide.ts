@@ -14,6 +14,24 @@ import { planOrder } from './order-plan.ts';
 import { marginAvailable, maxSpread, positionSized, stopsLevelRespected } from './order-checks.ts';
 import { tradingHours } from './session-checks.ts';
 
+/** The checks every decision carries, in the order it lists them. */
+export const RISK_CHECK_NAMES = [
+  'trading_state',
+  'auto_trade',
+  'min_score',
+  'trading_hours',
+  'max_positions',
+  'max_account_positions',
+  'netting_position',
+  'max_spread',
+  'correlation_block',
+  'cooldown_after_loss',
+  'daily_loss',
+  'stops_level',
+  'position_size',
+  'margin',
+] as const;
+
 /**
  * `explain: false` leaves every reason empty: the same checks on the same numbers, without the
  * words (a backtest without a journal decides ~100,000 times a year and reads none of them).

@@ -1,4 +1,4 @@
-export { decide } from './decide.ts';
+export { decide, RISK_CHECK_NAMES } from './decide.ts';
 export { lossLookbackMs } from './exposure-checks.ts';
 export { type MarketContext, withOpened } from './in-turn.ts';
 export { planOrder } from './order-plan.ts';

@@ -146,6 +146,8 @@ describe('a cycle that traded, on the worker /metrics', () => {
       const moved = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
       expect(moved('decision_created_total{action="ignore"}')).toBe(1);
       expect(moved('signals_refused_total{check="auto_trade"}')).toBe(1);
+      // Every check is exposed from 0, so that rate() sees a first refusal.
+      expect(before.get('signals_refused_total{check="trading_hours"}')).toBe(0);
       expect([...after.keys()].filter((key) => key.startsWith('signals_refused_total') && moved(key) > 0)).toEqual([
         'signals_refused_total{check="auto_trade"}',
       ]);

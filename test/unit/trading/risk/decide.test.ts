@@ -1,5 +1,6 @@
 import {
   decide,
+  RISK_CHECK_NAMES,
   riskSettingsSchema,
   type CheckResult,
   type DecisionContext,
@@ -99,6 +100,8 @@ describe('decide', () => {
       'position_size',
       'margin',
     ]);
+    // The list the metrics start from 0 is this one.
+    expect(outcome.checks.map((check) => check.name)).toEqual([...RISK_CHECK_NAMES]);
     expect(outcome.checks.every((check) => check.passed)).toBe(true);
   });
 
@@ -404,6 +407,7 @@ describe('trading hours', () => {
     ['a minute before its end', '2026-01-12T15:59:00Z', true, '15:59'],
     ['at its end', '2026-01-12T16:00:00Z', false, '16:00'],
     ['on summer time: 07:00 UTC is 08:00 in London', '2026-07-13T07:00:00Z', true, '08:00'],
+    ['at 23:59, outside', '2026-01-12T23:59:00Z', false, '23:59'],
     ['the morning London springs forward: 07:30 UTC is 08:30', '2026-03-29T07:30:00Z', true, '08:30'],
     ['the morning London falls back: 07:30 UTC is 07:30', '2026-10-25T07:30:00Z', false, '07:30'],
   ])('London 08:00–16:00, %s', (_name, time, passed, value) => {
@@ -431,5 +435,14 @@ describe('trading hours', () => {
       'tradingHoursStart',
       'tradingHoursTimeZone',
     ]);
+  });
+
+  it.each([
+    ['22:00, its start', '2026-01-12T22:00:00Z', true],
+    ['23:59, its last minute', '2026-01-12T23:59:59Z', true],
+    ['00:00, its end', '2026-01-13T00:00:00Z', false],
+    ['21:59, before it', '2026-01-12T21:59:00Z', false],
+  ])('London 22:00–00:00 (to midnight), at %s', (_name, time, passed) => {
+    expect(at(time, hours('22:00', '00:00', 'Europe/London')).passed).toBe(passed);
   });
 });
