@@ -93,66 +93,61 @@ function samples(text: string): Map<string, number> {
   return values;
 }
 
+/** A pin bar bot of its own paper account, `name`, and one cycle of it, with the worker's /metrics scraped either side. */
+async function meteredCycle(name: string, settings: { autoTrade: boolean; riskSettings: object }) {
+  const server = await serveMetrics(engine.deps.metrics.registry, '127.0.0.1', 0);
+  try {
+    const before = samples(await (await fetch(server.url)).text());
+    const bot = await engine.createBot({
+      name,
+      symbol: 'XAUUSDm',
+      enabledStrategies: ['pin_bar'],
+      lookback: LOOKBACK,
+      brokerAccount: `paper-${name}`,
+      ...settings,
+    });
+    const cycle = await engine.runCycle(bot, name);
+    const response = await fetch(server.url);
+    const after = samples(await response.text());
+    const moved = (sample: string) => (after.get(sample) ?? 0) - (before.get(sample) ?? 0);
+    return { bot, cycle, before, after, moved, contentType: response.headers.get('content-type') };
+  } finally {
+    await server.close();
+  }
+}
+
 describe('a cycle that traded, on the worker /metrics', () => {
   it("moves the seed's counters, times the cycle and the bar-to-order latency, and gauges the position", async () => {
-    const server = await serveMetrics(engine.deps.metrics.registry, '127.0.0.1', 0);
-    try {
-      const before = samples(await (await fetch(server.url)).text());
-      const bot = await engine.createBot({
-        name: 'metered',
-        symbol: 'XAUUSDm',
-        enabledStrategies: ['pin_bar'],
-        lookback: LOOKBACK,
-        brokerAccount: 'paper-metered',
-        autoTrade: true,
-        riskSettings: { decisionMinScore: 0, killSwitchMaxUnrealizedPct: 100 },
-      });
-      await expect(engine.runCycle(bot, 'metered')).resolves.toMatchObject({ orders: 1, ordersFilled: 1 });
-      const response = await fetch(server.url);
-      expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0.0.4/);
-      const after = samples(await response.text());
-      const moved = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
-
-      expect(moved('signals_ingested_total{source="scalper_engine",strategy="pin_bar"}')).toBe(1);
-      expect(moved('decision_created_total{action="open"}')).toBe(1);
-      expect(moved('orders_created_total{status="filled",purpose="open"}')).toBe(1);
-      expect(moved('cycle_duration_seconds_count{outcome="completed"}')).toBe(1);
-      expect(moved('bar_close_to_order_seconds_count')).toBe(1);
-      // The clock sits 30 s into the minute after the signal's bar: the order went out 30 s after its close.
-      expect(moved('bar_close_to_order_seconds_sum')).toBeCloseTo(30, 0);
-      expect(after.get(`open_positions{bot="${bot.id}"}`)).toBe(1);
-      expect(after.get(`unrealized_pnl{bot="${bot.id}"}`)).toBeLessThan(0);
-      expect(moved('task_failures_total{task="cycle"}')).toBe(0);
-    } finally {
-      await server.close();
-    }
+    const { bot, cycle, after, moved, contentType } = await meteredCycle('metered', {
+      autoTrade: true,
+      riskSettings: { decisionMinScore: 0, killSwitchMaxUnrealizedPct: 100 },
+    });
+    expect(cycle).toMatchObject({ orders: 1, ordersFilled: 1 });
+    expect(contentType).toMatch(/^text\/plain; version=0.0.4/);
+    expect(moved('signals_ingested_total{source="scalper_engine",strategy="pin_bar"}')).toBe(1);
+    expect(moved('decision_created_total{action="open"}')).toBe(1);
+    expect(moved('orders_created_total{status="filled",purpose="open"}')).toBe(1);
+    expect(moved('cycle_duration_seconds_count{outcome="completed"}')).toBe(1);
+    expect(moved('bar_close_to_order_seconds_count')).toBe(1);
+    // The clock sits 30 s into the minute after the signal's bar: the order went out 30 s after its close.
+    expect(moved('bar_close_to_order_seconds_sum')).toBeCloseTo(30, 0);
+    expect(after.get(`open_positions{bot="${bot.id}"}`)).toBe(1);
+    expect(after.get(`unrealized_pnl{bot="${bot.id}"}`)).toBeLessThan(0);
+    expect(moved('task_failures_total{task="cycle"}')).toBe(0);
   });
 
   it('counts a refused signal under the check that refused it', async () => {
-    const server = await serveMetrics(engine.deps.metrics.registry, '127.0.0.1', 0);
-    try {
-      const before = samples(await (await fetch(server.url)).text());
-      const bot = await engine.createBot({
-        name: 'metered-refused',
-        symbol: 'XAUUSDm',
-        enabledStrategies: ['pin_bar'],
-        lookback: LOOKBACK,
-        brokerAccount: 'paper-metered-refused',
-        autoTrade: false,
-        riskSettings: { decisionMinScore: 0 },
-      });
-      await expect(engine.runCycle(bot, 'metered-refused')).resolves.toMatchObject({ signals: 1, orders: 0 });
-      const after = samples(await (await fetch(server.url)).text());
-      const moved = (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
-      expect(moved('decision_created_total{action="ignore"}')).toBe(1);
-      expect(moved('signals_refused_total{check="auto_trade"}')).toBe(1);
-      // Every check is exposed from 0, so that rate() sees a first refusal.
-      expect(before.get('signals_refused_total{check="trading_hours"}')).toBe(0);
-      expect([...after.keys()].filter((key) => key.startsWith('signals_refused_total') && moved(key) > 0)).toEqual([
-        'signals_refused_total{check="auto_trade"}',
-      ]);
-    } finally {
-      await server.close();
-    }
+    const { cycle, before, after, moved } = await meteredCycle('metered-refused', {
+      autoTrade: false,
+      riskSettings: { decisionMinScore: 0 },
+    });
+    expect(cycle).toMatchObject({ signals: 1, orders: 0 });
+    expect(moved('decision_created_total{action="ignore"}')).toBe(1);
+    expect(moved('signals_refused_total{check="auto_trade"}')).toBe(1);
+    // Every check is exposed from 0, so that rate() sees a first refusal.
+    expect(before.get('signals_refused_total{check="trading_hours"}')).toBe(0);
+    expect([...after.keys()].filter((key) => key.startsWith('signals_refused_total') && moved(key) > 0)).toEqual([
+      'signals_refused_total{check="auto_trade"}',
+    ]);
   });
 });
