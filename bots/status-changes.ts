@@ -3,6 +3,7 @@
 import { OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ScheduleNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
 import { Bot, type BotStatus, type IBot } from '../db/entities/index.ts';
 import {
   auditBot,
@@ -12,13 +13,11 @@ import {
   lastPauseReason,
   markKillSwitchTripped,
 } from './bot-rows.ts';
-import { messageOf } from './errors.ts';
-import { BotConflictError, BotNotFoundError } from './errors.ts';
+import { BotConflictError, BotNotFoundError, messageOf } from './errors.ts';
 import { upsertLiveBotSchedule } from './live-bot-schedule.ts';
 import { type BotSchedules, CREATED_PAUSED_NOTE, HALT_NOTE } from './schedule.ts';
 import { isKillSwitchPause, KillSwitchPausedError, SchedulePausedMeanwhileError } from './schedule-pauses.ts';
 import { type KillSwitchTrip, killSwitchTripOf } from './trading-state.ts';
-import { z } from 'zod';
 import { AUTOMATIC_KILL_SWITCH_NOTE, killSwitchNote } from '../trading/kill-switch.ts';
 
 /** What a refused resume or reduce asked for, for its audit row and its message. */

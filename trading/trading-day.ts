@@ -6,8 +6,9 @@
 // (a spring-forward gap) falls as far after the gap as it was into it, and one the clock passes
 // twice (a fall-back overlap) is its first pass, as JavaScript's Temporal resolves them.
 
-const MINUTE_MS = 60_000;
-const DAY_MS = 24 * 60 * MINUTE_MS;
+export const MINUTE_MS = 60_000;
+/** A day of 24 hours (one on which the clock does not change). */
+export const DAY_MS = 24 * 60 * MINUTE_MS;
 /** `HH:MM`, 00:00 to 23:59. */
 export const TIME_OF_DAY = /^([01]\d|2[0-3]):([0-5]\d)$/;
 

@@ -1,9 +1,7 @@
 // Checks on what the account already holds and its recent losses.
 import type { DecisionContext, RiskCheck } from './context.ts';
 import type { RiskSettings } from './settings.ts';
-
-const MINUTE_MS = 60_000;
-const DAY_MS = 24 * 60 * MINUTE_MS;
+import { DAY_MS, MINUTE_MS } from '../trading-day.ts';
 
 /**
  * How far back a decision's context reads the bot's losing closes: the cooldown, and at least a
@@ -163,8 +161,8 @@ function openLossAtStops({ openPositions, bot, instrument, quote }: DecisionCont
 
 /**
  * The day's net loss if everything the bot holds, this trade included, is stopped out: its
- * realised P&L since the trading day started (tradingDaysOf), less what its open positions and this trade lose at their stops
- * (spread and commission included). It must stay within maxDailyLossPct of the balance the day
+ * realised P&L since the trading day started (tradingDaysOf), less what its open positions and
+ * this trade lose at their stops (spread and commission included). It must stay within maxDailyLossPct of the balance the day
  * started with (the balance less the day's realised P&L). Value: that loss; limit: the money it
  * may reach. A profitable day leaves room for its profit's worth of loss.
  */

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { type AlertmanagerTools, ensureAlertmanagerTools } from '../../../infra/alertmanager.ts';
+import { ALERTMANAGER_VERSION, type AlertmanagerTools, ensureAlertmanagerTools } from '../../../infra/alertmanager.ts';
 import { loadConfig } from '../../../infra/config.ts';
 import { freePort } from '../../../infra/ports.ts';
 import { metricNames } from '../../support/exported-metrics.ts';
@@ -179,7 +179,10 @@ async function postAlerts(alerts: object[], url = alertmanagerUrl): Promise<void
 
 beforeAll(async () => {
   const found = await ensureAlertmanagerTools(loadConfig().cacheDir, (line) => console.log(line));
-  if (!found) throw new Error('no alertmanager or amtool, and no Go toolchain to build them: `npm run provision`');
+  if (!found)
+    throw new Error(
+      `no alertmanager-${ALERTMANAGER_VERSION} in the cache, and no Go toolchain to build it: \`npm run provision\``,
+    );
   tools = found;
   dir = await mkdtemp(join(tmpdir(), 'scalper-alertmanager-'));
   await cp(join(DIR, 'templates'), join(dir, 'templates'), { recursive: true });
