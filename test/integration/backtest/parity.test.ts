@@ -242,7 +242,9 @@ describe('backtest parity with the live cycle', () => {
     expect(barTimes.some((time) => time >= dayStart && time < utcMidnight)).toBe(true);
   }, 180_000);
 
-  // Its trading hours, 09:30–10:15 in New York (13:30–14:15 UTC in October), cover part of its bars.
+  // Its trading hours, 09:30–10:25 in New York (13:30–14:25 UTC in October), cover part of its bars.
+  // Its phase follows its id, which each run draws at random: every phase of the 45 000 (scanned
+  // with the backtester alone) trades at least 4 times within these hours and is refused outside.
   it('a bot every 45 s at its phase, with trading hours: the same, with some bars acted on 30–45 s after they close', async () => {
     const bot = await engine.createBot({
       name: 'parity-interval',
@@ -253,7 +255,7 @@ describe('backtest parity with the live cycle', () => {
       riskSettings: {
         ...EAGER,
         tradingHoursStart: '09:30',
-        tradingHoursEnd: '10:15',
+        tradingHoursEnd: '10:25',
         tradingHoursTimeZone: 'America/New_York',
       },
     });
@@ -267,9 +269,10 @@ describe('backtest parity with the live cycle', () => {
     const { journal } = backtestRun(bot, instrument, bars);
     expectSameTrading(live, journal);
     const lateness = journal.decisions.map(({ signal, time }) => time - signal.barOpenTime - MINUTE);
-    expect(Math.max(...lateness)).toBeGreaterThan(30_000);
+    // A phase on a 15 s mark acts on some bars exactly 30 s late; any other, later still.
+    expect(Math.max(...lateness)).toBeGreaterThanOrEqual(30_000);
     // Opened within the hours alone; refused outside them on the hours alone too.
-    const [opens, closes] = [Date.UTC(2026, 9, 14, 13, 30), Date.UTC(2026, 9, 14, 14, 15)];
+    const [opens, closes] = [Date.UTC(2026, 9, 14, 13, 30), Date.UTC(2026, 9, 14, 14, 25)];
     const within = (time: number) => time >= opens && time < closes;
     expect(journal.orders.length).toBeGreaterThan(0);
     for (const { time } of journal.orders) expect(within(time)).toBe(true);
