@@ -1,10 +1,12 @@
-// Step 6: trailing stops, and the automatic kill-switch on unrealised loss.
+// Step 6: trailing stops, the automatic kill-switch on unrealised loss, and the close outside the
+// trading hours of a bot that is to be flat then.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerPort, BrokerPosition } from '../brokers/port.ts';
 import { AuditLog } from '../db/entities/index.ts';
 import { killSwitchNote, killSwitchState } from '../trading/kill-switch.ts';
 import type { InstrumentSpec, Quote } from '../trading/market.ts';
 import { pipsToPrice } from '../trading/rounding.ts';
+import { mustBeFlat } from '../trading/risk/index.ts';
 import { trailingStop } from '../trading/trailing.ts';
 import { currentTrace, loadBot, orderStoreFor, type BotContext } from './bot-context.ts';
 import { closeAllPositions, failOnUnknownCloses, resumeUnsettledCloses } from './close-positions.ts';
@@ -127,6 +129,23 @@ async function tripKillSwitch(
   return result;
 }
 
+/**
+ * Outside its trading hours a bot set to be flat then closes what it holds, each position by its
+ * own close order (reason `trading_hours`). The schedule runs on: a close refused is logged and the
+ * next cycle, still outside the hours, tries again; one without an outcome fails the attempt, and
+ * the retry looks it up before closing again.
+ */
+async function closeOutsideTradingHours(deps: ActivityDeps, broker: BrokerPort, context: BotContext, open: number) {
+  const { tradingHoursStart, tradingHoursEnd, tradingHoursTimeZone } = context.risk;
+  const result = await closeAllPositions(deps, orderStoreFor(deps), context, broker, 'trading_hours');
+  deps.logger.info(
+    { botId: context.bot.id, open, closed: result.closed.length, failed: result.failed },
+    `outside the trading hours ${tradingHoursStart}–${tradingHoursEnd} ${tradingHoursTimeZone}: positions closed`,
+  );
+  failOnUnknownCloses(result.orders, result);
+  return result;
+}
+
 export function managePositionsActivity(deps: ActivityDeps) {
   return async function managePositions({ botId }: BotRef): Promise<ManagePositionsResult> {
     const em = deps.orm.em.fork();
@@ -160,6 +179,10 @@ export function managePositionsActivity(deps: ActivityDeps) {
       const reason = `unrealised loss ${exposure.unrealizedPnl.toFixed(2)} ${account.currency} is ${exposure.lossPct.toFixed(2)}% of the balance (limit ${exposure.limitPct}%)`;
       const result = await tripKillSwitch(deps, em, broker, context, reason);
       return { trailed: 0, killSwitchTripped: true, closes: [...resumed.orders, ...result.orders] };
+    }
+    if (mustBeFlat(context.risk, deps.now())) {
+      const result = await closeOutsideTradingHours(deps, broker, context, positions.length);
+      return { trailed: 0, killSwitchTripped: killSwitchResumed, closes: [...resumed.orders, ...result.orders] };
     }
     return {
       trailed: await trail(deps, em, broker, context, positions, quote, instrument),

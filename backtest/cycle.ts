@@ -16,6 +16,7 @@ import {
   type DecisionContext,
   type DecisionOutcome,
   lossLookbackMs,
+  mustBeFlat,
   type MarketContext,
   type OpenPosition,
   type RiskSettings,
@@ -180,7 +181,11 @@ export function placeOpens(account: BacktestAccount, decided: readonly DecidedSi
 }
 
 /** Closes every position the bot holds at `now`, for `reason`. */
-export function closeAll(account: BacktestAccount, reason: 'kill_switch' | 'end_of_test', now: number): void {
+export function closeAll(
+  account: BacktestAccount,
+  reason: 'kill_switch' | 'trading_hours' | 'end_of_test',
+  now: number,
+): void {
   for (const position of [...account.state.positions]) {
     closePosition(account.state, account.market, position.ticket, undefined, reason, now);
   }
@@ -189,7 +194,7 @@ export function closeAll(account: BacktestAccount, reason: 'kill_switch' | 'end_
 
 /**
  * managePositions: the automatic kill-switch on unrealised loss (close everything; the bot stops),
- * else the trailing stop. Returns the kill-switch's reason when it tripped.
+ * else the close outside the trading hours of a bot that is to be flat then, else the trailing stop. Returns the kill-switch's reason when it tripped.
  */
 export function managePositions(account: BacktestAccount, quote: Quote, now: number): string | null {
   const { state, market, instrument, risk } = account;
@@ -201,6 +206,10 @@ export function managePositions(account: BacktestAccount, quote: Quote, now: num
   if (exposure.breached) {
     closeAll(account, 'kill_switch', now);
     return `unrealised loss ${exposure.unrealizedPnl.toFixed(2)} ${state.currency} is ${exposure.lossPct.toFixed(2)}% of the balance (limit ${exposure.limitPct}%)`;
+  }
+  if (mustBeFlat(risk, now)) {
+    closeAll(account, 'trading_hours', now);
+    return null;
   }
   if (risk.trailingStopPips <= 0) return null;
   const distance = pipsToPrice(risk.trailingStopPips, instrument);

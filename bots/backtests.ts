@@ -71,6 +71,16 @@ function invalid(paths: (string | number)[][], message: string): z.ZodError {
   return new z.ZodRealError(paths.map((path) => ({ code: 'custom', path, message, input: undefined })));
 }
 
+/**
+ * `value` read by `schema` as the request's field `field`: a rule across its settings (checked here,
+ * not by the route's schema, which sees them one by one) is named at the field's own path.
+ */
+function parsedField<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new z.ZodRealError(result.error.issues.map((issue) => ({ ...issue, path: [field, ...issue.path] })));
+}
+
 /** The cycles the request asks for, else `otherwise`; a contradiction is the body's fault. */
 function cyclesOf(input: BacktestInput, otherwise: CycleSchedule): CycleSchedule {
   try {
@@ -133,8 +143,8 @@ export class BacktestService {
 
   /** The given settings, defaults filled in as a new bot's; unknown names refused, not dropped. */
   private givenSettings(input: BacktestInput): TradingSettings {
-    const strategyParams = strategyParamsSchema.parse(input.strategyParams ?? {});
-    const riskSettings = riskSettingsSchema.parse(input.riskSettings ?? {});
+    const strategyParams = parsedField(strategyParamsSchema, input.strategyParams ?? {}, 'strategyParams');
+    const riskSettings = parsedField(riskSettingsSchema, input.riskSettings ?? {}, 'riskSettings');
     const unknown = unknownSettings(input, strategyParams, riskSettings);
     if (unknown.length > 0) throw new UnknownSettingsError(unknown);
     const enabledStrategies = input.enabledStrategies ?? [...STRATEGY_NAMES];

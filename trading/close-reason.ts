@@ -1,6 +1,6 @@
 // Why a position closed, read from its closing deal and the engine's own close order, if any.
 
-export const CLOSE_REASONS = ['tp', 'sl', 'trailing', 'kill_switch', 'manual', 'external'] as const;
+export const CLOSE_REASONS = ['tp', 'sl', 'trailing', 'kill_switch', 'trading_hours', 'manual', 'external'] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
 export interface ClosingDeal {

@@ -11,6 +11,7 @@ import { Migration20261206013321_Backtests } from './Migration20261206013321_Bac
 import { Migration20261206160000_BacktestSweeps } from './Migration20261206160000_BacktestSweeps.ts';
 import { Migration20261207000000_OrderLastSentAt } from './Migration20261207000000_OrderLastSentAt.ts';
 import { Migration20261207120000_BotKillSwitchTrip } from './Migration20261207120000_BotKillSwitchTrip.ts';
+import { Migration20261207140000_TradingHoursClose } from './Migration20261207140000_TradingHoursClose.ts';
 
 /** Every migration, in order; new ones come from `npm run db:migration -- <Name>`. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261206160000_BacktestSweeps', class: Migration20261206160000_BacktestSweeps },
   { name: 'Migration20261207000000_OrderLastSentAt', class: Migration20261207000000_OrderLastSentAt },
   { name: 'Migration20261207120000_BotKillSwitchTrip', class: Migration20261207120000_BotKillSwitchTrip },
+  { name: 'Migration20261207140000_TradingHoursClose', class: Migration20261207140000_TradingHoursClose },
 ];

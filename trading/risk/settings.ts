@@ -84,11 +84,17 @@ export const riskSettingsSchema = z
       'Wall-clock time (HH:MM) in tradingHoursTimeZone from which trades may open; equal to tradingHoursEnd = at any time',
     ),
     tradingHoursEnd: timeOfDay('00:00').describe(
-      'Wall-clock time (HH:MM) in tradingHoursTimeZone at which trades stop opening until the next tradingHoursStart; earlier than tradingHoursStart = a window across midnight. Open positions are managed as ever',
+      'Wall-clock time (HH:MM) in tradingHoursTimeZone at which trades stop opening until the next tradingHoursStart; earlier than tradingHoursStart = a window across midnight. Open positions are managed as ever unless closeOutsideTradingHours',
     ),
     tradingHoursTimeZone: timeZone().describe(
       'Time zone of the trading hours, an IANA name (Europe/London for the London session, America/New_York); its daylight saving time moves them',
     ),
+    closeOutsideTradingHours: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Close every open position at market in the first cycle outside the trading hours (flat by their end), and any found open outside them; false = positions run on to their SL/TP',
+      ),
     dailyLossResetTime: timeOfDay('00:00').describe(
       "Wall-clock time (HH:MM) in dailyLossTimeZone at which the daily loss limit's day starts",
     ),
@@ -101,6 +107,10 @@ export const riskSettingsSchema = z
       .min(0)
       .default(20)
       .describe('Largest accepted slippage, in points, when the order is sent'),
+  })
+  .refine((settings) => !settings.closeOutsideTradingHours || settings.tradingHoursStart !== settings.tradingHoursEnd, {
+    path: ['closeOutsideTradingHours'],
+    message: 'needs trading hours: set tradingHoursStart and tradingHoursEnd to different times',
   })
   // Below one trade's risk the limit would refuse nearly every trade, the day's first included.
   .refine((settings) => settings.maxDailyLossPct === 0 || settings.maxDailyLossPct >= settings.riskPerTradePct, {

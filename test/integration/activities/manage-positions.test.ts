@@ -1,6 +1,7 @@
 // managePositions run outside any workflow in MockActivityEnvironment, on the real database, the
 // real paper broker and the real schedules: the kill-switch's order of effects (schedule paused,
-// audit row linked to the calling cycle, one close order per position) and the trailing stop.
+// audit row linked to the calling cycle, one close order per position), the trailing stop, and the
+// closes of a bot that is to be flat outside its trading hours.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import { tradeResult } from '../../../brokers/paper/validation.ts';
@@ -167,5 +168,69 @@ describe('managePositions in an activity environment', () => {
     );
     const [position] = await broker.positions({ magic: bot.magic });
     expect(position!.sl).toBeNull();
+  });
+
+  describe('a bot to be flat outside its trading hours (08:00–09:00 in London, GMT in November)', () => {
+    const hours = {
+      killSwitchMaxUnrealizedPct: 100,
+      trailingStopPips: 0,
+      tradingHoursStart: '08:00',
+      tradingHoursEnd: '09:00',
+      tradingHoursTimeZone: 'Europe/London',
+      closeOutsideTradingHours: true,
+    };
+
+    it('keeps its positions within the hours; outside them closes each by its own order, and its schedule runs on', async () => {
+      clock = START - 60_000;
+      const bot = await newBot('flat-at-end', hours);
+      const broker = engine.brokerFor(bot.brokerAccount);
+      const tickets = [
+        await openPosition(broker, bot, 'buy', 'hours-1'),
+        await openPosition(broker, bot, 'sell', 'hours-2'),
+      ];
+      const { managePositions } = createActivities(engine.deps);
+
+      // 08:59:30: within the hours.
+      expect(await inCycle(managePositions, { botId: bot.id })).toEqual({
+        trailed: 0,
+        killSwitchTripped: false,
+        closes: [],
+      });
+      expect(await broker.positions({ magic: bot.magic })).toHaveLength(2);
+
+      // 09:00:30: outside them.
+      clock = START;
+      const result = await inCycle(managePositions, { botId: bot.id });
+      expect(result.killSwitchTripped).toBe(false);
+      expect(result.closes.map((close) => close.status)).toEqual(['filled', 'filled']);
+      expect(await broker.positions({ magic: bot.magic })).toEqual([]);
+      const closes = await engine.db.orm.em.fork().find(Order, { bot: bot.id });
+      expect(
+        closes.map((order) => [order.positionTicket, order.purpose, order.closeReason, order.status]).sort(),
+      ).toEqual(tickets.map((ticket) => [ticket, 'close', 'trading_hours', 'filled']).sort());
+      expect(await engine.schedules.state(bot.id)).toMatchObject({ exists: true, paused: false });
+    });
+
+    it('a close the broker refuses leaves the position to the next cycle, which closes it', async () => {
+      clock = START;
+      const bot = await newBot('flat-refused', hours);
+      const broker = engine.brokerFor(bot.brokerAccount);
+      const ticket = await openPosition(broker, bot, 'buy', 'hours-refused');
+      const close = broker.closePosition.bind(broker);
+      broker.closePosition = async () => tradeResult(10018, '');
+      const { managePositions } = createActivities(engine.deps);
+
+      const refused = await inCycle(managePositions, { botId: bot.id });
+      expect(refused.closes.map((outcome) => [outcome.status, outcome.retcodeName])).toEqual([
+        ['rejected', 'TRADE_RETCODE_MARKET_CLOSED'],
+      ]);
+      expect((await broker.positions({ magic: bot.magic })).map((position) => position.ticket)).toEqual([ticket]);
+
+      broker.closePosition = close;
+      clock = START + 60_000;
+      const closed = await inCycle(managePositions, { botId: bot.id });
+      expect(closed.closes.map((outcome) => outcome.status)).toEqual(['filled']);
+      expect(await broker.positions({ magic: bot.magic })).toEqual([]);
+    });
   });
 });

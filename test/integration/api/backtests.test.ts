@@ -400,6 +400,16 @@ describe('bad requests', () => {
       ['body.riskSettings.tradingHoursEnd', 'body.riskSettings.dailyLossTimeZone'],
     ],
     [
+      "a daily loss limit below one trade's risk (a rule across two settings)",
+      { ...valid, riskSettings: { maxDailyLossPct: 0.2 } },
+      ['body.riskSettings.maxDailyLossPct'],
+    ],
+    [
+      'to be flat outside trading hours it does not have',
+      { ...valid, riskSettings: { closeOutsideTradingHours: true } },
+      ['body.riskSettings.closeOutsideTradingHours'],
+    ],
+    [
       'an unknown strategy parameter',
       { ...valid, strategyParams: { pin_bar: { nose: 1 } } },
       ['body.strategyParams.pin_bar.nose'],

@@ -123,6 +123,14 @@ describe('PATCH /bots/:id', () => {
       payload: { name: 'daily-refused', symbol: 'XAUUSDm', riskSettings: { maxDailyLossPct: 0.2 } },
     });
     expect(fieldsOf(created)).toEqual(['body.riskSettings.maxDailyLossPct']);
+    const flat = await patch(bot.id, { riskSettings: { closeOutsideTradingHours: true } }, '"1"');
+    expect(flat.statusCode).toBe(400);
+    expect(flat.json().errors).toEqual([
+      {
+        field: 'body.riskSettings.closeOutsideTradingHours',
+        message: 'needs trading hours: set tradingHoursStart and tradingHoursEnd to different times',
+      },
+    ]);
     const day = await patch(
       bot.id,
       { riskSettings: { dailyLossResetTime: '24:00', dailyLossTimeZone: 'CET+1' } },

@@ -2,8 +2,8 @@
 // seeded synthetic market at the times the bot's schedule starts it (PostgreSQL, the paper broker),
 // and the backtester over the same bars with the bot's schedule produce the same signals, decisions
 // (every check's value), orders, fills and closes: for a bar-aligned bot, for one with a daily loss
-// limit across 00:00 UTC, and for one cycling every 45 s at its phase (two cycles in some minutes,
-// the second deciding nothing new).
+// limit across its day's start, for one flat outside its trading hours, and for one cycling every
+// 45 s at its phase (two cycles in some minutes, the second deciding nothing new).
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import type { BrokerDeal } from '../../../brokers/port.ts';
 import { barColumnsOf } from '../../../trading/bar-columns.ts';
@@ -11,7 +11,7 @@ import { type CycleSchedule, firstCycleAtOrAfter, nextCycle } from '../../../bac
 import { runBacktest } from '../../../backtest/run.ts';
 import { botCycleSchedule, phaseOf } from '../../../bots/cycle-timing.ts';
 import type { BacktestJournal } from '../../../backtest/types.ts';
-import { Decision, Order, Signal, type IBot } from '../../../db/entities/index.ts';
+import { Decision, Order, Position, Signal, type IBot } from '../../../db/entities/index.ts';
 import { riskSettingsSchema } from '../../../trading/risk/index.ts';
 import { STRATEGY_NAMES, strategyParamsSchema, type StrategyName } from '../../../trading/strategies/index.ts';
 import { lookbackFor } from '../../../trading/strategies/lookback.ts';
@@ -240,6 +240,51 @@ describe('backtest parity with the live cycle', () => {
     const utcMidnight = Date.UTC(2026, 9, 15);
     const barTimes = live.orders.map((o) => o.decision!.signal.barTime.getTime());
     expect(barTimes.some((time) => time >= dayStart && time < utcMidnight)).toBe(true);
+  }, 180_000);
+
+  // Flat outside 09:30–10:00 in New York (13:30–14:00 UTC in October): it holds a position at 14:00,
+  // which the cycle at 14:00:05 closes on both sides.
+  it('a bot flat outside its trading hours: the same, its position closed at their end', async () => {
+    const bot = await engine.createBot({
+      name: 'parity-flat',
+      symbol: SYMBOL,
+      brokerAccount: 'paper-parity-flat',
+      autoTrade: true,
+      barCloseDelaySeconds: 5,
+      riskSettings: {
+        ...EAGER,
+        tradingHoursStart: '09:30',
+        tradingHoursEnd: '10:00',
+        tradingHoursTimeZone: 'America/New_York',
+        closeOutsideTradingHours: true,
+      },
+    });
+    const instrument = await engine.brokerFor('paper-parity-flat').instrument(SYMBOL);
+    const bars = 80;
+    const live = await liveRun(bot, cycleTimes(botCycleSchedule(bot), bars));
+    const { result, journal } = backtestRun(bot, instrument, bars);
+    expectSameTrading(live, journal);
+    const end = Date.UTC(2026, 9, 14, 14, 0);
+    const closedAtEnd = result.trades.filter((trade) => trade.closeReason === 'trading_hours');
+    expect(closedAtEnd.map((trade) => trade.closeTime)).toEqual([end + 5_000]);
+    const em = engine.db.orm.em.fork();
+    const positions = await em.find(Position, { bot: bot.id, closeReason: 'trading_hours' });
+    expect(positions.map((position) => [position.brokerPositionId, position.closedAt?.getTime()])).toEqual(
+      closedAtEnd.map((trade) => [trade.positionId, end + 5_000]),
+    );
+    const closes = await em.find(Order, { bot: bot.id, purpose: 'close' });
+    expect(closes.map((order) => [order.closeReason, order.positionTicket, order.status])).toEqual(
+      closedAtEnd.map((trade) => ['trading_hours', trade.positionId, 'filled']),
+    );
+    // Nothing is held outside the hours: every trade opened within them, and none outlives them.
+    const opens = Date.UTC(2026, 9, 14, 13, 30);
+    for (const trade of result.trades) {
+      expect([trade.openTime >= opens, trade.openTime < end, trade.closeTime <= end + 5_000]).toEqual([
+        true,
+        true,
+        true,
+      ]);
+    }
   }, 180_000);
 
   // Its trading hours, 09:30–10:25 in New York (13:30–14:25 UTC in October), cover part of its bars.

@@ -187,6 +187,26 @@ describe('runBacktest', () => {
     ).toBe(true);
   });
 
+  it('flat outside its trading hours: what is open at their end closes in the first cycle after it, and nothing is held outside them', () => {
+    const london = {
+      tradingHoursStart: '08:00',
+      tradingHoursEnd: '12:00',
+      tradingHoursTimeZone: 'Europe/London',
+      closeOutsideTradingHours: true,
+    };
+    const flat = runBacktest(barColumnsOf(BARS), settings({ risk: london }));
+    const londonClock = (time: number) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', timeStyle: 'medium' }).format(time);
+    const atEnd = flat.trades.filter((trade) => trade.closeReason === 'trading_hours');
+    expect(atEnd.length).toBeGreaterThan(0);
+    // The bot's cycles run 2 s after each bar closes: 12:00:02 is the first outside the hours.
+    for (const trade of atEnd) expect(londonClock(trade.closeTime)).toBe('12:00:02');
+    for (const trade of flat.trades) {
+      expect(londonClock(trade.openTime) >= '08:00' && londonClock(trade.closeTime) <= '12:00:02').toBe(true);
+    }
+    expect(flat.trades.some((trade) => trade.closeReason === 'sl' || trade.closeReason === 'tp')).toBe(true);
+  });
+
   it('refuses broken bars, naming the bar', () => {
     const broken = BARS.map((bar, i) => (i === 7 ? { ...bar, high: bar.low - 1 } : bar));
     expect(() => runBacktest(barColumnsOf(broken), settings())).toThrow(

@@ -69,6 +69,7 @@ describe('decide', () => {
       tradingHoursStart: '00:00',
       tradingHoursEnd: '00:00',
       tradingHoursTimeZone: 'UTC',
+      closeOutsideTradingHours: false,
       dailyLossResetTime: '00:00',
       dailyLossTimeZone: 'UTC',
       deviationPoints: 20,
