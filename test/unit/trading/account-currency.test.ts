@@ -8,7 +8,7 @@ import { killSwitchState, unrealizedPnl } from '../../../trading/kill-switch.ts'
 import type { InstrumentSpec } from '../../../trading/market.ts';
 import { decide, riskSettingsSchema, type DecisionContext } from '../../../trading/risk/index.ts';
 import { sizePosition } from '../../../trading/sizing.ts';
-import { T0, XAUUSD } from './fixtures.ts';
+import { GOLD_BUY_SIGNAL, T0, XAUUSD } from './fixtures.ts';
 
 /** EUR per USD: one 0.01 tick of 100 oz is 1 USD, 0.86 EUR. */
 const EUR_PER_USD = 0.86;
@@ -60,16 +60,7 @@ describe('an account whose currency is not the quote currency', () => {
 
   it('decides in EUR: the size check against the EUR budget, the margin in EUR against EUR free margin', () => {
     const context: DecisionContext = {
-      signal: {
-        strategy: 'pin_bar',
-        direction: 'buy',
-        barOpenTime: T0,
-        score: 0.7,
-        entryPrice: 2000,
-        stopLoss: 1997,
-        takeProfit: 2004.5,
-        features: {},
-      },
+      signal: GOLD_BUY_SIGNAL,
       settings: riskSettingsSchema.parse({}),
       bot: { autoTrade: true, magic: 1 },
       tradingState: { state: 'active', reason: 'active' },

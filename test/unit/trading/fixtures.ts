@@ -1,5 +1,6 @@
 import type { Bar, InstrumentSpec } from '../../../trading/market.ts';
 import { type MarketContext, riskSettingsSchema } from '../../../trading/risk/index.ts';
+import type { StrategySignal } from '../../../trading/strategies/index.ts';
 
 export const XAUUSD: InstrumentSpec = {
   symbol: 'XAUUSD',
@@ -97,6 +98,18 @@ export function randomWalkBars(count: number, seed: number, start = 2000, step =
 
 /** The magic of the bot whose decisions the risk tests make. */
 export const BOT_MAGIC = 770_001;
+
+/** A pin bar's buy on gold at 2000.00, stop 3.00 below, target 4.50 above. */
+export const GOLD_BUY_SIGNAL: StrategySignal = {
+  strategy: 'pin_bar',
+  direction: 'buy',
+  barOpenTime: T0,
+  score: 0.7,
+  entryPrice: 2000,
+  stopLoss: 1997,
+  takeProfit: 2004.5,
+  features: {},
+};
 
 /** What a decision reads besides its signal: an active bot, a flat 10,000 account, gold at 2000.00/2000.20. */
 export function market(overrides: Partial<MarketContext> = {}): MarketContext {

@@ -7,23 +7,14 @@ import {
   type DecisionOutcome,
   type OpenPosition,
 } from '../../../../trading/risk/index.ts';
-import { BOT_MAGIC, market, T0, XAUUSD } from '../fixtures.ts';
+import { BOT_MAGIC, GOLD_BUY_SIGNAL, market, T0, XAUUSD } from '../fixtures.ts';
 
 const MINUTE = 60_000;
 const OTHER_BOT = 770_002;
 
 function context(overrides: Partial<DecisionContext> = {}): DecisionContext {
   return {
-    signal: {
-      strategy: 'pin_bar',
-      direction: 'buy',
-      barOpenTime: T0,
-      score: 0.7,
-      entryPrice: 2000,
-      stopLoss: 1997,
-      takeProfit: 2004.5,
-      features: {},
-    },
+    signal: GOLD_BUY_SIGNAL,
     ...market(),
     ...overrides,
   };

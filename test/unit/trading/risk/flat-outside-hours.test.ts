@@ -1,16 +1,5 @@
 import { decide, mustBeFlat, riskSettingsSchema } from '../../../../trading/risk/index.ts';
-import { market, T0 } from '../fixtures.ts';
-
-const SIGNAL = {
-  strategy: 'pin_bar' as const,
-  direction: 'buy' as const,
-  barOpenTime: T0,
-  score: 0.7,
-  entryPrice: 2000,
-  stopLoss: 1997,
-  takeProfit: 2004.5,
-  features: {},
-};
+import { GOLD_BUY_SIGNAL, market, T0 } from '../fixtures.ts';
 
 const flatOutside = (tradingHoursStart: string, tradingHoursEnd: string, tradingHoursTimeZone: string) =>
   riskSettingsSchema.parse({
@@ -50,7 +39,7 @@ describe('mustBeFlat: a bot set to close outside its trading hours', () => {
     for (const settings of [london, overnight, flatOutside('09:30', '09:31', 'Asia/Kathmandu')]) {
       for (let minute = 0; minute < 2 * 24 * 60; minute += 1) {
         const now = T0 + minute * 60_000 + 30_000;
-        const check = decide({ ...market(), settings, now, signal: SIGNAL }).checks.find(
+        const check = decide({ ...market(), settings, now, signal: GOLD_BUY_SIGNAL }).checks.find(
           (c) => c.name === 'trading_hours',
         )!;
         expect([now, mustBeFlat(settings, now)]).toEqual([now, !check.passed]);
