@@ -59,6 +59,8 @@ export class TradingDays {
   readonly #resetMs: number;
   #start = Number.NaN;
   #end = Number.NaN;
+  /** The wall clock at the cached day's start (its reset time on its date), as UTC epoch ms. */
+  #dayWall = Number.NaN;
 
   constructor(spec: TradingDaySpec) {
     const reset = TIME_OF_DAY.exec(spec.resetTime);
@@ -81,6 +83,13 @@ export class TradingDays {
     return this.#end;
   }
 
+  /** The day of the week (0 = Sunday … 6 = Saturday) of the date the day holding `time` starts on. */
+  weekdayOf(time: number): number {
+    if (!(time >= this.#start && time < this.#end)) this.#find(time);
+    // 1 January 1970 was a Thursday.
+    return (((Math.floor(this.#dayWall / DAY_MS) + 4) % 7) + 7) % 7;
+  }
+
   #find(time: number): void {
     const wall = this.#wallAt(time);
     let dayWall = Math.floor((wall - this.#resetMs) / DAY_MS) * DAY_MS + this.#resetMs;
@@ -97,6 +106,7 @@ export class TradingDays {
     }
     this.#start = start;
     this.#end = end;
+    this.#dayWall = dayWall;
   }
 
   /** The first instant whose wall clock reads `wall`; in a gap, the gap's length after it. */
@@ -114,16 +124,26 @@ export class TradingDays {
 /** Each zone's midnights and wall clock, for wallMinuteOf: one of each per zone a process reads. */
 const zoneClocks = new Map<string, { midnights: TradingDays; wallAt: (time: number) => number }>();
 
-/**
- * Minutes since 00:00 on the wall clock of `timeZone` at `time`: the time since the day's midnight
- * on a day of 24 hours, the clock itself read on a day it changes on (a checked zone name).
- */
-export function wallMinuteOf(time: number, timeZone: string): number {
+function zoneClockOf(timeZone: string) {
   let clock = zoneClocks.get(timeZone);
   if (clock === undefined) {
     clock = { midnights: new TradingDays({ resetTime: '00:00', timeZone }), wallAt: wallClock(timeZone) };
     zoneClocks.set(timeZone, clock);
   }
+  return clock;
+}
+
+/** The day of the week (0 = Sunday … 6 = Saturday) on the wall clock of `timeZone` at `time`. */
+export function wallWeekdayOf(time: number, timeZone: string): number {
+  return zoneClockOf(timeZone).midnights.weekdayOf(time);
+}
+
+/**
+ * Minutes since 00:00 on the wall clock of `timeZone` at `time`: the time since the day's midnight
+ * on a day of 24 hours, the clock itself read on a day it changes on (a checked zone name).
+ */
+export function wallMinuteOf(time: number, timeZone: string): number {
+  const clock = zoneClockOf(timeZone);
   const start = clock.midnights.startOf(time);
   if (clock.midnights.endOf(time) - start === DAY_MS) return Math.floor((time - start) / MINUTE_MS);
   const wall = clock.wallAt(time);

@@ -1,34 +1,63 @@
 // When the bot may open: its trading hours, a window of the wall clock in a time zone (the London
-// session, or New York's; across midnight where it ends before it starts). Outside them a signal
-// is decided and refused; open positions are managed as ever, or closed where the bot is to be flat
-// outside them.
-import { minuteOfDay, wallMinuteOf } from '../trading-day.ts';
+// session, or New York's; across midnight where it ends before it starts), on its trading days (a
+// window belongs to the day it starts on). Outside them a signal is decided and refused; open
+// positions are managed as ever, or closed where the bot is to be flat outside them.
+import { minuteOfDay, wallMinuteOf, wallWeekdayOf } from '../trading-day.ts';
+import { EVERY_DAY, weekdayMask, weekdayName } from '../weekdays.ts';
 import type { RiskCheck } from './context.ts';
-import type { RiskSettings } from './settings.ts';
 
 const clock = (minute: number) =>
   `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
-type HoursSettings = Pick<RiskSettings, 'tradingHoursStart' | 'tradingHoursEnd' | 'tradingHoursTimeZone'>;
+/** Written out, not picked from RiskSettings: the settings' schema refines itself with these. */
+interface HoursSettings {
+  tradingHoursStart: string;
+  tradingHoursEnd: string;
+  tradingHoursTimeZone: string;
+  tradingDays: string;
+}
 
-/** The wall-clock minute at `now` and whether it lies in the trading hours; null when none are set. */
-function tradingHoursAt(settings: HoursSettings, now: number): { minute: number; within: boolean } | null {
-  const { tradingHoursStart, tradingHoursEnd, tradingHoursTimeZone } = settings;
-  if (tradingHoursStart === tradingHoursEnd) return null;
+/** Whether the settings keep the bot to hours or days at all. */
+export function hasTradingHours(settings: HoursSettings): boolean {
+  return settings.tradingHoursStart !== settings.tradingHoursEnd || weekdayMask(settings.tradingDays) !== EVERY_DAY;
+}
+
+/**
+ * The wall clock at `now` (the minute, and its day where the days are not all) and whether it lies
+ * in the trading hours on a trading day; null when neither hours nor days are set.
+ */
+function tradingHoursAt(settings: HoursSettings, now: number): { clock: string; within: boolean } | null {
+  const { tradingHoursStart, tradingHoursEnd, tradingHoursTimeZone: zone, tradingDays } = settings;
+  const days = weekdayMask(tradingDays);
   const start = minuteOfDay(tradingHoursStart);
   const end = minuteOfDay(tradingHoursEnd);
-  const minute = wallMinuteOf(now, tradingHoursTimeZone);
-  return { minute, within: start < end ? minute >= start && minute < end : minute >= start || minute < end };
+  if (start === end && days === EVERY_DAY) return null;
+  const minute = wallMinuteOf(now, zone);
+  if (days === EVERY_DAY) {
+    return {
+      clock: clock(minute),
+      within: start < end ? minute >= start && minute < end : minute >= start || minute < end,
+    };
+  }
+  const today = wallWeekdayOf(now, zone);
+  // The window holding `minute`, if any, and the day it started on: after midnight, yesterday's.
+  let windowDay: number | null;
+  if (start === end || (start < end && minute >= start && minute < end) || (start > end && minute >= start)) {
+    windowDay = today;
+  } else if (start > end && minute < end) {
+    windowDay = (today + 6) % 7;
+  } else {
+    windowDay = null;
+  }
+  const within = windowDay !== null && (days & (1 << windowDay)) !== 0;
+  return { clock: `${weekdayName(today)} ${clock(minute)}`, within };
 }
 
 /**
  * Whether the bot must be flat at `now`: it closes what it holds outside its trading hours
  * (closeOutsideTradingHours), as the live managePositions and the backtester both ask.
  */
-export function mustBeFlat(
-  settings: HoursSettings & Pick<RiskSettings, 'closeOutsideTradingHours'>,
-  now: number,
-): boolean {
+export function mustBeFlat(settings: HoursSettings & { closeOutsideTradingHours: boolean }, now: number): boolean {
   return settings.closeOutsideTradingHours && tradingHoursAt(settings, now)?.within === false;
 }
 
@@ -43,13 +72,15 @@ export const tradingHours: RiskCheck = ({ settings, now }, _plan, explain) => {
       reason: explain ? 'no trading hours set' : '',
     };
   }
-  const { minute, within: passed } = hours;
-  const window = `${settings.tradingHoursStart}–${settings.tradingHoursEnd} ${settings.tradingHoursTimeZone}`;
+  const { tradingHoursStart: start, tradingHoursEnd: end, tradingHoursTimeZone: zone, tradingDays } = settings;
+  const window =
+    (start === end ? `all day ${zone}` : `${start}–${end} ${zone}`) +
+    (weekdayMask(tradingDays) === EVERY_DAY ? '' : ` on ${tradingDays}`);
   return {
     name: 'trading_hours',
-    passed,
-    value: clock(minute),
+    passed: hours.within,
+    value: hours.clock,
     limit: window,
-    reason: explain ? `${clock(minute)} is ${passed ? 'within' : 'outside'} the trading hours ${window}` : '',
+    reason: explain ? `${hours.clock} is ${hours.within ? 'within' : 'outside'} the trading hours ${window}` : '',
   };
 };

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { isTimeZone, TIME_OF_DAY, TradingDays } from '../trading-day.ts';
+import { WEEKDAYS } from '../weekdays.ts';
+import { hasTradingHours } from './session-checks.ts';
 
 // The checks sit inside the default: a request's schema is the settings' with the defaults
 // unwrapped (api/routes/bot-schemas.ts), and must keep them.
@@ -89,6 +91,14 @@ export const riskSettingsSchema = z
     tradingHoursTimeZone: timeZone().describe(
       'Time zone of the trading hours, an IANA name (Europe/London for the London session, America/New_York); its daylight saving time moves them',
     ),
+    tradingDays: z
+      .string()
+      .regex(WEEKDAYS, { message: 'must be days of the week such as mon-fri, sun-thu or mon,wed,fri' })
+      .meta({ 'x-allowed': 'days and ranges: mon-fri, sun-thu, mon,wed,fri' })
+      .default('mon-sun')
+      .describe(
+        'Days of the week, in tradingHoursTimeZone, whose trading hours open trades; a window across midnight belongs to the day it starts on (sun-thu for 22:00–06:00 from Sunday night to Friday morning)',
+      ),
     closeOutsideTradingHours: z
       .boolean()
       .default(false)
@@ -108,9 +118,10 @@ export const riskSettingsSchema = z
       .default(20)
       .describe('Largest accepted slippage, in points, when the order is sent'),
   })
-  .refine((settings) => !settings.closeOutsideTradingHours || settings.tradingHoursStart !== settings.tradingHoursEnd, {
+  .refine((settings) => !settings.closeOutsideTradingHours || hasTradingHours(settings), {
     path: ['closeOutsideTradingHours'],
-    message: 'needs trading hours: set tradingHoursStart and tradingHoursEnd to different times',
+    message:
+      'needs trading hours: set tradingHoursStart and tradingHoursEnd to different times, or tradingDays to fewer days',
   })
   // Below one trade's risk the limit would refuse nearly every trade, the day's first included.
   .refine((settings) => settings.maxDailyLossPct === 0 || settings.maxDailyLossPct >= settings.riskPerTradePct, {

@@ -405,6 +405,11 @@ describe('bad requests', () => {
       ['body.riskSettings.maxDailyLossPct'],
     ],
     [
+      'trading days that are not days',
+      { ...valid, riskSettings: { tradingDays: 'weekdays' } },
+      ['body.riskSettings.tradingDays'],
+    ],
+    [
       'to be flat outside trading hours it does not have',
       { ...valid, riskSettings: { closeOutsideTradingHours: true } },
       ['body.riskSettings.closeOutsideTradingHours'],

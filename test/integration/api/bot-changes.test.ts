@@ -128,7 +128,8 @@ describe('PATCH /bots/:id', () => {
     expect(flat.json().errors).toEqual([
       {
         field: 'body.riskSettings.closeOutsideTradingHours',
-        message: 'needs trading hours: set tradingHoursStart and tradingHoursEnd to different times',
+        message:
+          'needs trading hours: set tradingHoursStart and tradingHoursEnd to different times, or tradingDays to fewer days',
       },
     ]);
     const day = await patch(

@@ -207,6 +207,20 @@ describe('runBacktest', () => {
     expect(flat.trades.some((trade) => trade.closeReason === 'sl' || trade.closeReason === 'tp')).toBe(true);
   });
 
+  it('on its trading days alone (Monday and Wednesday): nothing opens on Tuesday, nothing is held into it', () => {
+    const days = runBacktest(
+      barColumnsOf(BARS),
+      settings({ risk: { tradingDays: 'mon,wed', closeOutsideTradingHours: true } }),
+    );
+    const tuesday = FROM + DAY;
+    const opened = (trade: { openTime: number }) => Math.floor((trade.openTime - FROM) / DAY);
+    expect(new Set(days.trades.map(opened))).toEqual(new Set([0, 2]));
+    for (const trade of days.trades) {
+      expect(trade.closeTime <= tuesday + 2_000 || trade.openTime >= tuesday + DAY).toBe(true);
+    }
+    expect(days.decisions.ignoredBy['trading_hours']).toBeGreaterThan(0);
+  });
+
   it('refuses broken bars, naming the bar', () => {
     const broken = BARS.map((bar, i) => (i === 7 ? { ...bar, high: bar.low - 1 } : bar));
     expect(() => runBacktest(barColumnsOf(broken), settings())).toThrow(

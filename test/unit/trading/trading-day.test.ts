@@ -1,7 +1,7 @@
 // The daily loss limit's day: from a wall-clock time in a time zone to the same time the next day,
 // through daylight saving time's changes, gaps and overlaps.
 import fc from 'fast-check';
-import { isTimeZone, TIME_OF_DAY, TradingDays, wallMinuteOf } from '../../../trading/trading-day.ts';
+import { isTimeZone, TIME_OF_DAY, TradingDays, wallMinuteOf, wallWeekdayOf } from '../../../trading/trading-day.ts';
 
 const HOUR = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -142,6 +142,42 @@ describe('wallMinuteOf', () => {
     ['Santiago, whose midnight the clock skips', '2026-09-06T04:00:00Z', 'America/Santiago', 60],
   ])('%s', (_name, time, timeZone, minute) => {
     expect(wallMinuteOf(at(time), timeZone)).toBe(minute);
+  });
+});
+
+describe('wallWeekdayOf', () => {
+  const zones = [
+    'UTC',
+    'Europe/London',
+    'America/New_York',
+    'Pacific/Kiritimati',
+    'Pacific/Pago_Pago',
+    'America/Santiago',
+  ];
+  const weekday = (timeZone: string, time: number) =>
+    ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(
+      new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short' }).format(time),
+    );
+
+  it("reads the day of the week on the zone's wall clock, as Intl does", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.integer({ min: at('1969-12-01T00:00:00Z'), max: at('2032-01-01T00:00:00Z') }),
+        (timeZone, time) => {
+          expect(wallWeekdayOf(time, timeZone)).toBe(weekday(timeZone, time));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it.each([
+    ['Friday 23:59 UTC is Saturday in Kiritimati (UTC+14)', '2026-01-09T23:59:00Z', 'Pacific/Kiritimati', 6],
+    ['Monday 03:00 UTC is Sunday in New York', '2026-01-12T03:00:00Z', 'America/New_York', 0],
+    ["Santiago's skipped midnight: the day still starts", '2026-09-06T04:00:00Z', 'America/Santiago', 0],
+  ])('%s', (_name, time, timeZone, day) => {
+    expect(wallWeekdayOf(at(time), timeZone)).toBe(day);
   });
 });
 

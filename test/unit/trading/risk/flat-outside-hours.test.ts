@@ -50,7 +50,86 @@ describe('mustBeFlat: a bot set to close outside its trading hours', () => {
   it('is refused without trading hours to be flat outside, naming the setting', () => {
     const refused = riskSettingsSchema.safeParse({ closeOutsideTradingHours: true });
     expect(refused.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
-      ['closeOutsideTradingHours', 'needs trading hours: set tradingHoursStart and tradingHoursEnd to different times'],
+      [
+        'closeOutsideTradingHours',
+        'needs trading hours: set tradingHoursStart and tradingHoursEnd to different times, or tradingDays to fewer days',
+      ],
+    ]);
+  });
+});
+
+describe('trading days', () => {
+  const check = (settings: Record<string, unknown>, iso: string) =>
+    decide({
+      ...market(),
+      settings: riskSettingsSchema.parse(settings),
+      now: Date.parse(iso),
+      signal: GOLD_BUY_SIGNAL,
+    }).checks.find((c) => c.name === 'trading_hours')!;
+  const london = {
+    tradingHoursStart: '08:00',
+    tradingHoursEnd: '16:00',
+    tradingHoursTimeZone: 'Europe/London',
+    tradingDays: 'mon-fri',
+  };
+  const nightly = {
+    tradingHoursStart: '22:00',
+    tradingHoursEnd: '06:00',
+    tradingHoursTimeZone: 'America/New_York',
+    tradingDays: 'sun-thu',
+  };
+
+  it.each([
+    ['London mon-fri, Friday 15:59', london, '2026-01-16T15:59:00Z', true, 'Fri 15:59'],
+    ['London mon-fri, Saturday 10:00', london, '2026-01-17T10:00:00Z', false, 'Sat 10:00'],
+    ['London mon-fri, Monday 08:00', london, '2026-01-19T08:00:00Z', true, 'Mon 08:00'],
+    ['London mon-fri, Monday 07:59', london, '2026-01-19T07:59:00Z', false, 'Mon 07:59'],
+    ['New York 22:00–06:00 sun-thu, Sunday 22:30', nightly, '2026-01-19T03:30:00Z', true, 'Sun 22:30'],
+    ['New York 22:00–06:00 sun-thu, Monday 05:59 (Sunday night)', nightly, '2026-01-19T10:59:00Z', true, 'Mon 05:59'],
+    ['New York 22:00–06:00 sun-thu, Friday 05:00 (Thursday night)', nightly, '2026-01-23T10:00:00Z', true, 'Fri 05:00'],
+    ['New York 22:00–06:00 sun-thu, Friday 22:30', nightly, '2026-01-24T03:30:00Z', false, 'Fri 22:30'],
+    [
+      'New York 22:00–06:00 sun-thu, Saturday 02:00 (Friday night)',
+      nightly,
+      '2026-01-24T07:00:00Z',
+      false,
+      'Sat 02:00',
+    ],
+    [
+      'New York 22:00–06:00 sun-thu, Sunday 02:00 (Saturday night)',
+      nightly,
+      '2026-01-25T07:00:00Z',
+      false,
+      'Sun 02:00',
+    ],
+    ['days alone, Saturday 12:00 UTC', { tradingDays: 'mon-fri' }, '2026-01-17T12:00:00Z', false, 'Sat 12:00'],
+    ['days alone, Monday 00:00 UTC', { tradingDays: 'mon-fri' }, '2026-01-19T00:00:00Z', true, 'Mon 00:00'],
+  ])('%s', (_name, settings, iso, passed, value) => {
+    expect(check(settings, iso)).toMatchObject({ passed, value });
+  });
+
+  it('names the days in the limit and the reason', () => {
+    expect(check(london, '2026-01-17T10:00:00Z')).toMatchObject({
+      limit: '08:00–16:00 Europe/London on mon-fri',
+      reason: 'Sat 10:00 is outside the trading hours 08:00–16:00 Europe/London on mon-fri',
+    });
+    expect(check({ tradingDays: 'mon-fri' }, '2026-01-17T10:00:00Z').limit).toBe('all day UTC on mon-fri');
+  });
+
+  it('a bot flat outside its days closes on Friday at the end of its hours and holds nothing over the weekend', () => {
+    const flat = riskSettingsSchema.parse({ ...london, closeOutsideTradingHours: true });
+    expect(mustBeFlat(flat, Date.parse('2026-01-16T15:59:59Z'))).toBe(false);
+    expect(mustBeFlat(flat, Date.parse('2026-01-16T16:00:00Z'))).toBe(true);
+    expect(mustBeFlat(flat, Date.parse('2026-01-17T10:00:00Z'))).toBe(true);
+    const daysOnly = riskSettingsSchema.parse({ tradingDays: 'mon-fri', closeOutsideTradingHours: true });
+    expect(mustBeFlat(daysOnly, Date.parse('2026-01-16T23:59:59Z'))).toBe(false);
+    expect(mustBeFlat(daysOnly, Date.parse('2026-01-17T00:00:00Z'))).toBe(true);
+  });
+
+  it('refuses days it cannot read, naming the setting', () => {
+    const refused = riskSettingsSchema.safeParse({ tradingDays: 'weekdays' });
+    expect(refused.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['tradingDays', 'must be days of the week such as mon-fri, sun-thu or mon,wed,fri'],
     ]);
   });
 });
