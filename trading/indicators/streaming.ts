@@ -150,10 +150,11 @@ export class StreamingAdx {
     }
     if (first) return;
 
-    // +DM and −DM never exceed the true range: no range at all is no directional movement.
+    // +DM and −DM never exceed the true range: no range at all is no directional movement. Their
+    // smoothings can, by an ulp, when a move is the whole range after a flat stretch: capped at 1.
     const atr = this.#atr;
-    const plusDi = atr === 0 ? 0 : this.#up / atr;
-    const minusDi = atr === 0 ? 0 : this.#down / atr;
+    const plusDi = atr === 0 ? 0 : Math.min(1, this.#up / atr);
+    const minusDi = atr === 0 ? 0 : Math.min(1, this.#down / atr);
     const sum = plusDi + minusDi;
     const dx = sum === 0 ? 0 : (Math.abs(plusDi - minusDi) / sum) * 100;
     const dxCount = ++this.#dxCount;

@@ -90,6 +90,22 @@ function invalidAfter(series: Float64Array, warmUp: number, valid: (value: numbe
 }
 
 describe('every indicator on valid bars, flat stretches included', () => {
+  it('keeps +DI at 100 at most when a move is the whole range after a long flat stretch (found by the property)', () => {
+    const flat = (price: number, count: number) => Array.from({ length: count }, () => [price, price, price] as const);
+    const shape = [
+      ...flat(2000, 30),
+      [2000, 1999.95, 2000],
+      [2000.06, 1999.92, 2000],
+      [2000.42, 2000.29, 2000.29],
+      ...flat(2000.29, 54),
+      [2000.42, 2000.38, 2000.38],
+      [2000.38, 2000.38, 2000.38],
+    ] as const;
+    const series = shape.map(([high, low, close]) => ({ high, low, close }));
+    const { plusDi } = adxSeries(series, 2);
+    expect(Math.max(...plusDi.slice(2))).toBeLessThanOrEqual(100);
+  });
+
   it('is finite after its warm-up: ADX and DIs in [0, 100], ATR ≥ 0, bands ordered', () => {
     fc.assert(
       fc.property(barSeries(), fc.integer({ min: 2, max: 30 }), ({ bars, tick }, period) => {
