@@ -2,13 +2,11 @@
 // certificate, the gateway serves with it, and the engine's account trusts that certificate alone
 // (`scalper account add --ca-file`). Reads and trades go through; a gateway whose certificate the
 // account does not trust is refused before anything is sent, and the refusal names the certificate.
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { BrokerTimeoutError } from '../../../brokers/errors.ts';
 import type { MarketOrderRequest } from '../../../brokers/port.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
@@ -16,8 +14,8 @@ import { type GatewayCertificate, makeGatewayCertificate } from '../../support/g
 import { type GatewayProcess, startGateway } from '../../support/gateway-process.ts';
 import { CONTRACT_BALANCE, CONTRACT_SYMBOL, contractSetup } from '../../unit/brokers/contract/broker-contract.ts';
 import { gatewayBroker, scenarioBody, SERVER_UTC_OFFSET_HOURS, simulator } from './mt5-gateway-harness.ts';
+import { runScalper } from '../../support/scalper-cli.ts';
 
-const run = promisify(execFile);
 const TOKEN = 'tls-token';
 const COMMISSION = 3.5;
 const BARS = Array.from({ length: 5 }, (_, i) => ({
@@ -150,14 +148,8 @@ describe('mt5-gateway over HTTPS', () => {
   });
 
   it('is registered and checked from the CLI with --ca-file, and a renewed certificate is trusted with trust-ca', async () => {
-    const scalper = async (args: string[]) => {
-      const env = { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', TLS_GATEWAY_TOKEN: TOKEN };
-      try {
-        return { code: 0, ...(await run(process.execPath, ['cli/scalper.ts', ...args], { env })) };
-      } catch (error) {
-        return error as { code: number; stdout: string; stderr: string };
-      }
-    };
+    const scalper = (args: string[]) =>
+      runScalper(args, { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', TLS_GATEWAY_TOKEN: TOKEN });
     const wrongFile = join(tmpdir(), `other-gateway-${process.pid}.pem`);
     await writeFile(wrongFile, otherCertificate.caCert);
     const add = [

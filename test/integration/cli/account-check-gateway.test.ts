@@ -2,13 +2,11 @@
 // registered with `scalper account add` as an operator would. The CLI connects with the token from
 // the environment variable the account names, and prints the account and the symbol specs as the
 // terminal reports them, with the account's own overrides applied.
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { type GatewayProcess, startGateway } from '../../support/gateway-process.ts';
 import { gatewaySymbol, SERVER_UTC_OFFSET_HOURS, simulator } from '../brokers/mt5-gateway-harness.ts';
+import { runScalper } from '../../support/scalper-cli.ts';
 
-const run = promisify(execFile);
 const TOKEN = 'account-check-token';
 const CLOCK = Date.UTC(2026, 10, 18, 12, 0, 30);
 
@@ -27,15 +25,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function scalper(args: string[], env: Record<string, string> = {}) {
-  const options = { env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...env } };
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['cli/scalper.ts', ...args], options);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function scalper(args: string[], env: Record<string, string> = {}) {
+  return runScalper(args, { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...env });
 }
 
 /** Five closed minutes of flat prices before the clock, with `spread` points. */

@@ -1,15 +1,13 @@
 // `scalper account …` as an operator runs it: accounts registered with secrets named, never shown,
 // the live opt-in audited, and a broker that cannot be reached said plainly.
-import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { AuditLog, BrokerAccount } from '../../../db/entities/index.ts';
 import { freePort } from '../../../infra/ports.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { runScalper } from '../../support/scalper-cli.ts';
 
-const run = promisify(execFile);
 let db: TestDatabase;
 
 beforeAll(async () => {
@@ -18,18 +16,8 @@ beforeAll(async () => {
 
 afterAll(() => db?.drop());
 
-async function scalper(
-  args: string[],
-  extraEnv: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...extraEnv };
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['cli/scalper.ts', ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function scalper(args: string[], extraEnv: Record<string, string> = {}) {
+  return runScalper(args, { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...extraEnv });
 }
 
 describe('scalper account', () => {

@@ -1,12 +1,10 @@
 // `scalper backtest` as an operator runs it: a separate process, output piped (not a terminal),
 // the engine's database only for --bot and the database source.
 // Over 300 lines on purpose: every source, flag and bad input of one command, side by side.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { BacktestResult, BacktestSettings } from '../../../backtest/types.ts';
 import { phaseOf } from '../../../bots/cycle-timing.ts';
 import { BotSchedules } from '../../../bots/schedule.ts';
@@ -15,8 +13,8 @@ import { Bot } from '../../../db/entities/index.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
+import { runScalper } from '../../support/scalper-cli.ts';
 
-const run = promisify(execFile);
 let db: TestDatabase;
 let temporal: TemporalConnections;
 let schedules: BotSchedules;
@@ -38,14 +36,8 @@ afterAll(async () => {
   await db.drop();
 });
 
-async function scalper(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['cli/scalper.ts', ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function scalper(...args: string[]) {
+  return runScalper(args, env);
 }
 
 /** A CSV file's data rows, split into fields (the files written here quote nothing). */

@@ -1,17 +1,15 @@
 // The `scalper` CLI as an operator runs it: a separate process against the real servers.
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { markKillSwitchTripped } from '../../../bots/bot-rows.ts';
 import { BotSchedules } from '../../../bots/schedule.ts';
 import { AuditLog, Bot, MarketBar } from '../../../db/entities/index.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
+import { runScalper } from '../../support/scalper-cli.ts';
 
-const run = promisify(execFile);
 let db: TestDatabase;
 let temporal: TemporalConnections;
 let schedules: BotSchedules;
@@ -31,14 +29,8 @@ afterAll(async () => {
   await db.drop();
 });
 
-async function scalper(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['cli/scalper.ts', ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function scalper(...args: string[]) {
+  return runScalper(args, env);
 }
 
 /** A bot of its own for a test, created as an operator would. */
@@ -238,11 +230,7 @@ describe('scalper CLI', () => {
     expect(await db.orm.em.fork().count(MarketBar, {})).toBe(2);
 
     // As `npm run scalper` runs it: from the project root, with the user's directory in INIT_CWD.
-    const fromUserDir = (...args: string[]) =>
-      run(process.execPath, ['cli/scalper.ts', ...args], { env: { ...env, INIT_CWD: dir } }).then(
-        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-        (error: { code: number; stdout: string; stderr: string }) => error,
-      );
+    const fromUserDir = (...args: string[]) => runScalper(args, { ...env, INIT_CWD: dir });
     await expect(fromUserDir('import-bars', 'good.csv', '--symbol', 'XAUUSDm')).resolves.toMatchObject({
       code: 0,
       stdout: 'imported 2 XAUUSDm bars from good.csv\n',

@@ -1,14 +1,12 @@
 // `scalper token …` as an operator runs it, and the token `npm start` creates on its first run.
-import { execFile } from 'node:child_process';
 import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ensureStartToken } from '../../../cli/start-token.ts';
 import { ApiTokens } from '../../../db/api-tokens.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
+import { runScalper } from '../../support/scalper-cli.ts';
 
-const run = promisify(execFile);
 let db: TestDatabase;
 let tokens: ApiTokens;
 
@@ -19,15 +17,8 @@ beforeAll(async () => {
 
 afterAll(() => db?.drop());
 
-async function scalper(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent' };
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['cli/scalper.ts', ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function scalper(...args: string[]) {
+  return runScalper(args, { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
 }
 
 describe('scalper token', () => {
