@@ -3,7 +3,7 @@
 // window belongs to the day it starts on). Outside them a signal is decided and refused; open
 // positions are managed as ever, or closed where the bot is to be flat outside them.
 import { minuteOfDay, wallMinuteOf, wallWeekdayOf } from '../trading-day.ts';
-import { EVERY_DAY, weekdayMask, weekdayName } from '../weekdays.ts';
+import { EVERY_DAY, WEEKDAYS, weekdayMask, weekdayName } from '../weekdays.ts';
 import type { RiskCheck } from './context.ts';
 
 const clock = (minute: number) =>
@@ -19,7 +19,16 @@ interface HoursSettings {
 
 /** Whether the settings keep the bot to hours or days at all. */
 export function hasTradingHours(settings: HoursSettings): boolean {
+  // Days that do not read as days are refused on their own field: they count as set here.
+  if (!WEEKDAYS.test(settings.tradingDays)) return true;
   return settings.tradingHoursStart !== settings.tradingHoursEnd || weekdayMask(settings.tradingDays) !== EVERY_DAY;
+}
+
+/** The hours as the check's limit and the logs name them: `08:00–16:00 Europe/London on mon-fri`. */
+export function tradingHoursText(settings: HoursSettings): string {
+  const { tradingHoursStart: start, tradingHoursEnd: end, tradingHoursTimeZone: zone, tradingDays } = settings;
+  const days = weekdayMask(tradingDays) === EVERY_DAY ? '' : ` on ${tradingDays}`;
+  return `${start === end && start === '00:00' ? 'all day' : `${start}–${end}`} ${zone}${days}`;
 }
 
 /**
@@ -41,14 +50,12 @@ function tradingHoursAt(settings: HoursSettings, now: number): { clock: string; 
   }
   const today = wallWeekdayOf(now, zone);
   // The window holding `minute`, if any, and the day it started on: after midnight, yesterday's.
+  // Equal start and end is a whole day from that time (17:00–17:00 New York, the forex day).
   let windowDay: number | null;
-  if (start === end || (start < end && minute >= start && minute < end) || (start > end && minute >= start)) {
-    windowDay = today;
-  } else if (start > end && minute < end) {
-    windowDay = (today + 6) % 7;
-  } else {
-    windowDay = null;
-  }
+  if (start < end) windowDay = minute >= start && minute < end ? today : null;
+  else if (minute >= start) windowDay = today;
+  else if (minute < end || start === end) windowDay = (today + 6) % 7;
+  else windowDay = null;
   const within = windowDay !== null && (days & (1 << windowDay)) !== 0;
   return { clock: `${weekdayName(today)} ${clock(minute)}`, within };
 }
@@ -72,10 +79,7 @@ export const tradingHours: RiskCheck = ({ settings, now }, _plan, explain) => {
       reason: explain ? 'no trading hours set' : '',
     };
   }
-  const { tradingHoursStart: start, tradingHoursEnd: end, tradingHoursTimeZone: zone, tradingDays } = settings;
-  const window =
-    (start === end ? `all day ${zone}` : `${start}–${end} ${zone}`) +
-    (weekdayMask(tradingDays) === EVERY_DAY ? '' : ` on ${tradingDays}`);
+  const window = tradingHoursText(settings);
   return {
     name: 'trading_hours',
     passed: hours.within,

@@ -97,13 +97,13 @@ export const riskSettingsSchema = z
       .meta({ 'x-allowed': 'days and ranges: mon-fri, sun-thu, mon,wed,fri' })
       .default('mon-sun')
       .describe(
-        'Days of the week, in tradingHoursTimeZone, whose trading hours open trades; a window across midnight belongs to the day it starts on (sun-thu for 22:00–06:00 from Sunday night to Friday morning)',
+        'Days of the week, in tradingHoursTimeZone, whose trading hours open trades; a window across midnight belongs to the day it starts on (sun-thu for 22:00–06:00 from Sunday night to Friday morning), and equal start and end is a whole day from that time (17:00–17:00 America/New_York on sun-thu: the forex week)',
       ),
     closeOutsideTradingHours: z
       .boolean()
       .default(false)
       .describe(
-        'Close every open position at market in the first cycle outside the trading hours (flat by their end), and any found open outside them; false = positions run on to their SL/TP',
+        'Close every open position at market in the first cycle outside the trading hours (trading days included), and in each later one what is still open; false = positions run on to their SL/TP',
       ),
     dailyLossResetTime: timeOfDay('00:00').describe(
       "Wall-clock time (HH:MM) in dailyLossTimeZone at which the daily loss limit's day starts",

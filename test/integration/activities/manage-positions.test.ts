@@ -211,7 +211,23 @@ describe('managePositions in an activity environment', () => {
       expect(await engine.schedules.state(bot.id)).toMatchObject({ exists: true, paused: false });
     });
 
-    it('a close the broker refuses leaves the position to the next cycle, which closes it', async () => {
+    it('the kill-switch goes first: a loss past its limit outside the hours trips it and closes for it', async () => {
+      clock = START;
+      const bot = await newBot('flat-tripped', { ...hours, killSwitchMaxUnrealizedPct: 0.0001 });
+      const broker = engine.brokerFor(bot.brokerAccount);
+      const ticket = await openPosition(broker, bot, 'buy', 'hours-tripped');
+      const { managePositions } = createActivities(engine.deps);
+
+      const result = await inCycle(managePositions, { botId: bot.id });
+      expect(result.killSwitchTripped).toBe(true);
+      const closes = await engine.db.orm.em.fork().find(Order, { bot: bot.id });
+      expect(closes.map((order) => [order.positionTicket, order.closeReason, order.status])).toEqual([
+        [ticket, 'kill_switch', 'filled'],
+      ]);
+      expect(await engine.schedules.state(bot.id)).toMatchObject({ paused: true });
+    });
+
+    it('a close the broker refuses is audited and left to the next cycle, which closes it', async () => {
       clock = START;
       const bot = await newBot('flat-refused', hours);
       const broker = engine.brokerFor(bot.brokerAccount);
@@ -224,6 +240,14 @@ describe('managePositions in an activity environment', () => {
       expect(refused.closes.map((outcome) => [outcome.status, outcome.retcodeName])).toEqual([
         ['rejected', 'TRADE_RETCODE_MARKET_CLOSED'],
       ]);
+      const audit = await engine.db.orm.em.fork().findOneOrFail(AuditLog, {
+        bot: bot.id,
+        event: 'trading_hours_close_refused',
+      });
+      expect(audit).toMatchObject({ entity: 'position', entityId: ticket, ...CYCLE });
+      expect(audit.reason).toBe(
+        `close of position ${ticket} outside the trading hours 08:00–09:00 Europe/London not made: rejected (10018 TRADE_RETCODE_MARKET_CLOSED); the next cycle sends it again`,
+      );
       expect((await broker.positions({ magic: bot.magic })).map((position) => position.ticket)).toEqual([ticket]);
 
       broker.closePosition = close;

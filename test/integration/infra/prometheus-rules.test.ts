@@ -60,6 +60,12 @@ describe('Prometheus configuration and alerts (promtool)', () => {
     ['ScalperOrderOutcomeUnknown', 'status="unknown"}[15m]', 'status="unknown"}[25m]'],
     ['ScalperOrdersRejected', '{purpose="open", status="rejected"}[30m])) >= 3', '{status="rejected"}[30m])) >= 3'],
     ['ScalperOrdersRejected', '[30m])) >= 3', '[30m])) >= 4'],
+    [
+      'ScalperClosesRefused',
+      '{purpose="close", status="rejected"}[15m])) > 0',
+      '{purpose="close", status="rejected"}[10m])) > 0',
+    ],
+    ['ScalperClosesRefused', '{purpose="close", status="rejected"}[15m]', '{status="rejected"}[15m]'],
     ['ScalperStepsFailing', '[10m])) > 5\n', '[10m])) > 6\n'],
     ['ScalperStepsFailing', 'task!~"cycle|closePositions"', 'task!~"cycle"'],
     ['ScalperWorkflowTasksFailing', '> 0\n        for: 15m', '> 0\n        for: 14m'],

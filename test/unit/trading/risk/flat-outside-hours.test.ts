@@ -72,6 +72,12 @@ describe('trading days', () => {
     tradingHoursTimeZone: 'Europe/London',
     tradingDays: 'mon-fri',
   };
+  const forex = {
+    tradingHoursStart: '17:00',
+    tradingHoursEnd: '17:00',
+    tradingHoursTimeZone: 'America/New_York',
+    tradingDays: 'sun-thu',
+  };
   const nightly = {
     tradingHoursStart: '22:00',
     tradingHoursEnd: '06:00',
@@ -102,6 +108,10 @@ describe('trading days', () => {
       false,
       'Sun 02:00',
     ],
+    ['the forex week 17:00–17:00 New York sun-thu, Sunday 16:59', forex, '2026-01-18T21:59:00Z', false, 'Sun 16:59'],
+    ['the forex week, Sunday 17:00', forex, '2026-01-18T22:00:00Z', true, 'Sun 17:00'],
+    ['the forex week, Friday 16:59 (Thursday 17:00 on)', forex, '2026-01-23T21:59:00Z', true, 'Fri 16:59'],
+    ['the forex week, Friday 17:00', forex, '2026-01-23T22:00:00Z', false, 'Fri 17:00'],
     ['days alone, Saturday 12:00 UTC', { tradingDays: 'mon-fri' }, '2026-01-17T12:00:00Z', false, 'Sat 12:00'],
     ['days alone, Monday 00:00 UTC', { tradingDays: 'mon-fri' }, '2026-01-19T00:00:00Z', true, 'Mon 00:00'],
   ])('%s', (_name, settings, iso, passed, value) => {
@@ -109,6 +119,7 @@ describe('trading days', () => {
   });
 
   it('names the days in the limit and the reason', () => {
+    expect(check(forex, '2026-01-23T22:00:00Z').limit).toBe('17:00–17:00 America/New_York on sun-thu');
     expect(check(london, '2026-01-17T10:00:00Z')).toMatchObject({
       limit: '08:00–16:00 Europe/London on mon-fri',
       reason: 'Sat 10:00 is outside the trading hours 08:00–16:00 Europe/London on mon-fri',
@@ -126,8 +137,11 @@ describe('trading days', () => {
     expect(mustBeFlat(daysOnly, Date.parse('2026-01-17T00:00:00Z'))).toBe(true);
   });
 
-  it('refuses days it cannot read, naming the setting', () => {
-    const refused = riskSettingsSchema.safeParse({ tradingDays: 'weekdays' });
+  it.each([
+    ['alone', { tradingDays: 'weekdays' }],
+    ['with the setting to be flat outside them', { tradingDays: 'weekdays', closeOutsideTradingHours: true }],
+  ])('refuses days it cannot read, naming the setting: %s', (_name, settings) => {
+    const refused = riskSettingsSchema.safeParse(settings);
     expect(refused.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
       ['tradingDays', 'must be days of the week such as mon-fri, sun-thu or mon,wed,fri'],
     ]);
