@@ -10,7 +10,11 @@ export function describeOrder(
   decision?: Pick<DecisionSummary, 'strategy' | 'decisionId'>,
 ): string {
   const what = `${outcome.side.toUpperCase()} ${outcome.volume} ${outcome.symbol} @ ${outcome.price}`;
-  const why = decision ? `${decision.strategy}, decision ${decision.decisionId}` : `close ${outcome.clientOrderId}`;
+  // A close's reason: absent from the outcomes of workers before it, whose histories still replay.
+  const reason = outcome.closeReason ? ` for ${outcome.closeReason}` : '';
+  const why = decision
+    ? `${decision.strategy}, decision ${decision.decisionId}`
+    : `close ${outcome.clientOrderId}${reason}`;
   const retcode = outcome.retcode === null ? '' : ` ${outcome.retcode} ${outcome.retcodeName ?? ''}`.trimEnd();
   return `${what} — ${why} (${outcome.status}${retcode})`;
 }

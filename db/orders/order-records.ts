@@ -42,6 +42,7 @@ export function outcomeOf(order: IOrder, error: string | null = order.error ?? n
   return {
     clientOrderId: order.clientOrderId,
     purpose: order.purpose,
+    closeReason: order.closeReason ?? null,
     symbol: order.symbol,
     side: order.side,
     volume: order.volume,

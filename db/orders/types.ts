@@ -1,6 +1,7 @@
 import type { BrokerPort } from '../../brokers/port.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { InstrumentSpec } from '../../trading/market.ts';
+import type { CloseReason } from '../../trading/close-reason.ts';
 import type { OrderStatus } from '../../trading/orders/index.ts';
 
 /** Where and how the bot's orders are sent: its broker account, magic and symbol spec. */
@@ -36,6 +37,8 @@ export interface OrderStoreOptions {
 export interface OrderOutcome {
   clientOrderId: string;
   purpose: 'open' | 'close';
+  /** Why a close was sent (kill_switch, trading_hours, manual); null for an open. */
+  closeReason: CloseReason | null;
   symbol: string;
   side: 'buy' | 'sell';
   volume: number;

@@ -72,6 +72,7 @@ function outcome(clientOrderId: string, fields: Partial<OrderOutcome>): OrderOut
   return {
     clientOrderId,
     purpose: 'open',
+    closeReason: null,
     symbol: 'XAUUSDm',
     side: 'buy',
     volume: 0.13,
