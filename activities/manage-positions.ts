@@ -2,7 +2,7 @@
 // trading hours of a bot that is to be flat then.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerPort, BrokerPosition } from '../brokers/port.ts';
-import { AuditLog } from '../db/entities/index.ts';
+import { AuditLog, Position } from '../db/entities/index.ts';
 import { killSwitchNote, killSwitchState } from '../trading/kill-switch.ts';
 import type { InstrumentSpec, Quote } from '../trading/market.ts';
 import { pipsToPrice } from '../trading/rounding.ts';
@@ -40,6 +40,12 @@ async function trail(
     const result = await broker.modifyPosition(position.ticket, stopLoss, position.tp);
     if (result.outcome === 'success') {
       trailed++;
+      // On the row at once: a stop-out before the next reconcile still reads as the trailing stop's.
+      const row = await em.findOne(Position, {
+        brokerAccount: context.bot.brokerAccount,
+        brokerPositionId: position.ticket,
+      });
+      if (row !== null) row.stopLoss = stopLoss;
       continue;
     }
     const answer = `${result.retcode} ${result.retcodeName}`;

@@ -216,7 +216,9 @@ export function managePositions(account: BacktestAccount, quote: Quote, now: num
   for (const position of positions) {
     const held = { side: position.side, openPrice: position.priceOpen, stopLoss: position.sl, takeProfit: position.tp };
     const stopLoss = trailingStop(held, quote, distance, instrument);
-    if (stopLoss !== null) modifyPosition(state, market, position.ticket, stopLoss, position.tp, now);
+    if (stopLoss === null) continue;
+    const moved = modifyPosition(state, market, position.ticket, stopLoss, position.tp, now);
+    if (moved.outcome === 'success') account.book.trailed(position.ticket);
   }
   return null;
 }

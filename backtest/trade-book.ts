@@ -10,6 +10,8 @@ import type { BacktestTrade, TradeCloseReason } from './types.ts';
 
 interface OpenTrade {
   strategy: StrategyName;
+  /** The engine moved its stop-loss (the trailing stop): a stop-out is then `trailing`, as live says. */
+  trailed: boolean;
   side: TradeSide;
   volume: number;
   openTime: number;
@@ -64,6 +66,12 @@ export class TradeBook {
     return this.#days.startOf(now) === this.#day ? this.#dayPnlCents / 100 : 0;
   }
 
+  /** The trailing stop moved the stop-loss of the position `positionId`. */
+  trailed(positionId: string): void {
+    const trade = this.#open.get(positionId);
+    if (trade !== undefined) trade.trailed = true;
+  }
+
   placed(orderTicket: string, order: PlacedOrder): void {
     this.#orders.set(orderTicket, order);
   }
@@ -116,7 +124,8 @@ export class TradeBook {
       trade.commission += deal.commission;
       return;
     }
-    const reason: TradeCloseReason = deal.reason === 'sl' || deal.reason === 'tp' ? deal.reason : clientReason;
+    const stopOut: TradeCloseReason = trade.trailed ? 'trailing' : 'sl';
+    const reason: TradeCloseReason = deal.reason === 'sl' ? stopOut : deal.reason === 'tp' ? 'tp' : clientReason;
     const closing = deal.entry === 'inout' ? trade.volume - trade.closedVolume : deal.volume;
     // A reversal's commission is charged on its whole volume: the closing share, in whole cents, goes
     // to this trade and the rest to the new one, so the trades still add up to the balance.
@@ -140,6 +149,7 @@ export class TradeBook {
     this.openByStrategy.set(order.strategy, (this.openByStrategy.get(order.strategy) ?? 0) + 1);
     this.#open.set(deal.positionId, {
       strategy: order.strategy,
+      trailed: false,
       side: deal.side,
       volume,
       openTime: deal.time,

@@ -40,7 +40,7 @@ export interface BacktestSettings {
   seed: number;
 }
 
-export type TradeCloseReason = 'sl' | 'tp' | 'kill_switch' | 'trading_hours' | 'end_of_test' | 'netting';
+export type TradeCloseReason = 'sl' | 'trailing' | 'tp' | 'kill_switch' | 'trading_hours' | 'end_of_test' | 'netting';
 
 export interface BacktestTrade {
   positionId: string;

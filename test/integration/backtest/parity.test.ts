@@ -69,7 +69,12 @@ async function liveRun(bot: IBot, times: readonly number[]) {
     { orderBy: { id: 'asc' }, populate: ['decision.signal'] },
   );
   const deals = await engine.brokerFor(bot.brokerAccount).deals({ from: 0, to: clock });
-  return { signals, decisions, orders, deals };
+  const positions = await em.find(
+    Position,
+    { bot: bot.id, status: 'closed' },
+    { orderBy: { closedAt: 'asc', id: 'asc' } },
+  );
+  return { signals, decisions, orders, deals, positions };
 }
 
 type Instrument = Awaited<ReturnType<ReturnType<TestEngine['brokerFor']>['instrument']>>;
@@ -112,7 +117,8 @@ function backtestRun(bot: IBot, instrument: Instrument, bars: number, start = ST
 }
 
 /** The live run's records and the backtest's journal, field by field. */
-function expectSameTrading(live: Awaited<ReturnType<typeof liveRun>>, journal: BacktestJournal) {
+function expectSameTrading(live: Awaited<ReturnType<typeof liveRun>>, backtest: ReturnType<typeof backtestRun>) {
+  const { journal } = backtest;
   expect(live.signals.map((s) => [s.strategy, s.barTime.getTime(), s.direction])).toEqual(
     journal.signals.map((s) => [s.strategy, s.barOpenTime, s.direction]),
   );
@@ -186,6 +192,11 @@ function expectSameTrading(live: Awaited<ReturnType<typeof liveRun>>, journal: B
   const backtestDeals = journal.deals.filter((deal) => deal.comment !== 'end_of_test');
   expect(live.deals.map(dealFields)).toEqual(backtestDeals.map(dealFields));
 
+  // Why each position closed, as the live audit trail and the backtest's trade list say it.
+  expect(live.positions.map((p) => [p.brokerPositionId, p.closeReason])).toEqual(
+    backtest.result.trades.filter((t) => t.closeReason !== 'end_of_test').map((t) => [t.positionId, t.closeReason]),
+  );
+
   // The stretch must have exercised what it claims to compare.
   const closes = live.deals.filter((deal) => deal.entry === 'out');
   expect({
@@ -212,7 +223,7 @@ describe('backtest parity with the live cycle', () => {
     const instrument = await engine.brokerFor(ACCOUNT).instrument(SYMBOL);
     const bars = 150;
     const live = await liveRun(bot, cycleTimes(botCycleSchedule(bot), bars));
-    expectSameTrading(live, backtestRun(bot, instrument, bars).journal);
+    expectSameTrading(live, backtestRun(bot, instrument, bars));
   }, 180_000);
 
   // Its day starts at 00:30 in London (BST in October: 23:30 UTC), so a day counted from 00:00 UTC
@@ -230,7 +241,7 @@ describe('backtest parity with the live cycle', () => {
     const start = Date.UTC(2026, 9, 14, 22, 30);
     const bars = 120;
     const live = await liveRun(bot, cycleTimes(botCycleSchedule(bot), bars, start));
-    expectSameTrading(live, backtestRun(bot, instrument, bars, start).journal);
+    expectSameTrading(live, backtestRun(bot, instrument, bars, start));
     const dayStart = Date.UTC(2026, 9, 14, 23, 30);
     // Refused on the limit alone late on the first day; the second starts again from zero.
     const failed = (d: (typeof live.decisions)[number]) => d.checks.filter((c) => !c.passed).map((c) => c.name);
@@ -262,8 +273,9 @@ describe('backtest parity with the live cycle', () => {
     const instrument = await engine.brokerFor('paper-parity-flat').instrument(SYMBOL);
     const bars = 80;
     const live = await liveRun(bot, cycleTimes(botCycleSchedule(bot), bars));
-    const { result, journal } = backtestRun(bot, instrument, bars);
-    expectSameTrading(live, journal);
+    const backtest = backtestRun(bot, instrument, bars);
+    const { result } = backtest;
+    expectSameTrading(live, backtest);
     const end = Date.UTC(2026, 9, 14, 14, 0);
     const closedAtEnd = result.trades.filter((trade) => trade.closeReason === 'trading_hours');
     expect(closedAtEnd.map((trade) => trade.closeTime)).toEqual([end + 5_000]);
@@ -311,8 +323,9 @@ describe('backtest parity with the live cycle', () => {
     const times = cycleTimes(schedule, bars);
     expect(times.length).toBeGreaterThan(bars);
     const live = await liveRun(bot, times);
-    const { journal } = backtestRun(bot, instrument, bars);
-    expectSameTrading(live, journal);
+    const backtest = backtestRun(bot, instrument, bars);
+    const { journal } = backtest;
+    expectSameTrading(live, backtest);
     const lateness = journal.decisions.map(({ signal, time }) => time - signal.barOpenTime - MINUTE);
     // A phase on a 15 s mark acts on some bars exactly 30 s late; any other, later still.
     expect(Math.max(...lateness)).toBeGreaterThanOrEqual(30_000);

@@ -61,7 +61,9 @@ describe('runBacktest', () => {
       expect(trade.closeTime).toBeGreaterThanOrEqual(trade.openTime);
     }
     const reasons = new Set(result.trades.map((trade) => trade.closeReason));
-    expect([...reasons].every((reason) => ['sl', 'tp', 'end_of_test'].includes(reason))).toBe(true);
+    expect([...reasons].every((reason) => ['sl', 'trailing', 'tp', 'end_of_test'].includes(reason))).toBe(true);
+    // The default trailing stop moves stops, and a stop it moved is the trailing stop's exit.
+    expect(reasons.has('trailing')).toBe(true);
   });
 
   it('stops at the automatic kill-switch, with everything closed for it', () => {
