@@ -6,7 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import { tradeResult } from '../../../brokers/paper/validation.ts';
 import type { BrokerPort } from '../../../brokers/port.ts';
-import { AuditLog, Order, type IAuditLog, type IBot } from '../../../db/entities/index.ts';
+import { AuditLog, Order, Position, type IAuditLog, type IBot } from '../../../db/entities/index.ts';
 import { pipsToPrice } from '../../../trading/rounding.ts';
 import { trailingStop } from '../../../trading/trailing.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
@@ -116,7 +116,9 @@ describe('managePositions in an activity environment', () => {
     const broker = engine.brokerFor(bot.brokerAccount);
     const ticket = await openPosition(broker, bot, 'buy', 'manual-trail');
     const instrument = await broker.instrument(bot.symbol);
-    const { managePositions } = createActivities(engine.deps);
+    const { managePositions, reconcile } = createActivities(engine.deps);
+    // Its row, as the cycle's reconcile before managePositions writes it.
+    await inCycle(reconcile, { botId: bot.id });
 
     // Walk the clock until the bid has run at least the trailing distance above the open price.
     let trailedAt: number | null = null;
@@ -134,6 +136,9 @@ describe('managePositions in an activity environment', () => {
       if (expected === null) continue;
       const [moved] = await broker.positions({ magic: bot.magic });
       expect(moved).toMatchObject({ ticket, sl: expected });
+      // On the position's row at once: a stop-out before the next reconcile reads as `trailing`.
+      const row = await engine.db.orm.em.fork().findOneOrFail(Position, { brokerPositionId: ticket });
+      expect(row.stopLoss).toBe(expected);
       trailedAt = clock;
     }
     expect(trailedAt).not.toBeNull();
