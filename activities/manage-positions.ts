@@ -32,38 +32,55 @@ async function trail(
 ): Promise<number> {
   if (context.risk.trailingStopPips <= 0) return 0;
   const distance = pipsToPrice(context.risk.trailingStopPips, instrument);
-  let trailed = 0;
-  for (const position of positions) {
-    const held = { side: position.side, openPrice: position.priceOpen, stopLoss: position.sl, takeProfit: position.tp };
-    const stopLoss = trailingStop(held, quote, distance, instrument);
-    if (stopLoss === null) continue;
-    const result = await broker.modifyPosition(position.ticket, stopLoss, position.tp);
-    if (result.outcome === 'success') {
-      trailed++;
-      // On the row at once: a stop-out before the next reconcile still reads as the trailing stop's.
-      const row = await em.findOne(Position, {
+  // The rows take each stop as the broker lists it, and a move at once: a stop-out before the next
+  // reconcile still reads as the trailing stop's, even after a move whose reply was lost.
+  const rows = new Map(
+    (
+      await em.find(Position, {
+        bot: context.bot.id,
         brokerAccount: context.bot.brokerAccount,
-        brokerPositionId: position.ticket,
+        brokerPositionId: { $in: positions.map((position) => position.ticket) },
+      })
+    ).map((row) => [row.brokerPositionId, row]),
+  );
+  let trailed = 0;
+  try {
+    for (const position of positions) {
+      const row = rows.get(position.ticket);
+      if (row !== undefined) row.stopLoss = position.sl;
+      const held = {
+        side: position.side,
+        openPrice: position.priceOpen,
+        stopLoss: position.sl,
+        takeProfit: position.tp,
+      };
+      const stopLoss = trailingStop(held, quote, distance, instrument);
+      if (stopLoss === null) continue;
+      const result = await broker.modifyPosition(position.ticket, stopLoss, position.tp);
+      if (result.outcome === 'success') {
+        trailed++;
+        if (row !== undefined) row.stopLoss = stopLoss;
+        continue;
+      }
+      const answer = `${result.retcode} ${result.retcodeName}`;
+      const reason = `trailing stop ${position.sl ?? 'none'} → ${stopLoss} of position ${position.ticket} not made: ${result.outcome} (${answer})`;
+      deps.logger.warn({ botId: context.bot.id, ticket: position.ticket, stopLoss, ...result }, reason);
+      const trace = currentTrace();
+      em.create(AuditLog, {
+        bot: context.bot.id,
+        entity: 'position',
+        entityId: position.ticket,
+        event: 'trailing_stop_refused',
+        reason,
+        data: { from: position.sl, to: stopLoss, retcode: result.retcode, retcodeName: result.retcodeName },
+        workflowId: trace?.workflowId ?? null,
+        runId: trace?.runId ?? null,
       });
-      if (row !== null) row.stopLoss = stopLoss;
-      continue;
     }
-    const answer = `${result.retcode} ${result.retcodeName}`;
-    const reason = `trailing stop ${position.sl ?? 'none'} → ${stopLoss} of position ${position.ticket} not made: ${result.outcome} (${answer})`;
-    deps.logger.warn({ botId: context.bot.id, ticket: position.ticket, stopLoss, ...result }, reason);
-    const trace = currentTrace();
-    em.create(AuditLog, {
-      bot: context.bot.id,
-      entity: 'position',
-      entityId: position.ticket,
-      event: 'trailing_stop_refused',
-      reason,
-      data: { from: position.sl, to: stopLoss, retcode: result.retcode, retcodeName: result.retcodeName },
-      workflowId: trace?.workflowId ?? null,
-      runId: trace?.runId ?? null,
-    });
+  } finally {
+    // What was done before a send that threw (a lost reply) is kept: the retry starts from it.
+    await em.flush();
   }
-  await em.flush();
   return trailed;
 }
 

@@ -4,6 +4,7 @@
 // closes of a bot that is to be flat outside its trading hours.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
+import { BrokerTimeoutError } from '../../../brokers/errors.ts';
 import { tradeResult } from '../../../brokers/paper/validation.ts';
 import type { BrokerPort } from '../../../brokers/port.ts';
 import { AuditLog, Order, Position, type IAuditLog, type IBot } from '../../../db/entities/index.ts';
@@ -146,6 +147,41 @@ describe('managePositions in an activity environment', () => {
     // Same price, same stop: nothing to move again.
     const again = await inCycle(managePositions, { botId: bot.id });
     expect(again.trailed).toBe(0);
+  });
+
+  it("a stop move whose reply was lost reaches the position's row on the retry, which sends nothing", async () => {
+    clock = START;
+    const bot = await newBot('trail-lost-reply', { killSwitchMaxUnrealizedPct: 100, trailingStopPips: 2 });
+    const broker = engine.brokerFor(bot.brokerAccount);
+    const ticket = await openPosition(broker, bot, 'buy', 'manual-trail-lost');
+    const { managePositions, reconcile } = createActivities(engine.deps);
+    await inCycle(reconcile, { botId: bot.id });
+    // The broker moves the stop, and its reply is lost on the way back.
+    const modify = broker.modifyPosition.bind(broker);
+    let sends = 0;
+    broker.modifyPosition = async (...args) => {
+      sends++;
+      await modify(...args);
+      throw new BrokerTimeoutError('modifyPosition: no reply within 5000 ms');
+    };
+
+    let thrown: unknown = null;
+    for (let minute = 1; minute <= 24 * 60 && thrown === null; minute++) {
+      clock = START + minute * 60_000;
+      thrown = await inCycle(managePositions, { botId: bot.id }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+    }
+    expect(thrown).not.toBeNull();
+    const [moved] = await broker.positions({ magic: bot.magic });
+    expect(moved!.sl).not.toBeNull();
+
+    // The retry, at the same price: nothing to move, and the row takes the stop the broker lists.
+    expect(await inCycle(managePositions, { botId: bot.id })).toMatchObject({ trailed: 0 });
+    expect(sends).toBe(1);
+    const row = await engine.db.orm.em.fork().findOneOrFail(Position, { brokerPositionId: ticket });
+    expect(row.stopLoss).toBe(moved!.sl);
   });
 
   it('a stop move the broker refuses keeps the old stop, logged and audited with its retcode', async () => {
