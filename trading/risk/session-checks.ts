@@ -14,20 +14,20 @@ interface HoursSettings {
   tradingHoursStart: string;
   tradingHoursEnd: string;
   tradingHoursTimeZone: string;
-  tradingDays: string;
+  tradingWeekdays: string;
 }
 
 /** Whether the settings keep the bot to hours or days at all. */
 export function hasTradingHours(settings: HoursSettings): boolean {
   // Days that do not read as days are refused on their own field: they count as set here.
-  if (!WEEKDAYS.test(settings.tradingDays)) return true;
-  return settings.tradingHoursStart !== settings.tradingHoursEnd || weekdayMask(settings.tradingDays) !== EVERY_DAY;
+  if (!WEEKDAYS.test(settings.tradingWeekdays)) return true;
+  return settings.tradingHoursStart !== settings.tradingHoursEnd || weekdayMask(settings.tradingWeekdays) !== EVERY_DAY;
 }
 
 /** The hours as the check's limit and the logs name them: `08:00–16:00 Europe/London on mon-fri`. */
 export function tradingHoursText(settings: HoursSettings): string {
-  const { tradingHoursStart: start, tradingHoursEnd: end, tradingHoursTimeZone: zone, tradingDays } = settings;
-  const days = weekdayMask(tradingDays) === EVERY_DAY ? '' : ` on ${tradingDays}`;
+  const { tradingHoursStart: start, tradingHoursEnd: end, tradingHoursTimeZone: zone, tradingWeekdays } = settings;
+  const days = weekdayMask(tradingWeekdays) === EVERY_DAY ? '' : ` on ${tradingWeekdays}`;
   return `${start === end && start === '00:00' ? 'all day' : `${start}–${end}`} ${zone}${days}`;
 }
 
@@ -36,8 +36,8 @@ export function tradingHoursText(settings: HoursSettings): string {
  * in the trading hours on a trading day; null when neither hours nor days are set.
  */
 function tradingHoursAt(settings: HoursSettings, now: number): { clock: string; within: boolean } | null {
-  const { tradingHoursStart, tradingHoursEnd, tradingHoursTimeZone: zone, tradingDays } = settings;
-  const days = weekdayMask(tradingDays);
+  const { tradingHoursStart, tradingHoursEnd, tradingHoursTimeZone: zone, tradingWeekdays } = settings;
+  const days = weekdayMask(tradingWeekdays);
   const start = minuteOfDay(tradingHoursStart);
   const end = minuteOfDay(tradingHoursEnd);
   if (start === end && days === EVERY_DAY) return null;

@@ -6,13 +6,14 @@ import { hasTradingHours } from './session-checks.ts';
 // The checks sit inside the default: a request's schema is the settings' with the defaults
 // unwrapped (api/routes/bot-schemas.ts), and must keep them.
 
+/** A string of a written form: `allowed` shows it in the settings table and OpenAPI. */
+function written(pattern: RegExp, message: string, allowed: string, fallback: string) {
+  return z.string().regex(pattern, { message }).meta({ 'x-allowed': allowed }).default(fallback);
+}
+
 /** A wall-clock time of day, `HH:MM`. */
 function timeOfDay(fallback: string) {
-  return z
-    .string()
-    .regex(TIME_OF_DAY, { message: 'must be a time of day HH:MM, 00:00 to 23:59' })
-    .meta({ 'x-allowed': 'HH:MM, 00:00–23:59' })
-    .default(fallback);
+  return written(TIME_OF_DAY, 'must be a time of day HH:MM, 00:00 to 23:59', 'HH:MM, 00:00–23:59', fallback);
 }
 
 /** An IANA time zone name, UTC unless set. */
@@ -83,7 +84,7 @@ export const riskSettingsSchema = z
         "Most the bot may lose in a trading day (from dailyLossResetTime in dailyLossTimeZone), in percent of the balance the day started with: a trade opens only if the day's realised P&L, less what its open positions and this trade lose at their stops, stays within it; 0 = no limit",
       ),
     tradingHoursStart: timeOfDay('00:00').describe(
-      'Wall-clock time (HH:MM) in tradingHoursTimeZone from which trades may open; equal to tradingHoursEnd = at any time',
+      'Wall-clock time (HH:MM) in tradingHoursTimeZone from which trades may open; equal to tradingHoursEnd = at any time (on every trading weekday, a whole day from that time)',
     ),
     tradingHoursEnd: timeOfDay('00:00').describe(
       'Wall-clock time (HH:MM) in tradingHoursTimeZone at which trades stop opening until the next tradingHoursStart; earlier than tradingHoursStart = a window across midnight. Open positions are managed as ever unless closeOutsideTradingHours',
@@ -91,14 +92,14 @@ export const riskSettingsSchema = z
     tradingHoursTimeZone: timeZone().describe(
       'Time zone of the trading hours, an IANA name (Europe/London for the London session, America/New_York); its daylight saving time moves them',
     ),
-    tradingDays: z
-      .string()
-      .regex(WEEKDAYS, { message: 'must be days of the week such as mon-fri, sun-thu or mon,wed,fri' })
-      .meta({ 'x-allowed': 'days and ranges: mon-fri, sun-thu, mon,wed,fri' })
-      .default('mon-sun')
-      .describe(
-        'Days of the week, in tradingHoursTimeZone, whose trading hours open trades; a window across midnight belongs to the day it starts on (sun-thu for 22:00–06:00 from Sunday night to Friday morning), and equal start and end is a whole day from that time (17:00–17:00 America/New_York on sun-thu: the forex week)',
-      ),
+    tradingWeekdays: written(
+      WEEKDAYS,
+      'must be days of the week such as mon-fri, sun-thu or mon,wed,fri',
+      'days and ranges: mon-fri, sun-thu, mon,wed,fri',
+      'mon-sun',
+    ).describe(
+      'Days of the week, in tradingHoursTimeZone, whose trading hours open trades; a window across midnight belongs to the day it starts on (sun-thu for 22:00–06:00 from Sunday night to Friday morning), and equal start and end is a whole day from that time (17:00–17:00 America/New_York on sun-thu: the forex week)',
+    ),
     closeOutsideTradingHours: z
       .boolean()
       .default(false)
@@ -121,7 +122,7 @@ export const riskSettingsSchema = z
   .refine((settings) => !settings.closeOutsideTradingHours || hasTradingHours(settings), {
     path: ['closeOutsideTradingHours'],
     message:
-      'needs trading hours: set tradingHoursStart and tradingHoursEnd to different times, or tradingDays to fewer days',
+      'needs trading hours: set tradingHoursStart and tradingHoursEnd to different times, or tradingWeekdays to fewer days',
   })
   // Below one trade's risk the limit would refuse nearly every trade, the day's first included.
   .refine((settings) => settings.maxDailyLossPct === 0 || settings.maxDailyLossPct >= settings.riskPerTradePct, {

@@ -406,8 +406,8 @@ describe('bad requests', () => {
     ],
     [
       'trading days that are not days',
-      { ...valid, riskSettings: { tradingDays: 'weekdays' } },
-      ['body.riskSettings.tradingDays'],
+      { ...valid, riskSettings: { tradingWeekdays: 'weekdays' } },
+      ['body.riskSettings.tradingWeekdays'],
     ],
     [
       'to be flat outside trading hours it does not have',

@@ -129,7 +129,7 @@ describe('PATCH /bots/:id', () => {
       {
         field: 'body.riskSettings.closeOutsideTradingHours',
         message:
-          'needs trading hours: set tradingHoursStart and tradingHoursEnd to different times, or tradingDays to fewer days',
+          'needs trading hours: set tradingHoursStart and tradingHoursEnd to different times, or tradingWeekdays to fewer days',
       },
     ]);
     const day = await patch(

@@ -212,7 +212,7 @@ describe('runBacktest', () => {
   it('on its trading days alone (Monday and Wednesday): nothing opens on Tuesday, nothing is held into it', () => {
     const days = runBacktest(
       barColumnsOf(BARS),
-      settings({ risk: { tradingDays: 'mon,wed', closeOutsideTradingHours: true } }),
+      settings({ risk: { tradingWeekdays: 'mon,wed', closeOutsideTradingHours: true } }),
     );
     const tuesday = FROM + DAY;
     const opened = (trade: { openTime: number }) => Math.floor((trade.openTime - FROM) / DAY);

@@ -60,7 +60,7 @@ describe('decide', () => {
       tradingHoursStart: '00:00',
       tradingHoursEnd: '00:00',
       tradingHoursTimeZone: 'UTC',
-      tradingDays: 'mon-sun',
+      tradingWeekdays: 'mon-sun',
       closeOutsideTradingHours: false,
       dailyLossResetTime: '00:00',
       dailyLossTimeZone: 'UTC',

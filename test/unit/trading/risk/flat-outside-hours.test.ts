@@ -52,7 +52,7 @@ describe('mustBeFlat: a bot set to close outside its trading hours', () => {
     expect(refused.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
       [
         'closeOutsideTradingHours',
-        'needs trading hours: set tradingHoursStart and tradingHoursEnd to different times, or tradingDays to fewer days',
+        'needs trading hours: set tradingHoursStart and tradingHoursEnd to different times, or tradingWeekdays to fewer days',
       ],
     ]);
   });
@@ -70,19 +70,19 @@ describe('trading days', () => {
     tradingHoursStart: '08:00',
     tradingHoursEnd: '16:00',
     tradingHoursTimeZone: 'Europe/London',
-    tradingDays: 'mon-fri',
+    tradingWeekdays: 'mon-fri',
   };
   const forex = {
     tradingHoursStart: '17:00',
     tradingHoursEnd: '17:00',
     tradingHoursTimeZone: 'America/New_York',
-    tradingDays: 'sun-thu',
+    tradingWeekdays: 'sun-thu',
   };
   const nightly = {
     tradingHoursStart: '22:00',
     tradingHoursEnd: '06:00',
     tradingHoursTimeZone: 'America/New_York',
-    tradingDays: 'sun-thu',
+    tradingWeekdays: 'sun-thu',
   };
 
   it.each([
@@ -112,8 +112,8 @@ describe('trading days', () => {
     ['the forex week, Sunday 17:00', forex, '2026-01-18T22:00:00Z', true, 'Sun 17:00'],
     ['the forex week, Friday 16:59 (Thursday 17:00 on)', forex, '2026-01-23T21:59:00Z', true, 'Fri 16:59'],
     ['the forex week, Friday 17:00', forex, '2026-01-23T22:00:00Z', false, 'Fri 17:00'],
-    ['days alone, Saturday 12:00 UTC', { tradingDays: 'mon-fri' }, '2026-01-17T12:00:00Z', false, 'Sat 12:00'],
-    ['days alone, Monday 00:00 UTC', { tradingDays: 'mon-fri' }, '2026-01-19T00:00:00Z', true, 'Mon 00:00'],
+    ['days alone, Saturday 12:00 UTC', { tradingWeekdays: 'mon-fri' }, '2026-01-17T12:00:00Z', false, 'Sat 12:00'],
+    ['days alone, Monday 00:00 UTC', { tradingWeekdays: 'mon-fri' }, '2026-01-19T00:00:00Z', true, 'Mon 00:00'],
   ])('%s', (_name, settings, iso, passed, value) => {
     expect(check(settings, iso)).toMatchObject({ passed, value });
   });
@@ -124,7 +124,7 @@ describe('trading days', () => {
       limit: '08:00–16:00 Europe/London on mon-fri',
       reason: 'Sat 10:00 is outside the trading hours 08:00–16:00 Europe/London on mon-fri',
     });
-    expect(check({ tradingDays: 'mon-fri' }, '2026-01-17T10:00:00Z').limit).toBe('all day UTC on mon-fri');
+    expect(check({ tradingWeekdays: 'mon-fri' }, '2026-01-17T10:00:00Z').limit).toBe('all day UTC on mon-fri');
   });
 
   it('a bot flat outside its days closes on Friday at the end of its hours and holds nothing over the weekend', () => {
@@ -132,18 +132,18 @@ describe('trading days', () => {
     expect(mustBeFlat(flat, Date.parse('2026-01-16T15:59:59Z'))).toBe(false);
     expect(mustBeFlat(flat, Date.parse('2026-01-16T16:00:00Z'))).toBe(true);
     expect(mustBeFlat(flat, Date.parse('2026-01-17T10:00:00Z'))).toBe(true);
-    const daysOnly = riskSettingsSchema.parse({ tradingDays: 'mon-fri', closeOutsideTradingHours: true });
+    const daysOnly = riskSettingsSchema.parse({ tradingWeekdays: 'mon-fri', closeOutsideTradingHours: true });
     expect(mustBeFlat(daysOnly, Date.parse('2026-01-16T23:59:59Z'))).toBe(false);
     expect(mustBeFlat(daysOnly, Date.parse('2026-01-17T00:00:00Z'))).toBe(true);
   });
 
   it.each([
-    ['alone', { tradingDays: 'weekdays' }],
-    ['with the setting to be flat outside them', { tradingDays: 'weekdays', closeOutsideTradingHours: true }],
+    ['alone', { tradingWeekdays: 'weekdays' }],
+    ['with the setting to be flat outside them', { tradingWeekdays: 'weekdays', closeOutsideTradingHours: true }],
   ])('refuses days it cannot read, naming the setting: %s', (_name, settings) => {
     const refused = riskSettingsSchema.safeParse(settings);
     expect(refused.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
-      ['tradingDays', 'must be days of the week such as mon-fri, sun-thu or mon,wed,fri'],
+      ['tradingWeekdays', 'must be days of the week such as mon-fri, sun-thu or mon,wed,fri'],
     ]);
   });
 });
