@@ -4,6 +4,8 @@
 // (every check's value), orders, fills and closes: for a bar-aligned bot, for one with a daily loss
 // limit across its day's start, for one flat outside its trading hours, and for one cycling every
 // 45 s at its phase (two cycles in some minutes, the second deciding nothing new).
+// Over 300 lines: the four cases share the one field-by-field comparison, kept beside them to read
+// as the definition of parity.
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import type { BrokerDeal } from '../../../brokers/port.ts';
 import { barColumnsOf } from '../../../trading/bar-columns.ts';
