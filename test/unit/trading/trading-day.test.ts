@@ -1,7 +1,14 @@
 // The daily loss limit's day: from a wall-clock time in a time zone to the same time the next day,
 // through daylight saving time's changes, gaps and overlaps.
 import fc from 'fast-check';
-import { isTimeZone, TIME_OF_DAY, TradingDays, wallMinuteOf, wallWeekdayOf } from '../../../trading/trading-day.ts';
+import {
+  isTimeZone,
+  minuteOfDay,
+  TIME_OF_DAY,
+  TradingDays,
+  wallMinuteOf,
+  wallWeekdayOf,
+} from '../../../trading/trading-day.ts';
 
 const HOUR = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
@@ -142,6 +149,18 @@ describe('wallMinuteOf', () => {
     ['Santiago, whose midnight the clock skips', '2026-09-06T04:00:00Z', 'America/Santiago', 60],
   ])('%s', (_name, time, timeZone, minute) => {
     expect(wallMinuteOf(at(time), timeZone)).toBe(minute);
+  });
+});
+
+describe('minuteOfDay', () => {
+  it('reads every time of day the settings accept as its minutes since 00:00', () => {
+    for (let hour = 0; hour < 24; hour++) {
+      for (let minute = 0; minute < 60; minute++) {
+        const text = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+        expect(TIME_OF_DAY.test(text)).toBe(true);
+        expect(minuteOfDay(text)).toBe(hour * 60 + minute);
+      }
+    }
   });
 });
 
