@@ -17,15 +17,11 @@ import { AccountUnreachableError } from '../brokers/symbol-catalog.ts';
 import { AccountConflictError, configOf } from '../db/broker-accounts.ts';
 import { Bot, type IBrokerAccount } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
-import type { EngineConnection } from './engine-connection.ts';
+import type { WithEngine } from './engine-connection.ts';
 import { instrumentOverride, oneOf } from './options.ts';
 
 /** `account check` warns this many days before the certificate an account trusts expires. */
 const CA_CERT_WARN_DAYS = 30;
-
-type WithEngine = <A extends unknown[]>(
-  action: (engine: EngineConnection, ...args: A) => Promise<void>,
-) => (...args: A) => Promise<void>;
 
 interface AddOptions {
   name: string;

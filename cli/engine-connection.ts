@@ -25,6 +25,11 @@ export interface EngineConnection {
   close(): Promise<void>;
 }
 
+/** Runs a command's action with the engine connected, and closes it after. */
+export type WithEngine = <A extends unknown[]>(
+  action: (engine: EngineConnection, ...args: A) => Promise<void>,
+) => (...args: A) => Promise<void>;
+
 export async function connectToEngine(): Promise<EngineConnection> {
   const config = loadConfig();
   const databaseUrl = config.DATABASE_URL ?? `postgres://scalper:scalper@127.0.0.1:${config.POSTGRES_PORT}/scalper`;

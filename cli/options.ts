@@ -26,15 +26,19 @@ export function setting(entry: string, previous: Record<string, unknown> = {}): 
   return { ...previous, [key]: value };
 }
 
-/** `strategy.param=value` entries grouped by strategy. */
-export function strategyParamsOf(flat: Record<string, unknown>): Record<string, Record<string, unknown>> {
-  const grouped: Record<string, Record<string, unknown>> = {};
-  for (const [key, value] of Object.entries(flat)) {
-    const [strategy, param] = key.split('.');
-    if (!strategy || !param) throw new InvalidArgumentError(`--param takes strategy.param=value, got ${key}`);
-    grouped[strategy] = { ...grouped[strategy], [param]: value };
-  }
-  return grouped;
+/**
+ * `strategy.param=value` entries grouped by strategy, refused as the option is read (an error
+ * thrown later, in the command's action, would exit without commander's message).
+ */
+export function strategyParam(
+  entry: string,
+  previous: Record<string, Record<string, unknown>> = {},
+): Record<string, Record<string, unknown>> {
+  const [[key, value] = ['', '']] = Object.entries(setting(entry));
+  const [strategy, param, ...rest] = key.split('.');
+  if (!strategy || !param || rest.length > 0)
+    throw new InvalidArgumentError(`expected strategy.param=value, e.g. pin_bar.maxBodyRatio=0.3, got ${entry}`);
+  return { ...previous, [strategy]: { ...previous[strategy], [param]: value } };
 }
 
 /** Seconds after each bar close, or `off` for the fixed interval (null). */

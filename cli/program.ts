@@ -4,11 +4,11 @@ import { decodeMt5File } from '../brokers/feeds/mt5-csv.ts';
 import { importMt5Csv } from '../brokers/feeds/market-bars.ts';
 import { requireSymbol } from '../brokers/symbol-catalog.ts';
 import { killSwitchTripOf } from '../bots/trading-state.ts';
-import { STRATEGY_NAMES, type StrategyName } from '../trading/strategies/index.ts';
 import type { EngineConnection } from './engine-connection.ts';
-import { afterBarClose, integer, onOff, setting, strategies, strategyParamsOf } from './options.ts';
+import { integer } from './options.ts';
 import { addAccountCommands } from './account-commands.ts';
 import { addBacktestCommand } from './backtest-command.ts';
+import { addConfigureCommand, addSetupBotCommand } from './bot-commands.ts';
 import { addTokenCommands } from './token-commands.ts';
 
 type Print = (line: string) => void;
@@ -46,51 +46,7 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
 
   const program = new Command('scalper').description('Operate scalper-engine bots').exitOverride();
 
-  program
-    .command('setup-bot')
-    .description("Create a scalper bot and its 45-second schedule (the seed system's setup_scalper_bot)")
-    .requiredOption('--symbol <symbol>', 'MT5 symbol, e.g. XAUUSDm')
-    .option('--name <name>', 'bot name (default: scalper-<symbol>)')
-    .option('--auto-trade', 'send orders for decisions that pass the risk checks', false)
-    .option('--strategies <list>', `comma-separated, of ${STRATEGY_NAMES.join(', ')}`, strategies)
-    .option('--account <name>', 'broker account (scalper account list; paper-… needs no registering)', 'paper-1')
-    .option('--interval <seconds>', 'seconds between cycles', integer, 45)
-    .option('--after-bar-close <seconds>', 'cycle that many seconds after each M1 bar closes instead', integer)
-    .option('--paused', 'create it with its schedule paused', false)
-    .action(
-      withEngine(
-        async (
-          engine,
-          options: {
-            symbol: string;
-            name?: string;
-            autoTrade: boolean;
-            strategies?: StrategyName[];
-            account: string;
-            interval: number;
-            afterBarClose?: number;
-            paused: boolean;
-          },
-        ) => {
-          const bot = await engine.bots.create({
-            name: options.name ?? `scalper-${options.symbol.toLowerCase()}`,
-            symbol: options.symbol,
-            autoTrade: options.autoTrade,
-            ...(options.strategies ? { enabledStrategies: options.strategies } : {}),
-            brokerAccount: options.account,
-            scheduleIntervalSeconds: options.interval,
-            ...(options.afterBarClose !== undefined ? { barCloseDelaySeconds: options.afterBarClose } : {}),
-            paused: options.paused,
-          });
-          print(
-            `created bot ${bot.id} ${bot.name}: ${bot.symbol}, ${bot.enabledStrategies.join(', ')}, auto-trade ${bot.autoTrade ? 'on' : 'off'}`,
-          );
-          print(
-            `schedule scalper-bot-${bot.id}: ${bot.barCloseDelaySeconds === null ? `every ${bot.scheduleIntervalSeconds} s` : `${bot.barCloseDelaySeconds} s after each M1 bar closes`}${options.paused ? ', paused' : ''}`,
-          );
-        },
-      ),
-    );
+  addSetupBotCommand(program, withEngine, print);
 
   program
     .command('bots')
@@ -134,66 +90,7 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
       }),
     );
 
-  program
-    .command('configure')
-    .argument('<botId>', 'bot id', integer)
-    .description("Change a bot's settings; its schedule follows and keeps its pause state")
-    .option('--name <name>', 'a new name')
-    .option('--symbol <symbol>', 'a new symbol, one its account offers (the bot must be flat)')
-    .option('--account <login>', 'a new broker account (the bot must be flat)')
-    .option('--auto-trade <on|off>', 'send orders or only record decisions', onOff)
-    .option('--strategies <list>', `enabled strategies, of ${STRATEGY_NAMES.join(', ')}`, strategies)
-    .option('--interval <seconds>', 'seconds between cycles', integer)
-    .option(
-      '--after-bar-close <seconds|off>',
-      'cycle that many seconds after each M1 bar closes; off: the interval',
-      afterBarClose,
-    )
-    .option(
-      '--lookback <bars>',
-      "fewest closed bars in the strategies' window, up to twice as many (raised to the strategies' warm-up)",
-      integer,
-    )
-    .option('--risk <key=value>', 'a risk setting, e.g. maxConcurrentPositions=2 (repeatable)', setting)
-    .option('--param <strategy.key=value>', 'a strategy parameter, e.g. pin_bar.maxBodyRatio=0.3 (repeatable)', setting)
-    .action(
-      withEngine(
-        async (
-          engine,
-          botId: number,
-          options: {
-            name?: string;
-            symbol?: string;
-            account?: string;
-            autoTrade?: boolean;
-            strategies?: StrategyName[];
-            interval?: number;
-            afterBarClose?: number | null;
-            lookback?: number;
-            risk?: Record<string, unknown>;
-            param?: Record<string, unknown>;
-          },
-        ) => {
-          const { bot, changed } = await engine.bots.update(botId, {
-            ...(options.name !== undefined ? { name: options.name } : {}),
-            ...(options.symbol !== undefined ? { symbol: options.symbol } : {}),
-            ...(options.account !== undefined ? { brokerAccount: options.account } : {}),
-            ...(options.autoTrade !== undefined ? { autoTrade: options.autoTrade } : {}),
-            ...(options.strategies ? { enabledStrategies: options.strategies } : {}),
-            ...(options.interval !== undefined ? { scheduleIntervalSeconds: options.interval } : {}),
-            ...(options.afterBarClose !== undefined ? { barCloseDelaySeconds: options.afterBarClose } : {}),
-            ...(options.lookback !== undefined ? { lookback: options.lookback } : {}),
-            ...(options.risk ? { riskSettings: options.risk } : {}),
-            ...(options.param ? { strategyParams: strategyParamsOf(options.param) } : {}),
-          });
-          print(
-            changed.length === 0
-              ? `bot ${bot.id}: nothing to change (version ${bot.version})`
-              : `bot ${bot.id} updated (version ${bot.version}): changed ${changed.join(', ')}`,
-          );
-        },
-      ),
-    );
+  addConfigureCommand(program, withEngine, print);
 
   program
     .command('delete')

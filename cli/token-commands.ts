@@ -2,11 +2,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { TokenNotFoundError } from '../db/api-tokens.ts';
 import { TOKEN_SCOPES, type TokenScope } from '../db/entities/index.ts';
-import type { EngineConnection } from './engine-connection.ts';
-
-type WithEngine = <A extends unknown[]>(
-  action: (engine: EngineConnection, ...args: A) => Promise<void>,
-) => (...args: A) => Promise<void>;
+import type { WithEngine } from './engine-connection.ts';
 
 function scope(value: string): TokenScope {
   if (!(TOKEN_SCOPES as readonly string[]).includes(value))

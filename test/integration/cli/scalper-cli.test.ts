@@ -53,6 +53,57 @@ describe('scalper CLI', () => {
     await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: false });
   });
 
+  it('setup-bot takes risk settings, strategy parameters and the lookback, and refuses bad ones writing nothing', async () => {
+    const result = await scalper(
+      'setup_scalper_bot',
+      '--symbol',
+      'XAUUSDm',
+      '--name',
+      'cli-own-risk',
+      '--auto-trade',
+      '--risk',
+      'riskPerTradePct=0.25',
+      '--risk',
+      'maxConcurrentPositions=1',
+      '--param',
+      'pin_bar.maxBodyRatio=0.3',
+      '--lookback',
+      '900',
+    );
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const bot = await db.orm.em.fork().findOneOrFail(Bot, { name: 'cli-own-risk' });
+    expect(bot).toMatchObject({
+      autoTrade: true,
+      lookback: 900,
+      riskSettings: { riskPerTradePct: 0.25, maxConcurrentPositions: 1, decisionMinScore: 0.5 },
+      strategyParams: { pin_bar: { maxBodyRatio: 0.3, rewardRisk: 1.5 } },
+    });
+    await expect(schedules.state(bot.id)).resolves.toMatchObject({ exists: true, paused: false });
+
+    for (const [option, named] of [
+      ['riskPerTradePct=250', 'riskPerTradePct'],
+      ['martingale=true', 'martingale'],
+    ]) {
+      const refused = await scalper('setup-bot', '--symbol', 'XAUUSDm', '--name', 'cli-refused', '--risk', option!);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(named);
+    }
+    const badParam = await scalper(
+      'setup-bot',
+      '--symbol',
+      'XAUUSDm',
+      '--name',
+      'cli-refused',
+      '--param',
+      'maxBodyRatio=1',
+    );
+    expect(badParam.code).toBe(1);
+    expect(badParam.stderr).toContain(
+      "option '--param <strategy.key=value>' argument 'maxBodyRatio=1' is invalid. expected strategy.param=value",
+    );
+    expect(await db.orm.em.fork().count(Bot, { name: 'cli-refused' })).toBe(0);
+  });
+
   it('pause, reduce and resume reach Temporal; bots and show give the trading state Temporal implies', async () => {
     const bot = await setupBot('cli-pause');
     const line = async () => (await scalper('bots')).stdout.split('\n').find((l) => l.startsWith(`${bot.id}\t`));

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { instrumentOverride, oneOf } from '../../../cli/options.ts';
+import { instrumentOverride, oneOf, strategyParam } from '../../../cli/options.ts';
 
 describe('--instrument SYMBOL:key=value,…', () => {
   it('gathers facts per symbol across repeated options, numbers as numbers', () => {
@@ -26,4 +26,23 @@ describe('oneOf', () => {
     expect(oneOf(['demo', 'live'])('live')).toBe('live');
     expect(() => oneOf(['demo', 'live'])('real')).toThrow('demo or live');
   });
+});
+
+describe('--param strategy.key=value', () => {
+  it('groups parameters per strategy across repeated options, numbers and booleans as such', () => {
+    const first = strategyParam('pin_bar.maxBodyRatio=0.3');
+    const second = strategyParam('trend_pullback.requireAdx=false', first);
+    expect(strategyParam('pin_bar.rewardRisk=2', second)).toEqual({
+      pin_bar: { maxBodyRatio: 0.3, rewardRisk: 2 },
+      trend_pullback: { requireAdx: false },
+    });
+  });
+
+  it.each(['maxBodyRatio=0.3', 'pin_bar.=0.3', '.maxBodyRatio=0.3', 'pin_bar.stop.buffer=1', 'pin_bar.maxBodyRatio'])(
+    'refuses %s, naming the form it takes',
+    (entry) => {
+      expect(() => strategyParam(entry)).toThrow(InvalidArgumentError);
+      expect(() => strategyParam(entry)).toThrow(/strategy\.param=value|expected key=value/);
+    },
+  );
 });
