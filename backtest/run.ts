@@ -66,7 +66,7 @@ export function runBacktest(
       session: alwaysOpen,
       slippage: { points: costs.slippagePoints, jitterPoints: costs.slippageJitterPoints },
       commissionPerLot: costs.commissionPerLot,
-      stopsPriority: 'ohlc_path',
+      stopsPriority: costs.stopsPriority,
       seed: settings.seed,
     },
     instrument,

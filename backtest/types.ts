@@ -1,6 +1,7 @@
 // What a backtest takes and what it gives back. The settings are a bot's (strategies, their
 // parameters, risk settings, lookback) plus the market it is replayed on (costs, account).
 import type { CycleSchedule } from './cycle-schedule.ts';
+import type { StopsPriority } from '../brokers/paper/stops.ts';
 import type { BrokerDeal, MarketOrderRequest, TradeResult } from '../brokers/port.ts';
 import type { InstrumentSpec, TradeSide } from '../trading/market.ts';
 import type { DecisionOutcome, RiskSettings } from '../trading/risk/index.ts';
@@ -16,6 +17,8 @@ export interface CostModel {
   slippagePoints: number;
   /** Extra adverse slippage drawn (seeded) from 0..jitterPoints on every fill. */
   slippageJitterPoints: number;
+  /** A bar that reaches both SL and TP: the level its OHLC path reaches first, or the SL (pessimistic). */
+  stopsPriority: StopsPriority;
 }
 
 export interface BacktestSettings {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { CycleSchedule } from '../backtest/cycle-schedule.ts';
 import { RANK_METRICS } from '../backtest/sweep/rank.ts';
+import { STOPS_PRIORITIES } from '../brokers/paper/stops.ts';
 import { riskSettingsSchema } from '../trading/risk/index.ts';
 import { strategyParamsSchema } from '../trading/strategies/index.ts';
 import { botSettingsShape, placementShape } from './settings.ts';
@@ -47,6 +48,8 @@ export const costsShape = {
   commissionPerLot: z.number().min(0).max(10_000).nullable(),
   slippagePoints: z.number().min(0).max(100_000),
   slippageJitterPoints: z.number().min(0).max(100_000),
+  // A request stored before the option existed reads as the MT5 path it ran on.
+  stopsPriority: z.enum(STOPS_PRIORITIES).default('ohlc_path'),
 };
 
 /**

@@ -175,6 +175,10 @@ export function addBacktestCommand(
       `extra adverse slippage, seeded, of 0 to this on every fill (default: ${OPTION_DEFAULTS.slippageJitter})`,
     )
     .option(
+      '--stops <priority>',
+      `a bar reaching both SL and TP: ohlc_path fills the one MT5's OHLC path reaches first, sl_first the SL, a worst case (default: ${OPTION_DEFAULTS.stops})`,
+    )
+    .option(
       '--cycle-delay <seconds>',
       `cycles as a bar-aligned bot's, this long after each bar closes (default: the bot's schedule, else ${DEFAULT_CYCLE_DELAY_SECONDS})`,
     )

@@ -4,6 +4,7 @@
 import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { RANK_METRICS, type RankMetric } from '../backtest/sweep/rank.ts';
+import { STOPS_PRIORITIES } from '../brokers/paper/stops.ts';
 import {
   checkRequestedCycles,
   costsShape,
@@ -30,6 +31,7 @@ export const OPTION_DEFAULTS = {
   leverage: '100',
   slippage: '0',
   slippageJitter: '0',
+  stops: 'ohlc_path',
   rankBy: 'netPnl',
   top: '10',
 } as const;
@@ -56,6 +58,7 @@ export interface RawBacktestOptions {
   commission?: string;
   slippage?: string;
   slippageJitter?: string;
+  stops?: string;
   cycleDelay?: string;
   cycleInterval?: string;
   cycleOffset?: string;
@@ -260,6 +263,7 @@ export function parseBacktestOptions(raw: RawBacktestOptions, now: number): Back
         raw.slippageJitter ?? OPTION_DEFAULTS.slippageJitter,
         costsShape.slippageJitterPoints,
       ),
+      stopsPriority: oneOf('--stops', raw.stops ?? OPTION_DEFAULTS.stops, STOPS_PRIORITIES),
     },
     out: raw.out,
     json: raw.json === true,

@@ -43,6 +43,9 @@ const costsBody = z
     slippageJitterPoints: costsShape.slippageJitterPoints
       .default(0)
       .describe('Extra adverse slippage drawn (seeded) from 0 to this on every fill, in points (default 0)'),
+    stopsPriority: costsShape.stopsPriority.describe(
+      "A bar reaching both a position's SL and TP: ohlc_path (default) fills the level MT5's 1-minute OHLC path reaches first; sl_first fills the SL, a worst case",
+    ),
   })
   .prefault({})
   .describe('What trading costs beyond the bars');

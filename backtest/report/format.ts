@@ -41,9 +41,10 @@ export function formatUtcMinute(time: number): string {
   return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-/** The cost model in words: commission, spread and slippage. */
+/** The cost model in words: commission, spread, slippage, and which stop a bar reaching both fills. */
 export function costsText(costs: CostModel): string {
   const spread = costs.spreadPoints === null ? "each bar's own" : `${costs.spreadPoints} points`;
   const jitter = costs.slippageJitterPoints > 0 ? ` + 0–${costs.slippageJitterPoints} (seeded)` : '';
-  return `commission ${formatMoney(costs.commissionPerLot)}/lot/side; spread ${spread}; slippage ${costs.slippagePoints}${jitter} points`;
+  const stops = costs.stopsPriority === 'sl_first' ? 'SL first' : 'along the OHLC path';
+  return `commission ${formatMoney(costs.commissionPerLot)}/lot/side; spread ${spread}; slippage ${costs.slippagePoints}${jitter} points; a bar reaching SL and TP fills ${stops}`;
 }

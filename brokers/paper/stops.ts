@@ -8,7 +8,12 @@ import { MINUTE_MS } from '../feeds/feed.ts';
 import { askOf, bidOnPath } from '../feeds/intrabar.ts';
 import type { Side } from '../port.ts';
 
-export type StopsPriority = 'ohlc_path' | 'sl_first';
+/**
+ * Which level a bar that reaches both a position's SL and its TP fills: the one its OHLC path
+ * reaches first (MT5's tester), or the SL (the pessimistic option, a worst case for a backtest).
+ */
+export const STOPS_PRIORITIES = ['ohlc_path', 'sl_first'] as const;
+export type StopsPriority = (typeof STOPS_PRIORITIES)[number];
 
 export interface StopLevels {
   side: Side;

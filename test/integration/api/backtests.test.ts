@@ -131,7 +131,11 @@ describe('POST /backtests, then GET /backtests/:id', () => {
     expect(startedAt).toBeGreaterThanOrEqual(createdAt!);
     expect(finishedAt).toBeGreaterThanOrEqual(startedAt!);
     expect(detail.settings).toEqual(asJson(defaultSettings(FROM, TO)));
-    expect(detail.request).toMatchObject({ brokerAccount: 'paper-1', seed: SEED, costs: { commissionPerLot: null } });
+    expect(detail.request).toMatchObject({
+      brokerAccount: 'paper-1',
+      seed: SEED,
+      costs: { commissionPerLot: null, stopsPriority: 'ohlc_path' },
+    });
     expect({ sweep: detail.sweep, walkForward: detail.walkForward }).toEqual({ sweep: null, walkForward: null });
   });
 
@@ -207,10 +211,13 @@ describe('POST /backtests, then GET /backtests/:id', () => {
 });
 
 describe('the database source and a bot', () => {
-  it("runs on imported bars, warm-up included, with the bot's settings, as on the same bars from the feed", async () => {
+  it("runs on imported bars, warm-up included, with the bot's settings and SL-first stops, as on the same bars from the feed", async () => {
+    const defaults = defaultSettings('2026-04-07T00:00:00Z', '2026-04-08T00:00:00Z');
     const settings = {
-      ...defaultSettings('2026-04-07T00:00:00Z', '2026-04-08T00:00:00Z'),
+      ...defaults,
       schedule: { kind: 'bar_close' as const, delaySeconds: 5 },
+      // On this day the pessimistic option loses more than MT5's path: a request that dropped it would differ.
+      costs: { ...defaults.costs, stopsPriority: 'sl_first' as const },
     };
     // An hour more than the warm-up before, and the period's next bar after (then a gap).
     const bars = feed.barsBetween(
@@ -232,10 +239,12 @@ describe('the database source and a bot', () => {
       to: '2026-04-08T00:00:00Z',
       botId: bot.id,
       seed: SEED,
+      costs: { stopsPriority: 'sl_first' },
     });
     expect(response.statusCode).toBe(202);
     const detail = await finished(response.json().id);
     expect(detail).toMatchObject({ status: 'completed', botId: bot.id, source: 'database' });
+    expect(detail.request).toMatchObject({ costs: { stopsPriority: 'sl_first' } });
     expect(detail.settings).toEqual(asJson(settings));
     expectSameResult(detail.result, directRun(settings));
   });
@@ -318,7 +327,13 @@ describe('a backtest that cannot run', () => {
       startingBalance: 10_000,
       accountMode: 'hedging',
       leverage: 100,
-      costs: { spreadPoints: null, commissionPerLot: null, slippagePoints: 0, slippageJitterPoints: 0 },
+      costs: {
+        spreadPoints: null,
+        commissionPerLot: null,
+        slippagePoints: 0,
+        slippageJitterPoints: 0,
+        stopsPriority: 'ohlc_path',
+      },
     });
   }
 
@@ -420,6 +435,11 @@ describe('bad requests', () => {
       ['body.strategyParams.pin_bar.nose'],
     ],
     ['a negative slippage', { ...valid, costs: { slippagePoints: -1 } }, ['body.costs.slippagePoints']],
+    [
+      'stops filled in no known order',
+      { ...valid, costs: { stopsPriority: 'tp_first' } },
+      ['body.costs.stopsPriority'],
+    ],
     ['a bot and settings', { ...valid, botId: 1, enabledStrategies: ['pin_bar'] }, ['body.enabledStrategies']],
     ['a bot that does not exist', { ...valid, botId: 2_000_000_000 }, ['body.botId']],
     ['no imported bars in the period', { ...valid, source: 'database' }, ['body.from', 'body.to']],

@@ -217,7 +217,13 @@ const SETTINGS: BacktestSettings = {
   startingBalance: 1000,
   accountMode: 'netting',
   leverage: 200,
-  costs: { spreadPoints: 25, commissionPerLot: 3.5, slippagePoints: 2, slippageJitterPoints: 3 },
+  costs: {
+    spreadPoints: 25,
+    commissionPerLot: 3.5,
+    slippagePoints: 2,
+    slippageJitterPoints: 3,
+    stopsPriority: 'ohlc_path',
+  },
   schedule: { kind: 'interval', everySeconds: 45, offsetMs: 12_500 },
   from: T0,
   to: T0 + 20 * MINUTE,
@@ -237,7 +243,7 @@ describe('report document', () => {
     expect(html).toContain('<dt>Cycles</dt><dd>every 45 s, offset 12.5 s</dd>');
     expect(html).toContain('<dt>Account</dt><dd>netting, leverage 1:200</dd>');
     expect(html).toContain(
-      '<dt>Costs</dt><dd>commission 3.50/lot/side; spread 25 points; slippage 2 + 0–3 (seeded) points</dd>',
+      '<dt>Costs</dt><dd>commission 3.50/lot/side; spread 25 points; slippage 2 + 0–3 (seeded) points; a bar reaching SL and TP fills along the OHLC path</dd>',
     );
   });
 

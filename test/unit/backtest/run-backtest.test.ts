@@ -5,6 +5,7 @@ import { BacktestInputError, runBacktest } from '../../../backtest/run.ts';
 import type { BacktestJournal, BacktestSettings } from '../../../backtest/types.ts';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
 import { paperInstruments } from '../../../brokers/paper/index.ts';
+import type { StopsPriority } from '../../../brokers/paper/stops.ts';
 import type { Bar } from '../../../trading/market.ts';
 import { riskSettingsSchema } from '../../../trading/risk/index.ts';
 import { STRATEGY_NAMES, strategyParamsSchema } from '../../../trading/strategies/index.ts';
@@ -15,7 +16,9 @@ const TO = FROM + 3 * DAY;
 const BARS = createSyntheticFeed({ seed: 5 }).barsBetween('XAUUSDm', FROM - 2 * DAY, TO + 60_000);
 const { commissionPerLot, ...GOLD } = paperInstruments(100).find((spec) => spec.symbol === 'XAUUSDm')!;
 
-function settings(overrides: { risk?: Record<string, unknown>; mode?: 'hedging' | 'netting' } = {}): BacktestSettings {
+function settings(
+  overrides: { risk?: Record<string, unknown>; mode?: 'hedging' | 'netting'; stops?: StopsPriority } = {},
+): BacktestSettings {
   return {
     symbol: 'XAUUSDm',
     instrument: GOLD,
@@ -26,7 +29,13 @@ function settings(overrides: { risk?: Record<string, unknown>; mode?: 'hedging' 
     startingBalance: 10_000,
     accountMode: overrides.mode ?? 'hedging',
     leverage: 100,
-    costs: { spreadPoints: null, commissionPerLot, slippagePoints: 0, slippageJitterPoints: 0 },
+    costs: {
+      spreadPoints: null,
+      commissionPerLot,
+      slippagePoints: 0,
+      slippageJitterPoints: 0,
+      stopsPriority: overrides.stops ?? 'ohlc_path',
+    },
     schedule: { kind: 'bar_close', delaySeconds: 2 },
     from: FROM,
     to: TO,
@@ -221,6 +230,26 @@ describe('runBacktest', () => {
       expect(trade.closeTime <= tuesday + 2_000 || trade.openTime >= tuesday + DAY).toBe(true);
     }
     expect(days.decisions.ignoredBy['trading_hours']).toBeGreaterThan(0);
+  });
+
+  it('with stops sl_first, a bar reaching both SL and TP fills the SL at the moment the path reached the TP', () => {
+    const pessimistic = runBacktest(barColumnsOf(BARS), settings({ stops: 'sl_first' }));
+    // The runs agree up to the first trade whose bar reached both levels; from then on they part.
+    const first = result.trades.findIndex((trade, i) => {
+      const other = pessimistic.trades[i];
+      return other === undefined || other.closeReason !== trade.closeReason || other.closePrice !== trade.closePrice;
+    });
+    expect(first).toBeGreaterThan(0);
+    expect(pessimistic.trades.slice(0, first)).toEqual(result.trades.slice(0, first));
+    const [onPath, slFirst] = [result.trades[first]!, pessimistic.trades[first]!];
+    expect({ ...slFirst, closeReason: onPath.closeReason, closePrice: onPath.closePrice, profit: 0, pnl: 0 }).toEqual({
+      ...onPath,
+      profit: 0,
+      pnl: 0,
+    });
+    expect(onPath.closeReason).toBe('tp');
+    expect(slFirst.closeReason).toMatch(/^(sl|trailing)$/);
+    expect(slFirst.pnl).toBeLessThan(onPath.pnl);
   });
 
   it('refuses broken bars, naming the bar', () => {

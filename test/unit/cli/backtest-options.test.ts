@@ -69,7 +69,13 @@ describe('parseBacktestOptions', () => {
       accountMode: 'hedging',
       leverage: 100,
       cycles: { cycleDelaySeconds: undefined, cycleIntervalSeconds: undefined, cycleOffsetMs: undefined },
-      costs: { spreadPoints: null, commissionPerLot: null, slippagePoints: 0, slippageJitterPoints: 0 },
+      costs: {
+        spreadPoints: null,
+        commissionPerLot: null,
+        slippagePoints: 0,
+        slippageJitterPoints: 0,
+        stopsPriority: 'ohlc_path',
+      },
       sweep: undefined,
       changes: { assignments: [] },
     });
@@ -112,6 +118,10 @@ describe('parseBacktestOptions', () => {
     });
   });
 
+  it('reads the pessimistic stops option', () => {
+    expect(parseBacktestOptions(raw({ stops: 'sl_first' }), NOW).costs.stopsPriority).toBe('sl_first');
+  });
+
   it("reads an interval bot's cycles", () => {
     const options = parseBacktestOptions(raw({ from: '2025-03-03', cycleInterval: '45', cycleOffset: '12500' }), NOW);
     expect(options.cycles).toEqual({ cycleDelaySeconds: undefined, cycleIntervalSeconds: 45, cycleOffsetMs: 12_500 });
@@ -137,6 +147,7 @@ describe('parseBacktestOptions', () => {
     [{ balance: '0' }, '--balance 0: Too small'],
     [{ leverage: '1.5' }, '--leverage 1.5: Invalid input'],
     [{ spread: 'wide' }, '--spread wide: not a number'],
+    [{ stops: 'tp_first' }, '--stops tp_first: ohlc_path or sl_first'],
     [{ lookback: '5' }, '--lookback 5: Too small'],
     [{ accountMode: 'both' }, '--account-mode both: hedging or netting'],
     [{ source: 'mt5' }, '--source mt5: synthetic or database or csv'],
