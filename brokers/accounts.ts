@@ -22,17 +22,16 @@ const envVarName = z
  * gold is 0.1 on most brokers, 0.01 on some), the widest spread to trade at, its correlation group,
  * and the commission per lot per side (it belongs to the account's group, not the symbol spec).
  */
-export const instrumentOverridesSchema = z.record(
-  z.string().min(1),
-  z
-    .object({
-      pipSize: z.number().positive().optional(),
-      maxSpreadPoints: z.number().int().positive().optional(),
-      correlationGroup: z.string().min(1).optional(),
-      commissionPerLot: z.number().min(0).optional(),
-    })
-    .strict(),
-);
+const instrumentOverrideShape = {
+  pipSize: z.number().positive().optional(),
+  maxSpreadPoints: z.number().int().positive().optional(),
+  correlationGroup: z.string().min(1).optional(),
+  commissionPerLot: z.number().min(0).optional(),
+};
+export const INSTRUMENT_OVERRIDE_KEYS = Object.keys(
+  instrumentOverrideShape,
+) as (keyof typeof instrumentOverrideShape)[];
+export const instrumentOverridesSchema = z.record(z.string().min(1), z.object(instrumentOverrideShape).strict());
 export type InstrumentOverrides = z.infer<typeof instrumentOverridesSchema>;
 
 /** The MetaApi SDK's own request timeout: a trade it has sent may execute until then at least. */

@@ -18,6 +18,7 @@ import { AccountConflictError, configOf } from '../db/broker-accounts.ts';
 import { Bot, type IBrokerAccount } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
 import type { WithEngine } from './engine-connection.ts';
+import { addSetInstrumentCommand, assumedFacts } from './account-instruments.ts';
 import { instrumentOverride, oneOf } from './options.ts';
 
 /** `account check` warns this many days before the certificate an account trusts expires. */
@@ -152,13 +153,16 @@ export function addAccountCommands(
           connection: connectionOf(options),
         });
         print(`account ${added.name} added: ${added.environment} ${added.connection.kind}`);
-        const withCommission = Object.entries(options.instrument ?? {}).filter(
-          ([, spec]) => 'commissionPerLot' in spec,
-        );
-        if (added.connection.kind !== 'paper' && withCommission.length === 0)
+        const given = Object.values(options.instrument ?? {});
+        if (added.connection.kind !== 'paper' && !given.some((facts) => 'commissionPerLot' in facts))
           print(
             'no commissionPerLot given: sizing and the margin check count no commission on this account; ' +
-              'set it with --instrument <SYMBOL>:commissionPerLot=<per lot per side>',
+              `set it with \`scalper account set-instrument ${added.name} --instrument <SYMBOL>:commissionPerLot=<per lot per side>\``,
+          );
+        if (added.connection.kind !== 'paper' && !given.some((facts) => 'pipSize' in facts))
+          print(
+            "no pipSize given: each symbol's pip is taken as 10 points, right for 5- and 3-digit forex, not for gold, indices or crypto; " +
+              `set it with \`scalper account set-instrument ${added.name} --instrument <SYMBOL>:pipSize=<pip>\``,
           );
         if (added.environment === 'live')
           print(`live trading is off until \`scalper account enable-live ${added.name}\``);
@@ -201,7 +205,12 @@ export function addAccountCommands(
         for (const line of describeAccountInfo(info)) print(line);
         const bots = await engine.orm.em.fork().find(Bot, { brokerAccount: name }, { fields: ['symbol'] });
         const symbols = options.symbol ?? [...new Set(bots.map((bot) => bot.symbol))];
-        for (const symbol of symbols) print(describeSpec(await broker.instrument(symbol)));
+        const facts = config.connection.kind === 'paper' ? null : (config.connection.settings.instruments ?? {});
+        for (const symbol of symbols) {
+          const spec = await broker.instrument(symbol);
+          print(describeSpec(spec));
+          for (const line of facts === null ? [] : assumedFacts(name, spec, facts)) print(line);
+        }
         print(`${(await broker.symbols()).length} symbols offered`);
         if (config.environment === 'demo' && info.tradeMode === 'real')
           throw new AccountConflictError(
@@ -210,6 +219,8 @@ export function addAccountCommands(
           );
       }),
     );
+
+  addSetInstrumentCommand(account, withEngine, print);
 
   account
     .command('enable-live')

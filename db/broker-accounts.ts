@@ -1,9 +1,12 @@
-// Registered broker accounts: added, listed, removed, the live opt-in turned on or off, and a
-// gateway's CA certificate replaced (each change audited). Settings are validated by their kind's schema before anything is written.
+// Registered broker accounts: added, listed, removed, the live opt-in turned on or off, a
+// gateway's CA certificate replaced, the per-symbol facts MT5 does not report changed (each change
+// audited). Settings are validated by their kind's schema before anything is written.
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   implicitPaperAccount,
+  INSTRUMENT_OVERRIDE_KEYS,
+  type InstrumentOverrides,
   PAPER_ACCOUNT_PREFIX,
   parseConnection,
   type AccountEnvironment,
@@ -67,6 +70,29 @@ function refuseUnusableCaCert(connection: AccountConnection): void {
 }
 
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/** Per symbol, the facts to set (a value) or to drop (null: back to what the broker's spec implies). */
+export type InstrumentChanges = Record<string, Record<string, unknown>>;
+
+/** `changes` applied to `current`: set, replaced or dropped key by key, a symbol left with none gone. */
+function changedInstruments(current: InstrumentOverrides, changes: InstrumentChanges): Record<string, unknown> {
+  const next: Record<string, Record<string, unknown>> = structuredClone(current);
+  for (const [symbol, fields] of Object.entries(changes)) {
+    const facts = { ...next[symbol] };
+    for (const [key, value] of Object.entries(fields)) {
+      if (!(INSTRUMENT_OVERRIDE_KEYS as string[]).includes(key))
+        throw new AccountConflictError(
+          `instruments.${symbol}.${key}: not a fact an account keeps (${INSTRUMENT_OVERRIDE_KEYS.join(', ')})`,
+          'instruments',
+        );
+      if (value === null) delete facts[key];
+      else facts[key] = value;
+    }
+    if (Object.keys(facts).length === 0) delete next[symbol];
+    else next[symbol] = facts;
+  }
+  return next;
+}
 
 export class BrokerAccounts {
   private readonly em: EntityManager;
@@ -199,5 +225,36 @@ export class BrokerAccounts {
     });
     await em.flush();
     return trusted;
+  }
+
+  /**
+   * The per-symbol facts of a registered real account changed (its pip, widest spread, correlation
+   * group, commission): merged into the ones it has, audited with both, and read by running
+   * workers within a minute (their next cycle reads the symbol's spec with them). Returns the
+   * account's facts now. Nothing is written when one is refused.
+   */
+  async setInstruments(name: string, changes: InstrumentChanges, reason: string): Promise<InstrumentOverrides> {
+    const em = this.em.fork();
+    const row = await em.findOne(BrokerAccount, { name });
+    if (!row) throw new AccountNotFoundError(name);
+    const current = parseConnection(row.kind, row.connection);
+    if (current.kind === 'paper')
+      throw new AccountConflictError(`${name} is a paper account: its symbols are the paper broker's`, 'instruments');
+    const before = current.settings.instruments ?? {};
+    const next = parseConnection(row.kind, {
+      ...row.connection,
+      instruments: changedInstruments(before, changes),
+    });
+    const after = next.kind === 'paper' ? {} : (next.settings.instruments ?? {});
+    row.connection = next.settings as Record<string, unknown>;
+    em.create(AuditLog, {
+      entity: 'broker_account',
+      entityId: name,
+      event: 'instruments_changed',
+      reason,
+      data: { from: before, to: after },
+    });
+    await em.flush();
+    return after;
   }
 }

@@ -111,11 +111,16 @@ describe('scalper account check over a real gateway', () => {
     expect(lines[3]).toMatch(
       /^XAUUSDm: digits 2, point 0\.01, tick 0\.01 = 0\.86 per lot; contract 100, volume 0\.01–200 step 0\.01; stops level 20, freeze level 0 points, filling FOK\/IOC; pip 0\.1, commission 3\.5 per lot per side, margin rate 0\.00499998\d*$/,
     );
-    // Without overrides: the pip is ten points and no commission is counted.
+    // Without overrides: the pip is ten points and no commission is counted, each said after the spec.
     expect(lines[4]).toMatch(
       /^EURUSDm: digits 5, point 0\.00001, tick 0\.00001 = 0\.86 per lot; contract 100000, volume 0\.01–200 step 0\.01; stops level 0, freeze level 0 points, filling FOK\/IOC; pip 0\.0001, commission 0 per lot per side, margin rate 0\.0099999\d*$/,
     );
-    expect(lines.slice(5)).toEqual(['2 symbols offered', '']);
+    expect(lines.slice(5)).toEqual([
+      'EURUSDm: pip 0.0001 is assumed (10 points): right for 5- and 3-digit forex, not for gold, indices or crypto, and every pip setting (SL, TP, trailing stop, stop buffers) is scaled by it; set it with `scalper account set-instrument gw-check --instrument EURUSDm:pipSize=<pip> --reason …`',
+      'EURUSDm: no commission set: sizing and the margin check count none; set it with `scalper account set-instrument gw-check --instrument EURUSDm:commissionPerLot=<per lot per side> --reason …`',
+      '2 symbols offered',
+      '',
+    ]);
     expect(checked.stdout).not.toContain(TOKEN);
   });
 
