@@ -1,8 +1,10 @@
 // Which broker adapter a bot's account trades on. Each account gets one adapter per process,
 // built from its registered settings the first time it is used (the MetaApi SDK is loaded only
-// then); settings changed since are picked up within a minute. The directory also answers which
+// then); settings changed since are picked up within a minute: a changed connection builds a new
+// adapter, changed per-symbol facts alone are handed to the one there is (a MetaApi adapter keeps
+// in memory the trades it has in flight, which a new one would not know of). The directory also answers which
 // symbols an account offers, for the API and the CLI.
-import type { BrokerAccountConfig } from '../brokers/accounts.ts';
+import type { AccountConnection, BrokerAccountConfig, InstrumentOverrides } from '../brokers/accounts.ts';
 import { secretFrom } from '../brokers/accounts.ts';
 import type { MarketFeed } from '../brokers/feeds/feed.ts';
 import { createSyntheticFeed } from '../brokers/feeds/synthetic.ts';
@@ -34,8 +36,19 @@ const SETTINGS_TTL_MS = 60_000;
 
 interface Built {
   fingerprint: string;
+  /** The facts the adapter reads at each call: replaced in place when they alone change. */
+  facts: InstrumentOverrides;
   broker: BrokerPort;
   checkedAt: number;
+}
+
+function factsOf(connection: AccountConnection): InstrumentOverrides {
+  return connection.kind === 'paper' ? {} : (connection.settings.instruments ?? {});
+}
+
+/** What the adapter is built from, its per-symbol facts aside. */
+function fingerprintOf(connection: AccountConnection): string {
+  return JSON.stringify({ ...connection, settings: { ...connection.settings, instruments: undefined } });
 }
 
 export class BrokerDirectory implements SymbolCatalog {
@@ -77,17 +90,20 @@ export class BrokerDirectory implements SymbolCatalog {
     const cached = this.built.get(name);
     if (cached && now - cached.checkedAt < SETTINGS_TTL_MS) return cached.broker;
     const config = await this.options.accounts.resolve(name);
-    const fingerprint = JSON.stringify(config.connection);
+    const fingerprint = fingerprintOf(config.connection);
     if (cached?.fingerprint === fingerprint) {
+      for (const symbol of Object.keys(cached.facts)) delete cached.facts[symbol];
+      Object.assign(cached.facts, factsOf(config.connection));
       cached.checkedAt = now;
       return cached.broker;
     }
-    const broker = this.build(config);
-    this.built.set(name, { fingerprint, broker, checkedAt: now });
+    const facts = { ...factsOf(config.connection) };
+    const broker = this.build(config, facts);
+    this.built.set(name, { fingerprint, facts, broker, checkedAt: now });
     return broker;
   }
 
-  private build(config: BrokerAccountConfig): BrokerPort {
+  private build(config: BrokerAccountConfig, facts: InstrumentOverrides): BrokerPort {
     const env = this.options.env ?? process.env;
     const { connection, name } = config;
     switch (connection.kind) {
@@ -111,7 +127,7 @@ export class BrokerDirectory implements SymbolCatalog {
           baseUrl: connection.settings.url,
           token: secretFrom(env, connection.settings.tokenEnv, name),
           ...(connection.settings.timeouts ? { timeouts: connection.settings.timeouts } : {}),
-          ...(connection.settings.instruments ? { instruments: connection.settings.instruments } : {}),
+          instruments: facts,
           ...(connection.settings.caCert ? { caCert: connection.settings.caCert } : {}),
         });
       case 'metaapi':
@@ -122,7 +138,7 @@ export class BrokerDirectory implements SymbolCatalog {
           ...(connection.settings.region ? { region: connection.settings.region } : {}),
           ...(connection.settings.timeouts ? { timeouts: connection.settings.timeouts } : {}),
           ...(connection.settings.lateSendMs === undefined ? {} : { lateSendMs: connection.settings.lateSendMs }),
-          ...(connection.settings.instruments ? { instruments: connection.settings.instruments } : {}),
+          instruments: facts,
         });
     }
   }
