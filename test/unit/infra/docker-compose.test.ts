@@ -143,9 +143,19 @@ describe('docker-compose.yml', () => {
     expect(command).toContain('--name Symbol --type Keyword');
   });
 
-  it('publishes the API and the Web UI', () => {
-    expect(compose.services.api?.ports).toContain('3000:3000');
-    expect(compose.services['temporal-ui']?.ports).toContain('8080:8080');
+  it('publishes the API, whose tokens guard it, on every interface; the Web UI and Temporal on the loopback alone', () => {
+    expect(compose.services.api?.ports).toEqual(['3000:3000']);
+    expect(compose.services['temporal-ui']?.ports).toEqual(['127.0.0.1:8080:8080']);
+    expect(compose.services.temporal?.ports).toEqual(['127.0.0.1:7233:7233']);
+  });
+
+  it('publishes nothing without authentication beyond the host: every port but the API binds the loopback', () => {
+    const published = Object.entries(compose.services).flatMap(([name, s]) => (s.ports ?? []).map((p) => [name, p]));
+    expect(published.length).toBeGreaterThan(1);
+    for (const [name, port] of published) {
+      if (name !== 'api')
+        expect({ name, port }).toEqual({ name, port: expect.stringMatching(/^127\.0\.0\.1:\d+:\d+$/) });
+    }
   });
 
   it("links the API's orders and cycles to the Web UI it publishes", () => {
@@ -187,11 +197,11 @@ describe('docker-compose.yml monitoring', () => {
   });
 
   it('publishes Prometheus on 9090, Grafana on 3001 and Alertmanager on 9093, each host port once', () => {
-    expect(compose.services.prometheus?.ports).toEqual(['9090:9090']);
-    expect(compose.services.alertmanager?.ports).toEqual([`${ALERTMANAGER_PORT}:${ALERTMANAGER_PORT}`]);
+    expect(compose.services.prometheus?.ports).toEqual(['127.0.0.1:9090:9090']);
+    expect(compose.services.alertmanager?.ports).toEqual([`127.0.0.1:${ALERTMANAGER_PORT}:${ALERTMANAGER_PORT}`]);
     // Grafana listens on 3000 in its container; the API has 3000 on the host.
-    expect(compose.services.grafana?.ports).toEqual(['3001:3000']);
-    const hostPorts = Object.values(compose.services).flatMap((s) => (s.ports ?? []).map((p) => p.split(':')[0]));
+    expect(compose.services.grafana?.ports).toEqual(['127.0.0.1:3001:3000']);
+    const hostPorts = Object.values(compose.services).flatMap((s) => (s.ports ?? []).map((p) => p.split(':').at(-2)));
     expect(new Set(hostPorts).size).toBe(hostPorts.length);
   });
 
@@ -237,7 +247,7 @@ describe('docker-compose.yml monitoring', () => {
     expect(datasources).toEqual([
       expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090', uid: expect.any(String) }),
     ]);
-    expect(compose.services.prometheus?.ports?.[0]?.split(':')[1]).toBe('9090');
+    expect(compose.services.prometheus?.ports?.[0]?.split(':').at(-1)).toBe('9090');
     // $__rate_interval needs Grafana to know the scrape interval.
     expect(datasources[0]?.jsonData).toEqual(
       expect.objectContaining({ timeInterval: prometheus.global?.scrape_interval ?? '1m' }),
