@@ -4,6 +4,7 @@
 import { barColumnsOf, type BarColumns } from '../trading/bar-columns.ts';
 import { barColumnsProblems, barsInPeriod } from '../backtest/bar-columns.ts';
 import { decodeMt5File, Mt5CsvError, parseMt5Csv } from '../brokers/feeds/mt5-csv.ts';
+import { type ServerClock, serverClockText } from '../brokers/feeds/server-clock.ts';
 import { barsAround, storedBacktestBars, syntheticBacktestBars } from '../bots/backtest-bars.ts';
 import type { Orm } from '../db/orm.ts';
 import type { Bar } from '../trading/market.ts';
@@ -20,10 +21,10 @@ export interface BacktestBars {
   description: string;
 }
 
-async function csvBars(file: string, utcOffsetMinutes: number, period: Period, warmUp: number): Promise<Bar[]> {
+async function csvBars(file: string, serverClock: ServerClock, period: Period, warmUp: number): Promise<Bar[]> {
   try {
     const text = decodeMt5File(await readInputFile(file));
-    return barsAround(parseMt5Csv(text, { brokerUtcOffsetMinutes: utcOffsetMinutes }), period, warmUp);
+    return barsAround(parseMt5Csv(text, { serverClock }), period, warmUp);
   } catch (error) {
     if (error instanceof InputFileError || error instanceof Mt5CsvError)
       throw new BacktestOptionError(`--csv ${file}: ${error.message}`);
@@ -60,8 +61,8 @@ export async function loadBacktestBars(
     columns = await storedBacktestBars(request.orm, symbol, period, warmUp);
     description = 'imported bars (database)';
   } else {
-    columns = barColumnsOf(await csvBars(source.file, source.utcOffsetMinutes, period, warmUp));
-    description = `MT5 export ${source.file}`;
+    columns = barColumnsOf(await csvBars(source.file, source.serverClock, period, warmUp));
+    description = `MT5 export ${source.file}, server times read as ${serverClockText(source.serverClock)}`;
   }
   // Refused here, naming the source, rather than by the engine once the run has started; checked
   // first, as the period's bars are counted by a search that needs them in order.

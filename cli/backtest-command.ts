@@ -27,6 +27,7 @@ import { backtestSummary } from './backtest-summary.ts';
 import { runRankedSweep, sweepTable } from './backtest-sweep.ts';
 import { overfittingLine, walkForwardWithProgress, walkForwardCsv, walkForwardTable } from './backtest-walk-forward.ts';
 import type { EngineConnection } from './engine-connection.ts';
+import { SERVER_CLOCK_HELP } from './options.ts';
 import { createProgressBar, type ProgressStream } from './progress-bar.ts';
 
 type Print = (line: string) => void;
@@ -148,6 +149,7 @@ export function addBacktestCommand(
     .option('--source <source>', 'synthetic, database (bars from `scalper import-bars`) or csv (default: synthetic)')
     .option('--csv <file>', 'an MT5 bar export to test on (implies --source csv)')
     .option('--utc-offset <minutes>', "the CSV's broker server time minus UTC, in minutes (default: 0)")
+    .option('--server-clock <zone[±hours]>', `the CSV's: ${SERVER_CLOCK_HELP}`)
     .option(
       '--seed <n>',
       `seeds the synthetic feed and the slippage jitter (default: ${DEFAULT_BACKTEST_SEED}, the paper feed's)`,

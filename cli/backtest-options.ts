@@ -4,6 +4,7 @@
 import { InvalidArgumentError } from 'commander';
 import { z } from 'zod';
 import { RANK_METRICS, type RankMetric } from '../backtest/sweep/rank.ts';
+import type { ServerClock } from '../brokers/feeds/server-clock.ts';
 import { STOPS_PRIORITIES } from '../brokers/paper/stops.ts';
 import {
   checkRequestedCycles,
@@ -20,7 +21,7 @@ import type { CostModel } from '../backtest/types.ts';
 import { BacktestOptionError } from './backtest-option-error.ts';
 import { parsePeriod, type Period } from './backtest-period.ts';
 import { unknownSettingProblem, type SettingsChanges } from './backtest-settings.ts';
-import { setting, strategies } from './options.ts';
+import { serverClock, setting, strategies } from './options.ts';
 
 export const BAR_SOURCES = ['synthetic', 'database', 'csv'] as const;
 
@@ -44,6 +45,7 @@ export interface RawBacktestOptions {
   source?: string;
   csv?: string;
   utcOffset?: string;
+  serverClock?: string;
   seed?: string;
   bot?: string;
   strategies?: string;
@@ -72,7 +74,7 @@ export interface RawBacktestOptions {
 }
 
 export type BarSource =
-  { kind: 'synthetic' } | { kind: 'database' } | { kind: 'csv'; file: string; utcOffsetMinutes: number };
+  { kind: 'synthetic' } | { kind: 'database' } | { kind: 'csv'; file: string; serverClock: ServerClock };
 
 export interface SweepOptions {
   specs: string[];
@@ -177,14 +179,17 @@ function sourceOf(raw: RawBacktestOptions): BarSource {
     if (raw.csv !== undefined)
       refuse(`--csv ${raw.csv}: only with --source csv (the bars come from the ${kind} source)`);
     if (raw.utcOffset !== undefined) refuse(`--utc-offset ${raw.utcOffset}: only with --csv`);
+    if (raw.serverClock !== undefined) refuse(`--server-clock ${raw.serverClock}: only with --csv`);
     return { kind };
   }
   if (raw.csv === undefined) refuse('--source csv: needs --csv <file>');
-  return {
-    kind,
-    file: raw.csv,
-    utcOffsetMinutes: optionalNumber('--utc-offset', raw.utcOffset, utcOffsetMinutes) ?? 0,
-  };
+  if (raw.serverClock === undefined) {
+    const offset = optionalNumber('--utc-offset', raw.utcOffset, utcOffsetMinutes) ?? 0;
+    return { kind, file: raw.csv, serverClock: { kind: 'offset', utcOffsetMinutes: offset } };
+  }
+  if (raw.utcOffset !== undefined) refuse(`--server-clock ${raw.serverClock}: either it or --utc-offset, not both`);
+  const text = raw.serverClock;
+  return { kind, file: raw.csv, serverClock: parsedBy('--server-clock', text, () => serverClock(text)) };
 }
 
 function changesOf(raw: RawBacktestOptions): SettingsChanges {

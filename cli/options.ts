@@ -1,5 +1,6 @@
 // Option values of the `scalper` commands, parsed and refused with a message naming what is wrong.
 import { InvalidArgumentError } from 'commander';
+import { parseServerClock, type ServerClock, ServerClockError } from '../brokers/feeds/server-clock.ts';
 import { STRATEGY_NAMES, type StrategyName } from '../trading/strategies/index.ts';
 
 export function integer(value: string): number {
@@ -78,4 +79,17 @@ export function instrumentOverride(
     fields[key] = NUMERIC_OVERRIDES.has(key) ? Number(raw) : raw;
   }
   return { ...previous, [symbol]: fields };
+}
+
+export const SERVER_CLOCK_HELP =
+  "the server's clock as a zone's, shifted by hours: most MT5 servers (GMT+2, GMT+3 in New York's summer) America/New_York+7; instead of --utc-offset";
+
+/** `--server-clock`: a zone, or a zone shifted by hours (brokers/feeds/server-clock.ts). */
+export function serverClock(value: string): ServerClock {
+  try {
+    return parseServerClock(value);
+  } catch (error) {
+    if (error instanceof ServerClockError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
 }

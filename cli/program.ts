@@ -1,11 +1,12 @@
 // The `scalper` command line: bots set up, listed, paused and resumed from a terminal; backtests run.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { decodeMt5File } from '../brokers/feeds/mt5-csv.ts';
 import { importMt5Csv } from '../brokers/feeds/market-bars.ts';
+import { type ServerClock, serverClockText } from '../brokers/feeds/server-clock.ts';
 import { requireSymbol } from '../brokers/symbol-catalog.ts';
 import { killSwitchTripOf } from '../bots/trading-state.ts';
 import type { EngineConnection } from './engine-connection.ts';
-import { integer } from './options.ts';
+import { integer, SERVER_CLOCK_HELP, serverClock } from './options.ts';
 import { addAccountCommands } from './account-commands.ts';
 import { addBacktestCommand } from './backtest-command.ts';
 import { addConfigureCommand, addSetupBotCommand } from './bot-commands.ts';
@@ -178,17 +179,29 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
     .requiredOption('--symbol <symbol>', 'symbol the bars belong to')
     .option('--account <login>', 'broker account whose symbol it is', 'paper-1')
     .option('--utc-offset <minutes>', 'broker server time minus UTC, in minutes (GMT+2: 120)', integer, 0)
+    .addOption(
+      new Option('--server-clock <zone[±hours]>', SERVER_CLOCK_HELP).argParser(serverClock).conflicts('utcOffset'),
+    )
     .action(
-      withEngine(async (engine, file: string, options: { symbol: string; account: string; utcOffset: number }) => {
-        await requireSymbol(engine.symbols, options.account, options.symbol);
-        const text = decodeMt5File(await engine.readFile(file));
-        const count = await importMt5Csv(engine.orm, text, {
-          symbol: options.symbol,
-          source: file,
-          brokerUtcOffsetMinutes: options.utcOffset,
-        });
-        print(`imported ${count} ${options.symbol} bars from ${file}`);
-      }),
+      withEngine(
+        async (
+          engine,
+          file: string,
+          options: { symbol: string; account: string; utcOffset: number; serverClock?: ServerClock },
+        ) => {
+          await requireSymbol(engine.symbols, options.account, options.symbol);
+          const text = decodeMt5File(await engine.readFile(file));
+          const clock = options.serverClock ?? { kind: 'offset', utcOffsetMinutes: options.utcOffset };
+          const count = await importMt5Csv(engine.orm, text, {
+            symbol: options.symbol,
+            source: file,
+            serverClock: clock,
+          });
+          print(
+            `imported ${count} ${options.symbol} bars from ${file} (server times read as ${serverClockText(clock)})`,
+          );
+        },
+      ),
     );
 
   addTokenCommands(program, withEngine, print);

@@ -111,14 +111,21 @@ export class TradingDays {
 
   /** The first instant whose wall clock reads `wall`; in a gap, the gap's length after it. */
   #instantOf(wall: number): number {
-    // The zone's offsets a day before, at and a day after `wall` read as UTC: those it can have.
-    const before = this.#wallAt(wall - DAY_MS) - (wall - DAY_MS);
-    const near = this.#wallAt(wall) - wall;
-    const after = this.#wallAt(wall + DAY_MS) - (wall + DAY_MS);
-    const fits = [wall - before, wall - near, wall - after].filter((time) => this.#wallAt(time) === wall);
-    if (fits.length > 0) return Math.min(...fits);
-    return wall - before;
+    return firstInstantShowing(this.#wallAt, wall) ?? wall - offsetAt(this.#wallAt, wall - DAY_MS);
   }
+}
+
+/** The zone's offset from UTC at `time`, in ms. */
+function offsetAt(wallAt: (time: number) => number, time: number): number {
+  return wallAt(time) - time;
+}
+
+/** The first instant whose wall clock reads `wall` (as UTC epoch ms); null where the clocks skip it. */
+function firstInstantShowing(wallAt: (time: number) => number, wall: number): number | null {
+  // The zone's offsets a day before, at and a day after `wall` read as UTC: those it can have.
+  const offsets = [offsetAt(wallAt, wall - DAY_MS), offsetAt(wallAt, wall), offsetAt(wallAt, wall + DAY_MS)];
+  const fits = offsets.map((offset) => wall - offset).filter((time) => wallAt(time) === wall);
+  return fits.length > 0 ? Math.min(...fits) : null;
 }
 
 /** Each zone's midnights and wall clock, for wallMinuteOf: one of each per zone a process reads. */
@@ -148,6 +155,15 @@ export function wallMinuteOf(time: number, timeZone: string): number {
   if (clock.midnights.endOf(time) - start === DAY_MS) return Math.floor((time - start) / MINUTE_MS);
   const wall = clock.wallAt(time);
   return Math.floor((wall - Math.floor(wall / DAY_MS) * DAY_MS) / MINUTE_MS);
+}
+
+/**
+ * The instant at which the wall clock of `timeZone` (a checked zone name) reads `wall` (a date and
+ * time written as UTC epoch ms): the first of the two in an hour the clocks repeat, null in one
+ * they skip.
+ */
+export function instantOfWall(wall: number, timeZone: string): number | null {
+  return firstInstantShowing(zoneClockOf(timeZone).wallAt, wall);
 }
 
 /**

@@ -1,14 +1,15 @@
 // Parses bars exported from MetaTrader 5 ("Export bars"):
 //   <DATE> <TIME> <OPEN> <HIGH> <LOW> <CLOSE> <TICKVOL> <VOL> <SPREAD>
 // tab or comma separated, header optional, date YYYY.MM.DD, time HH:MM or HH:MM:SS in broker
-// server time (converted to UTC by the configured offset). A file with any bad row is rejected
+// server time (converted to UTC by the server's clock: a fixed offset, or a zone's wall clock). A file with any bad row is rejected
 // whole, with every bad line listed, so nothing half-valid is ever imported.
 import type { Bar } from '../../trading/market.ts';
 import { MINUTE_MS } from './feed.ts';
+import { type ServerClock, serverClockText, serverTimeConverter } from './server-clock.ts';
 
 export interface Mt5CsvOptions {
-  /** Broker server time minus UTC, in minutes: 120 for a GMT+2 server, 180 in its summer (GMT+3). */
-  brokerUtcOffsetMinutes: number;
+  /** The clock the server writes its times in (server-clock.ts). */
+  serverClock: ServerClock;
 }
 
 export interface CsvProblem {
@@ -63,14 +64,21 @@ function isHeader(fields: string[]): boolean {
   return fields[0]?.startsWith('<') === true;
 }
 
-function checkRow(fields: string[], offsetMs: number): { bar: Bar } | { errors: string[] } {
+function checkRow(
+  fields: string[],
+  toUtc: (serverTime: number) => number | null,
+  clock: ServerClock,
+): { bar: Bar } | { errors: string[] } {
   if (fields.length !== COLUMNS.length)
     return { errors: [`expected ${COLUMNS.length} fields, found ${fields.length}`] };
   const [date, time, ...rest] = fields as [string, string, ...string[]];
   const errors: string[] = [];
   const local = brokerTime(date, time);
+  const openTime = local === null ? null : toUtc(local);
   if (local === null) errors.push(`bad date/time "${date} ${time}" (want YYYY.MM.DD HH:MM[:SS])`);
   else if (local % MINUTE_MS !== 0) errors.push(`time "${time}" is not a whole minute`);
+  else if (openTime === null)
+    errors.push(`${date} ${time} never showed on the server clock ${serverClockText(clock)} (it skipped that hour)`);
   const numbers = rest.map((text, i) => {
     const column = COLUMNS[i + 2] as string;
     const pattern = i < 4 ? DECIMAL : INTEGER;
@@ -94,13 +102,13 @@ function checkRow(fields: string[], offsetMs: number): { bar: Bar } | { errors: 
     if (low > Math.min(open, close)) errors.push(`LOW ${low} is above min(OPEN, CLOSE) ${Math.min(open, close)}`);
     if (low <= 0) errors.push(`LOW ${low} is not a positive price`);
   }
-  if (errors.length > 0 || local === null) return { errors };
-  return { bar: { openTime: local - offsetMs, open, high, low, close, tickVolume, spread } };
+  if (errors.length > 0 || openTime === null) return { errors };
+  return { bar: { openTime, open, high, low, close, tickVolume, spread } };
 }
 
 /** The file's bars in UTC, oldest first; throws Mt5CsvError listing every bad line. */
 export function parseMt5Csv(text: string, options: Mt5CsvOptions): Bar[] {
-  const offsetMs = options.brokerUtcOffsetMinutes * MINUTE_MS;
+  const toUtc = serverTimeConverter(options.serverClock);
   const bars: Bar[] = [];
   const problems: CsvProblem[] = [];
   let previous: { line: number; openTime: number } | null = null;
@@ -112,7 +120,7 @@ export function parseMt5Csv(text: string, options: Mt5CsvOptions): Bar[] {
       if (raw.trim() === '') return;
       const fields = raw.split(raw.includes('\t') ? '\t' : ',').map((field) => field.trim());
       if (index === 0 && isHeader(fields)) return;
-      const checked = checkRow(fields, offsetMs);
+      const checked = checkRow(fields, toUtc, options.serverClock);
       if ('errors' in checked) {
         problems.push({ line, message: checked.errors.join(', ') });
         return;

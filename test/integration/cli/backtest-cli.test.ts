@@ -198,7 +198,7 @@ describe('scalper backtest', () => {
       join(dir, 'csv'),
     );
     expect(fromCsv.code).toBe(0);
-    expect(fromCsv.stdout).toContain(`(MT5 export ${csv})`);
+    expect(fromCsv.stdout).toContain(`(MT5 export ${csv}, server times read as UTC+2)`);
     const fromFeed = await scalper('backtest', ...common, '--out', join(dir, 'feed'));
     expect(fromFeed.code).toBe(0);
     const csvResult = await json<BacktestResult>(join(dir, 'csv', 'result.json'));

@@ -256,7 +256,10 @@ describe('scalper CLI', () => {
       ].join('\n'),
     );
     const imported = await scalper('import-bars', good, '--symbol', 'XAUUSDm', '--utc-offset', '120');
-    expect(imported).toMatchObject({ code: 0, stdout: `imported 2 XAUUSDm bars from ${good}\n` });
+    expect(imported).toMatchObject({
+      code: 0,
+      stdout: `imported 2 XAUUSDm bars from ${good} (server times read as UTC+2)\n`,
+    });
     const first = await db.orm.em
       .fork()
       .findOneOrFail(MarketBar, { symbol: 'XAUUSDm' }, { orderBy: { openTime: 'asc' } });
@@ -284,11 +287,45 @@ describe('scalper CLI', () => {
     const fromUserDir = (...args: string[]) => runScalper(args, { ...env, INIT_CWD: dir });
     await expect(fromUserDir('import-bars', 'good.csv', '--symbol', 'XAUUSDm')).resolves.toMatchObject({
       code: 0,
-      stdout: 'imported 2 XAUUSDm bars from good.csv\n',
+      stdout: 'imported 2 XAUUSDm bars from good.csv (server times read as UTC+0)\n',
     });
     await expect(fromUserDir('import-bars', 'missing.csv', '--symbol', 'XAUUSDm')).resolves.toMatchObject({
       code: 1,
       stderr: `scalper: cannot read missing.csv (${join(dir, 'missing.csv')}): no such file\n`,
     });
+  });
+
+  it("imports bars written on a server's clock that follows New York's summer time (NY+7)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'scalper-cli-'));
+    const file = join(dir, 'ny7.csv');
+    const row = (date: string, time: string) => `${date}\t${time}\t1.0850\t1.0860\t1.0840\t1.0855\t50\t0\t8`;
+    // GMT+3 in July, GMT+2 in late November: one fixed offset would put one of them an hour off.
+    await writeFile(file, [row('2026.07.20', '10:00'), row('2026.11.20', '10:00')].join('\n'));
+    const imported = await scalper('import-bars', file, '--symbol', 'EURUSDm', '--server-clock', 'America/New_York+7');
+    expect(imported).toMatchObject({
+      code: 0,
+      stdout: `imported 2 EURUSDm bars from ${file} (server times read as America/New_York+7)\n`,
+    });
+    const bars = await db.orm.em.fork().find(MarketBar, { symbol: 'EURUSDm' }, { orderBy: { openTime: 'asc' } });
+    expect(bars.map((bar) => bar.openTime.toISOString())).toEqual([
+      '2026-07-20T07:00:00.000Z',
+      '2026-11-20T08:00:00.000Z',
+    ]);
+    const both = await scalper(
+      'import-bars',
+      file,
+      '--symbol',
+      'EURUSDm',
+      '--utc-offset',
+      '120',
+      '--server-clock',
+      'UTC',
+    );
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain("option '--server-clock <zone[±hours]>' cannot be used with option '--utc-offset");
+    const unknown = await scalper('import-bars', file, '--symbol', 'EURUSDm', '--server-clock', 'Broker/Time+2');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('Broker/Time+2: not a time zone, or one with a shift in hours');
+    expect(await db.orm.em.fork().count(MarketBar, { symbol: 'EURUSDm' })).toBe(2);
   });
 });

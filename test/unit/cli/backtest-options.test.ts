@@ -93,7 +93,11 @@ describe('parseBacktestOptions', () => {
       }),
       NOW,
     );
-    expect(options.source).toEqual({ kind: 'csv', file: 'gold.csv', utcOffsetMinutes: 120 });
+    expect(options.source).toEqual({
+      kind: 'csv',
+      file: 'gold.csv',
+      serverClock: { kind: 'offset', utcOffsetMinutes: 120 },
+    });
     expect(options.changes).toEqual({
       enabledStrategies: { origin: '--strategies pin_bar', value: ['pin_bar'] },
       lookback: { origin: '--lookback 300', value: 300 },
@@ -115,6 +119,14 @@ describe('parseBacktestOptions', () => {
       top: 10,
       threads: 2,
       walkForwardFolds: 3,
+    });
+  });
+
+  it("reads a CSV server's clock as a zone shifted by hours", () => {
+    expect(parseBacktestOptions(raw({ csv: 'gold.csv', serverClock: 'America/New_York+7' }), NOW).source).toEqual({
+      kind: 'csv',
+      file: 'gold.csv',
+      serverClock: { kind: 'zone', timeZone: 'America/New_York', shiftMinutes: 420 },
     });
   });
 
@@ -154,6 +166,12 @@ describe('parseBacktestOptions', () => {
     [{ source: 'csv' }, '--source csv: needs --csv <file>'],
     [{ source: 'database', csv: 'gold.csv' }, '--csv gold.csv: only with --source csv'],
     [{ utcOffset: '120' }, '--utc-offset 120: only with --csv'],
+    [{ serverClock: 'Europe/Athens' }, '--server-clock Europe/Athens: only with --csv'],
+    [
+      { csv: 'gold.csv', utcOffset: '120', serverClock: 'Europe/Athens' },
+      '--server-clock Europe/Athens: either it or --utc-offset, not both',
+    ],
+    [{ csv: 'gold.csv', serverClock: 'Athens' }, '--server-clock Athens: Athens: not a time zone'],
     [{ walkForward: '2' }, '--walk-forward 2: needs --sweep'],
     [{ sweep: ['pin_bar.maxBodyRatio=0.3'], rankBy: 'luck' }, '--rank-by luck: netPnl or profitFactor'],
     [{ sweep: ['pin_bar.maxBodyRatio=0.3'], threads: '0' }, '--threads 0: Too small'],

@@ -1,7 +1,8 @@
 import { decodeMt5File, Mt5CsvError, parseMt5Csv } from '../../../../brokers/feeds/mt5-csv.ts';
+import { parseServerClock } from '../../../../brokers/feeds/server-clock.ts';
 
 const HEADER = '<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>';
-const GMT2 = { brokerUtcOffsetMinutes: 120 };
+const GMT2 = { serverClock: { kind: 'offset' as const, utcOffsetMinutes: 120 } };
 
 function problemsOf(text: string): Array<{ line: number; message: string }> {
   try {
@@ -44,7 +45,9 @@ describe('MT5 bar CSV', () => {
   });
 
   it('reads a comma-separated file without header, HH:MM, and a negative offset', () => {
-    const bars = parseMt5Csv('2026.01.01,00:30,1.1,1.2,1.0,1.15,5,0,12\n', { brokerUtcOffsetMinutes: -300 });
+    const bars = parseMt5Csv('2026.01.01,00:30,1.1,1.2,1.0,1.15,5,0,12\n', {
+      serverClock: { kind: 'offset' as const, utcOffsetMinutes: -300 },
+    });
     expect(bars[0]?.openTime).toBe(Date.UTC(2026, 0, 1, 5, 30));
   });
 
@@ -83,5 +86,22 @@ describe('MT5 bar CSV', () => {
 
   it('rejects an empty file', () => {
     expect(problemsOf(`${HEADER}\n`)).toEqual([{ line: 1, message: 'no bars in the file' }]);
+  });
+
+  it("reads times on a server clock that follows New York's summer time, and rejects one it skipped", () => {
+    const ny7 = { serverClock: parseServerClock('America/New_York+7') };
+    const rows = [
+      '2025.03.07\t23:59\t1.1\t1.2\t1.0\t1.15\t5\t0\t12',
+      '2025.03.10\t00:00\t1.1\t1.2\t1.0\t1.15\t5\t0\t12',
+    ];
+    // Friday's last minute in winter (GMT+2), Monday's first in summer (GMT+3): the weekend between.
+    expect(parseMt5Csv(rows.join('\n'), ny7).map((bar) => new Date(bar.openTime).toISOString())).toEqual([
+      '2025-03-07T21:59:00.000Z',
+      '2025-03-09T21:00:00.000Z',
+    ]);
+    const skipped = '2025.03.09\t09:30\t1.1\t1.2\t1.0\t1.15\t5\t0\t12';
+    expect(() => parseMt5Csv(skipped, ny7)).toThrow(
+      'line 1: 2025.03.09 09:30 never showed on the server clock America/New_York+7 (it skipped that hour)',
+    );
   });
 });
