@@ -33,7 +33,11 @@ describe('importing MT5 bars into PostgreSQL', () => {
       row('12:00', '2915.10', '2916.00', '2914.50', '2915.80'),
       row('12:01', '2915.80', '2917.25', '2915.60', '2917.00'),
     ].join('\n');
-    const options = { symbol: 'XAUUSDm', source: 'XAUUSDm_M1.csv', serverClock: { kind: 'offset' as const, utcOffsetMinutes: 120 } };
+    const options = {
+      symbol: 'XAUUSDm',
+      source: 'XAUUSDm_M1.csv',
+      serverClock: { kind: 'offset' as const, utcOffsetMinutes: 120 },
+    };
     expect(await importMt5Csv(db.orm, text, options)).toBe(2);
     expect(await importMt5Csv(db.orm, text, options)).toBe(2);
     expect(await countFor('XAUUSDm')).toBe(2);
@@ -59,7 +63,11 @@ describe('importing MT5 bars into PostgreSQL', () => {
       row('12:01', '2915.80', '2915.00', '2915.60', '2917.00'),
       row('12:02', 'x', '2917.25', '2915.60', '2917.00'),
     ].join('\n');
-    const attempt = importMt5Csv(db.orm, text, { symbol: 'BAD1', source: 'bad.csv', serverClock: { kind: 'offset' as const, utcOffsetMinutes: 0 } });
+    const attempt = importMt5Csv(db.orm, text, {
+      symbol: 'BAD1',
+      source: 'bad.csv',
+      serverClock: { kind: 'offset' as const, utcOffsetMinutes: 0 },
+    });
     await expect(attempt).rejects.toBeInstanceOf(Mt5CsvError);
     await expect(attempt).rejects.toMatchObject({ problems: [{ line: 3 }, { line: 4 }] });
     expect(await countFor('BAD1')).toBe(0);
@@ -73,7 +81,12 @@ describe('importing MT5 bars into PostgreSQL', () => {
       row('12:02', '2917.00', '123456789012.00', '2916.00', '2917.00'),
     ].join('\n');
     await expect(
-      importMt5Csv(db.orm, text, { symbol: 'BAD2', source: 'overflow.csv', serverClock: { kind: 'offset' as const, utcOffsetMinutes: 0 }, batchSize: 2 }),
+      importMt5Csv(db.orm, text, {
+        symbol: 'BAD2',
+        source: 'overflow.csv',
+        serverClock: { kind: 'offset' as const, utcOffsetMinutes: 0 },
+        batchSize: 2,
+      }),
     ).rejects.toThrow();
     expect(await countFor('BAD2')).toBe(0);
   });
