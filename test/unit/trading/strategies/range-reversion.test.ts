@@ -1,4 +1,4 @@
-import { ADX, BollingerBands } from 'trading-signals';
+import { ADX, BollingerBands, DonchianChannels } from 'trading-signals';
 import type { Bar } from '../../../../trading/market.ts';
 import { rangeReversion, rangeReversionParamsSchema } from '../../../../trading/strategies/range-reversion.ts';
 import { bars, mirror } from '../fixtures.ts';
@@ -27,6 +27,8 @@ function oracle(series: readonly Bar[]): { adx: number; bands: { upper: number; 
 describe('range reversion', () => {
   it('has the documented defaults and needs 27 bars', () => {
     expect(defaults).toEqual({
+      channel: 'bollinger',
+      donchianPeriod: 20,
       adxPeriod: 14,
       adxMax: 20,
       bollingerPeriod: 20,
@@ -90,6 +92,80 @@ describe('range reversion', () => {
     for (const [side, series] of longAndShort(bars([...RANGE, EXCURSION, REENTRY]), 2000)) {
       expect(evaluate(rangeReversion, series, { ...defaults, adxMax: adx })).toBeNull();
       expect(evaluate(rangeReversion, series, { ...defaults, adxMax: adx + 0.01 })?.direction).toBe(side);
+    }
+  });
+});
+
+describe('range reversion on a Donchian channel', () => {
+  const donchian = rangeReversionParamsSchema.parse({ channel: 'donchian' });
+  // A wide choppy range (ADX near 0), one close below its lowest low, then a close back inside.
+  const WIDE: Ohlc[] = Array.from({ length: 60 }, (_, i) =>
+    i % 2 === 0 ? [2000.5, 2002, 1998, 2001] : [2001, 2002, 1998, 2000.5],
+  );
+  const DIP: Ohlc = [2000.5, 2000.6, 1997, 1997.5];
+  const BACK: Ohlc = [1997.5, 1998.9, 1997.4, 1998.6];
+
+  function channels(series: readonly Bar[]) {
+    const adx = new ADX(14);
+    const channel = new DonchianChannels(20);
+    const values = series.map((bar) => {
+      adx.add(bar);
+      return channel.add(bar);
+    });
+    // The channel of the 20 bars before the previous one, and of the 20 ending on the last.
+    return { adx: adx.getResultOrThrow(), prior: values.at(-3)!, current: values.at(-1)! };
+  }
+
+  it('needs the channel before the previous bar and the ADX warmed up; reads no Bollinger bands', () => {
+    expect(rangeReversion.minBars(donchian)).toBe(27);
+    expect(rangeReversion.minBars({ ...donchian, donchianPeriod: 40 })).toBe(42);
+    expect(rangeReversion.plan(donchian)).toEqual({ adx: [14], depth: 22 });
+  });
+
+  it("fires a buy when a close below the prior bars' lowest low is followed by one back inside, TP at the channel's middle", () => {
+    const series = bars([...WIDE, DIP, BACK]);
+    const { adx, prior, current } = channels(series);
+    expect(series.at(-2)!.close).toBeLessThan(prior!.lower);
+    expect(adx).toBeLessThan(20);
+
+    const hit = evaluate(rangeReversion, series, donchian);
+    expect(hit).toMatchObject({ direction: 'buy', entryPrice: 1998.6, stopLoss: 1996.9, takeProfit: 1999.5 });
+    expect(hit!.features).toEqual({
+      adx: expect.closeTo(adx, 9),
+      donchianUpper: current!.upper,
+      donchianMiddle: current!.middle,
+      donchianLower: current!.lower,
+      previousClose: 1997.5,
+      excursion: (prior!.lower - 1997.5) / ((prior!.upper - prior!.lower) / 2),
+      roomToMiddle: (current!.middle - 1998.6) / ((current!.upper - current!.lower) / 2),
+    });
+    expect(hit!.score).toBeGreaterThan(0);
+    expect(hit!.score).toBeLessThanOrEqual(1);
+  });
+
+  it('fires the mirror-image sell', () => {
+    const buy = evaluate(rangeReversion, bars([...WIDE, DIP, BACK]), donchian)!;
+    const sell = evaluate(rangeReversion, mirror(bars([...WIDE, DIP, BACK]), 2000), donchian);
+    expect(sell).toMatchObject({ direction: 'sell', stopLoss: 2003.1, takeProfit: 2000.5 });
+    expect(sell!.score).toBeCloseTo(buy.score, 9);
+  });
+
+  it.each<[string, Ohlc[]]>([
+    ['no close beyond the channel before', [...WIDE, [2000.5, 2000.6, 1997, 1998.1], BACK]],
+    ['a close still beyond the channel', [...WIDE, DIP, [1997.5, 1998.2, 1997.4, 1997.9]]],
+    ["a re-entry close beyond the channel's middle", [...WIDE, DIP, [1997.5, 2000, 1997.4, 1999.6]]],
+    ['one bar short of the warm-up', [...WIDE.slice(-24), DIP, BACK]],
+  ])('does not fire, long or short, on %s', (_name, ohlc) => {
+    for (const [, series] of longAndShort(bars(ohlc), 2000)) {
+      expect(evaluate(rangeReversion, series, donchian)).toBeNull();
+    }
+  });
+
+  it('does not fire, long or short, when ADX is not below adxMax', () => {
+    const adx = channels(bars([...WIDE, DIP, BACK])).adx;
+    for (const [side, series] of longAndShort(bars([...WIDE, DIP, BACK]), 2000)) {
+      expect(evaluate(rangeReversion, series, { ...donchian, adxMax: adx })).toBeNull();
+      expect(evaluate(rangeReversion, series, { ...donchian, adxMax: adx + 0.01 })?.direction).toBe(side);
     }
   });
 });
