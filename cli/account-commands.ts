@@ -157,12 +157,12 @@ export function addAccountCommands(
         if (added.connection.kind !== 'paper' && !given.some((facts) => 'commissionPerLot' in facts))
           print(
             'no commissionPerLot given: sizing and the margin check count no commission on this account; ' +
-              `set it with \`scalper account set-instrument ${added.name} --instrument <SYMBOL>:commissionPerLot=<per lot per side>\``,
+              `set it with \`scalper account set-instrument ${added.name} --instrument <SYMBOL>:commissionPerLot=<per lot per side> --reason …\``,
           );
         if (added.connection.kind !== 'paper' && !given.some((facts) => 'pipSize' in facts))
           print(
             "no pipSize given: each symbol's pip is taken as 10 points, right for 5- and 3-digit forex, not for gold, indices or crypto; " +
-              `set it with \`scalper account set-instrument ${added.name} --instrument <SYMBOL>:pipSize=<pip>\``,
+              `set it with \`scalper account set-instrument ${added.name} --instrument <SYMBOL>:pipSize=<pip> --reason …\``,
           );
         if (added.environment === 'live')
           print(`live trading is off until \`scalper account enable-live ${added.name}\``);

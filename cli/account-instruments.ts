@@ -4,10 +4,11 @@
 // pip setting is scaled by it) or a commission left out of sizing is seen before a bot trades.
 // Errors found in the action are AccountConflictErrors: commander prints only its own parsers'.
 import { type Command, InvalidArgumentError } from 'commander';
-import { INSTRUMENT_OVERRIDE_KEYS, type InstrumentOverrides } from '../brokers/accounts.ts';
+import { INSTRUMENT_OVERRIDE_KEYS, type InstrumentOverrides, MissingSecretError } from '../brokers/accounts.ts';
+import { AccountUnreachableError, UnknownSymbolError } from '../brokers/symbol-catalog.ts';
 import { AccountConflictError, type InstrumentChanges } from '../db/broker-accounts.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
-import type { WithEngine } from './engine-connection.ts';
+import type { EngineConnection, WithEngine } from './engine-connection.ts';
 import { instrumentOverride } from './options.ts';
 
 type Print = (line: string) => void;
@@ -61,6 +62,23 @@ export function assumedFacts(account: string, spec: InstrumentSpec, overrides: I
   return lines;
 }
 
+/**
+ * Facts set for a symbol the account does not offer (`XAUUSD` for `XAUUSDm`) would leave the real
+ * one on assumed facts: refused, naming what it offers. A broker out of reach is said, not fatal.
+ */
+async function checkOffered(engine: EngineConnection, account: string, symbols: string[], print: Print) {
+  if (symbols.length === 0) return;
+  let offered: readonly string[];
+  try {
+    offered = await engine.symbols.symbolsOf(account);
+  } catch (error) {
+    if (!(error instanceof AccountUnreachableError || error instanceof MissingSecretError)) throw error;
+    print(`could not check that ${account} offers ${symbols.join(', ')}: ${error.message}`);
+    return;
+  }
+  for (const symbol of symbols) if (!offered.includes(symbol)) throw new UnknownSymbolError(symbol, account, offered);
+}
+
 export function addSetInstrumentCommand(account: Command, withEngine: WithEngine, print: Print): void {
   account
     .command('set-instrument')
@@ -85,9 +103,14 @@ export function addSetInstrumentCommand(account: Command, withEngine: WithEngine
           if (options.instrument === undefined && options.unset === undefined)
             throw new AccountConflictError('give --instrument SYMBOL:key=value or --unset SYMBOL:key', 'instruments');
           const changes = changesOf(options.instrument ?? {}, options.unset ?? {});
-          const now = await engine.accounts.setInstruments(name, changes, options.reason);
-          print(`account ${name}: facts changed (${options.reason}); running workers use them within a minute`);
-          for (const line of describeInstruments(now)) print(`  ${line}`);
+          await checkOffered(engine, name, Object.keys(options.instrument ?? {}), print);
+          const { facts, changed } = await engine.accounts.setInstruments(name, changes, options.reason);
+          print(
+            changed
+              ? `account ${name}: facts changed (${options.reason}); running workers use them within a minute`
+              : `account ${name}: nothing to change`,
+          );
+          for (const line of describeInstruments(facts)) print(`  ${line}`);
         },
       ),
     );

@@ -93,3 +93,10 @@ export function serverClock(value: string): ServerClock {
     throw error;
   }
 }
+
+/** `--utc-offset`: broker server time minus UTC, in whole minutes, UTC−12 to UTC+14. */
+export function utcOffsetMinutes(value: string): number {
+  const minutes = integer(value);
+  if (minutes < -720 || minutes > 840) throw new InvalidArgumentError('minutes from -720 (UTC-12) to 840 (UTC+14)');
+  return minutes;
+}

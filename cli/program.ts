@@ -1,15 +1,12 @@
 // The `scalper` command line: bots set up, listed, paused and resumed from a terminal; backtests run.
-import { Command, Option } from 'commander';
-import { decodeMt5File } from '../brokers/feeds/mt5-csv.ts';
-import { importMt5Csv } from '../brokers/feeds/market-bars.ts';
-import { type ServerClock, serverClockText } from '../brokers/feeds/server-clock.ts';
-import { requireSymbol } from '../brokers/symbol-catalog.ts';
+import { Command } from 'commander';
 import { killSwitchTripOf } from '../bots/trading-state.ts';
 import type { EngineConnection } from './engine-connection.ts';
-import { integer, SERVER_CLOCK_HELP, serverClock } from './options.ts';
+import { integer } from './options.ts';
 import { addAccountCommands } from './account-commands.ts';
 import { addBacktestCommand } from './backtest-command.ts';
 import { addConfigureCommand, addSetupBotCommand } from './bot-commands.ts';
+import { addImportBarsCommand } from './import-bars-command.ts';
 import { addTokenCommands } from './token-commands.ts';
 
 type Print = (line: string) => void;
@@ -173,37 +170,7 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
       }),
     );
 
-  program
-    .command('import-bars <file>')
-    .description('Import an MT5 bar export (<DATE> <TIME> <OPEN> <HIGH> <LOW> <CLOSE> <TICKVOL> <VOL> <SPREAD>)')
-    .requiredOption('--symbol <symbol>', 'symbol the bars belong to')
-    .option('--account <login>', 'broker account whose symbol it is', 'paper-1')
-    .option('--utc-offset <minutes>', 'broker server time minus UTC, in minutes (GMT+2: 120)', integer, 0)
-    .addOption(
-      new Option('--server-clock <zone[±hours]>', SERVER_CLOCK_HELP).argParser(serverClock).conflicts('utcOffset'),
-    )
-    .action(
-      withEngine(
-        async (
-          engine,
-          file: string,
-          options: { symbol: string; account: string; utcOffset: number; serverClock?: ServerClock },
-        ) => {
-          await requireSymbol(engine.symbols, options.account, options.symbol);
-          const text = decodeMt5File(await engine.readFile(file));
-          const clock = options.serverClock ?? { kind: 'offset', utcOffsetMinutes: options.utcOffset };
-          const count = await importMt5Csv(engine.orm, text, {
-            symbol: options.symbol,
-            source: file,
-            serverClock: clock,
-          });
-          print(
-            `imported ${count} ${options.symbol} bars from ${file} (server times read as ${serverClockText(clock)})`,
-          );
-        },
-      ),
-    );
-
+  addImportBarsCommand(program, withEngine, print);
   addTokenCommands(program, withEngine, print);
   addAccountCommands(program, withEngine, print);
   addBacktestCommand(program, connect, print, process.stderr);

@@ -1,7 +1,8 @@
 // Registered broker accounts: added, listed, removed, the live opt-in turned on or off, a
 // gateway's CA certificate replaced, the per-symbol facts MT5 does not report changed (each change
 // audited). Settings are validated by their kind's schema before anything is written.
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { isDeepStrictEqual } from 'node:util';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   implicitPaperAccount,
@@ -22,7 +23,7 @@ import {
   expiredCaCert,
 } from '../brokers/mt5-gateway/ca-cert.ts';
 import { UnknownAccountError } from '../brokers/symbol-catalog.ts';
-import { AuditLog, Bot, BrokerAccount, type IBrokerAccount } from './entities/index.ts';
+import { AuditLog, Bot, BrokerAccount, type IBrokerAccount, Instrument } from './entities/index.ts';
 
 export class AccountConflictError extends Error {
   override name = 'AccountConflictError';
@@ -229,32 +230,40 @@ export class BrokerAccounts {
 
   /**
    * The per-symbol facts of a registered real account changed (its pip, widest spread, correlation
-   * group, commission): merged into the ones it has, audited with both, and read by running
-   * workers within a minute (their next cycle reads the symbol's spec with them). Returns the
-   * account's facts now. Nothing is written when one is refused.
+   * group, commission): merged into the ones it has under a lock of its row, audited with both, and
+   * read by running workers within a minute. The changed symbols' cached specs are dropped, so a
+   * backtest or a step reads them again from the broker, with the new facts, rather than the cache
+   * a paused bot's cycles no longer refresh. Nothing is written when one is refused, or when
+   * nothing changes. Returns the account's facts now.
    */
-  async setInstruments(name: string, changes: InstrumentChanges, reason: string): Promise<InstrumentOverrides> {
-    const em = this.em.fork();
-    const row = await em.findOne(BrokerAccount, { name });
-    if (!row) throw new AccountNotFoundError(name);
-    const current = parseConnection(row.kind, row.connection);
-    if (current.kind === 'paper')
-      throw new AccountConflictError(`${name} is a paper account: its symbols are the paper broker's`, 'instruments');
-    const before = current.settings.instruments ?? {};
-    const next = parseConnection(row.kind, {
-      ...row.connection,
-      instruments: changedInstruments(before, changes),
+  async setInstruments(
+    name: string,
+    changes: InstrumentChanges,
+    reason: string,
+  ): Promise<{ facts: InstrumentOverrides; changed: boolean }> {
+    return this.em.fork().transactional(async (em) => {
+      const row = await em.findOne(BrokerAccount, { name }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!row) throw new AccountNotFoundError(name);
+      const current = parseConnection(row.kind, row.connection);
+      if (current.kind === 'paper')
+        throw new AccountConflictError(`${name} is a paper account: its symbols are the paper broker's`, 'instruments');
+      const before = current.settings.instruments ?? {};
+      const next = parseConnection(row.kind, {
+        ...row.connection,
+        instruments: changedInstruments(before, changes),
+      });
+      const after = next.kind === 'paper' ? {} : (next.settings.instruments ?? {});
+      if (isDeepStrictEqual(before, after)) return { facts: before, changed: false };
+      row.connection = next.settings as Record<string, unknown>;
+      await em.nativeDelete(Instrument, { brokerAccount: name, symbol: { $in: Object.keys(changes) } });
+      em.create(AuditLog, {
+        entity: 'broker_account',
+        entityId: name,
+        event: 'instruments_changed',
+        reason,
+        data: { from: before, to: after },
+      });
+      return { facts: after, changed: true };
     });
-    const after = next.kind === 'paper' ? {} : (next.settings.instruments ?? {});
-    row.connection = next.settings as Record<string, unknown>;
-    em.create(AuditLog, {
-      entity: 'broker_account',
-      entityId: name,
-      event: 'instruments_changed',
-      reason,
-      data: { from: before, to: after },
-    });
-    await em.flush();
-    return after;
   }
 }

@@ -12,14 +12,27 @@ export interface StoreBarsOptions {
   symbol: string;
   /** Where the bars came from, e.g. the file name. */
   source: string;
+  /**
+   * Remove first the symbol's stored bars from the first bar's minute to the last's, and those an
+   * earlier import from the same source stored: an export read again with another clock lands on
+   * other minutes (at its ends, outside its new span too), and the old ones would stay.
+   */
+  replace?: boolean;
   batchSize?: number;
 }
 
+export interface StoredBars {
+  stored: number;
+  /** Bars removed by `replace` (those the new ones then took the place of included). */
+  removed: number;
+}
+
 /**
- * Stores `bars` all or nothing. A bar already stored for the same symbol and minute is replaced,
- * so importing an overlapping export again is harmless.
+ * Stores `bars` (oldest first) all or nothing. A bar already stored for the same symbol and minute
+ * is replaced, so importing an overlapping export again is harmless; with `replace`, so is every
+ * other stored bar in the span the file covers or from the same source.
  */
-export async function storeBars(orm: Orm, bars: Bar[], options: StoreBarsOptions): Promise<number> {
+export async function storeBars(orm: Orm, bars: Bar[], options: StoreBarsOptions): Promise<StoredBars> {
   const rows = bars.map((bar) => ({
     symbol: options.symbol,
     openTime: new Date(bar.openTime),
@@ -31,18 +44,31 @@ export async function storeBars(orm: Orm, bars: Bar[], options: StoreBarsOptions
     spread: bar.spread,
     source: options.source,
   }));
-  await orm.em.fork().transactional(async (em) => {
+  const first = rows[0]?.openTime;
+  const last = rows.at(-1)?.openTime;
+  return orm.em.fork().transactional(async (em) => {
+    const removed =
+      options.replace === true && first !== undefined && last !== undefined
+        ? await em.nativeDelete(MarketBar, {
+            symbol: options.symbol,
+            $or: [{ openTime: { $gte: first, $lte: last } }, { source: options.source }],
+          })
+        : 0;
     await em.upsertMany(MarketBar, rows, {
       onConflictFields: ['symbol', 'openTime'],
       onConflictAction: 'merge',
       batchSize: options.batchSize ?? BATCH_SIZE,
     });
+    return { stored: rows.length, removed };
   });
-  return rows.length;
 }
 
 /** Parses an MT5 export (rejected whole on any bad line, see parseMt5Csv) and stores it. */
-export async function importMt5Csv(orm: Orm, text: string, options: StoreBarsOptions & Mt5CsvOptions): Promise<number> {
+export async function importMt5Csv(
+  orm: Orm,
+  text: string,
+  options: StoreBarsOptions & Mt5CsvOptions,
+): Promise<StoredBars> {
   return storeBars(orm, parseMt5Csv(text, options), options);
 }
 

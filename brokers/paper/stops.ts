@@ -49,8 +49,9 @@ export function findStopExit(
   const sl = stopExit(bar, fromMs, position.side, 'sl', position.sl, slDirection, point);
   const tp = stopExit(bar, fromMs, position.side, 'tp', position.tp, -slDirection, point);
   if (sl !== null && (tp === null || sl.offsetMs <= tp.offsetMs)) return sl;
-  // Pessimistic option: a bar that reaches both levels took the SL, at the time it reached the TP.
-  if (tp !== null && sl !== null && priority === 'sl_first') return { ...sl, offsetMs: tp.offsetMs };
+  // Pessimistic option: a bar that reaches both levels took the SL, at the time it reached the TP;
+  // but a bar that opens beyond the TP filled it at its open, a price the bar itself records.
+  if (tp !== null && sl !== null && priority === 'sl_first' && tp.offsetMs > 0) return { ...sl, offsetMs: tp.offsetMs };
   return tp;
 }
 

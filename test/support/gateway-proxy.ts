@@ -15,6 +15,8 @@ export interface GatewayProxy {
   failPaths(prefixes: string[]): void;
   /** Paths asked for since the last call, then forgotten. */
   takeRequests(): string[];
+  /** TCP connections accepted so far: a client that keeps its connection alive opens one. */
+  connections(): number;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ async function bodyOf(request: IncomingMessage): Promise<Buffer> {
 export async function startGatewayProxy(target: string): Promise<GatewayProxy> {
   let failing: string[] = [];
   let requests: string[] = [];
+  let connections = 0;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = request.url ?? '/';
@@ -58,6 +61,7 @@ export async function startGatewayProxy(target: string): Promise<GatewayProxy> {
       response.end(String(error));
     });
   });
+  server.on('connection', () => connections++);
   const listen = (port: number) =>
     new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -87,6 +91,7 @@ export async function startGatewayProxy(target: string): Promise<GatewayProxy> {
       requests = [];
       return taken;
     },
+    connections: () => connections,
     stop: close,
   };
 }

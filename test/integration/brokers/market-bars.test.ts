@@ -1,7 +1,7 @@
 // MT5 CSV imports into PostgreSQL: all or nothing, and replayable.
 import { MarketBar } from '../../../db/entities/market-bar.ts';
 import { createReplayFeed } from '../../../brokers/feeds/replay.ts';
-import { importMt5Csv, loadBars } from '../../../brokers/feeds/market-bars.ts';
+import { importMt5Csv, loadBars, storeBars } from '../../../brokers/feeds/market-bars.ts';
 import { Mt5CsvError } from '../../../brokers/feeds/mt5-csv.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
@@ -38,8 +38,8 @@ describe('importing MT5 bars into PostgreSQL', () => {
       source: 'XAUUSDm_M1.csv',
       serverClock: { kind: 'offset' as const, utcOffsetMinutes: 120 },
     };
-    expect(await importMt5Csv(db.orm, text, options)).toBe(2);
-    expect(await importMt5Csv(db.orm, text, options)).toBe(2);
+    expect(await importMt5Csv(db.orm, text, options)).toEqual({ stored: 2, removed: 0 });
+    expect(await importMt5Csv(db.orm, text, options)).toEqual({ stored: 2, removed: 0 });
     expect(await countFor('XAUUSDm')).toBe(2);
 
     const bars = await loadBars(db.orm, 'XAUUSDm', MARCH_2026);
@@ -54,6 +54,27 @@ describe('importing MT5 bars into PostgreSQL', () => {
     });
     const feed = createReplayFeed([{ symbol: 'XAUUSDm', point: 0.01, bars }]);
     expect(feed.closedBars('XAUUSDm', 5, Date.UTC(2026, 2, 10, 10, 2))).toEqual(bars);
+  });
+
+  it("with replace, removes the bars an import of the file on the wrong clock left, and no other export's", async () => {
+    const rows = ['16:58', '16:59'].map((time) => row(time, '2915.10', '2916.00', '2914.50', '2915.80'));
+    const text = [HEADER, ...rows].join('\n');
+    const base = { symbol: 'GBPUSDm', source: 'gbp.csv' };
+    // Read as GMT+2, then again right, as GMT+3: the first import's minutes are an hour later.
+    await importMt5Csv(db.orm, text, { ...base, serverClock: { kind: 'offset', utcOffsetMinutes: 120 } });
+    const before = Date.UTC(2026, 2, 10, 12, 0);
+    await storeBars(db.orm, [{ ...(await loadBars(db.orm, 'GBPUSDm', MARCH_2026))[0]!, openTime: before }], {
+      ...base,
+      source: 'another-export.csv',
+    });
+    const again = { ...base, serverClock: { kind: 'offset' as const, utcOffsetMinutes: 180 } };
+    expect(await importMt5Csv(db.orm, text, again)).toEqual({ stored: 2, removed: 0 });
+    expect(await countFor('GBPUSDm')).toBe(5);
+    const replacing = [HEADER, rows[0], row('17:59', '2915.10', '2916.00', '2914.50', '2915.80')].join('\n');
+    // The span 13:58–14:59 UTC held both readings' bars: all four go, the file's two come in.
+    expect(await importMt5Csv(db.orm, replacing, { ...again, replace: true })).toEqual({ stored: 2, removed: 4 });
+    const times = (await loadBars(db.orm, 'GBPUSDm', MARCH_2026)).map((bar) => new Date(bar.openTime).toISOString());
+    expect(times).toEqual(['2026-03-10T12:00:00.000Z', '2026-03-10T13:58:00.000Z', '2026-03-10T14:59:00.000Z']);
   });
 
   it('rejects a file with malformed lines, naming them, and stores nothing', async () => {

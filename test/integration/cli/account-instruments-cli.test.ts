@@ -6,9 +6,11 @@ import { jest } from '@jest/globals';
 import { BrokerDirectory } from '../../../bots/broker-directory.ts';
 import { createPostgresStateStore } from '../../../brokers/paper/postgres-store.ts';
 import { BrokerAccounts } from '../../../db/broker-accounts.ts';
-import { AuditLog, BrokerAccount } from '../../../db/entities/index.ts';
+import { refreshInstrument } from '../../../activities/instrument-cache.ts';
+import { AuditLog, BrokerAccount, Instrument } from '../../../db/entities/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { type GatewayProcess, startGateway } from '../../support/gateway-process.ts';
+import { startGatewayProxy } from '../../support/gateway-proxy.ts';
 import { runScalper } from '../../support/scalper-cli.ts';
 
 let db: TestDatabase;
@@ -52,7 +54,7 @@ describe('the per-symbol facts of a real account', () => {
     ]);
     expect(registered).toMatchObject({ code: 0, stderr: '' });
     expect(registered.stdout).toContain(
-      "no pipSize given: each symbol's pip is taken as 10 points, right for 5- and 3-digit forex, not for gold, indices or crypto; set it with `scalper account set-instrument facts-demo --instrument <SYMBOL>:pipSize=<pip>`",
+      "no pipSize given: each symbol's pip is taken as 10 points, right for 5- and 3-digit forex, not for gold, indices or crypto; set it with `scalper account set-instrument facts-demo --instrument <SYMBOL>:pipSize=<pip> --reason …`",
     );
     expect(registered.stdout).toContain('no commissionPerLot given');
 
@@ -160,12 +162,21 @@ describe('the per-symbol facts of a real account', () => {
         'XAUUSDm:pipSize is both set and unset',
       ],
       [[], 1, 'give --instrument SYMBOL:key=value or --unset SYMBOL:key'],
+      [
+        ['--instrument', 'XAUUSD:pipSize=0.1'],
+        2,
+        'invalid settings: account facts-refusals offers no symbol XAUUSD; did you mean XAUUSDm?',
+      ],
     ];
     for (const [args, code, named] of cases) {
       const refused = await change(...args);
       expect({ args, code: refused.code }).toEqual({ args, code });
       expect(refused.stderr).toContain(named);
     }
+    expect(await change('--instrument', 'XAUUSDm:pipSize=0.1')).toMatchObject({
+      code: 0,
+      stdout: 'account facts-refusals: nothing to change\n  XAUUSDm: pipSize 0.1\n',
+    });
     const setOn = (account: string) =>
       scalper(['account', 'set-instrument', account, '--instrument', 'XAUUSDm:pipSize=0.1', '--reason', 'test']);
     expect(await setOn('paper-1')).toMatchObject({
@@ -183,31 +194,55 @@ describe('the per-symbol facts of a real account', () => {
     );
   });
 
-  it("reach a running worker's broker within a minute, its adapter built again with them", async () => {
-    const accounts = new BrokerAccounts(db.orm.em);
-    await accounts.add({
-      name: 'facts-worker',
-      kind: 'mt5-gateway',
-      environment: 'demo',
-      connection: { url: gateway.baseUrl, tokenEnv: 'FACTS_GATEWAY_TOKEN' },
-    });
-    const directory = new BrokerDirectory({
-      accounts,
-      paperStore: createPostgresStateStore(db.orm),
-      feedSeed: 1,
-      env: { FACTS_GATEWAY_TOKEN: gateway.token },
-    });
-    const broker = directory.brokerFor('facts-worker');
-    expect((await broker.instrument('XAUUSDm')).pipSize).toBe(0.1);
-    await accounts.setInstruments('facts-worker', { XAUUSDm: { pipSize: 0.01, commissionPerLot: 2 } }, 'test');
-    // Within the minute the worker trades on the adapter it has; after it, on one built with the facts.
-    expect((await broker.instrument('XAUUSDm')).pipSize).toBe(0.1);
-    const later = Date.now() + 60_001;
-    const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+  it("reach a running worker's broker within a minute on the adapter it has, and drop the cached spec", async () => {
+    const proxy = await startGatewayProxy(gateway.baseUrl);
     try {
-      expect(await broker.instrument('XAUUSDm')).toMatchObject({ pipSize: 0.01, commissionPerLot: 2 });
+      const accounts = new BrokerAccounts(db.orm.em);
+      await accounts.add({
+        name: 'facts-worker',
+        kind: 'mt5-gateway',
+        environment: 'demo',
+        connection: { url: proxy.baseUrl, tokenEnv: 'FACTS_GATEWAY_TOKEN' },
+      });
+      const directory = new BrokerDirectory({
+        accounts,
+        paperStore: createPostgresStateStore(db.orm),
+        feedSeed: 1,
+        env: { FACTS_GATEWAY_TOKEN: gateway.token, FACTS_OTHER_TOKEN: gateway.token },
+      });
+      const broker = directory.brokerFor('facts-worker');
+      // A cycle cached the spec; a paused bot's cycles would not refresh it.
+      expect((await refreshInstrument(db.orm.em.fork(), broker, 'facts-worker', 'XAUUSDm')).pipSize).toBe(0.1);
+      await accounts.setInstruments('facts-worker', { XAUUSDm: { pipSize: 0.01, commissionPerLot: 2 } }, 'test');
+      expect(await db.orm.em.fork().count(Instrument, { brokerAccount: 'facts-worker' })).toBe(0);
+      // Within the minute the worker trades on the facts it had; after it, on the new ones.
+      expect((await broker.instrument('XAUUSDm')).pipSize).toBe(0.1);
+      const connections = proxy.connections();
+      const later = Date.now() + 60_001;
+      const clock = jest.spyOn(Date, 'now').mockReturnValue(later);
+      try {
+        expect(await broker.instrument('XAUUSDm')).toMatchObject({ pipSize: 0.01, commissionPerLot: 2 });
+        // Facts alone keep the adapter (and its connection); a changed connection builds another.
+        expect(proxy.connections()).toBe(connections);
+        await db.orm.em.fork().nativeUpdate(
+          BrokerAccount,
+          { name: 'facts-worker' },
+          {
+            connection: {
+              url: proxy.baseUrl,
+              tokenEnv: 'FACTS_OTHER_TOKEN',
+              instruments: await stored('facts-worker'),
+            },
+          },
+        );
+        clock.mockReturnValue(later + 60_001);
+        expect((await broker.instrument('XAUUSDm')).pipSize).toBe(0.01);
+        expect(proxy.connections()).toBeGreaterThan(connections);
+      } finally {
+        clock.mockRestore();
+      }
     } finally {
-      clock.mockRestore();
+      await proxy.stop();
     }
   });
 });

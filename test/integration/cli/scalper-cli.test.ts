@@ -325,7 +325,21 @@ describe('scalper CLI', () => {
     expect(both.stderr).toContain("option '--server-clock <zone[±hours]>' cannot be used with option '--utc-offset");
     const unknown = await scalper('import-bars', file, '--symbol', 'EURUSDm', '--server-clock', 'Broker/Time+2');
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('Broker/Time+2: not a time zone, or one with a shift in hours');
-    expect(await db.orm.em.fork().count(MarketBar, { symbol: 'EURUSDm' })).toBe(2);
+    expect(unknown.stderr).toContain(
+      "option '--server-clock <zone[±hours]>' argument 'Broker/Time+2' is invalid. not a time zone, or one with a shift in hours",
+    );
+    const posix = await scalper('import-bars', file, '--symbol', 'EURUSDm', '--server-clock', 'Etc/GMT+2');
+    expect(posix.stderr).toContain("the opposite of a broker's GMT+2 (Etc/GMT+2 is UTC−2)");
+    const replaced = await scalper('import-bars', file, '--symbol', 'EURUSDm', '--server-clock', 'UTC+2', '--replace');
+    expect(replaced).toMatchObject({
+      code: 0,
+      stdout: `imported 2 EURUSDm bars from ${file} (server times read as UTC+2); 2 stored before removed first\n`,
+    });
+    // Read as UTC+2 all year: July's bar an hour later than before, November's where it was.
+    const reread = await db.orm.em.fork().find(MarketBar, { symbol: 'EURUSDm' }, { orderBy: { openTime: 'asc' } });
+    expect(reread.map((bar) => bar.openTime.toISOString())).toEqual([
+      '2026-07-20T08:00:00.000Z',
+      '2026-11-20T08:00:00.000Z',
+    ]);
   });
 });

@@ -171,7 +171,7 @@ describe('parseBacktestOptions', () => {
       { csv: 'gold.csv', utcOffset: '120', serverClock: 'Europe/Athens' },
       '--server-clock Europe/Athens: either it or --utc-offset, not both',
     ],
-    [{ csv: 'gold.csv', serverClock: 'Athens' }, '--server-clock Athens: Athens: not a time zone'],
+    [{ csv: 'gold.csv', serverClock: 'Athens' }, '--server-clock Athens: not a time zone'],
     [{ walkForward: '2' }, '--walk-forward 2: needs --sweep'],
     [{ sweep: ['pin_bar.maxBodyRatio=0.3'], rankBy: 'luck' }, '--rank-by luck: netPnl or profitFactor'],
     [{ sweep: ['pin_bar.maxBodyRatio=0.3'], threads: '0' }, '--threads 0: Too small'],

@@ -59,4 +59,14 @@ describe('SL/TP inside a bar (buy position, Bid path)', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('sl_first leaves a bar that opens beyond the TP to the TP, at its open: the open is recorded, not modelled', () => {
+    const gapped: Bar = { openTime: 0, open: 2012, high: 2013, low: 1985, close: 1988, tickVolume: 1, spread: 20 };
+    const levels = { side: 'buy' as const, sl: 1990, tp: 2010 };
+    for (const priority of ['ohlc_path', 'sl_first'] as const) {
+      expect(findStopExit(gapped, 0, levels, POINT, priority)).toEqual({ reason: 'tp', price: 2012, offsetMs: 0 });
+    }
+    const opensInside: Bar = { ...gapped, open: 2000 };
+    expect(findStopExit(opensInside, 0, levels, POINT, 'sl_first')).toMatchObject({ reason: 'sl', price: 1990 });
+  });
 });
