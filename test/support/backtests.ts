@@ -14,6 +14,7 @@ import { STRATEGY_NAMES, strategyParamsSchema } from '../../trading/strategies/i
 import { lookbackFor } from '../../trading/strategies/lookback.ts';
 import { startTestApi, type TestApi } from './api.ts';
 import { startTestEngine, type TestEngine } from './engine.ts';
+import { paperCosts } from './paper-costs.ts';
 
 /** GET /backtests/:id as JSON. */
 export type BacktestDetail = z.output<typeof backtestSchema>;
@@ -53,13 +54,7 @@ export function defaultBacktestSettings(from: number | string, to: number | stri
     startingBalance: 10_000,
     accountMode: 'hedging',
     leverage: 100,
-    costs: {
-      spreadPoints: null,
-      commissionPerLot,
-      slippagePoints: 0,
-      slippageJitterPoints: 0,
-      stopsPriority: 'ohlc_path',
-    },
+    costs: paperCosts(commissionPerLot),
     schedule: { kind: 'bar_close', delaySeconds: 2 },
     from: typeof from === 'number' ? from : Date.parse(from),
     to: typeof to === 'number' ? to : Date.parse(to),

@@ -91,9 +91,65 @@ export const rangeReversion: Strategy<RangeReversionParams> = {
   },
 };
 
-function bollingerReversion({ window, instrument }: StrategyInput, params: RangeReversionParams): StrategyHit | null {
-  // The band tests first, the ADX after: most bars fail the former (the same verdict either way).
+/**
+ * One range as a variant reads it: the edges the previous close went beyond, the edges this close
+ * came back inside, the middle it is faded towards, and the unit its excursion is measured in.
+ */
+interface RangeEdges {
+  beyondLower: number;
+  beyondUpper: number;
+  insideLower: number;
+  insideUpper: number;
+  middle: number;
+  /** Half the width of the range this close is read against: the room to the middle is a share of it. */
+  halfWidth: number;
+  excursionUnit: number;
+  /** Excursion, in units, that scores 1. */
+  fullExcursion: number;
+}
+
+/**
+ * The shared rule: the previous close beyond one edge, this one back inside it and short of the
+ * middle, in a ranging market → fade towards the middle, the stop beyond the two bars' extreme.
+ * `features` names what the variant read; the excursion and room to the middle are added to them.
+ */
+function fadeToMiddle(
+  { window, instrument }: StrategyInput,
+  params: RangeReversionParams,
+  edges: RangeEdges,
+  features: (excursion: number) => Record<string, number>,
+): StrategyHit | null {
   const close = window.close(0);
+  const previousClose = window.close(1);
+  const { middle } = edges;
+  const direction: TradeSide | null =
+    previousClose < edges.beyondLower && close > edges.insideLower && close < middle
+      ? 'buy'
+      : previousClose > edges.beyondUpper && close < edges.insideUpper && close > middle
+        ? 'sell'
+        : null;
+  if (direction === null) return null;
+  const adx = window.adx(params.adxPeriod, 0);
+  if (!(adx < params.adxMax)) return null;
+
+  const excursion =
+    (direction === 'buy' ? edges.beyondLower - previousClose : previousClose - edges.beyondUpper) / edges.excursionUnit;
+  const roomToMiddle = (direction === 'buy' ? middle - close : close - middle) / edges.halfWidth;
+  const extreme =
+    direction === 'buy' ? Math.min(window.low(0), window.low(1)) : Math.max(window.high(0), window.high(1));
+  return {
+    direction,
+    score: meanScore([progress(adx, params.adxMax, 0), progress(excursion, 0, edges.fullExcursion), roomToMiddle]),
+    entryPrice: close,
+    stopLoss: stopBeyond(extreme, direction, params.stopBufferPips, instrument),
+    takeProfit: roundPrice(middle, instrument),
+    features: { adx, ...features(excursion), previousClose, roomToMiddle },
+  };
+}
+
+function bollingerReversion(input: StrategyInput, params: RangeReversionParams): StrategyHit | null {
+  const { window } = input;
+  // The band tests first, the ADX after: most bars fail the former (the same verdict either way).
   const previousClose = window.close(1);
   const bands = { period: params.bollingerPeriod, deviations: params.bollingerDeviations };
   const previousUpper = window.bollingerUpper(bands, 1);
@@ -102,49 +158,31 @@ function bollingerReversion({ window, instrument }: StrategyInput, params: Range
   const upper = window.bollingerUpper(bands, 0);
   const middle = window.bollingerMiddle(bands, 0);
   const lower = window.bollingerLower(bands, 0);
-  const direction: TradeSide | null =
-    previousClose < previousLower && close > lower && close < middle
-      ? 'buy'
-      : previousClose > previousUpper && close < upper && close > middle
-        ? 'sell'
-        : null;
-  if (direction === null) return null;
-  const adx = window.adx(params.adxPeriod, 0);
-  if (!(adx < params.adxMax)) return null;
-
-  const previousSigma = (previousUpper - previousLower) / (2 * params.bollingerDeviations);
-  const excursionSigma =
-    (direction === 'buy' ? previousLower - previousClose : previousClose - previousUpper) / previousSigma;
-  const roomToMiddle = (direction === 'buy' ? middle - close : close - middle) / ((upper - lower) / 2);
-  const extreme =
-    direction === 'buy' ? Math.min(window.low(0), window.low(1)) : Math.max(window.high(0), window.high(1));
-  return {
-    direction,
-    score: meanScore([
-      progress(adx, params.adxMax, 0),
-      progress(excursionSigma, 0, FULL_EXCURSION_SIGMA),
-      roomToMiddle,
-    ]),
-    entryPrice: close,
-    stopLoss: stopBeyond(extreme, direction, params.stopBufferPips, instrument),
-    takeProfit: roundPrice(middle, instrument),
-    features: {
-      adx,
-      bollingerUpper: upper,
-      bollingerMiddle: middle,
-      bollingerLower: lower,
-      previousClose,
-      excursionSigma,
-      roomToMiddle,
-    },
+  const edges = {
+    beyondLower: previousLower,
+    beyondUpper: previousUpper,
+    insideLower: lower,
+    insideUpper: upper,
+    middle,
+    halfWidth: (upper - lower) / 2,
+    // One σ of the previous bar's bands.
+    excursionUnit: (previousUpper - previousLower) / (2 * params.bollingerDeviations),
+    fullExcursion: FULL_EXCURSION_SIGMA,
   };
+  return fadeToMiddle(input, params, edges, (excursionSigma) => ({
+    bollingerUpper: upper,
+    bollingerMiddle: middle,
+    bollingerLower: lower,
+    excursionSigma,
+  }));
 }
 
 /**
  * The Donchian variant: the previous bar closed beyond the channel of the donchianPeriod bars
- * before it, and this one closes back inside, short of the middle of the channel ending on it.
+ * before it, and this one closes back inside it, short of the middle of the channel ending on it.
  */
-function donchianReversion({ window, instrument }: StrategyInput, params: RangeReversionParams): StrategyHit | null {
+function donchianReversion(input: StrategyInput, params: RangeReversionParams): StrategyHit | null {
+  const { window } = input;
   const period = params.donchianPeriod;
   const previousClose = window.close(1);
   // The channel before the previous bar, scanned until the close is seen inside it: most bars.
@@ -156,47 +194,26 @@ function donchianReversion({ window, instrument }: StrategyInput, params: RangeR
     if (priorLow <= previousClose && previousClose <= priorHigh) return null;
   }
   if (!(priorHigh > priorLow)) return null;
-  const close = window.close(0);
   let high = -Infinity;
   let low = Infinity;
   for (let back = 0; back < period; back++) {
     high = Math.max(high, window.high(back));
     low = Math.min(low, window.low(back));
   }
-  const middle = (high + low) / 2;
-  const direction: TradeSide | null =
-    previousClose < priorLow && close > priorLow && close < middle
-      ? 'buy'
-      : previousClose > priorHigh && close < priorHigh && close > middle
-        ? 'sell'
-        : null;
-  if (direction === null) return null;
-  const adx = window.adx(params.adxPeriod, 0);
-  if (!(adx < params.adxMax)) return null;
-
-  const excursion =
-    (direction === 'buy' ? priorLow - previousClose : previousClose - priorHigh) / ((priorHigh - priorLow) / 2);
-  const roomToMiddle = (direction === 'buy' ? middle - close : close - middle) / ((high - low) / 2);
-  const extreme =
-    direction === 'buy' ? Math.min(window.low(0), window.low(1)) : Math.max(window.high(0), window.high(1));
-  return {
-    direction,
-    score: meanScore([
-      progress(adx, params.adxMax, 0),
-      progress(excursion, 0, FULL_EXCURSION_HALF_WIDTH),
-      roomToMiddle,
-    ]),
-    entryPrice: close,
-    stopLoss: stopBeyond(extreme, direction, params.stopBufferPips, instrument),
-    takeProfit: roundPrice(middle, instrument),
-    features: {
-      adx,
-      donchianUpper: high,
-      donchianMiddle: middle,
-      donchianLower: low,
-      previousClose,
-      excursion,
-      roomToMiddle,
-    },
+  const edges = {
+    beyondLower: priorLow,
+    beyondUpper: priorHigh,
+    insideLower: priorLow,
+    insideUpper: priorHigh,
+    middle: (high + low) / 2,
+    halfWidth: (high - low) / 2,
+    excursionUnit: (priorHigh - priorLow) / 2,
+    fullExcursion: FULL_EXCURSION_HALF_WIDTH,
   };
+  return fadeToMiddle(input, params, edges, (excursion) => ({
+    donchianUpper: high,
+    donchianMiddle: edges.middle,
+    donchianLower: low,
+    excursion,
+  }));
 }

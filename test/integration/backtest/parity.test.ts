@@ -18,6 +18,7 @@ import { riskSettingsSchema } from '../../../trading/risk/index.ts';
 import { STRATEGY_NAMES, strategyParamsSchema, type StrategyName } from '../../../trading/strategies/index.ts';
 import { lookbackFor } from '../../../trading/strategies/lookback.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+import { paperCosts } from '../../support/paper-costs.ts';
 
 const SEED = 11;
 const SYMBOL = 'XAUUSDm';
@@ -106,13 +107,7 @@ function backtestRun(bot: IBot, instrument: Instrument, bars: number, start = ST
       startingBalance: 10_000,
       accountMode: 'hedging',
       leverage: 100,
-      costs: {
-        spreadPoints: null,
-        commissionPerLot,
-        slippagePoints: 0,
-        slippageJitterPoints: 0,
-        stopsPriority: 'ohlc_path',
-      },
+      costs: paperCosts(commissionPerLot),
       schedule: botCycleSchedule(bot),
       from: start,
       to: start + bars * MINUTE,

@@ -35,23 +35,18 @@ function scalper(args: string[]) {
   });
 }
 
+/** `scalper account add` of an account on the test's gateway, its token in FACTS_GATEWAY_TOKEN. */
+function addGatewayAccount(name: string, ...more: string[]) {
+  const connection = ['--url', gateway.baseUrl, '--token-env', 'FACTS_GATEWAY_TOKEN'];
+  return scalper(['account', 'add', '--name', name, '--kind', 'mt5-gateway', ...connection, ...more]);
+}
+
 const stored = async (name: string) =>
   (await db.orm.em.fork().findOneOrFail(BrokerAccount, { name })).connection.instruments;
 
 describe('the per-symbol facts of a real account', () => {
   it('are named where assumed, then set, changed and dropped with set-instrument, each change audited', async () => {
-    const registered = await scalper([
-      'account',
-      'add',
-      '--name',
-      'facts-demo',
-      '--kind',
-      'mt5-gateway',
-      '--url',
-      gateway.baseUrl,
-      '--token-env',
-      'FACTS_GATEWAY_TOKEN',
-    ]);
+    const registered = await addGatewayAccount('facts-demo');
     expect(registered).toMatchObject({ code: 0, stderr: '' });
     expect(registered.stdout).toContain(
       "no pipSize given: each symbol's pip is taken as 10 points, right for 5- and 3-digit forex, not for gold, indices or crypto; set it with `scalper account set-instrument facts-demo --instrument <SYMBOL>:pipSize=<pip> --reason …`",
@@ -128,20 +123,7 @@ describe('the per-symbol facts of a real account', () => {
   });
 
   it('refuses a change it cannot make, naming what is wrong, and writes nothing', async () => {
-    const registered = await scalper([
-      'account',
-      'add',
-      '--name',
-      'facts-refusals',
-      '--kind',
-      'mt5-gateway',
-      '--url',
-      gateway.baseUrl,
-      '--token-env',
-      'FACTS_GATEWAY_TOKEN',
-      '--instrument',
-      'XAUUSDm:pipSize=0.1',
-    ]);
+    const registered = await addGatewayAccount('facts-refusals', '--instrument', 'XAUUSDm:pipSize=0.1');
     expect(registered.code).toBe(0);
     expect(registered.stdout).not.toContain('no pipSize given');
     const change = (...args: string[]) =>

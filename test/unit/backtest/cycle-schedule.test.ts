@@ -12,6 +12,7 @@ import { paperInstruments } from '../../../brokers/paper/index.ts';
 import { barColumnsOf } from '../../../trading/bar-columns.ts';
 import { riskSettingsSchema } from '../../../trading/risk/index.ts';
 import { STRATEGY_NAMES, strategyParamsSchema } from '../../../trading/strategies/index.ts';
+import { paperCosts } from '../../support/paper-costs.ts';
 
 const MINUTE = 60_000;
 const T = Date.UTC(2025, 2, 3, 10, 0);
@@ -103,13 +104,7 @@ describe('a backtest on an interval', () => {
     startingBalance: 10_000,
     accountMode: 'hedging',
     leverage: 100,
-    costs: {
-      spreadPoints: null,
-      commissionPerLot,
-      slippagePoints: 0,
-      slippageJitterPoints: 0,
-      stopsPriority: 'ohlc_path',
-    },
+    costs: paperCosts(commissionPerLot),
     schedule,
     from: FROM,
     to: TO,

@@ -9,6 +9,7 @@ import type { StopsPriority } from '../../../brokers/paper/stops.ts';
 import type { Bar } from '../../../trading/market.ts';
 import { riskSettingsSchema } from '../../../trading/risk/index.ts';
 import { STRATEGY_NAMES, strategyParamsSchema } from '../../../trading/strategies/index.ts';
+import { paperCosts } from '../../support/paper-costs.ts';
 
 const DAY = 86_400_000;
 const FROM = Date.UTC(2025, 2, 3);
@@ -29,13 +30,7 @@ function settings(
     startingBalance: 10_000,
     accountMode: overrides.mode ?? 'hedging',
     leverage: 100,
-    costs: {
-      spreadPoints: null,
-      commissionPerLot,
-      slippagePoints: 0,
-      slippageJitterPoints: 0,
-      stopsPriority: overrides.stops ?? 'ohlc_path',
-    },
+    costs: paperCosts(commissionPerLot, { stopsPriority: overrides.stops ?? 'ohlc_path' }),
     schedule: { kind: 'bar_close', delaySeconds: 2 },
     from: FROM,
     to: TO,
