@@ -103,7 +103,10 @@ export function addSetInstrumentCommand(account: Command, withEngine: WithEngine
           if (options.instrument === undefined && options.unset === undefined)
             throw new AccountConflictError('give --instrument SYMBOL:key=value or --unset SYMBOL:key', 'instruments');
           const changes = changesOf(options.instrument ?? {}, options.unset ?? {});
-          await checkOffered(engine, name, Object.keys(options.instrument ?? {}), print);
+          // A paper or unknown account is refused by setInstruments, for what it is.
+          const registered = await engine.accounts.find(name);
+          if (registered !== null && registered.kind !== 'paper')
+            await checkOffered(engine, name, Object.keys(options.instrument ?? {}), print);
           const { facts, changed } = await engine.accounts.setInstruments(name, changes, options.reason);
           print(
             changed

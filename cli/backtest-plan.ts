@@ -60,7 +60,10 @@ function combined(file: SettingsChanges | null, flags: SettingsChanges): Setting
   };
 }
 
-/** A paper account's spec at this leverage, or the spec a real account's bot cached. */
+/**
+ * A paper account's spec at this leverage, or the spec a real account's bot cached, else the one
+ * its broker gives now (a bot that has not cycled since, or since its facts changed).
+ */
 async function instrumentOf(engine: EngineConnection | null, account: string, symbol: string, leverage: number) {
   if (account.startsWith(PAPER_ACCOUNT_PREFIX)) {
     const instruments = paperInstruments(leverage);
@@ -68,11 +71,14 @@ async function instrumentOf(engine: EngineConnection | null, account: string, sy
     return spec ?? refuse(`--symbol ${symbol}: not a paper symbol (${instruments.map((i) => i.symbol).join(', ')})`);
   }
   const row = await engine?.orm.em.fork().findOne(Instrument, { brokerAccount: account, symbol });
-  if (!row)
-    refuse(
-      `--symbol ${symbol}: no ${symbol} spec cached for account ${account} (its bots cache it on their first cycle)`,
-    );
-  return instrumentSpecOf(row);
+  if (row) return instrumentSpecOf(row);
+  try {
+    if (engine === null) throw new Error('no engine to ask');
+    return await engine.symbols.brokerFor(account).instrument(symbol);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return refuse(`--symbol ${symbol}: no ${symbol} spec cached for account ${account}, nor from its broker: ${why}`);
+  }
 }
 
 /** The most closed bars any run needs (backtest/sweep/lookback.ts). */

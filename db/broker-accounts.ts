@@ -194,38 +194,42 @@ export class BrokerAccounts {
     reason: string,
     { keep = false, url }: { keep?: boolean; url?: string } = {},
   ): Promise<string> {
-    const em = this.em.fork();
-    const row = await em.findOne(BrokerAccount, { name });
-    if (!row) throw new AccountNotFoundError(name);
-    if (row.kind !== 'mt5-gateway')
-      throw new AccountConflictError(`${name} is a ${row.kind} account: only mt5-gateway accounts take a CA`, 'caCert');
-    const current = typeof row.connection.caCert === 'string' ? row.connection.caCert : undefined;
-    if (keep && current === undefined)
-      throw new AccountConflictError(
-        `${name} trusts no certificate of its own yet (the system's CAs): give --ca-file without --keep`,
-        'caCert',
-      );
-    const problem = caCertProblem(caCert);
-    if (problem !== null) throw new AccountConflictError(`caCert: ${problem}`, 'caCert');
-    const trusted = keep && current !== undefined ? caCertsBeside(current, caCert, new Date()) : caCert;
-    // A new URL with it: an install moved from http:// to https:// (the certificate checked against it).
-    const connection = parseConnection(row.kind, { ...row.connection, caCert: trusted, ...(url ? { url } : {}) });
-    refuseUnusableCaCert(connection);
-    const previousUrl = row.connection.url;
-    row.connection = connection.settings as Record<string, unknown>;
-    em.create(AuditLog, {
-      entity: 'broker_account',
-      entityId: name,
-      event: 'ca_cert_replaced',
-      reason,
-      data: {
-        from: current === undefined ? [] : caCertFingerprints(current),
-        to: caCertFingerprints(trusted),
-        ...(url ? { url: { from: previousUrl, to: row.connection.url } } : {}),
-      },
+    // Under a lock of the row: a change of its per-symbol facts at the same time is not undone.
+    return this.em.fork().transactional(async (em) => {
+      const row = await em.findOne(BrokerAccount, { name }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!row) throw new AccountNotFoundError(name);
+      if (row.kind !== 'mt5-gateway')
+        throw new AccountConflictError(
+          `${name} is a ${row.kind} account: only mt5-gateway accounts take a CA`,
+          'caCert',
+        );
+      const current = typeof row.connection.caCert === 'string' ? row.connection.caCert : undefined;
+      if (keep && current === undefined)
+        throw new AccountConflictError(
+          `${name} trusts no certificate of its own yet (the system's CAs): give --ca-file without --keep`,
+          'caCert',
+        );
+      const problem = caCertProblem(caCert);
+      if (problem !== null) throw new AccountConflictError(`caCert: ${problem}`, 'caCert');
+      const trusted = keep && current !== undefined ? caCertsBeside(current, caCert, new Date()) : caCert;
+      // A new URL with it: an install moved from http:// to https:// (the certificate checked against it).
+      const connection = parseConnection(row.kind, { ...row.connection, caCert: trusted, ...(url ? { url } : {}) });
+      refuseUnusableCaCert(connection);
+      const previousUrl = row.connection.url;
+      row.connection = connection.settings as Record<string, unknown>;
+      em.create(AuditLog, {
+        entity: 'broker_account',
+        entityId: name,
+        event: 'ca_cert_replaced',
+        reason,
+        data: {
+          from: current === undefined ? [] : caCertFingerprints(current),
+          to: caCertFingerprints(trusted),
+          ...(url ? { url: { from: previousUrl, to: row.connection.url } } : {}),
+        },
+      });
+      return trusted;
     });
-    await em.flush();
-    return trusted;
   }
 
   /**
@@ -233,7 +237,8 @@ export class BrokerAccounts {
    * group, commission): merged into the ones it has under a lock of its row, audited with both, and
    * read by running workers within a minute. The changed symbols' cached specs are dropped, so a
    * backtest or a step reads them again from the broker, with the new facts, rather than the cache
-   * a paused bot's cycles no longer refresh. Nothing is written when one is refused, or when
+   * a paused bot's cycles no longer refresh (a cycle in the minute a worker still has the old facts
+   * caches those once more, until its next cycle). Nothing is written when one is refused, or when
    * nothing changes. Returns the account's facts now.
    */
   async setInstruments(
@@ -255,7 +260,8 @@ export class BrokerAccounts {
       const after = next.kind === 'paper' ? {} : (next.settings.instruments ?? {});
       if (isDeepStrictEqual(before, after)) return { facts: before, changed: false };
       row.connection = next.settings as Record<string, unknown>;
-      await em.nativeDelete(Instrument, { brokerAccount: name, symbol: { $in: Object.keys(changes) } });
+      const changedSymbols = Object.keys(changes).filter((symbol) => !isDeepStrictEqual(before[symbol], after[symbol]));
+      await em.nativeDelete(Instrument, { brokerAccount: name, symbol: { $in: changedSymbols } });
       em.create(AuditLog, {
         entity: 'broker_account',
         entityId: name,

@@ -5,6 +5,9 @@ import type { Orm } from '../../db/orm.ts';
 import type { Bar } from '../../trading/market.ts';
 import { type Mt5CsvOptions, parseMt5Csv } from './mt5-csv.ts';
 
+/** The most two readings of one server time can differ by: from UTC−12 to UTC+14. */
+const MAX_CLOCK_SHIFT_MS = 26 * 3_600_000;
+
 /** Rows per INSERT statement: PostgreSQL takes at most 65 535 parameters in one statement. */
 const BATCH_SIZE = 2000;
 
@@ -14,8 +17,9 @@ export interface StoreBarsOptions {
   source: string;
   /**
    * Remove first the symbol's stored bars from the first bar's minute to the last's, and those an
-   * earlier import from the same source stored: an export read again with another clock lands on
-   * other minutes (at its ends, outside its new span too), and the old ones would stay.
+   * earlier import from the same source stored within 26 hours of that span: an export read again
+   * with another clock lands on other minutes (at its ends, outside its new span too), and the old
+   * ones would stay; the same file name's other months are left alone.
    */
   replace?: boolean;
   batchSize?: number;
@@ -46,12 +50,17 @@ export async function storeBars(orm: Orm, bars: Bar[], options: StoreBarsOptions
   }));
   const first = rows[0]?.openTime;
   const last = rows.at(-1)?.openTime;
+  // An earlier reading of the same file on another clock: its bars at most a clock's span away.
+  const reread =
+    first === undefined || last === undefined
+      ? null
+      : { $gte: new Date(first.getTime() - MAX_CLOCK_SHIFT_MS), $lte: new Date(last.getTime() + MAX_CLOCK_SHIFT_MS) };
   return orm.em.fork().transactional(async (em) => {
     const removed =
       options.replace === true && first !== undefined && last !== undefined
         ? await em.nativeDelete(MarketBar, {
             symbol: options.symbol,
-            $or: [{ openTime: { $gte: first, $lte: last } }, { source: options.source }],
+            $or: [{ openTime: { $gte: first, $lte: last } }, { source: options.source, openTime: reread! }],
           })
         : 0;
     await em.upsertMany(MarketBar, rows, {

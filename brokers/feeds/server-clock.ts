@@ -20,7 +20,7 @@ export class ServerClockError extends Error {
 const MAX_SHIFT_HOURS = 26;
 
 /** POSIX zones whose sign is the opposite of what a broker's "GMT+2" means (Etc/GMT+2 is UTC−2). */
-const POSIX_GMT_ZONE = /^(Etc\/)?GMT[+-]\d/i;
+const POSIX_GMT_ZONE = /^Etc\/GMT[+-]\d/i;
 
 /**
  * `<zone>` or `<zone>+<hours>` / `<zone>-<hours>` (hours may be `H:MM`): `Europe/Athens`,
@@ -31,7 +31,7 @@ export function parseServerClock(text: string): ServerClock {
   const zone = match?.[1] ?? '';
   if (POSIX_GMT_ZONE.test(text))
     throw new ServerClockError(
-      "GMT±N zones count the POSIX way, the opposite of a broker's GMT+2 (Etc/GMT+2 is UTC−2): write UTC+2, or give --utc-offset 120",
+      "Etc/GMT±N zones count the POSIX way, the opposite of a broker's GMT+2 (Etc/GMT+2 is UTC−2): write GMT+2 or UTC+2, or give --utc-offset 120",
     );
   if (match === null || !isTimeZone(zone))
     throw new ServerClockError(

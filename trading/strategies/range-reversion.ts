@@ -123,9 +123,9 @@ function fadeToMiddle(
   const previousClose = window.close(1);
   const { middle } = edges;
   const direction: TradeSide | null =
-    previousClose < edges.beyondLower && close > edges.insideLower && close < middle
+    previousClose < edges.beyondLower && close > edges.insideLower && close < Math.min(middle, edges.insideUpper)
       ? 'buy'
-      : previousClose > edges.beyondUpper && close < edges.insideUpper && close > middle
+      : previousClose > edges.beyondUpper && close < edges.insideUpper && close > Math.max(middle, edges.insideLower)
         ? 'sell'
         : null;
   if (direction === null) return null;
@@ -211,6 +211,8 @@ function donchianReversion(input: StrategyInput, params: RangeReversionParams): 
     fullExcursion: FULL_EXCURSION_HALF_WIDTH,
   };
   return fadeToMiddle(input, params, edges, (excursion) => ({
+    priorHigh,
+    priorLow,
     donchianUpper: high,
     donchianMiddle: edges.middle,
     donchianLower: low,

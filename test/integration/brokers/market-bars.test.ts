@@ -56,25 +56,29 @@ describe('importing MT5 bars into PostgreSQL', () => {
     expect(feed.closedBars('XAUUSDm', 5, Date.UTC(2026, 2, 10, 10, 2))).toEqual(bars);
   });
 
-  it("with replace, removes the bars an import of the file on the wrong clock left, and no other export's", async () => {
+  it("with replace, removes what an import of the file on the wrong clock left, and no other export's bars", async () => {
     const rows = ['16:58', '16:59'].map((time) => row(time, '2915.10', '2916.00', '2914.50', '2915.80'));
-    const text = [HEADER, ...rows].join('\n');
     const base = { symbol: 'GBPUSDm', source: 'gbp.csv' };
     // Read as GMT+2, then again right, as GMT+3: the first import's minutes are an hour later.
-    await importMt5Csv(db.orm, text, { ...base, serverClock: { kind: 'offset', utcOffsetMinutes: 120 } });
-    const before = Date.UTC(2026, 2, 10, 12, 0);
-    await storeBars(db.orm, [{ ...(await loadBars(db.orm, 'GBPUSDm', MARCH_2026))[0]!, openTime: before }], {
+    await importMt5Csv(db.orm, [HEADER, ...rows].join('\n'), {
+      ...base,
+      serverClock: { kind: 'offset', utcOffsetMinutes: 120 },
+    });
+    const [template] = await loadBars(db.orm, 'GBPUSDm', MARCH_2026);
+    // Another export's bar that day, and the same file name's bar of another week.
+    await storeBars(db.orm, [{ ...template!, openTime: Date.UTC(2026, 2, 10, 12, 0) }], {
       ...base,
       source: 'another-export.csv',
     });
+    await storeBars(db.orm, [{ ...template!, openTime: Date.UTC(2026, 2, 1, 12, 0) }], base);
     const again = { ...base, serverClock: { kind: 'offset' as const, utcOffsetMinutes: 180 } };
-    expect(await importMt5Csv(db.orm, text, again)).toEqual({ stored: 2, removed: 0 });
-    expect(await countFor('GBPUSDm')).toBe(5);
-    const replacing = [HEADER, rows[0], row('17:59', '2915.10', '2916.00', '2914.50', '2915.80')].join('\n');
-    // The span 13:58–14:59 UTC held both readings' bars: all four go, the file's two come in.
-    expect(await importMt5Csv(db.orm, replacing, { ...again, replace: true })).toEqual({ stored: 2, removed: 4 });
+    expect(await importMt5Csv(db.orm, [HEADER, ...rows].join('\n'), again)).toEqual({ stored: 2, removed: 0 });
+    expect(await countFor('GBPUSDm')).toBe(6);
+    // A file of 16:59 alone spans 13:59 UTC; the file's earlier bars within a day of it go too.
+    const replacing = [HEADER, rows[1]].join('\n');
+    expect(await importMt5Csv(db.orm, replacing, { ...again, replace: true })).toEqual({ stored: 1, removed: 4 });
     const times = (await loadBars(db.orm, 'GBPUSDm', MARCH_2026)).map((bar) => new Date(bar.openTime).toISOString());
-    expect(times).toEqual(['2026-03-10T12:00:00.000Z', '2026-03-10T13:58:00.000Z', '2026-03-10T14:59:00.000Z']);
+    expect(times).toEqual(['2026-03-01T12:00:00.000Z', '2026-03-10T12:00:00.000Z', '2026-03-10T13:59:00.000Z']);
   });
 
   it('rejects a file with malformed lines, naming them, and stores nothing', async () => {

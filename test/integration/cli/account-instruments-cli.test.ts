@@ -2,6 +2,9 @@
 // against the real Python gateway on its simulated terminal: a pip or commission left out is named
 // with the command that sets it, set later without removing the account, audited, and a bad change
 // is refused naming what is wrong, with nothing written.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { BrokerDirectory } from '../../../bots/broker-directory.ts';
 import { createPostgresStateStore } from '../../../brokers/paper/postgres-store.ts';
@@ -11,6 +14,7 @@ import { AuditLog, BrokerAccount, Instrument } from '../../../db/entities/index.
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { type GatewayProcess, startGateway } from '../../support/gateway-process.ts';
 import { startGatewayProxy } from '../../support/gateway-proxy.ts';
+import { newBotRow } from '../../support/bot-row.ts';
 import { runScalper } from '../../support/scalper-cli.ts';
 
 let db: TestDatabase;
@@ -226,5 +230,41 @@ describe('the per-symbol facts of a real account', () => {
     } finally {
       await proxy.stop();
     }
+  });
+
+  it('let a backtest of a bot on the account read the spec from its broker once the cached one is dropped', async () => {
+    expect((await addGatewayAccount('facts-backtest')).code).toBe(0);
+    const em = db.orm.em.fork();
+    const bot = newBotRow(em, { name: 'facts-backtested', magic: 7101, brokerAccount: 'facts-backtest' });
+    await em.flush();
+    const set = await scalper([
+      'account',
+      'set-instrument',
+      'facts-backtest',
+      '--instrument',
+      'XAUUSDm:pipSize=0.01,commissionPerLot=2.5',
+      '--reason',
+      'test',
+    ]);
+    expect(set.code).toBe(0);
+    expect(await db.orm.em.fork().count(Instrument, { brokerAccount: 'facts-backtest' })).toBe(0);
+    const out = await mkdtemp(join(tmpdir(), 'facts-backtest-'));
+    const run = await scalper([
+      'backtest',
+      '--bot',
+      String(bot.id),
+      '--from',
+      '2025-03-04',
+      '--to',
+      '2025-03-04',
+      '--out',
+      out,
+    ]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const settings = JSON.parse(await readFile(join(out, 'settings.json'), 'utf8'));
+    expect(settings).toMatchObject({
+      instrument: { symbol: 'XAUUSDm', pipSize: 0.01 },
+      costs: { commissionPerLot: 2.5 },
+    });
   });
 });

@@ -38,6 +38,7 @@ describe('parseServerClock', () => {
       'America/Port-au-Prince',
     ],
     ['UTC+2', { kind: 'zone', timeZone: 'UTC', shiftMinutes: 120 }, 'UTC+2'],
+    ['GMT+2', { kind: 'zone', timeZone: 'GMT', shiftMinutes: 120 }, 'GMT+2'],
   ])('reads %s', (text, clock, shown) => {
     expect(parseServerClock(text)).toEqual(clock);
     expect(serverClockText(parseServerClock(text))).toBe(shown);
@@ -48,8 +49,8 @@ describe('parseServerClock', () => {
     ['+7', 'not a time zone'],
     ['America/New_York+7:75', 'not a time zone'],
     ['America/New_York+27', 'a shift of at most 26 hours'],
-    ['Etc/GMT+2', "GMT±N zones count the POSIX way, the opposite of a broker's GMT+2"],
-    ['GMT+2', "GMT±N zones count the POSIX way, the opposite of a broker's GMT+2"],
+    ['Etc/GMT+2', "Etc/GMT±N zones count the POSIX way, the opposite of a broker's GMT+2"],
+    ['Etc/GMT-3', "Etc/GMT±N zones count the POSIX way, the opposite of a broker's GMT+2"],
   ])('refuses %s, saying why', (text, message) => {
     expect(() => parseServerClock(text)).toThrow(ServerClockError);
     expect(() => parseServerClock(text)).toThrow(message);

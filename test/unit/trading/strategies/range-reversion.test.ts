@@ -132,6 +132,8 @@ describe('range reversion on a Donchian channel', () => {
     expect(hit).toMatchObject({ direction: 'buy', entryPrice: 1998.6, stopLoss: 1996.9, takeProfit: 1999.5 });
     expect(hit!.features).toEqual({
       adx: expect.closeTo(adx, 9),
+      priorHigh: prior!.upper,
+      priorLow: prior!.lower,
       donchianUpper: current!.upper,
       donchianMiddle: current!.middle,
       donchianLower: current!.lower,
@@ -155,10 +157,18 @@ describe('range reversion on a Donchian channel', () => {
     ['a close still beyond the channel', [...WIDE, DIP, [1997.5, 1998.2, 1997.4, 1997.9]]],
     ["a re-entry close beyond the channel's middle", [...WIDE, DIP, [1997.5, 2000, 1997.4, 1999.6]]],
     ['one bar short of the warm-up', [...WIDE.slice(-24), DIP, BACK]],
+    // A close above the whole channel before, the middle pulled up by the spike: a breakout, not a fade.
+    ['a close beyond the far edge', [...WIDE, DIP, [1997.5, 2010, 1997.4, 2003]]],
   ])('does not fire, long or short, on %s', (_name, ohlc) => {
     for (const [, series] of longAndShort(bars(ohlc), 2000)) {
       expect(evaluate(rangeReversion, series, donchian)).toBeNull();
     }
+  });
+
+  it("waits for a longer channel's bars: donchianPeriod + 2", () => {
+    const long = { ...donchian, donchianPeriod: 40 };
+    expect(evaluate(rangeReversion, bars([...WIDE.slice(-39), DIP, BACK]), long)).toBeNull();
+    expect(evaluate(rangeReversion, bars([...WIDE.slice(-40), DIP, BACK]), long)?.direction).toBe('buy');
   });
 
   it('does not fire, long or short, when ADX is not below adxMax', () => {
