@@ -6,7 +6,6 @@ import {
   BACKTEST_KINDS,
   BACKTEST_SOURCES,
   backtestRequestSchema,
-  costsShape,
   cycleShape,
   DEFAULT_BACKTEST_SEED,
   DEFAULT_CYCLE_DELAY_SECONDS,
@@ -22,33 +21,11 @@ import { MAX_ID } from '../../db/queries/index.ts';
 import { idSchema, instant, listQuery, timestamp } from './audit/common.ts';
 import { webUiUrl } from './audit/schemas.ts';
 import { riskSettingsInput, strategyParamsInput } from './bot-schemas.ts';
+import { costsBody } from './backtest-costs-schema.ts';
 import { tradeStatsSchema } from './stats.ts';
 
 /** What a bot's id stands for in a backtest: these come from the bot, so the body may not give them too. */
 const BOT_SETTINGS = ['brokerAccount', 'enabledStrategies', 'strategyParams', 'riskSettings', 'lookback'] as const;
-
-const costsBody = z
-  .strictObject({
-    spreadPoints: costsShape.spreadPoints
-      .default(null)
-      .describe("Spread in points on every bar; null (default): each bar's own spread"),
-    commissionPerLot: costsShape.commissionPerLot
-      .default(null)
-      .describe(
-        "Per lot and deal side, in account currency; null (default): the account's, as its instrument reports it",
-      ),
-    slippagePoints: costsShape.slippagePoints
-      .default(0)
-      .describe('Adverse slippage on every fill, in points (default 0)'),
-    slippageJitterPoints: costsShape.slippageJitterPoints
-      .default(0)
-      .describe('Extra adverse slippage drawn (seeded) from 0 to this on every fill, in points (default 0)'),
-    stopsPriority: costsShape.stopsPriority.describe(
-      "A bar reaching both a position's SL and TP: ohlc_path (default) fills the level MT5's 1-minute OHLC path reaches first; sl_first fills the SL, a worst case",
-    ),
-  })
-  .prefault({})
-  .describe('What trading costs beyond the bars');
 
 export const backtestBody = z
   .strictObject({
