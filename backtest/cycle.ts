@@ -194,7 +194,8 @@ export function closeAll(
 
 /**
  * managePositions: the automatic kill-switch on unrealised loss (close everything; the bot stops),
- * else the close outside the trading hours of a bot that is to be flat then, else the trailing stop. Returns the kill-switch's reason when it tripped.
+ * else the close outside the trading hours of a bot that is to be flat then, else the trailing
+ * stop. Returns the kill-switch's reason when it tripped.
  */
 export function managePositions(account: BacktestAccount, quote: Quote, now: number): string | null {
   const { state, market, instrument, risk } = account;

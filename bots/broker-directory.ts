@@ -2,8 +2,8 @@
 // built from its registered settings the first time it is used (the MetaApi SDK is loaded only
 // then); settings changed since are picked up within a minute: a changed connection builds a new
 // adapter, changed per-symbol facts alone are handed to the one there is (a MetaApi adapter keeps
-// in memory the trades it has in flight, which a new one would not know of). The directory also answers which
-// symbols an account offers, for the API and the CLI.
+// in memory the trades it has in flight, which a new one would not know of). The directory also
+// answers which symbols an account offers, for the API and the CLI.
 import type { AccountConnection, BrokerAccountConfig, InstrumentOverrides } from '../brokers/accounts.ts';
 import { secretFrom } from '../brokers/accounts.ts';
 import type { MarketFeed } from '../brokers/feeds/feed.ts';

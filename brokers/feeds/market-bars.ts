@@ -48,21 +48,21 @@ export async function storeBars(orm: Orm, bars: Bar[], options: StoreBarsOptions
     spread: bar.spread,
     source: options.source,
   }));
-  const first = rows[0]?.openTime;
-  const last = rows.at(-1)?.openTime;
-  // An earlier reading of the same file on another clock: its bars at most a clock's span away.
-  const reread =
-    first === undefined || last === undefined
-      ? null
-      : { $gte: new Date(first.getTime() - MAX_CLOCK_SHIFT_MS), $lte: new Date(last.getTime() + MAX_CLOCK_SHIFT_MS) };
+  const first = bars[0]?.openTime;
+  const last = bars.at(-1)?.openTime;
   return orm.em.fork().transactional(async (em) => {
-    const removed =
-      options.replace === true && first !== undefined && last !== undefined
-        ? await em.nativeDelete(MarketBar, {
-            symbol: options.symbol,
-            $or: [{ openTime: { $gte: first, $lte: last } }, { source: options.source, openTime: reread! }],
-          })
-        : 0;
+    let removed = 0;
+    if (options.replace === true && first !== undefined && last !== undefined) {
+      // An earlier reading of the same file on another clock: its bars at most a clock's span away.
+      const reread = { $gte: new Date(first - MAX_CLOCK_SHIFT_MS), $lte: new Date(last + MAX_CLOCK_SHIFT_MS) };
+      removed = await em.nativeDelete(MarketBar, {
+        symbol: options.symbol,
+        $or: [
+          { openTime: { $gte: new Date(first), $lte: new Date(last) } },
+          { source: options.source, openTime: reread },
+        ],
+      });
+    }
     await em.upsertMany(MarketBar, rows, {
       onConflictFields: ['symbol', 'openTime'],
       onConflictAction: 'merge',

@@ -1,8 +1,9 @@
 // Parses bars exported from MetaTrader 5 ("Export bars"):
 //   <DATE> <TIME> <OPEN> <HIGH> <LOW> <CLOSE> <TICKVOL> <VOL> <SPREAD>
 // tab or comma separated, header optional, date YYYY.MM.DD, time HH:MM or HH:MM:SS in broker
-// server time (converted to UTC by the server's clock: a fixed offset, or a zone's wall clock). A file with any bad row is rejected
-// whole, with every bad line listed, so nothing half-valid is ever imported.
+// server time (converted to UTC by the server's clock: a fixed offset, or a zone's wall clock). A
+// file with any bad row is rejected whole, with every bad line listed, so nothing half-valid is ever
+// imported.
 import type { Bar } from '../../trading/market.ts';
 import { MINUTE_MS } from './feed.ts';
 import { type ServerClock, serverClockText, serverTimeConverter } from './server-clock.ts';

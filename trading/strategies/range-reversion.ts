@@ -18,8 +18,8 @@ const FULL_EXCURSION_HALF_WIDTH = 0.25;
 export const RANGE_CHANNELS = ['bollinger', 'donchian'] as const;
 
 // The rule, the ADX threshold and the stop are the project's choices (a ranging market by ADX(14)
-// below 20–25; a close outside Bollinger(20, 2σ) and back inside is faded towards the middle band);
-// the indicators and their periods are published.
+// below 20–25; a close outside Bollinger(20, 2σ), or beyond a Donchian(20) channel, and back inside
+// is faded towards the middle); the indicators and their periods are published.
 export const rangeReversionParamsSchema = z.object({
   channel: z
     .enum(RANGE_CHANNELS)
