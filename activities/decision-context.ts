@@ -3,28 +3,55 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerPort } from '../brokers/port.ts';
 import { Execution, Position } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
-import { lossLookbackMs, type MarketContext, type OpenPosition, tradingDaysOf } from '../trading/risk/index.ts';
+import {
+  lossAtStop,
+  lossLookbackMs,
+  type MarketContext,
+  type OpenPosition,
+  tradingDaysOf,
+} from '../trading/risk/index.ts';
 import { sumOfCents } from '../trading/rounding.ts';
 import type { TradingState } from '../trading/trading-state.ts';
 import type { BotContext } from './bot-context.ts';
 import { cachedInstrument } from './instrument-cache.ts';
 
-/** Every position on the account (other bots' too: the correlation and account checks need them). */
-async function accountPositions(em: EntityManager, broker: BrokerPort, account: string): Promise<OpenPosition[]> {
-  const positions = await broker.positions();
-  const groups = new Map<string, string>();
-  for (const symbol of new Set(positions.map((p) => p.symbol))) {
-    groups.set(symbol, (await cachedInstrument(em, broker, account, symbol)).correlationGroup);
+/**
+ * Every position on the account (other bots' too: the correlation and account checks need them),
+ * and what they lose at their stops together (lossAtStop, each in its own symbol's ticks).
+ */
+async function accountPositions(
+  em: EntityManager,
+  broker: BrokerPort,
+  account: string,
+): Promise<{ positions: OpenPosition[]; lossAtStops: number }> {
+  const held = await broker.positions();
+  const specs = new Map<string, InstrumentSpec>();
+  for (const symbol of new Set(held.map((p) => p.symbol))) {
+    specs.set(symbol, await cachedInstrument(em, broker, account, symbol));
   }
-  return positions.map((p) => ({
-    magic: p.magic,
-    symbol: p.symbol,
-    side: p.side,
-    volume: p.volume,
-    openPrice: p.priceOpen,
-    correlationGroup: groups.get(p.symbol) ?? p.symbol,
-    stopLoss: p.sl,
-  }));
+  const positions: OpenPosition[] = [];
+  let lossAtStops = 0;
+  for (const p of held) {
+    const spec = specs.get(p.symbol)!;
+    const position = {
+      magic: p.magic,
+      symbol: p.symbol,
+      side: p.side,
+      volume: p.volume,
+      openPrice: p.priceOpen,
+      correlationGroup: spec.correlationGroup,
+      stopLoss: p.sl,
+    };
+    positions.push(position);
+    lossAtStops += lossAtStop(position, p.priceCurrent, spec);
+  }
+  return { positions, lossAtStops };
+}
+
+/** The realised P&L of every deal on the account (any bot's, manual ones too) from `from` to `to`. */
+async function accountRealizedPnl(broker: BrokerPort, from: number, to: number): Promise<number> {
+  const deals = await broker.deals({ from, to });
+  return sumOfCents(deals.map((deal) => deal.profit + deal.commission + deal.swap));
 }
 
 export async function marketContext(
@@ -38,7 +65,9 @@ export async function marketContext(
   const { bot, risk } = context;
   const [account, quote] = await Promise.all([broker.account(), broker.quote(bot.symbol)]);
   const dayStart = tradingDaysOf(risk).startOf(now);
-  const [losses, dealsToday] = await Promise.all([
+  // The account's deals are read only for a bot that limits the account's day.
+  const accountLimited = risk.maxAccountDailyLossPct > 0;
+  const [losses, dealsToday, accountRealized] = await Promise.all([
     em.find(Position, {
       bot: bot.id,
       status: 'closed',
@@ -46,7 +75,9 @@ export async function marketContext(
       closedAt: { $gte: new Date(now - lossLookbackMs(risk)) },
     }),
     em.find(Execution, { bot: bot.id, executedAt: { $gte: new Date(dayStart), $lte: new Date(now) } }),
+    accountLimited ? accountRealizedPnl(broker, dayStart, now) : null,
   ]);
+  const held = await accountPositions(em, broker, bot.brokerAccount);
   return {
     settings: risk,
     bot: { autoTrade: bot.autoTrade, magic: bot.magic },
@@ -57,11 +88,12 @@ export async function marketContext(
       leverage: account.leverage,
       mode: account.mode,
     },
-    openPositions: await accountPositions(em, broker, bot.brokerAccount),
+    openPositions: held.positions,
     instrument,
     quote: { bid: quote.bid, ask: quote.ask },
     now,
     recentLosses: losses.map((p) => ({ closedAt: p.closedAt?.getTime() ?? now, pnl: p.realizedPnl ?? 0 })),
     dayRealizedPnl: sumOfCents(dealsToday.map((deal) => deal.profit + deal.commission + deal.swap)),
+    accountDay: accountRealized === null ? null : { realizedPnl: accountRealized, openLossAtStops: held.lossAtStops },
   };
 }

@@ -11,7 +11,10 @@ import type { BrokerPosition, MarketOrderRequest } from '../brokers/port.ts';
 import { killSwitchState } from '../trading/kill-switch.ts';
 import type { InstrumentSpec, Quote } from '../trading/market.ts';
 import {
+  type AccountDay,
+  closingPriceOf,
   type ClosedLoss,
+  lossAtStop,
   decide,
   type DecisionContext,
   type DecisionOutcome,
@@ -73,6 +76,16 @@ function recentLosses(book: TradeBook, now: number, lookbackMs: number): ClosedL
   return [{ closedAt: latest.closeTime, pnl: latest.pnl }];
 }
 
+/** What the live context reads of the account's day (AccountDay), from the paper account's positions. */
+function accountDayOf(account: BacktestAccount, realizedPnl: number, quote: Quote): AccountDay {
+  let openLossAtStops = 0;
+  for (const p of account.state.positions) {
+    const held = { side: p.side, volume: p.volume, openPrice: p.priceOpen, stopLoss: p.sl };
+    openLossAtStops += lossAtStop(held, closingPriceOf(p.side, quote), account.instrument);
+  }
+  return { realizedPnl, openLossAtStops };
+}
+
 /** Stops hit since the last cycle are booked first: nothing looks at a position already stopped out. */
 export function settle(account: BacktestAccount, now: number): void {
   if (account.state.positions.length === 0) return;
@@ -103,7 +116,10 @@ export function decideSignals(
     now,
     recentLosses: recentLosses(account.book, now, lossLookbackMs(risk)),
     dayRealizedPnl: account.book.realizedOnDayOf(now),
+    accountDay: null,
   };
+  // The backtested account holds this bot's trades alone: its day is the bot's.
+  if (risk.maxAccountDailyLossPct > 0) market.accountDay = accountDayOf(account, market.dayRealizedPnl, quote);
   // In words only for a journal: the run's own counts read the checks' names and results.
   const options = { explain: account.journal !== undefined };
   const decided: DecidedSignal[] = [];
@@ -121,6 +137,7 @@ export function decideSignals(
       now: market.now,
       recentLosses: market.recentLosses,
       dayRealizedPnl: market.dayRealizedPnl,
+      accountDay: market.accountDay,
     };
     const outcome = decide(context, options);
     decided.push({ signal, outcome });

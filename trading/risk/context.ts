@@ -25,6 +25,20 @@ export interface AccountState {
   mode: 'hedging' | 'netting';
 }
 
+/**
+ * The whole account's trading day so far (the bot's trading day, tradingDaysOf), every bot's and
+ * manual trades alike: what the account-wide daily loss limit reads.
+ */
+export interface AccountDay {
+  /** The profit, commission and swap of every deal on the account from the day's start to `now`. */
+  realizedPnl: number;
+  /**
+   * What every position open on the account loses if it closes at its stop (one without a stop, at
+   * its current price), closing commission included; negative where stops lock in profit.
+   */
+  openLossAtStops: number;
+}
+
 export interface ClosedLoss {
   closedAt: number;
   pnl: number;
@@ -51,6 +65,8 @@ export interface DecisionContext {
    * from then to `now` (what they took from or added to the balance).
    */
   dayRealizedPnl: number;
+  /** Read only where the bot has an account-wide daily loss limit (maxAccountDailyLossPct); null otherwise. */
+  accountDay: AccountDay | null;
 }
 
 /** The order the decision would send. */

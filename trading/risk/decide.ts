@@ -6,10 +6,10 @@ import {
   accountPositionsCap,
   cooldownAfterLoss,
   correlationGroupFree,
-  dailyLossLimit,
   maxConcurrentPositions,
   nettingSymbolFree,
 } from './exposure-checks.ts';
+import { accountDailyLossLimit, dailyLossLimit } from './daily-loss-checks.ts';
 import { planOrder } from './order-plan.ts';
 import { marginAvailable, maxSpread, positionSized, stopsLevelRespected } from './order-checks.ts';
 import { tradingHours } from './session-checks.ts';
@@ -27,6 +27,7 @@ export const RISK_CHECK_NAMES = [
   'correlation_block',
   'cooldown_after_loss',
   'daily_loss',
+  'account_daily_loss',
   'stops_level',
   'position_size',
   'margin',
@@ -39,7 +40,7 @@ export const RISK_CHECK_NAMES = [
 export function decide(context: DecisionContext, { explain = true }: { explain?: boolean } = {}): DecisionOutcome {
   const plan = planOrder(context);
   // Every check, in the order the audit lists them, each called at a site of its own: V8 inlines
-  // these where a loop over a list of them would make one call site with fourteen targets.
+  // these where a loop over a list of them would make one call site with fifteen targets.
   const checks: CheckResult[] = [
     tradingStateAllowsOpening(context, plan, explain),
     autoTradeOn(context, plan, explain),
@@ -52,6 +53,7 @@ export function decide(context: DecisionContext, { explain = true }: { explain?:
     correlationGroupFree(context, plan, explain),
     cooldownAfterLoss(context, plan, explain),
     dailyLossLimit(context, plan, explain),
+    accountDailyLossLimit(context, plan, explain),
     stopsLevelRespected(context, plan, explain),
     positionSized(context, plan, explain),
     marginAvailable(context, plan, explain),

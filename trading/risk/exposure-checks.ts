@@ -1,5 +1,6 @@
-// Checks on what the account already holds and its recent losses.
-import type { DecisionContext, RiskCheck } from './context.ts';
+// Checks on what the account already holds and the bot's recent losses (the daily loss limits
+// are in daily-loss-checks.ts).
+import type { RiskCheck } from './context.ts';
 import type { RiskSettings } from './settings.ts';
 import { DAY_MS, MINUTE_MS } from '../trading-day.ts';
 
@@ -136,54 +137,6 @@ export const cooldownAfterLoss: RiskCheck = ({ recentLosses, now, settings }, _p
     limit: settings.cooldownAfterLossMinutes,
     reason: explain
       ? `last loss ${minutesSince.toFixed(1)} min ago, cooldown ${settings.cooldownAfterLossMinutes} min ${passed ? 'over' : 'still running'}`
-      : '',
-  };
-};
-
-const money = (amount: number): string => amount.toFixed(2);
-const cents = (amount: number): number => Math.round(amount * 100) / 100;
-
-/**
- * What the bot's open positions lose if each closes at its stop (one without a stop, at the quote
- * now), closing commission included; negative when their stops lock in profit.
- */
-function openLossAtStops({ openPositions, bot, instrument, quote }: DecisionContext): number {
-  let loss = 0;
-  for (const position of openPositions) {
-    if (position.magic !== bot.magic || position.symbol !== instrument.symbol) continue;
-    const towardsProfit = position.side === 'buy' ? 1 : -1;
-    const exit = position.stopLoss ?? (position.side === 'buy' ? quote.bid : quote.ask);
-    const ticks = Math.round((towardsProfit * (exit - position.openPrice)) / instrument.tickSize);
-    loss += (-ticks * instrument.tickValue + instrument.commissionPerLot) * position.volume;
-  }
-  return loss;
-}
-
-/**
- * The day's net loss if everything the bot holds, this trade included, is stopped out: its
- * realised P&L since the trading day started (tradingDaysOf), less what its open positions and
- * this trade lose at their stops (spread and commission included). It must stay within maxDailyLossPct of the balance the day
- * started with (the balance less the day's realised P&L). Value: that loss; limit: the money it
- * may reach. A profitable day leaves room for its profit's worth of loss.
- */
-export const dailyLossLimit: RiskCheck = (context, plan, explain) => {
-  const { dayRealizedPnl, account, settings } = context;
-  const atStop = plan.size.tradable ? (plan.size.lossAtStop?.total ?? 0) : 0;
-  const open = openLossAtStops(context);
-  const loss = cents(atStop + open - dayRealizedPnl);
-  if (settings.maxDailyLossPct === 0) {
-    return { name: 'daily_loss', passed: true, value: loss, limit: null, reason: explain ? 'no daily loss limit' : '' };
-  }
-  const dayStartBalance = account.balance - dayRealizedPnl;
-  const limit = cents((dayStartBalance * settings.maxDailyLossPct) / 100);
-  const passed = loss <= limit;
-  return {
-    name: 'daily_loss',
-    passed,
-    value: loss,
-    limit,
-    reason: explain
-      ? `today's realised ${money(dayRealizedPnl)}, ${money(open)} lost at the open positions' stops and ${money(atStop)} at this trade's make a day's loss of ${money(loss)}, ${passed ? 'within' : 'beyond'} ${settings.maxDailyLossPct}% of the day's opening balance ${money(dayStartBalance)} (${money(limit)})`
       : '',
   };
 };

@@ -83,6 +83,14 @@ export const riskSettingsSchema = z
       .describe(
         "Most the bot may lose in a trading day (from dailyLossResetTime in dailyLossTimeZone), in percent of the balance the day started with: a trade opens only if the day's realised P&L, less what its open positions and this trade lose at their stops, stays within it; 0 = no limit",
       ),
+    maxAccountDailyLossPct: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(0)
+      .describe(
+        "Most the whole account may lose in the bot's trading day, every bot's and manual trades alike (a prop firm's daily loss rule), in percent of the balance the day started with: a trade opens only if the account's realised P&L that day, less what every open position on it and this trade lose at their stops (a position without a stop at its current price), stays within it; 0 = no limit",
+      ),
     tradingHoursStart: timeOfDay('00:00').describe(
       'Wall-clock time (HH:MM) in tradingHoursTimeZone from which trades may open; equal to tradingHoursEnd = at any time (on every trading weekday, a whole day from that time)',
     ),
@@ -128,7 +136,14 @@ export const riskSettingsSchema = z
   .refine((settings) => settings.maxDailyLossPct === 0 || settings.maxDailyLossPct >= settings.riskPerTradePct, {
     path: ['maxDailyLossPct'],
     message: "must be 0 (no limit) or at least riskPerTradePct: below one trade's risk it refuses nearly every trade",
-  });
+  })
+  .refine(
+    (settings) => settings.maxAccountDailyLossPct === 0 || settings.maxAccountDailyLossPct >= settings.riskPerTradePct,
+    {
+      path: ['maxAccountDailyLossPct'],
+      message: "must be 0 (no limit) or at least riskPerTradePct: below one trade's risk it refuses nearly every trade",
+    },
+  );
 
 export type RiskSettings = z.output<typeof riskSettingsSchema>;
 

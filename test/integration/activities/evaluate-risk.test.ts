@@ -50,15 +50,14 @@ async function failedChecks(decisionId: number): Promise<string[]> {
   return decision.checks.filter((check) => !check.passed).map((check) => check.name);
 }
 
+const BOT_BASE = {
+  symbol: 'XAUUSDm',
+  enabledStrategies: ['pin_bar', 'trend_pullback', 'doji_breakout'] as StrategyName[],
+  autoTrade: true,
+};
+
 function paperBot(name: string, riskSettings: object = {}) {
-  return engine.createBot({
-    name,
-    symbol: 'XAUUSDm',
-    enabledStrategies: ['pin_bar', 'trend_pullback', 'doji_breakout'],
-    brokerAccount: `paper-${name}`,
-    autoTrade: true,
-    riskSettings,
-  });
+  return engine.createBot({ ...BOT_BASE, name, brokerAccount: `paper-${name}`, riskSettings });
 }
 
 describe('evaluateRisk decides a cycle’s signals in turn', () => {
@@ -135,15 +134,20 @@ describe('evaluateRisk reconciles before it decides', () => {
     expect(booked.realizedPnl).toBeLessThan(0);
   });
 
-  /** The daily loss check of a decision on a new signal of `strategy`, and the trade's loss at its stop. */
-  async function dailyLossCheck(bot: IBot, strategy: StrategyName) {
+  /** The daily loss checks of a decision on a new signal of `strategy`, the trade's loss at its stop, and what failed. */
+  async function lossChecks(bot: IBot, strategy: StrategyName) {
     const [decision] = await run(createActivities(engine.deps).evaluateRisk, {
       botId: bot.id,
       signalIds: await signalsOnLastBar(bot, [[strategy, 'buy']]),
     });
     const stored = await engine.db.orm.em.fork().findOneOrFail(Decision, decision!.decisionId);
     const named = (name: string) => stored.checks.find((c) => c.name === name)!;
-    return { daily: named('daily_loss'), atStop: named('position_size').value as number };
+    return {
+      daily: named('daily_loss'),
+      account: named('account_daily_loss'),
+      atStop: named('position_size').value as number,
+      failed: stored.checks.filter((check) => !check.passed).map((check) => check.name),
+    };
   }
 
   /**
@@ -167,7 +171,7 @@ describe('evaluateRisk reconciles before it decides', () => {
     const broker = engine.brokerFor(bot.brokerAccount);
     await closedAtALossUnseen(bot);
 
-    const today = await dailyLossCheck(bot, 'pin_bar');
+    const today = await lossChecks(bot, 'pin_bar');
     const em = engine.db.orm.em.fork();
     const booked = await em.findOneOrFail(Position, { bot: bot.id });
     const deals = await em.find(Execution, { bot: bot.id });
@@ -180,7 +184,7 @@ describe('evaluateRisk reconciles before it decides', () => {
 
     // The same deals a second before today's 00:00 UTC: a day of their own, not this one.
     await em.nativeUpdate(Execution, { bot: bot.id }, { executedAt: new Date(utcMidnight - 1_000) });
-    const later = await dailyLossCheck(bot, 'doji_breakout');
+    const later = await lossChecks(bot, 'doji_breakout');
     expect(later.daily.value).toBeCloseTo(later.atStop, 9);
   }, 300_000);
 
@@ -193,7 +197,7 @@ describe('evaluateRisk reconciles before it decides', () => {
       ...settings,
     });
     await closedAtALossUnseen(bot);
-    await dailyLossCheck(bot, 'pin_bar');
+    await lossChecks(bot, 'pin_bar');
     const em = engine.db.orm.em.fork();
     const booked = await em.findOneOrFail(Position, { bot: bot.id });
     expect(booked.realizedPnl).toBeLessThan(0);
@@ -201,10 +205,63 @@ describe('evaluateRisk reconciles before it decides', () => {
     expect([21, 22]).toContain(new Date(dayStart).getUTCHours());
 
     await em.nativeUpdate(Execution, { bot: bot.id }, { executedAt: new Date(dayStart - 1_000) });
-    const before = await dailyLossCheck(bot, 'doji_breakout');
+    const before = await lossChecks(bot, 'doji_breakout');
     expect(before.daily.value).toBeCloseTo(before.atStop, 9);
     await em.nativeUpdate(Execution, { bot: bot.id }, { executedAt: new Date(dayStart + 1_000) });
-    const after = await dailyLossCheck(bot, 'trend_pullback');
+    const after = await lossChecks(bot, 'trend_pullback');
     expect(after.daily.value).toBeCloseTo(after.atStop - booked.realizedPnl!, 9);
+  }, 300_000);
+
+  it("another bot's and a manual trade's losses today count against a bot's account-wide limit, not its own", async () => {
+    const dayStart = await dayStartWellInside(tradingDaysOf(riskSettingsSchema.parse({})));
+    const brokerAccount = 'paper-account-day';
+    const onAccount = (name: string, riskSettings: object) =>
+      engine.createBot({ ...BOT_BASE, name, brokerAccount, riskSettings });
+    const other = await onAccount('account-day-other', { cooldownAfterLossMinutes: 0 });
+    const bot = await onAccount('account-day', {
+      maxDailyLossPct: 1,
+      maxAccountDailyLossPct: 1,
+      correlationBlock: false,
+    });
+    const broker = engine.brokerFor(brokerAccount);
+    // The other bot's day: a close at a loss, and a position with its stop 8.00 below; a manual one, 2.00 away.
+    await closedAtALossUnseen(other);
+    const quote = await broker.quote(bot.symbol);
+    const order = { symbol: bot.symbol, volume: 0.1, tp: null, deviationPoints: 20 };
+    await broker.placeMarketOrder({
+      ...order,
+      side: 'buy',
+      price: quote.ask,
+      sl: quote.bid - 8,
+      magic: other.magic,
+      comment: 'other',
+    });
+    await broker.placeMarketOrder({
+      ...order,
+      side: 'sell',
+      price: quote.bid,
+      sl: quote.ask + 2,
+      magic: 0,
+      comment: 'manual',
+    });
+
+    const { daily, account, atStop, failed } = await lossChecks(bot, 'pin_bar');
+    // The bot's own day holds this trade alone; the account's, every deal and position on it.
+    expect(daily).toMatchObject({ passed: true, value: expect.closeTo(atStop, 9) });
+    const spec = await broker.instrument(bot.symbol);
+    const deals = await broker.deals({ from: dayStart, to: Date.now() });
+    const realized = deals.reduce((sum, deal) => sum + deal.profit + deal.commission + deal.swap, 0);
+    expect(deals.map((deal) => deal.magic).sort((a, b) => a - b)).toEqual([0, other.magic, other.magic, other.magic]);
+    const held = await broker.positions();
+    const openAtStops = held.reduce((sum, p) => {
+      const ticks = Math.round(((p.side === 'buy' ? 1 : -1) * (p.priceOpen - p.sl!)) / spec.tickSize);
+      return sum + (ticks * spec.tickValue + spec.commissionPerLot) * p.volume;
+    }, 0);
+    expect(openAtStops).toBeGreaterThan(80);
+    expect(account.value).toBeCloseTo(Math.round((atStop + openAtStops - realized) * 100) / 100, 9);
+    const balance = (await broker.account()).balance;
+    // 1 % of the balance the day started with, to the cent.
+    expect(account.limit).toBeCloseTo(Math.round(balance - realized) / 100, 9);
+    expect(failed).toEqual(['account_daily_loss']);
   }, 300_000);
 });

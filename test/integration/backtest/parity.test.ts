@@ -236,15 +236,22 @@ describe('backtest parity with the live cycle', () => {
   }, 180_000);
 
   // Its day starts at 00:30 in London (BST in October: 23:30 UTC), so a day counted from 00:00 UTC
-  // on either side would decide differently.
-  it('a bot with a daily loss limit on its own day, across its start: the same, refused on the day before and trading after', async () => {
+  // on either side would decide differently. Its account holds its trades alone: the account-wide
+  // limit, read live from the broker's deals and backtested from the paper account, counts the same.
+  it('a bot with daily loss limits on its own day, across its start: the same, refused on the day before and trading after', async () => {
     const bot = await engine.createBot({
       name: 'parity-midnight',
       symbol: SYMBOL,
       brokerAccount: 'paper-parity-midnight',
       autoTrade: true,
       barCloseDelaySeconds: 5,
-      riskSettings: { ...EAGER, maxDailyLossPct: 1, dailyLossResetTime: '00:30', dailyLossTimeZone: 'Europe/London' },
+      riskSettings: {
+        ...EAGER,
+        maxDailyLossPct: 1,
+        maxAccountDailyLossPct: 1,
+        dailyLossResetTime: '00:30',
+        dailyLossTimeZone: 'Europe/London',
+      },
     });
     const instrument = await engine.brokerFor('paper-parity-midnight').instrument(SYMBOL);
     const start = Date.UTC(2026, 9, 14, 22, 30);
@@ -254,7 +261,7 @@ describe('backtest parity with the live cycle', () => {
     const dayStart = Date.UTC(2026, 9, 14, 23, 30);
     // Refused on the limit alone late on the first day; the second starts again from zero.
     const failed = (d: (typeof live.decisions)[number]) => d.checks.filter((c) => !c.passed).map((c) => c.name);
-    const refused = live.decisions.filter((d) => failed(d).join() === 'daily_loss');
+    const refused = live.decisions.filter((d) => failed(d).join() === 'daily_loss,account_daily_loss');
     expect(refused.some((d) => d.signal.barTime.getTime() < dayStart)).toBe(true);
     // Opened again from 23:30 UTC, before 00:00: on the bot's own day, not UTC's.
     const utcMidnight = Date.UTC(2026, 9, 15);

@@ -71,6 +71,7 @@ describe('an account whose currency is not the quote currency', () => {
       now: T0 + 120_000,
       recentLosses: [],
       dayRealizedPnl: 0,
+      accountDay: null,
     };
     const outcome = decide(context);
     const margin = outcome.checks.find((check) => check.name === 'margin')!;

@@ -124,6 +124,7 @@ export function market(overrides: Partial<MarketContext> = {}): MarketContext {
     now: T0 + 2 * 60_000,
     recentLosses: [],
     dayRealizedPnl: 0,
+    accountDay: null,
     ...overrides,
   };
 }

@@ -57,6 +57,7 @@ describe('decide', () => {
       correlationBlock: true,
       cooldownAfterLossMinutes: 5,
       maxDailyLossPct: 0,
+      maxAccountDailyLossPct: 0,
       tradingHoursStart: '00:00',
       tradingHoursEnd: '00:00',
       tradingHoursTimeZone: 'UTC',
@@ -219,7 +220,7 @@ describe('decide', () => {
     expect(outcome.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual([failedCheck]);
     expect(outcome.reason).toMatch(new RegExp(`^failed ${failedCheck}: `));
     expect(outcome.reason).toMatch(reason);
-    expect(outcome.checks).toHaveLength(14);
+    expect(outcome.checks).toHaveLength(RISK_CHECK_NAMES.length);
     expectSameWithoutWords(overrides, outcome);
   });
 

@@ -1,0 +1,149 @@
+// The account-wide daily loss limit (maxAccountDailyLossPct, check `account_daily_loss`): the whole
+// account's day — every deal on it, every position open on it at its stop, and this trade — against
+// a share of the account's balance at the day's start; and lossAtStop, which both daily limits sum.
+import {
+  decide,
+  lossAtStop,
+  riskSettingsSchema,
+  withOpened,
+  type AccountDay,
+  type CheckResult,
+  type DecisionContext,
+} from '../../../../trading/risk/index.ts';
+import { GOLD_BUY_SIGNAL, market, XAUUSD } from '../fixtures.ts';
+
+/** The base buy loses 49.05 at its stop: 0.15 lots over 320 ticks of 1.00, + 1.05 commission. */
+const TRADE_AT_STOP = 49.05;
+
+const limited = (maxAccountDailyLossPct: number) => riskSettingsSchema.parse({ maxAccountDailyLossPct });
+
+function accountCheck(overrides: Partial<DecisionContext>, explain = true): CheckResult {
+  const outcome = decide({ signal: GOLD_BUY_SIGNAL, ...market(), ...overrides }, { explain });
+  return outcome.checks.find((check) => check.name === 'account_daily_loss')!;
+}
+
+describe('the account-wide daily loss limit', () => {
+  it('is off by default: passes, reads nothing, shows no value', () => {
+    expect(riskSettingsSchema.parse({}).maxAccountDailyLossPct).toBe(0);
+    expect(accountCheck({ accountDay: { realizedPnl: -5_000, openLossAtStops: 900 } })).toEqual({
+      name: 'account_daily_loss',
+      passed: true,
+      value: null,
+      limit: null,
+      reason: 'no account-wide daily loss limit',
+    });
+  });
+
+  it.each<[string, number, AccountDay, boolean, number, number]>([
+    // [name, limit %, account's day, passes, value (the day's loss), limit (money)]
+    ['a flat day: this trade alone', 2, { realizedPnl: 0, openLossAtStops: 0 }, true, TRADE_AT_STOP, 200],
+    [
+      "other bots' losses today: their day start is 10,150, so 2 % is 203.00",
+      2,
+      { realizedPnl: -150, openLossAtStops: 0 },
+      true,
+      150 + TRADE_AT_STOP,
+      203,
+    ],
+    [
+      "another bot's open positions at their stops take it past",
+      2,
+      { realizedPnl: -150, openLossAtStops: 4 },
+      false,
+      150 + 4 + TRADE_AT_STOP,
+      203,
+    ],
+    ['exactly at the limit passes', 1, { realizedPnl: 0, openLossAtStops: 100 - TRADE_AT_STOP }, true, 100, 100],
+    [
+      "a profitable day leaves room for its profit's worth",
+      1,
+      { realizedPnl: 300, openLossAtStops: 340 },
+      true,
+      340 + TRADE_AT_STOP - 300,
+      97,
+    ],
+    [
+      'stops locking in profit make room',
+      0.5,
+      { realizedPnl: -60, openLossAtStops: -60 },
+      true,
+      60 - 60 + TRADE_AT_STOP,
+      50.3,
+    ],
+  ])('%s', (_name, pct, accountDay, passed, value, limit) => {
+    const check = accountCheck({ settings: limited(pct), accountDay });
+    expect(check).toMatchObject({ name: 'account_daily_loss', passed, value: expect.closeTo(value, 9), limit });
+    expect(check.reason).toMatch(passed ? /within/ : /beyond/);
+    // Without words, as a backtest decides: the same result.
+    expect(accountCheck({ settings: limited(pct), accountDay }, false)).toEqual({ ...check, reason: '' });
+  });
+
+  it("refuses naming the account's sums, and the decision names the check", () => {
+    const accountDay = { realizedPnl: -180, openLossAtStops: 12.5 };
+    const outcome = decide({ signal: GOLD_BUY_SIGNAL, ...market({ settings: limited(2), accountDay }) });
+    expect(outcome.action).toBe('ignore');
+    expect(outcome.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual(['account_daily_loss']);
+    expect(outcome.reason).toBe(
+      "failed account_daily_loss: the account's realised -180.00 today, 12.50 lost at its open positions' stops " +
+        "and 49.05 at this trade's make a day's loss of 241.55, beyond 2% of its opening balance 10180.00 (203.60)",
+    );
+  });
+
+  it("refuses when the limit is set but the account's day was not read", () => {
+    expect(accountCheck({ settings: limited(2), accountDay: null })).toMatchObject({
+      passed: false,
+      value: null,
+      limit: 2,
+    });
+  });
+
+  it("counts a trade opened earlier in the cycle at its stop: the second buy goes past, the bot's own limit off", () => {
+    let inTurn = market({ settings: limited(0.8), accountDay: { realizedPnl: 0, openLossAtStops: 0 } });
+    const first = decide({ signal: GOLD_BUY_SIGNAL, ...inTurn });
+    expect(first.action).toBe('open');
+    inTurn = withOpened(inTurn, 'buy', first.volume, first.stopLoss);
+    // The first at its stop from the ask, with its closing commission: 0.15 × (320 × 1.00 + 3.50).
+    expect(inTurn.accountDay!.openLossAtStops).toBeCloseTo(0.15 * 323.5, 9);
+    const second = decide({ signal: GOLD_BUY_SIGNAL, ...inTurn });
+    expect(second.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual(['account_daily_loss']);
+    expect(withOpened(market(), 'buy', 0.15, 1997).accountDay).toBeNull();
+  });
+
+  it("is 0 or at least one trade's risk, refused naming maxAccountDailyLossPct otherwise", () => {
+    const issues = riskSettingsSchema.safeParse({ maxAccountDailyLossPct: 0.4 }).error?.issues ?? [];
+    expect(issues.map((issue) => [issue.path, issue.message])).toEqual([
+      [['maxAccountDailyLossPct'], expect.stringMatching(/^must be 0 \(no limit\) or at least riskPerTradePct/)],
+    ]);
+    expect(riskSettingsSchema.safeParse({ maxAccountDailyLossPct: 101 }).success).toBe(false);
+    expect(riskSettingsSchema.parse({ maxAccountDailyLossPct: 0.5 }).maxAccountDailyLossPct).toBe(0.5);
+  });
+});
+
+describe('lossAtStop', () => {
+  const spec = { tickSize: 0.01, tickValue: 1, commissionPerLot: 3.5 };
+  it.each([
+    ['a buy stopped 3.00 below its open', { side: 'buy', openPrice: 2000, stopLoss: 1997 }, 2001, 0.1 * 303.5],
+    ['a sell stopped 3.00 above', { side: 'sell', openPrice: 2000, stopLoss: 2003 }, 1999, 0.1 * 303.5],
+    ['a buy whose stop locks in 2.00', { side: 'buy', openPrice: 2000, stopLoss: 2002 }, 2005, 0.1 * -196.5],
+    ['a buy without a stop, at its price now', { side: 'buy', openPrice: 2000, stopLoss: null }, 1998.5, 0.1 * 153.5],
+    ['a sell without a stop, at its price now', { side: 'sell', openPrice: 2000, stopLoss: null }, 1998, 0.1 * -196.5],
+    // A stop a hair off the tick grid (float noise) still counts whole ticks.
+    [
+      'a stop off the tick grid by float noise',
+      { side: 'buy', openPrice: 2000, stopLoss: 1997.0000000001 },
+      0,
+      0.1 * 303.5,
+    ],
+  ] as const)('%s', (_name, held, exitWithoutStop, loss) => {
+    expect(lossAtStop({ volume: 0.1, ...held }, exitWithoutStop, spec)).toBeCloseTo(loss, 9);
+  });
+
+  it("counts each position in its own symbol's ticks", () => {
+    const euro = { tickSize: 0.00001, tickValue: 1, commissionPerLot: 0 };
+    expect(lossAtStop({ side: 'buy', volume: 1, openPrice: 1.1, stopLoss: 1.099 }, 0, euro)).toBeCloseTo(100, 9);
+    expect(lossAtStop({ side: 'buy', volume: 1, openPrice: 2000, stopLoss: 1999 }, 0, XAUUSD)).toBeCloseTo(
+      100 + XAUUSD.commissionPerLot,
+      9,
+    );
+  });
+});

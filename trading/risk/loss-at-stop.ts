@@ -1,0 +1,32 @@
+// What a position loses if it closes at its stop: the bot's and the account's daily loss limits
+// count every open position so, as the worst the day can still come to.
+import type { InstrumentSpec, TradeSide } from '../market.ts';
+
+export interface HeldAtStop {
+  side: TradeSide;
+  volume: number;
+  openPrice: number;
+  /** Null when it has none: it then counts at `exitWithoutStop`. */
+  stopLoss: number | null;
+}
+
+/**
+ * The loss, in account currency, of closing `position` at its stop (at `exitWithoutStop`, the price
+ * it would close at now, when it has none): whole ticks of the instrument, closing commission
+ * included; negative where the stop locks in profit.
+ */
+export function lossAtStop(
+  position: HeldAtStop,
+  exitWithoutStop: number,
+  instrument: Pick<InstrumentSpec, 'tickSize' | 'tickValue' | 'commissionPerLot'>,
+): number {
+  const towardsProfit = position.side === 'buy' ? 1 : -1;
+  const exit = position.stopLoss ?? exitWithoutStop;
+  const ticks = Math.round((towardsProfit * (exit - position.openPrice)) / instrument.tickSize);
+  return (-ticks * instrument.tickValue + instrument.commissionPerLot) * position.volume;
+}
+
+/** The price a position of `side` closes at on `quote`: a buy sells at the bid, a sell buys at the ask. */
+export function closingPriceOf(side: TradeSide, quote: { bid: number; ask: number }): number {
+  return side === 'buy' ? quote.bid : quote.ask;
+}
