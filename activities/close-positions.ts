@@ -61,18 +61,21 @@ export async function resumeUnsettledCloses(
   return orders;
 }
 
+/** Closes every position of the bot at market for `reason`, but those whose tickets are `deferred`. */
 export async function closeAllPositions(
   deps: ActivityDeps,
   store: OrderStore,
   context: BotContext,
   broker: BrokerPort,
   reason: CloseReason,
+  deferred: ReadonlySet<string> = new Set(),
 ): Promise<ClosedPositions> {
   const result: ClosedPositions = { closed: [], failed: [], orders: [] };
   const resumed = await resumeUnsettledCloses(deps, store, context, broker, result);
   for (const position of await broker.positions({ magic: context.bot.magic })) {
     // Its close was just resumed: refused or still unknown, it is reported already.
     if (resumed.some((order) => order.positionTicket === position.ticket)) continue;
+    if (deferred.has(position.ticket)) continue;
     const outcome = await store.close(
       context.bot,
       position,

@@ -17,7 +17,8 @@ import { cachedInstrument } from './instrument-cache.ts';
 
 /**
  * Every position on the account (other bots' too: the correlation and account checks need them),
- * and what they lose at their stops together (lossAtStop, each in its own symbol's ticks).
+ * and what they lose at their stops together (lossAtStop, each in its own symbol's ticks, less
+ * the swap each has built up).
  */
 async function accountPositions(
   em: EntityManager,
@@ -43,14 +44,19 @@ async function accountPositions(
       stopLoss: p.sl,
     };
     positions.push(position);
-    lossAtStops += lossAtStop(position, p.priceCurrent, spec);
+    // The swap it has built up is booked with its close.
+    lossAtStops += lossAtStop(position, p.priceCurrent, spec) - p.swap;
   }
   return { positions, lossAtStops };
 }
 
-/** The realised P&L of every deal on the account (any bot's, manual ones too) from `from` to `to`. */
-async function accountRealizedPnl(broker: BrokerPort, from: number, to: number): Promise<number> {
-  const deals = await broker.deals({ from, to });
+/**
+ * The realised P&L of every trading deal on the account (any bot's, manual ones too) since `from`.
+ * Read after the positions, and a minute past `now` as reconcile reads (the broker's clock may run
+ * ahead of ours): a position closed between the two reads counts twice, never not at all.
+ */
+async function accountRealizedPnl(broker: BrokerPort, from: number, now: number): Promise<number> {
+  const deals = await broker.deals({ from, to: now + 60_000 });
   return sumOfCents(deals.map((deal) => deal.profit + deal.commission + deal.swap));
 }
 
@@ -67,6 +73,7 @@ export async function marketContext(
   const dayStart = tradingDaysOf(risk).startOf(now);
   // The account's deals are read only for a bot that limits the account's day.
   const accountLimited = risk.maxAccountDailyLossPct > 0;
+  const held = await accountPositions(em, broker, bot.brokerAccount);
   const [losses, dealsToday, accountRealized] = await Promise.all([
     em.find(Position, {
       bot: bot.id,
@@ -77,7 +84,6 @@ export async function marketContext(
     em.find(Execution, { bot: bot.id, executedAt: { $gte: new Date(dayStart), $lte: new Date(now) } }),
     accountLimited ? accountRealizedPnl(broker, dayStart, now) : null,
   ]);
-  const held = await accountPositions(em, broker, bot.brokerAccount);
   return {
     settings: risk,
     bot: { autoTrade: bot.autoTrade, magic: bot.magic },

@@ -6,13 +6,14 @@ import { AuditLog, Position } from '../db/entities/index.ts';
 import { killSwitchNote, killSwitchState } from '../trading/kill-switch.ts';
 import type { InstrumentSpec, Quote } from '../trading/market.ts';
 import { pipsToPrice } from '../trading/rounding.ts';
-import { mustBeFlat, tradingHoursText } from '../trading/risk/index.ts';
+import { mustBeFlat } from '../trading/risk/index.ts';
 import { trailingStop } from '../trading/trailing.ts';
 import { currentTrace, loadBot, orderStoreFor, type BotContext } from './bot-context.ts';
 import { closeAllPositions, failOnUnknownCloses, resumeUnsettledCloses } from './close-positions.ts';
 import { markKillSwitchTripped } from '../bots/bot-rows.ts';
 import { cycleCadenceSeconds } from '../bots/cycle-timing.ts';
 import { cachedInstrument } from './instrument-cache.ts';
+import { closeOutsideTradingHours } from './trading-hours-close.ts';
 import type { ActivityDeps } from './deps.ts';
 import type { BotRef, ClosedPositions, ManagePositionsResult } from './types.ts';
 
@@ -148,45 +149,6 @@ async function tripKillSwitch(
     runId: trace?.runId ?? null,
   });
   await em.flush();
-  failOnUnknownCloses(result.orders, result);
-  return result;
-}
-
-/**
- * Outside its trading hours a bot set to be flat then closes what it holds, each position by its
- * own close order (reason `trading_hours`). The schedule runs on: a close refused is logged, audited
- * with its retcode, and sent again by the next cycle, still outside the hours; one without an
- * outcome fails the attempt, and the retry looks it up before closing again.
- */
-async function closeOutsideTradingHours(
-  deps: ActivityDeps,
-  em: EntityManager,
-  broker: BrokerPort,
-  context: BotContext,
-  open: number,
-) {
-  const hours = tradingHoursText(context.risk);
-  const result = await closeAllPositions(deps, orderStoreFor(deps), context, broker, 'trading_hours');
-  const logged = { botId: context.bot.id, open, closed: result.closed.length, failed: result.failed };
-  if (result.failed.length === 0) {
-    deps.logger.info(logged, `outside the trading hours ${hours}: ${result.closed.length} position(s) closed`);
-  } else {
-    deps.logger.warn(logged, `outside the trading hours ${hours}: ${result.failed.length} close(s) refused`);
-    const trace = currentTrace();
-    for (const { ticket, status, retcode, retcodeName } of result.failed) {
-      em.create(AuditLog, {
-        bot: context.bot.id,
-        entity: 'position',
-        entityId: ticket,
-        event: 'trading_hours_close_refused',
-        reason: `close of position ${ticket} outside the trading hours ${hours} not made: ${status} (${retcode} ${retcodeName}); the next cycle sends it again`,
-        data: { retcode, retcodeName },
-        workflowId: trace?.workflowId ?? null,
-        runId: trace?.runId ?? null,
-      });
-    }
-    await em.flush();
-  }
   failOnUnknownCloses(result.orders, result);
   return result;
 }

@@ -71,8 +71,8 @@ export const accountDailyLossLimit: RiskCheck = ({ accountDay, account, settings
       name: 'account_daily_loss',
       passed: false,
       value: null,
-      limit: limitPct,
-      reason: explain ? "the account's day was not read" : '',
+      limit: null,
+      reason: explain ? `the account's day was not read: no trade can be shown to stay within ${limitPct}%` : '',
     };
   }
   const atStop = plan.size.tradable ? (plan.size.lossAtStop?.total ?? 0) : 0;

@@ -32,7 +32,11 @@ export function withOpened(
         ? null
         : {
             realizedPnl: accountDay.realizedPnl,
-            openLossAtStops: accountDay.openLossAtStops + lossAtStop(opened, closingPriceOf(side, quote), instrument),
+            // Its opening commission too: the account's deals hold it only once the order fills.
+            openLossAtStops:
+              accountDay.openLossAtStops +
+              lossAtStop(opened, closingPriceOf(side, quote), instrument) +
+              instrument.commissionPerLot * volume,
           },
     account: { ...account, freeMargin: account.freeMargin - taken },
     openPositions: [

@@ -6,22 +6,24 @@ export interface HeldAtStop {
   side: TradeSide;
   volume: number;
   openPrice: number;
-  /** Null when it has none: it then counts at `exitWithoutStop`. */
+  /** Null when it has none: it then counts at the price now. */
   stopLoss: number | null;
 }
 
 /**
- * The loss, in account currency, of closing `position` at its stop (at `exitWithoutStop`, the price
- * it would close at now, when it has none): whole ticks of the instrument, closing commission
- * included; negative where the stop locks in profit.
+ * The loss, in account currency, of closing `position` at its stop — or at `priceNow`, the price it
+ * would close at now, when it has no stop or the price is beyond it already (a gap the broker has
+ * not closed it at yet): whole ticks of the instrument, closing commission included; negative
+ * where the stop locks in profit.
  */
 export function lossAtStop(
   position: HeldAtStop,
-  exitWithoutStop: number,
+  priceNow: number,
   instrument: Pick<InstrumentSpec, 'tickSize' | 'tickValue' | 'commissionPerLot'>,
 ): number {
   const towardsProfit = position.side === 'buy' ? 1 : -1;
-  const exit = position.stopLoss ?? exitWithoutStop;
+  const { stopLoss } = position;
+  const exit = stopLoss === null || towardsProfit * (priceNow - stopLoss) < 0 ? priceNow : stopLoss;
   const ticks = Math.round((towardsProfit * (exit - position.openPrice)) / instrument.tickSize);
   return (-ticks * instrument.tickValue + instrument.commissionPerLot) * position.volume;
 }

@@ -3,12 +3,12 @@
 // bot's book is reconciled before deciding, so a stop-out since the last cycle starts its cooldown.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
-import type { TradeSide } from '../../../trading/market.ts';
-import { Decision, Execution, Position, Signal, type IBot } from '../../../db/entities/index.ts';
+import { Decision, Execution, Position, type IBot } from '../../../db/entities/index.ts';
 import { riskSettingsSchema, tradingDaysOf } from '../../../trading/risk/index.ts';
 import type { TradingDays } from '../../../trading/trading-day.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { openDecision } from '../../support/open-decision.ts';
+import { signalsOnLastBar } from '../../support/signals-on-last-bar.ts';
 import type { StrategyName } from '../../../trading/strategies/index.ts';
 
 let engine: TestEngine;
@@ -21,29 +21,6 @@ afterAll(() => engine?.stop());
 
 const run = <A, R>(step: (input: A) => Promise<R>, input: A): Promise<R> =>
   new MockActivityEnvironment().run(step, input);
-
-/** Signals of `bot` on its last closed bar, one per strategy, each with SL and TP 3.00 / 4.50 from the quote. */
-async function signalsOnLastBar(bot: IBot, fired: Array<[StrategyName, TradeSide]>): Promise<number[]> {
-  const quote = await engine.brokerFor(bot.brokerAccount).quote(bot.symbol);
-  const em = engine.db.orm.em.fork();
-  const barTime = new Date(Math.floor(quote.time / 60_000) * 60_000 - 60_000);
-  const signals = fired.map(([strategy, direction]) =>
-    em.create(Signal, {
-      bot: bot.id,
-      strategy,
-      symbol: bot.symbol,
-      direction,
-      barTime,
-      score: 0.8,
-      entryPrice: direction === 'buy' ? quote.ask : quote.bid,
-      stopLoss: direction === 'buy' ? quote.bid - 3 : quote.ask + 3,
-      takeProfit: direction === 'buy' ? quote.ask + 4.5 : quote.bid - 4.5,
-      payload: {},
-    }),
-  );
-  await em.flush();
-  return signals.map((signal) => signal.id);
-}
 
 async function failedChecks(decisionId: number): Promise<string[]> {
   const decision = await engine.db.orm.em.fork().findOneOrFail(Decision, decisionId);
@@ -64,7 +41,7 @@ describe('evaluateRisk decides a cycle’s signals in turn', () => {
   it('with room for one position, the second signal of the bar is refused on max_positions', async () => {
     const bot = await paperBot('in-turn-cap', { maxConcurrentPositions: 1 });
     const steps = createActivities(engine.deps);
-    const signalIds = await signalsOnLastBar(bot, [
+    const signalIds = await signalsOnLastBar(engine, bot, [
       ['pin_bar', 'buy'],
       ['doji_breakout', 'buy'],
     ]);
@@ -76,7 +53,7 @@ describe('evaluateRisk decides a cycle’s signals in turn', () => {
   it('a sell then a buy on the same bar: the buy is refused on correlation_block, no hedge opens', async () => {
     const bot = await paperBot('in-turn-hedge');
     const steps = createActivities(engine.deps);
-    const signalIds = await signalsOnLastBar(bot, [
+    const signalIds = await signalsOnLastBar(engine, bot, [
       ['pin_bar', 'sell'],
       ['trend_pullback', 'buy'],
     ]);
@@ -88,7 +65,7 @@ describe('evaluateRisk decides a cycle’s signals in turn', () => {
   it('a retry of the step counts the open decision its first attempt stored', async () => {
     const bot = await paperBot('in-turn-retry', { maxConcurrentPositions: 1 });
     const steps = createActivities(engine.deps);
-    const signalIds = await signalsOnLastBar(bot, [
+    const signalIds = await signalsOnLastBar(engine, bot, [
       ['pin_bar', 'buy'],
       ['doji_breakout', 'buy'],
     ]);
@@ -125,7 +102,7 @@ describe('evaluateRisk reconciles before it decides', () => {
 
     const [decision] = await run(steps.evaluateRisk, {
       botId: bot.id,
-      signalIds: await signalsOnLastBar(bot, [['pin_bar', 'buy']]),
+      signalIds: await signalsOnLastBar(engine, bot, [['pin_bar', 'buy']]),
     });
     expect(decision!.action).toBe('ignore');
     expect(await failedChecks(decision!.decisionId)).toEqual(['cooldown_after_loss']);
@@ -134,20 +111,15 @@ describe('evaluateRisk reconciles before it decides', () => {
     expect(booked.realizedPnl).toBeLessThan(0);
   });
 
-  /** The daily loss checks of a decision on a new signal of `strategy`, the trade's loss at its stop, and what failed. */
-  async function lossChecks(bot: IBot, strategy: StrategyName) {
+  /** The daily loss check of a decision on a new signal of `strategy`, and the trade's loss at its stop. */
+  async function dailyLossCheck(bot: IBot, strategy: StrategyName) {
     const [decision] = await run(createActivities(engine.deps).evaluateRisk, {
       botId: bot.id,
-      signalIds: await signalsOnLastBar(bot, [[strategy, 'buy']]),
+      signalIds: await signalsOnLastBar(engine, bot, [[strategy, 'buy']]),
     });
     const stored = await engine.db.orm.em.fork().findOneOrFail(Decision, decision!.decisionId);
     const named = (name: string) => stored.checks.find((c) => c.name === name)!;
-    return {
-      daily: named('daily_loss'),
-      account: named('account_daily_loss'),
-      atStop: named('position_size').value as number,
-      failed: stored.checks.filter((check) => !check.passed).map((check) => check.name),
-    };
+    return { daily: named('daily_loss'), atStop: named('position_size').value as number };
   }
 
   /**
@@ -171,7 +143,7 @@ describe('evaluateRisk reconciles before it decides', () => {
     const broker = engine.brokerFor(bot.brokerAccount);
     await closedAtALossUnseen(bot);
 
-    const today = await lossChecks(bot, 'pin_bar');
+    const today = await dailyLossCheck(bot, 'pin_bar');
     const em = engine.db.orm.em.fork();
     const booked = await em.findOneOrFail(Position, { bot: bot.id });
     const deals = await em.find(Execution, { bot: bot.id });
@@ -184,7 +156,7 @@ describe('evaluateRisk reconciles before it decides', () => {
 
     // The same deals a second before today's 00:00 UTC: a day of their own, not this one.
     await em.nativeUpdate(Execution, { bot: bot.id }, { executedAt: new Date(utcMidnight - 1_000) });
-    const later = await lossChecks(bot, 'doji_breakout');
+    const later = await dailyLossCheck(bot, 'doji_breakout');
     expect(later.daily.value).toBeCloseTo(later.atStop, 9);
   }, 300_000);
 
@@ -197,7 +169,7 @@ describe('evaluateRisk reconciles before it decides', () => {
       ...settings,
     });
     await closedAtALossUnseen(bot);
-    await lossChecks(bot, 'pin_bar');
+    await dailyLossCheck(bot, 'pin_bar');
     const em = engine.db.orm.em.fork();
     const booked = await em.findOneOrFail(Position, { bot: bot.id });
     expect(booked.realizedPnl).toBeLessThan(0);
@@ -205,63 +177,10 @@ describe('evaluateRisk reconciles before it decides', () => {
     expect([21, 22]).toContain(new Date(dayStart).getUTCHours());
 
     await em.nativeUpdate(Execution, { bot: bot.id }, { executedAt: new Date(dayStart - 1_000) });
-    const before = await lossChecks(bot, 'doji_breakout');
+    const before = await dailyLossCheck(bot, 'doji_breakout');
     expect(before.daily.value).toBeCloseTo(before.atStop, 9);
     await em.nativeUpdate(Execution, { bot: bot.id }, { executedAt: new Date(dayStart + 1_000) });
-    const after = await lossChecks(bot, 'trend_pullback');
+    const after = await dailyLossCheck(bot, 'trend_pullback');
     expect(after.daily.value).toBeCloseTo(after.atStop - booked.realizedPnl!, 9);
-  }, 300_000);
-
-  it("another bot's and a manual trade's losses today count against a bot's account-wide limit, not its own", async () => {
-    const dayStart = await dayStartWellInside(tradingDaysOf(riskSettingsSchema.parse({})));
-    const brokerAccount = 'paper-account-day';
-    const onAccount = (name: string, riskSettings: object) =>
-      engine.createBot({ ...BOT_BASE, name, brokerAccount, riskSettings });
-    const other = await onAccount('account-day-other', { cooldownAfterLossMinutes: 0 });
-    const bot = await onAccount('account-day', {
-      maxDailyLossPct: 1,
-      maxAccountDailyLossPct: 1,
-      correlationBlock: false,
-    });
-    const broker = engine.brokerFor(brokerAccount);
-    // The other bot's day: a close at a loss, and a position with its stop 8.00 below; a manual one, 2.00 away.
-    await closedAtALossUnseen(other);
-    const quote = await broker.quote(bot.symbol);
-    const order = { symbol: bot.symbol, volume: 0.1, tp: null, deviationPoints: 20 };
-    await broker.placeMarketOrder({
-      ...order,
-      side: 'buy',
-      price: quote.ask,
-      sl: quote.bid - 8,
-      magic: other.magic,
-      comment: 'other',
-    });
-    await broker.placeMarketOrder({
-      ...order,
-      side: 'sell',
-      price: quote.bid,
-      sl: quote.ask + 2,
-      magic: 0,
-      comment: 'manual',
-    });
-
-    const { daily, account, atStop, failed } = await lossChecks(bot, 'pin_bar');
-    // The bot's own day holds this trade alone; the account's, every deal and position on it.
-    expect(daily).toMatchObject({ passed: true, value: expect.closeTo(atStop, 9) });
-    const spec = await broker.instrument(bot.symbol);
-    const deals = await broker.deals({ from: dayStart, to: Date.now() });
-    const realized = deals.reduce((sum, deal) => sum + deal.profit + deal.commission + deal.swap, 0);
-    expect(deals.map((deal) => deal.magic).sort((a, b) => a - b)).toEqual([0, other.magic, other.magic, other.magic]);
-    const held = await broker.positions();
-    const openAtStops = held.reduce((sum, p) => {
-      const ticks = Math.round(((p.side === 'buy' ? 1 : -1) * (p.priceOpen - p.sl!)) / spec.tickSize);
-      return sum + (ticks * spec.tickValue + spec.commissionPerLot) * p.volume;
-    }, 0);
-    expect(openAtStops).toBeGreaterThan(80);
-    expect(account.value).toBeCloseTo(Math.round((atStop + openAtStops - realized) * 100) / 100, 9);
-    const balance = (await broker.account()).balance;
-    // 1 % of the balance the day started with, to the cent.
-    expect(account.limit).toBeCloseTo(Math.round(balance - realized) / 100, 9);
-    expect(failed).toEqual(['account_daily_loss']);
   }, 300_000);
 });

@@ -274,12 +274,12 @@ describe('managePositions in an activity environment', () => {
       const broker = engine.brokerFor(bot.brokerAccount);
       const ticket = await openPosition(broker, bot, 'buy', 'hours-refused');
       const close = broker.closePosition.bind(broker);
-      broker.closePosition = async () => tradeResult(10018, '');
+      broker.closePosition = async () => tradeResult(10028, '');
       const { managePositions } = createActivities(engine.deps);
 
       const refused = await inCycle(managePositions, { botId: bot.id });
       expect(refused.closes.map((outcome) => [outcome.status, outcome.retcodeName])).toEqual([
-        ['rejected', 'TRADE_RETCODE_MARKET_CLOSED'],
+        ['rejected', 'TRADE_RETCODE_LOCKED'],
       ]);
       const audit = await engine.db.orm.em.fork().findOneOrFail(AuditLog, {
         bot: bot.id,
@@ -287,7 +287,7 @@ describe('managePositions in an activity environment', () => {
       });
       expect(audit).toMatchObject({ entity: 'position', entityId: ticket, ...CYCLE });
       expect(audit.reason).toBe(
-        `close of position ${ticket} outside the trading hours 08:00–09:00 Europe/London not made: rejected (10018 TRADE_RETCODE_MARKET_CLOSED); the next cycle sends it again`,
+        `close of position ${ticket} outside the trading hours 08:00–09:00 Europe/London not made: rejected (10028 TRADE_RETCODE_LOCKED); the next cycle sends it again`,
       );
       expect((await broker.positions({ magic: bot.magic })).map((position) => position.ticket)).toEqual([ticket]);
 

@@ -1,5 +1,6 @@
 // The instrument cache keeps the broker's commission (sizing counts it) as NUMERIC, and rows
-// cached before it had one are dropped by the migration, so they are read from the broker again.
+// cached before it had one are dropped by the migration, so they are read from the broker again;
+// a spec with a zero or negative number sizing divides by is refused, not cached.
 import { cachedInstrument } from '../../../activities/instrument-cache.ts';
 import { createReplayFeed } from '../../../brokers/feeds/replay.ts';
 import { createMemoryStateStore, createPaperBroker } from '../../../brokers/paper/index.ts';
@@ -36,5 +37,20 @@ describe('instrument cache', () => {
     expect(row).toEqual({ commission: '2.75000000', type: 'numeric' });
     // Read back from the row (not from this other broker): a number, not NUMERIC's string.
     expect((await cachedInstrument(db.orm.em.fork(), paper(9), 'paper-1', 'XAUUSDm')).commissionPerLot).toBe(2.75);
+  });
+
+  it('refuses a spec sizing cannot divide by, naming the field, and caches nothing', async () => {
+    const broker = paper(0);
+    // A symbol the terminal has not synchronised yet: MT5 reports its tick value as 0.
+    const unsynchronised = Object.assign(Object.create(broker) as typeof broker, {
+      instrument: async (symbol: string) => ({ ...(await broker.instrument(symbol)), tickValue: 0 }),
+    });
+    await expect(cachedInstrument(db.orm.em.fork(), unsynchronised, 'paper-2', 'XAUUSDm')).rejects.toThrow(
+      'paper-2 reports an unusable spec for XAUUSDm (tickValue: Too small: expected number to be >0): not cached',
+    );
+    const connection = db.orm.em.getConnection();
+    expect(
+      await connection.execute(`select count(*)::int as n from instrument where broker_account = 'paper-2'`),
+    ).toEqual([{ n: 0 }]);
   });
 });

@@ -90,11 +90,9 @@ describe('the account-wide daily loss limit', () => {
   });
 
   it("refuses when the limit is set but the account's day was not read", () => {
-    expect(accountCheck({ settings: limited(2), accountDay: null })).toMatchObject({
-      passed: false,
-      value: null,
-      limit: 2,
-    });
+    const check = accountCheck({ settings: limited(2), accountDay: null });
+    expect(check).toMatchObject({ passed: false, value: null, limit: null });
+    expect(check.reason).toBe("the account's day was not read: no trade can be shown to stay within 2%");
   });
 
   it("counts a trade opened earlier in the cycle at its stop: the second buy goes past, the bot's own limit off", () => {
@@ -102,8 +100,9 @@ describe('the account-wide daily loss limit', () => {
     const first = decide({ signal: GOLD_BUY_SIGNAL, ...inTurn });
     expect(first.action).toBe('open');
     inTurn = withOpened(inTurn, 'buy', first.volume, first.stopLoss);
-    // The first at its stop from the ask, with its closing commission: 0.15 × (320 × 1.00 + 3.50).
-    expect(inTurn.accountDay!.openLossAtStops).toBeCloseTo(0.15 * 323.5, 9);
+    // The first at its stop from the ask with both commissions, as its decision sized it: its opening
+    // deal is not in the account's day until the order fills.
+    expect(inTurn.accountDay!.openLossAtStops).toBeCloseTo(TRADE_AT_STOP, 9);
     const second = decide({ signal: GOLD_BUY_SIGNAL, ...inTurn });
     expect(second.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual(['account_daily_loss']);
     expect(withOpened(market(), 'buy', 0.15, 1997).accountDay).toBeNull();
@@ -121,17 +120,30 @@ describe('the account-wide daily loss limit', () => {
 
 describe('lossAtStop', () => {
   const spec = { tickSize: 0.01, tickValue: 1, commissionPerLot: 3.5 };
+  // [name, position, its price now, loss]
   it.each([
     ['a buy stopped 3.00 below its open', { side: 'buy', openPrice: 2000, stopLoss: 1997 }, 2001, 0.1 * 303.5],
     ['a sell stopped 3.00 above', { side: 'sell', openPrice: 2000, stopLoss: 2003 }, 1999, 0.1 * 303.5],
     ['a buy whose stop locks in 2.00', { side: 'buy', openPrice: 2000, stopLoss: 2002 }, 2005, 0.1 * -196.5],
     ['a buy without a stop, at its price now', { side: 'buy', openPrice: 2000, stopLoss: null }, 1998.5, 0.1 * 153.5],
+    [
+      'a buy gapped below its stop, at its price now',
+      { side: 'buy', openPrice: 2000, stopLoss: 1997 },
+      1995,
+      0.1 * 503.5,
+    ],
+    [
+      'a sell gapped above its stop, at its price now',
+      { side: 'sell', openPrice: 2000, stopLoss: 2003 },
+      2004,
+      0.1 * 403.5,
+    ],
     ['a sell without a stop, at its price now', { side: 'sell', openPrice: 2000, stopLoss: null }, 1998, 0.1 * -196.5],
     // A stop a hair off the tick grid (float noise) still counts whole ticks.
     [
       'a stop off the tick grid by float noise',
       { side: 'buy', openPrice: 2000, stopLoss: 1997.0000000001 },
-      0,
+      2001,
       0.1 * 303.5,
     ],
   ] as const)('%s', (_name, held, exitWithoutStop, loss) => {
@@ -140,8 +152,8 @@ describe('lossAtStop', () => {
 
   it("counts each position in its own symbol's ticks", () => {
     const euro = { tickSize: 0.00001, tickValue: 1, commissionPerLot: 0 };
-    expect(lossAtStop({ side: 'buy', volume: 1, openPrice: 1.1, stopLoss: 1.099 }, 0, euro)).toBeCloseTo(100, 9);
-    expect(lossAtStop({ side: 'buy', volume: 1, openPrice: 2000, stopLoss: 1999 }, 0, XAUUSD)).toBeCloseTo(
+    expect(lossAtStop({ side: 'buy', volume: 1, openPrice: 1.1, stopLoss: 1.099 }, 1.1, euro)).toBeCloseTo(100, 9);
+    expect(lossAtStop({ side: 'buy', volume: 1, openPrice: 2000, stopLoss: 1999 }, 2000, XAUUSD)).toBeCloseTo(
       100 + XAUUSD.commissionPerLot,
       9,
     );

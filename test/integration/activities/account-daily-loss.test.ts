@@ -1,0 +1,148 @@
+// The account-wide daily loss limit as evaluateRisk reads it, on the real database and one paper
+// account shared by two bots and a manual trader, at a clock the test holds: every deal on the
+// account since the day started and every position open on it (each in its own symbol's ticks, one
+// without a stop at its price now) count; the broker's deals are read only for a bot with the limit.
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../../activities/index.ts';
+import type { DecisionSummary } from '../../../activities/types.ts';
+import type { BrokerPort, MarketOrderRequest } from '../../../brokers/port.ts';
+import { Decision, type IBot } from '../../../db/entities/index.ts';
+import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+import { signalsOnLastBar } from '../../support/signals-on-last-bar.ts';
+
+// Midday UTC on a Wednesday: the day (00:00 UTC) well started.
+const START = Date.UTC(2026, 10, 18, 12, 0, 30);
+const ACCOUNT = 'paper-account-day';
+
+let engine: TestEngine;
+let clock = START;
+/** The account's deals read with no magic or position filter: the account-wide reads. */
+let accountDealReads = 0;
+
+/** Counts the account-wide deal reads of each broker, and otherwise leaves it as it is. */
+function countingAccountReads(broker: BrokerPort): BrokerPort {
+  return new Proxy(broker, {
+    get(target, property) {
+      if (property === 'deals') {
+        return (range: Parameters<BrokerPort['deals']>[0], filter?: Parameters<BrokerPort['deals']>[1]) => {
+          if (filter?.magic === undefined && filter?.positionId === undefined) accountDealReads++;
+          return target.deals(range, filter);
+        };
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+beforeAll(async () => {
+  engine = await startTestEngine({
+    feedSeed: 7,
+    now: () => clock,
+    schedulesTo: 'nowhere',
+    wrapBroker: countingAccountReads,
+  });
+});
+
+afterAll(() => engine?.stop());
+
+const onAccount = (name: string, riskSettings: object) =>
+  engine.createBot({
+    name,
+    symbol: 'XAUUSDm',
+    enabledStrategies: ['pin_bar'],
+    brokerAccount: ACCOUNT,
+    autoTrade: true,
+    riskSettings,
+  });
+
+/** A market order on the account at the quote now: a buy at the ask, a sell at the bid. */
+async function marketOrder(request: Omit<MarketOrderRequest, 'price' | 'tp' | 'deviationPoints'>): Promise<string> {
+  const broker = engine.brokerFor(ACCOUNT);
+  const quote = await broker.quote(request.symbol);
+  const price = request.side === 'buy' ? quote.ask : quote.bid;
+  const result = await broker.placeMarketOrder({ ...request, price, tp: null, deviationPoints: 20 });
+  expect(result.outcome).toBe('success');
+  return result.order!;
+}
+
+/** The bot's decision on a buy signal of its last bar: its checks by name, and those that failed. */
+async function decision(bot: IBot) {
+  const { evaluateRisk } = createActivities(engine.deps);
+  const input = { botId: bot.id, signalIds: await signalsOnLastBar(engine, bot, [['pin_bar', 'buy']]) };
+  const [decided] = (await new MockActivityEnvironment().run(evaluateRisk, input)) as DecisionSummary[];
+  const stored = await engine.db.orm.em.fork().findOneOrFail(Decision, decided!.decisionId);
+  return {
+    check: (name: string) => stored.checks.find((check) => check.name === name)!,
+    failed: stored.checks.filter((check) => !check.passed).map((check) => check.name),
+  };
+}
+
+it("other bots' and manual trades' losses today count against a bot's account-wide limit, not its own", async () => {
+  clock = START;
+  const broker = engine.brokerFor(ACCOUNT);
+  const other = await onAccount('account-day-other', {});
+  const bot = await onAccount('account-day', {
+    maxDailyLossPct: 1,
+    maxAccountDailyLossPct: 1,
+    correlationBlock: false,
+  });
+  const unlimited = await onAccount('account-day-unlimited', { correlationBlock: false });
+
+  // The other bot's day: a trade closed at a loss (the spread and commission), and a buy whose stop
+  // is 8.00 below. A manual sell of euros, without a stop.
+  const closed = await marketOrder({
+    symbol: 'XAUUSDm',
+    side: 'buy',
+    volume: 0.2,
+    sl: null,
+    magic: other.magic,
+    comment: '',
+  });
+  await broker.closePosition(closed);
+  const goldQuote = await broker.quote('XAUUSDm');
+  await marketOrder({
+    symbol: 'XAUUSDm',
+    side: 'buy',
+    volume: 0.1,
+    sl: goldQuote.bid - 8,
+    magic: other.magic,
+    comment: '',
+  });
+  await marketOrder({ symbol: 'EURUSDm', side: 'sell', volume: 1, sl: null, magic: 0, comment: 'manual' });
+  clock = START + 20_000;
+
+  const readsBefore = accountDealReads;
+  const limited = await decision(bot);
+  expect(accountDealReads).toBe(readsBefore + 1);
+  const atStop = limited.check('position_size').value as number;
+  // Its own day holds this trade alone.
+  expect(limited.check('daily_loss')).toMatchObject({ passed: true, value: expect.closeTo(atStop, 9) });
+
+  // The account's, worked out here from what the broker lists at the same moment.
+  const deals = await broker.deals({ from: Date.UTC(2026, 10, 18), to: clock });
+  expect(deals.map((deal) => deal.magic).sort((a, b) => a - b)).toEqual([0, other.magic, other.magic, other.magic]);
+  const realized = deals.reduce((sum, deal) => sum + deal.profit + deal.commission + deal.swap, 0);
+  let openAtStops = 0;
+  for (const position of await broker.positions()) {
+    const spec = await broker.instrument(position.symbol);
+    const exit = position.sl ?? position.priceCurrent;
+    const ticks = Math.round(((position.side === 'buy' ? 1 : -1) * (position.priceOpen - exit)) / spec.tickSize);
+    openAtStops += (ticks * spec.tickValue + spec.commissionPerLot) * position.volume;
+  }
+  const balance = (await broker.account()).balance;
+  expect(limited.check('account_daily_loss')).toMatchObject({
+    passed: false,
+    value: expect.closeTo(Math.round((atStop + openAtStops - realized) * 100) / 100, 9),
+    // 1 % of the balance the day started with, to the cent.
+    limit: expect.closeTo(Math.round(balance - realized) / 100, 9),
+  });
+  expect(limited.failed).toEqual(['account_daily_loss']);
+
+  // A bot on the account without the limit: the check shows nothing, and the deals are not read.
+  const readsBeforeUnlimited = accountDealReads;
+  const free = await decision(unlimited);
+  expect(free.check('account_daily_loss')).toMatchObject({ passed: true, value: null, limit: null });
+  expect(free.failed).toEqual([]);
+  expect(accountDealReads).toBe(readsBeforeUnlimited);
+}, 120_000);

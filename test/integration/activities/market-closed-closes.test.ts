@@ -1,0 +1,104 @@
+// A bot to be flat outside its trading hours whose broker's market is shut (10018, a weekend its
+// hours do not cover): managePositions, on the real database and paper broker at a clock the test
+// moves, sends the refused close again once MARKET_CLOSED_RETRY_MS has passed, not every cycle.
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../../activities/index.ts';
+import { MARKET_CLOSED_RETRY_MS } from '../../../activities/trading-hours-close.ts';
+import { tradeResult } from '../../../brokers/paper/validation.ts';
+import { AuditLog, Order } from '../../../db/entities/index.ts';
+import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+
+// 09:00:30 in London in November: just outside the bot's 08:00–09:00.
+const START = Date.UTC(2026, 10, 17, 9, 0, 30);
+const CYCLE_MS = 45_000;
+const CYCLE = { workflowId: 'cycle-under-test', runId: '0b7c6a55-5d3e-4a1e-9a8e-000000000002' };
+
+let engine: TestEngine;
+let clock = START;
+
+beforeAll(async () => {
+  engine = await startTestEngine({ feedSeed: 11, now: () => clock, schedulesTo: 'nowhere' });
+});
+
+afterAll(() => engine?.stop());
+
+function inCycle<A, R>(step: (input: A) => Promise<R>, input: A): Promise<R> {
+  return new MockActivityEnvironment({
+    workflowExecution: CYCLE,
+    workflowType: 'scalperCycle',
+    activityType: 'managePositions',
+  }).run(step, input);
+}
+
+it('a close refused as the market is shut goes again once the wait has passed, not every cycle, and closes when it opens', async () => {
+  clock = START;
+  const bot = await engine.createBot({
+    name: 'market-shut',
+    symbol: 'XAUUSDm',
+    enabledStrategies: ['pin_bar'],
+    brokerAccount: 'paper-market-shut',
+    autoTrade: true,
+    riskSettings: {
+      killSwitchMaxUnrealizedPct: 100,
+      trailingStopPips: 0,
+      tradingHoursStart: '08:00',
+      tradingHoursEnd: '09:00',
+      tradingHoursTimeZone: 'Europe/London',
+      closeOutsideTradingHours: true,
+    },
+  });
+  const broker = engine.brokerFor(bot.brokerAccount);
+  const quote = await broker.quote(bot.symbol);
+  const opened = await broker.placeMarketOrder({
+    symbol: bot.symbol,
+    side: 'buy',
+    volume: 0.1,
+    price: quote.ask,
+    sl: null,
+    tp: null,
+    deviationPoints: 20,
+    magic: bot.magic,
+    comment: 'held over the weekend',
+  });
+  const ticket = opened.order!;
+  // The broker's trade server, shut: every close it is sent is refused with 10018.
+  const close = broker.closePosition.bind(broker);
+  let sent = 0;
+  broker.closePosition = async () => {
+    sent++;
+    return tradeResult(10018, '');
+  };
+  const { managePositions } = createActivities(engine.deps);
+  const cycleAt = async (time: number) => {
+    clock = time;
+    return (await inCycle(managePositions, { botId: bot.id })).closes.map((c) => [c.status, c.retcodeName]);
+  };
+  const em = () => engine.db.orm.em.fork();
+
+  expect(await cycleAt(START)).toEqual([['rejected', 'TRADE_RETCODE_MARKET_CLOSED']]);
+  const audit = await em().findOneOrFail(AuditLog, { bot: bot.id, event: 'trading_hours_close_refused' });
+  expect(audit.reason).toBe(
+    `close of position ${ticket} outside the trading hours 08:00–09:00 Europe/London not made: ` +
+      'rejected (10018 TRADE_RETCODE_MARKET_CLOSED); the market is shut: it goes again in 5 min',
+  );
+
+  // The cycles in the next 5 minutes send nothing: no request, no order, no audit row.
+  for (let time = START + CYCLE_MS; time < START + MARKET_CLOSED_RETRY_MS; time += CYCLE_MS) {
+    expect(await cycleAt(time)).toEqual([]);
+  }
+  expect(sent).toBe(1);
+  expect(await em().count(Order, { bot: bot.id, purpose: 'close' })).toBe(1);
+  expect(await em().count(AuditLog, { bot: bot.id, event: 'trading_hours_close_refused' })).toBe(1);
+
+  // 5 minutes after: sent again, refused again, and the wait starts over from then.
+  expect(await cycleAt(START + MARKET_CLOSED_RETRY_MS)).toEqual([['rejected', 'TRADE_RETCODE_MARKET_CLOSED']]);
+  expect(sent).toBe(2);
+  broker.closePosition = close;
+  expect(await cycleAt(START + MARKET_CLOSED_RETRY_MS + CYCLE_MS)).toEqual([]);
+  expect(await broker.positions({ magic: bot.magic })).toHaveLength(1);
+
+  // The market open: the first cycle of the next try closes it.
+  expect(await cycleAt(START + 2 * MARKET_CLOSED_RETRY_MS)).toEqual([['filled', 'TRADE_RETCODE_DONE']]);
+  expect(await broker.positions({ magic: bot.magic })).toEqual([]);
+  expect(sent).toBe(2);
+}, 120_000);
