@@ -1,5 +1,7 @@
 // Gathers everything a risk decision depends on, from the broker and the database, at one moment.
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { firstCycleAtOrAfter } from '../backtest/cycle-schedule.ts';
+import { botCycleSchedule } from '../bots/cycle-timing.ts';
 import type { BrokerPort } from '../brokers/port.ts';
 import { Execution, Position } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
@@ -98,6 +100,7 @@ export async function marketContext(
     instrument,
     quote: { bid: quote.bid, ask: quote.ask },
     now,
+    nextCycleAt: firstCycleAtOrAfter(botCycleSchedule(bot), now + 1),
     recentLosses: losses.map((p) => ({ closedAt: p.closedAt?.getTime() ?? now, pnl: p.realizedPnl ?? 0 })),
     dayRealizedPnl: sumOfCents(dealsToday.map((deal) => deal.profit + deal.commission + deal.swap)),
     accountDay: accountRealized === null ? null : { realizedPnl: accountRealized, openLossAtStops: held.lossAtStops },

@@ -101,6 +101,7 @@ export function decideSignals(
   signals: readonly StrategySignal[],
   quote: Quote,
   now: number,
+  nextCycleAt: number,
 ): DecidedSignal[] {
   if (signals.length === 0) return [];
   const { state, market: paper, instrument, risk } = account;
@@ -114,6 +115,7 @@ export function decideSignals(
     instrument,
     quote: { bid: quote.bid, ask: quote.ask },
     now,
+    nextCycleAt,
     recentLosses: recentLosses(account.book, now, lossLookbackMs(risk)),
     dayRealizedPnl: account.book.realizedOnDayOf(now),
     accountDay: null,
@@ -135,6 +137,7 @@ export function decideSignals(
       instrument: market.instrument,
       quote: market.quote,
       now: market.now,
+      nextCycleAt: market.nextCycleAt,
       recentLosses: market.recentLosses,
       dayRealizedPnl: market.dayRealizedPnl,
       accountDay: market.accountDay,

@@ -113,7 +113,7 @@ export function runBacktest(
         const quote = quoteInBar(bars, i + 1, now - minuteOpen, instrument.point, costs.spreadPoints);
         signalCount += signals.length;
         journal?.signals.push(...signals);
-        const decided = decideSignals(account, signals, quote, now);
+        const decided = decideSignals(account, signals, quote, now, nextCycle(schedule, now));
         for (const { outcome } of decided) {
           if (outcome.action === 'open') decisions.opened++;
           else {

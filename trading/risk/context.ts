@@ -58,6 +58,11 @@ export interface DecisionContext {
   quote: Quote;
   /** UTC epoch ms. */
   now: number;
+  /**
+   * When the bot's next cycle runs (UTC epoch ms): a trade opened now is held at least until then.
+   * Null where no schedule is known (a decision outside any bot's cycles).
+   */
+  nextCycleAt: number | null;
   recentLosses: readonly ClosedLoss[];
   /**
    * The bot's realised P&L since its trading day holding `now` started (tradingDaysOf: 00:00 UTC

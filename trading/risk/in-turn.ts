@@ -1,8 +1,8 @@
 // A cycle's signals are decided one after another: a signal that opens is, for the ones after it,
-// a position of the bot's and the margin it takes (and on the account's day, its loss at its stop),
-// as they will be once its order fills. Decided on one snapshot instead, two strategies firing on
-// the same bar would both pass max_positions, correlation_block and margin, and the bot would open
-// both (or a buy and a sell at once).
+// a position of the bot's, the margin it takes and its opening commission (off the balance, and in
+// the day's realised P&L), as they will be once its order fills. Decided on one snapshot instead,
+// two strategies firing on the same bar would both pass max_positions, correlation_block, margin
+// and the daily loss limits, and the bot would open both (or a buy and a sell at once).
 import { requiredMargin } from '../margin.ts';
 import type { TradeSide } from '../market.ts';
 import { entryPriceOf } from '../sizing.ts';
@@ -19,26 +19,21 @@ export function withOpened(
   volume: number,
   stopLoss: number | null,
 ): MarketContext {
-  const { account, bot, instrument, quote } = market;
+  const { account, accountDay, bot, instrument, quote } = market;
   const openPrice = entryPriceOf(side, quote);
-  // What marginAvailable counts: the margin and the opening deal's commission.
-  const taken = requiredMargin(volume, openPrice, instrument, account.leverage) + instrument.commissionPerLot * volume;
-  const opened = { side, volume, openPrice, stopLoss };
-  const { accountDay } = market;
+  // As its fill will: the opening deal's commission comes off the balance and is the day's realised
+  // P&L (the bot's and the account's); marginAvailable counts it with the margin.
+  const commission = instrument.commissionPerLot * volume;
+  const taken = requiredMargin(volume, openPrice, instrument, account.leverage) + commission;
+  const atStop = lossAtStop({ side, volume, openPrice, stopLoss }, closingPriceOf(side, quote), instrument);
   return {
     ...market,
+    account: { ...account, balance: account.balance - commission, freeMargin: account.freeMargin - taken },
+    dayRealizedPnl: market.dayRealizedPnl - commission,
     accountDay:
       accountDay === null
         ? null
-        : {
-            realizedPnl: accountDay.realizedPnl,
-            // Its opening commission too: the account's deals hold it only once the order fills.
-            openLossAtStops:
-              accountDay.openLossAtStops +
-              lossAtStop(opened, closingPriceOf(side, quote), instrument) +
-              instrument.commissionPerLot * volume,
-          },
-    account: { ...account, freeMargin: account.freeMargin - taken },
+        : { realizedPnl: accountDay.realizedPnl - commission, openLossAtStops: accountDay.openLossAtStops + atStop },
     openPositions: [
       ...market.openPositions,
       {

@@ -1,7 +1,8 @@
 // When the bot may open: its trading hours, a window of the wall clock in a time zone (the London
 // session, or New York's; across midnight where it ends before it starts), on its trading days (a
 // window belongs to the day it starts on). Outside them a signal is decided and refused; open
-// positions are managed as ever, or closed where the bot is to be flat outside them.
+// positions are managed as ever, or closed where the bot is to be flat outside them (and such a
+// bot opens nothing in its last cycle before they end).
 import { minuteOfDay, wallMinuteOf, wallWeekdayOf } from '../trading-day.ts';
 import { EVERY_DAY, WEEKDAYS, weekdayMask, weekdayName } from '../weekdays.ts';
 import type { RiskCheck } from './context.ts';
@@ -68,7 +69,14 @@ export function mustBeFlat(settings: HoursSettings & { closeOutsideTradingHours:
   return settings.closeOutsideTradingHours && tradingHoursAt(settings, now)?.within === false;
 }
 
-export const tradingHours: RiskCheck = ({ settings, now }, _plan, explain) => {
+const clockOf = (time: number) => new Date(time).toISOString().slice(11, 19);
+
+/**
+ * Within the trading hours on a trading day — and, for a bot to be flat outside them, not in the
+ * last cycle before they end: its next cycle would close the trade at once, for its spread and
+ * commission.
+ */
+export const tradingHours: RiskCheck = ({ settings, now, nextCycleAt }, _plan, explain) => {
   const hours = tradingHoursAt(settings, now);
   if (hours === null) {
     return {
@@ -80,6 +88,17 @@ export const tradingHours: RiskCheck = ({ settings, now }, _plan, explain) => {
     };
   }
   const window = tradingHoursText(settings);
+  if (hours.within && nextCycleAt !== null && mustBeFlat(settings, nextCycleAt)) {
+    return {
+      name: 'trading_hours',
+      passed: false,
+      value: hours.clock,
+      limit: window,
+      reason: explain
+        ? `${hours.clock} is the last cycle within the trading hours ${window}: the next, at ${clockOf(nextCycleAt)} UTC, is outside them and would close the trade (closeOutsideTradingHours)`
+        : '',
+    };
+  }
   return {
     name: 'trading_hours',
     passed: hours.within,

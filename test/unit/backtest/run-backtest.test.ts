@@ -200,9 +200,20 @@ describe('runBacktest', () => {
       tradingHoursTimeZone: 'Europe/London',
       closeOutsideTradingHours: true,
     };
-    const flat = runBacktest(barColumnsOf(BARS), settings({ risk: london }));
+    const journal: BacktestJournal = { signals: [], decisions: [], orders: [], deals: [] };
+    const flat = runBacktest(barColumnsOf(BARS), settings({ risk: london }), undefined, journal);
     const londonClock = (time: number) =>
       new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', timeStyle: 'medium' }).format(time);
+    // Nothing opens in the last cycle within the hours, 11:59:02: the next would close it at once.
+    const lastCycle = journal.decisions.filter((decision) => londonClock(decision.time) === '11:59:02');
+    expect(lastCycle.length).toBeGreaterThan(0);
+    for (const { outcome } of lastCycle) {
+      expect(outcome.checks.find((check) => check.name === 'trading_hours')).toMatchObject({
+        passed: false,
+        value: '11:59',
+      });
+    }
+    for (const trade of flat.trades) expect(londonClock(trade.openTime) < '11:59:02').toBe(true);
     const atEnd = flat.trades.filter((trade) => trade.closeReason === 'trading_hours');
     expect(atEnd.length).toBeGreaterThan(0);
     // The bot's cycles run 2 s after each bar closes: 12:00:02 is the first outside the hours.

@@ -100,7 +100,7 @@ it('a loss closed later but opened earlier is booked last, and the cooldown sees
     features: {},
   };
   const now = MONDAY + 2_000;
-  const [decided] = decideSignals(bot, [signal], { bid: 1985, ask: 1985.2 }, now);
+  const [decided] = decideSignals(bot, [signal], { bid: 1985, ask: 1985.2 }, now, now + MINUTE_MS);
   const cooldown = decided!.outcome.checks.find((check) => check.name === 'cooldown_after_loss')!;
   expect(cooldown).toMatchObject({ passed: false, value: 2_000 / MINUTE_MS });
 });

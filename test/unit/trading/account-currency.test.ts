@@ -72,6 +72,7 @@ describe('an account whose currency is not the quote currency', () => {
       recentLosses: [],
       dayRealizedPnl: 0,
       accountDay: null,
+      nextCycleAt: null,
     };
     const outcome = decide(context);
     const margin = outcome.checks.find((check) => check.name === 'margin')!;

@@ -125,6 +125,7 @@ export function market(overrides: Partial<MarketContext> = {}): MarketContext {
     recentLosses: [],
     dayRealizedPnl: 0,
     accountDay: null,
+    nextCycleAt: null,
     ...overrides,
   };
 }

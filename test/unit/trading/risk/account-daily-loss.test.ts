@@ -100,9 +100,10 @@ describe('the account-wide daily loss limit', () => {
     const first = decide({ signal: GOLD_BUY_SIGNAL, ...inTurn });
     expect(first.action).toBe('open');
     inTurn = withOpened(inTurn, 'buy', first.volume, first.stopLoss);
-    // The first at its stop from the ask with both commissions, as its decision sized it: its opening
-    // deal is not in the account's day until the order fills.
-    expect(inTurn.accountDay!.openLossAtStops).toBeCloseTo(TRADE_AT_STOP, 9);
+    // The first as its fill will leave the account: its opening commission realised, and the rest
+    // of its loss at its stop from the ask, closing commission included: 0.15 × (320 × 1.00 + 3.50).
+    expect(inTurn.accountDay!.realizedPnl).toBeCloseTo(-0.15 * 3.5, 9);
+    expect(inTurn.accountDay!.openLossAtStops).toBeCloseTo(0.15 * 323.5, 9);
     const second = decide({ signal: GOLD_BUY_SIGNAL, ...inTurn });
     expect(second.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual(['account_daily_loss']);
     expect(withOpened(market(), 'buy', 0.15, 1997).accountDay).toBeNull();

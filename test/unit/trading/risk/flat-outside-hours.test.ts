@@ -147,3 +147,51 @@ describe('trading days', () => {
     ]);
   });
 });
+
+describe('the last cycle before the hours end, for a bot to be flat outside them', () => {
+  const london = flatOutside('08:00', '16:00', 'Europe/London');
+  const hoursOnly = riskSettingsSchema.parse({
+    tradingHoursStart: '08:00',
+    tradingHoursEnd: '16:00',
+    tradingHoursTimeZone: 'Europe/London',
+  });
+  const check = (settings: typeof london, now: number, nextCycleAt: number | null) =>
+    decide({ ...market(), settings, now, nextCycleAt, signal: GOLD_BUY_SIGNAL }).checks.find(
+      (c) => c.name === 'trading_hours',
+    )!;
+  const january = (time: string) => Date.parse(`2026-01-12T${time}Z`);
+
+  it.each<[string, typeof london, string, string | null, boolean]>([
+    ['the next cycle at the end: refused', london, '15:59:15', '16:00:00', false],
+    ['a bar-aligned bot at :05, the next at 16:00:05: refused', london, '15:59:05', '16:00:05', false],
+    ['the next cycle a second before the end: opens', london, '15:59:10', '15:59:59', true],
+    ['no next cycle known: opens', london, '15:59:15', null, true],
+    ['without closeOutsideTradingHours the trade may run on: opens', hoursOnly, '15:59:15', '16:00:00', true],
+    ['outside the hours: refused as ever', london, '16:00:15', '16:01:00', false],
+  ])('%s', (_name, settings, now, next, passed) => {
+    expect(check(settings, january(now), next === null ? null : january(next)).passed).toBe(passed);
+  });
+
+  it('names the next cycle in its reason', () => {
+    expect(check(london, january('15:59:15'), january('16:00:00'))).toEqual({
+      name: 'trading_hours',
+      passed: false,
+      value: '15:59',
+      limit: '08:00–16:00 Europe/London',
+      reason:
+        '15:59 is the last cycle within the trading hours 08:00–16:00 Europe/London: the next, at 16:00:00 UTC, is outside them and would close the trade (closeOutsideTradingHours)',
+    });
+  });
+
+  it('opens exactly when neither this cycle nor the next must be flat (property over two days of 45 s cycles)', () => {
+    const friday = flatOutside('08:00', '16:00', 'Europe/London');
+    const weekdays = riskSettingsSchema.parse({ ...friday, tradingWeekdays: 'mon-fri' });
+    for (const settings of [friday, weekdays]) {
+      for (let now = Date.UTC(2026, 0, 16, 0, 0, 20); now < Date.UTC(2026, 0, 18); now += 45_000) {
+        const next = now + 45_000;
+        const expected = !mustBeFlat(settings, now) && !mustBeFlat(settings, next);
+        expect([now, check(settings, now, next).passed]).toEqual([now, expected]);
+      }
+    }
+  });
+});

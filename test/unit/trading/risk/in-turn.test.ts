@@ -34,7 +34,7 @@ function inTurn(start: MarketContext, signals: StrategySignal[]) {
 }
 
 describe('withOpened', () => {
-  it('adds the bot’s position at the entry price with its stop, and takes its margin and opening commission off the free margin', () => {
+  it('adds the bot’s position at the entry price with its stop, takes its margin and opening commission off the free margin, and its commission off the balance and the day', () => {
     const after = withOpened(market, 'sell', 0.3, 2003);
     expect(after.openPositions).toEqual([
       {
@@ -49,6 +49,10 @@ describe('withOpened', () => {
     ]);
     const taken = requiredMargin(0.3, 2000, XAUUSD, 100) + XAUUSD.commissionPerLot * 0.3;
     expect(after.account.freeMargin).toBeCloseTo(9_000 - taken, 9);
+    // As the fill will book it: the opening deal's commission is realised, the day's opening balance unchanged.
+    expect(after.account.balance).toBeCloseTo(10_000 - XAUUSD.commissionPerLot * 0.3, 9);
+    expect(after.dayRealizedPnl).toBeCloseTo(-XAUUSD.commissionPerLot * 0.3, 9);
+    expect(after.account.balance - after.dayRealizedPnl).toBeCloseTo(10_000, 9);
     expect(market.openPositions).toEqual([]);
     expect(market.account.freeMargin).toBe(9_000);
   });

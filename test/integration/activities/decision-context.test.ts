@@ -1,7 +1,9 @@
-// The account-wide daily loss limit as evaluateRisk reads it, on the real database and one paper
-// account shared by two bots and a manual trader, at a clock the test holds: every deal on the
-// account since the day started and every position open on it (each in its own symbol's ticks, one
-// without a stop at its price now) count; the broker's deals are read only for a bot with the limit.
+// What evaluateRisk reads besides the bot, on the real database and one paper account shared by
+// bots and a manual trader, at a clock the test holds. The account-wide daily loss limit: every
+// deal on the account since the day started and every position open on it (each in its own
+// symbol's ticks, one without a stop at its price now) count; the broker's deals are read only for
+// a bot with the limit. The next cycle, from the bot's schedule: a bot to be flat outside its
+// hours opens nothing in the last cycle before they end.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import type { DecisionSummary } from '../../../activities/types.ts';
@@ -145,4 +147,35 @@ it("other bots' and manual trades' losses today count against a bot's account-wi
   expect(free.check('account_daily_loss')).toMatchObject({ passed: true, value: null, limit: null });
   expect(free.failed).toEqual([]);
   expect(accountDealReads).toBe(readsBeforeUnlimited);
+}, 120_000);
+
+it('a bot to be flat outside its hours opens nothing in its last cycle before they end, its next from its schedule', async () => {
+  // 12:00:30 UTC: the cycle of a bot 30 s into each minute; its next, at 12:01:30, is past 12:01.
+  clock = START;
+  const hours = { tradingHoursStart: '08:00', tradingHoursEnd: '12:01', closeOutsideTradingHours: true };
+  const bot = await engine.createBot({
+    name: 'last-cycle',
+    symbol: 'XAUUSDm',
+    enabledStrategies: ['pin_bar'],
+    brokerAccount: 'paper-last-cycle',
+    autoTrade: true,
+    barCloseDelaySeconds: 30,
+    riskSettings: hours,
+  });
+  const last = await decision(bot);
+  expect(last.failed).toEqual(['trading_hours']);
+  expect(last.check('trading_hours').reason).toBe(
+    '12:00 is the last cycle within the trading hours 08:00–12:01 UTC: the next, at 12:01:30 UTC, is outside them and would close the trade (closeOutsideTradingHours)',
+  );
+  // Its hours a minute longer: the next cycle is within them too, and the trade opens.
+  const longer = await engine.createBot({
+    name: 'last-cycle-longer',
+    symbol: 'XAUUSDm',
+    enabledStrategies: ['pin_bar'],
+    brokerAccount: 'paper-last-cycle-longer',
+    autoTrade: true,
+    barCloseDelaySeconds: 30,
+    riskSettings: { ...hours, tradingHoursEnd: '12:02' },
+  });
+  expect((await decision(longer)).failed).toEqual([]);
 }, 120_000);
