@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BacktestSettings } from '../types.ts';
+import { BACKTEST_THREAD_LIMITS } from '../young-generation.ts';
 import type { BarColumns } from '../../trading/bar-columns.ts';
 import type { SweepPoint } from './point.ts';
 import { sharedBarColumns } from './shared-bars.ts';
@@ -103,7 +104,7 @@ export function createSweepPool(bars: BarColumns, options: SweepPoolOptions = {}
   }
 
   function startWorker(): void {
-    const worker = new Worker(WORKER_URL, { workerData });
+    const worker = new Worker(WORKER_URL, { workerData, resourceLimits: BACKTEST_THREAD_LIMITS });
     worker.on('message', (reply: SweepReply) => {
       busy.delete(worker);
       idle.push(worker);
