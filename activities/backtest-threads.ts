@@ -3,10 +3,9 @@
 // heartbeats. At most the cores but one compute at once, so cycles always keep a core; later
 // backtests wait their turn (their activity keeps heartbeating meanwhile).
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { ThreadShare } from '../backtest/sweep/pool.ts';
 import type { BacktestResult } from '../backtest/types.ts';
-import { BACKTEST_THREAD_LIMITS } from '../backtest/young-generation.ts';
+import { backtestWorker } from '../backtest/young-generation.ts';
 import type { ComputeThreadCounts } from '../infra/metrics.ts';
 import type { BarColumns } from '../trading/bar-columns.ts';
 import type { BacktestThreadData, BacktestThreadMessage } from './backtest-thread-messages.ts';
@@ -135,11 +134,7 @@ function compute(data: BacktestThreadData, options: ThreadRunOptions): Promise<C
   options.signal.throwIfAborted();
   return new Promise((resolve, reject) => {
     // The bars are handed over, not copied: this side has no use for them any more.
-    const thread = new Worker(THREAD_URL, {
-      workerData: data,
-      transferList: buffersOf(data.bars),
-      resourceLimits: BACKTEST_THREAD_LIMITS,
-    });
+    const thread = backtestWorker(THREAD_URL, { workerData: data, transferList: buffersOf(data.bars) });
     const abort = () => {
       reject(options.signal.reason as Error);
       void thread.terminate();

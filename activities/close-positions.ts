@@ -12,6 +12,16 @@ import type { ActivityDeps } from './deps.ts';
 import { cachedInstrument } from './instrument-cache.ts';
 import type { ClosedPositions, FlattenRequest } from './types.ts';
 
+/**
+ * How long a position's close waits after the broker refused it because its market is shut
+ * (10018), outside the bot's trading hours (trading-hours-close.ts) or in a flatten until flat.
+ * Hours that end after the broker's session (a Friday that ends at midnight on a server that shuts
+ * at 21:00 UTC, a holiday) would otherwise send a refused close every cycle until the market
+ * opens: ~3,900 a weekend at 45 s, each an order, an audit row and a request to the broker's trade
+ * server, which may count them against the account. Once it opens, the close goes within this long.
+ */
+export const MARKET_CLOSED_RETRY_MS = 5 * 60_000;
+
 /** Files one close's outcome under closed or failed (a position already gone needs nobody). */
 function record(
   deps: ActivityDeps,
@@ -103,7 +113,11 @@ async function failWhileOpen(broker: BrokerPort, context: BotContext, result: Cl
   const open = await broker.positions({ magic: context.bot.magic });
   if (open.length === 0) return;
   const refused = result.failed.map((failure) => `${failure.ticket}: ${failure.retcode} ${failure.retcodeName}`);
+  // Refused only because the market is shut: the next attempt waits for it, not the retry policy's minute.
+  const marketShut =
+    result.failed.length > 0 && result.failed.every((failure) => failure.retcode === RETCODE.MARKET_CLOSED);
   throw ApplicationFailure.create({
+    nextRetryDelay: marketShut ? MARKET_CLOSED_RETRY_MS : undefined,
     message: `${open.length} position(s) of bot ${context.bot.id} still open (${open.map((p) => p.ticket).join(', ')})${refused.length > 0 ? `; refused: ${refused.join('; ')}` : ''}`,
     type: 'PositionsStillOpen',
     details: [result],

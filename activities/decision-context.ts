@@ -1,8 +1,9 @@
 // Gathers everything a risk decision depends on, from the broker and the database, at one moment.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { firstCycleAtOrAfter } from '../backtest/cycle-schedule.ts';
+import { cycleAfter } from '../backtest/cycle-schedule.ts';
 import { botCycleSchedule } from '../bots/cycle-timing.ts';
 import type { BrokerPort } from '../brokers/port.ts';
+import type { Logger } from '../infra/logger.ts';
 import { Execution, Position } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
 import {
@@ -15,39 +16,52 @@ import {
 import { sumOfCents } from '../trading/rounding.ts';
 import type { TradingState } from '../trading/trading-state.ts';
 import type { BotContext } from './bot-context.ts';
-import { cachedInstrument } from './instrument-cache.ts';
+import { cachedInstrument, UnusableInstrumentSpecError } from './instrument-cache.ts';
 
 /**
  * Every position on the account (other bots' too: the correlation and account checks need them),
  * and what they lose at their stops together (lossAtStop, each in its own symbol's ticks, less
- * the swap each has built up).
+ * the swap each has built up). A symbol whose spec the broker reports unusable (a manual trade on
+ * a symbol the terminal has not synchronised) is its own correlation group, and leaves the loss
+ * unknown (null): only a bot that limits the account's day is refused for it, not every bot.
  */
 async function accountPositions(
   em: EntityManager,
   broker: BrokerPort,
   account: string,
-): Promise<{ positions: OpenPosition[]; lossAtStops: number }> {
+  logger: Logger,
+): Promise<{ positions: OpenPosition[]; lossAtStops: number | null }> {
   const held = await broker.positions();
-  const specs = new Map<string, InstrumentSpec>();
+  const specs = new Map<string, InstrumentSpec | null>();
   for (const symbol of new Set(held.map((p) => p.symbol))) {
-    specs.set(symbol, await cachedInstrument(em, broker, account, symbol));
+    try {
+      specs.set(symbol, await cachedInstrument(em, broker, account, symbol));
+    } catch (error) {
+      if (!(error instanceof UnusableInstrumentSpecError)) throw error;
+      logger.warn(
+        { account, symbol, err: error },
+        "a position's symbol has no usable spec: the account's day is unknown",
+      );
+      specs.set(symbol, null);
+    }
   }
   const positions: OpenPosition[] = [];
-  let lossAtStops = 0;
+  let lossAtStops: number | null = 0;
   for (const p of held) {
-    const spec = specs.get(p.symbol)!;
+    const spec = specs.get(p.symbol) ?? null;
     const position = {
       magic: p.magic,
       symbol: p.symbol,
       side: p.side,
       volume: p.volume,
       openPrice: p.priceOpen,
-      correlationGroup: spec.correlationGroup,
+      correlationGroup: spec?.correlationGroup ?? p.symbol,
       stopLoss: p.sl,
     };
     positions.push(position);
     // The swap it has built up is booked with its close.
-    lossAtStops += lossAtStop(position, p.priceCurrent, spec) - p.swap;
+    lossAtStops =
+      spec === null || lossAtStops === null ? null : lossAtStops + lossAtStop(position, p.priceCurrent, spec) - p.swap;
   }
   return { positions, lossAtStops };
 }
@@ -69,13 +83,14 @@ export async function marketContext(
   instrument: InstrumentSpec,
   tradingState: TradingState,
   now: number,
+  logger: Logger,
 ): Promise<MarketContext> {
   const { bot, risk } = context;
   const [account, quote] = await Promise.all([broker.account(), broker.quote(bot.symbol)]);
   const dayStart = tradingDaysOf(risk).startOf(now);
   // The account's deals are read only for a bot that limits the account's day.
   const accountLimited = risk.maxAccountDailyLossPct > 0;
-  const held = await accountPositions(em, broker, bot.brokerAccount);
+  const held = await accountPositions(em, broker, bot.brokerAccount, logger);
   const [losses, dealsToday, accountRealized] = await Promise.all([
     em.find(Position, {
       bot: bot.id,
@@ -100,9 +115,12 @@ export async function marketContext(
     instrument,
     quote: { bid: quote.bid, ask: quote.ask },
     now,
-    nextCycleAt: firstCycleAtOrAfter(botCycleSchedule(bot), now + 1),
+    nextCycleAt: cycleAfter(botCycleSchedule(bot), now),
     recentLosses: losses.map((p) => ({ closedAt: p.closedAt?.getTime() ?? now, pnl: p.realizedPnl ?? 0 })),
     dayRealizedPnl: sumOfCents(dealsToday.map((deal) => deal.profit + deal.commission + deal.swap)),
-    accountDay: accountRealized === null ? null : { realizedPnl: accountRealized, openLossAtStops: held.lossAtStops },
+    accountDay:
+      accountRealized === null || held.lossAtStops === null
+        ? null
+        : { realizedPnl: accountRealized, openLossAtStops: held.lossAtStops },
   };
 }

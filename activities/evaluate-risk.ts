@@ -36,7 +36,7 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
     const broker = deps.brokerFor(context.bot.brokerAccount);
     const instrument = await cachedInstrument(em, broker, context.bot.brokerAccount, context.bot.symbol);
     const tradingState = await readTradingState(em, deps.schedules, context.bot);
-    let market = await marketContext(em, broker, context, instrument, tradingState, deps.now());
+    let market = await marketContext(em, broker, context, instrument, tradingState, deps.now(), deps.logger);
     const trace = currentTrace();
     const signals = await em.find(Signal, { id: { $in: signalIds }, bot: botId }, { orderBy: { id: 'asc' } });
     const existing = await em.find(Decision, { signal: { $in: signalIds } });

@@ -8,22 +8,44 @@ import { instrumentSpecOf } from '../db/instrument-spec.ts';
 import { instrumentSpecSchema } from '../trading/instrument-validation.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
 
+/** A spec sizing and rounding cannot work with: a zero tick value, a step that rounds to nothing. */
+export class UnusableInstrumentSpecError extends Error {}
+
+/**
+ * The broker's spec for `symbol`, cached and returned as stored. Sizing, rounding and the loss
+ * limits divide by its numbers, so it is checked as the NUMERIC columns keep it: a zero tick value
+ * (a symbol the terminal has not synchronised yet) or a volume step finer than the column keeps
+ * fails the step, nothing is cached, and the step's retry asks the broker again.
+ */
 export async function refreshInstrument(
   em: EntityManager,
   broker: BrokerPort,
   account: string,
   symbol: string,
 ): Promise<InstrumentSpec> {
-  const spec = await broker.instrument(symbol);
-  // Sizing, rounding and the loss limits divide by these numbers: a spec with a zero tick value (a
-  // symbol the terminal has not synchronised yet) fails the step, and its retry asks again.
-  const checked = instrumentSpecSchema.safeParse(spec);
-  if (!checked.success) {
-    const problems = checked.error.issues.map((issue) => `${issue.path.join('.') || 'spec'}: ${issue.message}`);
-    throw new Error(`${account} reports an unusable spec for ${symbol} (${problems.join('; ')}): not cached`);
-  }
-  await em.upsert(Instrument, { brokerAccount: account, ...spec }, { onConflictFields: ['brokerAccount', 'symbol'] });
-  return spec;
+  const reported = await broker.instrument(symbol);
+  return em.transactional(async (tx) => {
+    await tx.upsert(
+      Instrument,
+      { brokerAccount: account, ...reported },
+      { onConflictFields: ['brokerAccount', 'symbol'] },
+    );
+    const stored = instrumentSpecOf(
+      await tx.findOneOrFail(Instrument, { brokerAccount: account, symbol }, { refresh: true }),
+    );
+    const checked = instrumentSpecSchema.safeParse(stored);
+    if (!checked.success) {
+      const problems = checked.error.issues.map((issue) => {
+        const field = issue.path.join('.');
+        const value = field in reported ? ` (reported ${JSON.stringify(reported[field as keyof InstrumentSpec])})` : '';
+        return `${field || 'spec'}: ${issue.message}${value}`;
+      });
+      throw new UnusableInstrumentSpecError(
+        `${account} reports an unusable spec for ${symbol} (${problems.join('; ')}): not cached`,
+      );
+    }
+    return stored;
+  });
 }
 
 export async function cachedInstrument(

@@ -7,18 +7,14 @@ import { RETCODE } from '../brokers/retcodes.ts';
 import { AuditLog, Order } from '../db/entities/index.ts';
 import { tradingHoursText } from '../trading/risk/index.ts';
 import { currentTrace, orderStoreFor, type BotContext } from './bot-context.ts';
-import { closeAllPositions, failOnUnknownCloses } from './close-positions.ts';
+import { closeAllPositions, failOnUnknownCloses, MARKET_CLOSED_RETRY_MS } from './close-positions.ts';
 import type { ActivityDeps } from './deps.ts';
 
 /**
- * How long a position's close waits after the broker refused it because its market is shut
- * (10018). Hours that end after the broker's session (a Friday that ends at midnight on a server
- * that shuts at 21:00 UTC, a holiday) would otherwise send a refused close every cycle until the
- * market opens: ~3,900 a weekend at 45 s, each an order, an audit row and a request to the
- * broker's trade server, which may count them against the account. Once it opens, the close goes
- * within this long.
+ * A refused close's send time is its claim, a few seconds into its cycle: so that the cycle 5
+ * minutes after that one sends it again (not the one after), the wait ends this much early.
  */
-export const MARKET_CLOSED_RETRY_MS = 5 * 60_000;
+const CLAIM_LEEWAY_MS = 15_000;
 
 /** The bot's positions whose close the broker refused as its market was shut, less than MARKET_CLOSED_RETRY_MS ago. */
 async function closesWaitingForTheMarket(em: EntityManager, botId: number, now: number): Promise<Set<string>> {
@@ -26,8 +22,9 @@ async function closesWaitingForTheMarket(em: EntityManager, botId: number, now: 
     bot: botId,
     purpose: 'close',
     closeReason: 'trading_hours',
+    status: 'rejected',
     retcode: RETCODE.MARKET_CLOSED,
-    lastSentAt: { $gt: new Date(now - MARKET_CLOSED_RETRY_MS) },
+    lastSentAt: { $gt: new Date(now - MARKET_CLOSED_RETRY_MS + CLAIM_LEEWAY_MS) },
   });
   return new Set(refused.flatMap((order) => (order.positionTicket == null ? [] : [order.positionTicket])));
 }

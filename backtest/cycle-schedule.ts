@@ -25,6 +25,16 @@ export function nextCycle(schedule: CycleSchedule, time: number): number {
   return time + (schedule.kind === 'bar_close' ? MINUTE_MS : schedule.everySeconds * 1000);
 }
 
+/**
+ * The cycle after the one running at `time`, read from a clock up to half a period off the
+ * schedule's (a worker's clock against the time Temporal started the cycle, early or late): the
+ * backtester passes a cycle's own time, the live cycle its worker's.
+ */
+export function cycleAfter(schedule: CycleSchedule, time: number): number {
+  const periodMs = schedule.kind === 'bar_close' ? MINUTE_MS : schedule.everySeconds * 1000;
+  return firstCycleAtOrAfter(schedule, time + periodMs / 2);
+}
+
 /** The schedule in words, for a summary: "5 s after each bar closes", "every 45 s, offset 12.5 s". */
 export function describeCycleSchedule(schedule: CycleSchedule): string {
   if (schedule.kind === 'bar_close') return `${schedule.delaySeconds} s after each bar closes`;

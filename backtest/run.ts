@@ -14,7 +14,7 @@ import { StrategySet, strategiesPlan, type StrategySignal } from '../trading/str
 import { lookbackFor } from '../trading/strategies/lookback.ts';
 import { tradingDaysOf } from '../trading/risk/index.ts';
 import { barColumnsProblems, columnsFeed, firstIndexAtOrAfter, quoteInBar } from './bar-columns.ts';
-import { firstCycleAtOrAfter, nextCycle } from './cycle-schedule.ts';
+import { cycleAfter, firstCycleAtOrAfter, nextCycle } from './cycle-schedule.ts';
 import { closeAll, decideSignals, managePositions, placeOpens, settle, type BacktestAccount } from './cycle.ts';
 import { summarize } from './summary.ts';
 import { TradeBook } from './trade-book.ts';
@@ -113,7 +113,7 @@ export function runBacktest(
         const quote = quoteInBar(bars, i + 1, now - minuteOpen, instrument.point, costs.spreadPoints);
         signalCount += signals.length;
         journal?.signals.push(...signals);
-        const decided = decideSignals(account, signals, quote, now, nextCycle(schedule, now));
+        const decided = decideSignals(account, signals, quote, now, cycleAfter(schedule, now));
         for (const { outcome } of decided) {
           if (outcome.action === 'open') decisions.opened++;
           else {

@@ -9,7 +9,8 @@ const { closePositions, reconcile } = proxyActivities<CycleActivities>({
   retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 5, nonRetryableErrorTypes: ['BotNotFound'] },
 });
 
-// Until flat: a close refused (a requote, a closed market) is tried again, a minute apart at most,
+// Until flat: a close refused (a requote, a closed market) is tried again, a minute apart at most
+// (5 minutes when every close was refused as the market is shut: the activity says so),
 // for as long as it takes; the Web UI shows each attempt's failure, and an operator may end it.
 const untilFlat = proxyActivities<CycleActivities>({
   startToCloseTimeout: '30s',

@@ -1,9 +1,9 @@
 // Worker threads running a sweep's backtests in parallel over one set of bars. The bars go to each
 // thread once, in shared memory; each task is one point, each answer that point's summary.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { BacktestSettings } from '../types.ts';
-import { BACKTEST_THREAD_LIMITS } from '../young-generation.ts';
+import { backtestWorker } from '../young-generation.ts';
 import type { BarColumns } from '../../trading/bar-columns.ts';
 import type { SweepPoint } from './point.ts';
 import { sharedBarColumns } from './shared-bars.ts';
@@ -104,7 +104,7 @@ export function createSweepPool(bars: BarColumns, options: SweepPoolOptions = {}
   }
 
   function startWorker(): void {
-    const worker = new Worker(WORKER_URL, { workerData, resourceLimits: BACKTEST_THREAD_LIMITS });
+    const worker = backtestWorker(WORKER_URL, { workerData });
     worker.on('message', (reply: SweepReply) => {
       busy.delete(worker);
       idle.push(worker);

@@ -2,8 +2,9 @@
 // bots and a manual trader, at a clock the test holds. The account-wide daily loss limit: every
 // deal on the account since the day started and every position open on it (each in its own
 // symbol's ticks, one without a stop at its price now) count; the broker's deals are read only for
-// a bot with the limit. The next cycle, from the bot's schedule: a bot to be flat outside its
-// hours opens nothing in the last cycle before they end.
+// a bot with the limit, and a position whose symbol has no usable spec refuses it alone. The next
+// cycle, from the bot's schedule: a bot to be flat outside its hours opens nothing in the last
+// cycle before they end.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import type { DecisionSummary } from '../../../activities/types.ts';
@@ -20,11 +21,19 @@ let engine: TestEngine;
 let clock = START;
 /** The account's deals read with no magic or position filter: the account-wide reads. */
 let accountDealReads = 0;
+/** A symbol the terminal has not synchronised: its spec's tick value reads 0. */
+let unsynchronised: string | null = null;
 
-/** Counts the account-wide deal reads of each broker, and otherwise leaves it as it is. */
+/** Counts the account-wide deal reads of each broker, and reports `unsynchronised`'s spec as MT5 would. */
 function countingAccountReads(broker: BrokerPort): BrokerPort {
   return new Proxy(broker, {
     get(target, property) {
+      if (property === 'instrument') {
+        return async (symbol: string) => ({
+          ...(await target.instrument(symbol)),
+          ...(symbol === unsynchronised ? { tickValue: 0 } : {}),
+        });
+      }
       if (property === 'deals') {
         return (range: Parameters<BrokerPort['deals']>[0], filter?: Parameters<BrokerPort['deals']>[1]) => {
           if (filter?.magic === undefined && filter?.positionId === undefined) accountDealReads++;
@@ -151,7 +160,8 @@ it("other bots' and manual trades' losses today count against a bot's account-wi
 
 it('a bot to be flat outside its hours opens nothing in its last cycle before they end, its next from its schedule', async () => {
   // 12:00:30 UTC: the cycle of a bot 30 s into each minute; its next, at 12:01:30, is past 12:01.
-  clock = START;
+  // The worker's clock reads 2 s before the time Temporal started the cycle at.
+  clock = START - 2_000;
   const hours = { tradingHoursStart: '08:00', tradingHoursEnd: '12:01', closeOutsideTradingHours: true };
   const bot = await engine.createBot({
     name: 'last-cycle',
@@ -178,4 +188,33 @@ it('a bot to be flat outside its hours opens nothing in its last cycle before th
     riskSettings: { ...hours, tradingHoursEnd: '12:02' },
   });
   expect((await decision(longer)).failed).toEqual([]);
+}, 120_000);
+
+it("a manual trade on a symbol without a usable spec leaves the account's day unknown: refused by its limit alone", async () => {
+  clock = START;
+  const brokerAccount = 'paper-unsynchronised';
+  const bot = (name: string, riskSettings: object) =>
+    engine.createBot({
+      name,
+      symbol: 'XAUUSDm',
+      enabledStrategies: ['pin_bar'],
+      brokerAccount,
+      autoTrade: true,
+      riskSettings,
+    });
+  const limited = await bot('unsynchronised-limited', { maxAccountDailyLossPct: 1 });
+  const free = await bot('unsynchronised-free', {});
+  const broker = engine.brokerFor(brokerAccount);
+  const quote = await broker.quote('EURUSDm');
+  const manual = { symbol: 'EURUSDm', side: 'buy', volume: 1, price: quote.ask, sl: null, tp: null } as const;
+  await broker.placeMarketOrder({ ...manual, deviationPoints: 20, magic: 0, comment: 'manual' });
+  unsynchronised = 'EURUSDm';
+  try {
+    expect((await decision(free)).failed).toEqual([]);
+    const refused = await decision(limited);
+    expect(refused.failed).toEqual(['account_daily_loss']);
+    expect(refused.check('account_daily_loss')).toMatchObject({ value: null, limit: null });
+  } finally {
+    unsynchronised = null;
+  }
 }, 120_000);

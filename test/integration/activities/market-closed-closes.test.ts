@@ -1,11 +1,13 @@
-// A bot to be flat outside its trading hours whose broker's market is shut (10018, a weekend its
-// hours do not cover): managePositions, on the real database and paper broker at a clock the test
-// moves, sends the refused close again once MARKET_CLOSED_RETRY_MS has passed, not every cycle.
+// A broker whose market is shut (10018, a weekend the bot's hours do not cover), on the real
+// database and paper broker at a clock the test moves: a bot to be flat outside its trading hours
+// sends its refused close again once MARKET_CLOSED_RETRY_MS has passed, not every cycle; a flatten
+// until flat has its next attempt wait as long.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
-import { MARKET_CLOSED_RETRY_MS } from '../../../activities/trading-hours-close.ts';
+import { MARKET_CLOSED_RETRY_MS } from '../../../activities/close-positions.ts';
 import { tradeResult } from '../../../brokers/paper/validation.ts';
 import { AuditLog, Order } from '../../../db/entities/index.ts';
+import { ApplicationFailure } from '@temporalio/common';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 
 // 09:00:30 in London in November: just outside the bot's 08:00–09:00.
@@ -75,7 +77,8 @@ it('a close refused as the market is shut goes again once the wait has passed, n
   };
   const em = () => engine.db.orm.em.fork();
 
-  expect(await cycleAt(START)).toEqual([['rejected', 'TRADE_RETCODE_MARKET_CLOSED']]);
+  // The cycle of START, its close claimed 10 s into it.
+  expect(await cycleAt(START + 10_000)).toEqual([['rejected', 'TRADE_RETCODE_MARKET_CLOSED']]);
   const audit = await em().findOneOrFail(AuditLog, { bot: bot.id, event: 'trading_hours_close_refused' });
   expect(audit.reason).toBe(
     `close of position ${ticket} outside the trading hours 08:00–09:00 Europe/London not made: ` +
@@ -90,7 +93,8 @@ it('a close refused as the market is shut goes again once the wait has passed, n
   expect(await em().count(Order, { bot: bot.id, purpose: 'close' })).toBe(1);
   expect(await em().count(AuditLog, { bot: bot.id, event: 'trading_hours_close_refused' })).toBe(1);
 
-  // 5 minutes after: sent again, refused again, and the wait starts over from then.
+  // The cycle 5 minutes after that one (4 min 50 s after the claim): sent again, refused again, and
+  // the wait starts over from then.
   expect(await cycleAt(START + MARKET_CLOSED_RETRY_MS)).toEqual([['rejected', 'TRADE_RETCODE_MARKET_CLOSED']]);
   expect(sent).toBe(2);
   broker.closePosition = close;
@@ -101,4 +105,38 @@ it('a close refused as the market is shut goes again once the wait has passed, n
   expect(await cycleAt(START + 2 * MARKET_CLOSED_RETRY_MS)).toEqual([['filled', 'TRADE_RETCODE_DONE']]);
   expect(await broker.positions({ magic: bot.magic })).toEqual([]);
   expect(sent).toBe(2);
+}, 120_000);
+
+it('a flatten until flat whose closes are refused as the market is shut waits as long before its next attempt', async () => {
+  clock = START;
+  const bot = await engine.createBot({
+    name: 'flatten-market-shut',
+    symbol: 'XAUUSDm',
+    enabledStrategies: ['pin_bar'],
+    brokerAccount: 'paper-flatten-market-shut',
+    autoTrade: true,
+    paused: true,
+  });
+  const broker = engine.brokerFor(bot.brokerAccount);
+  const quote = await broker.quote(bot.symbol);
+  const order = { symbol: bot.symbol, side: 'buy', volume: 0.1, price: quote.ask, sl: null, tp: null } as const;
+  await broker.placeMarketOrder({ ...order, deviationPoints: 20, magic: bot.magic, comment: 'held' });
+  const { closePositions } = createActivities(engine.deps);
+  const flatten = () =>
+    new MockActivityEnvironment().run(closePositions, { botId: bot.id, reason: 'kill-switch', untilFlat: true });
+  const close = broker.closePosition.bind(broker);
+
+  broker.closePosition = async () => tradeResult(10018, '');
+  const shut = await flatten().catch((error: unknown) => error);
+  expect(shut).toBeInstanceOf(ApplicationFailure);
+  expect(shut).toMatchObject({ type: 'PositionsStillOpen', nextRetryDelay: MARKET_CLOSED_RETRY_MS });
+
+  // Refused for another reason: the retry policy's pace, as before.
+  broker.closePosition = async () => tradeResult(10028, '');
+  const locked = await flatten().catch((error: unknown) => error);
+  expect(locked).toMatchObject({ type: 'PositionsStillOpen', nextRetryDelay: undefined });
+
+  broker.closePosition = close;
+  await expect(flatten()).resolves.toMatchObject({ failed: [] });
+  expect(await broker.positions({ magic: bot.magic })).toEqual([]);
 }, 120_000);

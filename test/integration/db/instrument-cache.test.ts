@@ -1,6 +1,6 @@
 // The instrument cache keeps the broker's commission (sizing counts it) as NUMERIC, and rows
 // cached before it had one are dropped by the migration, so they are read from the broker again;
-// a spec with a zero or negative number sizing divides by is refused, not cached.
+// a spec with a zero or negative number sizing divides by, as reported or as stored, is refused.
 import { cachedInstrument } from '../../../activities/instrument-cache.ts';
 import { createReplayFeed } from '../../../brokers/feeds/replay.ts';
 import { createMemoryStateStore, createPaperBroker } from '../../../brokers/paper/index.ts';
@@ -39,14 +39,22 @@ describe('instrument cache', () => {
     expect((await cachedInstrument(db.orm.em.fork(), paper(9), 'paper-1', 'XAUUSDm')).commissionPerLot).toBe(2.75);
   });
 
-  it('refuses a spec sizing cannot divide by, naming the field, and caches nothing', async () => {
-    const broker = paper(0);
+  it.each([
     // A symbol the terminal has not synchronised yet: MT5 reports its tick value as 0.
-    const unsynchronised = Object.assign(Object.create(broker) as typeof broker, {
-      instrument: async (symbol: string) => ({ ...(await broker.instrument(symbol)), tickValue: 0 }),
+    ['a zero tick value', { tickValue: 0 }, 'tickValue: Too small: expected number to be >0 (reported 0)'],
+    // Positive as reported, but NUMERIC(12, 4) keeps it as 0: sizing would divide by it.
+    [
+      'a volume step finer than its column',
+      { volumeStep: 0.00001 },
+      'volumeStep: Too small: expected number to be >0 (reported 0.00001)',
+    ],
+  ])('refuses %s, naming the field, and caches nothing', async (_case, fault, problem) => {
+    const broker = paper(0);
+    const faulty = Object.assign(Object.create(broker) as typeof broker, {
+      instrument: async (symbol: string) => ({ ...(await broker.instrument(symbol)), ...fault }),
     });
-    await expect(cachedInstrument(db.orm.em.fork(), unsynchronised, 'paper-2', 'XAUUSDm')).rejects.toThrow(
-      'paper-2 reports an unusable spec for XAUUSDm (tickValue: Too small: expected number to be >0): not cached',
+    await expect(cachedInstrument(db.orm.em.fork(), faulty, 'paper-2', 'XAUUSDm')).rejects.toThrow(
+      `paper-2 reports an unusable spec for XAUUSDm (${problem}): not cached`,
     );
     const connection = db.orm.em.getConnection();
     expect(

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { cycleScheduleOf, requestedCycles, type RequestedCycles } from '../../../bots/backtest-request.ts';
 import { botCycleSchedule, phaseOf } from '../../../bots/cycle-timing.ts';
-import { type CycleSchedule, firstCycleAtOrAfter, nextCycle } from '../../../backtest/cycle-schedule.ts';
+import { cycleAfter, type CycleSchedule, firstCycleAtOrAfter, nextCycle } from '../../../backtest/cycle-schedule.ts';
 import { runBacktest } from '../../../backtest/run.ts';
 import type { BacktestJournal, BacktestSettings } from '../../../backtest/types.ts';
 import { createSyntheticFeed } from '../../../brokers/feeds/synthetic.ts';
@@ -29,6 +29,40 @@ describe('cycle schedules', () => {
     const cycles = [firstCycleAtOrAfter(schedule, from)];
     while (cycles.length < offsetsFromT.length) cycles.push(nextCycle(schedule, cycles.at(-1)!));
     expect(cycles.map((time) => time - T)).toEqual(offsetsFromT);
+  });
+
+  it.each<[string, CycleSchedule, number, number]>([
+    ['a bar-aligned bot, at its cycle', { kind: 'bar_close', delaySeconds: 30 }, 30_000, 90_000],
+    ['a bar-aligned bot, its worker 2 s behind', { kind: 'bar_close', delaySeconds: 30 }, 28_000, 90_000],
+    ['a bar-aligned bot, its step 25 s late', { kind: 'bar_close', delaySeconds: 30 }, 55_000, 90_000],
+    ['45 s at 12.5 s, at its cycle', { kind: 'interval', everySeconds: 45, offsetMs: 12_500 }, 12_500, 57_500],
+    [
+      '45 s at 12.5 s, its worker 20 s behind',
+      { kind: 'interval', everySeconds: 45, offsetMs: 12_500 },
+      -7_500,
+      57_500,
+    ],
+    ['45 s at 12.5 s, its step 20 s late', { kind: 'interval', everySeconds: 45, offsetMs: 12_500 }, 32_500, 57_500],
+  ])('the cycle after the one running: %s', (_case, schedule, at, next) => {
+    expect(cycleAfter(schedule, T + at) - T).toBe(next);
+  });
+
+  it('the cycle after a cycle is the next one, for every schedule (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 15, max: 3600 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 2 ** 41 }),
+        (every, seed, t) => {
+          const interval: CycleSchedule = { kind: 'interval', everySeconds: every, offsetMs: seed % (every * 1000) };
+          const barClose: CycleSchedule = { kind: 'bar_close', delaySeconds: seed % 60 };
+          for (const schedule of [interval, barClose]) {
+            const cycle = firstCycleAtOrAfter(schedule, t);
+            expect(cycleAfter(schedule, cycle)).toBe(nextCycle(schedule, cycle));
+          }
+        },
+      ),
+    );
   });
 
   it("an interval's cycles are Temporal's: epoch + n × interval + offset, the first at or after the time", () => {

@@ -1,7 +1,7 @@
 // The backtest's young generation is set in two places, the node flag of the processes that run
 // backtests in their main thread and the threads' resource limit: they must say the same.
 import { readFileSync } from 'node:fs';
-import { BACKTEST_THREAD_LIMITS, BACKTEST_YOUNG_GENERATION_MB } from '../../../backtest/young-generation.ts';
+import { BACKTEST_YOUNG_GENERATION_MB, backtestWorker } from '../../../backtest/young-generation.ts';
 
 const scripts = (
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -17,7 +17,10 @@ describe("the backtest's young generation", () => {
     expect(scripts[script]).toMatch(new RegExp(`^scripts/with-node24 node ${semiSpaceFlag} `));
   });
 
-  it('is the limit of the threads that run backtests', () => {
-    expect(BACKTEST_THREAD_LIMITS).toEqual({ maxYoungGenerationSizeMb: BACKTEST_YOUNG_GENERATION_MB });
+  it('is the resource limit of the threads that run backtests', async () => {
+    const thread = backtestWorker('setTimeout(() => {}, 10_000)', { eval: true });
+    await new Promise((resolve) => thread.once('online', resolve));
+    expect(thread.resourceLimits?.maxYoungGenerationSizeMb).toBe(BACKTEST_YOUNG_GENERATION_MB);
+    await thread.terminate();
   });
 });
