@@ -394,6 +394,22 @@ export function describeBrokerContract(name: string, makeBroker: MakeContractBro
         expect(new Set(deals.map((d) => d.positionId))).toEqual(new Set([first.order]));
       });
 
+      it("lists the whole account's deals and positions, any magic (an EA's, a manual trade's 0), each position at its closing price", async () => {
+        const harness = await start({ bars: flat(4) });
+        const { broker } = harness;
+        await expectDone(broker.placeMarketOrder(order({ magic: MAGIC, comment: 'bot' })));
+        await expectDone(broker.placeMarketOrder(order({ side: 'sell', magic: 0, comment: 'manual' })));
+        await expectDone(broker.placeMarketOrder(order({ volume: 0.2, magic: 77, comment: 'other-ea' })));
+
+        const deals = await broker.deals(ALL_TIME);
+        expect(deals.map((d) => d.magic).sort((a, b) => a - b)).toEqual([0, 77, MAGIC]);
+        expect((await broker.deals(ALL_TIME, { magic: 77 })).map((d) => [d.magic, d.volume])).toEqual([[77, 0.2]]);
+        const positions = await broker.positions();
+        expect(positions.map((p) => p.magic).sort((a, b) => a - b)).toEqual([0, 77, MAGIC]);
+        // A buy is valued at the Bid it would sell at, a sell at the Ask it would buy back at.
+        for (const position of positions) expect(position.priceCurrent).toBe(position.side === 'buy' ? BID : ASK);
+      });
+
       it.each(['hedging', 'netting'] as const)('%s: deals reconcile to positions and the balance', async (mode) => {
         const harness = await start({
           mode,
