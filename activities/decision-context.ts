@@ -18,6 +18,9 @@ import type { TradingState } from '../trading/trading-state.ts';
 import type { BotContext } from './bot-context.ts';
 import { cachedInstrument, UnusableInstrumentSpecError } from './instrument-cache.ts';
 
+/** How old a held symbol's cached spec may be: its tick value values the position at its stop. */
+const HELD_SPEC_MAX_AGE_MS = 15 * 60_000;
+
 /**
  * Every position on the account (other bots' too: the correlation and account checks need them),
  * and what they lose at their stops together (lossAtStop, each in its own symbol's ticks, less
@@ -35,7 +38,7 @@ async function accountPositions(
   const specs = new Map<string, InstrumentSpec | null>();
   for (const symbol of new Set(held.map((p) => p.symbol))) {
     try {
-      specs.set(symbol, await cachedInstrument(em, broker, account, symbol));
+      specs.set(symbol, await cachedInstrument(em, broker, account, symbol, { maxAgeMs: HELD_SPEC_MAX_AGE_MS }));
     } catch (error) {
       if (!(error instanceof UnusableInstrumentSpecError)) throw error;
       logger.warn(

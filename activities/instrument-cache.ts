@@ -27,7 +27,7 @@ export async function refreshInstrument(
   return em.transactional(async (tx) => {
     await tx.upsert(
       Instrument,
-      { brokerAccount: account, ...reported },
+      { brokerAccount: account, ...reported, updatedAt: new Date() },
       { onConflictFields: ['brokerAccount', 'symbol'] },
     );
     const stored = instrumentSpecOf(
@@ -48,13 +48,19 @@ export async function refreshInstrument(
   });
 }
 
+/**
+ * The cached spec, read from the broker when there is none — or, with `maxAgeMs`, when it was read
+ * longer ago than that: a symbol no bot of the account trades is refreshed by no cycle, and its
+ * tick value moves with its profit currency's rate (a cross pair's on a USD account).
+ */
 export async function cachedInstrument(
   em: EntityManager,
   broker: BrokerPort,
   account: string,
   symbol: string,
+  { maxAgeMs = Infinity }: { maxAgeMs?: number } = {},
 ): Promise<InstrumentSpec> {
   const row = await em.findOne(Instrument, { brokerAccount: account, symbol });
-  if (!row) return refreshInstrument(em, broker, account, symbol);
+  if (!row || Date.now() - row.updatedAt.getTime() > maxAgeMs) return refreshInstrument(em, broker, account, symbol);
   return instrumentSpecOf(row);
 }

@@ -39,6 +39,20 @@ describe('instrument cache', () => {
     expect((await cachedInstrument(db.orm.em.fork(), paper(9), 'paper-1', 'XAUUSDm')).commissionPerLot).toBe(2.75);
   });
 
+  it('reads the broker again for a spec older than the age asked, and keeps a younger one', async () => {
+    const em = () => db.orm.em.fork();
+    expect((await cachedInstrument(em(), paper(1.5), 'paper-3', 'XAUUSDm')).commissionPerLot).toBe(1.5);
+    const connection = db.orm.em.getConnection();
+    await connection.execute(
+      `update instrument set updated_at = now() - interval '20 minutes' where broker_account = 'paper-3'`,
+    );
+    const maxAgeMs = 15 * 60_000;
+    expect((await cachedInstrument(em(), paper(4), 'paper-3', 'XAUUSDm')).commissionPerLot).toBe(1.5);
+    expect((await cachedInstrument(em(), paper(4), 'paper-3', 'XAUUSDm', { maxAgeMs })).commissionPerLot).toBe(4);
+    // Read just now: kept, whatever the broker says.
+    expect((await cachedInstrument(em(), paper(7), 'paper-3', 'XAUUSDm', { maxAgeMs })).commissionPerLot).toBe(4);
+  });
+
   it.each([
     // A symbol the terminal has not synchronised yet: MT5 reports its tick value as 0.
     ['a zero tick value', { tickValue: 0 }, 'tickValue: Too small: expected number to be >0 (reported 0)'],
