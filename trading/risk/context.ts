@@ -33,8 +33,9 @@ export interface AccountDay {
   /** The profit, commission and swap of every deal on the account from the day's start to `now`. */
   realizedPnl: number;
   /**
-   * What every position open on the account loses if it closes at its stop (one without a stop, at
-   * its current price), closing commission included; negative where stops lock in profit.
+   * What every position open on the account loses if it closes at its stop (lossAtStop: one without
+   * a stop, or already beyond it, at its current price), closing commission included, less the swap
+   * it has built up; negative where stops lock in profit.
    */
   openLossAtStops: number;
 }
