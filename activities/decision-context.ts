@@ -32,19 +32,29 @@ async function accountPositions(
   em: EntityManager,
   broker: BrokerPort,
   account: string,
-  logger: Logger,
+  { logger, accountLimited }: { logger: Logger; accountLimited: boolean },
 ): Promise<{ positions: OpenPosition[]; lossAtStops: number | null }> {
   const held = await broker.positions();
   const specs = new Map<string, InstrumentSpec | null>();
   for (const symbol of new Set(held.map((p) => p.symbol))) {
     try {
-      specs.set(symbol, await cachedInstrument(em, broker, account, symbol, { maxAgeMs: HELD_SPEC_MAX_AGE_MS }));
+      const spec = await cachedInstrument(em, broker, account, symbol, {
+        maxAgeMs: HELD_SPEC_MAX_AGE_MS,
+        onStaleKept: (error, ageMs) =>
+          logger.warn(
+            { account, symbol, ageMs, err: error },
+            "a held symbol's spec could not be read again: the cached one is used",
+          ),
+      });
+      specs.set(symbol, spec);
     } catch (error) {
       if (!(error instanceof UnusableInstrumentSpecError)) throw error;
-      logger.warn(
-        { account, symbol, err: error },
-        "a position's symbol has no usable spec: the account's day is unknown",
-      );
+      // Only a bot that limits the account's day is refused for it: the others need not hear of it every cycle.
+      if (accountLimited)
+        logger.warn(
+          { account, symbol, err: error },
+          "a position's symbol has no usable spec: the account's day is unknown",
+        );
       specs.set(symbol, null);
     }
   }
@@ -93,7 +103,7 @@ export async function marketContext(
   const dayStart = tradingDaysOf(risk).startOf(now);
   // The account's deals are read only for a bot that limits the account's day.
   const accountLimited = risk.maxAccountDailyLossPct > 0;
-  const held = await accountPositions(em, broker, bot.brokerAccount, logger);
+  const held = await accountPositions(em, broker, bot.brokerAccount, { logger, accountLimited });
   const [losses, dealsToday, accountRealized] = await Promise.all([
     em.find(Position, {
       bot: bot.id,

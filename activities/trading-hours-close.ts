@@ -53,7 +53,11 @@ export async function closeOutsideTradingHours(
     failed: result.failed,
   };
   if (result.failed.length === 0) {
-    deps.logger.info(logged, `outside the trading hours ${hours}: ${result.closed.length} position(s) closed`);
+    const waitingText = waiting.size > 0 ? `, ${waiting.size} waiting for the market to open` : '';
+    deps.logger.info(
+      logged,
+      `outside the trading hours ${hours}: ${result.closed.length} position(s) closed${waitingText}`,
+    );
   } else {
     deps.logger.warn(logged, `outside the trading hours ${hours}: ${result.failed.length} close(s) refused`);
     const trace = currentTrace();

@@ -30,7 +30,10 @@ export interface AccountState {
  * manual trades alike: what the account-wide daily loss limit reads.
  */
 export interface AccountDay {
-  /** The profit, commission and swap of every deal on the account from the day's start to `now`. */
+  /**
+   * The profit, commission and swap of every deal on the account since the day's start (read to a
+   * minute past `now`: the broker's clock may run ahead).
+   */
   realizedPnl: number;
   /**
    * What every position open on the account loses if it closes at its stop (lossAtStop: one without
@@ -61,7 +64,7 @@ export interface DecisionContext {
   now: number;
   /**
    * When the bot's next cycle runs (UTC epoch ms): a trade opened now is held at least until then.
-   * Null where no schedule is known (a decision outside any bot's cycles).
+   * Null where no schedule is known: the cycles always know theirs; tests of single checks leave it.
    */
   nextCycleAt: number | null;
   recentLosses: readonly ClosedLoss[];

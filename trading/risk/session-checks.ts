@@ -69,7 +69,9 @@ export function mustBeFlat(settings: HoursSettings & { closeOutsideTradingHours:
   return settings.closeOutsideTradingHours && tradingHoursAt(settings, now)?.within === false;
 }
 
-const clockOf = (time: number) => new Date(time).toISOString().slice(11, 19);
+/** An instant on the hours' wall clock, to the second: `16:00:05 Europe/London`. */
+const wallClockOf = (time: number, zone: string) =>
+  `${clock(wallMinuteOf(time, zone))}:${String(Math.floor(time / 1000) % 60).padStart(2, '0')} ${zone}`;
 
 /**
  * Within the trading hours on a trading day — and, for a bot to be flat outside them, not in the
@@ -95,7 +97,7 @@ export const tradingHours: RiskCheck = ({ settings, now, nextCycleAt }, _plan, e
       value: hours.clock,
       limit: window,
       reason: explain
-        ? `${hours.clock} is the last cycle within the trading hours ${window}: the next, at ${clockOf(nextCycleAt)} UTC, is outside them and would close the trade (closeOutsideTradingHours)`
+        ? `${hours.clock} is the last cycle within the trading hours ${window}: the next, at ${wallClockOf(nextCycleAt, settings.tradingHoursTimeZone)}, is outside them and would close the trade (closeOutsideTradingHours)`
         : '',
     };
   }

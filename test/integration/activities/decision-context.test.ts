@@ -23,16 +23,30 @@ let clock = START;
 let accountDealReads = 0;
 /** A symbol the terminal has not synchronised: its spec's tick value reads 0. */
 let unsynchronised: string | null = null;
+/** The specs each symbol was read from the broker. */
+const specReads = new Map<string, number>();
+/** The swap a manual trade (comment `manual`) has built up, as the broker lists it. */
+const MANUAL_SWAP = -5;
 
-/** Counts the account-wide deal reads of each broker, and reports `unsynchronised`'s spec as MT5 would. */
+/**
+ * Each account's broker as the tests need it: its account-wide deal reads and spec reads counted,
+ * `unsynchronised`'s spec reported as MT5 would, and a manual trade's swap as MANUAL_SWAP.
+ */
 function countingAccountReads(broker: BrokerPort): BrokerPort {
   return new Proxy(broker, {
     get(target, property) {
+      if (property === 'positions') {
+        return async (filter?: Parameters<BrokerPort['positions']>[0]) =>
+          (await target.positions(filter)).map((p) => (p.comment === 'manual' ? { ...p, swap: MANUAL_SWAP } : p));
+      }
       if (property === 'instrument') {
-        return async (symbol: string) => ({
-          ...(await target.instrument(symbol)),
-          ...(symbol === unsynchronised ? { tickValue: 0 } : {}),
-        });
+        return async (symbol: string) => {
+          specReads.set(symbol, (specReads.get(symbol) ?? 0) + 1);
+          return {
+            ...(await target.instrument(symbol)),
+            ...(symbol === unsynchronised ? { tickValue: 0 } : {}),
+          };
+        };
       }
       if (property === 'deals') {
         return (range: Parameters<BrokerPort['deals']>[0], filter?: Parameters<BrokerPort['deals']>[1]) => {
@@ -139,7 +153,7 @@ it("other bots' and manual trades' losses today count against a bot's account-wi
     const spec = await broker.instrument(position.symbol);
     const exit = position.sl ?? position.priceCurrent;
     const ticks = Math.round(((position.side === 'buy' ? 1 : -1) * (position.priceOpen - exit)) / spec.tickSize);
-    openAtStops += (ticks * spec.tickValue + spec.commissionPerLot) * position.volume;
+    openAtStops += (ticks * spec.tickValue + spec.commissionPerLot) * position.volume - position.swap;
   }
   const balance = (await broker.account()).balance;
   expect(limited.check('account_daily_loss')).toMatchObject({
@@ -217,4 +231,21 @@ it("a manual trade on a symbol without a usable spec leaves the account's day un
   } finally {
     unsynchronised = null;
   }
+}, 120_000);
+
+it("a held symbol's spec cached 20 minutes ago is read from the broker again for the account's day", async () => {
+  clock = START;
+  const bot = await onAccount('account-day-fresh-spec', { maxAccountDailyLossPct: 1, correlationBlock: false });
+  await engine.db.orm.em
+    .getConnection()
+    .execute(
+      `update instrument set updated_at = now() - interval '20 minutes' where broker_account = '${ACCOUNT}' and symbol = 'EURUSDm'`,
+    );
+  const before = specReads.get('EURUSDm') ?? 0;
+  await decision(bot);
+  expect(specReads.get('EURUSDm')).toBe(before + 1);
+  // Read just now: the next minute's decision uses the cache.
+  clock = START + 60_000;
+  await decision(bot);
+  expect(specReads.get('EURUSDm')).toBe(before + 1);
 }, 120_000);

@@ -55,24 +55,55 @@ describe('instrument cache', () => {
 
   it.each([
     // A symbol the terminal has not synchronised yet: MT5 reports its tick value as 0.
-    ['a zero tick value', { tickValue: 0 }, 'tickValue: Too small: expected number to be >0 (reported 0)'],
-    // Positive as reported, but NUMERIC(12, 4) keeps it as 0: sizing would divide by it.
     [
-      'a volume step finer than its column',
-      { volumeStep: 0.00001 },
-      'volumeStep: Too small: expected number to be >0 (reported 0.00001)',
+      'a zero tick value',
+      { tickValue: 0 },
+      'paper-2 reports an unusable spec for XAUUSDm (tickValue: Too small: expected number to be >0)',
     ],
-  ])('refuses %s, naming the field, and caches nothing', async (_case, fault, problem) => {
+    // Positive as reported, but NUMERIC(12, 4) keeps 0 (sizing would divide by it) or another step.
+    [
+      'a volume step its column keeps as 0',
+      { volumeStep: 0.00001 },
+      "paper-2's spec for XAUUSDm cannot be cached as reported (volumeStep: reported 0.00001, its column keeps 0)",
+    ],
+    [
+      'a volume step its column rounds',
+      { volumeStep: 0.00015 },
+      "paper-2's spec for XAUUSDm cannot be cached as reported (volumeStep: reported 0.00015, its column keeps 0.0002)",
+    ],
+  ])('refuses %s, naming the field, and caches nothing', async (_case, fault, message) => {
     const broker = paper(0);
     const faulty = Object.assign(Object.create(broker) as typeof broker, {
       instrument: async (symbol: string) => ({ ...(await broker.instrument(symbol)), ...fault }),
     });
-    await expect(cachedInstrument(db.orm.em.fork(), faulty, 'paper-2', 'XAUUSDm')).rejects.toThrow(
-      `paper-2 reports an unusable spec for XAUUSDm (${problem}): not cached`,
-    );
+    await expect(cachedInstrument(db.orm.em.fork(), faulty, 'paper-2', 'XAUUSDm')).rejects.toThrow(message);
     const connection = db.orm.em.getConnection();
     expect(
       await connection.execute(`select count(*)::int as n from instrument where broker_account = 'paper-2'`),
     ).toEqual([{ n: 0 }]);
+  });
+
+  it('keeps a cached spec whose refresh fails, and says why', async () => {
+    const em = () => db.orm.em.fork();
+    await cachedInstrument(em(), paper(2), 'paper-4', 'XAUUSDm');
+    await db.orm.em
+      .getConnection()
+      .execute(`update instrument set updated_at = now() - interval '20 minutes' where broker_account = 'paper-4'`);
+    const broker = paper(5);
+    const unsynchronised = Object.assign(Object.create(broker) as typeof broker, {
+      instrument: async (symbol: string) => ({ ...(await broker.instrument(symbol)), tickValue: 0 }),
+    });
+    const kept: Array<[string, number]> = [];
+    const spec = await cachedInstrument(em(), unsynchronised, 'paper-4', 'XAUUSDm', {
+      maxAgeMs: 15 * 60_000,
+      onStaleKept: (error, ageMs) => kept.push([(error as Error).name, ageMs]),
+    });
+    expect(spec.commissionPerLot).toBe(2);
+    expect(kept).toEqual([['UnusableInstrumentSpecError', expect.any(Number)]]);
+    expect(kept[0]![1]).toBeGreaterThanOrEqual(20 * 60_000);
+    // Without somewhere to say it, the failure is the caller's.
+    await expect(
+      cachedInstrument(em(), unsynchronised, 'paper-4', 'XAUUSDm', { maxAgeMs: 15 * 60_000 }),
+    ).rejects.toThrow('tickValue');
   });
 });

@@ -172,6 +172,13 @@ describe('the last cycle before the hours end, for a bot to be flat outside them
     expect(check(settings, january(now), next === null ? null : january(next)).passed).toBe(passed);
   });
 
+  it("names the next cycle on the hours' own clock: in British summer time, 16:00:05 in London", () => {
+    const summer = (time: string) => Date.parse(`2026-07-13T${time}Z`);
+    expect(check(london, summer('14:59:05'), summer('15:00:05')).reason).toMatch(
+      /^15:59 is the last cycle .*: the next, at 16:00:05 Europe\/London, is outside them/,
+    );
+  });
+
   it('names the next cycle in its reason', () => {
     expect(check(london, january('15:59:15'), january('16:00:00'))).toEqual({
       name: 'trading_hours',
@@ -179,7 +186,7 @@ describe('the last cycle before the hours end, for a bot to be flat outside them
       value: '15:59',
       limit: '08:00–16:00 Europe/London',
       reason:
-        '15:59 is the last cycle within the trading hours 08:00–16:00 Europe/London: the next, at 16:00:00 UTC, is outside them and would close the trade (closeOutsideTradingHours)',
+        '15:59 is the last cycle within the trading hours 08:00–16:00 Europe/London: the next, at 16:00:00 Europe/London, is outside them and would close the trade (closeOutsideTradingHours)',
     });
   });
 
