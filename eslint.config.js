@@ -117,6 +117,20 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // Backtest threads start with the backtest's young generation, which backtestWorker() sets.
+    files: ['backtest/**/*.ts', 'activities/**/*.ts'],
+    ignores: ['backtest/young-generation.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Worker']",
+          message: 'start a backtest thread with backtestWorker() (backtest/young-generation.ts)',
+        },
+      ],
+    },
+  },
+  {
     files: ['trading/**/*.ts'],
     rules: {
       'no-restricted-imports': [
