@@ -3,6 +3,7 @@
 import type { BacktestSettings } from '../types.ts';
 import { applySweepPoint, describePoint, sweepTarget, type SweepBase, type SweepPoint } from './point.ts';
 import { parseSweepSpec, type SweepAxis, type SweepValue } from './spec.ts';
+import { type StrategyName, unreadStrategyParams } from '../../trading/strategies/index.ts';
 
 /** Most points a sweep may run: beyond it a typo in a step (0.001 for 0.01) would run for days. */
 export const SWEEP_MAX_POINTS = 10_000;
@@ -81,12 +82,33 @@ export function sweepGrid(specs: readonly string[], base: GridBase, maxPoints = 
   }
   const points = cartesian(axes);
   // Each value passed alone; a combination could still break a rule spanning several settings.
-  for (const point of points) {
+  const settings = points.map((point) => {
     try {
-      applySweepPoint(base, point);
+      return applySweepPoint(base, point);
     } catch (error) {
       throw new SweepGridError(null, `point ${describePoint(point)}`, messageOf(error));
     }
-  }
+  });
+  axes.forEach((axis, index) => checkRead(axis, index, settings));
   return points;
+}
+
+/**
+ * A strategy parameter no point reads (range reversion's Donchian period on the Bollinger channel)
+ * would make every value of its axis run the same backtest: refused, naming what would read it.
+ */
+function checkRead(axis: SweepAxis, index: number, settings: readonly GridBase[]): void {
+  const target = sweepTarget(axis.path);
+  if (target === null || target.group === 'risk') return;
+  const name = target.group as StrategyName;
+  const unread = settings.map((point) =>
+    unreadStrategyParams(name, point.strategyParams).find((param) => param.key === target.key),
+  );
+  const first = unread[0];
+  if (first === undefined || unread.some((param) => param === undefined)) return;
+  throw new SweepGridError(
+    index,
+    axis.spec,
+    `${axis.path} is read only with ${name}.${first.readOnlyWith}, which no point has: every value would run the same backtest`,
+  );
 }

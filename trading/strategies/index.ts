@@ -8,7 +8,7 @@ import type { StrategyName } from './names.ts';
 import { pinBar, pinBarParamsSchema } from './pin-bar.ts';
 import { rangeReversion, rangeReversionParamsSchema } from './range-reversion.ts';
 import type { StrategyHit, StrategySignal } from './signal.ts';
-import type { Strategy, StrategyInput } from './strategy.ts';
+import type { Strategy, StrategyInput, UnreadParam } from './strategy.ts';
 import { trendPullback, trendPullbackParamsSchema } from './trend-pullback.ts';
 
 export { STRATEGY_NAMES, type StrategyName } from './names.ts';
@@ -40,6 +40,11 @@ function strategy<Name extends StrategyName>(name: Name): Strategy<StrategyParam
 /** Closed bars a strategy needs before it can fire: the engine's lookback must be at least this. */
 export function strategyMinBars(name: StrategyName, params: StrategyParams): number {
   return strategy(name).minBars(params[name]);
+}
+
+/** The parameters of strategy `name` that `params` leave unread (range reversion's other channel's). */
+export function unreadStrategyParams(name: StrategyName, params: StrategyParams): readonly UnreadParam[] {
+  return strategy(name).unread?.(params[name]) ?? [];
 }
 
 /** Every indicator the enabled strategies read: what a window streamed for them keeps. */

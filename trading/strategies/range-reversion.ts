@@ -89,6 +89,14 @@ export const rangeReversion: Strategy<RangeReversionParams> = {
     if (input.window.count < rangeReversion.minBars(params)) return null;
     return params.channel === 'donchian' ? donchianReversion(input, params) : bollingerReversion(input, params);
   },
+
+  unread: (params) =>
+    params.channel === 'donchian'
+      ? [
+          { key: 'bollingerPeriod', readOnlyWith: 'channel=bollinger' },
+          { key: 'bollingerDeviations', readOnlyWith: 'channel=bollinger' },
+        ]
+      : [{ key: 'donchianPeriod', readOnlyWith: 'channel=donchian' }],
 };
 
 /**

@@ -8,6 +8,13 @@ export interface StrategyInput {
   instrument: InstrumentSpec;
 }
 
+/** A parameter the strategy does not read with the others it has, and the setting that would make it. */
+export interface UnreadParam {
+  key: string;
+  /** `channel=donchian`: the parameter is read only with this. */
+  readOnlyWith: string;
+}
+
 export interface Strategy<Params> {
   /** Warm-up: fewer closed bars than this and the strategy never fires. */
   minBars(params: Params): number;
@@ -15,4 +22,6 @@ export interface Strategy<Params> {
   plan(params: Params): Partial<IndicatorPlan>;
   /** At most one hit, for the last bar only. */
   evaluate(input: StrategyInput, params: Params): StrategyHit | null;
+  /** Its parameters that `params` leave unread (a variant's own): none when absent. */
+  unread?(params: Params): readonly UnreadParam[];
 }

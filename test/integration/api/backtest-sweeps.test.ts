@@ -205,6 +205,12 @@ describe('bad sweeps', () => {
       /doji_breakout is not enabled \(enabled: pin_bar\)/,
     ],
     [
+      'a parameter no point reads',
+      { ...valid, sweep: [SPECS[0], 'range_reversion.donchianPeriod=10,20'] },
+      'body.sweep.1',
+      /range_reversion\.donchianPeriod is read only with range_reversion\.channel=donchian, which no point has/,
+    ],
+    [
       'more points than the API runs',
       { ...valid, sweep: ['risk.riskPerTradePct=0.01:1:0.01', 'risk.defaultSlPips=1:20:1'] },
       'body.sweep',

@@ -115,6 +115,40 @@ describe('sweepGrid', () => {
     expect((error as SweepGridError).detail).toContain(reason);
   });
 
+  describe("a parameter the points' channel does not read", () => {
+    const ranging: GridBase = { ...base, enabledStrategies: ['range_reversion'] };
+    const donchian: GridBase = {
+      ...ranging,
+      strategyParams: strategyParamsSchema.parse({ range_reversion: { channel: 'donchian' } }),
+    };
+
+    it.each<[string, GridBase, string[], string]>([
+      [
+        'the Donchian period on the Bollinger channel (the default)',
+        ranging,
+        ['range_reversion.donchianPeriod=10:30:10'],
+        'range_reversion.donchianPeriod is read only with range_reversion.channel=donchian',
+      ],
+      [
+        'the Bollinger width on the Donchian channel',
+        donchian,
+        ['range_reversion.adxMax=20,25', 'range_reversion.bollingerDeviations=1.5,2,2.5'],
+        'range_reversion.bollingerDeviations is read only with range_reversion.channel=bollinger',
+      ],
+    ])('refuses %s, naming it and what would read it', (_case, grid, specs, reason) => {
+      expect(() => sweepGrid(specs, grid)).toThrow(
+        `--sweep ${specs.at(-1)}: ${reason}, which no point has: every value would run the same backtest`,
+      );
+    });
+
+    it('runs it where some points have that channel, and on the base that has it', () => {
+      const both = ['range_reversion.channel=bollinger,donchian', 'range_reversion.donchianPeriod=10,20'];
+      expect(sweepGrid(both, ranging)).toHaveLength(4);
+      expect(sweepGrid(['range_reversion.donchianPeriod=10:30:10'], donchian)).toHaveLength(3);
+      expect(sweepGrid(['range_reversion.bollingerPeriod=10,20'], ranging)).toHaveLength(2);
+    });
+  });
+
   it('refuses a path swept twice', () => {
     expect(() => sweepGrid(['risk.riskPerTradePct=1', 'risk.riskPerTradePct=2'], base)).toThrow(
       '--sweep risk.riskPerTradePct=2: risk.riskPerTradePct is already swept by risk.riskPerTradePct=1',
