@@ -12,7 +12,6 @@ import { killSwitchState } from '../trading/kill-switch.ts';
 import type { InstrumentSpec, Quote } from '../trading/market.ts';
 import {
   type AccountDay,
-  closingPriceOf,
   type ClosedLoss,
   lossAtStop,
   decide,
@@ -27,6 +26,7 @@ import {
 } from '../trading/risk/index.ts';
 import { FRESH_PRICE_TRIES, freshPricePauseMs } from '../trading/orders/index.ts';
 import { pipsToPrice } from '../trading/rounding.ts';
+import { closingPriceOf } from '../trading/sizing.ts';
 import type { StrategySignal } from '../trading/strategies/index.ts';
 import { trailingStop } from '../trading/trailing.ts';
 import type { TradeBook } from './trade-book.ts';

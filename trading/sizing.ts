@@ -50,6 +50,11 @@ export function entryPriceOf(side: TradeSide, quote: Quote): number {
   return side === 'buy' ? quote.ask : quote.bid;
 }
 
+/** A position closes on the other side of the book: a buy sells at the bid, a sell buys back at the ask. */
+export function closingPriceOf(side: TradeSide, quote: Pick<Quote, 'bid' | 'ask'>): number {
+  return side === 'buy' ? quote.bid : quote.ask;
+}
+
 /** What `volume` lots lose over `stopTicks` ticks, with the commission of both deals. */
 function lossAtStop(volume: number, stopTicks: number, instrument: SizedInstrument): LossAtStop {
   const price = stopTicks * instrument.tickValue * volume;

@@ -1,7 +1,7 @@
 // The market the paper trade server runs in (feed, instruments, session, costs) and which side of the book trades take.
 import type { InstrumentSpec } from '../../trading/market.ts';
 import type { MarketFeed } from '../feeds/feed.ts';
-import type { Quote, Side } from '../port.ts';
+import type { Side } from '../port.ts';
 import type { TradingSession } from './session.ts';
 import type { StopsPriority } from './stops.ts';
 
@@ -26,9 +26,4 @@ export interface PaperMarket {
 
 export function opposite(side: Side): Side {
   return side === 'buy' ? 'sell' : 'buy';
-}
-
-/** A position closes on the other side of the book: a buy at Bid, a sell at Ask. */
-export function closingPrice(side: Side, quote: Pick<Quote, 'bid' | 'ask'>): number {
-  return side === 'buy' ? quote.bid : quote.ask;
 }

@@ -3,7 +3,8 @@ import type { InstrumentSpec } from '../../trading/market.ts';
 import { roundToStep } from '../../trading/rounding.ts';
 import type { Quote, Side, TradeResult } from '../port.ts';
 import { outcomeOf, RETCODE, retcodeName } from '../retcodes.ts';
-import { closingPrice, type PaperMarket } from './market.ts';
+import type { PaperMarket } from './market.ts';
+import { closingPriceOf } from '../../trading/sizing.ts';
 import type { PaperState } from './state.ts';
 
 /** Volume-step tolerance: a volume off the grid by more than this is 10014. */
@@ -47,7 +48,7 @@ export function validStops(
   tp: number | null,
   quote: Quote,
 ): boolean {
-  const reference = closingPrice(side, quote);
+  const reference = closingPriceOf(side, quote);
   const minimum = Math.max(instrument.stopsLevel, 1);
   const pointsAbove = (level: number): number => Math.round((level - reference) / instrument.point);
   const direction = side === 'buy' ? 1 : -1;

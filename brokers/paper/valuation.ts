@@ -3,7 +3,8 @@ import type { InstrumentSpec } from '../../trading/market.ts';
 import { roundToStep } from '../../trading/rounding.ts';
 import { askOf } from '../feeds/intrabar.ts';
 import type { AccountInfo, BrokerPosition, Side } from '../port.ts';
-import { closingPrice, type PaperMarket } from './market.ts';
+import type { PaperMarket } from './market.ts';
+import { closingPriceOf } from '../../trading/sizing.ts';
 import { fromCents, marginCents, profitCents } from './money.ts';
 import type { PaperPosition, PaperState } from './state.ts';
 
@@ -28,7 +29,7 @@ function floatingCents(
   const instrument = market.instruments.get(position.symbol);
   const quote = instrument === undefined ? null : valuationQuote(market, instrument, position.symbol, now);
   if (instrument === undefined || quote === null) return { cents: 0, priceCurrent: position.priceOpen };
-  const priceCurrent = closingPrice(position.side, quote);
+  const priceCurrent = closingPriceOf(position.side, quote);
   return {
     cents: profitCents(instrument, position.side, position.volume, position.priceOpen, priceCurrent),
     priceCurrent,

@@ -3,7 +3,8 @@
 // come to, everything open stopped out and this trade too, against a share of the balance the
 // day started with.
 import type { DecisionContext, RiskCheck } from './context.ts';
-import { closingPriceOf, lossAtStop } from './loss-at-stop.ts';
+import { closingPriceOf } from '../sizing.ts';
+import { lossAtStop } from './loss-at-stop.ts';
 
 const money = (amount: number): string => amount.toFixed(2);
 const cents = (amount: number): number => Math.round(amount * 100) / 100;

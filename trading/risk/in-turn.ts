@@ -5,9 +5,9 @@
 // and the daily loss limits, and the bot would open both (or a buy and a sell at once).
 import { requiredMargin } from '../margin.ts';
 import type { TradeSide } from '../market.ts';
-import { entryPriceOf } from '../sizing.ts';
+import { closingPriceOf, entryPriceOf } from '../sizing.ts';
 import type { DecisionContext } from './context.ts';
-import { closingPriceOf, lossAtStop } from './loss-at-stop.ts';
+import { lossAtStop } from './loss-at-stop.ts';
 
 /** What a decision reads besides its signal: one snapshot of the bot, its account and the market. */
 export type MarketContext = Omit<DecisionContext, 'signal'>;

@@ -27,8 +27,3 @@ export function lossAtStop(
   const ticks = Math.round((towardsProfit * (exit - position.openPrice)) / instrument.tickSize);
   return (-ticks * instrument.tickValue + instrument.commissionPerLot) * position.volume;
 }
-
-/** The price a position of `side` closes at on `quote`: a buy sells at the bid, a sell buys at the ask. */
-export function closingPriceOf(side: TradeSide, quote: { bid: number; ask: number }): number {
-  return side === 'buy' ? quote.bid : quote.ask;
-}

@@ -14,6 +14,7 @@ import type { TestEngine } from '../../support/engine.ts';
 import { openDecision, type OpenRequest } from '../../support/open-decision.ts';
 import { SCRIPTED_START, ScriptedSends, startScriptedEngine } from '../../support/scripted-sends.ts';
 import { executedAtBroker, failureOf } from '../../support/order-assertions.ts';
+import { paperGoldBot } from '../../support/paper-bot.ts';
 
 /** Longer than reconcile's own 2-minute grace, so that reconcile's wait is this one's. */
 const LATE_SEND_MS = 180_000;
@@ -33,17 +34,9 @@ beforeEach(() => {
   clock = SCRIPTED_START;
 });
 
-function newBot(name: string): Promise<IBot> {
-  return engine.createBot({
-    name,
-    symbol: 'XAUUSDm',
-    enabledStrategies: ['pin_bar'],
-    brokerAccount: `paper-${name}`,
-    autoTrade: true,
-    // Wide: a late send fills seconds after the price it was sent at.
-    riskSettings: { deviationPoints: 100_000 },
-  });
-}
+// Wide: a late send fills seconds after the price it was sent at.
+const newBot = (name: string): Promise<IBot> =>
+  paperGoldBot(engine, name, { riskSettings: { deviationPoints: 100_000 } });
 
 function placeOrders(bot: IBot, orders: OpenRequest[], attempt: number): Promise<OrderOutcome[]> {
   const environment = new MockActivityEnvironment({ attempt, activityType: 'placeOrders' });

@@ -11,6 +11,8 @@ import { AuditLog, Order, Position, type IAuditLog, type IBot } from '../../../d
 import { pipsToPrice } from '../../../trading/rounding.ts';
 import { trailingStop } from '../../../trading/trailing.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+import { paperGoldBot } from '../../support/paper-bot.ts';
+import { FLAT_OUTSIDE_LONDON_MORNING } from '../../support/flat-hours.ts';
 
 const SEED = 11;
 const START = Date.UTC(2026, 10, 17, 9, 0, 30);
@@ -35,16 +37,8 @@ function inCycle<A, R>(step: (input: A) => Promise<R>, input: A): Promise<R> {
   return environment.run(step, input);
 }
 
-function newBot(name: string, riskSettings: Record<string, unknown>): Promise<IBot> {
-  return engine.createBot({
-    name,
-    symbol: 'XAUUSDm',
-    enabledStrategies: ['pin_bar'],
-    brokerAccount: `paper-${name}`,
-    autoTrade: true,
-    riskSettings,
-  });
-}
+const newBot = (name: string, riskSettings: Record<string, unknown>): Promise<IBot> =>
+  paperGoldBot(engine, name, { riskSettings });
 
 /** A position the bot owns (its magic) opened at the current quote, without SL/TP. */
 async function openPosition(broker: BrokerPort, bot: IBot, side: 'buy' | 'sell', comment: string): Promise<string> {
@@ -212,14 +206,7 @@ describe('managePositions in an activity environment', () => {
   });
 
   describe('a bot to be flat outside its trading hours (08:00–09:00 in London, GMT in November)', () => {
-    const hours = {
-      killSwitchMaxUnrealizedPct: 100,
-      trailingStopPips: 0,
-      tradingHoursStart: '08:00',
-      tradingHoursEnd: '09:00',
-      tradingHoursTimeZone: 'Europe/London',
-      closeOutsideTradingHours: true,
-    };
+    const hours = FLAT_OUTSIDE_LONDON_MORNING;
 
     it('keeps its positions within the hours; outside them closes each by its own order, and its schedule runs on', async () => {
       clock = START - 60_000;

@@ -9,6 +9,8 @@ import { tradeResult } from '../../../brokers/paper/validation.ts';
 import { AuditLog, Order } from '../../../db/entities/index.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+import { FLAT_OUTSIDE_LONDON_MORNING } from '../../support/flat-hours.ts';
+import { paperGoldBot } from '../../support/paper-bot.ts';
 
 // 09:00:30 in London in November: just outside the bot's 08:00–09:00.
 const START = Date.UTC(2026, 10, 17, 9, 0, 30);
@@ -34,21 +36,7 @@ function inCycle<A, R>(step: (input: A) => Promise<R>, input: A): Promise<R> {
 
 it('a close refused as the market is shut goes again once the wait has passed, not every cycle, and closes when it opens', async () => {
   clock = START;
-  const bot = await engine.createBot({
-    name: 'market-shut',
-    symbol: 'XAUUSDm',
-    enabledStrategies: ['pin_bar'],
-    brokerAccount: 'paper-market-shut',
-    autoTrade: true,
-    riskSettings: {
-      killSwitchMaxUnrealizedPct: 100,
-      trailingStopPips: 0,
-      tradingHoursStart: '08:00',
-      tradingHoursEnd: '09:00',
-      tradingHoursTimeZone: 'Europe/London',
-      closeOutsideTradingHours: true,
-    },
-  });
+  const bot = await paperGoldBot(engine, 'market-shut', { riskSettings: FLAT_OUTSIDE_LONDON_MORNING });
   const broker = engine.brokerFor(bot.brokerAccount);
   const quote = await broker.quote(bot.symbol);
   const opened = await broker.placeMarketOrder({
@@ -109,14 +97,7 @@ it('a close refused as the market is shut goes again once the wait has passed, n
 
 it('a flatten until flat whose closes are refused as the market is shut waits as long before its next attempt', async () => {
   clock = START;
-  const bot = await engine.createBot({
-    name: 'flatten-market-shut',
-    symbol: 'XAUUSDm',
-    enabledStrategies: ['pin_bar'],
-    brokerAccount: 'paper-flatten-market-shut',
-    autoTrade: true,
-    paused: true,
-  });
+  const bot = await paperGoldBot(engine, 'flatten-market-shut', { paused: true });
   const broker = engine.brokerFor(bot.brokerAccount);
   const quote = await broker.quote(bot.symbol);
   const order = { symbol: bot.symbol, side: 'buy', volume: 0.1, price: quote.ask, sl: null, tp: null } as const;

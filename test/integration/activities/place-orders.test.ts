@@ -10,6 +10,7 @@ import type { TestEngine } from '../../support/engine.ts';
 import { openDecision, type OpenRequest } from '../../support/open-decision.ts';
 import { ScriptedSends, startScriptedEngine } from '../../support/scripted-sends.ts';
 import { executedAtBroker, failureOf } from '../../support/order-assertions.ts';
+import { paperGoldBot } from '../../support/paper-bot.ts';
 
 const CYCLE = { workflowId: 'cycle-placing', runId: '0b7c6a55-5d3e-4a1e-9a8e-0000000000b2' };
 
@@ -22,15 +23,7 @@ beforeAll(async () => {
 
 afterAll(() => engine?.stop());
 
-function newBot(name: string): Promise<IBot> {
-  return engine.createBot({
-    name,
-    symbol: 'XAUUSDm',
-    enabledStrategies: ['pin_bar'],
-    brokerAccount: `paper-${name}`,
-    autoTrade: true,
-  });
-}
+const newBot = (name: string): Promise<IBot> => paperGoldBot(engine, name);
 
 /** Attempt `attempt` of the cycle's placeOrders step. */
 function placeOrders(bot: IBot, orders: OpenRequest[], attempt = 1): Promise<OrderOutcome[]> {

@@ -10,6 +10,7 @@ import { Execution, Order, type IBot } from '../../../db/entities/index.ts';
 import type { TestEngine } from '../../support/engine.ts';
 import { openDecision, type OpenRequest } from '../../support/open-decision.ts';
 import { ScriptedSends, startScriptedEngine } from '../../support/scripted-sends.ts';
+import { paperGoldBot } from '../../support/paper-bot.ts';
 
 const sends = new ScriptedSends();
 let engine: TestEngine;
@@ -20,15 +21,7 @@ beforeAll(async () => {
 
 afterAll(() => engine?.stop());
 
-function newBot(name: string): Promise<IBot> {
-  return engine.createBot({
-    name,
-    symbol: 'XAUUSDm',
-    enabledStrategies: ['pin_bar'],
-    brokerAccount: `paper-${name}`,
-    autoTrade: true,
-  });
-}
+const newBot = (name: string): Promise<IBot> => paperGoldBot(engine, name);
 
 const placeOrders = (bot: IBot, orders: OpenRequest[]): Promise<OrderOutcome[]> =>
   new MockActivityEnvironment().run(createActivities(engine.deps).placeOrders, { botId: bot.id, orders });
