@@ -51,6 +51,11 @@ export function currentTrace(): AuditTrace | null {
   return execution ? { workflowId: execution.workflowId, runId: execution.runId } : null;
 }
 
+/** How long this attempt may run (its start-to-close timeout); null outside an activity. */
+export function attemptTimeoutMs(): number | null {
+  return asyncLocalStorage.getStore()?.info.startToCloseTimeoutMs ?? null;
+}
+
 /** The order store of this attempt; every send it makes is counted, and `onSent` sees it too. */
 export function orderStoreFor(deps: ActivityDeps, onSent?: (outcome: OrderOutcome) => void): OrderStore {
   return new OrderStore(deps.orm, {

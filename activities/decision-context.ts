@@ -5,38 +5,40 @@ import { botCycleSchedule } from '../bots/cycle-timing.ts';
 import type { BrokerPort } from '../brokers/port.ts';
 import type { Logger } from '../infra/logger.ts';
 import { Execution, Position } from '../db/entities/index.ts';
-import type { InstrumentSpec } from '../trading/market.ts';
+import type { InstrumentSpec, Quote } from '../trading/market.ts';
 import {
   lossAtStop,
   lossLookbackMs,
   type MarketContext,
   type OpenPosition,
+  pendingOpenLoss,
   tradingDaysOf,
 } from '../trading/risk/index.ts';
+import { closingPriceOf, entryPriceOf } from '../trading/sizing.ts';
 import { sumOfCents } from '../trading/rounding.ts';
 import type { TradingState } from '../trading/trading-state.ts';
 import type { BotContext } from './bot-context.ts';
 import { cachedInstrument, UnusableInstrumentSpecError } from './instrument-cache.ts';
+import { pendingOpens } from './pending-opens.ts';
 
 /** How old a held symbol's cached spec may be: its tick value values the position at its stop. */
 const HELD_SPEC_MAX_AGE_MS = 15 * 60_000;
 
 /**
- * Every position on the account (other bots' too: the correlation and account checks need them),
- * and what they lose at their stops together (lossAtStop, each in its own symbol's ticks, less
- * the swap each has built up). A symbol whose spec the broker reports unusable (a manual trade on
- * a symbol the terminal has not synchronised) is its own correlation group, and leaves the loss
- * unknown (null): only a bot that limits the account's day is refused for it, not every bot.
+ * The specs of `symbols` as cached, each read again once 15 minutes old (a cross pair's tick value
+ * moves). A symbol whose spec the broker reports unusable (a manual trade on a symbol the terminal
+ * has not synchronised) maps to null: only a bot that limits the account's day is refused for it,
+ * not every bot.
  */
-async function accountPositions(
+async function specsOf(
   em: EntityManager,
   broker: BrokerPort,
   account: string,
+  symbols: Iterable<string>,
   { logger, accountLimited }: { logger: Logger; accountLimited: boolean },
-): Promise<{ positions: OpenPosition[]; lossAtStops: number | null }> {
-  const held = await broker.positions();
+): Promise<Map<string, InstrumentSpec | null>> {
   const specs = new Map<string, InstrumentSpec | null>();
-  for (const symbol of new Set(held.map((p) => p.symbol))) {
+  for (const symbol of new Set(symbols)) {
     try {
       const spec = await cachedInstrument(em, broker, account, symbol, {
         maxAgeMs: HELD_SPEC_MAX_AGE_MS,
@@ -58,6 +60,29 @@ async function accountPositions(
       specs.set(symbol, null);
     }
   }
+  return specs;
+}
+
+/**
+ * Every position on the account (other bots' too: the correlation and account checks need them),
+ * and what they lose at their stops (lossAtStop, each in its own symbol's ticks, less the swap each
+ * has built up) — for a bot that limits the account's day (`decidingSignals` not null), with the
+ * account's pending opens (pendingOpenLoss). The pending opens are read before the positions: an
+ * order that fills between the two reads counts twice, never not at all. Null where a symbol's spec
+ * is unusable: the day is unknown.
+ */
+async function accountPositions(
+  em: EntityManager,
+  broker: BrokerPort,
+  account: string,
+  quote: Quote & { symbol: string },
+  { logger, decidingSignals }: { logger: Logger; decidingSignals: readonly number[] | null },
+): Promise<{ positions: OpenPosition[]; lossAtStops: number | null }> {
+  const accountLimited = decidingSignals !== null;
+  const pending = accountLimited ? await pendingOpens(em, account, decidingSignals) : [];
+  const held = await broker.positions();
+  const symbols = [...held, ...pending].map((p) => p.symbol);
+  const specs = await specsOf(em, broker, account, symbols, { logger, accountLimited });
   const positions: OpenPosition[] = [];
   let lossAtStops: number | null = 0;
   for (const p of held) {
@@ -75,6 +100,17 @@ async function accountPositions(
     // The swap it has built up is booked with its close.
     lossAtStops =
       spec === null || lossAtStops === null ? null : lossAtStops + lossAtStop(position, p.priceCurrent, spec) - p.swap;
+  }
+  for (const open of pending) {
+    const spec = specs.get(open.symbol) ?? null;
+    // Of the bot's own symbol, an open not sent yet goes at the quote now, and would close at it.
+    const quoted = open.symbol === quote.symbol;
+    const openPrice = open.sentPrice ?? (quoted ? entryPriceOf(open.side, quote) : open.signalPrice);
+    const priceNow = quoted ? closingPriceOf(open.side, quote) : openPrice;
+    lossAtStops =
+      spec === null || lossAtStops === null
+        ? null
+        : lossAtStops + pendingOpenLoss({ ...open, openPrice, priceNow, instrument: spec });
   }
   return { positions, lossAtStops };
 }
@@ -96,14 +132,20 @@ export async function marketContext(
   instrument: InstrumentSpec,
   tradingState: TradingState,
   now: number,
-  logger: Logger,
+  { logger, decidingSignals }: { logger: Logger; decidingSignals: readonly number[] },
 ): Promise<MarketContext> {
   const { bot, risk } = context;
   const [account, quote] = await Promise.all([broker.account(), broker.quote(bot.symbol)]);
   const dayStart = tradingDaysOf(risk).startOf(now);
-  // The account's deals are read only for a bot that limits the account's day.
+  // The account's deals and pending opens are read only for a bot that limits the account's day.
   const accountLimited = risk.maxAccountDailyLossPct > 0;
-  const held = await accountPositions(em, broker, bot.brokerAccount, { logger, accountLimited });
+  const held = await accountPositions(
+    em,
+    broker,
+    bot.brokerAccount,
+    { ...quote, symbol: bot.symbol },
+    { logger, decidingSignals: accountLimited ? decidingSignals : null },
+  );
   const [losses, dealsToday, accountRealized] = await Promise.all([
     em.find(Position, {
       bot: bot.id,

@@ -1,13 +1,18 @@
-import { AuditLog, Decision, Signal, type ISignal } from '../db/entities/index.ts';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { withAccountRiskLock } from '../db/account-risk-lock.ts';
+import { AuditLog, Decision, Signal, type IDecision, type ISignal } from '../db/entities/index.ts';
 import { decide, withOpened } from '../trading/risk/index.ts';
 import type { StrategySignal } from '../trading/strategies/index.ts';
-import { currentTrace, loadBot } from './bot-context.ts';
+import { attemptTimeoutMs, currentTrace, loadBot } from './bot-context.ts';
 import { cachedInstrument } from './instrument-cache.ts';
 import { readTradingState } from '../bots/trading-state.ts';
 import { marketContext } from './decision-context.ts';
 import type { ActivityDeps } from './deps.ts';
 import { reconcileBeforeDeciding } from './startup-reconciliation.ts';
 import type { BotRef, DecisionSummary } from './types.ts';
+
+/** The wait for the account's risk lock outside a Temporal attempt (a step's own timeout is 10 s at most). */
+const STEP_TIMEOUT_MS = 10_000;
 
 function strategySignalOf(signal: ISignal): StrategySignal {
   return {
@@ -36,41 +41,53 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
     const broker = deps.brokerFor(context.bot.brokerAccount);
     const instrument = await cachedInstrument(em, broker, context.bot.brokerAccount, context.bot.symbol);
     const tradingState = await readTradingState(em, deps.schedules, context.bot);
-    let market = await marketContext(em, broker, context, instrument, tradingState, deps.now(), deps.logger);
     const trace = currentTrace();
     const signals = await em.find(Signal, { id: { $in: signalIds }, bot: botId }, { orderBy: { id: 'asc' } });
-    const existing = await em.find(Decision, { signal: { $in: signalIds } });
-    const decided = new Map(existing.map((d) => [d.signal.id, d]));
+    const decided = new Map<number, IDecision>();
 
-    // In turn: each open decision (one an earlier attempt of this step made too) counts for the next.
-    for (const signal of signals) {
-      const earlier = decided.get(signal.id);
-      if (earlier !== undefined) {
-        if (earlier.action === 'open')
-          market = withOpened(market, signal.direction, earlier.volume, earlier.stopLoss ?? null);
-        continue;
-      }
-      const outcome = decide({ ...market, signal: strategySignalOf(signal) });
-      await em.transactional(async (tx) => {
-        const decision = tx.create(Decision, { signal: signal.id, ...outcome });
-        tx.create(AuditLog, {
-          bot: botId,
-          entity: 'signal',
-          entityId: String(signal.id),
-          event: outcome.action === 'open' ? 'signal_accepted' : 'signal_skipped',
-          reason: outcome.reason,
-          data: { strategy: signal.strategy, direction: signal.direction, score: signal.score },
-          workflowId: trace?.workflowId ?? null,
-          runId: trace?.runId ?? null,
-        });
-        await tx.flush();
-        decided.set(signal.id, decision);
+    /** Reads the market and decides each signal in turn, on `db` (the account's risk lock's transaction, where held). */
+    const decideAll = async (db: EntityManager) => {
+      let market = await marketContext(db, broker, context, instrument, tradingState, deps.now(), {
+        logger: deps.logger,
+        decidingSignals: signalIds,
       });
-      if (outcome.action === 'open') market = withOpened(market, signal.direction, outcome.volume, outcome.stopLoss);
-      deps.metrics.decisionsCreated.inc({ action: outcome.action });
-      for (const check of outcome.checks) if (!check.passed) deps.metrics.signalsRefused.inc({ check: check.name });
-      deps.logger.info({ botId, signalId: signal.id, action: outcome.action, reason: outcome.reason }, 'decision');
-    }
+      for (const existing of await db.find(Decision, { signal: { $in: signalIds } }))
+        decided.set(existing.signal.id, existing);
+      // In turn: each open decision (one an earlier attempt of this step made too) counts for the next.
+      for (const signal of signals) {
+        const earlier = decided.get(signal.id);
+        if (earlier !== undefined) {
+          if (earlier.action === 'open')
+            market = withOpened(market, signal.direction, earlier.volume, earlier.stopLoss ?? null);
+          continue;
+        }
+        const outcome = decide({ ...market, signal: strategySignalOf(signal) });
+        await db.transactional(async (tx) => {
+          const decision = tx.create(Decision, { signal: signal.id, ...outcome });
+          tx.create(AuditLog, {
+            bot: botId,
+            entity: 'signal',
+            entityId: String(signal.id),
+            event: outcome.action === 'open' ? 'signal_accepted' : 'signal_skipped',
+            reason: outcome.reason,
+            data: { strategy: signal.strategy, direction: signal.direction, score: signal.score },
+            workflowId: trace?.workflowId ?? null,
+            runId: trace?.runId ?? null,
+          });
+          await tx.flush();
+          decided.set(signal.id, decision);
+        });
+        if (outcome.action === 'open') market = withOpened(market, signal.direction, outcome.volume, outcome.stopLoss);
+        deps.metrics.decisionsCreated.inc({ action: outcome.action });
+        for (const check of outcome.checks) if (!check.passed) deps.metrics.signalsRefused.inc({ check: check.name });
+        deps.logger.info({ botId, signalId: signal.id, action: outcome.action, reason: outcome.reason }, 'decision');
+      }
+    };
+    // A bot that limits the account's day decides alone on its account: the next bot to decide
+    // there counts this one's opens as pending. Half the step's time is left for a retry.
+    if (context.risk.maxAccountDailyLossPct > 0)
+      await withAccountRiskLock(em, context.bot.brokerAccount, (attemptTimeoutMs() ?? STEP_TIMEOUT_MS) / 2, decideAll);
+    else await decideAll(em);
     return signals.flatMap((signal) => {
       const decision = decided.get(signal.id);
       return decision

@@ -38,7 +38,8 @@ export interface AccountDay {
   /**
    * What every position open on the account loses if it closes at its stop (lossAtStop: one without
    * a stop, or already beyond it, at its current price), closing commission included, less the swap
-   * it has built up; negative where stops lock in profit.
+   * it has built up; negative where stops lock in profit. With the same for every open decided on
+   * the account whose fill nobody knows yet, its opening commission too (pendingOpenLoss).
    */
   openLossAtStops: number;
 }

@@ -27,3 +27,23 @@ export function lossAtStop(
   const ticks = Math.round((towardsProfit * (exit - position.openPrice)) / instrument.tickSize);
   return (-ticks * instrument.tickValue + instrument.commissionPerLot) * position.volume;
 }
+
+/**
+ * An open decided but not yet known to have filled or failed (its order unsettled, or not written
+ * yet): another bot's on the account, or this bot's from an earlier cycle.
+ */
+export interface PendingOpen extends HeldAtStop {
+  /** The price it would close at now (lossAtStop); its own price where no quote of its symbol is at hand. */
+  priceNow: number;
+  instrument: Pick<InstrumentSpec, 'tickSize' | 'tickValue' | 'commissionPerLot'>;
+}
+
+/**
+ * What `open` adds to the account's day: its loss at its stop and its opening commission. Not yet
+ * at the broker, it is in neither the balance nor the deals, so it counts with what is still to
+ * come and leaves the day's realised P&L (and the opening balance the limit is a share of) as the
+ * broker has it.
+ */
+export function pendingOpenLoss(open: PendingOpen): number {
+  return lossAtStop(open, open.priceNow, open.instrument) + open.instrument.commissionPerLot * open.volume;
+}

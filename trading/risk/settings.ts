@@ -89,7 +89,7 @@ export const riskSettingsSchema = z
       .max(100)
       .default(0)
       .describe(
-        "Most the whole account may lose in the bot's trading day, every bot's and manual trades alike (a prop firm's daily loss rule), in percent of the balance the day started with: a trade opens only if the account's realised P&L that day, less what every open position on it and this trade lose at their stops (a position without a stop at its current price), stays within it; 0 = no limit",
+        "Most the whole account may lose in the bot's trading day, every bot's and manual trades alike (a prop firm's daily loss rule), in percent of the balance the day started with: a trade opens only if the account's realised P&L that day, less what every open position on it, every open its bots decided that has not filled yet, and this trade lose at their stops (a position without a stop at its current price), stays within it; bots with it decide one at a time per account; 0 = no limit",
       ),
     tradingHoursStart: timeOfDay('00:00').describe(
       'Wall-clock time (HH:MM) in tradingHoursTimeZone from which trades may open; equal to tradingHoursEnd = at any time (on every trading weekday, a whole day from that time)',

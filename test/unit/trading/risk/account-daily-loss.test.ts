@@ -1,9 +1,11 @@
 // The account-wide daily loss limit (maxAccountDailyLossPct, check `account_daily_loss`): the whole
 // account's day — every deal on it, every position open on it at its stop, and this trade — against
-// a share of the account's balance at the day's start; and lossAtStop, which both daily limits sum.
+// a share of the account's balance at the day's start; lossAtStop, which both daily limits sum; and
+// pendingOpenLoss, what an open decided but not yet filled adds to the account's day.
 import {
   decide,
   lossAtStop,
+  pendingOpenLoss,
   riskSettingsSchema,
   withOpened,
   type AccountDay,
@@ -158,5 +160,49 @@ describe('lossAtStop', () => {
       100 + XAUUSD.commissionPerLot,
       9,
     );
+  });
+});
+
+describe('pendingOpenLoss', () => {
+  const spec = { tickSize: 0.01, tickValue: 1, commissionPerLot: 3.5 };
+  // [name, open, loss]: both commissions count, as the fill will book the opening one and the stop the closing one.
+  it.each([
+    [
+      'a buy stopped 3.00 below',
+      { side: 'buy', openPrice: 2000, stopLoss: 1997, priceNow: 1999.8 },
+      0.1 * 300 + 2 * 0.1 * 3.5,
+    ],
+    [
+      'a sell stopped 3.00 above',
+      { side: 'sell', openPrice: 2000, stopLoss: 2003, priceNow: 2000.2 },
+      0.1 * 300 + 2 * 0.1 * 3.5,
+    ],
+    // Another symbol's open, no quote at hand: its own price, so its commissions alone.
+    ['a buy without a stop, at its own price', { side: 'buy', openPrice: 2000, stopLoss: null, priceNow: 2000 }, 0.7],
+    // Of the bot's own symbol: it would close at the bid now, the spread lost.
+    [
+      'a buy without a stop, at the bid now',
+      { side: 'buy', openPrice: 2000.2, stopLoss: null, priceNow: 2000 },
+      0.1 * 20 + 0.7,
+    ],
+    ['a stop that locks in 1.00', { side: 'buy', openPrice: 2000, stopLoss: 2001, priceNow: 2002 }, -0.1 * 100 + 0.7],
+  ] as const)('%s', (_name, open, loss) => {
+    expect(pendingOpenLoss({ volume: 0.1, instrument: spec, ...open })).toBeCloseTo(loss, 9);
+  });
+
+  it("leaves the day's realised P&L as the broker has it: the limit's share stays of the balance the day opened with", () => {
+    const settings = limited(1);
+    const open = {
+      side: 'buy',
+      volume: 0.1,
+      openPrice: 2000,
+      stopLoss: 1997,
+      priceNow: 2000,
+      instrument: XAUUSD,
+    } as const;
+    const day: AccountDay = { realizedPnl: -100, openLossAtStops: 50 + pendingOpenLoss(open) };
+    const check = accountCheck({ settings, accountDay: day, account: { ...market().account, balance: 9_900 } });
+    // 49.05 this trade + 50 open + 30.70 pending + 100 realised; 1 % of 10,000.
+    expect(check).toMatchObject({ value: 229.75, limit: 100, passed: false });
   });
 });

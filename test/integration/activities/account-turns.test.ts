@@ -1,0 +1,119 @@
+// Bots that limit one account's day decide in turn (the account's risk lock), and count what the
+// account's bots decided but nobody knows filled yet: two bots on one paper account, each trade
+// within the account's limit and the two together beyond it, deciding at the same moment, open one
+// trade between them. The pending open counts until its order fills (then as the position, once)
+// or reconcile cancels it as never sent.
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../../activities/index.ts';
+import { NEVER_SENT_GRACE_MS } from '../../../activities/broker-reconciliation.ts';
+import type { DecisionSummary } from '../../../activities/types.ts';
+import { Decision, Order, type IBot } from '../../../db/entities/index.ts';
+import { clientOrderIdFor } from '../../../trading/orders/client-order-id.ts';
+import { startTestEngine, type TestEngine } from '../../support/engine.ts';
+import { signalsOnLastBar } from '../../support/signals-on-last-bar.ts';
+
+// Midday UTC on a Wednesday: the day (00:00 UTC) well started.
+const START = Date.UTC(2026, 10, 18, 12, 0, 30);
+
+let engine: TestEngine;
+let clock = START;
+
+beforeAll(async () => {
+  engine = await startTestEngine({ feedSeed: 7, now: () => clock, schedulesTo: 'nowhere' });
+});
+
+afterAll(() => engine?.stop());
+
+/** Each trade risks 1 % of the balance; the account's day may lose 1.5 %: one trade fits, two do not. */
+const onAccount = (name: string, brokerAccount: string) =>
+  engine.createBot({
+    name,
+    symbol: 'XAUUSDm',
+    enabledStrategies: ['pin_bar'],
+    brokerAccount,
+    autoTrade: true,
+    riskSettings: { riskPerTradePct: 1, maxAccountDailyLossPct: 1.5, correlationBlock: false },
+  });
+
+/** The attempt's own timeout, as a cycle's step has it: the lock's wait is half of it. */
+const attempt = () => new MockActivityEnvironment({ startToCloseTimeoutMs: 10_000 });
+
+/** The bot's decision on a buy signal of its last bar: whether it opens, what it loses at its stop, its account check. */
+async function decision(bot: IBot) {
+  const { evaluateRisk } = createActivities(engine.deps);
+  const input = { botId: bot.id, signalIds: await signalsOnLastBar(engine, bot, [['pin_bar', 'buy']]) };
+  const [decided] = (await attempt().run(evaluateRisk, input)) as DecisionSummary[];
+  const stored = await engine.db.orm.em.fork().findOneOrFail(Decision, decided!.decisionId);
+  const check = (name: string) => stored.checks.find((c) => c.name === name)!;
+  return {
+    id: stored.id,
+    action: stored.action,
+    atStop: check('position_size').value as number,
+    account: check('account_daily_loss'),
+    failed: stored.checks.filter((c) => !c.passed).map((c) => c.name),
+  };
+}
+
+it("two bots deciding at once on one account open one trade between them: the second counts the first's, not yet sent", async () => {
+  clock = START;
+  const first = await onAccount('turns-first', 'paper-turns');
+  const second = await onAccount('turns-second', 'paper-turns');
+  const [a, b] = await Promise.all([decision(first), decision(second)]);
+  expect([a.action, b.action].sort()).toEqual(['ignore', 'open']);
+  const [opened, refused] = a.action === 'open' ? [a, b] : [b, a];
+  const [openedBot, refusedBot] = a.action === 'open' ? [first, second] : [second, first];
+  expect(refused.failed).toEqual(['account_daily_loss']);
+  // Nothing else on the account today: the two trades' losses at their stops, commissions included.
+  expect(refused.account.value).toBeCloseTo(opened.atStop + refused.atStop, 2);
+
+  // The open fills: it counts once, as the account's position, at the next minute's decision.
+  const { placeOrders } = createActivities(engine.deps);
+  const orders = [{ decisionId: opened.id, clientOrderId: clientOrderIdFor(openedBot.id, opened.id) }];
+  await attempt().run(placeOrders, { botId: openedBot.id, orders });
+  const order = await engine.db.orm.em.fork().findOneOrFail(Order, { decision: opened.id });
+  expect(order.status).toBe('filled');
+  clock = START + 60_000;
+  const broker = engine.brokerFor('paper-turns');
+  const [position] = await broker.positions();
+  const spec = await broker.instrument('XAUUSDm');
+  const positionAtStop =
+    (Math.round((position!.priceOpen - position!.sl!) / spec.tickSize) * spec.tickValue + spec.commissionPerLot) *
+      position!.volume -
+    position!.swap;
+  // Its opening commission is a deal now: realised.
+  const realized = (await broker.deals({ from: Date.UTC(2026, 10, 18), to: clock })).reduce(
+    (sum, deal) => sum + deal.profit + deal.commission + deal.swap,
+    0,
+  );
+  const next = await decision(refusedBot);
+  expect(next.failed).toEqual(['account_daily_loss']);
+  expect(next.account.value).toBeCloseTo(next.atStop + positionAtStop - realized, 2);
+}, 120_000);
+
+it('an open that never went out counts until reconcile cancels it as never sent', async () => {
+  clock = START;
+  const first = await onAccount('never-sent-first', 'paper-never-sent');
+  const second = await onAccount('never-sent-second', 'paper-never-sent');
+  const unsent = await decision(first);
+  expect(unsent.action).toBe('open');
+  // Its cycle ended before placeOrders (a deadline, a lost worker): no order was written.
+  clock = START + 60_000;
+  expect((await decision(second)).failed).toEqual(['account_daily_loss']);
+
+  // Reconcile reads the decision's age on the database's clock.
+  await engine.db.orm.em
+    .getConnection()
+    .execute(`update decision set created_at = created_at - make_interval(secs => ?) where id = ?`, [
+      NEVER_SENT_GRACE_MS / 1000 + 1,
+      unsent.id,
+    ]);
+  const { reconcile } = createActivities(engine.deps);
+  await attempt().run(reconcile, { botId: first.id });
+  expect(await engine.db.orm.em.fork().findOneOrFail(Order, { decision: unsent.id })).toMatchObject({
+    status: 'cancelled',
+  });
+  clock = START + 120_000;
+  const after = await decision(second);
+  expect(after.failed).toEqual([]);
+  expect(after.account.value).toBeCloseTo(after.atStop, 2);
+}, 120_000);
