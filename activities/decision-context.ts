@@ -76,10 +76,13 @@ async function accountPositions(
   broker: BrokerPort,
   account: string,
   quote: Quote & { symbol: string },
+  now: number,
   { logger, decidingSignals }: { logger: Logger; decidingSignals: readonly number[] | null },
 ): Promise<{ positions: OpenPosition[]; lossAtStops: number | null }> {
   const accountLimited = decidingSignals !== null;
-  const pending = accountLimited ? await pendingOpens(em, account, decidingSignals) : [];
+  const pending = accountLimited
+    ? await pendingOpens(em, account, decidingSignals, { now, lateSendMs: await broker.lateSendMs() })
+    : [];
   const held = await broker.positions();
   const symbols = [...held, ...pending].map((p) => p.symbol);
   const specs = await specsOf(em, broker, account, symbols, { logger, accountLimited });
@@ -139,13 +142,10 @@ export async function marketContext(
   const dayStart = tradingDaysOf(risk).startOf(now);
   // The account's deals and pending opens are read only for a bot that limits the account's day.
   const accountLimited = risk.maxAccountDailyLossPct > 0;
-  const held = await accountPositions(
-    em,
-    broker,
-    bot.brokerAccount,
-    { ...quote, symbol: bot.symbol },
-    { logger, decidingSignals: accountLimited ? decidingSignals : null },
-  );
+  const held = await accountPositions(em, broker, bot.brokerAccount, { ...quote, symbol: bot.symbol }, now, {
+    logger,
+    decidingSignals: accountLimited ? decidingSignals : null,
+  });
   const [losses, dealsToday, accountRealized] = await Promise.all([
     em.find(Position, {
       bot: bot.id,

@@ -1,4 +1,3 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { withAccountRiskLock } from '../db/account-risk-lock.ts';
 import { AuditLog, Decision, Signal, type IDecision, type ISignal } from '../db/entities/index.ts';
 import { decide, withOpened } from '../trading/risk/index.ts';
@@ -11,7 +10,7 @@ import type { ActivityDeps } from './deps.ts';
 import { reconcileBeforeDeciding } from './startup-reconciliation.ts';
 import type { BotRef, DecisionSummary } from './types.ts';
 
-/** The wait for the account's risk lock outside a Temporal attempt (a step's own timeout is 10 s at most). */
+/** An attempt's time outside a Temporal attempt (a step's own timeout is 10 s at most): the account lease's wait and length. */
 const STEP_TIMEOUT_MS = 10_000;
 
 function strategySignalOf(signal: ISignal): StrategySignal {
@@ -34,6 +33,7 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
     signalIds,
   }: BotRef & { signalIds: number[] }): Promise<DecisionSummary[]> {
     if (signalIds.length === 0) return [];
+    const startedAt = Date.now();
     const em = deps.orm.em.fork();
     const context = await loadBot(em, botId);
     // Stop-outs since the last cycle are booked first: the cooldown and the position counts read them.
@@ -45,13 +45,13 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
     const signals = await em.find(Signal, { id: { $in: signalIds }, bot: botId }, { orderBy: { id: 'asc' } });
     const decided = new Map<number, IDecision>();
 
-    /** Reads the market and decides each signal in turn, on `db` (the account's risk lock's transaction, where held). */
-    const decideAll = async (db: EntityManager) => {
-      let market = await marketContext(db, broker, context, instrument, tradingState, deps.now(), {
+    /** Reads the market and decides each signal in turn. */
+    const decideAll = async () => {
+      let market = await marketContext(em, broker, context, instrument, tradingState, deps.now(), {
         logger: deps.logger,
         decidingSignals: signalIds,
       });
-      for (const existing of await db.find(Decision, { signal: { $in: signalIds } }))
+      for (const existing of await em.find(Decision, { signal: { $in: signalIds } }))
         decided.set(existing.signal.id, existing);
       // In turn: each open decision (one an earlier attempt of this step made too) counts for the next.
       for (const signal of signals) {
@@ -62,7 +62,7 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
           continue;
         }
         const outcome = decide({ ...market, signal: strategySignalOf(signal) });
-        await db.transactional(async (tx) => {
+        await em.transactional(async (tx) => {
           const decision = tx.create(Decision, { signal: signal.id, ...outcome });
           tx.create(AuditLog, {
             bot: botId,
@@ -84,10 +84,13 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
       }
     };
     // A bot that limits the account's day decides alone on its account: the next bot to decide
-    // there counts this one's opens as pending. Half the step's time is left for a retry.
-    if (context.risk.maxAccountDailyLossPct > 0)
-      await withAccountRiskLock(em, context.bot.brokerAccount, (attemptTimeoutMs() ?? STEP_TIMEOUT_MS) / 2, decideAll);
-    else await decideAll(em);
+    // there counts this one's opens as pending. It waits for the lease through two thirds of its
+    // attempt's time at most, keeping the rest to decide in; its lease lasts as long as the attempt.
+    if (context.risk.maxAccountDailyLossPct > 0) {
+      const attemptMs = attemptTimeoutMs() ?? STEP_TIMEOUT_MS;
+      const waitMs = Math.max(0, startedAt + (attemptMs * 2) / 3 - Date.now());
+      await withAccountRiskLock(em, context.bot.brokerAccount, { waitMs, leaseMs: attemptMs }, decideAll);
+    } else await decideAll();
     return signals.flatMap((signal) => {
       const decision = decided.get(signal.id);
       return decision

@@ -1,52 +1,64 @@
-// Opens the account's bots have decided whose fills nobody knows yet: the decision is written and
-// its order not, or the order is unsettled (new, sent, unknown). Once filled each is a position on
-// the account; until then the broker lists neither it nor its commission, and the account's daily
-// loss limit counts it from the decision's record instead.
+// Opens the account's bots have decided that may still become positions: the decision is written
+// and its order not yet, or the order is unsettled (new, sent, unknown). Until it fills the broker
+// lists neither it nor its commission, and the account's daily loss limit counts it from the
+// decision's record instead — only while it can still reach the broker. Past that, what it became
+// is in the broker's positions and deals, whether or not its bot (paused, deleted) has settled it.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Decision, DELETED_BOTS_FILTER, Order } from '../db/entities/index.ts';
+import { Decision, DELETED_BOTS_FILTER, Order, type IOrder } from '../db/entities/index.ts';
 import { UNSETTLED_STATUSES } from '../trading/orders/index.ts';
 import type { HeldAtStop } from '../trading/risk/index.ts';
+import { NEVER_SENT_GRACE_MS } from './broker-reconciliation.ts';
 
-/**
- * How far back decisions are looked at: reconcile settles every order, and cancels every decision
- * never sent, well within it.
- */
-const PENDING_LOOKBACK_MS = 24 * 60 * 60_000;
+/** Bounds the query: no open stays pending this long (the windows below are minutes). */
+const PENDING_LOOKBACK_MS = 60 * 60_000;
 
 export interface PendingDecision extends Omit<HeldAtStop, 'openPrice'> {
   symbol: string;
-  /** The price its order went out at; null for one not sent yet, which goes at the price then. */
+  /** The price its order was written at; null for one not written yet, which goes at the price then. */
   sentPrice: number | null;
   /** Its signal's entry: the price where no quote of its symbol is at hand. */
   signalPrice: number;
 }
 
 /**
- * The pending opens of every bot on `account` (deleted bots' too: their orders still fill), but
- * the decisions of `decidingSignals`, which the deciding step counts itself. An order's own
- * volume and stop where it was written, else the decision's.
+ * Whether an open may still reach the broker at `now`: a decision whose order is not written, or an
+ * order never sent, until NEVER_SENT_GRACE_MS after it was written (its cycle has ended by then, and
+ * nothing sends it later); a sent order until the broker may no longer execute a late send of it.
+ */
+function mayStillFill(order: IOrder | undefined, writtenAt: Date, now: number, lateSendMs: number): boolean {
+  if (order?.lastSentAt != null) return now - order.lastSentAt.getTime() < NEVER_SENT_GRACE_MS + lateSendMs;
+  // Written on this machine's clock, not the engine's `now`.
+  return Date.now() - writtenAt.getTime() < NEVER_SENT_GRACE_MS;
+}
+
+/**
+ * The pending opens of every bot on `account` (deleted bots' too), but the decisions of
+ * `decidingSignals`, which the deciding step counts itself. An order's own volume and stop where
+ * it was written, else the decision's.
  */
 export async function pendingOpens(
   em: EntityManager,
   account: string,
   decidingSignals: readonly number[],
+  { now, lateSendMs }: { now: number; lateSendMs: number },
 ): Promise<PendingDecision[]> {
+  const deletedToo = { filters: { [DELETED_BOTS_FILTER]: false } };
   const decisions = await em.find(
     Decision,
     {
       action: 'open',
-      // The row's own clock: createdAt is written by this machine's, not the engine's `now`.
       createdAt: { $gte: new Date(Date.now() - PENDING_LOOKBACK_MS) },
       signal: { bot: { brokerAccount: account }, id: { $nin: [...decidingSignals] } },
     },
-    { populate: ['signal'], filters: { [DELETED_BOTS_FILTER]: false } },
+    { populate: ['signal'], ...deletedToo },
   );
   if (decisions.length === 0) return [];
-  const orders = await em.find(Order, { decision: { $in: decisions.map((decision) => decision.id) } });
+  const orders = await em.find(Order, { decision: { $in: decisions.map((decision) => decision.id) } }, deletedToo);
   const orderOf = new Map(orders.map((order) => [order.decision?.id, order]));
   return decisions.flatMap((decision) => {
     const order = orderOf.get(decision.id);
     if (order !== undefined && !UNSETTLED_STATUSES.includes(order.status)) return [];
+    if (!mayStillFill(order, order?.createdAt ?? decision.createdAt, now, lateSendMs)) return [];
     return [
       {
         symbol: decision.signal.symbol,

@@ -1,17 +1,18 @@
 // One broker account's risk decisions, one bot at a time. Two bots deciding at once on one account
 // would each read the account's day before the other's opens exist, and each pass its daily loss
-// limit with a trade the other's trade makes too many. Under this lock a bot reads the account and
-// writes its decisions before the next bot on the account reads; the next bot counts them as
-// pending opens (activities/pending-opens.ts).
+// limit with a trade the other's trade makes too many. Holding the account's lease, a bot reads
+// the account and writes its decisions before the next bot on the account reads; the next bot
+// counts them as pending opens (activities/pending-opens.ts).
 //
-// A waiter polls with a transaction-scoped try-lock and sleeps between tries rather than holding a
-// pooled connection while it waits: ten bots queued on one account must not take every connection
-// the lock's holder (or the paper broker's store) needs to finish.
+// A lease row, not a lock held by a transaction: the holder reads the broker while it holds it
+// (seconds, on a slow gateway), and a transaction open that long would keep a pooled connection
+// from the paper broker's store and every other step — ten holders on ten paper accounts would
+// take every connection and wait for an eleventh. Taking, waiting for and letting go of the lease
+// are single statements; a holder that dies loses its lease when it expires.
+import { randomUUID } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-/** Any fixed number, the lock's class; the account's name, hashed by PostgreSQL, is the key within it. */
-const ACCOUNT_RISK_LOCK_CLASS = 714_523;
 /** Between tries: a holder reads the broker a few times and writes a few rows. */
 const RETRY_PAUSE_MS = { min: 20, max: 120 };
 
@@ -19,31 +20,51 @@ export class AccountRiskLockTimeoutError extends Error {
   override name = 'AccountRiskLockTimeoutError';
 }
 
+export interface AccountRiskLockTiming {
+  /** How long to wait for another holder to let go. */
+  waitMs: number;
+  /** How long the lease holds if its holder never lets go (it died): the holder's own time limit. */
+  leaseMs: number;
+}
+
+/** Takes `account`'s lease for `holder` if nobody holds it or its holder's lease has expired (the database's clock). */
+async function tryTake(em: EntityManager, account: string, holder: string, leaseMs: number): Promise<boolean> {
+  const taken = await em.getConnection().execute<{ holder: string }[]>(
+    `insert into account_risk_lease (broker_account, holder, expires_at)
+       values (?, ?, now() + make_interval(secs => ?))
+     on conflict (broker_account) do update set holder = excluded.holder, expires_at = excluded.expires_at
+       where account_risk_lease.expires_at <= now()
+     returning holder`,
+    [account, holder, leaseMs / 1000],
+  );
+  return taken.length === 1;
+}
+
 /**
- * Runs `decide` in a transaction holding `account`'s risk lock; the lock ends with the transaction,
- * once the decisions it wrote are committed. Waits at most `waitMs` for another holder to finish.
+ * Runs `decide` holding `account`'s lease, and lets go once it has finished (what it wrote is
+ * committed by then). Waits at most `waitMs` for another holder to let go.
  */
 export async function withAccountRiskLock<T>(
   em: EntityManager,
   account: string,
-  waitMs: number,
-  decide: (tx: EntityManager) => Promise<T>,
+  { waitMs, leaseMs }: AccountRiskLockTiming,
+  decide: () => Promise<T>,
 ): Promise<T> {
+  const holder = randomUUID();
   const giveUpAt = Date.now() + waitMs;
-  for (;;) {
-    const outcome = await em.fork().transactional(async (tx) => {
-      const [row] = await tx.execute<{ locked: boolean }[]>(
-        'select pg_try_advisory_xact_lock(?, hashtext(?)) as locked',
-        [ACCOUNT_RISK_LOCK_CLASS, account],
-      );
-      return row?.locked === true ? { value: await decide(tx) } : null;
-    });
-    if (outcome !== null) return outcome.value;
+  while (!(await tryTake(em, account, holder, leaseMs))) {
     if (Date.now() >= giveUpAt) {
       throw new AccountRiskLockTimeoutError(
-        `another bot on account ${account} held its risk decisions for over ${Math.round(waitMs / 1000)} s`,
+        `another bot on account ${account} held its risk decisions for over ${(waitMs / 1000).toFixed(1)} s`,
       );
     }
     await setTimeout(RETRY_PAUSE_MS.min + Math.random() * (RETRY_PAUSE_MS.max - RETRY_PAUSE_MS.min));
+  }
+  try {
+    return await decide();
+  } finally {
+    await em
+      .getConnection()
+      .execute('delete from account_risk_lease where broker_account = ? and holder = ?', [account, holder]);
   }
 }

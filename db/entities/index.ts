@@ -1,3 +1,4 @@
+import { AccountRiskLease } from './account-risk-lease.ts';
 import { ApiToken } from './api-token.ts';
 import { AuditLog } from './audit-log.ts';
 import { Backtest } from './backtest.ts';
@@ -14,6 +15,7 @@ import { PaperAccount } from './paper-account.ts';
 import { Position } from './position.ts';
 import { Signal } from './signal.ts';
 
+export * from './account-risk-lease.ts';
 export * from './api-token.ts';
 export * from './audit-log.ts';
 export * from './backtest.ts';
@@ -46,4 +48,5 @@ export const ALL_ENTITIES = [
   ApiToken,
   BrokerAccount,
   Backtest,
+  AccountRiskLease,
 ];

@@ -12,6 +12,7 @@ import { Migration20261206160000_BacktestSweeps } from './Migration2026120616000
 import { Migration20261207000000_OrderLastSentAt } from './Migration20261207000000_OrderLastSentAt.ts';
 import { Migration20261207120000_BotKillSwitchTrip } from './Migration20261207120000_BotKillSwitchTrip.ts';
 import { Migration20261207140000_TradingHoursClose } from './Migration20261207140000_TradingHoursClose.ts';
+import { Migration20261207170000_AccountRiskLease } from './Migration20261207170000_AccountRiskLease.ts';
 
 /** Every migration, in order; new ones come from `npm run db:migration -- <Name>`. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261207000000_OrderLastSentAt', class: Migration20261207000000_OrderLastSentAt },
   { name: 'Migration20261207120000_BotKillSwitchTrip', class: Migration20261207120000_BotKillSwitchTrip },
   { name: 'Migration20261207140000_TradingHoursClose', class: Migration20261207140000_TradingHoursClose },
+  { name: 'Migration20261207170000_AccountRiskLease', class: Migration20261207170000_AccountRiskLease },
 ];

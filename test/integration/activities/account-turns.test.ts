@@ -1,8 +1,8 @@
 // Bots that limit one account's day decide in turn (the account's risk lock), and count what the
 // account's bots decided but nobody knows filled yet: two bots on one paper account, each trade
 // within the account's limit and the two together beyond it, deciding at the same moment, open one
-// trade between them. The pending open counts until its order fills (then as the position, once)
-// or reconcile cancels it as never sent.
+// trade between them. The pending open counts until its order fills (then as the position, once),
+// or until it can no longer be sent; a deleted bot's settled order is no pending open.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
 import { NEVER_SENT_GRACE_MS } from '../../../activities/broker-reconciliation.ts';
@@ -90,7 +90,7 @@ it("two bots deciding at once on one account open one trade between them: the se
   expect(next.account.value).toBeCloseTo(next.atStop + positionAtStop - realized, 2);
 }, 120_000);
 
-it('an open that never went out counts until reconcile cancels it as never sent', async () => {
+it('an open that never went out counts while it still could, whether or not its bot settles it', async () => {
   clock = START;
   const first = await onAccount('never-sent-first', 'paper-never-sent');
   const second = await onAccount('never-sent-second', 'paper-never-sent');
@@ -100,20 +100,39 @@ it('an open that never went out counts until reconcile cancels it as never sent'
   clock = START + 60_000;
   expect((await decision(second)).failed).toEqual(['account_daily_loss']);
 
-  // Reconcile reads the decision's age on the database's clock.
+  // Past the grace nothing sends it, though its bot (paused, say) never cancelled it. The decision's
+  // age is read on the database's clock.
   await engine.db.orm.em
     .getConnection()
     .execute(`update decision set created_at = created_at - make_interval(secs => ?) where id = ?`, [
       NEVER_SENT_GRACE_MS / 1000 + 1,
       unsent.id,
     ]);
-  const { reconcile } = createActivities(engine.deps);
-  await attempt().run(reconcile, { botId: first.id });
-  expect(await engine.db.orm.em.fork().findOneOrFail(Order, { decision: unsent.id })).toMatchObject({
-    status: 'cancelled',
-  });
   clock = START + 120_000;
   const after = await decision(second);
   expect(after.failed).toEqual([]);
   expect(after.account.value).toBeCloseTo(after.atStop, 2);
+}, 120_000);
+
+it("a deleted bot's trade is not pending: its settled order is read though the bot is gone", async () => {
+  clock = START;
+  const gone = await onAccount('deleted-first', 'paper-deleted');
+  const staying = await onAccount('deleted-second', 'paper-deleted');
+  const traded = await decision(gone);
+  const { placeOrders } = createActivities(engine.deps);
+  const orders = [{ decisionId: traded.id, clientOrderId: clientOrderIdFor(gone.id, traded.id) }];
+  await attempt().run(placeOrders, { botId: gone.id, orders });
+  const broker = engine.brokerFor('paper-deleted');
+  const [position] = await broker.positions();
+  await broker.closePosition(position!.ticket);
+  // As deleting it leaves its row: flat, deleted.
+  await engine.db.orm.em.getConnection().execute(`update bot set deleted_at = now() where id = ?`, [gone.id]);
+
+  clock = START + 60_000;
+  const realized = (await broker.deals({ from: Date.UTC(2026, 10, 18), to: clock })).reduce(
+    (sum, deal) => sum + deal.profit + deal.commission + deal.swap,
+    0,
+  );
+  const next = await decision(staying);
+  expect(next.account.value).toBeCloseTo(next.atStop - realized, 2);
 }, 120_000);
