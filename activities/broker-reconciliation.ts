@@ -8,14 +8,10 @@ import type { ActivityDeps } from './deps.ts';
 import { cachedInstrument } from './instrument-cache.ts';
 import { Execution, Position } from '../db/entities/index.ts';
 import type { ReconcileResult } from './types.ts';
+import { NEVER_SENT_GRACE_MS } from '../trading/orders/index.ts';
 
 /** Deals are re-read from a little before the last recorded one: the broker may report late. */
 const OVERLAP_MS = 60 * 60_000;
-/**
- * An unsettled order the broker does not know this long after it was sent never reached it: by
- * then placeOrders' attempts (15 s each, four at most) are over and the cycle has ended.
- */
-export const NEVER_SENT_GRACE_MS = 2 * 60_000;
 
 /** Brings the bot's audit trail in line with its broker: deals, positions, orders left unsettled. */
 export async function reconcileBot(

@@ -12,6 +12,7 @@ import {
   type MarketContext,
   type OpenPosition,
   pendingOpenLoss,
+  type RiskSettings,
   tradingDaysOf,
 } from '../trading/risk/index.ts';
 import { closingPriceOf, entryPriceOf } from '../trading/sizing.ts';
@@ -55,7 +56,7 @@ async function specsOf(
       if (accountLimited)
         logger.warn(
           { account, symbol, err: error },
-          "a position's symbol has no usable spec: the account's day is unknown",
+          "a symbol held on the account, or about to be, has no usable spec: the account's day is unknown",
         );
       specs.set(symbol, null);
     }
@@ -64,12 +65,22 @@ async function specsOf(
 }
 
 /**
+ * Whether the bot's checks read the whole account's pending opens: an account-wide limit (its day,
+ * its positions) that two bots deciding at once could each pass. Such a bot decides holding the
+ * account's lease (evaluate-risk.ts).
+ */
+export function readsAccountPendingOpens(risk: RiskSettings): boolean {
+  return risk.maxAccountDailyLossPct > 0 || risk.maxAccountPositions > 0;
+}
+
+/**
  * Every position on the account (other bots' too: the correlation and account checks need them),
  * and what they lose at their stops (lossAtStop, each in its own symbol's ticks, less the swap each
- * has built up) — for a bot that limits the account's day (`decidingSignals` not null), with the
- * account's pending opens (pendingOpenLoss). The pending opens are read before the positions: an
- * order that fills between the two reads counts twice, never not at all. Null where a symbol's spec
- * is unusable: the day is unknown.
+ * has built up). With `decidingSignals` (readsAccountPendingOpens), the account's pending opens as
+ * well: positions to be, and their loss at their stops with the opening commission
+ * (pendingOpenLoss). They are read before the positions: an order that fills between the two reads
+ * counts twice, never not at all. The loss is null where a symbol's spec is unusable: the day is
+ * unknown (`dayLimited`: the bot is told so, as only its checks need it).
  */
 async function accountPositions(
   em: EntityManager,
@@ -77,15 +88,19 @@ async function accountPositions(
   account: string,
   quote: Quote & { symbol: string },
   now: number,
-  { logger, decidingSignals }: { logger: Logger; decidingSignals: readonly number[] | null },
+  {
+    logger,
+    decidingSignals,
+    dayLimited,
+  }: { logger: Logger; decidingSignals: readonly number[] | null; dayLimited: boolean },
 ): Promise<{ positions: OpenPosition[]; lossAtStops: number | null }> {
-  const accountLimited = decidingSignals !== null;
-  const pending = accountLimited
-    ? await pendingOpens(em, account, decidingSignals, { now, lateSendMs: await broker.lateSendMs() })
-    : [];
+  const pending =
+    decidingSignals === null
+      ? []
+      : await pendingOpens(em, account, decidingSignals, { now, lateSendMs: await broker.lateSendMs() });
   const held = await broker.positions();
   const symbols = [...held, ...pending].map((p) => p.symbol);
-  const specs = await specsOf(em, broker, account, symbols, { logger, accountLimited });
+  const specs = await specsOf(em, broker, account, symbols, { logger, accountLimited: dayLimited });
   const positions: OpenPosition[] = [];
   let lossAtStops: number | null = 0;
   for (const p of held) {
@@ -110,6 +125,15 @@ async function accountPositions(
     const quoted = open.symbol === quote.symbol;
     const openPrice = open.sentPrice ?? (quoted ? entryPriceOf(open.side, quote) : open.signalPrice);
     const priceNow = quoted ? closingPriceOf(open.side, quote) : openPrice;
+    positions.push({
+      magic: open.magic,
+      symbol: open.symbol,
+      side: open.side,
+      volume: open.volume,
+      openPrice,
+      correlationGroup: spec?.correlationGroup ?? open.symbol,
+      stopLoss: open.stopLoss,
+    });
     lossAtStops =
       spec === null || lossAtStops === null
         ? null
@@ -140,11 +164,13 @@ export async function marketContext(
   const { bot, risk } = context;
   const [account, quote] = await Promise.all([broker.account(), broker.quote(bot.symbol)]);
   const dayStart = tradingDaysOf(risk).startOf(now);
-  // The account's deals and pending opens are read only for a bot that limits the account's day.
+  // The account's deals are read only for a bot that limits the account's day; its pending opens
+  // for one with an account-wide limit of either kind.
   const accountLimited = risk.maxAccountDailyLossPct > 0;
   const held = await accountPositions(em, broker, bot.brokerAccount, { ...quote, symbol: bot.symbol }, now, {
     logger,
-    decidingSignals: accountLimited ? decidingSignals : null,
+    decidingSignals: readsAccountPendingOpens(risk) ? decidingSignals : null,
+    dayLimited: accountLimited,
   });
   const [losses, dealsToday, accountRealized] = await Promise.all([
     em.find(Position, {

@@ -1,11 +1,11 @@
-import { withAccountRiskLock } from '../db/account-risk-lock.ts';
+import { type LeaseFence, withAccountRiskLock } from '../db/account-risk-lock.ts';
 import { AuditLog, Decision, Signal, type IDecision, type ISignal } from '../db/entities/index.ts';
 import { decide, withOpened } from '../trading/risk/index.ts';
 import type { StrategySignal } from '../trading/strategies/index.ts';
 import { attemptTimeoutMs, currentTrace, loadBot } from './bot-context.ts';
 import { cachedInstrument } from './instrument-cache.ts';
 import { readTradingState } from '../bots/trading-state.ts';
-import { marketContext } from './decision-context.ts';
+import { marketContext, readsAccountPendingOpens } from './decision-context.ts';
 import type { ActivityDeps } from './deps.ts';
 import { reconcileBeforeDeciding } from './startup-reconciliation.ts';
 import type { BotRef, DecisionSummary } from './types.ts';
@@ -45,8 +45,8 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
     const signals = await em.find(Signal, { id: { $in: signalIds }, bot: botId }, { orderBy: { id: 'asc' } });
     const decided = new Map<number, IDecision>();
 
-    /** Reads the market and decides each signal in turn. */
-    const decideAll = async () => {
+    /** Reads the market and decides each signal in turn; `fence` checks the account's lease, where held, as each is written. */
+    const decideAll = async (fence?: LeaseFence) => {
       let market = await marketContext(em, broker, context, instrument, tradingState, deps.now(), {
         logger: deps.logger,
         decidingSignals: signalIds,
@@ -63,6 +63,7 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
         }
         const outcome = decide({ ...market, signal: strategySignalOf(signal) });
         await em.transactional(async (tx) => {
+          await fence?.(tx);
           const decision = tx.create(Decision, { signal: signal.id, ...outcome });
           tx.create(AuditLog, {
             bot: botId,
@@ -83,10 +84,10 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
         deps.logger.info({ botId, signalId: signal.id, action: outcome.action, reason: outcome.reason }, 'decision');
       }
     };
-    // A bot that limits the account's day decides alone on its account: the next bot to decide
-    // there counts this one's opens as pending. It waits for the lease through two thirds of its
+    // A bot with an account-wide limit decides alone on its account: the next bot to decide there
+    // counts this one's opens as pending. It waits for the lease through two thirds of its
     // attempt's time at most, keeping the rest to decide in; its lease lasts as long as the attempt.
-    if (context.risk.maxAccountDailyLossPct > 0) {
+    if (readsAccountPendingOpens(context.risk)) {
       const attemptMs = attemptTimeoutMs() ?? STEP_TIMEOUT_MS;
       const waitMs = Math.max(0, startedAt + (attemptMs * 2) / 3 - Date.now());
       await withAccountRiskLock(em, context.bot.brokerAccount, { waitMs, leaseMs: attemptMs }, decideAll);

@@ -4,16 +4,14 @@
 // decision's record instead — only while it can still reach the broker. Past that, what it became
 // is in the broker's positions and deals, whether or not its bot (paused, deleted) has settled it.
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Decision, DELETED_BOTS_FILTER, Order, type IOrder } from '../db/entities/index.ts';
-import { UNSETTLED_STATUSES } from '../trading/orders/index.ts';
+import { Decision, DELETED_BOTS_FILTER, Order, type IDecision, type IOrder } from '../db/entities/index.ts';
+import { NEVER_SENT_GRACE_MS, UNSETTLED_STATUSES } from '../trading/orders/index.ts';
 import type { HeldAtStop } from '../trading/risk/index.ts';
-import { NEVER_SENT_GRACE_MS } from './broker-reconciliation.ts';
-
-/** Bounds the query: no open stays pending this long (the windows below are minutes). */
-const PENDING_LOOKBACK_MS = 60 * 60_000;
 
 export interface PendingDecision extends Omit<HeldAtStop, 'openPrice'> {
   symbol: string;
+  /** Its bot's: once filled, the position is that bot's. */
+  magic: number;
   /** The price its order was written at; null for one not written yet, which goes at the price then. */
   sentPrice: number | null;
   /** Its signal's entry: the price where no quote of its symbol is at hand. */
@@ -21,14 +19,16 @@ export interface PendingDecision extends Omit<HeldAtStop, 'openPrice'> {
 }
 
 /**
- * Whether an open may still reach the broker at `now`: a decision whose order is not written, or an
- * order never sent, until NEVER_SENT_GRACE_MS after it was written (its cycle has ended by then, and
- * nothing sends it later); a sent order until the broker may no longer execute a late send of it.
+ * Whether an open may still reach the broker at `now`: a sent order until the broker may no longer
+ * execute a late send of it; an order written but never sent, or a decision whose order is not
+ * written, until NEVER_SENT_GRACE_MS after it was written (nothing sends it later: the order store
+ * cancels it instead). Each row on the clock it was written by: an order's times are the engine's
+ * (`now`), a decision's this machine's.
  */
-function mayStillFill(order: IOrder | undefined, writtenAt: Date, now: number, lateSendMs: number): boolean {
+function mayStillFill(decision: IDecision, order: IOrder | undefined, now: number, lateSendMs: number): boolean {
   if (order?.lastSentAt != null) return now - order.lastSentAt.getTime() < NEVER_SENT_GRACE_MS + lateSendMs;
-  // Written on this machine's clock, not the engine's `now`.
-  return Date.now() - writtenAt.getTime() < NEVER_SENT_GRACE_MS;
+  if (order !== undefined) return now - order.createdAt.getTime() < NEVER_SENT_GRACE_MS;
+  return Date.now() - decision.createdAt.getTime() < NEVER_SENT_GRACE_MS;
 }
 
 /**
@@ -47,10 +47,11 @@ export async function pendingOpens(
     Decision,
     {
       action: 'open',
-      createdAt: { $gte: new Date(Date.now() - PENDING_LOOKBACK_MS) },
+      // Bounds the query: a decision's order is written within the grace and last sent within another.
+      createdAt: { $gte: new Date(Date.now() - 2 * NEVER_SENT_GRACE_MS - lateSendMs) },
       signal: { bot: { brokerAccount: account }, id: { $nin: [...decidingSignals] } },
     },
-    { populate: ['signal'], ...deletedToo },
+    { populate: ['signal.bot'], ...deletedToo },
   );
   if (decisions.length === 0) return [];
   const orders = await em.find(Order, { decision: { $in: decisions.map((decision) => decision.id) } }, deletedToo);
@@ -58,10 +59,11 @@ export async function pendingOpens(
   return decisions.flatMap((decision) => {
     const order = orderOf.get(decision.id);
     if (order !== undefined && !UNSETTLED_STATUSES.includes(order.status)) return [];
-    if (!mayStillFill(order, order?.createdAt ?? decision.createdAt, now, lateSendMs)) return [];
+    if (!mayStillFill(decision, order, now, lateSendMs)) return [];
     return [
       {
         symbol: decision.signal.symbol,
+        magic: decision.signal.bot.magic,
         side: decision.signal.direction,
         volume: order?.volume ?? decision.volume,
         sentPrice: order?.requestedPrice ?? null,

@@ -40,15 +40,42 @@ async function tryTake(em: EntityManager, account: string, holder: string, lease
   return taken.length === 1;
 }
 
+/** Raised where a holder finds its lease gone before it wrote: it outran its own time limit. */
+export class AccountRiskLeaseLostError extends Error {
+  override name = 'AccountRiskLeaseLostError';
+}
+
+/**
+ * Inside the transaction `tx` that writes a decision: checks the lease is still `holder`'s and
+ * unexpired, and locks its row until `tx` ends, so that nobody takes it before the decision is
+ * committed (their take waits on the row, then reads the decision as pending).
+ */
+export type LeaseFence = (tx: EntityManager) => Promise<void>;
+
+function fenceFor(account: string, holder: string): LeaseFence {
+  return async (tx) => {
+    const held = await tx.execute<{ holder: string }[]>(
+      'select holder from account_risk_lease where broker_account = ? and holder = ? and expires_at > now() for update',
+      [account, holder],
+    );
+    if (held.length === 0) {
+      throw new AccountRiskLeaseLostError(
+        `the lease on account ${account} expired before this bot's decisions were written: nothing written, decided again by the retry`,
+      );
+    }
+  };
+}
+
 /**
  * Runs `decide` holding `account`'s lease, and lets go once it has finished (what it wrote is
- * committed by then). Waits at most `waitMs` for another holder to let go.
+ * committed by then). Waits at most `waitMs` for another holder to let go. `decide` passes each
+ * transaction that writes a decision through the fence it is given.
  */
 export async function withAccountRiskLock<T>(
   em: EntityManager,
   account: string,
   { waitMs, leaseMs }: AccountRiskLockTiming,
-  decide: () => Promise<T>,
+  decide: (fence: LeaseFence) => Promise<T>,
 ): Promise<T> {
   const holder = randomUUID();
   const giveUpAt = Date.now() + waitMs;
@@ -60,11 +87,25 @@ export async function withAccountRiskLock<T>(
     }
     await setTimeout(RETRY_PAUSE_MS.min + Math.random() * (RETRY_PAUSE_MS.max - RETRY_PAUSE_MS.min));
   }
-  try {
-    return await decide();
-  } finally {
-    await em
+  const letGo = () =>
+    em
       .getConnection()
       .execute('delete from account_risk_lease where broker_account = ? and holder = ?', [account, holder]);
+  let result: T;
+  try {
+    result = await decide(fenceFor(account, holder));
+  } catch (error) {
+    try {
+      await letGo();
+    } catch (letGoError) {
+      throw new AggregateError(
+        [error, letGoError],
+        `${(error as Error).message}; and the lease on account ${account} could not be let go (it expires by itself)`,
+        { cause: letGoError },
+      );
+    }
+    throw error;
   }
+  await letGo();
+  return result;
 }

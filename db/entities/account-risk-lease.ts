@@ -1,4 +1,4 @@
-import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { defineEntity, p } from '@mikro-orm/core';
 
 /**
  * Who decides on a broker account now (db/account-risk-lock.ts): one row per account while a bot
@@ -13,5 +13,3 @@ export const AccountRiskLease = defineEntity({
     expiresAt: p.datetime(),
   },
 });
-
-export type IAccountRiskLease = InferEntity<typeof AccountRiskLease>;

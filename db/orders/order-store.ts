@@ -4,8 +4,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BrokerPosition } from '../../brokers/port.ts';
 import type { CloseReason } from '../../trading/close-reason.ts';
-import { clientOrderIdFor, UNSETTLED_STATUSES } from '../../trading/orders/index.ts';
-import { Order, type IBot, type IOrder } from '../entities/index.ts';
+import { clientOrderIdFor, NEVER_SENT_GRACE_MS, UNSETTLED_STATUSES } from '../../trading/orders/index.ts';
+import { Decision, Order, type IBot, type IOrder } from '../entities/index.ts';
 import type { Orm } from '../orm.ts';
 import { auditOrder } from './order-records.ts';
 import { writeCloseOrder, writeNeverPlacedOrder, writeOpenOrder } from './outbox.ts';
@@ -28,6 +28,7 @@ export class OrderStore {
     request: { decisionId: number; clientOrderId: string },
     venue: OrderVenue,
   ): Promise<OrderOutcome> {
+    await this.cancelIfStale(bot.id, request);
     const quote = await venue.broker.quote(bot.symbol);
     const order = await writeOpenOrder(this.orm.em.fork(), bot, request, quote, this.options.now(), this.options.trace);
     return executeOrder(this.orm, this.options, order.id, venue);
@@ -76,6 +77,51 @@ export class OrderStore {
    * Open decisions older than `graceMs` whose order was never written end with a cancelled order
    * under their own key, so every open decision has exactly one terminal order.
    */
+  /**
+   * A decision of the bot's without an order, decided NEVER_SENT_GRACE_MS ago or more (a placeOrders
+   * task that waited out a worker's absence, a cycle started by hand without a deadline), ends
+   * with a cancelled order instead of going out late: its signal is stale, and the account's other
+   * bots no longer count it as pending (activities/pending-opens.ts).
+   */
+  private async cancelIfStale(botId: number, request: { decisionId: number; clientOrderId: string }): Promise<void> {
+    const em = this.orm.em.fork();
+    if ((await em.count(Order, { clientOrderId: request.clientOrderId })) > 0) return;
+    const decision = await em.findOne(Decision, request.decisionId, { populate: ['signal'] });
+    if (!decision || decision.action !== 'open' || decision.signal.bot.id !== botId) return;
+    // The row's own clock (this machine's), as reconcile reads it.
+    const ageMs = Date.now() - decision.createdAt.getTime();
+    if (ageMs < NEVER_SENT_GRACE_MS) return;
+    await this.writeNeverPlaced(
+      em,
+      botId,
+      decision.id,
+      `never placed: decided ${Math.round(ageMs / 1000)} s ago, past the ${NEVER_SENT_GRACE_MS / 1000} s a decision may wait to be sent; not sent late, the signal is stale`,
+    );
+  }
+
+  /** The cancelled order of a decision never sent, audited; false if another attempt wrote it first. */
+  private async writeNeverPlaced(
+    em: EntityManager,
+    botId: number,
+    decisionId: number,
+    error: string,
+  ): Promise<boolean> {
+    const clientOrderId = clientOrderIdFor(botId, decisionId);
+    const order = await writeNeverPlacedOrder(
+      em,
+      botId,
+      decisionId,
+      clientOrderId,
+      error,
+      this.options.now(),
+      this.options.trace,
+    );
+    if (!order) return false;
+    auditOrder(em, this.options.trace, order, 'order_cancelled', error, { decisionId });
+    await em.flush();
+    return true;
+  }
+
   async cancelNeverPlaced(botId: number, graceMs: number): Promise<number> {
     const em = this.orm.em.fork();
     // The database's clock, like the decision's creation time: no cycle clock enters this comparison.
@@ -89,22 +135,7 @@ export class OrderStore {
     const error =
       'never placed: the placeOrders step for this decision did not complete; not sent later, the signal is stale';
     let cancelled = 0;
-    for (const { id } of unplaced) {
-      const clientOrderId = clientOrderIdFor(botId, id);
-      const order = await writeNeverPlacedOrder(
-        em,
-        botId,
-        id,
-        clientOrderId,
-        error,
-        this.options.now(),
-        this.options.trace,
-      );
-      if (!order) continue;
-      auditOrder(em, this.options.trace, order, 'order_cancelled', error, { decisionId: id });
-      await em.flush();
-      cancelled++;
-    }
+    for (const { id } of unplaced) if (await this.writeNeverPlaced(em, botId, id, error)) cancelled++;
     return cancelled;
   }
 

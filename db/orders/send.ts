@@ -6,7 +6,12 @@
 import { setTimeout } from 'node:timers/promises';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MarketOrderRequest, TradeResult } from '../../brokers/port.ts';
-import { FRESH_PRICE_TRIES, freshPricePauseMs, UNSETTLED_STATUSES } from '../../trading/orders/index.ts';
+import {
+  FRESH_PRICE_TRIES,
+  freshPricePauseMs,
+  NEVER_SENT_GRACE_MS,
+  UNSETTLED_STATUSES,
+} from '../../trading/orders/index.ts';
 import { roundPrice, roundVolumeDown } from '../../trading/rounding.ts';
 import { OrderLookupPendingError } from '../../brokers/errors.ts';
 import type { IOrder } from '../entities/index.ts';
@@ -32,6 +37,16 @@ function claimSend(orm: Orm, options: OrderStoreOptions, orderId: number, venue:
     // Acknowledged (10008 PLACED: accepted with a ticket, its deal still to come): it reached the
     // broker, which may not list it in its history yet; its deal settles it, never a resend.
     if (isAcknowledged(order)) return { done: outcomeOf(order) };
+    // An open written but never sent within the grace (a late attempt): its signal is stale, and the
+    // account's other bots no longer count it as pending. A close goes whenever it can.
+    const unsentMs = options.now() - order.createdAt.getTime();
+    if (order.purpose === 'open' && order.lastSentAt == null && unsentMs >= NEVER_SENT_GRACE_MS) {
+      applyEvent(order, { type: 'never_reached_broker' });
+      order.error = `never placed: written ${Math.round(unsentMs / 1000)} s ago and never sent, past the ${NEVER_SENT_GRACE_MS / 1000} s an open may wait; not sent late, the signal is stale`;
+      auditOrder(tx, options.trace, order, 'order_cancelled', order.error);
+      await tx.flush();
+      return { done: outcomeOf(order) };
+    }
     // Anything but `new` may have reached the broker: look before sending again.
     if (order.status !== 'new') {
       let found: boolean;

@@ -12,3 +12,4 @@ export {
   type OrderLifecycleState,
   type OrderStatus,
 } from './order-lifecycle.ts';
+export { NEVER_SENT_GRACE_MS } from './send-window.ts';

@@ -40,7 +40,9 @@ export const riskSettingsSchema = z
       .int()
       .min(0)
       .default(0)
-      .describe("Most open positions on the bot's whole account, other bots' and manual ones included; 0 = no cap"),
+      .describe(
+        "Most open positions on the bot's whole account, other bots' and manual ones included, and opens its bots decided that may still fill; bots with it decide one at a time per account; 0 = no cap",
+      ),
     riskPerTradePct: z
       .number()
       .gt(0)
@@ -89,7 +91,7 @@ export const riskSettingsSchema = z
       .max(100)
       .default(0)
       .describe(
-        "Most the whole account may lose in the bot's trading day, every bot's and manual trades alike (a prop firm's daily loss rule), in percent of the balance the day started with: a trade opens only if the account's realised P&L that day, less what every open position on it, every open its bots decided that has not filled yet, and this trade lose at their stops (a position without a stop at its current price), stays within it; bots with it decide one at a time per account; 0 = no limit",
+        "Most the whole account may lose in the bot's trading day, every bot's and manual trades alike (a prop firm's daily loss rule), in percent of the balance the day started with: a trade opens only if the account's realised P&L that day, less what every open position on it, every open its bots decided that may still fill, and this trade lose at their stops (a position without a stop at its current price), stays within it; bots with it decide one at a time per account; 0 = no limit",
       ),
     tradingHoursStart: timeOfDay('00:00').describe(
       'Wall-clock time (HH:MM) in tradingHoursTimeZone from which trades may open; equal to tradingHoursEnd = at any time (on every trading weekday, a whole day from that time)',

@@ -5,9 +5,10 @@
 // or until it can no longer be sent; a deleted bot's settled order is no pending open.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
-import { NEVER_SENT_GRACE_MS } from '../../../activities/broker-reconciliation.ts';
+import { NEVER_SENT_GRACE_MS } from '../../../trading/orders/index.ts';
 import type { DecisionSummary } from '../../../activities/types.ts';
 import { Decision, Order, type IBot } from '../../../db/entities/index.ts';
+import { writeOpenOrder } from '../../../db/orders/outbox.ts';
 import { clientOrderIdFor } from '../../../trading/orders/client-order-id.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { signalsOnLastBar } from '../../support/signals-on-last-bar.ts';
@@ -35,7 +36,7 @@ const onAccount = (name: string, brokerAccount: string) =>
     riskSettings: { riskPerTradePct: 1, maxAccountDailyLossPct: 1.5, correlationBlock: false },
   });
 
-/** The attempt's own timeout, as a cycle's step has it: the lock's wait is half of it. */
+/** The attempt's own timeout, as a cycle's step has it: the lease's wait is two thirds of it. */
 const attempt = () => new MockActivityEnvironment({ startToCloseTimeoutMs: 10_000 });
 
 /** The bot's decision on a buy signal of its last bar: whether it opens, what it loses at its stop, its account check. */
@@ -50,6 +51,7 @@ async function decision(bot: IBot) {
     action: stored.action,
     atStop: check('position_size').value as number,
     account: check('account_daily_loss'),
+    check,
     failed: stored.checks.filter((c) => !c.passed).map((c) => c.name),
   };
 }
@@ -90,6 +92,25 @@ it("two bots deciding at once on one account open one trade between them: the se
   expect(next.account.value).toBeCloseTo(next.atStop + positionAtStop - realized, 2);
 }, 120_000);
 
+it('two bots capped at one position on their account, deciding at once, open one between them', async () => {
+  clock = START;
+  const capped = (name: string) =>
+    engine.createBot({
+      name,
+      symbol: 'XAUUSDm',
+      enabledStrategies: ['pin_bar'],
+      brokerAccount: 'paper-capped',
+      autoTrade: true,
+      riskSettings: { maxAccountPositions: 1, correlationBlock: false },
+    });
+  const [first, second] = [await capped('capped-first'), await capped('capped-second')];
+  const decided = await Promise.all([decision(first), decision(second)]);
+  expect(decided.map((d) => d.action).sort()).toEqual(['ignore', 'open']);
+  const refused = decided.find((d) => d.action === 'ignore')!;
+  expect(refused.failed).toEqual(['max_account_positions']);
+  expect(refused.check('max_account_positions')).toMatchObject({ value: 1, limit: 1 });
+}, 120_000);
+
 it('an open that never went out counts while it still could, whether or not its bot settles it', async () => {
   clock = START;
   const first = await onAccount('never-sent-first', 'paper-never-sent');
@@ -101,7 +122,7 @@ it('an open that never went out counts while it still could, whether or not its 
   expect((await decision(second)).failed).toEqual(['account_daily_loss']);
 
   // Past the grace nothing sends it, though its bot (paused, say) never cancelled it. The decision's
-  // age is read on the database's clock.
+  // age is read on this machine's clock, which wrote its row.
   await engine.db.orm.em
     .getConnection()
     .execute(`update decision set created_at = created_at - make_interval(secs => ?) where id = ?`, [
@@ -112,6 +133,35 @@ it('an open that never went out counts while it still could, whether or not its 
   const after = await decision(second);
   expect(after.failed).toEqual([]);
   expect(after.account.value).toBeCloseTo(after.atStop, 2);
+}, 120_000);
+
+it('an order written but not sent counts while it could still go out, by the engine clock it was written on', async () => {
+  clock = START;
+  const first = await onAccount('written-first', 'paper-written');
+  const second = await onAccount('written-second', 'paper-written');
+  const broker = engine.brokerFor('paper-written');
+  const written = async (writtenAt: number) => {
+    const decided = await decision(first);
+    expect(decided.action).toBe('open');
+    const request = { decisionId: decided.id, clientOrderId: clientOrderIdFor(first.id, decided.id) };
+    await writeOpenOrder(engine.db.orm.em.fork(), first, request, await broker.quote('XAUUSDm'), writtenAt, null);
+    return decided;
+  };
+  // Written this minute, its attempt died before the claim: a late attempt of the step may still send it.
+  const fresh = await written(clock);
+  clock = START + 60_000;
+  const refused = await decision(second);
+  expect(refused.failed).toEqual(['account_daily_loss']);
+  expect(refused.account.value).toBeCloseTo(fresh.atStop + refused.atStop, 2);
+
+  // Its order cancelled; another written three minutes before the engine's now: nothing sends it any more.
+  await engine.db.orm.em
+    .getConnection()
+    .execute(`update "order" set status = 'cancelled' where decision_id = ?`, [fresh.id]);
+  clock = START + 120_000;
+  await written(clock - NEVER_SENT_GRACE_MS - 60_000);
+  clock = START + 180_000;
+  expect((await decision(second)).failed).toEqual([]);
 }, 120_000);
 
 it("a deleted bot's trade is not pending: its settled order is read though the bot is gone", async () => {

@@ -1,16 +1,31 @@
 // The account's risk lease on real PostgreSQL: holders on one account take turns, other accounts
 // do not wait for them, a waiter gives up naming the account, a failed holder lets go at once and
-// a dead one when its lease expires, and nobody holds a pooled connection while holding or waiting
-// — more holders than the pool has connections, each reading on a connection of its own, all finish.
+// a dead one when its lease expires, a holder that outran its lease writes nothing, and nobody
+// holds a pooled connection while holding or waiting — more holders than the pool has
+// connections, each reading on a connection of its own, all finish.
 import { setTimeout } from 'node:timers/promises';
-import { AccountRiskLockTimeoutError, withAccountRiskLock } from '../../../db/account-risk-lock.ts';
+import {
+  AccountRiskLeaseLostError,
+  AccountRiskLockTimeoutError,
+  type LeaseFence,
+  withAccountRiskLock,
+} from '../../../db/account-risk-lock.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 
 let db: TestDatabase;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  await db.orm.em.getConnection().execute('create table lock_probe (name text not null)');
 });
+
+/** Rows of `name` in the probe table. */
+async function probes(name: string): Promise<number> {
+  const rows = await db.orm.em
+    .getConnection()
+    .execute<{ n: string }[]>('select count(*) as n from lock_probe where name = ?', [name]);
+  return Number(rows[0]?.n);
+}
 
 afterAll(() => db.drop());
 
@@ -33,8 +48,8 @@ const overlap = (a: { from: number; to: number }, b: { from: number; to: number 
 
 it('holders on one account take turns; another account does not wait for them', async () => {
   const [first, second, elsewhere] = await Promise.all([
-    hold('lock-a', 300).done,
-    hold('lock-a', 300).done,
+    hold('lock-a', 1_000).done,
+    hold('lock-a', 1_000).done,
     hold('lock-b', 300).done,
   ]);
   expect(overlap(first, second)).toBe(false);
@@ -56,17 +71,52 @@ it('a holder that fails lets go at once; one that died holds only until its leas
       throw new Error('the broker went away');
     }),
   ).rejects.toThrow('the broker went away');
-  const started = performance.now();
   await hold('lock-d', 0, { waitMs: 100, leaseMs: 20_000 }).done;
 
   // A worker killed while it held the lease never let go: its row stays until it expires.
-  await db.orm.em
-    .getConnection()
-    .execute(`insert into account_risk_lease values ('lock-d', 'killed-worker', now() + interval '700 milliseconds')`);
-  const afterDeath = performance.now();
-  const next = await hold('lock-d', 0).done;
-  expect(next.from - afterDeath).toBeGreaterThanOrEqual(600);
-  expect(next.from - started).toBeLessThan(10_000);
+  const connection = db.orm.em.getConnection();
+  await connection.execute(
+    `insert into account_risk_lease values ('lock-d', 'killed-worker', now() + interval '1 hour')`,
+  );
+  await expect(hold('lock-d', 0, { waitMs: 100, leaseMs: 20_000 }).done).rejects.toBeInstanceOf(
+    AccountRiskLockTimeoutError,
+  );
+  await connection.execute(`update account_risk_lease set expires_at = now() where holder = 'killed-worker'`);
+  await expect(hold('lock-d', 0, { waitMs: 100, leaseMs: 20_000 }).done).resolves.toBeDefined();
+});
+
+it('a holder whose lease ran out writes nothing; one still holding it keeps the next waiting until it commits', async () => {
+  const write = (fence: LeaseFence, name: string, pauseMs = 0) =>
+    db.orm.em.fork().transactional(async (tx) => {
+      await fence(tx);
+      await tx.execute('insert into lock_probe values (?)', [name]);
+      await setTimeout(pauseMs);
+    });
+  await expect(
+    withAccountRiskLock(db.orm.em, 'lock-f', { waitMs: 100, leaseMs: 200 }, async (fence) => {
+      await setTimeout(400);
+      await write(fence, 'outran');
+    }),
+  ).rejects.toBeInstanceOf(AccountRiskLeaseLostError);
+  expect(await probes('outran')).toBe(0);
+
+  // Its lease runs out while it writes: the next holder, waiting, gets it only once the write is committed.
+  let committedAt = 0;
+  let inside!: () => void;
+  const writing = new Promise<void>((resolve) => (inside = resolve));
+  const slow = withAccountRiskLock(db.orm.em, 'lock-g', { waitMs: 100, leaseMs: 300 }, async (fence) => {
+    await write(fence, 'slow');
+    inside();
+    await db.orm.em.fork().transactional(async (tx) => {
+      await fence(tx);
+      await setTimeout(800);
+    });
+    committedAt = performance.now();
+  });
+  await writing;
+  const next = await hold('lock-g', 0, { waitMs: 5_000, leaseMs: 5_000 }).done;
+  await slow;
+  expect(next.from).toBeGreaterThanOrEqual(committedAt);
 });
 
 it('more holders than the pool has connections all finish, each reading on a connection of its own', async () => {

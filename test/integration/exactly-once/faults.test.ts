@@ -16,7 +16,7 @@ import { createLogger } from '../../../infra/logger.ts';
 import { createEngineMetrics } from '../../../infra/metrics.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
 import type { ActivityDeps } from '../../../activities/deps.ts';
-import { NEVER_SENT_GRACE_MS } from '../../../activities/broker-reconciliation.ts';
+import { NEVER_SENT_GRACE_MS } from '../../../trading/orders/index.ts';
 import { reconcileActivity } from '../../../activities/reconcile.ts';
 import { STRATEGY_NAMES, strategyMinBars, strategyParamsSchema } from '../../../trading/strategies/index.ts';
 import { createWorker } from '../../../worker/create-worker.ts';

@@ -4,7 +4,7 @@
 // Afterwards the terminal's books and the audit trail must agree: one terminal order per
 // clientOrderId, one Execution per deal, one terminal Order per open Decision.
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import { NEVER_SENT_GRACE_MS } from '../../../activities/broker-reconciliation.ts';
+import { NEVER_SENT_GRACE_MS } from '../../../trading/orders/index.ts';
 import type { ActivityDeps } from '../../../activities/deps.ts';
 import { reconcileActivity } from '../../../activities/reconcile.ts';
 import { engineBrokerDirectory } from '../../../bots/broker-directory.ts';

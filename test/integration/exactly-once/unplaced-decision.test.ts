@@ -1,9 +1,11 @@
 // An open decision whose placeOrders step never wrote an Order still ends in a terminal order
-// state, and a late attempt for it sends nothing.
+// state, and a late attempt for it sends nothing — whether reconcile or the late attempt itself
+// finds it past the grace.
 import { placeOrdersActivity } from '../../../activities/place-orders.ts';
-import { NEVER_SENT_GRACE_MS } from '../../../activities/broker-reconciliation.ts';
+import { NEVER_SENT_GRACE_MS } from '../../../trading/orders/index.ts';
 import { reconcileActivity } from '../../../activities/reconcile.ts';
 import { AuditLog, Decision, Order, Signal, type IBot } from '../../../db/entities/index.ts';
+import { writeOpenOrder } from '../../../db/orders/outbox.ts';
 import { clientOrderIdFor } from '../../../trading/orders/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 
@@ -92,6 +94,45 @@ describe('a decision placeOrders never got to', () => {
     });
     expect(outcomes).toEqual([expect.objectContaining({ status: 'cancelled', brokerTicket: null })]);
     const broker = engine.brokerFor(bot.brokerAccount);
+    expect(await broker.historyOrders({ from: 0, to: Number.MAX_SAFE_INTEGER }, { magic: bot.magic })).toEqual([]);
+  });
+
+  it('a placeOrders attempt that comes after the grace, before any reconcile, cancels it instead of sending it late', async () => {
+    const stale = await openDecision(4, NEVER_SENT_GRACE_MS + 5_000);
+    const outcomes = await placeOrdersActivity(engine.deps)({
+      botId: bot.id,
+      orders: [{ decisionId: stale, clientOrderId: clientOrderIdFor(bot.id, stale) }],
+    });
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'cancelled', brokerTicket: null })]);
+    const em = engine.db.orm.em.fork();
+    const order = await em.findOneOrFail(Order, { decision: stale });
+    expect(order.error).toMatch(/^never placed: decided 12\d s ago, past the 120 s a decision may wait to be sent/);
+    expect(await em.count(AuditLog, { entity: 'order', entityId: order.clientOrderId, event: 'order_cancelled' })).toBe(
+      1,
+    );
+    const broker = engine.brokerFor(bot.brokerAccount);
+    expect(await broker.historyOrders({ from: 0, to: Number.MAX_SAFE_INTEGER }, { magic: bot.magic })).toEqual([]);
+  });
+
+  it('an open written but never sent within the grace is cancelled by a late attempt, not sent', async () => {
+    const decisionId = await openDecision(5, 5_000);
+    const clientOrderId = clientOrderIdFor(bot.id, decisionId);
+    const broker = engine.brokerFor(bot.brokerAccount);
+    // Its first attempt wrote it, three minutes ago on the engine's clock, and died before the claim.
+    await writeOpenOrder(
+      engine.db.orm.em.fork(),
+      bot,
+      { decisionId, clientOrderId },
+      await broker.quote('XAUUSDm'),
+      engine.deps.now() - NEVER_SENT_GRACE_MS - 60_000,
+      null,
+    );
+    const outcomes = await placeOrdersActivity(engine.deps)({ botId: bot.id, orders: [{ decisionId, clientOrderId }] });
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'cancelled', brokerTicket: null })]);
+    const order = await engine.db.orm.em.fork().findOneOrFail(Order, { clientOrderId });
+    expect(order.error).toBe(
+      'never placed: written 180 s ago and never sent, past the 120 s an open may wait; not sent late, the signal is stale',
+    );
     expect(await broker.historyOrders({ from: 0, to: Number.MAX_SAFE_INTEGER }, { magic: bot.magic })).toEqual([]);
   });
 });
