@@ -5,13 +5,12 @@
 // or until it can no longer be sent; a deleted bot's settled order is no pending open.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities/index.ts';
-import { NEVER_SENT_GRACE_MS } from '../../../trading/orders/index.ts';
-import type { DecisionSummary } from '../../../activities/types.ts';
-import { Decision, Order, type IBot } from '../../../db/entities/index.ts';
+import { Order, type IBot } from '../../../db/entities/index.ts';
 import { writeOpenOrder } from '../../../db/orders/outbox.ts';
-import { clientOrderIdFor } from '../../../trading/orders/client-order-id.ts';
+import { clientOrderIdFor, NEVER_SENT_GRACE_MS } from '../../../trading/orders/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
-import { signalsOnLastBar } from '../../support/signals-on-last-bar.ts';
+import { decidedBuy } from '../../support/decided-buy.ts';
+import { paperGoldBot } from '../../support/paper-bot.ts';
 
 // Midday UTC on a Wednesday: the day (00:00 UTC) well started.
 const START = Date.UTC(2026, 10, 18, 12, 0, 30);
@@ -27,33 +26,29 @@ afterAll(() => engine?.stop());
 
 /** Each trade risks 1 % of the balance; the account's day may lose 1.5 %: one trade fits, two do not. */
 const onAccount = (name: string, brokerAccount: string) =>
-  engine.createBot({
-    name,
-    symbol: 'XAUUSDm',
-    enabledStrategies: ['pin_bar'],
+  paperGoldBot(engine, name, {
     brokerAccount,
-    autoTrade: true,
     riskSettings: { riskPerTradePct: 1, maxAccountDailyLossPct: 1.5, correlationBlock: false },
   });
 
 /** The attempt's own timeout, as a cycle's step has it: the lease's wait is two thirds of it. */
 const attempt = () => new MockActivityEnvironment({ startToCloseTimeoutMs: 10_000 });
 
-/** The bot's decision on a buy signal of its last bar: whether it opens, what it loses at its stop, its account check. */
+/** The bot's decision on a buy signal of its last bar, with what it loses at its stop and its account check. */
 async function decision(bot: IBot) {
-  const { evaluateRisk } = createActivities(engine.deps);
-  const input = { botId: bot.id, signalIds: await signalsOnLastBar(engine, bot, [['pin_bar', 'buy']]) };
-  const [decided] = (await attempt().run(evaluateRisk, input)) as DecisionSummary[];
-  const stored = await engine.db.orm.em.fork().findOneOrFail(Decision, decided!.decisionId);
-  const check = (name: string) => stored.checks.find((c) => c.name === name)!;
+  const decided = await decidedBuy(engine, bot, attempt());
   return {
-    id: stored.id,
-    action: stored.action,
-    atStop: check('position_size').value as number,
-    account: check('account_daily_loss'),
-    check,
-    failed: stored.checks.filter((c) => !c.passed).map((c) => c.name),
+    ...decided,
+    atStop: decided.check('position_size').value as number,
+    account: decided.check('account_daily_loss'),
   };
+}
+
+/** The step after: the order of the bot's open decision, sent. */
+async function placeOpen(bot: IBot, decisionId: number): Promise<void> {
+  const { placeOrders } = createActivities(engine.deps);
+  const orders = [{ decisionId, clientOrderId: clientOrderIdFor(bot.id, decisionId) }];
+  await attempt().run(placeOrders, { botId: bot.id, orders });
 }
 
 it("two bots deciding at once on one account open one trade between them: the second counts the first's, not yet sent", async () => {
@@ -69,9 +64,7 @@ it("two bots deciding at once on one account open one trade between them: the se
   expect(refused.account.value).toBeCloseTo(opened.atStop + refused.atStop, 2);
 
   // The open fills: it counts once, as the account's position, at the next minute's decision.
-  const { placeOrders } = createActivities(engine.deps);
-  const orders = [{ decisionId: opened.id, clientOrderId: clientOrderIdFor(openedBot.id, opened.id) }];
-  await attempt().run(placeOrders, { botId: openedBot.id, orders });
+  await placeOpen(openedBot, opened.id);
   const order = await engine.db.orm.em.fork().findOneOrFail(Order, { decision: opened.id });
   expect(order.status).toBe('filled');
   clock = START + 60_000;
@@ -95,12 +88,8 @@ it("two bots deciding at once on one account open one trade between them: the se
 it('two bots capped at one position on their account, deciding at once, open one between them', async () => {
   clock = START;
   const capped = (name: string) =>
-    engine.createBot({
-      name,
-      symbol: 'XAUUSDm',
-      enabledStrategies: ['pin_bar'],
+    paperGoldBot(engine, name, {
       brokerAccount: 'paper-capped',
-      autoTrade: true,
       riskSettings: { maxAccountPositions: 1, correlationBlock: false },
     });
   const [first, second] = [await capped('capped-first'), await capped('capped-second')];
@@ -169,9 +158,7 @@ it("a deleted bot's trade is not pending: its settled order is read though the b
   const gone = await onAccount('deleted-first', 'paper-deleted');
   const staying = await onAccount('deleted-second', 'paper-deleted');
   const traded = await decision(gone);
-  const { placeOrders } = createActivities(engine.deps);
-  const orders = [{ decisionId: traded.id, clientOrderId: clientOrderIdFor(gone.id, traded.id) }];
-  await attempt().run(placeOrders, { botId: gone.id, orders });
+  await placeOpen(gone, traded.id);
   const broker = engine.brokerFor('paper-deleted');
   const [position] = await broker.positions();
   await broker.closePosition(position!.ticket);

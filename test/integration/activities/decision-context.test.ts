@@ -5,13 +5,11 @@
 // a bot with the limit, and a position whose symbol has no usable spec refuses it alone. The next
 // cycle, from the bot's schedule: a bot to be flat outside its hours opens nothing in the last
 // cycle before they end.
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { createActivities } from '../../../activities/index.ts';
-import type { DecisionSummary } from '../../../activities/types.ts';
 import type { BrokerPort, MarketOrderRequest } from '../../../brokers/port.ts';
-import { Decision, type IBot } from '../../../db/entities/index.ts';
+import type { IBot } from '../../../db/entities/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
-import { signalsOnLastBar } from '../../support/signals-on-last-bar.ts';
+import { decidedBuy } from '../../support/decided-buy.ts';
+import { paperGoldBot } from '../../support/paper-bot.ts';
 
 // Midday UTC on a Wednesday: the day (00:00 UTC) well started.
 const START = Date.UTC(2026, 10, 18, 12, 0, 30);
@@ -72,14 +70,7 @@ beforeAll(async () => {
 afterAll(() => engine?.stop());
 
 const onAccount = (name: string, riskSettings: object) =>
-  engine.createBot({
-    name,
-    symbol: 'XAUUSDm',
-    enabledStrategies: ['pin_bar'],
-    brokerAccount: ACCOUNT,
-    autoTrade: true,
-    riskSettings,
-  });
+  paperGoldBot(engine, name, { brokerAccount: ACCOUNT, riskSettings });
 
 /** A market order on the account at the quote now: a buy at the ask, a sell at the bid. */
 async function marketOrder(request: Omit<MarketOrderRequest, 'price' | 'tp' | 'deviationPoints'>): Promise<string> {
@@ -91,17 +82,8 @@ async function marketOrder(request: Omit<MarketOrderRequest, 'price' | 'tp' | 'd
   return result.order!;
 }
 
-/** The bot's decision on a buy signal of its last bar: its checks by name, and those that failed. */
-async function decision(bot: IBot) {
-  const { evaluateRisk } = createActivities(engine.deps);
-  const input = { botId: bot.id, signalIds: await signalsOnLastBar(engine, bot, [['pin_bar', 'buy']]) };
-  const [decided] = (await new MockActivityEnvironment().run(evaluateRisk, input)) as DecisionSummary[];
-  const stored = await engine.db.orm.em.fork().findOneOrFail(Decision, decided!.decisionId);
-  return {
-    check: (name: string) => stored.checks.find((check) => check.name === name)!,
-    failed: stored.checks.filter((check) => !check.passed).map((check) => check.name),
-  };
-}
+/** The bot's decision on a buy signal of its last bar. */
+const decision = (bot: IBot) => decidedBuy(engine, bot);
 
 it("other bots' and manual trades' losses today count against a bot's account-wide limit, not its own", async () => {
   clock = START;
