@@ -90,7 +90,9 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
     if (readsAccountPendingOpens(context.risk)) {
       const attemptMs = attemptTimeoutMs() ?? STEP_TIMEOUT_MS;
       const waitMs = Math.max(0, startedAt + (attemptMs * 2) / 3 - Date.now());
-      await withAccountRiskLock(em, context.bot.brokerAccount, { waitMs, leaseMs: attemptMs }, decideAll);
+      const onWaited = (waitedMs: number, taken: boolean) =>
+        deps.metrics.accountRiskLeaseWait.observe({ outcome: taken ? 'taken' : 'timed_out' }, waitedMs / 1000);
+      await withAccountRiskLock(em, context.bot.brokerAccount, { waitMs, leaseMs: attemptMs, onWaited }, decideAll);
     } else await decideAll();
     return signals.flatMap((signal) => {
       const decision = decided.get(signal.id);

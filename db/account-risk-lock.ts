@@ -25,6 +25,8 @@ export interface AccountRiskLockTiming {
   waitMs: number;
   /** How long the lease holds if its holder never lets go (it died): the holder's own time limit. */
   leaseMs: number;
+  /** Told how long the wait took, and whether it ended with the lease. */
+  onWaited?: (waitedMs: number, taken: boolean) => void;
 }
 
 /** Takes `account`'s lease for `holder` if nobody holds it or its holder's lease has expired (the database's clock). */
@@ -74,19 +76,22 @@ function fenceFor(account: string, holder: string): LeaseFence {
 export async function withAccountRiskLock<T>(
   em: EntityManager,
   account: string,
-  { waitMs, leaseMs }: AccountRiskLockTiming,
+  { waitMs, leaseMs, onWaited }: AccountRiskLockTiming,
   decide: (fence: LeaseFence) => Promise<T>,
 ): Promise<T> {
   const holder = randomUUID();
-  const giveUpAt = Date.now() + waitMs;
+  const startedAt = Date.now();
+  const giveUpAt = startedAt + waitMs;
   while (!(await tryTake(em, account, holder, leaseMs))) {
     if (Date.now() >= giveUpAt) {
+      onWaited?.(Date.now() - startedAt, false);
       throw new AccountRiskLockTimeoutError(
         `another bot on account ${account} held its risk decisions for over ${(waitMs / 1000).toFixed(1)} s`,
       );
     }
     await setTimeout(RETRY_PAUSE_MS.min + Math.random() * (RETRY_PAUSE_MS.max - RETRY_PAUSE_MS.min));
   }
+  onWaited?.(Date.now() - startedAt, true);
   const letGo = () =>
     em
       .getConnection()

@@ -18,6 +18,8 @@ export interface EngineMetrics {
   cycleDuration: Histogram<'outcome'>;
   /** From the close of the bar a signal fired on to the broker's answer to its order. */
   barCloseToOrder: Histogram;
+  /** How long a bot with an account-wide limit waited for its account's lease, by whether it got it. */
+  accountRiskLeaseWait: Histogram<'outcome'>;
   openPositions: Gauge<'bot'>;
   unrealizedPnl: Gauge<'bot'>;
   killSwitchTrips: Counter<'bot'>;
@@ -164,6 +166,13 @@ export function createEngineMetrics(registry = new Registry(), sources: EngineMe
       name: 'bar_close_to_order_seconds',
       help: "From the close of the signal's bar to the broker's answer to the order",
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 45, 60, 90],
+      registers,
+    }),
+    accountRiskLeaseWait: new Histogram({
+      name: 'account_risk_lease_wait_seconds',
+      help: "How long a bot with an account-wide limit waited for its account's lease: taken, or timed_out",
+      labelNames: ['outcome'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
       registers,
     }),
     openPositions: new Gauge({

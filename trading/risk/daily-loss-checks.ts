@@ -88,7 +88,7 @@ export const accountDailyLossLimit: RiskCheck = ({ accountDay, account, settings
     value: loss,
     limit,
     reason: explain
-      ? `the account's realised ${money(realizedPnl)} today, ${money(openLossAtStops)} lost at its open positions' stops and ${money(atStop)} at this trade's make a day's loss of ${money(loss)}, ${passed ? 'within' : 'beyond'} ${limitPct}% of its opening balance ${money(dayStartBalance)} (${money(limit)})`
+      ? `the account's realised ${money(realizedPnl)} today, ${money(openLossAtStops)} lost at the stops of its open positions and of opens on their way and ${money(atStop)} at this trade's make a day's loss of ${money(loss)}, ${passed ? 'within' : 'beyond'} ${limitPct}% of its opening balance ${money(dayStartBalance)} (${money(limit)})`
       : '',
   };
 };

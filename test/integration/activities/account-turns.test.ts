@@ -62,6 +62,12 @@ it("two bots deciding at once on one account open one trade between them: the se
   expect(refused.failed).toEqual(['account_daily_loss']);
   // Nothing else on the account today: the two trades' losses at their stops, commissions included.
   expect(refused.account.value).toBeCloseTo(opened.atStop + refused.atStop, 2);
+  // Each took the lease, one after waiting for the other.
+  const waits = (await engine.deps.metrics.accountRiskLeaseWait.get()).values;
+  expect(waits.find((v) => v.metricName === 'account_risk_lease_wait_seconds_count')).toMatchObject({
+    labels: { outcome: 'taken' },
+    value: 2,
+  });
 
   // The open fills: it counts once, as the account's position, at the next minute's decision.
   await placeOpen(openedBot, opened.id);

@@ -7,6 +7,7 @@ import { setTimeout } from 'node:timers/promises';
 import {
   AccountRiskLeaseLostError,
   AccountRiskLockTimeoutError,
+  type AccountRiskLockTiming,
   type LeaseFence,
   withAccountRiskLock,
 } from '../../../db/account-risk-lock.ts';
@@ -32,7 +33,7 @@ afterAll(() => db.drop());
 const LONG = { waitMs: 20_000, leaseMs: 20_000 };
 
 /** Holds `account`'s lease for `holdMs`; `held` resolves once it holds it. */
-function hold(account: string, holdMs: number, timing = LONG) {
+function hold(account: string, holdMs: number, timing: AccountRiskLockTiming = LONG) {
   let entered!: () => void;
   const held = new Promise<void>((resolve) => (entered = resolve));
   const done = withAccountRiskLock(db.orm.em, account, timing, async () => {
@@ -59,9 +60,13 @@ it('holders on one account take turns; another account does not wait for them', 
 it('a waiter gives up after its wait, naming the account, and the holder finishes', async () => {
   const holder = hold('lock-c', 1_500);
   await holder.held;
-  await expect(hold('lock-c', 0, { waitMs: 300, leaseMs: 20_000 }).done).rejects.toThrow(
+  const waited: Array<[number, boolean]> = [];
+  const onWaited = (waitedMs: number, taken: boolean) => waited.push([waitedMs, taken]);
+  await expect(hold('lock-c', 0, { waitMs: 300, leaseMs: 20_000, onWaited }).done).rejects.toThrow(
     new AccountRiskLockTimeoutError('another bot on account lock-c held its risk decisions for over 0.3 s'),
   );
+  expect(waited).toEqual([[expect.any(Number), false]]);
+  expect(waited[0]![0]).toBeGreaterThanOrEqual(300);
   await expect(holder.done).resolves.toEqual({ from: expect.any(Number), to: expect.any(Number) });
 });
 

@@ -86,7 +86,7 @@ describe('the account-wide daily loss limit', () => {
     expect(outcome.action).toBe('ignore');
     expect(outcome.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual(['account_daily_loss']);
     expect(outcome.reason).toBe(
-      "failed account_daily_loss: the account's realised -180.00 today, 12.50 lost at its open positions' stops " +
+      "failed account_daily_loss: the account's realised -180.00 today, 12.50 lost at the stops of its open positions and of opens on their way " +
         "and 49.05 at this trade's make a day's loss of 241.55, beyond 2% of its opening balance 10180.00 (203.60)",
     );
   });
