@@ -143,13 +143,19 @@ async function accountPositions(
 }
 
 /**
- * The realised P&L of every trading deal on the account (any bot's, manual ones too) since `from`.
- * Read after the positions, and a minute past `now` as reconcile reads (the broker's clock may run
- * ahead of ours): a position closed between the two reads counts twice, never not at all.
+ * The realised P&L of every trading deal on the account (any bot's, manual ones too) since `from`,
+ * with the charges the broker booked as deals of their own (a daily commission, a fee, interest,
+ * tax: BrokerCharge). Read after the positions, and a minute past `now` as reconcile reads (the
+ * broker's clock may run ahead of ours): a position closed between the two reads counts twice,
+ * never not at all.
  */
 async function accountRealizedPnl(broker: BrokerPort, from: number, now: number): Promise<number> {
-  const deals = await broker.deals({ from, to: now + 60_000 });
-  return sumOfCents(deals.map((deal) => deal.profit + deal.commission + deal.swap));
+  const range = { from, to: now + 60_000 };
+  const [deals, charges] = await Promise.all([broker.deals(range), broker.charges(range)]);
+  return sumOfCents([
+    ...deals.map((deal) => deal.profit + deal.commission + deal.swap),
+    ...charges.map((charge) => charge.amount),
+  ]);
 }
 
 export async function marketContext(

@@ -16,6 +16,7 @@ export function lazyBroker(name: string, adapter: () => Promise<BrokerPort>): Br
     positions: async (filter) => (await adapter()).positions(filter),
     deals: async (range, filter) => (await adapter()).deals(range, filter),
     historyOrders: async (range, filter) => (await adapter()).historyOrders(range, filter),
+    charges: async (range) => (await adapter()).charges(range),
     findOrderByComment: async (magic, comment, since, hint) =>
       (await adapter()).findOrderByComment(magic, comment, since, hint),
     lateSendMs: async () => (await adapter()).lateSendMs(),

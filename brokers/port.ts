@@ -90,6 +90,33 @@ export interface BrokerDeal {
   time: number;
 }
 
+/**
+ * A money movement the broker books as a deal of its own rather than within a trade's deals: a
+ * commission charged per day or month (or per trade, where the broker books it apart), a charge,
+ * interest, a dividend, a tax (CHARGE_DEAL_TYPES). Deposits, withdrawals, credit, bonuses,
+ * corrections and an agent's commissions are not charges.
+ */
+export interface BrokerCharge {
+  ticket: string;
+  /** Its MT5 deal type's name: DEAL_TYPE_COMMISSION_DAILY, DEAL_TYPE_CHARGE, DEAL_TAX… */
+  type: string;
+  /** What it did to the balance: negative for a fee. */
+  amount: number;
+  time: number;
+}
+
+/** The MT5 deal types that are charges (BrokerCharge), by name. */
+export const CHARGE_DEAL_TYPES: readonly string[] = [
+  'DEAL_TYPE_CHARGE',
+  'DEAL_TYPE_COMMISSION',
+  'DEAL_TYPE_COMMISSION_DAILY',
+  'DEAL_TYPE_COMMISSION_MONTHLY',
+  'DEAL_TYPE_INTEREST',
+  'DEAL_DIVIDEND',
+  'DEAL_DIVIDEND_FRANKED',
+  'DEAL_TAX',
+];
+
 export interface BrokerHistoryOrder {
   ticket: string;
   symbol: string;
@@ -132,6 +159,8 @@ export interface BrokerPort {
   positions(filter?: { symbol?: string; magic?: number }): Promise<BrokerPosition[]>;
   deals(range: TimeRange, filter?: { magic?: number; positionId?: string }): Promise<BrokerDeal[]>;
   historyOrders(range: TimeRange, filter?: { magic?: number }): Promise<BrokerHistoryOrder[]>;
+  /** The account's charges (BrokerCharge) booked within `range`, oldest first. */
+  charges(range: TimeRange): Promise<BrokerCharge[]>;
   /**
    * Finds an order the engine sent, by magic + comment, among history orders since `since`. With
    * `hint`, an adapter whose broker may rewrite comments also matches magic + symbol + side +

@@ -9,7 +9,7 @@ import { type InstrumentOverrides, instrumentSpec, SPREAD_BASELINE_BARS } from '
 import { MetaApiOrderPendingError } from './errors.ts';
 import { InFlightTrades } from './in-flight.ts';
 import { findOrder } from './lookup.ts';
-import { accountInfo, bar, deal, historyOrder, position, quote } from './mapping.ts';
+import { accountInfo, bar, charge, deal, historyOrder, position, quote } from './mapping.ts';
 import { connectWithSdk } from './sdk-connect.ts';
 import type { ConnectMetaApi, MetaApiSession } from './sdk-types.ts';
 import { sessionKeeper } from './session.ts';
@@ -135,6 +135,12 @@ export function createMetaApiBroker(options: MetaApiBrokerOptions): BrokerPort {
               (filter.magic === undefined || d.magic === filter.magic) &&
               (filter.positionId === undefined || d.positionId === filter.positionId),
           )
+          .sort((a, b) => a.time - b.time),
+      ),
+    charges: (range) =>
+      read('charges', async (s) =>
+        (await allDeals(s.rpc, `metaapi ${name}: charges`, range))
+          .flatMap((d) => charge(d) ?? [])
           .sort((a, b) => a.time - b.time),
       ),
     historyOrders: (range, filter = {}) =>

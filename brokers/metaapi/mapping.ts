@@ -1,15 +1,17 @@
 // MetaApi's shapes onto the port's. MetaApi already converts broker time to UTC `Date`s and keeps
 // MT5's enum names (POSITION_TYPE_BUY, DEAL_ENTRY_IN…), so this is mostly renaming.
 import type { Bar } from '../../trading/market.ts';
-import type {
-  AccountInfo,
-  BrokerDeal,
-  BrokerHistoryOrder,
-  BrokerPosition,
-  DealEntry,
-  DealReason,
-  Quote,
-  Side,
+import {
+  CHARGE_DEAL_TYPES,
+  type AccountInfo,
+  type BrokerCharge,
+  type BrokerDeal,
+  type BrokerHistoryOrder,
+  type BrokerPosition,
+  type DealEntry,
+  type DealReason,
+  type Quote,
+  type Side,
 } from '../port.ts';
 import type {
   MetaApiAccountInformation,
@@ -115,6 +117,17 @@ const DEAL_REASONS: Record<string, DealReason> = {
 
 function dealReason(reason: string | undefined): DealReason {
   return reason === undefined ? 'client' : (DEAL_REASONS[reason] ?? 'expert');
+}
+
+/** A charge (BrokerCharge); null for a trading deal or a money movement that is not a charge. */
+export function charge(d: MetaApiDeal): BrokerCharge | null {
+  if (!CHARGE_DEAL_TYPES.includes(d.type)) return null;
+  return {
+    ticket: String(d.id),
+    type: d.type,
+    amount: d.profit + (d.commission ?? 0) + (d.swap ?? 0),
+    time: d.time.getTime(),
+  };
 }
 
 /** Trading deals only: balance, credit, commission and other money movements are left out (null). */

@@ -9,6 +9,7 @@ import { instrumentSpec, type InstrumentOverrides, SPREAD_BASELINE_BARS } from '
 import { accountInfo, closedBars, deal, foundOrder, historyOrder, position, quote, tradeResult } from './mapping.ts';
 import {
   accountSchema,
+  chargesSchema,
   dealsSchema,
   historyOrdersSchema,
   lookupSchema,
@@ -119,6 +120,11 @@ export function createMt5GatewayBroker(options: Mt5GatewayBrokerOptions): Broker
     async deals(range, filter = {}) {
       const query = { from: range.from, to: range.to, magic: filter.magic, position: filter.positionId };
       return (await get('/history/deals', dealsSchema, query)).deals.map(deal);
+    },
+
+    async charges(range) {
+      const reply = await get('/history/charges', chargesSchema, { from: range.from, to: range.to });
+      return reply.charges.map((c) => ({ ticket: c.ticket, type: c.type, amount: c.amount, time: c.time_msc }));
     },
 
     /** Orders the broker has finished; one still `started`/`placed` is not history yet. */

@@ -167,6 +167,8 @@ export function createPaperBroker(options: PaperBrokerOptions): BrokerPort {
           )
           .sort((a, b) => a.time - b.time),
       ),
+    // The paper account's only fees are each deal's commission: it books no charge of its own.
+    charges: async () => [],
     historyOrders: (range, filter = {}) =>
       read((state) =>
         state.orders

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .context import Gateway, gateway
 from .errors import GatewayError
+from .simulator import constants as mt5
 from .simulator.faults import parse_fault
 from .simulator.scenario import Scenario
 
@@ -29,6 +30,21 @@ class Faults(BaseModel):
         for text in script:
             parse_fault(text)
         return script
+
+
+class Money(BaseModel):
+    """A deal of no trade, booked now: a charge (DEAL_TYPE_COMMISSION_DAILY, DEAL_TAX…), a deposit…"""
+    model_config = ConfigDict(extra="forbid")
+    type: str
+    amount: float = Field(ge=-1e9, le=1e9)
+    comment: str = ""
+
+    @field_validator("type")
+    @classmethod
+    def money_type(cls, name: str) -> str:
+        if not name.startswith("DEAL_") or name in ("DEAL_TYPE_BUY", "DEAL_TYPE_SELL") or not hasattr(mt5, name):
+            raise ValueError(f"{name} is not an MT5 deal type of a money movement (DEAL_TYPE_CHARGE, DEAL_TAX…)")
+        return name
 
 
 class Connection(BaseModel):
@@ -60,6 +76,12 @@ def advance(body: Advance, gw: Gateway = Depends(gateway)):
 def faults(body: Faults, gw: Gateway = Depends(gateway)):
     _simulator(gw).replace_faults(body.script)
     return {"script": body.script}
+
+
+@router.post("/money")
+def money(body: Money, gw: Gateway = Depends(gateway)):
+    ticket = _simulator(gw).book_money(getattr(mt5, body.type), body.amount, body.comment)
+    return {"ticket": str(ticket)}
 
 
 @router.post("/connection")

@@ -137,6 +137,15 @@ def history_deals(from_ms: int = Query(alias="from", ge=0, le=MS_MAX), to_ms: in
     return {"deals": [d for d in deals if from_ms <= d["time_msc"] <= to_ms]}
 
 
+@router.get("/history/charges")
+def history_charges(from_ms: int = Query(alias="from", ge=0, le=MS_MAX),
+                    to_ms: int = Query(alias="to", ge=0, le=MS_MAX), gw: Gateway = Depends(gateway)):
+    start, end = _window(gw, from_ms, to_ms)
+    rows = _rows(gw.terminal.read("history_deals_get", start, end), "history_deals_get")
+    charges = [gw.views.charge(d) for d in rows if gw.views.is_charge(d)]
+    return {"charges": sorted((c for c in charges if from_ms <= c["time_msc"] <= to_ms), key=lambda c: c["time_msc"])}
+
+
 @router.post("/orders")
 @trade_route
 def send_order(body: OrderRequest, gw: Gateway = Depends(gateway), arrived: float = Depends(arrived_at)):

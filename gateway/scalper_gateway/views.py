@@ -7,6 +7,12 @@ ORDER_STATES = ("STARTED", "PLACED", "CANCELED", "PARTIAL", "FILLED", "REJECTED"
                 "REQUEST_MODIFY", "REQUEST_CANCEL")
 DEAL_ENTRIES = ("IN", "OUT", "INOUT", "OUT_BY")
 DEAL_REASONS = ("CLIENT", "MOBILE", "WEB", "EXPERT", "SL", "TP", "SO", "ROLLOVER", "VMARGIN", "SPLIT")
+# Money movements the broker books as deals of their own that count as trading costs or income
+# (the protocol's charges); deposits, withdrawals, credit, bonuses, corrections and an agent's
+# commissions are not among them.
+CHARGE_TYPES = ("DEAL_TYPE_CHARGE", "DEAL_TYPE_COMMISSION", "DEAL_TYPE_COMMISSION_DAILY",
+                "DEAL_TYPE_COMMISSION_MONTHLY", "DEAL_TYPE_INTEREST", "DEAL_DIVIDEND", "DEAL_DIVIDEND_FRANKED",
+                "DEAL_TAX")
 
 
 def _names(mt5, prefix: str, names) -> dict[int, str]:
@@ -22,6 +28,7 @@ class Views:
         self.deal_entries = _names(mt5, "DEAL_ENTRY_", DEAL_ENTRIES)
         self.deal_reasons = _names(mt5, "DEAL_REASON_", DEAL_REASONS)
         self.position_types = _names(mt5, "POSITION_TYPE_", ("BUY", "SELL"))
+        self.charge_types = {getattr(mt5, name): name for name in CHARGE_TYPES if hasattr(mt5, name)}
 
     def _utc(self, server_ms: int) -> int | None:
         return self.time.to_utc_ms(server_ms) if server_ms else None
@@ -64,6 +71,15 @@ class Views:
             "commission": d.commission, "swap": d.swap, "fee": getattr(d, "fee", 0.0), "profit": d.profit,
             "magic": d.magic, "comment": d.comment, "time_msc": self._utc(d.time_msc),
         }
+
+    def is_charge(self, d) -> bool:
+        return d.type in self.charge_types
+
+    def charge(self, d) -> dict:
+        """A charge's whole effect on the balance, whichever of its fields the broker booked it in."""
+        amount = d.profit + d.commission + d.swap + getattr(d, "fee", 0.0)
+        return {"ticket": str(d.ticket), "type": self.charge_types[d.type], "amount": round(amount, 2),
+                "time_msc": self._utc(d.time_msc)}
 
     def rate(self, r) -> dict:
         return {

@@ -77,6 +77,9 @@ class GatewayHarness:
     def connect(self, connected: bool) -> None:
         self.ok("POST", "/simulator/connection", json={"connected": connected})
 
+    def book_money(self, type: str, amount: float, comment: str = "") -> str:
+        return self.ok("POST", "/simulator/money", json={"type": type, "amount": amount, "comment": comment})["ticket"]
+
     def state(self) -> dict:
         return self.ok("GET", "/simulator/state")
 

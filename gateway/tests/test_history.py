@@ -1,5 +1,6 @@
 """History orders and deals by UTC time range, filtered by magic (and deals by position), with
-the stops the broker executed while nobody was looking."""
+the stops the broker executed while nobody was looking; and the charges the broker books as deals
+of their own (a daily commission, interest, tax), which no deals list shows."""
 import pytest
 
 from scenarios import ASK, BID, MINUTE_MS, NOW, SYMBOL, T0, bar, flat_bars, scenario, symbol
@@ -103,3 +104,32 @@ def test_a_take_profit_hit_between_calls_is_in_history(gateway):
         "comment": "[tp 2002.00]",
     }
     assert [o["comment"] for o in orders(gateway, magic=5)] == ["scalper-1", "[tp 2002.00]"]
+
+
+def charges(gateway, **params) -> list[dict]:
+    return gateway.ok("GET", "/history/charges", params={**DAY, **params})["charges"]
+
+
+def test_charges_are_the_money_deals_that_cost_or_earn_and_no_trade_deal_lists_them(traded):
+    gateway, _, _ = traded
+    balance = gateway.state()["balance"]
+    daily = gateway.book_money("DEAL_TYPE_COMMISSION_DAILY", -4.5, "daily commission")
+    gateway.book_money("DEAL_TYPE_BALANCE", 1000.0, "deposit")
+    gateway.book_money("DEAL_TYPE_COMMISSION_AGENT_DAILY", -1.0)
+    gateway.advance(MINUTE_MS)
+    tax = gateway.book_money("DEAL_TAX", -0.25)
+    assert charges(gateway) == [
+        {"ticket": daily, "type": "DEAL_TYPE_COMMISSION_DAILY", "amount": -4.5, "time_msc": NOW + 2 * MINUTE_MS},
+        {"ticket": tax, "type": "DEAL_TAX", "amount": -0.25, "time_msc": NOW + 3 * MINUTE_MS},
+    ]
+    assert gateway.state()["balance"] == pytest.approx(balance - 4.5 + 1000.0 - 1.0 - 0.25)
+    assert [d["comment"] for d in deals(gateway)] == ["one", "one-exit", "two"]
+    # By UTC time range, as the deals are.
+    assert [c["type"] for c in charges(gateway, **{"from": NOW + 2 * MINUTE_MS + 1})] == ["DEAL_TAX"]
+
+
+@pytest.mark.parametrize("type_name", ["DEAL_TYPE_BUY", "DEAL_TYPE_SELL", "DEAL_TYPE_NONSENSE", "ORDER_TYPE_BUY"])
+def test_the_simulator_books_money_only_of_a_money_deal_type(gateway, type_name):
+    reply = gateway.client.post("/simulator/money", json={"type": type_name, "amount": -1.0})
+    assert reply.status_code == 422
+    assert type_name in reply.text

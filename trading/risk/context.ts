@@ -31,8 +31,9 @@ export interface AccountState {
  */
 export interface AccountDay {
   /**
-   * The profit, commission and swap of every deal on the account since the day's start (read to a
-   * minute past `now`: the broker's clock may run ahead).
+   * The profit, commission and swap of every deal on the account since the day's start, and the
+   * charges the broker booked as deals of their own (a daily commission, a tax…), read to a minute
+   * past `now`: the broker's clock may run ahead.
    */
   realizedPnl: number;
   /**

@@ -55,6 +55,8 @@ class Deal:
     magic: int
     comment: str
     time_ms: int
+    # A money movement (a charge, a deposit…) has no side: its MT5 deal type instead.
+    money_type: int | None = None
 
 
 def opposite(side: str) -> str:

@@ -90,7 +90,8 @@ def order(o: Order) -> records.TradeOrder:
 
 def deal(d: Deal) -> records.TradeDeal:
     return records.TradeDeal(
-        ticket=d.ticket, order=d.order, time=d.time_ms // 1000, time_msc=d.time_ms, type=DEAL_TYPES[d.side],
+        ticket=d.ticket, order=d.order, time=d.time_ms // 1000, time_msc=d.time_ms,
+        type=DEAL_TYPES[d.side] if d.money_type is None else d.money_type,
         entry=d.entry, magic=d.magic, position_id=d.position_id, reason=d.reason, volume=d.volume, price=d.price,
         commission=from_cents(d.commission_cents), swap=0.0, profit=from_cents(d.profit_cents), fee=0.0,
         symbol=d.symbol, comment=d.comment, external_id="",

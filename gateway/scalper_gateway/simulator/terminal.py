@@ -8,6 +8,8 @@ from datetime import datetime
 
 from . import constants as mt5
 from . import snapshots
+from .grid import to_cents
+from .ledger import Deal
 from .scenario import Scenario, World, build_world
 from .settlement import settle_stops
 from .trade_server import rejected
@@ -54,6 +56,19 @@ class SimulatedTerminal:
         with self._state:
             self._world.clock.advance(ms)
             settle_stops(self._world.server, self._world.clock.server_now_ms())
+
+    def book_money(self, money_type: int, amount: float, comment: str) -> int:
+        """Books a deal of no trade that moves the balance by `amount` (a charge, a deposit…) now."""
+        with self._state:
+            ledger = self._world.ledger
+            ticket = ledger.take_ticket()
+            ledger.record_deal(Deal(
+                ticket=ticket, order=0, position_id=0, symbol="", side="", entry=mt5.DEAL_ENTRY_IN,
+                reason=mt5.DEAL_REASON_CLIENT, volume=0.0, price=0.0, commission_cents=0,
+                profit_cents=to_cents(amount), magic=0, comment=comment,
+                time_ms=self._world.clock.server_now_ms(), money_type=money_type,
+            ))
+            return ticket
 
     def replace_faults(self, script: list[str]) -> None:
         with self._state:

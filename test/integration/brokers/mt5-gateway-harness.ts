@@ -146,6 +146,7 @@ export function simulator(gateway: GatewayProcess) {
     advance: (ms: number) => post('advance', { ms }),
     faults: (script: TradeFault[]) => post('faults', { script }),
     connection: (connected: boolean) => post('connection', { connected }),
+    money: (type: string, amount: number) => post('money', { type, amount }),
     async state(): Promise<{ orders: unknown[]; deals: unknown[]; faults_injected: Record<string, number> }> {
       const response = await gateway.fetch(`${gateway.baseUrl}/simulator/state`, {
         headers: { authorization: `Bearer ${gateway.token}` },
@@ -188,6 +189,9 @@ export async function gatewayContractHarness(
     broker: gatewayBroker(gateway, setup.commissionPerLot),
     async advanceMinutes(minutes) {
       await sim.advance(minutes * MINUTE_MS);
+    },
+    async bookMoney(type, amount) {
+      await sim.money(type, amount);
     },
   };
 }

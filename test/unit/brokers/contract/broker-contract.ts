@@ -38,6 +38,12 @@ export interface ContractHarness {
   broker: BrokerPort;
   /** The clock starts 30 s into minute 0; this moves it forward. */
   advanceMinutes(minutes: number): void | Promise<void>;
+  /**
+   * Has the broker book a deal of no trade now (an MT5 deal type's name: DEAL_TYPE_COMMISSION_DAILY,
+   * DEAL_TYPE_BALANCE…). Left out by a broker that books none (the paper broker: its only fees are
+   * each deal's commission).
+   */
+  bookMoney?(type: string, amount: number): Promise<void>;
 }
 
 export type MakeContractBroker = (setup: ContractSetup) => ContractHarness | Promise<ContractHarness>;
@@ -408,6 +414,31 @@ export function describeBrokerContract(name: string, makeBroker: MakeContractBro
         expect(positions.map((p) => p.magic).sort((a, b) => a - b)).toEqual([0, 77, MAGIC]);
         // A buy is valued at the Bid it would sell at, a sell at the Ask it would buy back at.
         for (const position of positions) expect(position.priceCurrent).toBe(position.side === 'buy' ? BID : ASK);
+      });
+
+      it("lists the account's charges (a daily commission, a tax), not its trades or deposits, each at its time", async () => {
+        const harness = await start({ bars: flat(4) });
+        const { broker } = harness;
+        await expectDone(broker.placeMarketOrder(order()));
+        const before = (await broker.account()).balance;
+        if (harness.bookMoney === undefined) {
+          expect(await broker.charges(ALL_TIME)).toEqual([]);
+          return;
+        }
+        await harness.bookMoney('DEAL_TYPE_COMMISSION_DAILY', -4.5);
+        await harness.bookMoney('DEAL_TYPE_BALANCE', 500);
+        await harness.advanceMinutes(1);
+        await harness.bookMoney('DEAL_TAX', -0.25);
+        const charges = await broker.charges(ALL_TIME);
+        expect(charges.map(({ type, amount, time }) => ({ type, amount, time }))).toEqual([
+          { type: 'DEAL_TYPE_COMMISSION_DAILY', amount: -4.5, time: CONTRACT_START + 30_000 },
+          { type: 'DEAL_TAX', amount: -0.25, time: CONTRACT_START + 90_000 },
+        ]);
+        expect(cents((await broker.account()).balance)).toBe(cents(before - 4.5 + 500 - 0.25));
+        // No deals list shows them, and a range leaves out what is outside it.
+        expect((await broker.deals(ALL_TIME)).map((d) => d.entry)).toEqual(['in']);
+        const afterFirst = { from: CONTRACT_START + 30_001, to: Number.MAX_SAFE_INTEGER };
+        expect((await broker.charges(afterFirst)).map((c) => c.type)).toEqual(['DEAL_TAX']);
       });
 
       it.each(['hedging', 'netting'] as const)('%s: deals reconcile to positions and the balance', async (mode) => {

@@ -204,6 +204,35 @@ describe('metaapi adapter: positions', () => {
   });
 });
 
+describe('metaapi adapter: charges', () => {
+  /** A deal of no trade: no symbol, no position. */
+  function money(id: number, type: string, profit: number, at: number): MetaApiDeal {
+    const moved = deal({ id, type, profit, commission: 0, swap: 0, time: T(at) });
+    delete moved.symbol;
+    delete moved.positionId;
+    return moved;
+  }
+
+  it("lists the account's charges, oldest first: not its trades, deposits, credit, bonuses or an agent's commissions", async () => {
+    const { broker, fake } = setup();
+    fake.deals = [
+      money(5, 'DEAL_TAX', -0.25, -1_000),
+      deal({ id: 1 }),
+      money(2, 'DEAL_TYPE_COMMISSION_DAILY', -4.5, -3_000),
+      money(3, 'DEAL_TYPE_BALANCE', 500, -2_500),
+      money(4, 'DEAL_TYPE_COMMISSION_AGENT_DAILY', -1, -2_000),
+      money(6, 'DEAL_TYPE_BONUS', 50, -1_500),
+      { ...money(7, 'DEAL_TYPE_INTEREST', -0.5, -500), commission: -0.1, swap: -0.05 },
+    ];
+    expect(await broker.charges(ALL_TIME)).toEqual([
+      { ticket: '2', type: 'DEAL_TYPE_COMMISSION_DAILY', amount: -4.5, time: START - 3_000 },
+      { ticket: '5', type: 'DEAL_TAX', amount: -0.25, time: START - 1_000 },
+      // Whichever of its fields the broker booked it in.
+      { ticket: '7', type: 'DEAL_TYPE_INTEREST', amount: expect.closeTo(-0.65, 9), time: START - 500 },
+    ]);
+  });
+});
+
 describe('metaapi adapter: deals', () => {
   it('maps a deal: tickets as strings, time in ms, side, entry, reason', async () => {
     const { broker, fake } = setup();
