@@ -86,7 +86,8 @@ export function evaluateRiskActivity(deps: ActivityDeps) {
     };
     // A bot with an account-wide limit decides alone on its account: the next bot to decide there
     // counts this one's opens as pending. It waits for the lease through two thirds of its
-    // attempt's time at most, keeping the rest to decide in; its lease lasts as long as the attempt.
+    // attempt's time at most, keeping the rest to decide in; its lease lasts an attempt's time from
+    // when it took it.
     if (readsAccountPendingOpens(context.risk)) {
       const attemptMs = attemptTimeoutMs() ?? STEP_TIMEOUT_MS;
       const waitMs = Math.max(0, startedAt + (attemptMs * 2) / 3 - Date.now());

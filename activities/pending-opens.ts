@@ -8,6 +8,14 @@ import { Decision, DELETED_BOTS_FILTER, Order, type IDecision, type IOrder } fro
 import { NEVER_SENT_GRACE_MS, UNSETTLED_STATUSES } from '../trading/orders/index.ts';
 import type { HeldAtStop } from '../trading/risk/index.ts';
 
+/** How far back decisions are read: pending ones are minutes old. */
+const PENDING_LOOKBACK_MS = 60 * 60_000;
+/**
+ * An unwritten decision counts this much past the grace after which the order store no longer
+ * writes and sends it: its check of the decision's age and its write are not one statement.
+ */
+const UNWRITTEN_MARGIN_MS = 30_000;
+
 export interface PendingDecision extends Omit<HeldAtStop, 'openPrice'> {
   symbol: string;
   /** Its bot's: once filled, the position is that bot's. */
@@ -22,13 +30,13 @@ export interface PendingDecision extends Omit<HeldAtStop, 'openPrice'> {
  * Whether an open may still reach the broker at `now`: a sent order until the broker may no longer
  * execute a late send of it; an order written but never sent, or a decision whose order is not
  * written, until NEVER_SENT_GRACE_MS after it was written (nothing sends it later: the order store
- * cancels it instead). Each row on the clock it was written by: an order's times are the engine's
+ * cancels it instead; an unwritten one a little longer, UNWRITTEN_MARGIN_MS). Each row on the clock it was written by: an order's times are the engine's
  * (`now`), a decision's this machine's.
  */
 function mayStillFill(decision: IDecision, order: IOrder | undefined, now: number, lateSendMs: number): boolean {
   if (order?.lastSentAt != null) return now - order.lastSentAt.getTime() < NEVER_SENT_GRACE_MS + lateSendMs;
   if (order !== undefined) return now - order.createdAt.getTime() < NEVER_SENT_GRACE_MS;
-  return Date.now() - decision.createdAt.getTime() < NEVER_SENT_GRACE_MS;
+  return Date.now() - decision.createdAt.getTime() < NEVER_SENT_GRACE_MS + UNWRITTEN_MARGIN_MS;
 }
 
 /**
@@ -47,8 +55,9 @@ export async function pendingOpens(
     Decision,
     {
       action: 'open',
-      // Bounds the query: a decision's order is written within the grace and last sent within another.
-      createdAt: { $gte: new Date(Date.now() - 2 * NEVER_SENT_GRACE_MS - lateSendMs) },
+      // Bounds the query only (mayStillFill decides): an unknown order's retry may send it again
+      // minutes after its decision, never an hour.
+      createdAt: { $gte: new Date(Date.now() - PENDING_LOOKBACK_MS - lateSendMs) },
       signal: { bot: { brokerAccount: account }, id: { $nin: [...decidingSignals] } },
     },
     { populate: ['signal.bot'], ...deletedToo },

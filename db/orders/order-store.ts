@@ -28,8 +28,9 @@ export class OrderStore {
     request: { decisionId: number; clientOrderId: string },
     venue: OrderVenue,
   ): Promise<OrderOutcome> {
-    await this.cancelIfStale(bot.id, request);
     const quote = await venue.broker.quote(bot.symbol);
+    // After the quote, which may take seconds: the order is written straight after the check.
+    await this.cancelIfStale(bot.id, request);
     const order = await writeOpenOrder(this.orm.em.fork(), bot, request, quote, this.options.now(), this.options.trace);
     return executeOrder(this.orm, this.options, order.id, venue);
   }
@@ -74,10 +75,6 @@ export class OrderStore {
   }
 
   /**
-   * Open decisions older than `graceMs` whose order was never written end with a cancelled order
-   * under their own key, so every open decision has exactly one terminal order.
-   */
-  /**
    * A decision of the bot's without an order, decided NEVER_SENT_GRACE_MS ago or more (a placeOrders
    * task that waited out a worker's absence, a cycle started by hand without a deadline), ends
    * with a cancelled order instead of going out late: its signal is stale, and the account's other
@@ -88,13 +85,14 @@ export class OrderStore {
     if ((await em.count(Order, { clientOrderId: request.clientOrderId })) > 0) return;
     const decision = await em.findOne(Decision, request.decisionId, { populate: ['signal'] });
     if (!decision || decision.action !== 'open' || decision.signal.bot.id !== botId) return;
-    // The row's own clock (this machine's), as reconcile reads it.
+    // On this machine's clock, which wrote the row.
     const ageMs = Date.now() - decision.createdAt.getTime();
     if (ageMs < NEVER_SENT_GRACE_MS) return;
     await this.writeNeverPlaced(
       em,
       botId,
       decision.id,
+      request.clientOrderId,
       `never placed: decided ${Math.round(ageMs / 1000)} s ago, past the ${NEVER_SENT_GRACE_MS / 1000} s a decision may wait to be sent; not sent late, the signal is stale`,
     );
   }
@@ -104,9 +102,9 @@ export class OrderStore {
     em: EntityManager,
     botId: number,
     decisionId: number,
+    clientOrderId: string,
     error: string,
   ): Promise<boolean> {
-    const clientOrderId = clientOrderIdFor(botId, decisionId);
     const order = await writeNeverPlacedOrder(
       em,
       botId,
@@ -122,9 +120,14 @@ export class OrderStore {
     return true;
   }
 
+  /**
+   * Open decisions older than `graceMs` whose order was never written end with a cancelled order
+   * under their own key, so every open decision has exactly one terminal order.
+   */
   async cancelNeverPlaced(botId: number, graceMs: number): Promise<number> {
     const em = this.orm.em.fork();
-    // The database's clock, like the decision's creation time: no cycle clock enters this comparison.
+    // The database's clock against the decision's creation time (this machine's): no cycle clock
+    // enters this comparison.
     const unplaced = await em.execute<{ id: number }[]>(
       `select d.id from decision d
          join signal s on s.id = d.signal_id
@@ -135,7 +138,9 @@ export class OrderStore {
     const error =
       'never placed: the placeOrders step for this decision did not complete; not sent later, the signal is stale';
     let cancelled = 0;
-    for (const { id } of unplaced) if (await this.writeNeverPlaced(em, botId, id, error)) cancelled++;
+    for (const { id } of unplaced) {
+      if (await this.writeNeverPlaced(em, botId, id, clientOrderIdFor(botId, id), error)) cancelled++;
+    }
     return cancelled;
   }
 

@@ -43,7 +43,7 @@ function claimSend(orm: Orm, options: OrderStoreOptions, orderId: number, venue:
     if (order.purpose === 'open' && order.lastSentAt == null && unsentMs >= NEVER_SENT_GRACE_MS) {
       applyEvent(order, { type: 'never_reached_broker' });
       order.error = `never placed: written ${Math.round(unsentMs / 1000)} s ago and never sent, past the ${NEVER_SENT_GRACE_MS / 1000} s an open may wait; not sent late, the signal is stale`;
-      auditOrder(tx, options.trace, order, 'order_cancelled', order.error);
+      auditOrder(tx, options.trace, order, 'order_cancelled', order.error, { decisionId: order.decision?.id ?? null });
       await tx.flush();
       return { done: outcomeOf(order) };
     }
@@ -173,7 +173,9 @@ function sendOnce(
       if (refusal !== null) {
         applyEvent(order, { type: 'halted' });
         order.error = `not sent: ${refusal}`;
-        auditOrder(tx, options.trace, order, 'order_cancelled', order.error);
+        auditOrder(tx, options.trace, order, 'order_cancelled', order.error, {
+          decisionId: order.decision?.id ?? null,
+        });
         await tx.flush();
         return { kind: 'done', outcome: outcomeOf(order) };
       }

@@ -32,6 +32,14 @@ class Faults(BaseModel):
         return script
 
 
+# The MT5 deal types that move money without a trade (the cancelled-deal types record trades).
+MONEY_DEAL_TYPES = ("DEAL_TYPE_BALANCE", "DEAL_TYPE_CREDIT", "DEAL_TYPE_CHARGE", "DEAL_TYPE_CORRECTION",
+                    "DEAL_TYPE_BONUS", "DEAL_TYPE_COMMISSION", "DEAL_TYPE_COMMISSION_DAILY",
+                    "DEAL_TYPE_COMMISSION_MONTHLY", "DEAL_TYPE_COMMISSION_AGENT_DAILY",
+                    "DEAL_TYPE_COMMISSION_AGENT_MONTHLY", "DEAL_TYPE_INTEREST", "DEAL_DIVIDEND",
+                    "DEAL_DIVIDEND_FRANKED", "DEAL_TAX")
+
+
 class Money(BaseModel):
     """A deal of no trade, booked now: a charge (DEAL_TYPE_COMMISSION_DAILY, DEAL_TAX…), a deposit…"""
     model_config = ConfigDict(extra="forbid")
@@ -42,8 +50,8 @@ class Money(BaseModel):
     @field_validator("type")
     @classmethod
     def money_type(cls, name: str) -> str:
-        if not name.startswith("DEAL_") or name in ("DEAL_TYPE_BUY", "DEAL_TYPE_SELL") or not hasattr(mt5, name):
-            raise ValueError(f"{name} is not an MT5 deal type of a money movement (DEAL_TYPE_CHARGE, DEAL_TAX…)")
+        if name not in MONEY_DEAL_TYPES:
+            raise ValueError(f"{name} is not an MT5 deal type of a money movement: one of {', '.join(MONEY_DEAL_TYPES)}")
         return name
 
 

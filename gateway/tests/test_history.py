@@ -128,7 +128,8 @@ def test_charges_are_the_money_deals_that_cost_or_earn_and_no_trade_deal_lists_t
     assert [c["type"] for c in charges(gateway, **{"from": NOW + 2 * MINUTE_MS + 1})] == ["DEAL_TAX"]
 
 
-@pytest.mark.parametrize("type_name", ["DEAL_TYPE_BUY", "DEAL_TYPE_SELL", "DEAL_TYPE_NONSENSE", "ORDER_TYPE_BUY"])
+@pytest.mark.parametrize("type_name", ["DEAL_TYPE_BUY", "DEAL_TYPE_SELL", "DEAL_TYPE_BUY_CANCELED", "DEAL_ENTRY_OUT",
+                                       "DEAL_REASON_SL", "DEAL_TYPE_NONSENSE", "ORDER_TYPE_BUY"])
 def test_the_simulator_books_money_only_of_a_money_deal_type(gateway, type_name):
     reply = gateway.client.post("/simulator/money", json={"type": type_name, "amount": -1.0})
     assert reply.status_code == 422

@@ -116,12 +116,12 @@ it('an open that never went out counts while it still could, whether or not its 
   clock = START + 60_000;
   expect((await decision(second)).failed).toEqual(['account_daily_loss']);
 
-  // Past the grace nothing sends it, though its bot (paused, say) never cancelled it. The decision's
-  // age is read on this machine's clock, which wrote its row.
+  // Well past the grace nothing sends it, though its bot (paused, say) never cancelled it. The
+  // decision's age is read on this machine's clock, which wrote its row.
   await engine.db.orm.em
     .getConnection()
     .execute(`update decision set created_at = created_at - make_interval(secs => ?) where id = ?`, [
-      NEVER_SENT_GRACE_MS / 1000 + 1,
+      NEVER_SENT_GRACE_MS / 1000 + 60,
       unsent.id,
     ]);
   clock = START + 120_000;

@@ -115,8 +115,9 @@ it('a holder whose lease ran out writes nothing; one still holding it keeps the 
     await db.orm.em.fork().transactional(async (tx) => {
       await fence(tx);
       await setTimeout(800);
+      // The last moment before the commit: the next holder cannot have the lease before it.
+      committedAt = performance.now();
     });
-    committedAt = performance.now();
   });
   await writing;
   const next = await hold('lock-g', 0, { waitMs: 5_000, leaseMs: 5_000 }).done;
