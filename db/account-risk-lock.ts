@@ -62,7 +62,7 @@ function fenceFor(account: string, holder: string): LeaseFence {
     );
     if (held.length === 0) {
       throw new AccountRiskLeaseLostError(
-        `the lease on account ${account} expired before this bot's decisions were written: nothing written, decided again by the retry`,
+        `the lease on account ${account} expired before this bot's decision was written: not written, the retry decides it`,
       );
     }
   };

@@ -6,7 +6,17 @@ import type { z } from 'zod';
 import type { BrokerPort } from '../port.ts';
 import { createGatewayClient, type GatewayClient, type Query } from './http.ts';
 import { instrumentSpec, type InstrumentOverrides, SPREAD_BASELINE_BARS } from './instrument.ts';
-import { accountInfo, closedBars, deal, foundOrder, historyOrder, position, quote, tradeResult } from './mapping.ts';
+import {
+  accountInfo,
+  charge,
+  closedBars,
+  deal,
+  foundOrder,
+  historyOrder,
+  position,
+  quote,
+  tradeResult,
+} from './mapping.ts';
 import {
   accountSchema,
   chargesSchema,
@@ -124,7 +134,7 @@ export function createMt5GatewayBroker(options: Mt5GatewayBrokerOptions): Broker
 
     async charges(range) {
       const reply = await get('/history/charges', chargesSchema, { from: range.from, to: range.to });
-      return reply.charges.map((c) => ({ ticket: c.ticket, type: c.type, amount: c.amount, time: c.time_msc }));
+      return reply.charges.map(charge);
     },
 
     /** Orders the broker has finished; one still `started`/`placed` is not history yet. */

@@ -3,6 +3,7 @@ import type { Bar } from '../../trading/market.ts';
 import type {
   AccountInfo,
   AccountMode,
+  BrokerCharge,
   BrokerDeal,
   BrokerHistoryOrder,
   BrokerPosition,
@@ -16,6 +17,7 @@ import { outcomeOf } from '../retcodes.ts';
 import { OrderStillPendingError } from './errors.ts';
 import type {
   AccountReply,
+  ChargeReply,
   DealReply,
   HistoryOrderReply,
   PositionReply,
@@ -144,6 +146,10 @@ export function deal(reply: DealReply): BrokerDeal {
     comment: reply.comment,
     time: reply.time_msc,
   };
+}
+
+export function charge(reply: ChargeReply): BrokerCharge {
+  return { ticket: reply.ticket, type: reply.type, amount: reply.amount, time: reply.time_msc };
 }
 
 /** Final history states; `started` and `placed` are an order still on its way (see historyOrder). */

@@ -147,6 +147,7 @@ export type DealReply = z.infer<typeof dealsSchema>['deals'][number];
 export const chargesSchema = z.object({
   charges: z.array(z.object({ ticket, type: z.string().min(1), amount: z.number(), time_msc: z.number() })),
 });
+export type ChargeReply = z.infer<typeof chargesSchema>['charges'][number];
 
 /** The body of a non-200 reply: `{error, last_error}`, or FastAPI's `{detail}` for bad input. */
 export const errorBodySchema = z.object({

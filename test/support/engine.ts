@@ -24,7 +24,7 @@ export interface TestEngineOptions {
   /** Wall clock when absent. */
   now?: () => number;
   /** Wraps each account's broker, e.g. to slow it down. */
-  wrapBroker?: (broker: BrokerPort, account: string) => BrokerPort;
+  wrapBroker?: (broker: BrokerPort) => BrokerPort;
   /**
    * Where the bots' schedules start their cycles: `worker` = this engine's worker (schedules
    * really drive cycles), `nowhere` = a queue nobody polls (the test runs each cycle itself).
@@ -71,9 +71,7 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
   const brokerFor = (account: string): BrokerPort => {
     let broker = wrapped.get(account);
     if (!broker) {
-      broker = options.wrapBroker
-        ? options.wrapBroker(directory.brokerFor(account), account)
-        : directory.brokerFor(account);
+      broker = options.wrapBroker ? options.wrapBroker(directory.brokerFor(account)) : directory.brokerFor(account);
       wrapped.set(account, broker);
     }
     return broker;

@@ -5,7 +5,7 @@
 // a bot with the limit, and a position whose symbol has no usable spec refuses it alone. The next
 // cycle, from the bot's schedule: a bot to be flat outside its hours opens nothing in the last
 // cycle before they end.
-import type { BrokerCharge, BrokerPort, MarketOrderRequest, TimeRange } from '../../../brokers/port.ts';
+import type { BrokerPort, MarketOrderRequest } from '../../../brokers/port.ts';
 import type { IBot } from '../../../db/entities/index.ts';
 import { startTestEngine, type TestEngine } from '../../support/engine.ts';
 import { decidedBuy } from '../../support/decided-buy.ts';
@@ -25,15 +25,12 @@ let unsynchronised: string | null = null;
 const specReads = new Map<string, number>();
 /** The swap a manual trade (comment `manual`) has built up, as the broker lists it. */
 const MANUAL_SWAP = -5;
-/** Charges the broker lists for an account (the paper broker books none of its own). */
-const charges = new Map<string, BrokerCharge[]>();
 
 /**
  * Each account's broker as the tests need it: its account-wide deal reads and spec reads counted,
- * `unsynchronised`'s spec reported as MT5 would, a manual trade's swap as MANUAL_SWAP, and the
- * charges `charges` holds for it (a paper account books none of its own).
+ * `unsynchronised`'s spec reported as MT5 would, and a manual trade's swap as MANUAL_SWAP.
  */
-function countingAccountReads(broker: BrokerPort, account: string): BrokerPort {
+function countingAccountReads(broker: BrokerPort): BrokerPort {
   return new Proxy(broker, {
     get(target, property) {
       if (property === 'positions') {
@@ -48,10 +45,6 @@ function countingAccountReads(broker: BrokerPort, account: string): BrokerPort {
             ...(symbol === unsynchronised ? { tickValue: 0 } : {}),
           };
         };
-      }
-      if (property === 'charges') {
-        return async (range: TimeRange) =>
-          (charges.get(account) ?? []).filter((c) => c.time >= range.from && c.time <= range.to);
       }
       if (property === 'deals') {
         return (range: Parameters<BrokerPort['deals']>[0], filter?: Parameters<BrokerPort['deals']>[1]) => {
@@ -237,21 +230,4 @@ it("a held symbol's spec cached 20 minutes ago is read from the broker again for
   clock = START + 60_000;
   await decision(bot);
   expect(specReads.get('EURUSDm')).toBe(before + 1);
-}, 120_000);
-
-it("a charge the broker booked as a deal of its own (a daily commission) counts in the account's day", async () => {
-  clock = START;
-  const limited = { riskSettings: { maxAccountDailyLossPct: 1 } };
-  const charged = await paperGoldBot(engine, 'charged', limited);
-  const uncharged = await paperGoldBot(engine, 'uncharged', limited);
-  // Yesterday's fee is not today's; today's counts, and the day's opening balance is worked out with it.
-  charges.set(charged.brokerAccount, [
-    { ticket: 'c-1', type: 'DEAL_TYPE_COMMISSION_DAILY', amount: -30, time: Date.UTC(2026, 10, 17, 23) },
-    { ticket: 'c-2', type: 'DEAL_TYPE_COMMISSION_DAILY', amount: -40, time: Date.UTC(2026, 10, 18, 0, 5) },
-  ]);
-  // The same trade on the same market, one account charged and one not.
-  const withCharge = (await decision(charged)).check('account_daily_loss');
-  const without = (await decision(uncharged)).check('account_daily_loss');
-  expect(withCharge.value as number).toBeCloseTo((without.value as number) + 40, 2);
-  expect(withCharge.limit as number).toBeCloseTo((without.limit as number) + 0.4, 2);
 }, 120_000);
