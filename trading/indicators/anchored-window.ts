@@ -6,12 +6,10 @@
 // as the latest such bar with at least `lookback` bars from it to the window's end. A window thus
 // holds between `lookback` and 2 × `lookback` − 1 bars (every indicator converged, as the lookback
 // guarantees), and the backtester streams one window per anchor, dropping each when a later one
-// has enough bars: O(1) per bar, and the live cycle's numbers exactly. Only the EMAs and ADXs need
-// a stream per anchor: Bollinger bands and range means read their last bars alone, and all windows
-// read them from one stream.
+// has enough bars: O(1) per bar, and the live cycle's numbers exactly.
 import { barColumnsOf, type BarColumns } from '../bar-columns.ts';
 import type { Bar } from '../market.ts';
-import { type IndicatorPlan, StreamedWindow } from './market-window.ts';
+import { type IndicatorPlan, IndicatorWindow } from './market-window.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -43,35 +41,37 @@ export function windowStart(bars: readonly Pick<Bar, 'openTime'>[], lookback: nu
 
 /** The live cycle's window over fetched bars (oldest first), streamed from its anchor. */
 export function anchoredWindow(bars: readonly Bar[], lookback: number, plan: IndicatorPlan, point: number) {
-  const window = new StreamedWindow(plan, point, barColumnsOf(bars));
-  for (let i = windowStart(bars, lookback); i < bars.length; i++) window.push(i);
+  const window = new IndicatorWindow(plan, point, barColumnsOf(bars), windowStart(bars, lookback), bars.length);
+  if (bars.length > 0) window.advanceTo(bars.length - 1);
   return window;
 }
 
 /**
- * The backtester's windows over a whole history in columns: a window is started at the history's
- * first bar and at every bar that opens a new period; `current` is the one the live cycle would
- * use at the last bar pushed. Windows older than it are never needed again and are dropped.
+ * The backtester's windows over a whole history in columns: an anchor at the history's first bar
+ * and at every bar that opens a new period; `current` is the window the live cycle would use at
+ * the last bar pushed, from the latest anchor with `lookback` bars up to it (the first anchor
+ * before any has). A window is made when it becomes current, over the most bars it can be current
+ * for: the next anchor comes within `lookback` bars (a period holds at most one bar a minute) and
+ * takes over once it has `lookback` bars, so a window is current for its first 2 × lookback − 1
+ * bars at most. Anchors never current are never computed.
  */
 export class AnchoredWindows {
   readonly #plan: IndicatorPlan;
   readonly #point: number;
   readonly #lookback: number;
   readonly #bars: BarColumns;
-  readonly #windows: Array<{ start: number; window: StreamedWindow }> = [];
-  /** Bollinger bands and range means, streamed once over the whole history for every window. */
-  readonly #rolling: StreamedWindow;
+  /** Anchors from the current window's on, oldest first. */
+  readonly #anchors: number[] = [];
   #pushed = 0;
   #lastPeriod = Number.NaN;
-  current: StreamedWindow;
+  current: IndicatorWindow;
 
   constructor(plan: IndicatorPlan, point: number, lookback: number, bars: BarColumns) {
     this.#plan = plan;
     this.#point = point;
     this.#lookback = lookback;
     this.#bars = bars;
-    this.#rolling = new StreamedWindow({ ...plan, ema: [], adx: [] }, point, bars);
-    this.current = new StreamedWindow(plan, point, bars, this.#rolling);
+    this.current = new IndicatorWindow(plan, point, bars, 0, 0);
   }
 
   /** Adds the next bar of the history: bar 0 first, then each in turn. */
@@ -79,24 +79,21 @@ export class AnchoredWindows {
     if (index !== this.#pushed) throw new Error(`bar ${index} pushed as bar ${this.#pushed} of the history`);
     this.#pushed++;
     const period = periodOf(this.#bars.openTime[index]!, this.#lookback);
+    const anchors = this.#anchors;
     if (period !== this.#lastPeriod) {
-      this.#windows.push({
-        start: index,
-        window: index === 0 ? this.current : new StreamedWindow(this.#plan, this.#point, this.#bars, this.#rolling),
-      });
+      anchors.push(index);
       this.#lastPeriod = period;
     }
-    this.#rolling.push(index);
-    const windows = this.#windows;
-    for (let i = 0; i < windows.length; i++) windows[i]!.window.push(index);
-    // The latest start with `lookback` bars up to this one; the history's first bar otherwise.
-    // Windows are kept oldest first, so only the second can have become current at this bar.
-    if (windows.length > 1 && windows[1]!.start <= index - this.#lookback + 1) {
-      const latestStart = index - this.#lookback + 1;
-      let chosen = 1;
-      while (chosen + 1 < windows.length && windows[chosen + 1]!.start <= latestStart) chosen++;
-      windows.splice(0, chosen);
+    // The latest anchor with `lookback` bars up to this one; the history's first bar otherwise.
+    const latestStart = index - this.#lookback + 1;
+    let chosen = 0;
+    while (chosen + 1 < anchors.length && anchors[chosen + 1]! <= latestStart) chosen++;
+    if (chosen > 0 || index === 0) {
+      anchors.splice(0, chosen);
+      const start = anchors[0]!;
+      const end = Math.min(this.#bars.close.length, start + 2 * this.#lookback - 1);
+      this.current = new IndicatorWindow(this.#plan, this.#point, this.#bars, start, end);
     }
-    this.current = this.#windows[0]!.window;
+    this.current.advanceTo(index);
   }
 }

@@ -1,5 +1,6 @@
-// The live cycle's window (fetched bars, streamed from their anchor) and the backtester's windows
-// (one stream per anchor over the whole history) must read the very same numbers at every bar.
+// The live cycle's window (fetched bars, computed from their anchor) and the backtester's windows
+// (one per anchor of the whole history, each made when it becomes current) must read the very same
+// numbers at every bar.
 import fc from 'fast-check';
 import { barColumnsOf } from '../../../../trading/bar-columns.ts';
 import {
@@ -8,7 +9,11 @@ import {
   barsToFetch,
   windowStart,
 } from '../../../../trading/indicators/anchored-window.ts';
-import { type IndicatorPlan, type MarketWindow, StreamedWindow } from '../../../../trading/indicators/market-window.ts';
+import {
+  type IndicatorPlan,
+  IndicatorWindow,
+  type MarketWindow,
+} from '../../../../trading/indicators/market-window.ts';
 import type { Bar } from '../../../../trading/market.ts';
 import { randomWalkBars } from '../fixtures.ts';
 
@@ -30,6 +35,13 @@ function reading(window: MarketWindow) {
     out.push(window.high(back), window.low(back), window.rangeMean(3, back));
   }
   return out.map((value) => (Number.isNaN(value) ? 'NaN' : value));
+}
+
+/** A window over all of `bars`, from their first: what the live window is when they are short. */
+function anchoredWindowOver(bars: Bar[]): MarketWindow {
+  const window = new IndicatorWindow(PLAN, 0.01, barColumnsOf(bars), 0, bars.length);
+  window.advanceTo(bars.length - 1);
+  return window;
 }
 
 /** Random-walk bars with gaps (closed markets, quiet minutes) between some of them. */
@@ -79,24 +91,26 @@ describe('anchored windows', () => {
     refuses(anchoredWindow(bars, 5, PLAN, 0.01));
   });
 
-  it('reads a rolling window only pushed before it, with rings of its size', () => {
-    const columns = barColumnsOf(barsWithGaps(10, 2, [0]));
-    const rolling = new StreamedWindow(PLAN, 0.01, columns);
-    rolling.push(0);
-    rolling.push(1);
-    const sharing = new StreamedWindow(PLAN, 0.01, columns, rolling);
-    expect(() => sharing.push(2)).toThrow("bar 2 pushed before the rolling window's (its last is 1)");
-    rolling.push(2);
-    sharing.push(2);
-    expect(sharing.bollingerMiddle(PLAN.bollinger[0]!, 0)).toBeNaN();
-    for (let t = 3; t < 7; t++) {
-      rolling.push(t);
-      sharing.push(t);
-    }
-    expect(sharing.bollingerMiddle(PLAN.bollinger[0]!, 0)).toBe(rolling.bollingerMiddle(PLAN.bollinger[0]!, 0));
-    expect(sharing.bollingerMiddle(PLAN.bollinger[0]!, 1)).toBeNaN();
-    expect(() => new StreamedWindow({ ...PLAN, depth: 9 }, 0.01, columns, rolling)).toThrow(
-      "a rolling window must keep rings of this window's size (16 bars)",
+  it('reads its bars up to the last it advanced to, and refuses to go back or past its end', () => {
+    const bars = barsWithGaps(12, 2, [0]);
+    const columns = barColumnsOf(bars);
+    const window = new IndicatorWindow(PLAN, 0.01, columns, 2, 10);
+    expect(window.count).toBe(0);
+    expect(window.close(0)).toBeNaN();
+    window.advanceTo(6);
+    expect(window.count).toBe(5);
+    expect(window.close(0)).toBe(bars[6]!.close);
+    expect(window.close(3)).toBe(bars[3]!.close);
+    // Bar 2 is in the window, but reads go back as deep as the plan says (4 bars) and no deeper.
+    expect(window.close(4)).toBeNaN();
+    // The values computed past the last bar are what a window ending there holds.
+    expect(reading(window)).toEqual(reading(anchoredWindowOver(bars.slice(2, 7))));
+    expect(() => window.advanceTo(6)).toThrow("bar 6 is not after this window's last (6) and before its end (10)");
+    expect(() => window.advanceTo(10)).toThrow("bar 10 is not after this window's last (6) and before its end (10)");
+    window.advanceTo(9);
+    expect(reading(window)).toEqual(reading(anchoredWindowOver(bars.slice(2, 10))));
+    expect(() => new IndicatorWindow(PLAN, 0.01, columns, 5, 13)).toThrow(
+      "a window's bars [5, 13) must lie within the 12 bars",
     );
   });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { StreamingRangeMean } from '../../../../trading/indicators/streaming.ts';
 import { randomWalkBars } from '../fixtures.ts';
+import { rangeMeanSeries } from './series.ts';
 
 /** The mean of the last `period` ranges, summed afresh in whole points at every bar. */
 function recomputed(bars: readonly { high: number; low: number }[], period: number, point: number): number[] {
@@ -13,7 +13,7 @@ function recomputed(bars: readonly { high: number; low: number }[], period: numb
   });
 }
 
-describe('StreamingRangeMean', () => {
+describe('rangeMeanColumn', () => {
   it.each([
     { name: 'one bar', ranges: [[2000.5, 2000.0]], period: 1, expected: [0.5] },
     {
@@ -38,27 +38,22 @@ describe('StreamingRangeMean', () => {
     },
   ])('$name', ({ ranges, period, expected }) => {
     const point = ranges[0]![0]! > 100 ? 0.01 : 0.00001;
-    const mean = new StreamingRangeMean(period, point);
-    const out = ranges.map(([high, low]) => {
-      mean.update(high!, low!);
-      return mean.mean;
-    });
+    const out = rangeMeanSeries(
+      ranges.map(([high, low]) => ({ high: high!, low: low! })),
+      period,
+      point,
+    );
     out.forEach((value, i) => {
       if (Number.isNaN(expected[i]!)) expect(value).toBeNaN();
       else expect(value).toBeCloseTo(expected[i]!, 12);
     });
   });
 
-  it('streams exactly what a fresh sum over the last bars gives, however long it runs', () => {
+  it('gives exactly what a fresh sum over the last bars gives, however long it runs', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 30 }), (seed, period) => {
         const bars = randomWalkBars(500, seed);
-        const mean = new StreamingRangeMean(period, 0.01);
-        const streamed = bars.map((bar) => {
-          mean.update(bar.high, bar.low);
-          return mean.mean;
-        });
-        expect(streamed).toEqual(recomputed(bars, period, 0.01));
+        expect([...rangeMeanSeries(bars, period, 0.01)]).toEqual(recomputed(bars, period, 0.01));
       }),
       { numRuns: 100 },
     );

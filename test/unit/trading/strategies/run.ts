@@ -1,19 +1,20 @@
 import { barColumnsOf } from '../../../../trading/bar-columns.ts';
-import { StreamedWindow, mergePlans } from '../../../../trading/indicators/market-window.ts';
+import { IndicatorWindow, mergePlans } from '../../../../trading/indicators/market-window.ts';
 import type { Bar, InstrumentSpec, TradeSide } from '../../../../trading/market.ts';
 import type { StrategyHit } from '../../../../trading/strategies/signal.ts';
 import type { Strategy } from '../../../../trading/strategies/strategy.ts';
 import { XAUUSD, mirror } from '../fixtures.ts';
 
-/** A window streamed over the whole series, from its first bar. */
+/** A window over the whole series, from its first bar to its last. */
 export function windowOver<Params>(
   strategy: Strategy<Params>,
   series: readonly Bar[],
   params: Params,
   instrument: InstrumentSpec = XAUUSD,
-): StreamedWindow {
-  const window = new StreamedWindow(mergePlans([strategy.plan(params)]), instrument.point, barColumnsOf(series));
-  for (let i = 0; i < series.length; i++) window.push(i);
+): IndicatorWindow {
+  const plan = mergePlans([strategy.plan(params)]);
+  const window = new IndicatorWindow(plan, instrument.point, barColumnsOf(series), 0, series.length);
+  if (series.length > 0) window.advanceTo(series.length - 1);
   return window;
 }
 
