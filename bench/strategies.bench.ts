@@ -1,5 +1,5 @@
 // Micro-benchmark: the four strategies evaluated bar by bar over one year of synthetic M1 bars,
-// each on the window the live cycle would read, kept up to date by streaming (anchored-window.ts).
+// each on the window the live cycle would read (anchored-window.ts).
 import { createSyntheticFeed } from '../brokers/feeds/synthetic.ts';
 import { paperInstruments } from '../brokers/paper/index.ts';
 import { lookbackFor } from '../bots/settings.ts';

@@ -5,8 +5,8 @@
 // bar after which a new period of `lookback` minutes (counted from the Unix epoch) begins, chosen
 // as the latest such bar with at least `lookback` bars from it to the window's end. A window thus
 // holds between `lookback` and 2 × `lookback` − 1 bars (every indicator converged, as the lookback
-// guarantees), and the backtester streams one window per anchor, dropping each when a later one
-// has enough bars: O(1) per bar, and the live cycle's numbers exactly.
+// guarantees), and the backtester computes one window per anchor, each when it becomes current
+// (when the one before gives way): O(1) per bar, and the live cycle's numbers exactly.
 import { barColumnsOf, type BarColumns } from '../bar-columns.ts';
 import type { Bar } from '../market.ts';
 import { type IndicatorPlan, IndicatorWindow } from './market-window.ts';
@@ -39,7 +39,7 @@ export function windowStart(bars: readonly Pick<Bar, 'openTime'>[], lookback: nu
   return 0;
 }
 
-/** The live cycle's window over fetched bars (oldest first), streamed from its anchor. */
+/** The live cycle's window over fetched bars (oldest first), computed from its anchor. */
 export function anchoredWindow(bars: readonly Bar[], lookback: number, plan: IndicatorPlan, point: number) {
   const window = new IndicatorWindow(plan, point, barColumnsOf(bars), windowStart(bars, lookback), bars.length);
   if (bars.length > 0) window.advanceTo(bars.length - 1);

@@ -28,7 +28,7 @@ export interface IndicatorPlan {
 
 /** What a strategy reads. `back` counts bars back from the last closed one (0); NaN where unknown. */
 export interface MarketWindow {
-  /** Bars streamed so far: a strategy's warm-up compares with this. */
+  /** Bars in the window so far: a strategy's warm-up compares with this. */
   readonly count: number;
   openTime(back: number): number;
   open(back: number): number;

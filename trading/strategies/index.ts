@@ -47,7 +47,7 @@ export function unreadStrategyParams(name: StrategyName, params: StrategyParams)
   return strategy(name).unread?.(params[name]) ?? [];
 }
 
-/** Every indicator the enabled strategies read: what a window streamed for them keeps. */
+/** Every indicator the enabled strategies read: what a window made for them computes. */
 export function strategiesPlan(enabled: readonly StrategyName[], params: StrategyParams): IndicatorPlan {
   return mergePlans(enabled.map((name) => strategy(name).plan(params[name])));
 }
