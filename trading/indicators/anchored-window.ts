@@ -1,7 +1,7 @@
 // Where a strategy window starts, so that the live cycle and the backtester compute the same
 // numbers. EMAs and Wilder smoothings remember their first input: two windows ending on the same
 // bar but starting on different bars read different values. So a window never starts at "the bar
-// `lookback` bars ago" (which moves every bar and cannot be streamed) but at an anchor: the last
+// `lookback` bars ago" (which moves every bar and cannot be carried forward) but at an anchor: the last
 // bar after which a new period of `lookback` minutes (counted from the Unix epoch) begins, chosen
 // as the latest such bar with at least `lookback` bars from it to the window's end. A window thus
 // holds between `lookback` and 2 × `lookback` − 1 bars (every indicator converged, as the lookback
@@ -51,7 +51,8 @@ export function anchoredWindow(bars: readonly Bar[], lookback: number, plan: Ind
  * and at every bar that opens a new period; `current` is the window the live cycle would use at
  * the last bar pushed, from the latest anchor with `lookback` bars up to it (the first anchor
  * before any has). A window is made when it becomes current, over the most bars it can be current
- * for: the next anchor comes within `lookback` bars (a period holds at most one bar a minute) and
+ * for: the next anchor comes within `lookback` bars (a period holds at most one bar a minute, as
+ * bar times are whole minutes and strictly increasing: barColumnsProblems checks a history) and
  * takes over once it has `lookback` bars, so a window is current for its first 2 × lookback − 1
  * bars at most. Anchors never current are never computed.
  */

@@ -18,7 +18,7 @@
 // Loops over columns rather than an object updated per bar: V8 keeps a loop's doubles in
 // registers, where an object's fields are boxed numbers read and written at every bar.
 
-/** The bars [from, to) of `values` run through an EMA seeded with the first value, reported once `period` values are in. */
+/** The bars [from, to) of `values` through an EMA seeded with the first, reported once `period` values are in. */
 export function emaColumn(values: Float64Array, from: number, to: number, period: number, out: Float64Array): void {
   const weight = 2 / (period + 1);
   let ema = Number.NaN;
