@@ -192,11 +192,13 @@ beforeAll(async () => {
   main = await startAlertmanager('main', await startTelegram());
   alertmanagerUrl = main.url;
   configFile = main.configFile;
-  silentTelegram = createNetServer(() => undefined);
+  // Reads what it is sent (so that a closed connection ends and lets go of its socket) and answers nothing.
+  silentTelegram = createNetServer((socket) => socket.resume());
 }, 30 * 60_000);
 
 afterAll(async () => {
   for (const run of alertmanagers) run.process.kill('SIGKILL');
+  telegram?.closeAllConnections();
   telegram?.close();
   silentTelegram?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
