@@ -30,8 +30,8 @@ export interface PendingDecision extends Omit<HeldAtStop, 'openPrice'> {
  * Whether an open may still reach the broker at `now`: a sent order until the broker may no longer
  * execute a late send of it; an order written but never sent, or a decision whose order is not
  * written, until NEVER_SENT_GRACE_MS after it was written (nothing sends it later: the order store
- * cancels it instead; an unwritten one a little longer, UNWRITTEN_MARGIN_MS). Each row on the clock it was written by: an order's times are the engine's
- * (`now`), a decision's this machine's.
+ * cancels it instead; an unwritten one a little longer, UNWRITTEN_MARGIN_MS). Each row on the
+ * clock it was written by: an order's times are the engine's (`now`), a decision's this machine's.
  */
 function mayStillFill(decision: IDecision, order: IOrder | undefined, now: number, lateSendMs: number): boolean {
   if (order?.lastSentAt != null) return now - order.lastSentAt.getTime() < NEVER_SENT_GRACE_MS + lateSendMs;
