@@ -15,6 +15,7 @@ import { connectWorkerTemporal } from '../../infra/worker-connection.ts';
 import { engineBrokerDirectory } from '../../bots/broker-directory.ts';
 import type { BrokerPort } from '../../brokers/port.ts';
 import { createWorker } from '../../worker/create-worker.ts';
+import { testWorkflowBundle } from './workflow-bundle.ts';
 import { CRASH_POINTS, crashingBroker, type CrashPoint } from './crash-broker.ts';
 import { CRASH_LINE_PREFIX, READY_LINE, RESUMED_LINE_PREFIX } from './crash-worker-process.ts';
 
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     connection,
     namespace: 'default',
     taskQueue: env('CRASH_TASK_QUEUE'),
+    workflowBundlePath: testWorkflowBundle(),
     deps: {
       orm,
       brokerFor,

@@ -18,6 +18,7 @@ import { createWorker } from '../../worker/create-worker.ts';
 import { scalperCycle } from '../../workflows/index.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from './temporal.ts';
+import { testWorkflowBundle } from './workflow-bundle.ts';
 
 export interface TestEngineOptions {
   feedSeed: number;
@@ -30,7 +31,7 @@ export interface TestEngineOptions {
    * really drive cycles), `nowhere` = a queue nobody polls (the test runs each cycle itself).
    */
   schedulesTo: 'worker' | 'nowhere';
-  /** The worker loads this prebuilt workflow bundle instead of bundling the workflows at start. */
+  /** The worker loads this prebuilt workflow bundle; the run's (testWorkflowBundle) when absent. */
   workflowBundlePath?: string;
 }
 
@@ -95,7 +96,7 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     namespace: 'default',
     taskQueue,
     deps,
-    workflowBundlePath: options.workflowBundlePath,
+    workflowBundlePath: options.workflowBundlePath ?? testWorkflowBundle(),
   });
   const running = worker.run();
   const created: IBot[] = [];

@@ -22,6 +22,7 @@ import { createTestDatabase, type TestDatabase } from './database.ts';
 import { type GatewayProcess, startGateway } from './gateway-process.ts';
 import { type GatewayProxy, startGatewayProxy } from './gateway-proxy.ts';
 import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from './temporal.ts';
+import { testWorkflowBundle } from './workflow-bundle.ts';
 
 export interface GatewayEngine {
   db: TestDatabase;
@@ -68,7 +69,13 @@ export async function startGatewayEngine(options: { token: string; tokenEnv: str
     now,
   };
   const connection: NativeConnection = await connectTestWorkerTemporal();
-  const worker: Worker = await createWorker({ connection, namespace: 'default', taskQueue, deps });
+  const worker: Worker = await createWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    deps,
+    workflowBundlePath: testWorkflowBundle(),
+  });
   const running = worker.run();
   const created: IBot[] = [];
   const sim = simulator(gateway);

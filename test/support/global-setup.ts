@@ -1,14 +1,16 @@
 // Starts the real servers the integration tests run against, once per jest run:
 // PostgreSQL (DATABASE_URL, else a throw-away embedded cluster) and Temporal (TEMPORAL_ADDRESS,
-// else a dev server from the `temporal` CLI).
-import { mkdtemp } from 'node:fs/promises';
+// else a dev server from the `temporal` CLI); and the workflow bundle the tests' workers load.
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../infra/config.ts';
 import { freePort } from '../../infra/ports.ts';
 import { startEmbeddedPostgres } from '../../infra/postgres.ts';
 import { startTemporalDevServer } from '../../infra/temporal-server.ts';
+import { bundleWorkflows } from '../../scripts/bundle-workflows.ts';
 import { SERVERS_KEY, type TestServers } from './servers.ts';
+import { TEST_WORKFLOW_BUNDLE_VAR } from './workflow-bundle.ts';
 
 export default async function globalSetup(): Promise<void> {
   const config = loadConfig();
@@ -36,5 +38,10 @@ export default async function globalSetup(): Promise<void> {
     servers.stops.push(() => temporal.stop());
     process.env.TEMPORAL_ADDRESS = temporal.address;
   }
+  const bundleDir = await mkdtemp(join(tmpdir(), 'scalper-test-bundle-'));
+  servers.stops.push(() => rm(bundleDir, { recursive: true, force: true }));
+  const bundlePath = join(bundleDir, 'workflow-bundle.js');
+  await bundleWorkflows(bundlePath);
+  process.env[TEST_WORKFLOW_BUNDLE_VAR] = bundlePath;
   (globalThis as Record<string, unknown>)[SERVERS_KEY] = servers;
 }

@@ -26,14 +26,25 @@ const ACCOUNT = 'paper-parity';
 const MINUTE = 60_000;
 const START = Date.UTC(2026, 9, 14, 13, 0);
 
-let engine: TestEngine;
-let clock = START;
+/** A case's engine, with the clock its activities read, moved to each cycle's time. */
+interface Rig {
+  engine: TestEngine;
+  clock: { now: number };
+}
 
-beforeAll(async () => {
-  engine = await startTestEngine({ feedSeed: SEED, now: () => clock, schedulesTo: 'nowhere' });
-});
-
-afterAll(() => engine.stop());
+/**
+ * `run` on an engine of its own (database, worker, task queue), so that the cases run at once:
+ * each steps its cycles one after another, waiting on the server, not on the CPU.
+ */
+async function onOwnEngine(run: (rig: Rig) => Promise<void>): Promise<void> {
+  const clock = { now: START };
+  const engine = await startTestEngine({ feedSeed: SEED, now: () => clock.now, schedulesTo: 'nowhere' });
+  try {
+    await run({ engine, clock });
+  } finally {
+    await engine.stop();
+  }
+}
 
 /** NUMERIC(…, scale) as the database stores it. */
 const scaled = (value: number | null, scale: number) => (value === null ? null : Number(value.toFixed(scale)));
@@ -54,9 +65,9 @@ function cycleTimes(schedule: CycleSchedule, bars: number, start = START): numbe
   return times;
 }
 
-async function liveRun(bot: IBot, times: readonly number[]) {
+async function liveRun({ engine, clock }: Rig, bot: IBot, times: readonly number[]) {
   for (const [cycle, time] of times.entries()) {
-    clock = time;
+    clock.now = time;
     await engine.runCycle(bot, `parity-${cycle}`);
   }
   const em = engine.db.orm.em.fork();
@@ -71,7 +82,7 @@ async function liveRun(bot: IBot, times: readonly number[]) {
     { bot: bot.id, purpose: 'open' },
     { orderBy: { id: 'asc' }, populate: ['decision.signal'] },
   );
-  const deals = await engine.brokerFor(bot.brokerAccount).deals({ from: 0, to: clock });
+  const deals = await engine.brokerFor(bot.brokerAccount).deals({ from: 0, to: clock.now });
   const positions = await em.find(
     Position,
     { bot: bot.id, status: 'closed' },
@@ -218,140 +229,164 @@ function expectSameTrading(live: Awaited<ReturnType<typeof liveRun>>, backtest: 
 const EAGER = { decisionMinScore: 0.2, cooldownAfterLossMinutes: 3 };
 
 describe('backtest parity with the live cycle', () => {
-  it('a bar-aligned bot: signals, decisions, orders, fills and closes are the same, field by field', async () => {
-    const bot = await engine.createBot({
-      name: 'parity',
-      symbol: SYMBOL,
-      brokerAccount: ACCOUNT,
-      autoTrade: true,
-      barCloseDelaySeconds: 5,
-      riskSettings: EAGER,
-    });
-    const instrument = await engine.brokerFor(ACCOUNT).instrument(SYMBOL);
-    const bars = 150;
-    const live = await liveRun(bot, cycleTimes(botCycleSchedule(bot), bars));
-    expectSameTrading(live, backtestRun(bot, instrument, bars));
-    // The trailing stop moved a stop that was then hit: both sides call it `trailing`.
-    expect(live.positions.some((position) => position.closeReason === 'trailing')).toBe(true);
-  }, 180_000);
+  it.concurrent(
+    'a bar-aligned bot: signals, decisions, orders, fills and closes are the same, field by field',
+    () =>
+      onOwnEngine(async (rig) => {
+        const { engine } = rig;
+        const bot = await engine.createBot({
+          name: 'parity',
+          symbol: SYMBOL,
+          brokerAccount: ACCOUNT,
+          autoTrade: true,
+          barCloseDelaySeconds: 5,
+          riskSettings: EAGER,
+        });
+        const instrument = await engine.brokerFor(ACCOUNT).instrument(SYMBOL);
+        const bars = 150;
+        const live = await liveRun(rig, bot, cycleTimes(botCycleSchedule(bot), bars));
+        expectSameTrading(live, backtestRun(bot, instrument, bars));
+        // The trailing stop moved a stop that was then hit: both sides call it `trailing`.
+        expect(live.positions.some((position) => position.closeReason === 'trailing')).toBe(true);
+      }),
+    180_000,
+  );
 
   // Its day starts at 00:30 in London (BST in October: 23:30 UTC), so a day counted from 00:00 UTC
   // on either side would decide differently. Its account holds its trades alone: the account-wide
   // limit, read live from the broker's deals and backtested from the paper account, counts the same.
-  it('a bot with daily loss limits on its own day, across its start: the same, refused on the day before and trading after', async () => {
-    const bot = await engine.createBot({
-      name: 'parity-midnight',
-      symbol: SYMBOL,
-      brokerAccount: 'paper-parity-midnight',
-      autoTrade: true,
-      barCloseDelaySeconds: 5,
-      riskSettings: {
-        ...EAGER,
-        maxDailyLossPct: 1,
-        maxAccountDailyLossPct: 1,
-        dailyLossResetTime: '00:30',
-        dailyLossTimeZone: 'Europe/London',
-      },
-    });
-    const instrument = await engine.brokerFor('paper-parity-midnight').instrument(SYMBOL);
-    const start = Date.UTC(2026, 9, 14, 22, 30);
-    const bars = 120;
-    const live = await liveRun(bot, cycleTimes(botCycleSchedule(bot), bars, start));
-    expectSameTrading(live, backtestRun(bot, instrument, bars, start));
-    const dayStart = Date.UTC(2026, 9, 14, 23, 30);
-    // Refused on the limit alone late on the first day; the second starts again from zero.
-    const failed = (d: (typeof live.decisions)[number]) => d.checks.filter((c) => !c.passed).map((c) => c.name);
-    const refused = live.decisions.filter((d) => failed(d).join() === 'daily_loss,account_daily_loss');
-    expect(refused.some((d) => d.signal.barTime.getTime() < dayStart)).toBe(true);
-    // Opened again from 23:30 UTC, before 00:00: on the bot's own day, not UTC's.
-    const utcMidnight = Date.UTC(2026, 9, 15);
-    const barTimes = live.orders.map((o) => o.decision!.signal.barTime.getTime());
-    expect(barTimes.some((time) => time >= dayStart && time < utcMidnight)).toBe(true);
-  }, 180_000);
+  it.concurrent(
+    'a bot with daily loss limits on its own day, across its start: the same, refused on the day before and trading after',
+    () =>
+      onOwnEngine(async (rig) => {
+        const { engine } = rig;
+        const bot = await engine.createBot({
+          name: 'parity-midnight',
+          symbol: SYMBOL,
+          brokerAccount: 'paper-parity-midnight',
+          autoTrade: true,
+          barCloseDelaySeconds: 5,
+          riskSettings: {
+            ...EAGER,
+            maxDailyLossPct: 1,
+            maxAccountDailyLossPct: 1,
+            dailyLossResetTime: '00:30',
+            dailyLossTimeZone: 'Europe/London',
+          },
+        });
+        const instrument = await engine.brokerFor('paper-parity-midnight').instrument(SYMBOL);
+        const start = Date.UTC(2026, 9, 14, 22, 30);
+        const bars = 120;
+        const live = await liveRun(rig, bot, cycleTimes(botCycleSchedule(bot), bars, start));
+        expectSameTrading(live, backtestRun(bot, instrument, bars, start));
+        const dayStart = Date.UTC(2026, 9, 14, 23, 30);
+        // Refused on the limit alone late on the first day; the second starts again from zero.
+        const failed = (d: (typeof live.decisions)[number]) => d.checks.filter((c) => !c.passed).map((c) => c.name);
+        const refused = live.decisions.filter((d) => failed(d).join() === 'daily_loss,account_daily_loss');
+        expect(refused.some((d) => d.signal.barTime.getTime() < dayStart)).toBe(true);
+        // Opened again from 23:30 UTC, before 00:00: on the bot's own day, not UTC's.
+        const utcMidnight = Date.UTC(2026, 9, 15);
+        const barTimes = live.orders.map((o) => o.decision!.signal.barTime.getTime());
+        expect(barTimes.some((time) => time >= dayStart && time < utcMidnight)).toBe(true);
+      }),
+    180_000,
+  );
 
   // Flat outside 09:30–10:00 in New York (13:30–14:00 UTC in October): it holds a position at 14:00,
   // which the cycle at 14:00:05 closes on both sides.
-  it('a bot flat outside its trading hours: the same, its position closed at their end', async () => {
-    const bot = await engine.createBot({
-      name: 'parity-flat',
-      symbol: SYMBOL,
-      brokerAccount: 'paper-parity-flat',
-      autoTrade: true,
-      barCloseDelaySeconds: 5,
-      riskSettings: {
-        ...EAGER,
-        tradingHoursStart: '09:30',
-        tradingHoursEnd: '10:00',
-        tradingHoursTimeZone: 'America/New_York',
-        closeOutsideTradingHours: true,
-      },
-    });
-    const instrument = await engine.brokerFor('paper-parity-flat').instrument(SYMBOL);
-    const bars = 80;
-    const live = await liveRun(bot, cycleTimes(botCycleSchedule(bot), bars));
-    const backtest = backtestRun(bot, instrument, bars);
-    const { result } = backtest;
-    expectSameTrading(live, backtest);
-    const end = Date.UTC(2026, 9, 14, 14, 0);
-    const closedAtEnd = result.trades.filter((trade) => trade.closeReason === 'trading_hours');
-    expect(closedAtEnd.map((trade) => trade.closeTime)).toEqual([end + 5_000]);
-    const em = engine.db.orm.em.fork();
-    const positions = await em.find(Position, { bot: bot.id, closeReason: 'trading_hours' });
-    expect(positions.map((position) => [position.brokerPositionId, position.closedAt?.getTime()])).toEqual(
-      closedAtEnd.map((trade) => [trade.positionId, end + 5_000]),
-    );
-    const closes = await em.find(Order, { bot: bot.id, purpose: 'close' });
-    expect(closes.map((order) => [order.closeReason, order.positionTicket, order.status])).toEqual(
-      closedAtEnd.map((trade) => ['trading_hours', trade.positionId, 'filled']),
-    );
-    // Nothing is held outside the hours: every trade opened within them, and none outlives them.
-    const opens = Date.UTC(2026, 9, 14, 13, 30);
-    for (const trade of result.trades) {
-      expect([trade.openTime >= opens, trade.openTime < end, trade.closeTime <= end + 5_000]).toEqual([
-        true,
-        true,
-        true,
-      ]);
-    }
-  }, 180_000);
+  it.concurrent(
+    'a bot flat outside its trading hours: the same, its position closed at their end',
+    () =>
+      onOwnEngine(async (rig) => {
+        const { engine } = rig;
+        const bot = await engine.createBot({
+          name: 'parity-flat',
+          symbol: SYMBOL,
+          brokerAccount: 'paper-parity-flat',
+          autoTrade: true,
+          barCloseDelaySeconds: 5,
+          riskSettings: {
+            ...EAGER,
+            tradingHoursStart: '09:30',
+            tradingHoursEnd: '10:00',
+            tradingHoursTimeZone: 'America/New_York',
+            closeOutsideTradingHours: true,
+          },
+        });
+        const instrument = await engine.brokerFor('paper-parity-flat').instrument(SYMBOL);
+        const bars = 80;
+        const live = await liveRun(rig, bot, cycleTimes(botCycleSchedule(bot), bars));
+        const backtest = backtestRun(bot, instrument, bars);
+        const { result } = backtest;
+        expectSameTrading(live, backtest);
+        const end = Date.UTC(2026, 9, 14, 14, 0);
+        const closedAtEnd = result.trades.filter((trade) => trade.closeReason === 'trading_hours');
+        expect(closedAtEnd.map((trade) => trade.closeTime)).toEqual([end + 5_000]);
+        const em = engine.db.orm.em.fork();
+        const positions = await em.find(Position, { bot: bot.id, closeReason: 'trading_hours' });
+        expect(positions.map((position) => [position.brokerPositionId, position.closedAt?.getTime()])).toEqual(
+          closedAtEnd.map((trade) => [trade.positionId, end + 5_000]),
+        );
+        const closes = await em.find(Order, { bot: bot.id, purpose: 'close' });
+        expect(closes.map((order) => [order.closeReason, order.positionTicket, order.status])).toEqual(
+          closedAtEnd.map((trade) => ['trading_hours', trade.positionId, 'filled']),
+        );
+        // Nothing is held outside the hours: every trade opened within them, and none outlives them.
+        const opens = Date.UTC(2026, 9, 14, 13, 30);
+        for (const trade of result.trades) {
+          expect([trade.openTime >= opens, trade.openTime < end, trade.closeTime <= end + 5_000]).toEqual([
+            true,
+            true,
+            true,
+          ]);
+        }
+      }),
+    180_000,
+  );
 
   // Its trading hours, 09:30–10:25 in New York (13:30–14:25 UTC in October), cover part of its bars.
   // Its phase follows its id, which each run draws at random: every phase of the 45 000 (scanned
   // with the backtester alone) trades at least 4 times within these hours and is refused outside.
-  it('a bot every 45 s at its phase, with trading hours: the same, with some bars acted on 30–45 s after they close', async () => {
-    const bot = await engine.createBot({
-      name: 'parity-interval',
-      symbol: SYMBOL,
-      brokerAccount: 'paper-parity-interval',
-      autoTrade: true,
-      scheduleIntervalSeconds: 45,
-      riskSettings: {
-        ...EAGER,
-        tradingHoursStart: '09:30',
-        tradingHoursEnd: '10:25',
-        tradingHoursTimeZone: 'America/New_York',
-      },
-    });
-    const schedule = botCycleSchedule(bot);
-    expect(schedule).toEqual({ kind: 'interval', everySeconds: 45, offsetMs: phaseOf(bot.id, 45) });
-    const instrument = await engine.brokerFor('paper-parity-interval').instrument(SYMBOL);
-    const bars = 100;
-    const times = cycleTimes(schedule, bars);
-    expect(times.length).toBeGreaterThan(bars);
-    const live = await liveRun(bot, times);
-    const backtest = backtestRun(bot, instrument, bars);
-    const { journal } = backtest;
-    expectSameTrading(live, backtest);
-    const lateness = journal.decisions.map(({ signal, time }) => time - signal.barOpenTime - MINUTE);
-    // A phase on a 15 s mark acts on some bars exactly 30 s late; any other, later still.
-    expect(Math.max(...lateness)).toBeGreaterThanOrEqual(30_000);
-    // Opened within the hours alone; refused outside them on the hours alone too.
-    const [opens, closes] = [Date.UTC(2026, 9, 14, 13, 30), Date.UTC(2026, 9, 14, 14, 25)];
-    const within = (time: number) => time >= opens && time < closes;
-    expect(journal.orders.length).toBeGreaterThan(0);
-    for (const { time } of journal.orders) expect(within(time)).toBe(true);
-    const failed = (d: (typeof live.decisions)[number]) => d.checks.filter((c) => !c.passed).map((c) => c.name);
-    expect(live.decisions.some((d) => failed(d).join() === 'trading_hours')).toBe(true);
-    expect(journal.decisions.some(({ time }) => !within(time))).toBe(true);
-  }, 180_000);
+  it.concurrent(
+    'a bot every 45 s at its phase, with trading hours: the same, with some bars acted on 30–45 s after they close',
+    () =>
+      onOwnEngine(async (rig) => {
+        const { engine } = rig;
+        const bot = await engine.createBot({
+          name: 'parity-interval',
+          symbol: SYMBOL,
+          brokerAccount: 'paper-parity-interval',
+          autoTrade: true,
+          scheduleIntervalSeconds: 45,
+          riskSettings: {
+            ...EAGER,
+            tradingHoursStart: '09:30',
+            tradingHoursEnd: '10:25',
+            tradingHoursTimeZone: 'America/New_York',
+          },
+        });
+        const schedule = botCycleSchedule(bot);
+        expect(schedule).toEqual({ kind: 'interval', everySeconds: 45, offsetMs: phaseOf(bot.id, 45) });
+        const instrument = await engine.brokerFor('paper-parity-interval').instrument(SYMBOL);
+        const bars = 100;
+        const times = cycleTimes(schedule, bars);
+        expect(times.length).toBeGreaterThan(bars);
+        const live = await liveRun(rig, bot, times);
+        const backtest = backtestRun(bot, instrument, bars);
+        const { journal } = backtest;
+        expectSameTrading(live, backtest);
+        const lateness = journal.decisions.map(({ signal, time }) => time - signal.barOpenTime - MINUTE);
+        // A phase on a 15 s mark acts on some bars exactly 30 s late; any other, later still.
+        expect(Math.max(...lateness)).toBeGreaterThanOrEqual(30_000);
+        // Opened within the hours alone; refused outside them on the hours alone too.
+        const [opens, closes] = [Date.UTC(2026, 9, 14, 13, 30), Date.UTC(2026, 9, 14, 14, 25)];
+        const within = (time: number) => time >= opens && time < closes;
+        expect(journal.orders.length).toBeGreaterThan(0);
+        for (const { time } of journal.orders) expect(within(time)).toBe(true);
+        const failed = (d: (typeof live.decisions)[number]) => d.checks.filter((c) => !c.passed).map((c) => c.name);
+        expect(live.decisions.some((d) => failed(d).join() === 'trading_hours')).toBe(true);
+        expect(journal.decisions.some(({ time }) => !within(time))).toBe(true);
+      }),
+    180_000,
+  );
 });

@@ -1,6 +1,7 @@
 // Orders exactly once (README): a worker killed (kill -9) at any point of an order's life still ends with exactly
 // one broker order per decision. The worker is a child process that SIGKILLs itself at the crash
 // point; a second worker on the same task queue finishes the cycle after the activity times out.
+// The cases run at once (each its own bot, account and task queue): most of each is that timeout.
 import { BotSchedules } from '../../../bots/schedule.ts';
 import { BotService } from '../../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
@@ -112,7 +113,7 @@ async function auditEvents(bot: IBot): Promise<string[]> {
 }
 
 describe('a worker killed while an order is in flight', () => {
-  it(
+  it.concurrent(
     'after the Order row is sent, before the broker call: the retry finds nothing at the broker and sends once',
     async () => {
       const bot = await newBot('before-send');
@@ -125,7 +126,7 @@ describe('a worker killed while an order is in flight', () => {
     CRASH_TEST_TIMEOUT,
   );
 
-  it(
+  it.concurrent(
     'after the broker executed, before the reply: the retry adopts the broker order instead of resending',
     async () => {
       const bot = await newBot('after-execute');
@@ -138,7 +139,7 @@ describe('a worker killed while an order is in flight', () => {
     CRASH_TEST_TIMEOUT,
   );
 
-  it(
+  it.concurrent(
     'after placeOrders returned, before reconcile: the order is not sent again and its fill is recorded once',
     async () => {
       const bot = await newBot('before-reconcile');
@@ -153,7 +154,7 @@ describe('a worker killed while an order is in flight', () => {
 });
 
 describe('a worker whose send hangs past the activity timeout', () => {
-  it(
+  it.concurrent(
     'does not let the retry resend while the first send is still in flight',
     async () => {
       const bot = await newBot('stall');

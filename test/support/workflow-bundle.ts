@@ -1,0 +1,12 @@
+// The workflow bundle global-setup.ts builds once per jest run, for the workers the tests start:
+// webpack takes ~2 s of CPU per bundle, and a run starts some fifty workers. The workers of `npm
+// start` (infra/launcher-restarts), of worker/main.ts's own tests and bundle.test.ts still bundle or
+// load their own, so bundling at start stays tested.
+
+/** Where global setup puts the bundle's path for the test workers and the processes they spawn. */
+export const TEST_WORKFLOW_BUNDLE_VAR = 'SCALPER_TEST_WORKFLOW_BUNDLE';
+
+/** The run's prebuilt bundle; undefined outside a jest run's integration project. */
+export function testWorkflowBundle(): string | undefined {
+  return process.env[TEST_WORKFLOW_BUNDLE_VAR] || undefined;
+}
