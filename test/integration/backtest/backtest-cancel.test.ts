@@ -9,8 +9,8 @@ import type { BacktestActivities } from '../../../activities/index.ts';
 import type { BacktestFailure, BacktestJob, BacktestOutcome } from '../../../activities/types.ts';
 import { BacktestLauncher } from '../../../bots/backtest-launcher.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
-import { WORKFLOWS_PATH } from '../../../worker/create-worker.ts';
 import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
+import { testWorkflowCode } from '../../support/workflow-bundle.ts';
 
 /** How a backtest's computation behaves: it stops when cancelled, or it finishes regardless. */
 type Computation = 'stops-when-cancelled' | 'finishes-regardless';
@@ -55,7 +55,7 @@ async function startWorker(taskQueue: string) {
     connection,
     namespace: 'default',
     taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
+    ...testWorkflowCode(),
     activities,
     // Heartbeats reach the server at once, so a cancel reaches the activity at its next one.
     maxHeartbeatThrottleInterval: '100ms',

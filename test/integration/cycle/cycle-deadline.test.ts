@@ -9,10 +9,10 @@ import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { CycleActivities } from '../../../activities/index.ts';
 import type { CycleRecord } from '../../../activities/types.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
-import { WORKFLOWS_PATH } from '../../../worker/create-worker.ts';
 import { cycleTiming } from '../../../workflows/cycle-timing.ts';
 import { scalperCycle } from '../../../workflows/index.ts';
 import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
+import { testWorkflowCode } from '../../support/workflow-bundle.ts';
 
 /** The run timeout a bot cycling every 18 s gets. */
 const RUN_TIMEOUT_MS = 15_000;
@@ -61,7 +61,7 @@ beforeAll(async () => {
     connection,
     namespace: 'default',
     taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
+    ...testWorkflowCode(),
     activities,
   });
   running = worker.run();

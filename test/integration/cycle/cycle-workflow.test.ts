@@ -17,9 +17,9 @@ import type {
   OrderOutcome,
 } from '../../../activities/types.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
-import { WORKFLOWS_PATH } from '../../../worker/create-worker.ts';
 import { scalperCycle } from '../../../workflows/index.ts';
 import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
+import { testWorkflowCode } from '../../support/workflow-bundle.ts';
 
 type Step = keyof CycleActivities;
 type Mock<K extends Step> = (input: Parameters<CycleActivities[K]>[0]) => ReturnType<CycleActivities[K]>;
@@ -150,7 +150,7 @@ beforeAll(async () => {
     connection,
     namespace: 'default',
     taskQueue,
-    workflowsPath: WORKFLOWS_PATH,
+    ...testWorkflowCode(),
     activities,
   });
   running = worker.run();

@@ -26,6 +26,7 @@ import { countingFaults, newFaultTally, type FaultTally } from '../../support/fa
 import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
 import { brokerRecordOf } from './broker-record.ts';
 import { busiestStretch } from './firing-stretch.ts';
+import { testWorkflowBundle } from '../../support/workflow-bundle.ts';
 
 const SEED = 11;
 const CYCLES = 40;
@@ -121,7 +122,13 @@ beforeAll(async () => {
     now: () => clock,
   };
   connection = await connectTestWorkerTemporal();
-  worker = await createWorker({ connection, namespace: 'default', taskQueue, deps });
+  worker = await createWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    deps,
+    workflowBundlePath: testWorkflowBundle(),
+  });
   running = worker.run();
 });
 

@@ -36,6 +36,7 @@ import {
   simulator,
 } from '../brokers/mt5-gateway-harness.ts';
 import { busiestStretch } from './firing-stretch.ts';
+import { testWorkflowBundle } from '../../support/workflow-bundle.ts';
 
 const SEED = 11;
 const CYCLES = 40;
@@ -115,7 +116,13 @@ beforeAll(async () => {
     now: () => clock,
   };
   connection = await connectTestWorkerTemporal();
-  worker = await createWorker({ connection, namespace: 'default', taskQueue, deps });
+  worker = await createWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    deps,
+    workflowBundlePath: testWorkflowBundle(),
+  });
   running = worker.run();
 }, 300_000);
 
