@@ -17,6 +17,13 @@ export default async function globalSetup(): Promise<void> {
   const servers: TestServers = { stops: [] };
   const log = (line: string) => process.stderr.write(`[test servers] ${line}\n`);
 
+  // First: workflows that do not bundle fail the run here, before any server is started.
+  const bundleDir = await mkdtemp(join(tmpdir(), 'scalper-test-bundle-'));
+  servers.stops.push(() => rm(bundleDir, { recursive: true, force: true }));
+  const bundlePath = join(bundleDir, 'workflow-bundle.js');
+  await bundleWorkflows(bundlePath);
+  process.env[TEST_WORKFLOW_BUNDLE_VAR] = bundlePath;
+
   if (!config.DATABASE_URL) {
     const dataDir = await mkdtemp(join(tmpdir(), 'scalper-test-pg-'));
     const postgres = await startEmbeddedPostgres({
@@ -38,10 +45,5 @@ export default async function globalSetup(): Promise<void> {
     servers.stops.push(() => temporal.stop());
     process.env.TEMPORAL_ADDRESS = temporal.address;
   }
-  const bundleDir = await mkdtemp(join(tmpdir(), 'scalper-test-bundle-'));
-  servers.stops.push(() => rm(bundleDir, { recursive: true, force: true }));
-  const bundlePath = join(bundleDir, 'workflow-bundle.js');
-  await bundleWorkflows(bundlePath);
-  process.env[TEST_WORKFLOW_BUNDLE_VAR] = bundlePath;
   (globalThis as Record<string, unknown>)[SERVERS_KEY] = servers;
 }
