@@ -21,7 +21,10 @@ export default async function globalSetup(): Promise<void> {
   const bundleDir = await mkdtemp(join(tmpdir(), 'scalper-test-bundle-'));
   servers.stops.push(() => rm(bundleDir, { recursive: true, force: true }));
   const bundlePath = join(bundleDir, 'workflow-bundle.js');
-  await bundleWorkflows(bundlePath);
+  await bundleWorkflows(bundlePath).catch(async (error: unknown) => {
+    await rm(bundleDir, { recursive: true, force: true });
+    throw error;
+  });
   process.env[TEST_WORKFLOW_BUNDLE_VAR] = bundlePath;
 
   if (!config.DATABASE_URL) {

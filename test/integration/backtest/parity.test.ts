@@ -25,12 +25,19 @@ const SYMBOL = 'XAUUSDm';
 const ACCOUNT = 'paper-parity';
 const MINUTE = 60_000;
 const START = Date.UTC(2026, 9, 14, 13, 0);
+/** A case's 80–150 bars of cycles, its engine's start and stop, alongside the other three cases. */
+const CASE_TIMEOUT = 300_000;
 
 /** A case's engine, with the clock its activities read, moved to each cycle's time. */
 interface Rig {
   engine: TestEngine;
   clock: { now: number };
 }
+
+/** Engines of cases still running: jest gives up on a case that times out, but does not stop it. */
+const running = new Set<TestEngine>();
+
+afterAll(() => Promise.all([...running].map((engine) => engine.stop())));
 
 /**
  * `run` on an engine of its own (database, worker, task queue), so that the cases run at once:
@@ -39,9 +46,11 @@ interface Rig {
 async function onOwnEngine(run: (rig: Rig) => Promise<void>): Promise<void> {
   const clock = { now: START };
   const engine = await startTestEngine({ feedSeed: SEED, now: () => clock.now, schedulesTo: 'nowhere' });
+  running.add(engine);
   try {
     await run({ engine, clock });
   } finally {
+    running.delete(engine);
     await engine.stop();
   }
 }
@@ -249,7 +258,7 @@ describe('backtest parity with the live cycle', () => {
         // The trailing stop moved a stop that was then hit: both sides call it `trailing`.
         expect(live.positions.some((position) => position.closeReason === 'trailing')).toBe(true);
       }),
-    180_000,
+    CASE_TIMEOUT,
   );
 
   // Its day starts at 00:30 in London (BST in October: 23:30 UTC), so a day counted from 00:00 UTC
@@ -289,7 +298,7 @@ describe('backtest parity with the live cycle', () => {
         const barTimes = live.orders.map((o) => o.decision!.signal.barTime.getTime());
         expect(barTimes.some((time) => time >= dayStart && time < utcMidnight)).toBe(true);
       }),
-    180_000,
+    CASE_TIMEOUT,
   );
 
   // Flat outside 09:30–10:00 in New York (13:30–14:00 UTC in October): it holds a position at 14:00,
@@ -341,7 +350,7 @@ describe('backtest parity with the live cycle', () => {
           ]);
         }
       }),
-    180_000,
+    CASE_TIMEOUT,
   );
 
   // Its trading hours, 09:30–10:25 in New York (13:30–14:25 UTC in October), cover part of its bars.
@@ -387,6 +396,6 @@ describe('backtest parity with the live cycle', () => {
         expect(live.decisions.some((d) => failed(d).join() === 'trading_hours')).toBe(true);
         expect(journal.decisions.some(({ time }) => !within(time))).toBe(true);
       }),
-    180_000,
+    CASE_TIMEOUT,
   );
 });

@@ -1,7 +1,8 @@
 // Orders exactly once (README): a worker killed (kill -9) at any point of an order's life still ends with exactly
 // one broker order per decision. The worker is a child process that SIGKILLs itself at the crash
 // point; a second worker on the same task queue finishes the cycle after the activity times out.
-// The cases run at once (each its own bot, account and task queue): most of each is that timeout.
+// The cases run at once (jest runs a describe's concurrent tests together; each has its own bot,
+// account and task queue): most of each is that timeout.
 import { BotSchedules } from '../../../bots/schedule.ts';
 import { BotService } from '../../../bots/service.ts';
 import { brokerSymbolCatalog } from '../../../brokers/symbol-catalog.ts';
@@ -23,8 +24,11 @@ import { brokerRecordOf } from './broker-record.ts';
 
 const SEED = 7;
 const LOOKBACK = 120;
-/** The placeOrders attempt a dead worker held is retried only after its 15 s start-to-close timeout. */
-const CRASH_TEST_TIMEOUT = 60_000;
+/**
+ * The placeOrders attempt a dead worker held is retried only after its 15 s start-to-close timeout;
+ * the four cases start their workers at once, on 2 cores.
+ */
+const CRASH_TEST_TIMEOUT = 120_000;
 const firing = pinBarMinute(SEED, Date.UTC(2026, 10, 18, 12), { lookback: LOOKBACK, clear: false });
 
 let db: TestDatabase;
@@ -112,7 +116,7 @@ async function auditEvents(bot: IBot): Promise<string[]> {
   return rows.map((row) => row.event);
 }
 
-describe('a worker killed while an order is in flight', () => {
+describe('a worker killed, or hung, while an order is in flight', () => {
   it.concurrent(
     'after the Order row is sent, before the broker call: the retry finds nothing at the broker and sends once',
     async () => {
@@ -151,11 +155,9 @@ describe('a worker killed while an order is in flight', () => {
     },
     CRASH_TEST_TIMEOUT,
   );
-});
 
-describe('a worker whose send hangs past the activity timeout', () => {
   it.concurrent(
-    'does not let the retry resend while the first send is still in flight',
+    'a send that hangs past the activity timeout: the retry does not resend while the first send is still in flight',
     async () => {
       const bot = await newBot('stall');
       const taskQueue = uniqueTaskQueue('crash-stall');
