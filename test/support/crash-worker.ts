@@ -14,8 +14,7 @@ import { connectDatabase, connectTemporal } from '../../infra/startup.ts';
 import { connectWorkerTemporal } from '../../infra/worker-connection.ts';
 import { engineBrokerDirectory } from '../../bots/broker-directory.ts';
 import type { BrokerPort } from '../../brokers/port.ts';
-import { createWorker } from '../../worker/create-worker.ts';
-import { testWorkflowBundle } from './workflow-bundle.ts';
+import { createTestWorker } from './test-worker.ts';
 import { CRASH_POINTS, crashingBroker, type CrashPoint } from './crash-broker.ts';
 import { CRASH_LINE_PREFIX, READY_LINE, RESUMED_LINE_PREFIX } from './crash-worker-process.ts';
 
@@ -54,20 +53,14 @@ async function main(): Promise<void> {
     wrapped.set(account, broker);
     return broker;
   };
-  const worker = await createWorker({
-    connection,
-    namespace: 'default',
-    taskQueue: env('CRASH_TASK_QUEUE'),
-    workflowBundlePath: testWorkflowBundle(),
-    deps: {
-      orm,
-      brokerFor,
-      schedules: new BotSchedules(temporal.client, env('CRASH_SCHEDULE_QUEUE')),
-      positions: new PositionCloser(temporal.client, env('CRASH_TASK_QUEUE')),
-      logger: createLogger('warn', 'crash-worker'),
-      metrics: createEngineMetrics(),
-      now: () => clock,
-    },
+  const worker = await createTestWorker(connection, env('CRASH_TASK_QUEUE'), {
+    orm,
+    brokerFor,
+    schedules: new BotSchedules(temporal.client, env('CRASH_SCHEDULE_QUEUE')),
+    positions: new PositionCloser(temporal.client, env('CRASH_TASK_QUEUE')),
+    logger: createLogger('warn', 'crash-worker'),
+    metrics: createEngineMetrics(),
+    now: () => clock,
   });
   process.stdout.write(`${READY_LINE}\n`);
   await worker.run();

@@ -14,11 +14,10 @@ import { createEngineMetrics } from '../../infra/metrics.ts';
 import { databaseMetricSources } from '../../bots/metric-sources.ts';
 import type { TemporalConnections } from '../../infra/startup.ts';
 import { engineBrokerDirectory } from '../../bots/broker-directory.ts';
-import { createWorker } from '../../worker/create-worker.ts';
 import { scalperCycle } from '../../workflows/index.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from './temporal.ts';
-import { testWorkflowBundle } from './workflow-bundle.ts';
+import { createTestWorker } from './test-worker.ts';
 
 export interface TestEngineOptions {
   feedSeed: number;
@@ -31,7 +30,7 @@ export interface TestEngineOptions {
    * really drive cycles), `nowhere` = a queue nobody polls (the test runs each cycle itself).
    */
   schedulesTo: 'worker' | 'nowhere';
-  /** The worker loads this prebuilt workflow bundle; the run's (testWorkflowBundle) when absent. */
+  /** The worker loads this prebuilt workflow bundle; the run's when absent. */
   workflowBundlePath?: string;
 }
 
@@ -91,13 +90,7 @@ export async function startTestEngine(options: TestEngineOptions): Promise<TestE
     now,
   };
   const connection = await connectTestWorkerTemporal();
-  const worker: Worker = await createWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    deps,
-    workflowBundlePath: options.workflowBundlePath ?? testWorkflowBundle(),
-  });
+  const worker: Worker = await createTestWorker(connection, taskQueue, deps, options.workflowBundlePath);
   const running = worker.run();
   const created: IBot[] = [];
   return {

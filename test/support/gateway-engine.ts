@@ -15,14 +15,13 @@ import { createLogger } from '../../infra/logger.ts';
 import { createEngineMetrics } from '../../infra/metrics.ts';
 import { databaseMetricSources } from '../../bots/metric-sources.ts';
 import type { TemporalConnections } from '../../infra/startup.ts';
-import { createWorker } from '../../worker/create-worker.ts';
 import { scalperCycle } from '../../workflows/index.ts';
 import { gatewayInstruments, SERVER_UTC_OFFSET_HOURS, simulator } from '../integration/brokers/mt5-gateway-harness.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 import { type GatewayProcess, startGateway } from './gateway-process.ts';
 import { type GatewayProxy, startGatewayProxy } from './gateway-proxy.ts';
 import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from './temporal.ts';
-import { testWorkflowBundle } from './workflow-bundle.ts';
+import { createTestWorker } from './test-worker.ts';
 
 export interface GatewayEngine {
   db: TestDatabase;
@@ -69,13 +68,7 @@ export async function startGatewayEngine(options: { token: string; tokenEnv: str
     now,
   };
   const connection: NativeConnection = await connectTestWorkerTemporal();
-  const worker: Worker = await createWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    deps,
-    workflowBundlePath: testWorkflowBundle(),
-  });
+  const worker: Worker = await createTestWorker(connection, taskQueue, deps);
   const running = worker.run();
   const created: IBot[] = [];
   const sim = simulator(gateway);

@@ -10,7 +10,7 @@ import { startEmbeddedPostgres } from '../../infra/postgres.ts';
 import { startTemporalDevServer } from '../../infra/temporal-server.ts';
 import { bundleWorkflows } from '../../scripts/bundle-workflows.ts';
 import { SERVERS_KEY, type TestServers } from './servers.ts';
-import { TEST_WORKFLOW_BUNDLE_VAR } from './workflow-bundle.ts';
+import { TEST_WORKFLOW_BUNDLE_VAR } from './test-worker.ts';
 
 export default async function globalSetup(): Promise<void> {
   const config = loadConfig();

@@ -10,7 +10,7 @@ import type { BacktestFailure, BacktestJob, BacktestOutcome } from '../../../act
 import { BacktestLauncher } from '../../../bots/backtest-launcher.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
 import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
-import { testWorkflowCode } from '../../support/workflow-bundle.ts';
+import { testWorkflowCode } from '../../support/test-worker.ts';
 
 /** How a backtest's computation behaves: it stops when cancelled, or it finishes regardless. */
 type Computation = 'stops-when-cancelled' | 'finishes-regardless';

@@ -12,7 +12,7 @@ import type { TemporalConnections } from '../../../infra/startup.ts';
 import { cycleTiming } from '../../../workflows/cycle-timing.ts';
 import { scalperCycle } from '../../../workflows/index.ts';
 import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
-import { testWorkflowCode } from '../../support/workflow-bundle.ts';
+import { testWorkflowCode } from '../../support/test-worker.ts';
 
 /** The run timeout a bot cycling every 18 s gets. */
 const RUN_TIMEOUT_MS = 15_000;

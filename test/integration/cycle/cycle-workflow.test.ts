@@ -19,7 +19,7 @@ import type {
 import type { TemporalConnections } from '../../../infra/startup.ts';
 import { scalperCycle } from '../../../workflows/index.ts';
 import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
-import { testWorkflowCode } from '../../support/workflow-bundle.ts';
+import { testWorkflowCode } from '../../support/test-worker.ts';
 
 type Step = keyof CycleActivities;
 type Mock<K extends Step> = (input: Parameters<CycleActivities[K]>[0]) => ReturnType<CycleActivities[K]>;

@@ -19,14 +19,13 @@ import type { ActivityDeps } from '../../../activities/deps.ts';
 import { NEVER_SENT_GRACE_MS } from '../../../trading/orders/index.ts';
 import { reconcileActivity } from '../../../activities/reconcile.ts';
 import { STRATEGY_NAMES, strategyMinBars, strategyParamsSchema } from '../../../trading/strategies/index.ts';
-import { createWorker } from '../../../worker/create-worker.ts';
 import { scalperCycle } from '../../../workflows/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { countingFaults, newFaultTally, type FaultTally } from '../../support/fault-counter.ts';
 import { connectTestTemporal, connectTestWorkerTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
 import { brokerRecordOf } from './broker-record.ts';
 import { busiestStretch } from './firing-stretch.ts';
-import { testWorkflowBundle } from '../../support/workflow-bundle.ts';
+import { createTestWorker } from '../../support/test-worker.ts';
 
 const SEED = 11;
 const CYCLES = 40;
@@ -122,13 +121,7 @@ beforeAll(async () => {
     now: () => clock,
   };
   connection = await connectTestWorkerTemporal();
-  worker = await createWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    deps,
-    workflowBundlePath: testWorkflowBundle(),
-  });
+  worker = await createTestWorker(connection, taskQueue, deps);
   running = worker.run();
 });
 

@@ -23,7 +23,6 @@ import {
   strategyParamsSchema,
   type StrategyName,
 } from '../../../trading/strategies/index.ts';
-import { createWorker } from '../../../worker/create-worker.ts';
 import { scalperCycle } from '../../../workflows/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { type GatewayProcess, startGateway } from '../../support/gateway-process.ts';
@@ -36,7 +35,7 @@ import {
   simulator,
 } from '../brokers/mt5-gateway-harness.ts';
 import { busiestStretch } from './firing-stretch.ts';
-import { testWorkflowBundle } from '../../support/workflow-bundle.ts';
+import { createTestWorker } from '../../support/test-worker.ts';
 
 const SEED = 11;
 const CYCLES = 40;
@@ -116,13 +115,7 @@ beforeAll(async () => {
     now: () => clock,
   };
   connection = await connectTestWorkerTemporal();
-  worker = await createWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    deps,
-    workflowBundlePath: testWorkflowBundle(),
-  });
+  worker = await createTestWorker(connection, taskQueue, deps);
   running = worker.run();
 }, 300_000);
 
