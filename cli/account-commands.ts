@@ -17,7 +17,7 @@ import { AccountUnreachableError } from '../brokers/symbol-catalog.ts';
 import { AccountConflictError, configOf } from '../db/broker-accounts.ts';
 import { Bot, type IBrokerAccount } from '../db/entities/index.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
-import type { WithEngine } from './engine-connection.ts';
+import type { WithDatabase } from './database-connection.ts';
 import { addSetInstrumentCommand, assumedFacts } from './account-instruments.ts';
 import { instrumentOverride, oneOf } from './options.ts';
 
@@ -104,7 +104,7 @@ function describeSpec(spec: InstrumentSpec): string {
 
 export function addAccountCommands(
   program: Command,
-  withEngine: WithEngine,
+  withDatabase: WithDatabase,
   print: (line: string) => void,
   env: NodeJS.ProcessEnv = process.env,
 ): void {
@@ -145,8 +145,8 @@ export function addAccountCommands(
       instrumentOverride,
     )
     .action(
-      withEngine(async (engine, options: AddOptions) => {
-        const added = await engine.accounts.add({
+      withDatabase(async (database, options: AddOptions) => {
+        const added = await database.accounts.add({
           name: options.name,
           kind: options.kind,
           environment: options.environment,
@@ -174,8 +174,8 @@ export function addAccountCommands(
     .command('list')
     .description('Registered accounts (unregistered paper-… names are paper accounts with the defaults)')
     .action(
-      withEngine(async (engine) => {
-        const rows = await engine.accounts.list();
+      withDatabase(async (database) => {
+        const rows = await database.accounts.list();
         if (rows.length === 0) print('no registered accounts; paper-… names need none');
         for (const row of rows) print(describeAccount(row, env));
       }),
@@ -187,9 +187,9 @@ export function addAccountCommands(
     .option('--symbol <symbol...>', 'symbols to read the spec of (default: those its bots trade)')
     .description('Connect, then print the account and symbol specs the broker reports')
     .action(
-      withEngine(async (engine, name: string, options: { symbol?: string[] }) => {
-        const config = await engine.accounts.resolve(name);
-        const broker = engine.symbols.brokerFor(name);
+      withDatabase(async (database, name: string, options: { symbol?: string[] }) => {
+        const config = await database.accounts.resolve(name);
+        const broker = database.symbols.brokerFor(name);
         const info = await broker.account().catch((error: unknown) => {
           throw error instanceof MissingSecretError ? error : new AccountUnreachableError(name, error);
         });
@@ -203,7 +203,7 @@ export function addAccountCommands(
           );
         }
         for (const line of describeAccountInfo(info)) print(line);
-        const bots = await engine.orm.em.fork().find(Bot, { brokerAccount: name }, { fields: ['symbol'] });
+        const bots = await database.orm.em.fork().find(Bot, { brokerAccount: name }, { fields: ['symbol'] });
         const symbols = options.symbol ?? [...new Set(bots.map((bot) => bot.symbol))];
         const facts = config.connection.kind === 'paper' ? null : (config.connection.settings.instruments ?? {});
         for (const symbol of symbols) {
@@ -220,7 +220,7 @@ export function addAccountCommands(
       }),
     );
 
-  addSetInstrumentCommand(account, withEngine, print);
+  addSetInstrumentCommand(account, withDatabase, print);
 
   account
     .command('enable-live')
@@ -229,10 +229,10 @@ export function addAccountCommands(
     .requiredOption('--reason <text>', 'why, for the audit log')
     .description('Opt a live account in to trading (audited)')
     .action(
-      withEngine(async (engine, name: string, options: { confirm: string; reason: string }) => {
+      withDatabase(async (database, name: string, options: { confirm: string; reason: string }) => {
         if (options.confirm !== name)
           throw new AccountConflictError(`--confirm must repeat the account name ${name}`, 'confirm');
-        await engine.accounts.setLiveTrading(name, true, options.reason);
+        await database.accounts.setLiveTrading(name, true, options.reason);
         print(`LIVE TRADING ENABLED on ${name}: its bots may now open real-money positions`);
       }),
     );
@@ -243,8 +243,8 @@ export function addAccountCommands(
     .requiredOption('--reason <text>', 'why, for the audit log')
     .description('Stop a live account from opening positions (open ones are still managed)')
     .action(
-      withEngine(async (engine, name: string, options: { reason: string }) => {
-        await engine.accounts.setLiveTrading(name, false, options.reason);
+      withDatabase(async (database, name: string, options: { reason: string }) => {
+        await database.accounts.setLiveTrading(name, false, options.reason);
         print(`live trading disabled on ${name}: its bots open nothing, and still manage what is open`);
       }),
     );
@@ -260,9 +260,9 @@ export function addAccountCommands(
       'Replace the certificate an https:// gateway is trusted by (a renewed one); workers pick it up within a minute',
     )
     .action(
-      withEngine(
-        async (engine, name: string, options: { caFile: string; reason: string; keep?: boolean; url?: string }) => {
-          const trusted = await engine.accounts.setCaCert(name, options.caFile, options.reason, {
+      withDatabase(
+        async (database, name: string, options: { caFile: string; reason: string; keep?: boolean; url?: string }) => {
+          const trusted = await database.accounts.setCaCert(name, options.caFile, options.reason, {
             keep: options.keep === true,
             ...(options.url === undefined ? {} : { url: options.url }),
           });
@@ -277,8 +277,8 @@ export function addAccountCommands(
     .argument('<name>', 'account name')
     .description('Remove an account no bot uses')
     .action(
-      withEngine(async (engine, name: string) => {
-        await engine.accounts.remove(name);
+      withDatabase(async (database, name: string) => {
+        await database.accounts.remove(name);
         print(`account ${name} removed`);
       }),
     );

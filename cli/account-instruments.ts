@@ -8,7 +8,7 @@ import { INSTRUMENT_OVERRIDE_KEYS, type InstrumentOverrides, MissingSecretError 
 import { AccountUnreachableError, UnknownSymbolError } from '../brokers/symbol-catalog.ts';
 import { AccountConflictError, type InstrumentChanges } from '../db/broker-accounts.ts';
 import type { InstrumentSpec } from '../trading/market.ts';
-import type { EngineConnection, WithEngine } from './engine-connection.ts';
+import type { DatabaseConnection, WithDatabase } from './database-connection.ts';
 import { instrumentOverride } from './options.ts';
 
 type Print = (line: string) => void;
@@ -66,11 +66,11 @@ export function assumedFacts(account: string, spec: InstrumentSpec, overrides: I
  * Facts set for a symbol the account does not offer (`XAUUSD` for `XAUUSDm`) would leave the real
  * one on assumed facts: refused, naming what it offers. A broker out of reach is said, not fatal.
  */
-async function checkOffered(engine: EngineConnection, account: string, symbols: string[], print: Print) {
+async function checkOffered(database: DatabaseConnection, account: string, symbols: string[], print: Print) {
   if (symbols.length === 0) return;
   let offered: readonly string[];
   try {
-    offered = await engine.symbols.symbolsOf(account);
+    offered = await database.symbols.symbolsOf(account);
   } catch (error) {
     if (!(error instanceof AccountUnreachableError || error instanceof MissingSecretError)) throw error;
     print(`could not check that ${account} offers ${symbols.join(', ')}: ${error.message}`);
@@ -79,7 +79,7 @@ async function checkOffered(engine: EngineConnection, account: string, symbols: 
   for (const symbol of symbols) if (!offered.includes(symbol)) throw new UnknownSymbolError(symbol, account, offered);
 }
 
-export function addSetInstrumentCommand(account: Command, withEngine: WithEngine, print: Print): void {
+export function addSetInstrumentCommand(account: Command, withDatabase: WithDatabase, print: Print): void {
   account
     .command('set-instrument')
     .argument('<name>', 'a registered mt5-gateway or metaapi account')
@@ -94,9 +94,9 @@ export function addSetInstrumentCommand(account: Command, withEngine: WithEngine
       "Change the per-symbol facts MT5 does not report (audited); running workers use them within a minute, bots' settings stay",
     )
     .action(
-      withEngine(
+      withDatabase(
         async (
-          engine,
+          database,
           name: string,
           options: { instrument?: InstrumentChanges; unset?: InstrumentChanges; reason: string },
         ) => {
@@ -104,10 +104,10 @@ export function addSetInstrumentCommand(account: Command, withEngine: WithEngine
             throw new AccountConflictError('give --instrument SYMBOL:key=value or --unset SYMBOL:key', 'instruments');
           const changes = changesOf(options.instrument ?? {}, options.unset ?? {});
           // A paper or unknown account is refused by setInstruments, for what it is.
-          const registered = await engine.accounts.find(name);
+          const registered = await database.accounts.find(name);
           if (registered !== null && registered.kind !== 'paper')
-            await checkOffered(engine, name, Object.keys(options.instrument ?? {}), print);
-          const { facts, changed } = await engine.accounts.setInstruments(name, changes, options.reason);
+            await checkOffered(database, name, Object.keys(options.instrument ?? {}), print);
+          const { facts, changed } = await database.accounts.setInstruments(name, changes, options.reason);
           print(
             changed
               ? `account ${name}: facts changed (${options.reason}); running workers use them within a minute`

@@ -26,7 +26,7 @@ import { planBacktest, type BacktestPlan } from './backtest-plan.ts';
 import { backtestSummary } from './backtest-summary.ts';
 import { runRankedSweep, sweepTable } from './backtest-sweep.ts';
 import { overfittingLine, walkForwardWithProgress, walkForwardCsv, walkForwardTable } from './backtest-walk-forward.ts';
-import type { EngineConnection } from './engine-connection.ts';
+import type { DatabaseConnection } from './database-connection.ts';
 import { SERVER_CLOCK_HELP } from './options.ts';
 import { createProgressBar, type ProgressStream } from './progress-bar.ts';
 
@@ -136,7 +136,7 @@ async function walkForward(plan: BacktestPlan, sweepOptions: SweepOptions, json:
 
 export function addBacktestCommand(
   program: Command,
-  connect: () => Promise<EngineConnection>,
+  connect: () => Promise<DatabaseConnection>,
   print: Print,
   stderr: ProgressStream,
 ): void {

@@ -22,7 +22,7 @@ import {
   settingsFileChanges,
   type SettingsChanges,
 } from './backtest-settings.ts';
-import type { EngineConnection } from './engine-connection.ts';
+import type { DatabaseConnection } from './database-connection.ts';
 import { InputFileError, readInputFile } from './input-file.ts';
 
 /** Bars read before the period, in lookbacks: the live bot converges on one; the rest is margin. */
@@ -64,17 +64,17 @@ function combined(file: SettingsChanges | null, flags: SettingsChanges): Setting
  * A paper account's spec at this leverage, or the spec a real account's bot cached, else the one
  * its broker gives now (a bot that has not cycled since, or since its facts changed).
  */
-async function instrumentOf(engine: EngineConnection | null, account: string, symbol: string, leverage: number) {
+async function instrumentOf(database: DatabaseConnection | null, account: string, symbol: string, leverage: number) {
   if (account.startsWith(PAPER_ACCOUNT_PREFIX)) {
     const instruments = paperInstruments(leverage);
     const spec = instruments.find((instrument) => instrument.symbol === symbol);
     return spec ?? refuse(`--symbol ${symbol}: not a paper symbol (${instruments.map((i) => i.symbol).join(', ')})`);
   }
-  const row = await engine?.orm.em.fork().findOne(Instrument, { brokerAccount: account, symbol });
+  const row = await database?.orm.em.fork().findOne(Instrument, { brokerAccount: account, symbol });
   if (row) return instrumentSpecOf(row);
   try {
-    if (engine === null) throw new Error('no engine to ask');
-    return await engine.symbols.brokerFor(account).instrument(symbol);
+    if (database === null) throw new Error('no database to ask');
+    return await database.symbols.brokerFor(account).instrument(symbol);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     return refuse(`--symbol ${symbol}: no ${symbol} spec cached for account ${account}, nor from its broker: ${why}`);
@@ -108,21 +108,21 @@ function sweepPlan(options: BacktestOptions, settings: BacktestSettings) {
   }
 }
 
-async function botOf(engine: EngineConnection | null, botId: number | undefined): Promise<IBot | null> {
-  if (botId === undefined || engine === null) return null;
-  const bot = await engine.orm.em.fork().findOne(Bot, botId);
+async function botOf(database: DatabaseConnection | null, botId: number | undefined): Promise<IBot | null> {
+  if (botId === undefined || database === null) return null;
+  const bot = await database.orm.em.fork().findOne(Bot, botId);
   return bot ?? refuse(`--bot ${botId}: bot ${botId} does not exist`);
 }
 
-async function resolvePlan(options: BacktestOptions, engine: EngineConnection | null): Promise<BacktestPlan> {
-  const bot = await botOf(engine, options.botId);
+async function resolvePlan(options: BacktestOptions, database: DatabaseConnection | null): Promise<BacktestPlan> {
+  const bot = await botOf(database, options.botId);
   const baseOrigin = bot ? `--bot ${bot.id}` : 'defaults';
   const file = options.settingsFile === undefined ? null : await settingsFile(options.settingsFile);
   const base = bot ? botTradingSettings(bot) : NEW_BOT_SETTINGS;
   const trading = applySettingsChanges(base, combined(file, options.changes), baseOrigin);
   const symbol = options.symbol ?? bot?.symbol ?? refuse('--symbol: required');
   const account = bot?.brokerAccount ?? `${PAPER_ACCOUNT_PREFIX}1`;
-  const { commissionPerLot, ...instrument } = await instrumentOf(engine, account, symbol, options.leverage);
+  const { commissionPerLot, ...instrument } = await instrumentOf(database, account, symbol, options.leverage);
   const settings: BacktestSettings = {
     symbol,
     instrument,
@@ -143,22 +143,22 @@ async function resolvePlan(options: BacktestOptions, engine: EngineConnection | 
     period: options.period,
     warmUp,
     seed: options.seed,
-    orm: engine?.orm ?? null,
+    orm: database?.orm ?? null,
   });
   const settingsOrigin = `${bot ? `bot ${bot.id} ${bot.name}` : 'new bot'}, account ${account}`;
   return { settings, bars, settingsOrigin, points, folds };
 }
 
-/** Resolves the options into a plan; the engine's connection is closed before the computing starts. */
+/** Resolves the options into a plan; the database connection is closed before the computing starts. */
 export async function planBacktest(
   options: BacktestOptions,
-  connect: () => Promise<EngineConnection>,
+  connect: () => Promise<DatabaseConnection>,
 ): Promise<BacktestPlan> {
-  const needsEngine = options.botId !== undefined || options.source.kind === 'database';
-  const engine = needsEngine ? await connect() : null;
+  const needsDatabase = options.botId !== undefined || options.source.kind === 'database';
+  const database = needsDatabase ? await connect() : null;
   try {
-    return await resolvePlan(options, engine);
+    return await resolvePlan(options, database);
   } finally {
-    await engine?.close();
+    await database?.close();
   }
 }

@@ -7,10 +7,14 @@ import { importMt5Csv } from '../brokers/feeds/market-bars.ts';
 import { decodeMt5File } from '../brokers/feeds/mt5-csv.ts';
 import { type ServerClock, serverClockText } from '../brokers/feeds/server-clock.ts';
 import { requireSymbol } from '../brokers/symbol-catalog.ts';
-import type { WithEngine } from './engine-connection.ts';
+import type { WithDatabase } from './database-connection.ts';
 import { SERVER_CLOCK_HELP, serverClock, utcOffsetMinutes } from './options.ts';
 
-export function addImportBarsCommand(program: Command, withEngine: WithEngine, print: (line: string) => void): void {
+export function addImportBarsCommand(
+  program: Command,
+  withDatabase: WithDatabase,
+  print: (line: string) => void,
+): void {
   program
     .command('import-bars <file>')
     .description('Import an MT5 bar export (<DATE> <TIME> <OPEN> <HIGH> <LOW> <CLOSE> <TICKVOL> <VOL> <SPREAD>)')
@@ -26,16 +30,16 @@ export function addImportBarsCommand(program: Command, withEngine: WithEngine, p
       false,
     )
     .action(
-      withEngine(
+      withDatabase(
         async (
-          engine,
+          database,
           file: string,
           options: { symbol: string; account: string; utcOffset: number; serverClock?: ServerClock; replace: boolean },
         ) => {
-          await requireSymbol(engine.symbols, options.account, options.symbol);
-          const text = decodeMt5File(await engine.readFile(file));
+          await requireSymbol(database.symbols, options.account, options.symbol);
+          const text = decodeMt5File(await database.readFile(file));
           const clock = options.serverClock ?? { kind: 'offset', utcOffsetMinutes: options.utcOffset };
-          const { stored, removed } = await importMt5Csv(engine.orm, text, {
+          const { stored, removed } = await importMt5Csv(database.orm, text, {
             symbol: options.symbol,
             source: file,
             serverClock: clock,

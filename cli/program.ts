@@ -1,6 +1,7 @@
 // The `scalper` command line: bots set up, listed, paused and resumed from a terminal; backtests run.
 import { Command } from 'commander';
 import { killSwitchTripOf } from '../bots/trading-state.ts';
+import type { DatabaseConnection, WithConnection } from './database-connection.ts';
 import type { EngineConnection } from './engine-connection.ts';
 import { integer } from './options.ts';
 import { addAccountCommands } from './account-commands.ts';
@@ -29,18 +30,29 @@ const SHOWN_SETTINGS = [
   'version',
 ] as const;
 
-/** Builds the program; `connect` is called only by commands that need the engine. */
-export function buildProgram(connect: () => Promise<EngineConnection>, print: Print): Command {
-  const withEngine =
-    <A extends unknown[]>(action: (engine: EngineConnection, ...args: A) => Promise<void>) =>
-    async (...args: A) => {
-      const engine = await connect();
+/** How a command connects: to the database alone, or to the engine (the database and Temporal). */
+export interface Connectors {
+  database: () => Promise<DatabaseConnection>;
+  engine: () => Promise<EngineConnection>;
+}
+
+/** An action run with the connection `connect` opens, closed after it. */
+function withConnection<C extends { close(): Promise<void> }>(connect: () => Promise<C>): WithConnection<C> {
+  return (action) =>
+    async (...args) => {
+      const connection = await connect();
       try {
-        await action(engine, ...args);
+        await action(connection, ...args);
       } finally {
-        await engine.close();
+        await connection.close();
       }
     };
+}
+
+/** Builds the program; a command connects when it runs, to only what it needs. */
+export function buildProgram(connect: Connectors, print: Print): Command {
+  const withEngine = withConnection(connect.engine);
+  const withDatabase = withConnection(connect.database);
 
   const program = new Command('scalper').description('Operate scalper-engine bots').exitOverride();
 
@@ -170,9 +182,9 @@ export function buildProgram(connect: () => Promise<EngineConnection>, print: Pr
       }),
     );
 
-  addImportBarsCommand(program, withEngine, print);
-  addTokenCommands(program, withEngine, print);
-  addAccountCommands(program, withEngine, print);
-  addBacktestCommand(program, connect, print, process.stderr);
+  addImportBarsCommand(program, withDatabase, print);
+  addTokenCommands(program, withDatabase, print);
+  addAccountCommands(program, withDatabase, print);
+  addBacktestCommand(program, connect.database, print, process.stderr);
   return program;
 }

@@ -12,10 +12,16 @@ import { buildProgram } from './program.ts';
 import { InputFileError } from './input-file.ts';
 import { BacktestOptionError } from './backtest-option-error.ts';
 
-// Temporal's client is loaded (~50 MB, and its start-up time) only by a command that talks to the
-// engine: a backtest on synthetic or CSV bars never does.
-const connectToEngine = async () => (await import('./engine-connection.ts')).connectToEngine();
-const program = buildProgram(connectToEngine, (line) => process.stdout.write(`${line}\n`));
+// A command loads and opens only what it uses: Temporal's client (~50 MB, and its start-up time)
+// only for the bots' commands, the database's modules only for a command that reads or writes it
+// (a backtest on synthetic or CSV bars uses neither).
+const program = buildProgram(
+  {
+    database: async () => (await import('./database-connection.ts')).connectToDatabase(),
+    engine: async () => (await import('./engine-connection.ts')).connectToEngine(),
+  },
+  (line) => process.stdout.write(`${line}\n`),
+);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -2,7 +2,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { TokenNotFoundError } from '../db/api-tokens.ts';
 import { TOKEN_SCOPES, type TokenScope } from '../db/entities/index.ts';
-import type { WithEngine } from './engine-connection.ts';
+import type { WithDatabase } from './database-connection.ts';
 
 function scope(value: string): TokenScope {
   if (!(TOKEN_SCOPES as readonly string[]).includes(value))
@@ -10,7 +10,7 @@ function scope(value: string): TokenScope {
   return value as TokenScope;
 }
 
-export function addTokenCommands(program: Command, withEngine: WithEngine, print: (line: string) => void): void {
+export function addTokenCommands(program: Command, withDatabase: WithDatabase, print: (line: string) => void): void {
   const token = program.command('token').description("The REST API's bearer tokens");
 
   token
@@ -19,8 +19,8 @@ export function addTokenCommands(program: Command, withEngine: WithEngine, print
     .requiredOption('--name <name>', 'a name to recognise and revoke it by')
     .option('--scope <scope>', 'read: GET only; trade: may also change things', scope, 'read' as TokenScope)
     .action(
-      withEngine(async (engine, options: { name: string; scope: TokenScope }) => {
-        const created = await engine.tokens.create(options.name, options.scope);
+      withDatabase(async (database, options: { name: string; scope: TokenScope }) => {
+        const created = await database.tokens.create(options.name, options.scope);
         print(created.token);
         print(`token ${options.name} (${options.scope}) created; it is shown only now: keep it`);
       }),
@@ -30,8 +30,8 @@ export function addTokenCommands(program: Command, withEngine: WithEngine, print
     .command('list')
     .description('Live tokens: name, scope, created, last used (never the token)')
     .action(
-      withEngine(async (engine) => {
-        const tokens = await engine.tokens.list();
+      withDatabase(async (database) => {
+        const tokens = await database.tokens.list();
         if (tokens.length === 0) print('no tokens');
         for (const t of tokens) {
           const used = t.lastUsedAt ? t.lastUsedAt.toISOString() : 'never';
@@ -45,8 +45,8 @@ export function addTokenCommands(program: Command, withEngine: WithEngine, print
     .argument('<name>', 'token name')
     .description('Revoke a token: it is refused from the next request on')
     .action(
-      withEngine(async (engine, name: string) => {
-        if (!(await engine.tokens.revoke(name))) throw new TokenNotFoundError(name);
+      withDatabase(async (database, name: string) => {
+        if (!(await database.tokens.revoke(name))) throw new TokenNotFoundError(name);
         print(`token ${name} revoked`);
       }),
     );

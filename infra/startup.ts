@@ -1,5 +1,7 @@
 // Connecting to the servers the engine needs; a failure becomes one line naming the setting.
-import { Connection, Client } from '@temporalio/client';
+// Temporal's client is loaded by the first connectTemporal, not with this module: the CLI's
+// database-only commands connect to PostgreSQL through here without loading it.
+import type { Client, Connection } from '@temporalio/client';
 import { openOrm, type Orm } from '../db/orm.ts';
 import { ConfigError, redactUrl } from './config.ts';
 import { StartupError } from './startup-error.ts';
@@ -32,10 +34,11 @@ export function temporalStartupError(address: string, namespace: string, error: 
 }
 
 export async function connectTemporal(address: string, namespace: string): Promise<TemporalConnections> {
+  const temporalClient = await import('@temporalio/client');
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
-    const client = new Client({ connection, namespace });
+    connection = await temporalClient.Connection.connect({ address, connectTimeout: '5 seconds' });
+    const client = new temporalClient.Client({ connection, namespace });
     await client.workflowService.describeNamespace({ namespace });
     return { client, close: () => client.connection.close() };
   } catch (error) {

@@ -6,6 +6,7 @@ import type { TemporalConnections } from '../../../infra/startup.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
 import { runScalper } from '../../support/scalper-cli.ts';
+import { freePort } from '../../../infra/ports.ts';
 
 let db: TestDatabase;
 let temporal: TemporalConnections;
@@ -239,5 +240,21 @@ describe('scalper CLI', () => {
     const missing = await scalper('pause', '999999');
     expect(missing).toMatchObject({ code: 1 });
     expect(missing.stderr).toContain('bot 999999 does not exist');
+  });
+});
+
+describe('with Temporal unreachable', () => {
+  it("the database's commands still work; a bot's command fails naming TEMPORAL_ADDRESS", async () => {
+    const downEnv = { ...env, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` };
+    const tokens = await runScalper(['token', 'create', '--name', 'temporal-down'], downEnv);
+    expect(tokens).toMatchObject({ code: 0, stderr: '' });
+    expect(await runScalper(['token', 'list'], downEnv)).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('temporal-down'),
+    });
+    expect(await runScalper(['account', 'list'], downEnv)).toMatchObject({ code: 0, stderr: '' });
+    const bots = await runScalper(['bots'], downEnv);
+    expect(bots.code).toBe(1);
+    expect(bots.stderr).toContain(`cannot use Temporal at TEMPORAL_ADDRESS=${downEnv.TEMPORAL_ADDRESS}`);
   });
 });
