@@ -13,8 +13,8 @@ import { InputFileError } from './input-file.ts';
 import { BacktestOptionError } from './backtest-option-error.ts';
 
 // A command loads and opens only what it uses: Temporal's client (~50 MB, and its start-up time)
-// only for the bots' commands, the database's modules only for a command that reads or writes it
-// (a backtest on synthetic or CSV bars uses neither).
+// only for the bots' commands, the database driver only for a command that reads or writes the
+// database (a backtest on synthetic or CSV bars uses neither).
 const program = buildProgram(
   {
     database: async () => (await import('./database-connection.ts')).connectToDatabase(),

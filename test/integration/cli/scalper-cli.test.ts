@@ -1,4 +1,8 @@
 // The `scalper` CLI as an operator runs it: a separate process against the real servers.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { markKillSwitchTripped } from '../../../bots/bot-rows.ts';
 import { BotSchedules } from '../../../bots/schedule.ts';
 import { AuditLog, Bot } from '../../../db/entities/index.ts';
@@ -244,17 +248,38 @@ describe('scalper CLI', () => {
 });
 
 describe('with Temporal unreachable', () => {
-  it("the database's commands still work; a bot's command fails naming TEMPORAL_ADDRESS", async () => {
+  it("the database's commands work without loading Temporal's client; a bot's command fails naming TEMPORAL_ADDRESS", async () => {
     const downEnv = { ...env, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` };
-    const tokens = await runScalper(['token', 'create', '--name', 'temporal-down'], downEnv);
-    expect(tokens).toMatchObject({ code: 0, stderr: '' });
-    expect(await runScalper(['token', 'list'], downEnv)).toMatchObject({
+    const refuseClient = fileURLToPath(new URL('../../support/refuse-temporal-client.ts', import.meta.url));
+    const databaseOnly = (...args: string[]) =>
+      runScalper(args, { ...downEnv, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --import=${refuseClient}` });
+
+    expect(await databaseOnly('token', 'create', '--name', 'temporal-down')).toMatchObject({ code: 0, stderr: '' });
+    expect(await databaseOnly('token', 'list')).toMatchObject({
       code: 0,
       stdout: expect.stringContaining('temporal-down'),
     });
-    expect(await runScalper(['account', 'list'], downEnv)).toMatchObject({ code: 0, stderr: '' });
+    expect(await databaseOnly('account', 'list')).toMatchObject({ code: 0, stderr: '' });
+    const csv = join(await mkdtemp(join(tmpdir(), 'scalper-cli-')), 'bars.csv');
+    await writeFile(
+      csv,
+      [
+        '<DATE>\t<TIME>\t<OPEN>\t<HIGH>\t<LOW>\t<CLOSE>\t<TICKVOL>\t<VOL>\t<SPREAD>',
+        '2026.11.20\t10:00\t2650.10\t2651.00\t2649.90\t2650.50\t120\t0\t18',
+      ].join('\n'),
+    );
+    expect(await databaseOnly('import-bars', csv, '--symbol', 'XAUUSDm')).toMatchObject({ code: 0, stderr: '' });
+    // The database answered: it holds no bars in that week.
+    const backtest = await databaseOnly(
+      'backtest',
+      ...['--symbol', 'XAUUSDm', '--source', 'database', '--from', '2026-11-02', '--to', '2026-11-06'],
+    );
+    expect(backtest).toMatchObject({ code: 2, stderr: expect.stringContaining('--source database: no XAUUSDm bars') });
+
     const bots = await runScalper(['bots'], downEnv);
     expect(bots.code).toBe(1);
     expect(bots.stderr).toContain(`cannot use Temporal at TEMPORAL_ADDRESS=${downEnv.TEMPORAL_ADDRESS}`);
+    // The hook refuses the client: the bots' command, which needs it, fails with it on.
+    expect((await databaseOnly('bots')).stderr).toMatch(/@temporalio\/\S+ was loaded/);
   });
 });
