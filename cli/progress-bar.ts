@@ -1,5 +1,6 @@
 // One line of progress for long runs (backtests, sweeps), redrawn in place on a terminal. Piped
 // or redirected output gets nothing: a log file full of carriage returns helps no one.
+import { formatCount } from '../backtest/report/format.ts';
 
 export type ProgressStream = Pick<NodeJS.WriteStream, 'isTTY' | 'columns' | 'write'>;
 
@@ -24,7 +25,6 @@ const CLEAR_TO_END = '\x1b[K';
 const DEFAULT_COLUMNS = 80;
 /** Narrower than this, the bar is left out and the figures alone shown. */
 const MIN_BAR_WIDTH = 10;
-const count = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 function duration(seconds: number): string {
   const whole = Math.ceil(seconds);
@@ -46,8 +46,8 @@ export function progressLine(
   const eta = rate === null ? '–' : duration(Math.max(0, total - done) / rate);
   const figures = [
     `${(fraction * 100).toFixed(1)}%`,
-    `${count.format(done)}/${count.format(total)} ${options.unit}`,
-    `${rate === null ? '–' : count.format(rate)} ${options.unit}/s`,
+    `${formatCount(done)}/${formatCount(total)} ${options.unit}`,
+    `${rate === null ? '–' : formatCount(rate)} ${options.unit}/s`,
     `ETA ${eta}`,
   ].join('  ');
   const label = options.label === undefined ? '' : `${options.label} `;

@@ -4,22 +4,37 @@ import type { CostModel } from '../types.ts';
 
 const MISSING = '—';
 
-const money2 = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const whole = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+interface NumberFormats {
+  money2: Intl.NumberFormat;
+  whole: Intl.NumberFormat;
+}
+let numberFormats: NumberFormats | undefined;
+
+/**
+ * Built at first use, not at import: the first Intl formatter of a process loads ICU's data
+ * (~80 ms), which every CLI command would otherwise pay, `--help` included.
+ */
+function formats(): NumberFormats {
+  numberFormats ??= {
+    money2: new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    whole: new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 }),
+  };
+  return numberFormats;
+}
 
 /** 1234.5 → "1,234.50"; −3 → "-3.00". */
 export function formatMoney(value: number | null): string {
-  return value === null ? MISSING : money2.format(value);
+  return value === null ? MISSING : formats().money2.format(value);
 }
 
 /** A P&L with its sign: 12.3 → "+12.30", −4 → "-4.00". */
 export function formatSignedMoney(value: number): string {
-  return value > 0 ? `+${money2.format(value)}` : money2.format(value);
+  return value > 0 ? `+${formats().money2.format(value)}` : formats().money2.format(value);
 }
 
 /** A value already in percent: 12.345 → "12.35%". */
 export function formatPercent(value: number | null): string {
-  return value === null ? MISSING : `${money2.format(value)}%`;
+  return value === null ? MISSING : `${formats().money2.format(value)}%`;
 }
 
 /** A share 0–1 as a percent: 0.4 → "40.00%". */
@@ -29,11 +44,11 @@ export function formatShare(value: number | null): string {
 
 /** A plain ratio (profit factor): 1.5 → "1.50". */
 export function formatRatio(value: number | null): string {
-  return value === null ? MISSING : money2.format(value);
+  return value === null ? MISSING : formats().money2.format(value);
 }
 
 export function formatCount(value: number): string {
-  return whole.format(value);
+  return formats().whole.format(value);
 }
 
 /** UTC epoch ms → "2026-01-05 14:30 UTC". */
