@@ -12,7 +12,7 @@ let numberFormats: NumberFormats | undefined;
 
 /**
  * Built at first use, not at import: the first Intl formatter of a process loads ICU's data
- * (~80 ms), which every CLI command would otherwise pay, `--help` included.
+ * (~25 ms by profile), which every CLI command would otherwise pay, `--help` included.
  */
 function formats(): NumberFormats {
   numberFormats ??= {

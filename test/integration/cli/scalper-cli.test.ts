@@ -6,11 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { markKillSwitchTripped } from '../../../bots/bot-rows.ts';
 import { BotSchedules } from '../../../bots/schedule.ts';
 import { AuditLog, Bot } from '../../../db/entities/index.ts';
+import { freePort } from '../../../infra/ports.ts';
 import type { TemporalConnections } from '../../../infra/startup.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/database.ts';
 import { connectTestTemporal, uniqueTaskQueue } from '../../support/temporal.ts';
 import { runScalper } from '../../support/scalper-cli.ts';
-import { freePort } from '../../../infra/ports.ts';
 
 let db: TestDatabase;
 let temporal: TemporalConnections;
@@ -280,6 +280,6 @@ describe('with Temporal unreachable', () => {
     expect(bots.code).toBe(1);
     expect(bots.stderr).toContain(`cannot use Temporal at TEMPORAL_ADDRESS=${downEnv.TEMPORAL_ADDRESS}`);
     // The hook refuses the client: the bots' command, which needs it, fails with it on.
-    expect((await databaseOnly('bots')).stderr).toMatch(/@temporalio\/\S+ was loaded/);
+    expect((await databaseOnly('bots')).stderr).toMatch(/@temporalio\/\S+ was asked for, by file:/);
   });
 });
